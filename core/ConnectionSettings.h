@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QByteArray>
+#include <QCoreApplication>
+#include <QMetaType>
+#include <QString>
+
+namespace rqc {
+
+// Where and how to reach a Redis server, parsed from a redis://, rediss:// or unix:// URL.
+struct ConnectionSettings {
+    Q_DECLARE_TR_FUNCTIONS(rqc::ConnectionSettings)
+
+public:
+    enum class Transport { Tcp, Tls, Unix };
+
+    Transport transport = Transport::Tcp;
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = 6379;
+    QString socketPath; // Unix
+    int db = 0;
+    QByteArray user;     // ACL user; empty means the default user
+    QByteArray password; // empty means no AUTH
+    // TLS: a CA file to trust in addition to the system's, and whether to skip verification.
+    QString caCertFile;
+    bool tlsInsecure = false;
+    int connectTimeoutMs = 3000;
+
+    // Parses a URL. On failure returns false and sets *error to a sentence for the user.
+    // When the URL carries no password, REDISCLI_AUTH (as in redis-cli) supplies it.
+    static bool parse(const QString& url, ConnectionSettings* out, QString* error);
+    static ConnectionSettings fromUrl(const QString& url); // asserts nothing; default on failure
+
+    // The URL again, without the password (for titles and logs).
+    QString displayUrl() const;
+    bool operator==(const ConnectionSettings& o) const;
+    bool operator!=(const ConnectionSettings& o) const { return !(*this == o); }
+};
+
+} // namespace rqc
+
+Q_DECLARE_METATYPE(rqc::ConnectionSettings)

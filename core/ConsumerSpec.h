@@ -1,0 +1,51 @@
+#pragma once
+
+#include <QByteArray>
+#include <QCoreApplication>
+#include <QMap>
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+
+namespace rqc {
+
+// The delivery modes a pane can run in (see DESIGN.md).
+enum class Mode { PubSub, Pattern, List };
+
+// What one pane consumes: a mode, a target (channel, pattern or key) and key=value options,
+// as given on the command line: `list:queue1,direction=lifo`.
+struct ConsumerSpec {
+    Q_DECLARE_TR_FUNCTIONS(rqc::ConsumerSpec)
+
+public:
+    Mode mode = Mode::List;
+    QByteArray target;
+    QMap<QString, QString> options;
+
+    QString option(const QString& key, const QString& fallback = QString()) const
+    {
+        return options.value(key, fallback);
+    }
+
+    // Parses MODE:TARGET[,key=value…]. On failure returns false with a sentence in *error.
+    static bool parse(const QString& text, ConsumerSpec* out, QString* error);
+    QString toString() const;
+
+    static QStringList modeNames();
+    static QString modeName(Mode mode);
+    static bool modeFromName(const QString& name, Mode* mode);
+    // Human label ("Pub/Sub", "List (LPUSH/BRPOP)") and the one-line guarantee, translated.
+    static QString modeLabel(Mode mode);
+    static QString guarantee(Mode mode);
+    // Which options a mode understands (anything else is refused by parse()).
+    static QStringList knownOptions(Mode mode);
+
+    bool operator==(const ConsumerSpec& o) const
+    {
+        return mode == o.mode && target == o.target && options == o.options;
+    }
+};
+
+} // namespace rqc
+
+Q_DECLARE_METATYPE(rqc::ConsumerSpec)

@@ -1,0 +1,296 @@
+#include "RedisConnection.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QLocalSocket>
+#include <QSslConfiguration>
+#include <QSslSocket>
+#include <QTcpSocket>
+
+namespace rqc {
+
+namespace {
+
+QByteArray sanitizeName(const QString& text)
+{
+    // CLIENT SETNAME refuses spaces and newlines.
+    QByteArray name = text.toUtf8();
+    for (char& c : name) {
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+            c = '_';
+    }
+    return name;
+}
+} // namespace
+
+RedisConnection::RedisConnection(const ConnectionSettings& settings, const QString& role,
+                                 const QString& name, QObject* parent)
+    : QObject(parent)
+    , m_settings(settings)
+    , m_clientName("rqconsole:" + sanitizeName(role))
+    , m_connectTimer(this)
+{
+    if (!name.isEmpty())
+        m_clientName += ':' + sanitizeName(name);
+    m_connectTimer.setSingleShot(true);
+    connect(&m_connectTimer, &QTimer::timeout, this, [this] {
+        onSocketError(tr("Timed out after %1 ms connecting to %2.")
+                          .arg(m_settings.connectTimeoutMs)
+                          .arg(m_settings.displayUrl()));
+    });
+}
+
+RedisConnection::~RedisConnection() { close(); }
+
+int RedisConnection::pendingReplies() const
+{
+    int n = 0;
+    for (const Pending& p : m_pending)
+        n += p.expected - int(p.replies.size());
+    return n;
+}
+
+void RedisConnection::open()
+{
+    close();
+    m_state = State::Connecting;
+    m_reader = new RespReader;
+    m_lastError.clear();
+    m_connectTimer.start(m_settings.connectTimeoutMs);
+
+    switch (m_settings.transport) {
+    case ConnectionSettings::Transport::Unix: {
+        auto* sock = new QLocalSocket(this);
+        m_device = sock;
+        connect(sock, &QLocalSocket::connected, this, &RedisConnection::onConnected);
+        connect(sock, &QLocalSocket::readyRead, this, &RedisConnection::onReadyRead);
+        connect(sock, &QLocalSocket::errorOccurred, this,
+                [this, sock](QLocalSocket::LocalSocketError) { onSocketError(sock->errorString()); });
+        connect(sock, &QLocalSocket::disconnected, this, &RedisConnection::onSocketClosed);
+        sock->connectToServer(m_settings.socketPath);
+        break;
+    }
+    case ConnectionSettings::Transport::Tls: {
+        auto* sock = new QSslSocket(this);
+        m_device = sock;
+        QSslConfiguration conf = sock->sslConfiguration();
+        if (!m_settings.caCertFile.isEmpty()) {
+            QList<QSslCertificate> cas = conf.caCertificates();
+            cas += QSslCertificate::fromPath(m_settings.caCertFile);
+            conf.setCaCertificates(cas);
+        }
+        if (m_settings.tlsInsecure)
+            conf.setPeerVerifyMode(QSslSocket::VerifyNone);
+        sock->setSslConfiguration(conf);
+        connect(sock, &QSslSocket::encrypted, this, &RedisConnection::onConnected);
+        connect(sock, &QSslSocket::readyRead, this, &RedisConnection::onReadyRead);
+        connect(sock, &QSslSocket::errorOccurred, this,
+                [this, sock](QAbstractSocket::SocketError) { onSocketError(sock->errorString()); });
+        connect(sock, &QSslSocket::sslErrors, this, [this](const QList<QSslError>& errors) {
+            QStringList texts;
+            for (const QSslError& e : errors)
+                texts << e.errorString();
+            onSocketError(tr("TLS error: %1").arg(texts.join(QStringLiteral("; "))));
+        });
+        connect(sock, &QSslSocket::disconnected, this, &RedisConnection::onSocketClosed);
+        sock->connectToHostEncrypted(m_settings.host, m_settings.port);
+        break;
+    }
+    case ConnectionSettings::Transport::Tcp: {
+        auto* sock = new QTcpSocket(this);
+        m_device = sock;
+        connect(sock, &QTcpSocket::connected, this, [this, sock] {
+            sock->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+            onConnected();
+        });
+        connect(sock, &QTcpSocket::readyRead, this, &RedisConnection::onReadyRead);
+        connect(sock, &QTcpSocket::errorOccurred, this,
+                [this, sock](QAbstractSocket::SocketError) { onSocketError(sock->errorString()); });
+        connect(sock, &QTcpSocket::disconnected, this, &RedisConnection::onSocketClosed);
+        sock->connectToHost(m_settings.host, m_settings.port);
+        break;
+    }
+    }
+}
+
+void RedisConnection::close()
+{
+    m_connectTimer.stop();
+    m_state = State::Closed;
+    m_pending.clear();
+    m_clientId = 0;
+    if (m_device) {
+        QIODevice* dev = m_device;
+        m_device = nullptr;
+        dev->disconnect(this);
+        if (auto* tcp = qobject_cast<QAbstractSocket*>(dev))
+            tcp->abort();
+        else if (auto* local = qobject_cast<QLocalSocket*>(dev))
+            local->abort();
+        dev->deleteLater();
+    }
+    delete m_reader;
+    m_reader = nullptr;
+}
+
+void RedisConnection::onConnected()
+{
+    m_state = State::Handshake;
+    startHandshake();
+}
+
+void RedisConnection::startHandshake()
+{
+    // Pipelined: AUTH, SELECT, CLIENT SETNAME, CLIENT ID. The first error refuses the connection.
+    QList<QList<QByteArray>> cmds;
+    if (!m_settings.password.isEmpty()) {
+        if (m_settings.user.isEmpty())
+            cmds.append(QList<QByteArray>{"AUTH", m_settings.password});
+        else
+            cmds.append(QList<QByteArray>{"AUTH", m_settings.user, m_settings.password});
+    }
+    if (m_settings.db != 0)
+        cmds.append(QList<QByteArray>{"SELECT", QByteArray::number(m_settings.db)});
+    cmds.append(QList<QByteArray>{"CLIENT", "SETNAME", m_clientName});
+    cmds.append(QList<QByteArray>{"CLIENT", "ID"});
+
+    QByteArray encoded;
+    for (const auto& c : cmds)
+        appendCommand(encoded, c);
+    Pending p;
+    p.expected = int(cmds.size());
+    p.batch = [this](QList<RedisReply>& replies) {
+        for (const RedisReply& r : replies) {
+            if (r.isError()) {
+                fail(QString::fromUtf8(r.str));
+                return;
+            }
+        }
+        m_connectTimer.stop();
+        m_clientId = replies.last().integer;
+        m_state = State::Ready;
+        emit ready();
+    };
+    m_pending.push_back(std::move(p));
+    writeBytes(encoded);
+}
+
+void RedisConnection::writeBytes(const QByteArray& bytes)
+{
+    if (m_device)
+        m_device->write(bytes);
+}
+
+void RedisConnection::send(const QList<QByteArray>& argv, Callback cb)
+{
+    if (m_state != State::Ready && m_state != State::Handshake)
+        return;
+    Pending p;
+    p.single = std::move(cb);
+    m_pending.push_back(std::move(p));
+    writeBytes(encodeCommand(argv));
+}
+
+void RedisConnection::sendNoReply(const QList<QByteArray>& argv)
+{
+    if (m_state == State::Ready)
+        writeBytes(encodeCommand(argv));
+}
+
+void RedisConnection::sendEncoded(const QByteArray& encoded, int replyCount, BatchCallback cb)
+{
+    if (m_state != State::Ready || replyCount <= 0)
+        return;
+    Pending p;
+    p.expected = replyCount;
+    p.batch = std::move(cb);
+    p.replies.reserve(replyCount);
+    m_pending.push_back(std::move(p));
+    writeBytes(encoded);
+}
+
+void RedisConnection::onReadyRead()
+{
+    QPointer<RedisConnection> self(this);
+    char buffer[64 * 1024];
+    while (self && m_device && m_reader) {
+        const qint64 n = m_device->read(buffer, sizeof buffer);
+        if (n <= 0)
+            break;
+        m_reader->feed(buffer, n);
+        RedisReply reply;
+        while (self && m_reader) {
+            const RespReader::Status st = m_reader->next(reply);
+            if (st == RespReader::Status::NeedMore)
+                break;
+            if (st == RespReader::Status::ProtocolError) {
+                fail(tr("Protocol error: %1").arg(QString::fromUtf8(m_reader->errorText())));
+                return;
+            }
+            dispatch(reply);
+        }
+    }
+}
+
+void RedisConnection::dispatch(RedisReply& reply)
+{
+    if (m_pending.empty()) {
+        if (m_pushHandler)
+            m_pushHandler(reply);
+        return;
+    }
+    Pending& front = m_pending.front();
+    if (front.batch) {
+        front.replies.append(std::move(reply));
+        if (front.replies.size() < front.expected)
+            return;
+        Pending done = std::move(front);
+        m_pending.pop_front();
+        done.batch(done.replies);
+    } else {
+        Callback cb = std::move(front.single);
+        m_pending.pop_front();
+        if (cb)
+            cb(reply);
+    }
+}
+
+void RedisConnection::fail(const QString& error)
+{
+    m_lastError = error;
+    const bool wasReady = m_state == State::Ready;
+    close();
+    if (wasReady)
+        emit disconnected(error);
+    else
+        emit failed(error);
+}
+
+void RedisConnection::onSocketError(const QString& text)
+{
+    if (m_state == State::Closed)
+        return;
+    if (m_state == State::Ready || m_state == State::Handshake) {
+        // A reply already on the wire is delivered before we give up on the connection.
+        onReadyRead();
+        if (m_state == State::Closed)
+            return;
+    }
+    QString msg = text;
+    if (m_state == State::Connecting)
+        msg = tr("Cannot connect to %1: %2").arg(m_settings.displayUrl(), text);
+    fail(msg);
+}
+
+void RedisConnection::onSocketClosed()
+{
+    if (m_state == State::Closed)
+        return;
+    // Read what is still buffered before giving up: a reply already on the wire is delivered.
+    onReadyRead();
+    if (m_state == State::Closed)
+        return;
+    fail(tr("The server closed the connection."));
+}
+
+} // namespace rqc

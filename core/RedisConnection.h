@@ -1,0 +1,95 @@
+#pragma once
+
+#include "ConnectionSettings.h"
+#include "RedisReply.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <deque>
+#include <functional>
+
+class QIODevice;
+
+namespace rqc {
+
+// One connection to Redis over a Qt socket (TCP, TLS or Unix), speaking RESP through hiredis's
+// encoder and reader. Asynchronous: it lives on the thread that opens it and never blocks.
+// Replies are handed to the callbacks in the order the commands were sent; replies nobody waits
+// for (pub/sub pushes) go to the push handler.
+class RedisConnection : public QObject {
+    Q_OBJECT
+public:
+    using Callback = std::function<void(const RedisReply&)>;
+    using BatchCallback = std::function<void(QList<RedisReply>&)>;
+    using PushHandler = std::function<void(RedisReply&)>;
+
+    // role and name become CLIENT SETNAME rqconsole:<role>[:<name>].
+    RedisConnection(const ConnectionSettings& settings, const QString& role,
+                    const QString& name = QString(), QObject* parent = nullptr);
+    ~RedisConnection() override;
+
+    const ConnectionSettings& settings() const { return m_settings; }
+    // Starts connecting and the handshake (AUTH, SELECT, CLIENT SETNAME, CLIENT ID).
+    // Ends in ready() or failed().
+    void open();
+    // Drops the connection at once; pending callbacks are not called. No signal is emitted.
+    void close();
+    bool isReady() const { return m_state == State::Ready; }
+    bool isOpen() const { return m_state != State::Closed; }
+    // The server's CLIENT ID of this connection (for CLIENT UNBLOCK), 0 before ready.
+    qint64 clientId() const { return m_clientId; }
+    // Commands sent whose replies have not come back yet.
+    int pendingReplies() const;
+
+    // Sends one command; cb (may be empty) receives its reply.
+    void send(const QList<QByteArray>& argv, Callback cb = {});
+    // Sends pre-encoded commands (see appendCommand) expecting replyCount replies; cb gets them all
+    // at once, in order. For pipelined bursts.
+    void sendEncoded(const QByteArray& encoded, int replyCount, BatchCallback cb);
+    // Sends a command whose replies arrive as pushes (SUBSCRIBE and friends).
+    void sendNoReply(const QList<QByteArray>& argv);
+    void setPushHandler(PushHandler handler) { m_pushHandler = std::move(handler); }
+
+    // The user-facing text of the last failure (Redis's own error text where there is one).
+    QString lastError() const { return m_lastError; }
+
+signals:
+    void ready();
+    // Could not connect, or the handshake was refused (wrong password, NOPERM…).
+    void failed(const QString& error);
+    // Was ready, and the connection went away.
+    void disconnected(const QString& reason);
+
+private:
+    enum class State { Closed, Connecting, Handshake, Ready };
+    struct Pending {
+        int expected = 1;
+        Callback single;
+        BatchCallback batch;
+        QList<RedisReply> replies;
+    };
+
+    void onConnected();
+    void onReadyRead();
+    void onSocketError(const QString& text);
+    void onSocketClosed();
+    void fail(const QString& error);
+    void dispatch(RedisReply& reply);
+    void startHandshake();
+    void writeBytes(const QByteArray& bytes);
+
+    ConnectionSettings m_settings;
+    QByteArray m_clientName;
+    QPointer<QIODevice> m_device;
+    RespReader* m_reader = nullptr;
+    std::deque<Pending> m_pending;
+    PushHandler m_pushHandler;
+    State m_state = State::Closed;
+    qint64 m_clientId = 0;
+    QString m_lastError;
+    QTimer m_connectTimer;
+};
+
+} // namespace rqc

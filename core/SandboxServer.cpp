@@ -1,0 +1,211 @@
+#include "SandboxServer.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTcpServer>
+
+#include <csignal>
+#include <sys/prctl.h>
+
+namespace rqc {
+
+SandboxServer::SandboxServer(QObject* parent)
+    : QObject(parent)
+{
+}
+
+SandboxServer::~SandboxServer() { stop(); }
+
+bool SandboxServer::isInstalled(const QString& program)
+{
+    return !QStandardPaths::findExecutable(program).isEmpty()
+        || !QStandardPaths::findExecutable(program, {QStringLiteral("/usr/sbin"),
+                                                     QStringLiteral("/usr/bin")})
+                .isEmpty();
+}
+
+quint16 SandboxServer::freeLoopbackPort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    return probe.serverPort();
+}
+
+QString SandboxServer::socketPath() const
+{
+    return m_dir ? m_dir->filePath(QStringLiteral("redis.sock")) : QString();
+}
+
+QString SandboxServer::directory() const { return m_dir ? m_dir->path() : QString(); }
+
+QString SandboxServer::caCertFile() const
+{
+    return m_options.tls && m_dir ? m_dir->filePath(QStringLiteral("cert.pem")) : QString();
+}
+
+bool SandboxServer::isRunning() const
+{
+    return m_process && m_process->state() == QProcess::Running;
+}
+
+qint64 SandboxServer::pid() const { return m_process ? m_process->processId() : 0; }
+
+ConnectionSettings SandboxServer::settings() const
+{
+    ConnectionSettings s;
+    s.host = QStringLiteral("127.0.0.1");
+    s.port = m_port;
+    s.password = m_options.password;
+    if (m_options.unixSocket) {
+        s.transport = ConnectionSettings::Transport::Unix;
+        s.socketPath = socketPath();
+    } else if (m_options.tls) {
+        s.transport = ConnectionSettings::Transport::Tls;
+        s.caCertFile = caCertFile();
+    }
+    return s;
+}
+
+bool SandboxServer::makeCertificate(QString* error)
+{
+    QProcess openssl;
+    openssl.setProcessChannelMode(QProcess::MergedChannels);
+    openssl.start(QStringLiteral("openssl"),
+                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                   QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"),
+                   m_dir->filePath(QStringLiteral("key.pem")), QStringLiteral("-out"),
+                   m_dir->filePath(QStringLiteral("cert.pem")), QStringLiteral("-days"),
+                   QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=localhost"),
+                   QStringLiteral("-addext"),
+                   QStringLiteral("subjectAltName=IP:127.0.0.1,DNS:localhost")});
+    if (!openssl.waitForFinished(30000) || openssl.exitCode() != 0) {
+        *error = tr("Could not create a TLS certificate with openssl: %1")
+                     .arg(QString::fromLocal8Bit(openssl.readAll()));
+        return false;
+    }
+    return true;
+}
+
+bool SandboxServer::start(const Options& options, QString* error)
+{
+    QString dummy;
+    if (!error)
+        error = &dummy;
+    stop();
+    m_options = options;
+    m_dir = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/rqconsole-XXXXXX"));
+    if (!m_dir->isValid()) {
+        *error = tr("Could not create a temporary directory: %1").arg(m_dir->errorString());
+        return false;
+    }
+    if (!isInstalled(options.program)) {
+        *error = tr("%1 is not installed (Debian package redis-server).").arg(options.program);
+        return false;
+    }
+    if (options.tls && !makeCertificate(error))
+        return false;
+    // A port found free can be taken before redis binds it; try a few.
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        m_port = options.unixSocket ? 0 : freeLoopbackPort();
+        if (launch(error))
+            return true;
+        if (!m_log.contains(QLatin1String("Address already in use")))
+            return false;
+    }
+    return false;
+}
+
+bool SandboxServer::restart(QString* error)
+{
+    QString dummy;
+    if (!error)
+        error = &dummy;
+    if (!m_dir)
+        return start(m_options, error);
+    stop();
+    return launch(error);
+}
+
+bool SandboxServer::launch(QString* error)
+{
+    QStringList args{QStringLiteral("--bind"),          QStringLiteral("127.0.0.1"),
+                     QStringLiteral("--dir"),           m_dir->path(),
+                     QStringLiteral("--save"),          QString(),
+                     QStringLiteral("--appendonly"),    QStringLiteral("no"),
+                     QStringLiteral("--daemonize"),     QStringLiteral("no"),
+                     QStringLiteral("--logfile"),       QString(),
+                     QStringLiteral("--protected-mode"), QStringLiteral("yes")};
+    if (m_options.unixSocket) {
+        args << QStringLiteral("--port") << QStringLiteral("0") << QStringLiteral("--unixsocket")
+             << socketPath() << QStringLiteral("--unixsocketperm") << QStringLiteral("700");
+    } else if (m_options.tls) {
+        args << QStringLiteral("--port") << QStringLiteral("0") << QStringLiteral("--tls-port")
+             << QString::number(m_port) << QStringLiteral("--tls-cert-file")
+             << m_dir->filePath(QStringLiteral("cert.pem")) << QStringLiteral("--tls-key-file")
+             << m_dir->filePath(QStringLiteral("key.pem")) << QStringLiteral("--tls-ca-cert-file")
+             << m_dir->filePath(QStringLiteral("cert.pem")) << QStringLiteral("--tls-auth-clients")
+             << QStringLiteral("no");
+    } else {
+        args << QStringLiteral("--port") << QString::number(m_port);
+    }
+    if (!m_options.password.isEmpty())
+        args << QStringLiteral("--requirepass") << QString::fromUtf8(m_options.password);
+    args << m_options.extraArgs;
+
+    m_log.clear();
+    m_process = new QProcess(this);
+    m_process->setProcessChannelMode(QProcess::MergedChannels);
+    // The kernel kills the server when the thread that started it dies (a console crash included).
+    m_process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+    QString program = QStandardPaths::findExecutable(m_options.program);
+    if (program.isEmpty())
+        program = QStandardPaths::findExecutable(m_options.program, {QStringLiteral("/usr/sbin"),
+                                                                     QStringLiteral("/usr/bin")});
+    m_process->start(program, args);
+    if (!m_process->waitForStarted(5000)) {
+        *error = tr("Could not start %1: %2").arg(m_options.program, m_process->errorString());
+        delete m_process;
+        m_process = nullptr;
+        return false;
+    }
+    QDeadlineTimer deadline(m_options.startTimeoutMs);
+    while (!deadline.hasExpired()) {
+        if (m_process->waitForReadyRead(int(qMin<qint64>(deadline.remainingTime(), 200))))
+            m_log += QString::fromLocal8Bit(m_process->readAll());
+        if (m_log.contains(QLatin1String("Ready to accept connections"))) {
+            connect(m_process, &QProcess::readyRead, this,
+                    [this] { m_log += QString::fromLocal8Bit(m_process->readAll()); });
+            return true;
+        }
+        if (m_process->state() != QProcess::Running)
+            break;
+    }
+    m_log += QString::fromLocal8Bit(m_process->readAll());
+    *error = tr("redis-server did not start: %1").arg(m_log.trimmed().right(500));
+    m_process->kill();
+    m_process->waitForFinished(2000);
+    delete m_process;
+    m_process = nullptr;
+    return false;
+}
+
+void SandboxServer::stop()
+{
+    if (!m_process)
+        return;
+    m_process->disconnect(this);
+    if (m_process->state() != QProcess::NotRunning) {
+        m_process->terminate();
+        if (!m_process->waitForFinished(3000)) {
+            m_process->kill();
+            m_process->waitForFinished(2000);
+        }
+    }
+    delete m_process;
+    m_process = nullptr;
+}
+
+} // namespace rqc
