@@ -1,0 +1,316 @@
+#!/usr/bin/env bash
+# Benchmarks of issue 4: every scenario of rqc-bench and its reference (redis-benchmark -P 128 -c 1
+# for the same command, a redis-py BRPOP loop for draining) in one run, against a private
+# redis-server on a free loopback port. Prints a table and writes build/bench/results.json.
+#
+#   scripts/bench.sh [--quick] [--messages N] [--only a,b,...] [--no-build] [--build-dir DIR]
+#
+# --quick uses N = 100 000 (default 1 000 000) messages of 64 bytes. Exit status: 0 when every
+# count is right (nothing lost, nothing duplicated, no subscriber dropped), 2 otherwise, 1 when
+# something could not run. A missed performance target is reported (MISS) but is not a failure.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD_DIR="$ROOT/build-bench"
+OUT_DIR="$ROOT/build/bench"
+N=1000000
+SIZE=64
+QUICK=0
+BUILD=1
+ONLY=""
+ALL="publish-list publish-pubsub drain-list pubsub-receive drain-reliable drain-stream window-flood latency"
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --quick) QUICK=1; N=100000 ;;
+    --messages) N="$2"; shift ;;
+    --only) ONLY="$2"; shift ;;
+    --no-build) BUILD=0 ;;
+    --build-dir) BUILD_DIR="$2"; shift ;;
+    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench.sh: unknown argument $1" >&2; exit 1 ;;
+    esac
+    shift
+done
+SCENARIOS=${ONLY//,/ }
+SCENARIOS=${SCENARIOS:-$ALL}
+# The latency run offers 1 000 msgs/s one at a time: its length is set by time, not by N.
+if [ "$QUICK" = 1 ]; then LAT_N=3000; else LAT_N=10000; fi
+
+log() { printf '%s\n' "$*" >&2; }
+
+# --- dependencies -------------------------------------------------------------------------------
+if [ -f "$ROOT/scripts/common.sh" ]; then
+    # shellcheck source=/dev/null
+    . "$ROOT/scripts/common.sh"
+    if declare -F rq_install_deps >/dev/null; then rq_install_deps; fi
+fi
+missing=()
+for cmd in cmake ninja redis-server redis-cli redis-benchmark python3; do
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
+done
+/usr/bin/python3 -c 'import redis' 2>/dev/null || missing+=("python3-redis")
+if [ ${#missing[@]} -gt 0 ]; then
+    log "bench.sh: missing ${missing[*]}; installing the Debian packages"
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake ninja-build redis-server \
+            redis-tools python3 python3-redis >&2
+    else
+        log "bench.sh: please install: cmake ninja-build redis-server redis-tools python3-redis"
+        exit 1
+    fi
+fi
+
+# --- build (Release) ----------------------------------------------------------------------------
+BENCH="$BUILD_DIR/tests/bench/rqc-bench"
+if [ "$BUILD" = 1 ]; then
+    export CCACHE_BASEDIR="$ROOT"
+    log "bench.sh: building rqc-bench (Release) in $BUILD_DIR"
+    cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$BUILD_DIR" --target rqc-bench -j "$(nproc)" >&2
+fi
+[ -x "$BENCH" ] || { log "bench.sh: $BENCH not built"; exit 1; }
+
+# --- a private redis-server ---------------------------------------------------------------------
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/rqbench.XXXXXX")
+REDIS_PID=""
+cleanup() {
+    if [ -n "$REDIS_PID" ]; then
+        kill "$REDIS_PID" 2>/dev/null || true
+        wait "$REDIS_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" \
+    --logfile "$WORK/redis.log" --daemonize no &
+REDIS_PID=$!
+for _ in $(seq 100); do
+    redis-cli -p "$PORT" ping >/dev/null 2>&1 && break
+    sleep 0.05
+done
+redis-cli -p "$PORT" ping >/dev/null || { log "bench.sh: redis-server did not start"; cat "$WORK/redis.log" >&2; exit 1; }
+URL="redis://127.0.0.1:$PORT"
+RCLI=(redis-cli -p "$PORT")
+log "bench.sh: redis-server $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/') on $URL, N=$N, load: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+PAYLOAD=$(head -c "$SIZE" /dev/zero | tr '\0' 'x')
+RB=(redis-benchmark -p "$PORT" -P 128 -c 1 -n "$N" -d "$SIZE" --csv)
+
+# redis-benchmark --csv prints "test","rps",...; the rps of the last data line.
+rb_rate() { awk -F'","' 'NR > 1 { r = $2 } END { gsub(/"/, "", r); print r + 0 }'; }
+
+ref_lpush() { "${RB[@]}" -t lpush | rb_rate; "${RCLI[@]}" del mylist >/dev/null; }
+ref_rpop() {
+    # RPOP on a list holding N entries (LPUSH first, untimed here), as the drain scenarios do.
+    "${RB[@]}" -t lpush >/dev/null
+    "${RB[@]}" -t rpop | rb_rate
+    "${RCLI[@]}" del mylist >/dev/null
+}
+ref_publish() { "${RB[@]}" PUBLISH bench:ref-channel "$PAYLOAD" | rb_rate; }
+ref_xadd() { "${RB[@]}" XADD bench:ref-stream '*' message "$PAYLOAD" | rb_rate; "${RCLI[@]}" del bench:ref-stream >/dev/null; }
+ref_redis_py() {
+    "$BENCH" --url "$URL" --scenario fill-list --key bench:redis-py --messages "$N" --size "$SIZE" >/dev/null
+    /usr/bin/python3 "$ROOT/tests/bench/redis_py_consumer.py" --port "$PORT" --key bench:redis-py --count "$N"
+}
+
+# --- scenarios ----------------------------------------------------------------------------------
+mkdir -p "$OUT_DIR"
+declare -A REF
+STATUS=0
+START=$(date +%s)
+for s in $SCENARIOS; do
+    log "bench.sh: $s …"
+    args=(--url "$URL" --scenario "$s" --messages "$N" --size "$SIZE")
+    [ "$s" = latency ] && args+=(--latency-messages "$LAT_N")
+    rc=0
+    "$BENCH" "${args[@]}" >"$WORK/$s.json" 2>"$WORK/$s.err" || rc=$?
+    echo "$rc" >"$WORK/$s.rc"
+    if [ "$rc" != 0 ]; then
+        log "bench.sh: $s exited $rc"
+        sed 's/^/    /' "$WORK/$s.err" | tail -5 >&2
+    fi
+    case "$s" in
+    publish-list) [ -n "${REF[lpush]:-}" ] || REF[lpush]=$(ref_lpush || true) ;;
+    publish-pubsub | pubsub-receive) [ -n "${REF[publish]:-}" ] || REF[publish]=$(ref_publish || true) ;;
+    drain-list)
+        [ -n "${REF[rpop]:-}" ] || REF[rpop]=$(ref_rpop || true)
+        ref_redis_py >"$WORK/redis-py.json" 2>"$WORK/redis-py.err" || log "bench.sh: redis-py reference failed: $(tail -2 "$WORK/redis-py.err")"
+        ;;
+    drain-reliable) [ -n "${REF[rpop]:-}" ] || REF[rpop]=$(ref_rpop || true) ;;
+    drain-stream) [ -n "${REF[xadd]:-}" ] || REF[xadd]=$(ref_xadd || true) ;;
+    esac
+done
+ELAPSED=$(($(date +%s) - START))
+
+for k in "${!REF[@]}"; do echo "${REF[$k]}" >"$WORK/ref-$k"; done
+REDIS_VERSION=$("${RCLI[@]}" info server | sed -n 's/^redis_version:\([^\r]*\).*/\1/p')
+QT_VERSION=$("$BENCH" --qt-version 2>/dev/null || echo unknown)
+
+# --- table and results.json ---------------------------------------------------------------------
+python3 - "$WORK" "$OUT_DIR/results.json" "$N" "$REDIS_VERSION" "$QT_VERSION" "$ELAPSED" \
+    "$SCENARIOS" <<'PY' || STATUS=$?
+import json, os, platform, sys
+
+work, out_path, n, redis_version, qt_version, elapsed, scenarios = sys.argv[1:8]
+n = int(n)
+
+def read_json(name):
+    try:
+        with open(os.path.join(work, name)) as f:
+            lines = [l for l in f.read().splitlines() if l.strip()]
+        return json.loads(lines[-1]) if lines else None
+    except (OSError, ValueError):
+        return None
+
+def ref(name):
+    try:
+        with open(os.path.join(work, "ref-" + name)) as f:
+            v = float(f.read().strip())
+            return v if v > 0 else None
+    except (OSError, ValueError):
+        return None
+
+def cpu_model():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+def mem_gb():
+    for line in open("/proc/meminfo"):
+        if line.startswith("MemTotal:"):
+            return round(int(line.split()[1]) / 1024 / 1024, 1)
+
+R = lambda x: None if x is None else round(x)
+results, rows, status = [], [], 0
+drain_list_rate = None
+REFS = {
+    "publish-list": ("redis-benchmark LPUSH -P 128 -c 1", "lpush", 0.9),
+    "publish-pubsub": ("redis-benchmark PUBLISH -P 128 -c 1", "publish", 0.9),
+    "drain-list": ("redis-benchmark RPOP -P 128 -c 1", "rpop", 1.0),
+    "pubsub-receive": ("redis-benchmark PUBLISH -P 128 -c 1", "publish", None),
+    "drain-reliable": ("redis-benchmark RPOP -P 128 -c 1", "rpop", 0.3),
+    "drain-stream": ("redis-benchmark XADD -P 128 -c 1", "xadd", 0.5),
+}
+for name in scenarios.split():
+    r = read_json(name + ".json")
+    rc = int(open(os.path.join(work, name + ".rc")).read().strip() or 1)
+    if r is None:
+        r = {"name": name, "error": "no result (exit %d)" % rc}
+    entry = {"name": name, "messages": r.get("messages", n), "rate": r.get("rate"),
+             "reference": None, "reference_rate": None, "ratio": None,
+             "lost": r.get("lost"), "duplicated": r.get("duplicated")}
+    misses, notes = [], []
+    if name in REFS:
+        label, key, target = REFS[name]
+        entry["reference"], entry["reference_rate"] = label, R(ref(key))
+        if entry["rate"] and entry["reference_rate"]:
+            entry["ratio"] = round(entry["rate"] / entry["reference_rate"], 3)
+        if target is not None:
+            entry["target"] = "ratio >= %g" % target
+            if entry["ratio"] is None or entry["ratio"] < target:
+                misses.append("ratio %s < %g" % (entry["ratio"], target))
+    if name == "drain-list":
+        drain_list_rate = entry["rate"]
+        py = read_json("redis-py.json")
+        entry["reference_2"] = "redis-py BRPOP loop"
+        entry["reference_2_rate"] = py and py.get("rate")
+        entry["ratio_2"] = (round(entry["rate"] / py["rate"], 1)
+                            if py and py.get("rate") and entry["rate"] else None)
+        entry["target"] += "; ratio_2 >= 20"
+        if entry["ratio_2"] is None or entry["ratio_2"] < 20:
+            misses.append("vs redis-py %s < 20" % entry["ratio_2"])
+        if py and (py.get("lost") or py.get("duplicated")):
+            notes.append("redis-py reference lost %s dup %s" % (py.get("lost"), py.get("duplicated")))
+    if name == "pubsub-receive":
+        entry["target"] = "0 lost, never dropped"
+        for k in ("still_subscribed", "connection_lost", "max_output_buffer_mb"):
+            if k in r:
+                entry[k] = r[k]
+        if r.get("still_subscribed") is False or r.get("connection_lost"):
+            misses.append("subscriber dropped")
+    if name == "window-flood":
+        entry["reference"] = "drain-list (this run)"
+        entry["reference_rate"] = drain_list_rate
+        if entry["rate"] and drain_list_rate:
+            entry["ratio"] = round(entry["rate"] / drain_list_rate, 3)
+        entry["max_stall_ms"] = r.get("max_stall_ms")
+        entry["peak_rss_mb"] = r.get("peak_rss_mb")
+        entry["target"] = "ratio >= 0.5; max_stall_ms < 50; peak_rss_mb < 400"
+        if entry["ratio"] is None or entry["ratio"] < 0.5:
+            misses.append("ratio %s < 0.5" % entry["ratio"])
+        if entry["max_stall_ms"] is None or entry["max_stall_ms"] >= 50:
+            misses.append("stall %s ms" % entry["max_stall_ms"])
+        if entry["peak_rss_mb"] is None or entry["peak_rss_mb"] >= 400:
+            misses.append("rss %s MB" % entry["peak_rss_mb"])
+    if name == "latency":
+        entry["reference"] = "offered rate"
+        entry["reference_rate"] = r.get("offered_rate")
+        if entry["rate"] and entry["reference_rate"]:
+            entry["ratio"] = round(entry["rate"] / entry["reference_rate"], 3)
+        entry["p50_ms"], entry["p99_ms"] = r.get("p50_ms"), r.get("p99_ms")
+        entry["measured_to"] = r.get("measured_to")
+        entry["target"] = "p99_ms < 10"
+        if entry["p99_ms"] is None or entry["p99_ms"] >= 10:
+            misses.append("p99 %s ms" % entry["p99_ms"])
+    for k in ("error", "note"):
+        if r.get(k):
+            entry[k] = r[k]
+    counts_bad = rc == 2 or bool(entry["lost"]) or bool(entry["duplicated"])
+    if counts_bad:
+        status = max(status, 2)
+        verdict = "FAIL"
+    elif rc != 0 or entry["rate"] is None:
+        status = max(status, 1)
+        verdict = "ERROR"
+    else:
+        verdict = "MISS" if misses else "ok"
+    entry["met"] = verdict == "ok"
+    results.append(entry)
+    extra = []
+    if "max_stall_ms" in entry:
+        extra.append("stall %s ms, rss %s MB" % (entry["max_stall_ms"], entry["peak_rss_mb"]))
+    if "p99_ms" in entry:
+        extra.append("p50 %s ms, p99 %s ms" % (entry["p50_ms"], entry["p99_ms"]))
+    if "reference_2_rate" in entry:
+        extra.append("redis-py %s/s, x%s" % (entry["reference_2_rate"], entry["ratio_2"]))
+    if "max_output_buffer_mb" in entry:
+        extra.append("peak omem %.1f MB" % (entry["max_output_buffer_mb"] or 0))
+    extra += misses + notes
+    if entry.get("error"):
+        extra.append("error: " + entry["error"])
+    rows.append((name, entry["messages"], entry["rate"], entry["reference"] or "-",
+                 entry["reference_rate"], entry["ratio"], entry["lost"], entry["duplicated"],
+                 verdict, "; ".join(extra)))
+
+def load():
+    return [float(x) for x in open("/proc/loadavg").read().split()[:3]]
+
+machine = {"cpu": cpu_model(), "cores": os.cpu_count(), "memory_gb": mem_gb(),
+           "redis_version": redis_version, "qt_version": qt_version,
+           "kernel": platform.release(), "loadavg_at_end": load(), "bench_seconds": int(elapsed)}
+with open(out_path, "w") as f:
+    json.dump({"scenarios": results, "machine": machine}, f, indent=2)
+    f.write("\n")
+
+fmt = lambda v: "-" if v is None else ("{:,}".format(v) if isinstance(v, int) else str(v))
+head = ("scenario", "N", "rate/s", "reference", "ref rate/s", "ratio", "lost", "dup", "status", "notes")
+table = [head] + [tuple(fmt(c) for c in row) for row in rows]
+widths = [max(len(r[i]) for r in table) for i in range(len(head) - 1)]
+for row in table:
+    print("  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + row[-1])
+print("\nmachine: %s, %d cores, %s GB, redis %s, Qt %s, load %s; %s s"
+      % (machine["cpu"], machine["cores"], machine["memory_gb"], redis_version, qt_version,
+         machine["loadavg_at_end"], elapsed))
+print("results: %s" % out_path)
+sys.exit(status)
+PY
+exit "$STATUS"

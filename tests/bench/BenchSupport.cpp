@@ -1,0 +1,296 @@
+#include "BenchSupport.h"
+
+#include "RedisConnection.h"
+
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonValue>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace rqc::bench {
+
+QJsonObject Result::toJson() const {
+    QJsonObject o = extra;
+    o.insert(QStringLiteral("name"), name);
+    o.insert(QStringLiteral("messages"), double(messages));
+    o.insert(QStringLiteral("seconds"), seconds);
+    o.insert(QStringLiteral("rate"), std::round(rate()));
+    o.insert(QStringLiteral("lost"), double(lost));
+    o.insert(QStringLiteral("duplicated"), double(duplicated));
+    return o;
+}
+
+void writePayload(char* out, int size, quint64 seq) {
+    static const char prefix[] = "rqbench:";
+    std::memcpy(out, prefix, 8);
+    for (int i = 23; i >= 8; --i) {
+        out[i] = char('0' + seq % 10);
+        seq /= 10;
+    }
+    out[24] = ':';
+    if (size > kSeqPrefixSize)
+        std::memset(out + kSeqPrefixSize, 'x', size_t(size - kSeqPrefixSize));
+}
+
+QByteArray makePayload(quint64 seq, int size) {
+    QByteArray p(qMax(size, kSeqPrefixSize), Qt::Uninitialized);
+    writePayload(p.data(), int(p.size()), seq);
+    return p;
+}
+
+bool parseSeq(const char* data, qsizetype size, quint64* seq) {
+    if (size < kSeqPrefixSize || std::memcmp(data, "rqbench:", 8) != 0 || data[24] != ':')
+        return false;
+    quint64 v = 0;
+    for (int i = 8; i < 24; ++i) {
+        const char c = data[i];
+        if (c < '0' || c > '9')
+            return false;
+        v = v * 10 + quint64(c - '0');
+    }
+    *seq = v;
+    return true;
+}
+
+SeqTracker::SeqTracker(quint64 expected)
+    : m_expected(expected)
+    , m_seen(size_t(expected) + 1, 0) {}
+
+void SeqTracker::record(const char* data, qsizetype size) {
+    ++m_total;
+    quint64 seq = 0;
+    if (!parseSeq(data, size, &seq) || seq == 0 || seq > m_expected) {
+        ++m_invalid;
+        return;
+    }
+    quint8& seen = m_seen[size_t(seq)];
+    if (seen) {
+        ++m_duplicates;
+    } else {
+        seen = 1;
+        ++m_unique;
+    }
+}
+
+SyncClient::SyncClient(const ConnectionSettings& settings, const QString& role) {
+    m_conn = new RedisConnection(settings, role);
+    QEventLoop loop;
+    bool done = false;
+    QObject::connect(m_conn, &RedisConnection::ready, &loop, [&] {
+        done = true;
+        loop.quit();
+    });
+    QObject::connect(m_conn, &RedisConnection::failed, &loop, [&](const QString& e) {
+        m_error = e;
+        loop.quit();
+    });
+    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+    m_conn->open();
+    if (!done && m_error.isEmpty())
+        loop.exec();
+    if (!done && m_error.isEmpty())
+        m_error = QStringLiteral("timed out connecting");
+}
+
+SyncClient::~SyncClient() {
+    delete m_conn;
+}
+
+bool SyncClient::isConnected() const {
+    return m_conn->isReady();
+}
+
+RedisReply SyncClient::command(const QList<QByteArray>& argv, int timeoutMs) {
+    if (!m_conn->isReady())
+        return RedisReply::error("ERR bench client: not connected");
+    RedisReply out = RedisReply::error("ERR bench client: timed out");
+    bool done = false;
+    QEventLoop loop;
+    m_conn->send(argv, [&](const RedisReply& r) {
+        out = r;
+        done = true;
+        loop.quit();
+    });
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    if (!done)
+        loop.exec();
+    return out;
+}
+
+bool SyncClient::pipeline(quint64 count, const std::function<void(quint64, QByteArray&)>& make,
+                          int chunk, int window) {
+    if (!m_conn->isReady()) {
+        m_error = QStringLiteral("not connected");
+        return false;
+    }
+    quint64 next = 0;
+    quint64 answered = 0;
+    int inFlight = 0;
+    bool failed = false;
+    QEventLoop loop;
+    std::function<void()> pump = [&] {
+        while (!failed && inFlight < window && next < count) {
+            const quint64 n = qMin<quint64>(quint64(chunk), count - next);
+            QByteArray encoded;
+            encoded.reserve(qsizetype(n) * 128);
+            for (quint64 i = 0; i < n; ++i)
+                make(next + i, encoded);
+            next += n;
+            ++inFlight;
+            m_conn->sendEncoded(encoded, int(n), [&, n](QList<RedisReply>& replies) {
+                --inFlight;
+                answered += n;
+                for (const RedisReply& r : replies) {
+                    if (r.isError()) {
+                        m_error = QString::fromUtf8(r.str);
+                        failed = true;
+                        break;
+                    }
+                }
+                if (failed || answered == count)
+                    loop.quit();
+                else
+                    pump();
+            });
+        }
+    };
+    pump();
+    const auto* conn = m_conn;
+    QObject::connect(m_conn, &RedisConnection::disconnected, &loop, [&](const QString& e) {
+        m_error = e;
+        failed = true;
+        loop.quit();
+    });
+    QTimer watchdog;
+    quint64 lastAnswered = 0;
+    QObject::connect(&watchdog, &QTimer::timeout, &loop, [&] {
+        if (answered == lastAnswered) {
+            m_error = QStringLiteral("pipeline stalled");
+            failed = true;
+            loop.quit();
+        }
+        lastAnswered = answered;
+    });
+    watchdog.start(30000);
+    if (answered < count && !failed)
+        loop.exec();
+    QObject::disconnect(conn, &RedisConnection::disconnected, &loop, nullptr);
+    return !failed && answered == count;
+}
+
+namespace {
+void appendBulk(QByteArray& out, const char* data, qsizetype size) {
+    out += '$';
+    out += QByteArray::number(size);
+    out += "\r\n";
+    out.append(data, size);
+    out += "\r\n";
+}
+} // namespace
+
+bool fillList(SyncClient& client, const QByteArray& key, quint64 count, int size) {
+    char payload[4096];
+    size = qBound(kSeqPrefixSize, size, int(sizeof payload));
+    return client.pipeline(count, [&](quint64 i, QByteArray& out) {
+        writePayload(payload, size, i + 1);
+        out += "*3\r\n$5\r\nLPUSH\r\n";
+        appendBulk(out, key.constData(), key.size());
+        appendBulk(out, payload, size);
+    });
+}
+
+bool fillStream(SyncClient& client, const QByteArray& key, quint64 count, int size) {
+    char payload[4096];
+    size = qBound(kSeqPrefixSize, size, int(sizeof payload));
+    return client.pipeline(count, [&](quint64 i, QByteArray& out) {
+        writePayload(payload, size, i + 1);
+        out += "*5\r\n$4\r\nXADD\r\n";
+        appendBulk(out, key.constData(), key.size());
+        out += "$1\r\n*\r\n$7\r\nmessage\r\n";
+        appendBulk(out, payload, size);
+    });
+}
+
+bool waitFor(const std::function<bool()>& done, const std::function<quint64()>& progress,
+             int idleMs) {
+    QElapsedTimer sinceProgress;
+    sinceProgress.start();
+    quint64 last = progress ? progress() : 0;
+    while (!done()) {
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+        const quint64 now = progress ? progress() : 0;
+        if (now != last) {
+            last = now;
+            sinceProgress.restart();
+        } else if (sinceProgress.elapsed() > idleMs) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void spin(int ms) {
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < ms)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, int(ms - t.elapsed()) + 1);
+}
+
+double peakRssMb() {
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray& line : f.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:")) {
+            const QByteArray kb = line.mid(6).trimmed().split(' ').value(0);
+            return kb.toDouble() / 1024.0;
+        }
+    }
+    return -1;
+}
+
+StallProbe::StallProbe(int intervalMs, QObject* parent)
+    : QObject(parent)
+    , m_timer(this)
+    , m_intervalNs(qint64(intervalMs) * 1000000) {
+    m_timer.setTimerType(Qt::PreciseTimer);
+    m_timer.setInterval(intervalMs);
+    connect(&m_timer, &QTimer::timeout, this, &StallProbe::onTick);
+}
+
+void StallProbe::start() {
+    m_clock.start();
+    m_last = 0;
+    m_maxStallNs = 0;
+    m_ticks = 0;
+    m_timer.start();
+}
+
+void StallProbe::onTick() {
+    const qint64 now = m_clock.nsecsElapsed();
+    m_maxStallNs = qMax(m_maxStallNs, now - m_last - m_intervalNs);
+    m_last = now;
+    ++m_ticks;
+}
+
+void StallProbe::stop() {
+    if (!m_timer.isActive())
+        return;
+    onTick(); // a stall that lasted until now counts too
+    m_timer.stop();
+}
+
+double percentile(std::vector<double> values, double p) {
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    const double rank = std::ceil(p / 100.0 * double(values.size()));
+    const size_t i = size_t(qBound(1.0, rank, double(values.size()))) - 1;
+    return values[i];
+}
+
+} // namespace rqc::bench

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "BenchSupport.h"
+#include "ConnectionSettings.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace rqc::bench {
+
+struct Options {
+    ConnectionSettings settings;
+    QString scenario;
+    quint64 messages = 1000000;
+    int size = 64;
+    QByteArray key; // list / channel / stream name; a per-scenario default when empty
+    int latencyMessages = 10000;
+    int latencyRate = 1000;
+    int rowCap = 100000; // window-flood: the pane's row cap (the product default)
+    int idleMs = 15000;  // a run with no progress for this long has lost something: give up
+};
+
+// Each returns false when the scenario could not run at all (error in result.extra["error"]);
+// counts are checked by the caller.
+bool runPublishList(const Options& o, Result* r);
+bool runPublishPubSub(const Options& o, Result* r);
+bool runDrainList(const Options& o, Result* r);
+bool runPubSubReceive(const Options& o, Result* r);
+bool runDrainReliable(const Options& o, Result* r);
+bool runDrainStream(const Options& o, Result* r);
+bool runWindowFlood(const Options& o, Result* r);
+bool runLatency(const Options& o, Result* r);
+// Not scenarios: pre-fill a list for the redis-py reference, delete keys.
+bool runFillList(const Options& o, Result* r);
+
+// Scenarios that need a QApplication (widgets) rather than a QCoreApplication.
+bool needsGui(const QString& scenario);
+QStringList scenarioNames();
+
+} // namespace rqc::bench
