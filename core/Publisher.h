@@ -1,18 +1,26 @@
 #pragma once
 
 #include "ConnectionSettings.h"
+#include "MessageBatcher.h"
+#include "RedisReply.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 
-class QThread;
+#include <deque>
+#include <memory>
+
+class QTimer;
 
 namespace rqc {
 
 class RedisConnection;
+class WorkerThread;
 
 // Sends messages to one target on its own connection and thread: PUBLISH to a channel or LPUSH to
 // a list. A burst (count > 1) is pipelined in batches; progress and totals are reported back.
+// Requests run one after the other, in the order they were sent.
 class PublisherWorker : public QObject {
     Q_OBJECT
 public:
@@ -24,23 +32,93 @@ public:
 
     // Invoked on the worker's thread (queued from Publisher).
     void start();
+    // Queues a request under the next free id.
     void send(rqc::PublisherWorker::Command command, const QByteArray& target,
               const QByteArray& payload, int count);
+    // Queues a request under the caller's id (Publisher numbers its requests itself).
+    void sendRequest(qint64 requestId, rqc::PublisherWorker::Command command,
+                     const QByteArray& target, const QByteArray& payload, int count);
+    // Stops issuing commands, waits briefly for replies already on the wire (so counts stay true),
+    // reports every request, closes, and emits stopped().
     void stop();
 
+    // What a command sends and how its replies add up to the "receivers" figure. Every Command is
+    // described here and nowhere else.
+    enum class Fold { SumIntegers, LastInteger };
+    struct Plan {
+        QList<QByteArray> argv;
+        Fold fold = Fold::SumIntegers;
+    };
+    static Plan plan(Command command, const QByteArray& target, const QByteArray& payload);
+
+    // Batching limits: commands per pipelined write, bytes per write (a 1 MiB payload goes alone),
+    // and how many writes may await their replies at once.
+    static constexpr int kMaxBatchCommands = 1000;
+    static constexpr int kMaxBatchBytes = 256 * 1024;
+    static constexpr int kMaxBatchesInFlight = 2;
+
 signals:
+    // The connection is ready (first time and after every reconnect).
     void ready();
     // One request (a send() call) is complete: sent messages and, for PUBLISH, the sum of
     // receivers Redis reported (0 when nobody listened). For LPUSH, receivers is the list length
-    // after the last push.
+    // after the last push. count is what Redis acknowledged; after an error it is less than asked.
     void sent(qint64 requestId, quint64 count, qint64 receivers);
     // Cumulative progress of the current burst, at most ~30 times a second.
     void progress(quint64 sentSoFar, quint64 total);
     void errorOccurred(const QString& error);
+    // Was ready, and the connection went away (a reconnect follows with backoff).
+    void connectionLost(const QString& reason);
     void stopped();
+
+private:
+    enum class State { Idle, Connecting, Ready, Waiting, Stopped };
+    struct Request {
+        qint64 id = 0;
+        Command command = Command::Publish;
+        QByteArray target;
+        QByteArray payload;
+        quint64 count = 0;
+    };
+
+    void openConnection();
+    void onReady();
+    void onConnectionDown(const QString& reason, bool wasReady);
+    void pump();
+    void beginNext();
+    void onBatch(QList<RedisReply>& replies);
+    void finishCurrent();
+    void report(const QString& error);
+    void finishStop();
+
+    ConnectionSettings m_settings;
+    RedisConnection* m_conn = nullptr;
+    QTimer* m_reconnectTimer = nullptr;
+    QTimer* m_stopDeadline = nullptr;
+    Backoff m_backoff;
+    State m_state = State::Idle;
+    bool m_stopping = false;
+    qint64 m_lastId = 0;
+    QString m_lastError;
+    std::deque<Request> m_queue;
+
+    // The request being sent.
+    bool m_active = false;
+    Request m_cur;
+    Fold m_fold = Fold::SumIntegers;
+    QByteArray m_one;   // one encoded command
+    QByteArray m_batch; // m_one repeated m_batchCommands times, shared by every full batch
+    int m_batchCommands = 1;
+    quint64 m_issued = 0;
+    quint64 m_replied = 0; // replies of any kind
+    quint64 m_acked = 0;   // replies that were not errors
+    qint64 m_receivers = 0;
+    int m_inFlight = 0;
+    bool m_failed = false;
+    QElapsedTimer m_sinceProgress;
 };
 
-// The main thread's handle: owns the thread and the worker, queues sends.
+// The main thread's handle: owns the thread ("rq-publisher") and the worker, queues sends.
 class Publisher : public QObject {
     Q_OBJECT
 public:
@@ -58,6 +136,13 @@ signals:
     void sent(qint64 requestId, quint64 count, qint64 receivers);
     void progress(quint64 sentSoFar, quint64 total);
     void errorOccurred(const QString& error);
+    void connectionLost(const QString& reason);
+
+private:
+    std::unique_ptr<WorkerThread> m_thread;
+    QPointer<PublisherWorker> m_worker;
+    qint64 m_nextId = 0;
+    bool m_stopRequested = false;
 };
 
 } // namespace rqc

@@ -1,0 +1,353 @@
+#include "Publisher.h"
+
+#include "RedisConnection.h"
+#include "WorkerThread.h"
+
+#include <QTimer>
+
+namespace rqc {
+
+namespace {
+// How long stop() waits for replies already on the wire, so the counts it reports stay true.
+constexpr int kStopDeadlineMs = 1000;
+constexpr int kProgressIntervalMs = 33;
+} // namespace
+
+PublisherWorker::Plan PublisherWorker::plan(Command command, const QByteArray& target,
+                                            const QByteArray& payload)
+{
+    switch (command) {
+    case Command::Publish:
+        return {{"PUBLISH", target, payload}, Fold::SumIntegers};
+    case Command::LPush:
+        return {{"LPUSH", target, payload}, Fold::LastInteger};
+    }
+    return {};
+}
+
+PublisherWorker::PublisherWorker(const ConnectionSettings& settings, QObject* parent)
+    : QObject(parent)
+    , m_settings(settings)
+{
+}
+
+PublisherWorker::~PublisherWorker() = default;
+
+void PublisherWorker::start()
+{
+    if (m_state != State::Idle || m_stopping)
+        return;
+    // Everything that touches the network is created here, on the worker's own thread.
+    m_reconnectTimer = new QTimer(this);
+    m_reconnectTimer->setSingleShot(true);
+    connect(m_reconnectTimer, &QTimer::timeout, this, &PublisherWorker::openConnection);
+    m_stopDeadline = new QTimer(this);
+    m_stopDeadline->setSingleShot(true);
+    connect(m_stopDeadline, &QTimer::timeout, this, &PublisherWorker::finishStop);
+    m_conn = new RedisConnection(m_settings, QStringLiteral("publisher"), QString(), this);
+    connect(m_conn, &RedisConnection::ready, this, &PublisherWorker::onReady);
+    connect(m_conn, &RedisConnection::failed, this,
+            [this](const QString& e) { onConnectionDown(e, false); });
+    connect(m_conn, &RedisConnection::disconnected, this,
+            [this](const QString& e) { onConnectionDown(e, true); });
+    openConnection();
+}
+
+void PublisherWorker::openConnection()
+{
+    if (m_stopping || !m_conn)
+        return;
+    m_state = State::Connecting;
+    m_conn->open();
+}
+
+void PublisherWorker::onReady()
+{
+    m_state = State::Ready;
+    m_backoff.reset();
+    m_lastError.clear();
+    emit ready();
+    pump();
+}
+
+void PublisherWorker::report(const QString& error)
+{
+    // A server that stays down is reported once, not at every retry.
+    if (error == m_lastError)
+        return;
+    m_lastError = error;
+    emit errorOccurred(error);
+}
+
+void PublisherWorker::onConnectionDown(const QString& reason, bool wasReady)
+{
+    m_state = State::Waiting;
+    if (m_stopping) {
+        finishStop();
+        return;
+    }
+    if (wasReady) {
+        m_lastError.clear(); // a new loss is always worth saying
+        emit connectionLost(reason);
+    }
+    report(reason);
+    if (m_active) {
+        const quint64 unanswered = m_issued - m_replied;
+        if (unanswered > 0 || m_issued < m_cur.count) {
+            emit errorOccurred(
+                tr("Connection lost while sending to %1: %2 of %3 acknowledged; %4 sent without an "
+                   "answer (they may or may not have reached Redis) and %5 not sent. Nothing was "
+                   "retried.")
+                    .arg(QString::fromUtf8(m_cur.target))
+                    .arg(m_acked)
+                    .arg(m_cur.count)
+                    .arg(unanswered)
+                    .arg(m_cur.count - m_issued));
+        }
+        finishCurrent();
+    }
+    // Requests waiting behind it end too: the user sees the error now, not a send minutes later.
+    while (!m_queue.empty()) {
+        const qint64 id = m_queue.front().id;
+        m_queue.pop_front();
+        emit sent(id, 0, 0);
+    }
+    m_reconnectTimer->start(m_backoff.next());
+}
+
+void PublisherWorker::send(Command command, const QByteArray& target, const QByteArray& payload,
+                           int count)
+{
+    sendRequest(m_lastId + 1, command, target, payload, count);
+}
+
+void PublisherWorker::sendRequest(qint64 requestId, Command command, const QByteArray& target,
+                                  const QByteArray& payload, int count)
+{
+    m_lastId = qMax(m_lastId, requestId);
+    if (m_stopping || m_state == State::Stopped) {
+        emit errorOccurred(tr("The publisher is stopped; nothing was sent."));
+        emit sent(requestId, 0, 0);
+        return;
+    }
+    if (count < 1) {
+        emit sent(requestId, 0, 0);
+        return;
+    }
+    Request r;
+    r.id = requestId;
+    r.command = command;
+    r.target = target;
+    r.payload = payload;
+    r.count = quint64(count);
+    m_queue.push_back(std::move(r));
+    if (m_state == State::Waiting) {
+        // Waiting out a backoff: try now, the user is asking. Failing, the request ends with the
+        // connection's error.
+        m_reconnectTimer->stop();
+        openConnection();
+        return;
+    }
+    pump();
+}
+
+void PublisherWorker::beginNext()
+{
+    m_cur = std::move(m_queue.front());
+    m_queue.pop_front();
+    m_active = true;
+    Plan p = plan(m_cur.command, m_cur.target, m_cur.payload);
+    m_fold = p.fold;
+    // Every message of a burst is the same command, so it is encoded once and a full batch is that
+    // encoding repeated: no per-message allocation or formatting.
+    m_one.clear();
+    appendCommand(m_one, p.argv);
+    const qsizetype fit = kMaxBatchBytes / qMax<qsizetype>(1, m_one.size());
+    const qsizetype perBatch = qBound(qsizetype(1), fit, qsizetype(kMaxBatchCommands));
+    m_batchCommands = int(qMin<quint64>(quint64(perBatch), m_cur.count));
+    m_batch = m_batchCommands > 1 ? m_one.repeated(m_batchCommands) : m_one;
+    m_issued = m_replied = m_acked = 0;
+    m_receivers = 0;
+    m_inFlight = 0;
+    m_failed = false;
+    m_sinceProgress.start();
+}
+
+void PublisherWorker::pump()
+{
+    if (m_state != State::Ready || m_stopping)
+        return;
+    if (!m_active) {
+        if (m_queue.empty())
+            return;
+        beginNext();
+    }
+    // Keep a couple of batches on the wire so the server never waits for us.
+    while (!m_failed && m_inFlight < kMaxBatchesInFlight && m_issued < m_cur.count) {
+        const quint64 left = m_cur.count - m_issued;
+        const int n = left < quint64(m_batchCommands) ? int(left) : m_batchCommands;
+        m_conn->sendEncoded(n == m_batchCommands ? m_batch : m_one.repeated(n), n,
+                            [this](QList<RedisReply>& replies) { onBatch(replies); });
+        m_issued += quint64(n);
+        ++m_inFlight;
+    }
+}
+
+void PublisherWorker::onBatch(QList<RedisReply>& replies)
+{
+    --m_inFlight;
+    for (const RedisReply& r : replies) {
+        ++m_replied;
+        if (r.isError()) {
+            if (!m_failed) {
+                m_failed = true; // no further batches; those on the wire still count
+                emit errorOccurred(QString::fromUtf8(r.str));
+            }
+            continue;
+        }
+        ++m_acked;
+        if (!r.isInteger())
+            continue;
+        if (m_fold == Fold::SumIntegers)
+            m_receivers += r.integer;
+        else
+            m_receivers = r.integer;
+    }
+    const bool done = m_replied == m_cur.count || ((m_failed || m_stopping) && m_inFlight == 0);
+    if (done) {
+        finishCurrent();
+        if (m_stopping)
+            finishStop();
+        else
+            pump();
+        return;
+    }
+    if (m_sinceProgress.elapsed() >= kProgressIntervalMs) {
+        m_sinceProgress.restart();
+        emit progress(m_acked, m_cur.count);
+    }
+    pump();
+}
+
+void PublisherWorker::finishCurrent()
+{
+    if (!m_active)
+        return;
+    m_active = false;
+    if (m_cur.count > 1)
+        emit progress(m_acked, m_cur.count);
+    emit sent(m_cur.id, m_acked, m_receivers);
+    m_cur = Request();
+    m_one.clear();
+    m_batch.clear();
+    m_inFlight = 0;
+}
+
+void PublisherWorker::stop()
+{
+    if (m_stopping || m_state == State::Stopped)
+        return;
+    m_stopping = true;
+    if (m_reconnectTimer)
+        m_reconnectTimer->stop();
+    if (m_active && m_inFlight > 0 && m_conn && m_conn->isReady()) {
+        // onBatch() finishes once the replies on the wire are in; the deadline covers a hung
+        // server.
+        m_stopDeadline->start(kStopDeadlineMs);
+        return;
+    }
+    finishStop();
+}
+
+void PublisherWorker::finishStop()
+{
+    if (m_state == State::Stopped)
+        return;
+    m_state = State::Stopped;
+    m_stopping = true;
+    if (m_stopDeadline)
+        m_stopDeadline->stop();
+    if (m_active) {
+        const quint64 unanswered = m_issued - m_replied;
+        if (unanswered > 0)
+            emit errorOccurred(tr("Stopped with %1 messages to %2 sent but not yet acknowledged.")
+                                   .arg(unanswered)
+                                   .arg(QString::fromUtf8(m_cur.target)));
+        finishCurrent();
+    }
+    while (!m_queue.empty()) {
+        const qint64 id = m_queue.front().id;
+        m_queue.pop_front();
+        emit sent(id, 0, 0);
+    }
+    if (m_conn)
+        m_conn->close();
+    emit stopped();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Publisher::Publisher(const ConnectionSettings& settings, QObject* parent)
+    : QObject(parent)
+{
+    auto* worker = new PublisherWorker(settings);
+    m_worker = worker;
+    m_thread = std::make_unique<WorkerThread>(QStringLiteral("rq-publisher"), worker);
+    m_thread->quitWhen(worker, &PublisherWorker::stopped);
+    connect(worker, &PublisherWorker::ready, this, &Publisher::ready);
+    connect(worker, &PublisherWorker::sent, this, &Publisher::sent);
+    connect(worker, &PublisherWorker::progress, this, &Publisher::progress);
+    connect(worker, &PublisherWorker::errorOccurred, this, &Publisher::errorOccurred);
+    connect(worker, &PublisherWorker::connectionLost, this, &Publisher::connectionLost);
+}
+
+Publisher::~Publisher()
+{
+    stopAndWait(3000);
+    // m_thread's destructor ends the event loop and waits if the worker did not confirm in time.
+}
+
+void Publisher::start()
+{
+    if (m_thread->hasStarted() || m_stopRequested)
+        return;
+    m_thread->start();
+    PublisherWorker* w = m_worker;
+    m_thread->post([w] { w->start(); });
+}
+
+qint64 Publisher::send(PublisherWorker::Command command, const QByteArray& target,
+                       const QByteArray& payload, int count)
+{
+    const qint64 id = ++m_nextId;
+    PublisherWorker* w = m_worker;
+    const bool queued =
+        !m_stopRequested && w && m_thread->post([w, id, command, target, payload, count] {
+            w->sendRequest(id, command, target, payload, count);
+        });
+    if (!queued) {
+        // Reported like any other request, after the caller has its id.
+        QMetaObject::invokeMethod(
+            this,
+            [this, id] {
+                emit errorOccurred(tr("The publisher is stopped; nothing was sent."));
+                emit sent(id, 0, 0);
+            },
+            Qt::QueuedConnection);
+    }
+    return id;
+}
+
+bool Publisher::stopAndWait(int timeoutMs)
+{
+    if (!m_thread->hasStarted())
+        return true;
+    if (!m_stopRequested) {
+        m_stopRequested = true;
+        PublisherWorker* w = m_worker;
+        m_thread->post([w] { w->stop(); });
+    }
+    return m_thread->wait(timeoutMs);
+}
+
+} // namespace rqc
