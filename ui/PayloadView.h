@@ -1,0 +1,57 @@
+#pragma once
+
+#include "Message.h"
+
+#include <QWidget>
+
+class QLabel;
+class QPlainTextEdit;
+class QTabWidget;
+
+namespace rqc {
+
+// One message's payload, read-only, three ways: Text, JSON (pretty; the tab is disabled when the
+// payload does not parse and chosen automatically when it holds an object or array) and Hex.
+// A one-line header above says where it came from, its size, time and sequence number.
+//
+// Object names for tests: "payloadView", "payloadHeader", "payloadTabs", "payloadText",
+// "payloadJson", "payloadHex". Payloads up to EagerBytes fill all three tabs at once; larger ones
+// fill the visible tab and the others when first shown, so selecting a 50 MiB message does not
+// build three huge documents.
+class PayloadView : public QWidget {
+    Q_OBJECT
+
+public:
+    enum Tab { TextTab, JsonTab, HexTab };
+    static constexpr int EagerBytes = 256 * 1024;
+    static constexpr int MaxTextBytes = 1 << 20;  // Text tab shows at most this much
+    static constexpr int MaxJsonBytes = 16 << 20; // larger payloads are not parsed
+
+    explicit PayloadView(QWidget* parent = nullptr);
+
+    void showMessage(const rqc::Message& m);
+    void clear();
+
+    bool hasMessage() const { return m_hasMessage; }
+    const Message& message() const { return m_message; }
+    QTabWidget* tabs() const { return m_tabs; }
+
+private:
+    void fillTab(int index);
+    void setTextWrap();
+    QString headerText() const;
+
+    QLabel* m_header = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    QPlainTextEdit* m_text = nullptr;
+    QPlainTextEdit* m_json = nullptr;
+    QPlainTextEdit* m_hex = nullptr;
+
+    Message m_message;
+    bool m_hasMessage = false;
+    bool m_jsonOk = false;
+    QString m_jsonText;
+    bool m_filled[3] = {false, false, false};
+};
+
+} // namespace rqc
