@@ -1,0 +1,127 @@
+#include "AppOptions.h"
+
+#include <QTest>
+
+using namespace rqc;
+
+namespace {
+QStringList args(std::initializer_list<const char*> list)
+{
+    QStringList out;
+    for (const char* a : list)
+        out << QString::fromUtf8(a);
+    return out;
+}
+QString str(const char* s) { return QString::fromUtf8(s); }
+} // namespace
+
+class TestAppOptions : public QObject {
+    Q_OBJECT
+private:
+    static AppOptions::Result parse(const QStringList& args, AppOptions* out, QString* message)
+    {
+        return AppOptions::parse(QStringList{QStringLiteral("rqconsole")} + args, out, message);
+    }
+
+private slots:
+    void defaults()
+    {
+        AppOptions o;
+        QString message;
+        QCOMPARE(parse({}, &o, &message), AppOptions::Result::Run);
+        QVERIFY(!o.urlGiven());
+        QVERIFY(!o.sandbox);
+        QVERIFY(o.panes.isEmpty());
+        QVERIFY(o.settingsFile.isEmpty());
+        QCOMPARE(o.server.host, QStringLiteral("127.0.0.1"));
+        QCOMPARE(o.server.port, quint16(6379));
+        QCOMPARE(o.server.transport, ConnectionSettings::Transport::Tcp);
+    }
+
+    void urlPanesAndSettings()
+    {
+        AppOptions o;
+        QString message;
+        QCOMPARE(parse(args({"--url", "redis://alice:pw@localhost:7000/3", "--pane", "list:queue1",
+                             "--pane", "pubsub:news", "--pane", "pattern:news.*", "--pane",
+                             "list:jobs,direction=lifo", "--settings", "/tmp/x.ini"}),
+                       &o, &message),
+                 AppOptions::Result::Run);
+        QVERIFY(o.urlGiven());
+        QCOMPARE(o.server.host, QStringLiteral("localhost"));
+        QCOMPARE(o.server.port, quint16(7000));
+        QCOMPARE(o.server.db, 3);
+        QCOMPARE(o.server.user, QByteArray("alice"));
+        QCOMPARE(o.panes.size(), 4);
+        QCOMPARE(o.panes[0].mode, Mode::List);
+        QCOMPARE(o.panes[0].target, QByteArray("queue1"));
+        QCOMPARE(o.panes[1].mode, Mode::PubSub);
+        QCOMPARE(o.panes[1].target, QByteArray("news"));
+        QCOMPARE(o.panes[2].mode, Mode::Pattern);
+        QCOMPARE(o.panes[2].target, QByteArray("news.*"));
+        QCOMPARE(o.panes[3].option(QStringLiteral("direction")), QStringLiteral("lifo"));
+        QCOMPARE(o.settingsFile, QStringLiteral("/tmp/x.ini"));
+    }
+
+    void unixUrlAndSandbox()
+    {
+        AppOptions o;
+        QString message;
+        QCOMPARE(parse(args({"--url=unix:///tmp/r.sock?db=2"}), &o, &message),
+                 AppOptions::Result::Run);
+        QCOMPARE(o.server.transport, ConnectionSettings::Transport::Unix);
+        QCOMPARE(o.server.socketPath, QStringLiteral("/tmp/r.sock"));
+        QCOMPARE(o.server.db, 2);
+        AppOptions s;
+        QCOMPARE(parse(args({"--sandbox", "--pane", "list:a"}), &s, &message),
+                 AppOptions::Result::Run);
+        QVERIFY(s.sandbox);
+        QVERIFY(!s.urlGiven());
+    }
+
+    void helpAndVersionExit()
+    {
+        AppOptions o;
+        QString message;
+        QCOMPARE(parse(args({"--help"}), &o, &message), AppOptions::Result::ExitOk);
+        QVERIFY(message.contains(QStringLiteral("--pane")));
+        QVERIFY(message.contains(QStringLiteral("--sandbox")));
+        QCOMPARE(parse(args({"--version"}), &o, &message), AppOptions::Result::ExitOk);
+    }
+
+    void badArguments_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("bad scheme") << args({"--url", "http://x"}) << str("http");
+        QTest::newRow("no host") << args({"--url", "redis://"}) << str("--url");
+        QTest::newRow("bad port") << args({"--url", "redis://h:99999"}) << str("--url");
+        QTest::newRow("empty url") << args({"--url", ""}) << str("--url");
+        QTest::newRow("url missing value") << args({"--url"}) << str("url");
+        QTest::newRow("url and sandbox")
+            << args({"--url", "redis://h", "--sandbox"}) << str("--sandbox");
+        QTest::newRow("pane no colon") << args({"--pane", "queue1"}) << str("queue1");
+        QTest::newRow("pane bad mode") << args({"--pane", "queue:s"}) << str("queue");
+        QTest::newRow("pane no target") << args({"--pane", "list:"}) << str("--pane");
+        QTest::newRow("pane bad option")
+            << args({"--pane", "pubsub:c,direction=lifo"}) << str("direction");
+        QTest::newRow("unknown option") << args({"--frobnicate"}) << str("frobnicate");
+        QTest::newRow("positional") << args({"extra"}) << str("extra");
+        QTest::newRow("empty settings") << args({"--settings", ""}) << str("--settings");
+    }
+
+    void badArguments()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, mentions);
+        AppOptions o;
+        o.sandbox = true; // untouched on error
+        QString message;
+        QCOMPARE(parse(args, &o, &message), AppOptions::Result::Error);
+        QVERIFY2(message.contains(mentions), qPrintable(message));
+        QVERIFY(o.sandbox);
+    }
+};
+
+QTEST_MAIN(TestAppOptions)
+#include "tst_appoptions.moc"

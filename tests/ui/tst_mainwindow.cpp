@@ -1,0 +1,484 @@
+// Drives the real MainWindow, offscreen, against a private redis-server.
+#include "AppOptions.h"
+#include "ConsoleSession.h"
+#include "Consumer.h"
+#include "MainWindow.h"
+#include "MessageFilterProxy.h"
+#include "MessageModel.h"
+#include "NewPaneDialog.h"
+#include "PayloadView.h"
+#include "QueuePane.h"
+#include "ServerSidebar.h"
+#include "ServerTreeModel.h"
+#include "TestSupport.h"
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QTranslator>
+
+#include <csignal>
+#include <memory>
+
+using namespace rqc;
+
+namespace {
+QString str(const char* s) { return QString::fromUtf8(s); }
+constexpr int kTimeoutMs = 8000;
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private:
+    std::unique_ptr<MainWindow> makeWindow(const QStringList& extra = {},
+                                           QString settingsFile = QString())
+    {
+        if (settingsFile.isEmpty())
+            settingsFile = freshSettingsFile();
+        AppOptions options;
+        QString message;
+        const QStringList args = QStringList{str("rqconsole"), str("--url"), m_server.url(),
+                                             str("--settings"), settingsFile} +
+                                 extra;
+        if (AppOptions::parse(args, &options, &message) != AppOptions::Result::Run) {
+            qWarning("%s", qPrintable(message));
+            return {};
+        }
+        auto window = std::make_unique<MainWindow>(options);
+        window->resize(1280, 800);
+        window->show();
+        if (!QTest::qWaitForWindowExposed(window.get()))
+            return {};
+        return window;
+    }
+
+    QString freshSettingsFile()
+    {
+        return m_dir.filePath(QStringLiteral("settings-%1.ini").arg(++m_settingsCount));
+    }
+
+    static QueuePane* pane(MainWindow* window, const char* target)
+    {
+        return window->findChild<QueuePane*>(QueuePane::objectNameFor(target));
+    }
+
+    template <typename T> static T* child(QueuePane* pane, const char* name)
+    {
+        return pane->findChild<T*>(QString::fromLatin1(name));
+    }
+
+    qint64 subscribers(const QByteArray& channel)
+    {
+        const RedisReply r = m_client->command({"PUBSUB", "NUMSUB", channel});
+        return r.elements.size() == 2 ? r.elements[1].integer : -1;
+    }
+
+    static QString guarantee(QueuePane* p) { return child<QLabel>(p, "guaranteeLabel")->text(); }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        RQ_START_SERVER(m_server);
+        m_client = std::make_unique<test::SyncClient>(m_server.settings());
+        QVERIFY2(m_client->isConnected(), qPrintable(m_client->error()));
+    }
+
+    void init() { m_client->command({"FLUSHALL"}); }
+
+    void firstRunOpensQueue1AndQueue2SideBySide()
+    {
+        auto window = makeWindow();
+        QVERIFY(window);
+        QCOMPARE(window->objectName(), str("mainWindow"));
+        QCOMPARE(window->panes().size(), 2);
+        QueuePane* q1 = pane(window.get(), "queue1");
+        QueuePane* q2 = pane(window.get(), "queue2");
+        QVERIFY(q1 && q2);
+        QCOMPARE(q1->spec().mode, Mode::List);
+        QCOMPARE(q2->spec().mode, Mode::List);
+        auto* splitter = window->findChild<QSplitter*>(str("paneSplitter"));
+        QVERIFY(splitter);
+        QCOMPARE(splitter->orientation(), Qt::Horizontal);
+        QVERIFY(q1->isVisible() && q2->isVisible());
+        QVERIFY(q1->width() > 200 && q2->width() > 200);
+        QVERIFY(q1->geometry().right() < q2->geometry().left());
+        QCOMPARE(q1->geometry().top(), q2->geometry().top());
+        QVERIFY(window->findChild<ServerSidebar*>(str("serverSidebar")));
+        QTRY_COMPARE_WITH_TIMEOUT(q1->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(q2->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        const auto* connection = window->findChild<QLabel*>(str("connectionLabel"));
+        QTRY_VERIFY_WITH_TIMEOUT(connection->text().contains(m_server.url()), kTimeoutMs);
+        QCOMPARE(guarantee(q1), ConsumerSpec::guarantee(Mode::List));
+    }
+
+    void typedMessageIsConsumedByItsOwnPane()
+    {
+        auto window = makeWindow();
+        QVERIFY(window);
+        QueuePane* q1 = pane(window.get(), "queue1");
+        QueuePane* q2 = pane(window.get(), "queue2");
+        QTRY_COMPARE_WITH_TIMEOUT(q1->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        auto* edit = child<QPlainTextEdit>(q1, "messageEdit");
+        edit->setFocus();
+        QTest::keyClicks(edit, str("hello from queue1"));
+        QTest::keyClick(edit, Qt::Key_Return, Qt::ControlModifier);
+        QTRY_COMPARE_WITH_TIMEOUT(q1->model()->rowCount(), 1, kTimeoutMs);
+        QCOMPARE(q1->model()->messageAt(0).payload, QByteArray("hello from queue1"));
+        QCOMPARE(q1->model()->messageAt(0).source, QByteArray("queue1"));
+        QCOMPARE(edit->toPlainText(), str("hello from queue1")); // Ctrl+Enter added no newline
+        QTRY_COMPARE(q1->sentTotal(), quint64(1));
+        QCOMPARE(q2->model()->rowCount(), 0);
+        QCOMPARE(q2->receivedTotal(), quint64(0));
+        QCOMPARE(m_client->command({"LLEN", "queue1"}).integer, 0);
+        // Selecting the row shows its payload.
+        auto* view = child<QTableView>(q1, "messageView");
+        view->setCurrentIndex(view->model()->index(0, 0));
+        auto* payload = q1->findChild<PayloadView*>(str("payloadView"));
+        QVERIFY(payload && payload->hasMessage());
+        QCOMPARE(payload->message().payload, QByteArray("hello from queue1"));
+        QTRY_VERIFY(child<QLabel>(q1, "statusLine")->text().contains(str("received 1")));
+    }
+
+    void messagePushedByAnotherClientAppears()
+    {
+        auto window = makeWindow();
+        QVERIFY(window);
+        QueuePane* q2 = pane(window.get(), "queue2");
+        m_client->command({"LPUSH", "queue2", "from outside"});
+        QTRY_COMPARE_WITH_TIMEOUT(q2->model()->rowCount(), 1, kTimeoutMs);
+        QCOMPARE(q2->model()->messageAt(0).payload, QByteArray("from outside"));
+        QCOMPARE(pane(window.get(), "queue1")->model()->rowCount(), 0);
+    }
+
+    void pubSubMessagesAppear()
+    {
+        auto window =
+            makeWindow({str("--pane"), str("pubsub:news"), str("--pane"), str("pattern:news.*")});
+        QVERIFY(window);
+        QCOMPARE(window->panes().size(), 2);
+        QueuePane* news = pane(window.get(), "news");
+        QueuePane* pattern = pane(window.get(), "news.*");
+        QVERIFY(news && pattern);
+        QCOMPARE(guarantee(news), ConsumerSpec::guarantee(Mode::PubSub));
+        QTRY_COMPARE_WITH_TIMEOUT(news->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(pattern->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(subscribers("news"), 1, kTimeoutMs);
+        QCOMPARE(m_client->command({"PUBLISH", "news", "extra"}).integer, 1);
+        QTRY_COMPARE_WITH_TIMEOUT(news->model()->rowCount(), 1, kTimeoutMs);
+        QCOMPARE(news->model()->messageAt(0).payload, QByteArray("extra"));
+        // The pattern pane publishes to a concrete channel it names.
+        auto* publishTo = child<QLineEdit>(pattern, "publishToEdit");
+        QVERIFY(publishTo->isVisible());
+        publishTo->setText(str("news.sport"));
+        QTest::keyClicks(child<QPlainTextEdit>(pattern, "messageEdit"), str("goal"));
+        QTest::mouseClick(child<QAbstractButton>(pattern, "sendButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(pattern->model()->rowCount(), 1, kTimeoutMs);
+        QCOMPARE(pattern->model()->messageAt(0).source, QByteArray("news.sport"));
+        QCOMPARE(pattern->model()->messageAt(0).pattern, QByteArray("news.*"));
+        QCOMPARE(news->model()->rowCount(), 1);
+        // The Pub/Sub pane's own entry box publishes to its channel.
+        auto* edit = child<QPlainTextEdit>(news, "messageEdit");
+        QTest::keyClicks(edit, str("own"));
+        QTest::keyClick(edit, Qt::Key_Enter, Qt::ControlModifier);
+        QTRY_COMPARE_WITH_TIMEOUT(news->model()->rowCount(), 2, kTimeoutMs);
+        QCOMPARE(news->model()->messageAt(1).payload, QByteArray("own"));
+    }
+
+    void switchingModeRestartsTheConsumer()
+    {
+        auto window = makeWindow({str("--pane"), str("list:switchy")});
+        QVERIFY(window);
+        QueuePane* p = pane(window.get(), "switchy");
+        QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        auto* combo = child<QComboBox>(p, "modeCombo");
+        QCOMPARE(combo->currentText(), ConsumerSpec::modeLabel(Mode::List));
+        combo->setCurrentIndex(combo->findData(int(Mode::PubSub)));
+        QCOMPARE(p->spec().mode, Mode::PubSub);
+        QCOMPARE(guarantee(p), ConsumerSpec::guarantee(Mode::PubSub));
+        QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        // The list consumer is gone: one consumer left, and a pushed message stays in Redis.
+        QTRY_COMPARE_WITH_TIMEOUT(p->findChildren<Consumer*>().size(), 1, kTimeoutMs);
+        m_client->command({"LPUSH", "switchy", "stays"});
+        QTRY_COMPARE_WITH_TIMEOUT(subscribers("switchy"), 1, kTimeoutMs);
+        QCOMPARE(m_client->command({"PUBLISH", "switchy", "ps"}).integer, 1);
+        QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 1, kTimeoutMs);
+        QCOMPARE(p->model()->messageAt(0).payload, QByteArray("ps"));
+        QCOMPARE(m_client->command({"LLEN", "switchy"}).integer, 1);
+        // And back: the list consumer takes it.
+        combo->setCurrentIndex(combo->findData(int(Mode::List)));
+        QCOMPARE(guarantee(p), ConsumerSpec::guarantee(Mode::List));
+        QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 2, kTimeoutMs);
+        QCOMPARE(p->model()->messageAt(1).payload, QByteArray("stays"));
+    }
+
+    void wrongTypeErrorShownInPane()
+    {
+        m_client->command({"HSET", "ahash", "field", "value"});
+        auto window = makeWindow({str("--pane"), str("list:ahash"), str("--pane"), str("list:ok")});
+        QVERIFY(window);
+        QueuePane* bad = pane(window.get(), "ahash");
+        QueuePane* good = pane(window.get(), "ok");
+        auto* error = child<QLabel>(bad, "errorLabel");
+        QTRY_VERIFY_WITH_TIMEOUT(error->isVisible(), kTimeoutMs);
+        QVERIFY2(error->text().contains(str("WRONGTYPE")), qPrintable(error->text()));
+        QVERIFY(bad->errorText().contains(str("WRONGTYPE")));
+        QVERIFY(window->statusBar()->currentMessage().contains(str("WRONGTYPE")));
+        QVERIFY(!child<QLabel>(good, "errorLabel")->isVisible());
+        // The window goes on working.
+        m_client->command({"LPUSH", "ok", "still fine"});
+        QTRY_COMPARE_WITH_TIMEOUT(good->model()->rowCount(), 1, kTimeoutMs);
+        // Dismissing hides it.
+        QMetaObject::invokeMethod(error, "linkActivated", Q_ARG(QString, str("#dismiss")));
+        QVERIFY(!error->isVisible());
+    }
+
+    void filterBoxFilters()
+    {
+        auto window = makeWindow();
+        QVERIFY(window);
+        QueuePane* q1 = pane(window.get(), "queue1");
+        m_client->command({"LPUSH", "queue1", "apple", "banana", "apricot"});
+        QTRY_COMPARE_WITH_TIMEOUT(q1->model()->rowCount(), 3, kTimeoutMs);
+        auto* view = child<QTableView>(q1, "messageView");
+        auto* filter = child<QLineEdit>(q1, "filterEdit");
+        QTest::keyClicks(filter, str("AP"));
+        QCOMPARE(view->model()->rowCount(), 2);
+        filter->clear();
+        QCOMPARE(view->model()->rowCount(), 3);
+        QTest::keyClicks(filter, str("queue1")); // the source column matches too
+        QCOMPARE(view->model()->rowCount(), 3);
+        filter->setText(str("nothing like it"));
+        QCOMPARE(view->model()->rowCount(), 0);
+    }
+
+    void repeatCountSendsThatMany()
+    {
+        auto window = makeWindow();
+        QVERIFY(window);
+        QueuePane* q1 = pane(window.get(), "queue1");
+        child<QSpinBox>(q1, "repeatSpin")->setValue(100);
+        QTest::keyClicks(child<QPlainTextEdit>(q1, "messageEdit"), str("burst"));
+        QTest::mouseClick(child<QAbstractButton>(q1, "sendButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(q1->model()->rowCount(), 100, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(q1->sentTotal(), quint64(100), kTimeoutMs);
+        QCOMPARE(q1->receivedTotal(), quint64(100));
+        for (int i = 0; i < 100; ++i)
+            QCOMPARE(q1->model()->messageAt(i).payload, QByteArray("burst"));
+        QCOMPARE(pane(window.get(), "queue2")->receivedTotal(), quint64(0));
+    }
+
+    void pauseHoldsBackAndClearEmpties()
+    {
+        auto window = makeWindow();
+        QVERIFY(window);
+        QueuePane* q1 = pane(window.get(), "queue1");
+        auto* pause = child<QAbstractButton>(q1, "pauseButton");
+        QVERIFY(pause->isCheckable());
+        pause->click();
+        m_client->command({"LPUSH", "queue1", "a", "b"});
+        QTRY_COMPARE_WITH_TIMEOUT(q1->receivedTotal(), quint64(2), kTimeoutMs);
+        QCOMPARE(q1->model()->rowCount(), 0);
+        QTRY_VERIFY(child<QLabel>(q1, "statusLine")->text().contains(str("2 held")));
+        pause->click();
+        QCOMPARE(q1->model()->rowCount(), 2);
+        child<QAbstractButton>(q1, "clearButton")->click();
+        QCOMPARE(q1->model()->rowCount(), 0);
+        QCOMPARE(q1->receivedTotal(), quint64(2));
+    }
+
+    void sidebarListsKeysWithDepthAndOpensPanes()
+    {
+        m_client->command({"LPUSH", "waiting", "x", "y", "z"});
+        auto window = makeWindow();
+        QVERIFY(window);
+        auto* sidebar = window->findChild<ServerSidebar*>(str("serverSidebar"));
+        ServerTreeModel* model = sidebar->treeModel();
+        window->findChild<QAction*>(str("refreshAction"))->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(model->findEntry(ServerTreeModel::Kind::List, "waiting").isValid(),
+                                 kTimeoutMs);
+        const QModelIndex entry = model->findEntry(ServerTreeModel::Kind::List, "waiting");
+        QCOMPARE(entry.siblingAtColumn(ServerTreeModel::CountColumn).data().toString(), str("3"));
+        // Clicking it opens a List pane that drains it.
+        sidebar->scrollTo(entry);
+        QTest::mouseClick(sidebar->viewport(), Qt::LeftButton, {},
+                          sidebar->visualRect(entry).center());
+        QueuePane* p = pane(window.get(), "waiting");
+        QVERIFY(p);
+        QCOMPARE(p->spec().mode, Mode::List);
+        QCOMPARE(window->panes().size(), 3);
+        QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 3, kTimeoutMs);
+        QCOMPARE(p->model()->messageAt(0).payload, QByteArray("x"));
+        // A second click focuses the same pane instead of opening another.
+        QTest::mouseClick(sidebar->viewport(), Qt::LeftButton, {},
+                          sidebar->visualRect(entry).center());
+        QCOMPARE(window->panes().size(), 3);
+    }
+
+    void newPaneButtonAndClose()
+    {
+        auto window = makeWindow();
+        QVERIFY(window);
+        bool answered = false;
+        QTimer::singleShot(0, this, [&answered] {
+            auto* dialog = qobject_cast<NewPaneDialog*>(QApplication::activeModalWidget());
+            if (!dialog)
+                return;
+            auto* combo = dialog->findChild<QComboBox*>(str("newPaneMode"));
+            combo->setCurrentIndex(combo->findData(int(Mode::PubSub)));
+            dialog->findChild<QLineEdit*>(str("newPaneTarget"))->setText(str("fresh"));
+            answered = true;
+            dialog->accept();
+        });
+        auto* button = window->findChild<QAbstractButton*>(str("newPaneButton"));
+        QVERIFY(button);
+        button->click();
+        QVERIFY(answered);
+        QueuePane* p = pane(window.get(), "fresh");
+        QVERIFY(p);
+        QCOMPARE(p->spec().mode, Mode::PubSub);
+        QCOMPARE(window->panes().size(), 3);
+        QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        child<QAbstractButton>(p, "closeButton")->click();
+        QCOMPARE(window->panes().size(), 2);
+        QTRY_VERIFY(!pane(window.get(), "fresh"));
+    }
+
+    void layoutRestoredFromSettings()
+    {
+        const QString file = freshSettingsFile();
+        {
+            auto window = makeWindow(
+                {str("--pane"), str("list:alpha"), str("--pane"), str("pubsub:beta")}, file);
+            QVERIFY(window);
+            window->resize(1000, 700);
+            pane(window.get(), "alpha")
+                ->findChild<QComboBox*>(str("modeCombo"))
+                ->setCurrentIndex(1); // Pattern
+            window->close();
+        }
+        auto window = makeWindow({}, file);
+        QVERIFY(window);
+        const QList<QueuePane*> panes = window->panes();
+        QCOMPARE(panes.size(), 2);
+        QCOMPARE(panes[0]->spec().toString(), str("pattern:alpha"));
+        QCOMPARE(panes[1]->spec().toString(), str("pubsub:beta"));
+    }
+
+    void noServerAtTheDefaultAddressStartsASandbox()
+    {
+        // As with no --url, but the "default" address is a free port (tests never touch 6379).
+        AppOptions options;
+        options.server.host = str("127.0.0.1");
+        options.server.port = SandboxServer::freeLoopbackPort();
+        options.settingsFile = freshSettingsFile();
+        qint64 sandboxPid = 0;
+        {
+            MainWindow window(options);
+            window.show();
+            QTRY_VERIFY_WITH_TIMEOUT(window.session()->isReady(), kTimeoutMs);
+            QVERIFY(window.session()->usingSandbox());
+            sandboxPid = window.session()->sandbox()->pid();
+            QVERIFY(sandboxPid > 0);
+            auto* notice = window.findChild<QLabel*>(str("sandboxLabel"));
+            QVERIFY(notice->isVisible());
+            QVERIFY2(notice->text().contains(
+                         QStringLiteral("No Redis at 127.0.0.1:%1").arg(options.server.port)),
+                     qPrintable(notice->text()));
+            QVERIFY(notice->text().contains(window.session()->sandbox()->url()));
+            QueuePane* q1 = pane(&window, "queue1");
+            QTRY_COMPARE_WITH_TIMEOUT(q1->consumerState(), ConsumerState::Listening, kTimeoutMs);
+            QTest::keyClicks(child<QPlainTextEdit>(q1, "messageEdit"), str("sandboxed"));
+            QTest::keyClick(child<QPlainTextEdit>(q1, "messageEdit"), Qt::Key_Return,
+                            Qt::ControlModifier);
+            QTRY_COMPARE_WITH_TIMEOUT(q1->model()->rowCount(), 1, kTimeoutMs);
+        }
+        // The sandbox ended with the window.
+        QVERIFY(::kill(pid_t(sandboxPid), 0) != 0);
+    }
+
+    void aServerAtTheDefaultAddressIsUsed()
+    {
+        AppOptions options;
+        options.server = m_server.settings();
+        options.settingsFile = freshSettingsFile();
+        MainWindow window(options);
+        QTRY_VERIFY_WITH_TIMEOUT(window.session()->isReady(), kTimeoutMs);
+        QVERIFY(!window.session()->usingSandbox());
+        QCOMPARE(window.session()->settings().port, m_server.port());
+        QVERIFY(window.findChild<QLabel*>(str("sandboxLabel"))->text().isEmpty());
+    }
+
+    void translationIsEmbedded()
+    {
+        QTranslator translator;
+        QVERIFY(translator.load(str(":/i18n/rqconsole_zh_CN.qm")));
+        QVERIFY(!translator.translate("rqc::MainWindow", "&File").isEmpty());
+        QVERIFY(!translator.translate("rqc::QueuePane", "Pause").isEmpty());
+        QVERIFY(!translator.translate("rqc::ConsumerSpec", "Pub/Sub").isEmpty());
+    }
+
+    void screenshot()
+    {
+        const QString sourceDir = qEnvironmentVariable("RQ_SOURCE_DIR");
+        if (qEnvironmentVariableIsEmpty("RQ_UPDATE_SCREENSHOT") || sourceDir.isEmpty())
+            QSKIP("set RQ_UPDATE_SCREENSHOT=1 (and RQ_SOURCE_DIR) to update docs/screenshot.png");
+        m_client->command({"RPUSH", "orders:pending", "o-1001", "o-1002", "o-1003", "o-1004"});
+        m_client->command({"RPUSH", "emails:outbox", "welcome", "reset-password"});
+        m_client->command({"XADD", "events", "*", "message", "user.signup"});
+        m_client->command({"XADD", "events", "*", "message", "user.login"});
+        auto window = makeWindow();
+        QVERIFY(window);
+        QueuePane* q1 = pane(window.get(), "queue1");
+        QueuePane* q2 = pane(window.get(), "queue2");
+        QTRY_COMPARE_WITH_TIMEOUT(q1->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(q2->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        m_client->command(
+            {"LPUSH", "queue1", "hello, queue1",
+             R"({"order":1042,"customer":"Ada Lovelace","items":[{"sku":"RQ-7","qty":2},{"sku":"RQ-9","qty":1}],"total":59.9,"express":true})",
+             "resize image 4711", "ping"});
+        m_client->command({"LPUSH", "queue2", "job 1 done", "job 2 done",
+                           R"({"event":"invoice.paid","id":"in_8812","amount":120})"});
+        QTRY_COMPARE_WITH_TIMEOUT(q1->model()->rowCount(), 4, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(q2->model()->rowCount(), 3, kTimeoutMs);
+        QTest::keyClicks(child<QPlainTextEdit>(q1, "messageEdit"),
+                         str(R"({"task":"resize","id":4712})"));
+        window->findChild<QAction*>(str("refreshAction"))->trigger();
+        ServerTreeModel* tree = window->sidebar()->treeModel();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            tree->findEntry(ServerTreeModel::Kind::List, "orders:pending").isValid(), kTimeoutMs);
+        auto* view = child<QTableView>(q1, "messageView");
+        view->setCurrentIndex(view->model()->index(1, 0));
+        QCOMPARE(q1->findChild<PayloadView*>(str("payloadView"))->tabs()->currentIndex(),
+                 int(PayloadView::JsonTab));
+        QTest::qWait(600); // let the rate settle and the status lines repaint
+        const QImage image = window->grab().toImage();
+        QVERIFY(!image.isNull());
+        QDir(sourceDir).mkpath(str("docs"));
+        const QString path = QDir(sourceDir).filePath(str("docs/screenshot.png"));
+        QVERIFY2(image.save(path), qPrintable(path));
+        qInfo("wrote %s", qPrintable(path));
+    }
+
+private:
+    SandboxServer m_server;
+    QTemporaryDir m_dir;
+    int m_settingsCount = 0;
+    std::unique_ptr<test::SyncClient> m_client;
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,106 @@
+#include "ConsoleSession.h"
+
+#include "SandboxServer.h"
+#include "ServerProbe.h"
+
+namespace rqc {
+
+ConsoleSession::ConsoleSession(const AppOptions& options, QObject* parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_settings(options.server)
+{
+    qRegisterMetaType<rqc::ServerSnapshot>();
+    qRegisterMetaType<rqc::ConnectionSettings>();
+}
+
+ConsoleSession::~ConsoleSession()
+{
+    // The monitor's connection first, so it does not see the sandbox die and try to reconnect.
+    m_monitor.reset();
+    m_sandbox.reset();
+}
+
+void ConsoleSession::start()
+{
+    if (m_state != State::Idle)
+        return;
+    if (m_options.sandbox) {
+        startSandbox(tr("Started a private sandbox server at %1 (--sandbox); it ends with the "
+                        "console."));
+        return;
+    }
+    if (m_options.urlGiven()) {
+        useServer(m_options.server);
+        return;
+    }
+    // No --url: the default server if anything answers there, otherwise a sandbox.
+    m_state = State::Probing;
+    m_probe = new ServerProbe(this);
+    connect(m_probe, &ServerProbe::finished, this, [this](bool answered, const QString&) {
+        m_probe->deleteLater();
+        if (answered)
+            useServer(m_options.server);
+        else
+            startSandbox(tr("No Redis at %1:%2 — started a private sandbox server at %3; it "
+                            "ends with the console.")
+                             .arg(m_options.server.host)
+                             .arg(m_options.server.port)
+                             .arg(QStringLiteral("%1")));
+    });
+    m_probe->probe(m_options.server, 1000);
+}
+
+void ConsoleSession::startSandbox(const QString& why)
+{
+    m_state = State::StartingSandbox;
+    QString error;
+    if (!SandboxServer::isInstalled()) {
+        error = tr("No Redis server to use: nothing answers at %1, and redis-server is not "
+                   "installed for a private sandbox.")
+                    .arg(m_options.server.displayUrl());
+    } else {
+        m_sandbox = std::make_unique<SandboxServer>();
+        // Blocks for the few tens of milliseconds redis-server needs to start, once.
+        if (!m_sandbox->start(&error)) {
+            error = tr("Could not start a private sandbox server: %1").arg(error);
+            m_sandbox.reset();
+        }
+    }
+    if (!m_sandbox) {
+        m_state = State::Failed;
+        emit failed(error);
+        return;
+    }
+    setNotice(why.arg(m_sandbox->url()));
+    useServer(m_sandbox->settings());
+}
+
+void ConsoleSession::useServer(const ConnectionSettings& settings)
+{
+    m_settings = settings;
+    m_state = State::Ready;
+    m_monitor = std::make_unique<ServerMonitor>(settings, monitorIntervalMs());
+    connect(m_monitor.get(), &ServerMonitor::snapshotReady, this, &ConsoleSession::snapshotReady);
+    connect(m_monitor.get(), &ServerMonitor::errorOccurred, this, &ConsoleSession::errorOccurred);
+    connect(m_monitor.get(), &ServerMonitor::connected, this, [this](const QString& version) {
+        m_serverVersion = version;
+        emit serverConnected(version);
+    });
+    m_monitor->start();
+    emit ready(m_settings);
+}
+
+void ConsoleSession::refreshNow()
+{
+    if (m_monitor)
+        m_monitor->refreshNow();
+}
+
+void ConsoleSession::setNotice(const QString& notice)
+{
+    m_notice = notice;
+    emit noticeChanged(notice);
+}
+
+} // namespace rqc

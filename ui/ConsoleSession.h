@@ -1,0 +1,68 @@
+#pragma once
+
+#include "AppOptions.h"
+#include "ConnectionSettings.h"
+#include "ServerMonitor.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+
+namespace rqc {
+
+class SandboxServer;
+class ServerProbe;
+
+// Which server this window talks to, and what keeps it alive: the server from --url, the
+// default one if something answers there, or a private sandbox (--sandbox, or nothing at the
+// default address). Owns the sandbox and the server's one ServerMonitor. No widgets, no sockets
+// of its own: the probe and the monitor are core classes.
+class ConsoleSession : public QObject {
+    Q_OBJECT
+public:
+    enum class State { Idle, Probing, StartingSandbox, Ready, Failed };
+    Q_ENUM(State)
+
+    explicit ConsoleSession(const AppOptions& options, QObject* parent = nullptr);
+    ~ConsoleSession() override; // stops the monitor, then the sandbox
+
+    // Decides the server (asynchronously when it has to probe); ready() or failed() follows.
+    void start();
+    State state() const { return m_state; }
+    bool isReady() const { return m_state == State::Ready; }
+    // The server in use (valid once ready).
+    const ConnectionSettings& settings() const { return m_settings; }
+    bool usingSandbox() const { return m_sandbox != nullptr; }
+    SandboxServer* sandbox() const { return m_sandbox.get(); }
+    // What the user should know about the choice ("started a private sandbox…"), or empty.
+    QString notice() const { return m_notice; }
+    QString serverVersion() const { return m_serverVersion; }
+    void refreshNow();
+
+    static int monitorIntervalMs() { return 3000; }
+
+signals:
+    void ready(const rqc::ConnectionSettings& settings);
+    void failed(const QString& error);
+    void noticeChanged(const QString& notice);
+    void serverConnected(const QString& serverVersion);
+    void snapshotReady(const rqc::ServerSnapshot& snapshot);
+    void errorOccurred(const QString& error);
+
+private:
+    void useServer(const ConnectionSettings& settings);
+    void startSandbox(const QString& why);
+    void setNotice(const QString& notice);
+
+    AppOptions m_options;
+    State m_state = State::Idle;
+    ConnectionSettings m_settings;
+    QString m_notice;
+    QString m_serverVersion;
+    std::unique_ptr<SandboxServer> m_sandbox;
+    std::unique_ptr<ServerMonitor> m_monitor;
+    QPointer<ServerProbe> m_probe;
+};
+
+} // namespace rqc

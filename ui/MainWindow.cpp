@@ -1,0 +1,410 @@
+#include "MainWindow.h"
+
+#include "ConsoleSession.h"
+#include "NewPaneDialog.h"
+#include "QueuePane.h"
+#include "ServerSidebar.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+
+namespace rqc {
+
+namespace {
+const QString kGeometryKey = QStringLiteral("window/geometry");
+const QString kStateKey = QStringLiteral("window/state");
+const QString kSplitterKey = QStringLiteral("window/paneSplitter");
+const QString kPanesKey = QStringLiteral("panes");
+const QString kLimitKey = QStringLiteral("view/messageLimit");
+constexpr int kErrorShownMs = 15000;
+
+// Panes on the same target in modes of one family (lists, channels, streams) show one thing.
+int family(Mode mode)
+{
+    switch (mode) {
+    case Mode::List:
+    case Mode::Reliable:
+        return 0;
+    case Mode::PubSub:
+    case Mode::Pattern:
+        return 1;
+    case Mode::Stream:
+    case Mode::Tail:
+        return 2;
+    }
+    return -1;
+}
+
+bool sameFamily(Mode a, Mode b) { return family(a) == family(b); }
+} // namespace
+
+MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
+    : QMainWindow(parent)
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("rqconsole"));
+    if (options.settingsFile.isEmpty())
+        m_settings = std::make_unique<QSettings>();
+    else
+        m_settings = std::make_unique<QSettings>(options.settingsFile, QSettings::IniFormat);
+    m_messageLimit =
+        qBound(100, m_settings->value(kLimitKey, defaultMessageLimit()).toInt(), 10000000);
+
+    m_splitter = new QSplitter(Qt::Horizontal, this);
+    m_splitter->setObjectName(QStringLiteral("paneSplitter"));
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->setHandleWidth(6);
+    setCentralWidget(m_splitter);
+
+    m_sidebar = new ServerSidebar(this);
+    auto* dock = new QDockWidget(tr("Server"), this);
+    dock->setObjectName(QStringLiteral("serverDock"));
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
+    dock->setWidget(m_sidebar);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+    connect(m_sidebar, &ServerSidebar::openRequested, this, &MainWindow::openPane);
+
+    m_refreshTimer = new QTimer(this);
+    m_refreshTimer->setSingleShot(true);
+    m_refreshTimer->setInterval(300);
+    connect(m_refreshTimer, &QTimer::timeout, this, [this] { m_session->refreshNow(); });
+
+    buildActions();
+    QAction* sidebarAction = dock->toggleViewAction();
+    sidebarAction->setText(tr("Show &sidebar"));
+    menuBar()
+        ->findChild<QMenu*>(QStringLiteral("viewMenu"))
+        ->insertAction(m_refreshAction, sidebarAction);
+    buildStatusBar();
+
+    m_session = std::make_unique<ConsoleSession>(options);
+    connect(m_session.get(), &ConsoleSession::ready, this, &MainWindow::onSessionReady);
+    connect(m_session.get(), &ConsoleSession::failed, this, [this](const QString& error) {
+        setConnectionText(tr("No server"), error);
+        showError(error);
+    });
+    connect(m_session.get(), &ConsoleSession::noticeChanged, this, [this](const QString& text) {
+        m_sandboxLabel->setText(text);
+        m_sandboxLabel->setVisible(!text.isEmpty());
+    });
+    connect(m_session.get(), &ConsoleSession::serverConnected, this,
+            [this](const QString& version) {
+                m_monitorOk = true;
+                const QString url = m_session->settings().displayUrl();
+                setConnectionText(tr("Connected to %1 · Redis %2").arg(url, version));
+                m_sidebar->setServer(url, tr("Redis %1").arg(version));
+            });
+    connect(m_session.get(), &ConsoleSession::snapshotReady, this, &MainWindow::onSnapshot);
+    connect(m_session.get(), &ConsoleSession::errorOccurred, this, [this](const QString& error) {
+        m_monitorOk = false;
+        setConnectionText(tr("Trouble with %1").arg(m_session->settings().displayUrl()), error);
+        showError(tr("Server: %1").arg(error));
+    });
+    // SIGTERM/SIGINT end in quit() without closing the window: save there too.
+    connect(qApp, &QCoreApplication::aboutToQuit, this, &MainWindow::saveSettings);
+
+    restoreLayout(options);
+    if (options.sandbox)
+        setConnectionText(tr("Starting a private sandbox server…"));
+    else if (options.urlGiven())
+        setConnectionText(tr("Connecting to %1…").arg(options.server.displayUrl()));
+    else
+        setConnectionText(tr("Looking for Redis at %1…").arg(options.server.displayUrl()));
+    m_session->start();
+}
+
+MainWindow::~MainWindow()
+{
+    // Consumers stop in parallel, then each pane waits for its own; the server (and a sandbox)
+    // goes last so no consumer sees it vanish.
+    for (QueuePane* pane : panes())
+        pane->stopConsumer();
+    for (QueuePane* pane : panes())
+        delete pane;
+    m_session.reset();
+}
+
+void MainWindow::buildActions()
+{
+    m_newPaneAction = new QAction(tr("&New pane…"), this);
+    m_newPaneAction->setObjectName(QStringLiteral("newPaneAction"));
+    m_newPaneAction->setShortcut(QKeySequence::New);
+    m_newPaneAction->setToolTip(tr("Open a pane for a queue or channel (it need not exist yet)"));
+    connect(m_newPaneAction, &QAction::triggered, this, &MainWindow::newPane);
+    m_closePaneAction = new QAction(tr("&Close pane"), this);
+    m_closePaneAction->setShortcut(QKeySequence::Close);
+    connect(m_closePaneAction, &QAction::triggered, this, [this] {
+        if (QueuePane* pane = focusedPane())
+            closePane(pane);
+    });
+    m_quitAction = new QAction(tr("&Quit"), this);
+    m_quitAction->setShortcut(QKeySequence::Quit);
+    m_quitAction->setMenuRole(QAction::QuitRole);
+    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+
+    m_refreshAction = new QAction(tr("&Refresh server"), this);
+    m_refreshAction->setObjectName(QStringLiteral("refreshAction"));
+    m_refreshAction->setShortcut(QKeySequence::Refresh);
+    connect(m_refreshAction, &QAction::triggered, this, [this] { m_session->refreshNow(); });
+    m_limitAction = new QAction(tr("Message &limit per pane…"), this);
+    connect(m_limitAction, &QAction::triggered, this, &MainWindow::chooseMessageLimit);
+    m_aboutAction = new QAction(tr("&About rqconsole"), this);
+    m_aboutAction->setMenuRole(QAction::AboutRole);
+    connect(m_aboutAction, &QAction::triggered, this, &MainWindow::about);
+    auto* aboutQt = new QAction(tr("About &Qt"), this);
+    connect(aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
+
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_newPaneAction);
+    file->addAction(m_closePaneAction);
+    file->addSeparator();
+    file->addAction(m_quitAction);
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(QStringLiteral("viewMenu"));
+    view->addAction(m_refreshAction);
+    view->addAction(m_limitAction);
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_aboutAction);
+    help->addAction(aboutQt);
+
+    QToolBar* bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->addAction(m_newPaneAction);
+    bar->addAction(m_refreshAction);
+    if (QWidget* button = bar->widgetForAction(m_newPaneAction))
+        button->setObjectName(QStringLiteral("newPaneButton"));
+}
+
+void MainWindow::buildStatusBar()
+{
+    m_sandboxLabel = new QLabel(this);
+    m_sandboxLabel->setObjectName(QStringLiteral("sandboxLabel"));
+    m_sandboxLabel->setVisible(false);
+    m_sandboxLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_connectionLabel = new QLabel(this);
+    m_connectionLabel->setObjectName(QStringLiteral("connectionLabel"));
+    statusBar()->addPermanentWidget(m_sandboxLabel);
+    statusBar()->addPermanentWidget(m_connectionLabel);
+}
+
+void MainWindow::restoreLayout(const AppOptions& options)
+{
+    restoreGeometry(m_settings->value(kGeometryKey).toByteArray());
+    restoreState(m_settings->value(kStateKey).toByteArray());
+
+    QList<ConsumerSpec> specs = options.panes;
+    const QStringList saved = m_settings->value(kPanesKey).toStringList();
+    if (specs.isEmpty()) {
+        for (const QString& text : saved) {
+            ConsumerSpec spec;
+            if (ConsumerSpec::parse(text, &spec, nullptr))
+                specs << spec;
+        }
+    }
+    if (specs.isEmpty()) { // first run: the classic pair
+        for (const char* name : {"queue1", "queue2"}) {
+            ConsumerSpec spec;
+            spec.mode = Mode::List;
+            spec.target = name;
+            specs << spec;
+        }
+    }
+    for (const ConsumerSpec& spec : specs)
+        openPane(spec);
+    const QByteArray splitterState = m_settings->value(kSplitterKey).toByteArray();
+    if (options.panes.isEmpty() && saved.size() == m_splitter->count())
+        m_splitter->restoreState(splitterState);
+    if (!m_panes.isEmpty())
+        m_panes.first()->focusEntry();
+}
+
+void MainWindow::saveSettings()
+{
+    m_settings->setValue(kGeometryKey, saveGeometry());
+    m_settings->setValue(kStateKey, saveState());
+    m_settings->setValue(kSplitterKey, m_splitter->saveState());
+    QStringList specs;
+    for (QueuePane* pane : panes())
+        specs << pane->spec().toString();
+    m_settings->setValue(kPanesKey, specs);
+    m_settings->setValue(kLimitKey, m_messageLimit);
+    m_settings->sync();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveSettings();
+    for (QueuePane* pane : panes())
+        pane->stopConsumer();
+    event->accept();
+}
+
+QList<QueuePane*> MainWindow::panes() const
+{
+    QList<QueuePane*> result;
+    for (const QPointer<QueuePane>& pane : m_panes) {
+        if (pane)
+            result << pane;
+    }
+    return result;
+}
+
+QueuePane* MainWindow::findPane(const ConsumerSpec& spec) const
+{
+    for (QueuePane* pane : panes()) {
+        if (pane->spec().target == spec.target && sameFamily(pane->spec().mode, spec.mode))
+            return pane;
+    }
+    return nullptr;
+}
+
+QueuePane* MainWindow::openPane(const ConsumerSpec& spec)
+{
+    if (QueuePane* existing = findPane(spec)) {
+        existing->focusEntry();
+        return existing;
+    }
+    auto* pane = new QueuePane(spec, m_splitter);
+    pane->setCapacity(m_messageLimit);
+    connect(pane, &QueuePane::closeRequested, this, &MainWindow::closePane);
+    connect(pane, &QueuePane::errorReported, this, &MainWindow::showError);
+    connect(pane, &QueuePane::sendFinished, this, &MainWindow::scheduleRefresh);
+    connect(pane, &QueuePane::specChanged, this, &MainWindow::scheduleRefresh);
+    m_splitter->addWidget(pane);
+    m_panes << pane;
+    // Share the room evenly among the panes.
+    m_splitter->setSizes(QList<int>(m_splitter->count(), 1000));
+    if (m_session && m_session->isReady())
+        pane->setConnection(m_session->settings());
+    if (m_haveSnapshot)
+        pane->applySnapshot(m_lastSnapshot);
+    pane->focusEntry();
+    return pane;
+}
+
+void MainWindow::closePane(QueuePane* pane)
+{
+    if (!pane || !m_panes.contains(pane))
+        return;
+    m_panes.removeAll(pane);
+    pane->stopConsumer();
+    pane->hide();
+    // The stop is prompt (CLIENT UNBLOCK), so the pane's destructor waits only briefly.
+    pane->deleteLater();
+}
+
+void MainWindow::newPane()
+{
+    ConsumerSpec suggestion;
+    suggestion.mode = Mode::List;
+    suggestion.target = suggestTarget();
+    NewPaneDialog dialog(suggestion, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    openPane(dialog.spec());
+}
+
+QByteArray MainWindow::suggestTarget() const
+{
+    // The next queueN that no pane shows and the server does not have yet.
+    for (int n = 1;; ++n) {
+        const QByteArray name = "queue" + QByteArray::number(n);
+        bool taken = false;
+        for (QueuePane* pane : panes())
+            taken = taken || pane->spec().target == name;
+        for (const ServerSnapshot::Key& key : m_lastSnapshot.lists)
+            taken = taken || key.name == name;
+        if (!taken)
+            return name;
+    }
+}
+
+QueuePane* MainWindow::focusedPane() const
+{
+    for (QWidget* w = QApplication::focusWidget(); w; w = w->parentWidget()) {
+        if (auto* pane = qobject_cast<QueuePane*>(w))
+            return pane;
+    }
+    return nullptr;
+}
+
+void MainWindow::onSessionReady()
+{
+    const QString url = m_session->settings().displayUrl();
+    setWindowTitle(tr("rqconsole — %1").arg(url));
+    setConnectionText(tr("Connecting to %1…").arg(url));
+    m_sidebar->setServer(url, QString());
+    for (QueuePane* pane : panes())
+        pane->setConnection(m_session->settings());
+}
+
+void MainWindow::onSnapshot(const ServerSnapshot& snapshot)
+{
+    if (!m_monitorOk) {
+        m_monitorOk = true;
+        setConnectionText(tr("Connected to %1").arg(m_session->settings().displayUrl()));
+    }
+    m_lastSnapshot = snapshot;
+    m_haveSnapshot = true;
+    m_sidebar->applySnapshot(snapshot);
+    for (QueuePane* pane : panes())
+        pane->applySnapshot(snapshot);
+}
+
+void MainWindow::setConnectionText(const QString& text, const QString& tip)
+{
+    m_connectionLabel->setText(text);
+    m_connectionLabel->setToolTip(tip);
+}
+
+void MainWindow::showError(const QString& message)
+{
+    statusBar()->showMessage(message, kErrorShownMs);
+}
+
+void MainWindow::scheduleRefresh()
+{
+    if (!m_refreshTimer->isActive())
+        m_refreshTimer->start();
+}
+
+void MainWindow::chooseMessageLimit()
+{
+    bool ok = false;
+    const int limit = QInputDialog::getInt(
+        this, tr("Message limit"),
+        tr("Messages kept in each pane's view (older ones are dropped from the view, the "
+           "totals stay true):"),
+        m_messageLimit, 100, 10000000, 1000, &ok);
+    if (!ok)
+        return;
+    m_messageLimit = limit;
+    for (QueuePane* pane : panes())
+        pane->setCapacity(limit);
+}
+
+void MainWindow::about()
+{
+    QMessageBox::about(
+        this, tr("About rqconsole"),
+        tr("<h3>rqconsole %1</h3><p>A desktop console for Redis message queues: publish test "
+           "messages and watch them consumed live, with each mode's delivery guarantee stated "
+           "plainly.</p><p>Built with Qt %2 and hiredis.</p>")
+            .arg(QCoreApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+}
+
+} // namespace rqc

@@ -1,0 +1,86 @@
+#pragma once
+
+#include "AppOptions.h"
+#include "ConsumerSpec.h"
+#include "ServerMonitor.h"
+
+#include <QList>
+#include <QMainWindow>
+#include <QPointer>
+
+#include <memory>
+
+class QAction;
+class QLabel;
+class QSettings;
+class QSplitter;
+class QTimer;
+
+namespace rqc {
+
+class ConsoleSession;
+class QueuePane;
+class ServerSidebar;
+
+// The console window: the server sidebar on the left, queue panes side by side in the middle,
+// the server, connection state, sandbox notice and errors in the status bar.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(const AppOptions& options, QWidget* parent = nullptr);
+    ~MainWindow() override; // stops the panes' consumers, then the server session (and sandbox)
+
+    ConsoleSession* session() const { return m_session.get(); }
+    ServerSidebar* sidebar() const { return m_sidebar; }
+    QList<QueuePane*> panes() const;
+    // The pane consuming target in a mode of the same family (list, or pub/sub and pattern).
+    QueuePane* findPane(const ConsumerSpec& spec) const;
+    // Opens a pane for spec, or focuses the one that already shows it.
+    QueuePane* openPane(const ConsumerSpec& spec);
+    void closePane(QueuePane* pane);
+    // Asks for a mode and target and opens that pane.
+    void newPane();
+    // Geometry, dock/toolbar state, splitter sizes and the open panes.
+    void saveSettings();
+    QSettings* settings() const { return m_settings.get(); }
+
+    static int defaultMessageLimit() { return 100000; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildActions();
+    void buildStatusBar();
+    void restoreLayout(const AppOptions& options);
+    void onSessionReady();
+    void onSnapshot(const ServerSnapshot& snapshot);
+    void setConnectionText(const QString& text, const QString& tip = QString());
+    void showError(const QString& message);
+    void scheduleRefresh();
+    void chooseMessageLimit();
+    void about();
+    QByteArray suggestTarget() const;
+    QueuePane* focusedPane() const;
+
+    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<ConsoleSession> m_session;
+    ServerSidebar* m_sidebar = nullptr;
+    QSplitter* m_splitter = nullptr;
+    QList<QPointer<QueuePane>> m_panes;
+    QLabel* m_connectionLabel = nullptr;
+    QLabel* m_sandboxLabel = nullptr;
+    QTimer* m_refreshTimer = nullptr;
+    QAction* m_newPaneAction = nullptr;
+    QAction* m_closePaneAction = nullptr;
+    QAction* m_refreshAction = nullptr;
+    QAction* m_limitAction = nullptr;
+    QAction* m_quitAction = nullptr;
+    QAction* m_aboutAction = nullptr;
+    ServerSnapshot m_lastSnapshot;
+    bool m_haveSnapshot = false;
+    bool m_monitorOk = false;
+    int m_messageLimit = defaultMessageLimit();
+};
+
+} // namespace rqc

@@ -1,0 +1,64 @@
+#include "NewPaneDialog.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace rqc {
+
+NewPaneDialog::NewPaneDialog(const ConsumerSpec& suggestion, QWidget* parent)
+    : QDialog(parent)
+{
+    setObjectName(QStringLiteral("newPaneDialog"));
+    setWindowTitle(tr("New pane"));
+    auto* layout = new QVBoxLayout(this);
+    auto* form = new QFormLayout;
+    m_modeCombo = new QComboBox(this);
+    m_modeCombo->setObjectName(QStringLiteral("newPaneMode"));
+    for (const QString& name : ConsumerSpec::modeNames()) {
+        Mode mode = Mode::List;
+        if (ConsumerSpec::modeFromName(name, &mode))
+            m_modeCombo->addItem(ConsumerSpec::modeLabel(mode), int(mode));
+    }
+    m_modeCombo->setCurrentIndex(m_modeCombo->findData(int(suggestion.mode)));
+    m_targetEdit = new QLineEdit(QString::fromUtf8(suggestion.target), this);
+    m_targetEdit->setObjectName(QStringLiteral("newPaneTarget"));
+    m_targetEdit->setPlaceholderText(tr("list key, channel or pattern"));
+    m_targetEdit->selectAll();
+    form->addRow(tr("&Mode:"), m_modeCombo);
+    form->addRow(tr("&Target:"), m_targetEdit);
+    layout->addLayout(form);
+    m_guaranteeLabel = new QLabel(this);
+    m_guaranteeLabel->setWordWrap(true);
+    layout->addWidget(m_guaranteeLabel);
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Open pane"));
+    layout->addWidget(m_buttons);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_modeCombo, &QComboBox::currentIndexChanged, this, &NewPaneDialog::updateState);
+    connect(m_targetEdit, &QLineEdit::textChanged, this, &NewPaneDialog::updateState);
+    updateState();
+    setMinimumWidth(fontMetrics().averageCharWidth() * 50);
+}
+
+ConsumerSpec NewPaneDialog::spec() const
+{
+    ConsumerSpec spec;
+    spec.mode = Mode(m_modeCombo->currentData().toInt());
+    spec.target = m_targetEdit->text().trimmed().toUtf8();
+    return spec;
+}
+
+void NewPaneDialog::updateState()
+{
+    const ConsumerSpec s = spec();
+    m_guaranteeLabel->setText(ConsumerSpec::guarantee(s.mode));
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(!s.target.isEmpty());
+}
+
+} // namespace rqc

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "ConsumerSpec.h"
+
+#include <QDialog>
+
+class QComboBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+
+namespace rqc {
+
+// Asks for a mode and a target for a new pane; the target need not exist on the server yet.
+class NewPaneDialog : public QDialog {
+    Q_OBJECT
+public:
+    explicit NewPaneDialog(const ConsumerSpec& suggestion, QWidget* parent = nullptr);
+
+    ConsumerSpec spec() const;
+
+private:
+    void updateState();
+
+    QComboBox* m_modeCombo = nullptr;
+    QLineEdit* m_targetEdit = nullptr;
+    QLabel* m_guaranteeLabel = nullptr;
+    QDialogButtonBox* m_buttons = nullptr;
+};
+
+} // namespace rqc
