@@ -3,6 +3,7 @@
 #include "RedisConnection.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonValue>
@@ -13,7 +14,8 @@
 
 namespace rqc::bench {
 
-QJsonObject Result::toJson() const {
+QJsonObject Result::toJson() const
+{
     QJsonObject o = extra;
     o.insert(QStringLiteral("name"), name);
     o.insert(QStringLiteral("messages"), double(messages));
@@ -24,7 +26,8 @@ QJsonObject Result::toJson() const {
     return o;
 }
 
-void writePayload(char* out, int size, quint64 seq) {
+void writePayload(char* out, int size, quint64 seq)
+{
     static const char prefix[] = "rqbench:";
     std::memcpy(out, prefix, 8);
     for (int i = 23; i >= 8; --i) {
@@ -36,13 +39,15 @@ void writePayload(char* out, int size, quint64 seq) {
         std::memset(out + kSeqPrefixSize, 'x', size_t(size - kSeqPrefixSize));
 }
 
-QByteArray makePayload(quint64 seq, int size) {
+QByteArray makePayload(quint64 seq, int size)
+{
     QByteArray p(qMax(size, kSeqPrefixSize), Qt::Uninitialized);
     writePayload(p.data(), int(p.size()), seq);
     return p;
 }
 
-bool parseSeq(const char* data, qsizetype size, quint64* seq) {
+bool parseSeq(const char* data, qsizetype size, quint64* seq)
+{
     if (size < kSeqPrefixSize || std::memcmp(data, "rqbench:", 8) != 0 || data[24] != ':')
         return false;
     quint64 v = 0;
@@ -58,9 +63,12 @@ bool parseSeq(const char* data, qsizetype size, quint64* seq) {
 
 SeqTracker::SeqTracker(quint64 expected)
     : m_expected(expected)
-    , m_seen(size_t(expected) + 1, 0) {}
+    , m_seen(size_t(expected) + 1, 0)
+{
+}
 
-void SeqTracker::record(const char* data, qsizetype size) {
+void SeqTracker::record(const char* data, qsizetype size)
+{
     ++m_total;
     quint64 seq = 0;
     if (!parseSeq(data, size, &seq) || seq == 0 || seq > m_expected) {
@@ -76,7 +84,8 @@ void SeqTracker::record(const char* data, qsizetype size) {
     }
 }
 
-SyncClient::SyncClient(const ConnectionSettings& settings, const QString& role) {
+SyncClient::SyncClient(const ConnectionSettings& settings, const QString& role)
+{
     m_conn = new RedisConnection(settings, role);
     QEventLoop loop;
     bool done = false;
@@ -96,15 +105,12 @@ SyncClient::SyncClient(const ConnectionSettings& settings, const QString& role) 
         m_error = QStringLiteral("timed out connecting");
 }
 
-SyncClient::~SyncClient() {
-    delete m_conn;
-}
+SyncClient::~SyncClient() { delete m_conn; }
 
-bool SyncClient::isConnected() const {
-    return m_conn->isReady();
-}
+bool SyncClient::isConnected() const { return m_conn->isReady(); }
 
-RedisReply SyncClient::command(const QList<QByteArray>& argv, int timeoutMs) {
+RedisReply SyncClient::command(const QList<QByteArray>& argv, int timeoutMs)
+{
     if (!m_conn->isReady())
         return RedisReply::error("ERR bench client: not connected");
     RedisReply out = RedisReply::error("ERR bench client: timed out");
@@ -122,7 +128,8 @@ RedisReply SyncClient::command(const QList<QByteArray>& argv, int timeoutMs) {
 }
 
 bool SyncClient::pipeline(quint64 count, const std::function<void(quint64, QByteArray&)>& make,
-                          int chunk, int window) {
+                          int chunk, int window)
+{
     if (!m_conn->isReady()) {
         m_error = QStringLiteral("not connected");
         return false;
@@ -183,7 +190,8 @@ bool SyncClient::pipeline(quint64 count, const std::function<void(quint64, QByte
 }
 
 namespace {
-void appendBulk(QByteArray& out, const char* data, qsizetype size) {
+void appendBulk(QByteArray& out, const char* data, qsizetype size)
+{
     out += '$';
     out += QByteArray::number(size);
     out += "\r\n";
@@ -192,7 +200,8 @@ void appendBulk(QByteArray& out, const char* data, qsizetype size) {
 }
 } // namespace
 
-bool fillList(SyncClient& client, const QByteArray& key, quint64 count, int size) {
+bool fillList(SyncClient& client, const QByteArray& key, quint64 count, int size)
+{
     char payload[4096];
     size = qBound(kSeqPrefixSize, size, int(sizeof payload));
     return client.pipeline(count, [&](quint64 i, QByteArray& out) {
@@ -203,7 +212,8 @@ bool fillList(SyncClient& client, const QByteArray& key, quint64 count, int size
     });
 }
 
-bool fillStream(SyncClient& client, const QByteArray& key, quint64 count, int size) {
+bool fillStream(SyncClient& client, const QByteArray& key, quint64 count, int size)
+{
     char payload[4096];
     size = qBound(kSeqPrefixSize, size, int(sizeof payload));
     return client.pipeline(count, [&](quint64 i, QByteArray& out) {
@@ -216,31 +226,46 @@ bool fillStream(SyncClient& client, const QByteArray& key, quint64 count, int si
 }
 
 bool waitFor(const std::function<bool()>& done, const std::function<quint64()>& progress,
-             int idleMs) {
+             int idleMs)
+{
+    // A real event loop, woken by events or a 5 ms check. (processEvents(flags, ms) drops
+    // WaitForMoreEvents and would spin, stealing a core from the threads being measured.)
+    if (done())
+        return true;
     QElapsedTimer sinceProgress;
     sinceProgress.start();
     quint64 last = progress ? progress() : 0;
-    while (!done()) {
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    bool ok = false;
+    QEventLoop loop;
+    QTimer check;
+    QObject::connect(&check, &QTimer::timeout, &loop, [&] {
+        if (done()) {
+            ok = true;
+            loop.quit();
+            return;
+        }
         const quint64 now = progress ? progress() : 0;
         if (now != last) {
             last = now;
             sinceProgress.restart();
         } else if (sinceProgress.elapsed() > idleMs) {
-            return false;
+            loop.quit();
         }
-    }
-    return true;
+    });
+    check.start(5);
+    loop.exec();
+    return ok;
 }
 
-void spin(int ms) {
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < ms)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, int(ms - t.elapsed()) + 1);
+void spin(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
 }
 
-double peakRssMb() {
+double peakRssMb()
+{
     QFile f(QStringLiteral("/proc/self/status"));
     if (!f.open(QIODevice::ReadOnly))
         return -1;
@@ -256,13 +281,15 @@ double peakRssMb() {
 StallProbe::StallProbe(int intervalMs, QObject* parent)
     : QObject(parent)
     , m_timer(this)
-    , m_intervalNs(qint64(intervalMs) * 1000000) {
+    , m_intervalNs(qint64(intervalMs) * 1000000)
+{
     m_timer.setTimerType(Qt::PreciseTimer);
     m_timer.setInterval(intervalMs);
     connect(&m_timer, &QTimer::timeout, this, &StallProbe::onTick);
 }
 
-void StallProbe::start() {
+void StallProbe::start()
+{
     m_clock.start();
     m_last = 0;
     m_maxStallNs = 0;
@@ -270,21 +297,83 @@ void StallProbe::start() {
     m_timer.start();
 }
 
-void StallProbe::onTick() {
+void StallProbe::onTick()
+{
     const qint64 now = m_clock.nsecsElapsed();
     m_maxStallNs = qMax(m_maxStallNs, now - m_last - m_intervalNs);
     m_last = now;
     ++m_ticks;
 }
 
-void StallProbe::stop() {
+void StallProbe::stop()
+{
     if (!m_timer.isActive())
         return;
     onTick(); // a stall that lasted until now counts too
     m_timer.stop();
 }
 
-double percentile(std::vector<double> values, double p) {
+CpuMeter::CpuMeter(const ConnectionSettings& settings)
+    : m_client(std::make_unique<SyncClient>(settings, QStringLiteral("bench-cpu")))
+{
+}
+
+CpuMeter::~CpuMeter() = default;
+
+double CpuMeter::serverCpuMs()
+{
+    const RedisReply r = m_client->command({"INFO", "cpu"});
+    double s = 0;
+    for (const QByteArray& line : r.str.split('\n')) {
+        if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:"))
+            s += line.mid(line.indexOf(':') + 1).trimmed().toDouble();
+    }
+    return s * 1000.0;
+}
+
+QHash<QString, double> CpuMeter::threadCpuMs()
+{
+    QHash<QString, double> out;
+    const QDir tasks(QStringLiteral("/proc/self/task"));
+    for (const QString& tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile comm(tasks.filePath(tid + QStringLiteral("/comm")));
+        QFile sched(tasks.filePath(tid + QStringLiteral("/schedstat")));
+        if (!comm.open(QIODevice::ReadOnly) || !sched.open(QIODevice::ReadOnly))
+            continue;
+        const QString name = QString::fromUtf8(comm.readAll().trimmed());
+        const double ns = sched.readAll().split(' ').value(0).toDouble();
+        out[name] += ns / 1e6;
+    }
+    return out;
+}
+
+void CpuMeter::start()
+{
+    m_server0 = serverCpuMs();
+    m_threads0 = threadCpuMs();
+}
+
+QJsonObject CpuMeter::stop()
+{
+    const QHash<QString, double> threads = threadCpuMs();
+    const double server = serverCpuMs() - m_server0;
+    QJsonObject perThread;
+    double client = 0;
+    for (auto it = threads.cbegin(); it != threads.cend(); ++it) {
+        const double ms = it.value() - m_threads0.value(it.key());
+        client += ms;
+        if (ms >= 0.5)
+            perThread.insert(it.key(), std::round(ms * 10) / 10);
+    }
+    QJsonObject o;
+    o.insert(QStringLiteral("server_ms"), std::round(server * 10) / 10);
+    o.insert(QStringLiteral("client_ms"), std::round(client * 10) / 10);
+    o.insert(QStringLiteral("threads_ms"), perThread);
+    return o;
+}
+
+double percentile(std::vector<double> values, double p)
+{
     if (values.empty())
         return 0;
     std::sort(values.begin(), values.end());

@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
@@ -12,6 +13,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace rqc {
@@ -117,6 +119,26 @@ private:
     qint64 m_intervalNs;
     qint64 m_maxStallNs = 0;
     quint64 m_ticks = 0;
+};
+
+// CPU time spent during a timed phase: by the redis-server (INFO cpu: used_cpu_user + sys, main
+// and background threads) and by each thread of this process (/proc/self/task/*/schedstat, ns),
+// keyed by thread name. Wall-clock rates on a loaded machine say little; CPU per message does.
+class CpuMeter {
+public:
+    explicit CpuMeter(const ConnectionSettings& settings);
+    ~CpuMeter();
+    void start();
+    // {"server_ms": …, "client_ms": …, "threads_ms": {"rq-list-q": …, "rqc-bench": …}}
+    QJsonObject stop();
+
+private:
+    double serverCpuMs();
+    static QHash<QString, double> threadCpuMs();
+
+    std::unique_ptr<SyncClient> m_client;
+    double m_server0 = 0;
+    QHash<QString, double> m_threads0;
 };
 
 // Percentile (0..100) of a sample, nearest-rank.

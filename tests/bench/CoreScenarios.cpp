@@ -15,22 +15,26 @@ namespace rqc::bench {
 
 namespace {
 
-QByteArray keyOr(const Options& o, const char* fallback) {
+QByteArray keyOr(const Options& o, const char* fallback)
+{
     return o.key.isEmpty() ? QByteArray(fallback) : o.key;
 }
 
-void setError(Result* r, const QString& e) {
+void setError(Result* r, const QString& e)
+{
     r->extra.insert(QStringLiteral("error"), e);
     qWarning("%s: %s", qPrintable(r->name), qPrintable(e));
 }
 
-qint64 integerOf(SyncClient& c, const QList<QByteArray>& argv) {
+qint64 integerOf(SyncClient& c, const QList<QByteArray>& argv)
+{
     const RedisReply r = c.command(argv);
     return r.isInteger() ? r.integer : -1;
 }
 
 // Keys matching a pattern (SCAN, for the checks after a run).
-QList<QByteArray> scanKeys(SyncClient& c, const QByteArray& pattern) {
+QList<QByteArray> scanKeys(SyncClient& c, const QByteArray& pattern)
+{
     QList<QByteArray> keys;
     QByteArray cursor = "0";
     do {
@@ -46,7 +50,10 @@ QList<QByteArray> scanKeys(SyncClient& c, const QByteArray& pattern) {
 
 // Drains N pre-filled messages with the product's Consumer for `specText`, counting every
 // sequence number that reaches the main thread.
-bool drainWith(const Options& o, const QString& specText, Result* r) {
+bool drainWith(const Options& o, QString specText, Result* r)
+{
+    for (const QString& extra : o.specOptions)
+        specText += QLatin1Char(',') + extra;
     ConsumerSpec spec;
     QString error;
     if (!ConsumerSpec::parse(specText, &spec, &error)) {
@@ -74,6 +81,8 @@ bool drainWith(const Options& o, const QString& specText, Result* r) {
                      [&](const QString& e) { errors << e; });
     QObject::connect(&consumer, &Consumer::connectionLost, &context,
                      [&](qint64, const QString&) { ++lostConnections; });
+    CpuMeter cpu(o.settings);
+    cpu.start();
     clock.start();
     consumer.start();
     const bool complete =
@@ -81,6 +90,7 @@ bool drainWith(const Options& o, const QString& specText, Result* r) {
                 [&] { return tracker.total(); }, o.idleMs);
     if (!endNs)
         endNs = clock.nsecsElapsed();
+    r->extra.insert(QStringLiteral("cpu"), cpu.stop());
     consumer.stopAndWait(5000);
     spin(300); // anything delivered late (a duplicate) still counts
     r->seconds = double(endNs) / 1e9;
@@ -98,7 +108,8 @@ bool drainWith(const Options& o, const QString& specText, Result* r) {
 
 } // namespace
 
-bool runFillList(const Options& o, Result* r) {
+bool runFillList(const Options& o, Result* r)
+{
     r->name = QStringLiteral("fill-list");
     SyncClient c(o.settings);
     const QByteArray key = keyOr(o, "bench:list");
@@ -115,7 +126,8 @@ bool runFillList(const Options& o, Result* r) {
     return true;
 }
 
-bool runDrainList(const Options& o, Result* r) {
+bool runDrainList(const Options& o, Result* r)
+{
     r->name = QStringLiteral("drain-list");
     r->messages = o.messages;
     const QByteArray key = keyOr(o, "bench:drain-list");
@@ -135,7 +147,8 @@ bool runDrainList(const Options& o, Result* r) {
     return ok;
 }
 
-bool runDrainReliable(const Options& o, Result* r) {
+bool runDrainReliable(const Options& o, Result* r)
+{
     r->name = QStringLiteral("drain-reliable");
     r->messages = o.messages;
     const QByteArray key = keyOr(o, "bench:drain-reliable");
@@ -165,7 +178,8 @@ bool runDrainReliable(const Options& o, Result* r) {
     return ok;
 }
 
-bool runDrainStream(const Options& o, Result* r) {
+bool runDrainStream(const Options& o, Result* r)
+{
     r->name = QStringLiteral("drain-stream");
     r->messages = o.messages;
     const QByteArray key = keyOr(o, "bench:drain-stream");
@@ -197,7 +211,8 @@ bool runDrainStream(const Options& o, Result* r) {
     return ok;
 }
 
-bool runPubSubReceive(const Options& o, Result* r) {
+bool runPubSubReceive(const Options& o, Result* r)
+{
     r->name = QStringLiteral("pubsub-receive");
     r->messages = o.messages;
     const QByteArray channel = keyOr(o, "bench:pubsub-receive");
@@ -289,6 +304,8 @@ bool runPubSubReceive(const Options& o, Result* r) {
                          if (!e.isEmpty())
                              errors << QStringLiteral("publisher: ") + e;
                      });
+    CpuMeter cpu(o.settings);
+    cpu.start();
     floodThread.start();
     QMetaObject::invokeMethod(flooder, &Flooder::open, Qt::QueuedConnection);
 
@@ -297,6 +314,7 @@ bool runPubSubReceive(const Options& o, Result* r) {
                 [&] { return tracker.total() + (floodDone ? 1 : 0); }, o.idleMs);
     if (!endNs)
         endNs = clock.isValid() ? clock.nsecsElapsed() : 0;
+    r->extra.insert(QStringLiteral("cpu"), cpu.stop());
     poll.stop();
     spin(300);
     floodThread.quit();

@@ -11,9 +11,12 @@ Flooder::Flooder(const ConnectionSettings& settings, const QByteArray& channel, 
     , m_settings(settings)
     , m_channel(channel)
     , m_count(count)
-    , m_size(qMax(size, kSeqPrefixSize)) {}
+    , m_size(qMax(size, kSeqPrefixSize))
+{
+}
 
-void Flooder::open() {
+void Flooder::open()
+{
     m_conn = new RedisConnection(m_settings, QStringLiteral("bench-flooder"), QString(), this);
     connect(m_conn, &RedisConnection::ready, this, &Flooder::ready);
     connect(m_conn, &RedisConnection::failed, this, [this](const QString& e) {
@@ -27,11 +30,10 @@ void Flooder::open() {
     m_conn->open();
 }
 
-void Flooder::go() {
-    pump();
-}
+void Flooder::go() { pump(); }
 
-void Flooder::pump() {
+void Flooder::pump()
+{
     const QByteArray header = "*3\r\n$7\r\nPUBLISH\r\n$" + QByteArray::number(m_channel.size()) +
                               "\r\n" + m_channel + "\r\n$" + QByteArray::number(m_size) + "\r\n";
     QByteArray payload(m_size, Qt::Uninitialized);

@@ -15,7 +15,8 @@ namespace rqc::bench {
 namespace {
 
 bool publishBurst(const Options& o, PublisherWorker::Command command, const QByteArray& target,
-                  Result* r, quint64* acked, qint64* receivers) {
+                  Result* r, quint64* acked, qint64* receivers)
+{
     if (o.messages > quint64(std::numeric_limits<int>::max())) {
         r->extra.insert(QStringLiteral("error"), QStringLiteral("N too large for one burst"));
         return false;
@@ -47,11 +48,14 @@ bool publishBurst(const Options& o, PublisherWorker::Command command, const QByt
         return false;
     }
     const QByteArray payload = makePayload(1, o.size);
+    CpuMeter cpu(o.settings);
+    cpu.start();
     clock.start();
     publisher.send(command, target, payload, int(o.messages));
     waitFor([&] { return done; }, [&] { return progress; }, o.idleMs);
     if (!done)
         endNs = clock.nsecsElapsed();
+    r->extra.insert(QStringLiteral("cpu"), cpu.stop());
     publisher.stopAndWait(5000);
     r->seconds = double(endNs) / 1e9;
     if (!errors.isEmpty())
@@ -61,7 +65,8 @@ bool publishBurst(const Options& o, PublisherWorker::Command command, const QByt
 
 } // namespace
 
-bool runPublishList(const Options& o, Result* r) {
+bool runPublishList(const Options& o, Result* r)
+{
     r->name = QStringLiteral("publish-list");
     r->messages = o.messages;
     const QByteArray key = o.key.isEmpty() ? QByteArray("bench:publish-list") : o.key;
@@ -84,7 +89,8 @@ bool runPublishList(const Options& o, Result* r) {
     return ok;
 }
 
-bool runPublishPubSub(const Options& o, Result* r) {
+bool runPublishPubSub(const Options& o, Result* r)
+{
     r->name = QStringLiteral("publish-pubsub");
     r->messages = o.messages;
     const QByteArray channel = o.key.isEmpty() ? QByteArray("bench:publish-pubsub") : o.key;

@@ -17,7 +17,9 @@ struct Options {
     int latencyMessages = 10000;
     int latencyRate = 1000;
     int rowCap = 100000; // window-flood: the pane's row cap (the product default)
-    int idleMs = 15000;  // a run with no progress for this long has lost something: give up
+    int idleMs = 15000;
+    QStringList specOptions; // extra key=value options for the consumer's spec (experiments)  // a
+                             // run with no progress for this long has lost something: give up
 };
 
 // Each returns false when the scenario could not run at all (error in result.extra["error"]);

@@ -25,7 +25,8 @@ namespace rqc::bench {
 
 namespace {
 
-void setError(Result* r, const QString& e) {
+void setError(Result* r, const QString& e)
+{
     r->extra.insert(QStringLiteral("error"), e);
     qWarning("%s: %s", qPrintable(r->name), qPrintable(e));
 }
@@ -36,7 +37,8 @@ struct Window {
     std::unique_ptr<MainWindow> window;
     QString error;
 
-    explicit Window(const Options& o) {
+    explicit Window(const Options& o)
+    {
         AppOptions opts;
         QString message;
         const QStringList args = {QStringLiteral("rqc-bench"), QStringLiteral("--url"),
@@ -58,10 +60,14 @@ struct Window {
             window->closePane(pane);
     }
 
-    QueuePane* open(const QByteArray& key, Result* r) {
+    QueuePane* open(const Options& o, const QByteArray& key, Result* r)
+    {
         ConsumerSpec spec;
         QString e;
-        if (!ConsumerSpec::parse(QStringLiteral("list:") + QString::fromUtf8(key), &spec, &e)) {
+        QString text = QStringLiteral("list:") + QString::fromUtf8(key);
+        for (const QString& extra : o.specOptions)
+            text += QLatin1Char(',') + extra;
+        if (!ConsumerSpec::parse(text, &spec, &e)) {
             setError(r, e);
             return nullptr;
         }
@@ -74,7 +80,8 @@ struct Window {
 
 } // namespace
 
-bool runWindowFlood(const Options& o, Result* r) {
+bool runWindowFlood(const Options& o, Result* r)
+{
     r->name = QStringLiteral("window-flood");
     r->messages = o.messages;
     const QByteArray key = o.key.isEmpty() ? QByteArray("bench:window-flood") : o.key;
@@ -103,8 +110,10 @@ bool runWindowFlood(const Options& o, Result* r) {
     qint64 endNs = 0;
     quint64 batches = 0;
     QObject context;
+    CpuMeter cpu(o.settings);
+    cpu.start();
     clock.start();
-    QueuePane* pane = w.open(key, r);
+    QueuePane* pane = w.open(o, key, r);
     if (!pane)
         return false;
     probe.start();
@@ -126,6 +135,7 @@ bool runWindowFlood(const Options& o, Result* r) {
                                   [&] { return tracker.total(); }, o.idleMs);
     if (!endNs)
         endNs = clock.nsecsElapsed();
+    r->extra.insert(QStringLiteral("cpu"), cpu.stop());
     spin(250); // what the flood left behind (relayout, repaint) still counts as a stall
     probe.stop();
 
@@ -147,7 +157,8 @@ bool runWindowFlood(const Options& o, Result* r) {
     return true;
 }
 
-bool runLatency(const Options& o, Result* r) {
+bool runLatency(const Options& o, Result* r)
+{
     r->name = QStringLiteral("latency");
     const quint64 total = quint64(qMax(1, o.latencyMessages));
     const int rate = qMax(1, o.latencyRate);
@@ -162,7 +173,7 @@ bool runLatency(const Options& o, Result* r) {
         setError(r, w.error);
         return false;
     }
-    QueuePane* pane = w.open(key, r);
+    QueuePane* pane = w.open(o, key, r);
     if (!pane)
         return false;
     if (!waitFor([&] { return pane->consumerState() == ConsumerState::Listening; }, nullptr,

@@ -40,20 +40,23 @@ constexpr Entry kScenarios[] = {
 
 namespace rqc::bench {
 
-QStringList scenarioNames() {
+QStringList scenarioNames()
+{
     QStringList names;
     for (const Entry& e : kScenarios)
         names << QString::fromLatin1(e.name);
     return names;
 }
 
-bool needsGui(const QString& scenario) {
+bool needsGui(const QString& scenario)
+{
     return scenario == QLatin1String("window-flood") || scenario == QLatin1String("latency");
 }
 
 } // namespace rqc::bench
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv)
+{
     QString scenario;
     for (int i = 1; i + 1 < argc; ++i) {
         if (qstrcmp(argv[i], "--scenario") == 0)
@@ -94,10 +97,14 @@ int main(int argc, char** argv) {
     const QCommandLineOption latRateOpt(QStringLiteral("latency-rate"),
                                         QStringLiteral("Messages per second (1000)."),
                                         QStringLiteral("n"), QStringLiteral("1000"));
+    const QCommandLineOption specOpt(
+        QStringLiteral("option"),
+        QStringLiteral("Extra key=value for the consumer's spec, e.g. batch=5000 (repeatable)."),
+        QStringLiteral("key=value"));
     const QCommandLineOption versionsOpt(QStringLiteral("qt-version"),
                                          QStringLiteral("Print the Qt version and exit."));
-    parser.addOptions(
-        {urlOpt, scenarioOpt, messagesOpt, sizeOpt, keyOpt, latMsgOpt, latRateOpt, versionsOpt});
+    parser.addOptions({urlOpt, scenarioOpt, messagesOpt, sizeOpt, keyOpt, latMsgOpt, latRateOpt,
+                       specOpt, versionsOpt});
     parser.process(*app);
 
     if (parser.isSet(versionsOpt)) {
@@ -111,6 +118,7 @@ int main(int argc, char** argv) {
     o.key = parser.value(keyOpt).toUtf8();
     o.latencyMessages = parser.value(latMsgOpt).toInt();
     o.latencyRate = parser.value(latRateOpt).toInt();
+    o.specOptions = parser.values(specOpt);
     if (o.messages == 0 || o.size < kSeqPrefixSize) {
         std::fprintf(stderr, "rqc-bench: --messages must be > 0 and --size >= %d\n",
                      kSeqPrefixSize);
