@@ -203,7 +203,8 @@ void MainWindow::buildStatusBar()
 
 void MainWindow::restoreLayout(const AppOptions& options)
 {
-    restoreGeometry(m_settings->value(kGeometryKey).toByteArray());
+    if (!restoreGeometry(m_settings->value(kGeometryKey).toByteArray()))
+        resize(1280, 800);
     restoreState(m_settings->value(kStateKey).toByteArray());
 
     QList<ConsumerSpec> specs = options.panes;

@@ -298,6 +298,9 @@ void QueuePane::setConnection(const ConnectionSettings& settings)
         m_sendProgress.clear();
         showError(tr("Sending failed: %1").arg(error), false);
     });
+    connect(m_publisher, &Publisher::connectionLost, this, [this](const QString& reason) {
+        showError(tr("The sending connection was lost: %1").arg(reason), false);
+    });
     m_publisher->start();
     startConsumer();
 }

@@ -20,6 +20,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
@@ -180,6 +181,7 @@ private slots:
         QCOMPARE(m_client->command({"PUBLISH", "news", "extra"}).integer, 1);
         QTRY_COMPARE_WITH_TIMEOUT(news->model()->rowCount(), 1, kTimeoutMs);
         QCOMPARE(news->model()->messageAt(0).payload, QByteArray("extra"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_client->command({"PUBSUB", "NUMPAT"}).integer, 1, kTimeoutMs);
         // The pattern pane publishes to a concrete channel it names.
         auto* publishTo = child<QLineEdit>(pattern, "publishToEdit");
         QVERIFY(publishTo->isVisible());
@@ -420,6 +422,49 @@ private slots:
         QVERIFY(!window.session()->usingSandbox());
         QCOMPARE(window.session()->settings().port, m_server.port());
         QVERIFY(window.findChild<QLabel*>(str("sandboxLabel"))->text().isEmpty());
+    }
+
+    void viewFollowsNewestUnlessScrolledUp()
+    {
+        auto window = makeWindow();
+        QVERIFY(window);
+        QueuePane* q1 = pane(window.get(), "queue1");
+        QList<QByteArray> push{"LPUSH", "queue1"};
+        for (int i = 0; i < 200; ++i)
+            push << QByteArray::number(i);
+        m_client->command(push);
+        QTRY_COMPARE_WITH_TIMEOUT(q1->model()->rowCount(), 200, kTimeoutMs);
+        QScrollBar* bar = child<QTableView>(q1, "messageView")->verticalScrollBar();
+        QVERIFY(bar->maximum() > 0);
+        QTRY_COMPARE(bar->value(), bar->maximum());
+        bar->setValue(0); // the user scrolls up to read
+        m_client->command(push);
+        QTRY_COMPARE_WITH_TIMEOUT(q1->model()->rowCount(), 400, kTimeoutMs);
+        QCOMPARE(bar->value(), 0);
+        bar->setValue(bar->maximum()); // back at the bottom: following again
+        m_client->command(push);
+        QTRY_COMPARE_WITH_TIMEOUT(q1->model()->rowCount(), 600, kTimeoutMs);
+        QTRY_COMPARE(bar->value(), bar->maximum());
+    }
+
+    void reconnectGapIsShownInThePane()
+    {
+        auto window = makeWindow({str("--pane"), str("pubsub:gap")});
+        QVERIFY(window);
+        QueuePane* p = pane(window.get(), "gap");
+        QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        QString error;
+        QVERIFY2(m_server.restart(&error), qPrintable(error));
+        auto* label = child<QLabel>(p, "errorLabel");
+        QTRY_VERIFY_WITH_TIMEOUT(p->errorText().contains(str("was down from")), kTimeoutMs);
+        QVERIFY(label->isVisible());
+        QVERIFY2(p->errorText().contains(str("gone")), qPrintable(p->errorText()));
+        QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        m_client = std::make_unique<test::SyncClient>(m_server.settings());
+        QVERIFY(m_client->isConnected());
+        QTRY_COMPARE_WITH_TIMEOUT(subscribers("gap"), 1, kTimeoutMs);
+        m_client->command({"PUBLISH", "gap", "after"});
+        QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 1, kTimeoutMs);
     }
 
     void translationIsEmbedded()
