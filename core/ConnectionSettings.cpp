@@ -89,14 +89,16 @@ bool ConnectionSettings::parse(const QString& urlText, ConnectionSettings* out, 
     }
 
     // redis://user:password@host, or redis://:password@host (legacy password-only AUTH).
-    s.user = url.userName(QUrl::FullyDecoded).toUtf8();
-    if (url.password(QUrl::FullyDecoded).isEmpty() && !url.userInfo().contains(QLatin1Char(':'))
-        && !s.user.isEmpty()) {
+    // Decoded from the encoded form so that any byte (%FF, %00) survives as that byte.
+    s.user = QByteArray::fromPercentEncoding(url.userName(QUrl::FullyEncoded).toLatin1());
+    const QByteArray password =
+        QByteArray::fromPercentEncoding(url.password(QUrl::FullyEncoded).toLatin1());
+    if (password.isEmpty() && !url.userInfo().contains(QLatin1Char(':')) && !s.user.isEmpty()) {
         // redis://secret@host: redis-cli treats a lone user-info as the password.
         s.password = s.user;
         s.user.clear();
     } else {
-        s.password = url.password(QUrl::FullyDecoded).toUtf8();
+        s.password = password;
     }
     if (s.password.isEmpty())
         s.password = qgetenv("REDISCLI_AUTH");

@@ -10,6 +10,24 @@ namespace rqc {
 namespace {
 // A stop that cannot complete (server hung) gives up after this long.
 constexpr int kStopDeadlineMs = 1500;
+
+// The server refused the handshake in a way that retrying will not fix (wrong password, missing
+// permission, no such database). Transient refusals (LOADING, BUSY, max clients) are retried.
+bool isPermanentRefusal(const QString& error)
+{
+    static const char* const prefixes[] = {"WRONGPASS",
+                                           "NOAUTH",
+                                           "NOPERM",
+                                           "ERR invalid password",
+                                           "ERR AUTH",
+                                           "ERR DB index",
+                                           "ERR invalid DB index"};
+    for (const char* p : prefixes) {
+        if (error.startsWith(QLatin1String(p)))
+            return true;
+    }
+    return false;
+}
 } // namespace
 
 QString consumerStateText(ConsumerState state)
@@ -98,6 +116,10 @@ void ConsumerWorker::onConnectionDown(const QString& reason, bool wasReady)
     }
     if (m_state == ConsumerState::Failed)
         return;
+    if (!wasReady && m_conn && m_conn->refusedByServer() && isPermanentRefusal(reason)) {
+        fail(reason);
+        return;
+    }
     emit errorOccurred(reason);
     if (wasReady) {
         m_lostAtMs = QDateTime::currentMSecsSinceEpoch();

@@ -53,9 +53,11 @@ int RedisConnection::pendingReplies() const
 void RedisConnection::open()
 {
     close();
+    ++m_generation;
     m_state = State::Connecting;
     m_reader = new RespReader;
     m_lastError.clear();
+    m_refusedByServer = false;
     m_connectTimer.start(m_settings.connectTimeoutMs);
 
     switch (m_settings.transport) {
@@ -117,7 +119,10 @@ void RedisConnection::close()
 {
     m_connectTimer.stop();
     m_state = State::Closed;
-    m_pending.clear();
+    // Callbacks may close (or reopen) the connection while the deque is being walked: move the
+    // pending entries out before destroying them.
+    std::deque<Pending> dropped;
+    dropped.swap(m_pending);
     m_clientId = 0;
     if (m_device) {
         QIODevice* dev = m_device;
@@ -127,6 +132,10 @@ void RedisConnection::close()
             tcp->abort();
         else if (auto* local = qobject_cast<QLocalSocket*>(dev))
             local->abort();
+        // We may be inside one of the socket's own signals (a callback or a ready/failed handler
+        // closing or even deleting this connection): the socket must outlive that emission, so it
+        // is detached from us and deleted later instead of with us.
+        dev->setParent(nullptr);
         dev->deleteLater();
     }
     delete m_reader;
@@ -162,6 +171,7 @@ void RedisConnection::startHandshake()
     p.batch = [this](QList<RedisReply>& replies) {
         for (const RedisReply& r : replies) {
             if (r.isError()) {
+                m_refusedByServer = true;
                 fail(QString::fromUtf8(r.str));
                 return;
             }
@@ -211,15 +221,21 @@ void RedisConnection::sendEncoded(const QByteArray& encoded, int replyCount, Bat
 
 void RedisConnection::onReadyRead()
 {
+    // A callback may close, reopen or delete this connection: after each dispatch, go on only if
+    // this object and the same connection (generation) are still there.
     QPointer<RedisConnection> self(this);
+    const quint64 generation = m_generation;
+    const auto same = [&] {
+        return self && m_generation == generation && m_device && m_reader;
+    };
     char buffer[64 * 1024];
-    while (self && m_device && m_reader) {
+    while (same()) {
         const qint64 n = m_device->read(buffer, sizeof buffer);
         if (n <= 0)
             break;
         m_reader->feed(buffer, n);
         RedisReply reply;
-        while (self && m_reader) {
+        while (same()) {
             const RespReader::Status st = m_reader->next(reply);
             if (st == RespReader::Status::NeedMore)
                 break;
@@ -266,15 +282,22 @@ void RedisConnection::fail(const QString& error)
         emit failed(error);
 }
 
+bool RedisConnection::readRemaining()
+{
+    QPointer<RedisConnection> self(this);
+    const quint64 generation = m_generation;
+    onReadyRead();
+    return self && m_generation == generation && m_state != State::Closed;
+}
+
 void RedisConnection::onSocketError(const QString& text)
 {
     if (m_state == State::Closed)
         return;
     if (m_state == State::Ready || m_state == State::Handshake) {
         // A reply already on the wire is delivered before we give up on the connection.
-        onReadyRead();
-        if (m_state == State::Closed)
-            return;
+        if (!readRemaining())
+            return; // a callback closed, reopened or deleted the connection
     }
     QString msg = text;
     if (m_state == State::Connecting)
@@ -287,8 +310,7 @@ void RedisConnection::onSocketClosed()
     if (m_state == State::Closed)
         return;
     // Read what is still buffered before giving up: a reply already on the wire is delivered.
-    onReadyRead();
-    if (m_state == State::Closed)
+    if (!readRemaining())
         return;
     fail(tr("The server closed the connection."));
 }

@@ -54,6 +54,9 @@ public:
 
     // The user-facing text of the last failure (Redis's own error text where there is one).
     QString lastError() const { return m_lastError; }
+    // Whether the last failed() came from the server answering the handshake with an error
+    // (WRONGPASS, NOAUTH, NOPERM, DB index out of range…) rather than from the network.
+    bool refusedByServer() const { return m_refusedByServer; }
 
 signals:
     void ready();
@@ -75,6 +78,8 @@ private:
     void onReadyRead();
     void onSocketError(const QString& text);
     void onSocketClosed();
+    // Delivers what is still buffered; false if a callback closed, reopened or deleted us.
+    bool readRemaining();
     void fail(const QString& error);
     void dispatch(RedisReply& reply);
     void startHandshake();
@@ -88,6 +93,8 @@ private:
     PushHandler m_pushHandler;
     State m_state = State::Closed;
     qint64 m_clientId = 0;
+    quint64 m_generation = 0; // bumped by open(): tells a stale socket's work from the current one
+    bool m_refusedByServer = false;
     QString m_lastError;
     QTimer m_connectTimer;
 };

@@ -8,8 +8,40 @@
 
 #include <csignal>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 namespace rqc {
+
+namespace {
+// redis-server quotes each command-line argument, so "--user" "alice on >pw ~* +@all" would be one
+// user name with spaces. ACL rules never contain spaces: split them into separate arguments.
+QStringList expandExtraArgs(const QStringList& extra)
+{
+    QStringList out;
+    for (qsizetype i = 0; i < extra.size(); ++i) {
+        out << extra[i];
+        if (extra[i] == QLatin1String("--user") && i + 1 < extra.size()) {
+            out << extra[i + 1].split(QLatin1Char(' '), Qt::SkipEmptyParts);
+            ++i;
+        }
+    }
+    return out;
+}
+
+// The lines of a failed server's log that say why (its start-up banner and warnings do not).
+QString failureSummary(const QString& log)
+{
+    QStringList keep;
+    const QStringList lines = log.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    for (const QString& line : lines) {
+        if (line.contains(QLatin1String("WARNING")) || line.contains(QLatin1String("oO0OoO0")) ||
+            line.contains(QLatin1String("Redis version=")))
+            continue;
+        keep << line.trimmed();
+    }
+    return keep.mid(qMax<qsizetype>(0, keep.size() - 6)).join(QLatin1Char('\n')).right(800);
+}
+} // namespace
 
 SandboxServer::SandboxServer(QObject* parent)
     : QObject(parent)
@@ -153,13 +185,19 @@ bool SandboxServer::launch(QString* error)
     }
     if (!m_options.password.isEmpty())
         args << QStringLiteral("--requirepass") << QString::fromUtf8(m_options.password);
-    args << m_options.extraArgs;
+    args << expandExtraArgs(m_options.extraArgs);
 
     m_log.clear();
     m_process = new QProcess(this);
     m_process->setProcessChannelMode(QProcess::MergedChannels);
     // The kernel kills the server when the thread that started it dies (a console crash included).
-    m_process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+    // If the parent died before prctl ran, the signal will never come: give up at once.
+    const pid_t parent = ::getpid();
+    m_process->setChildProcessModifier([parent] {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent)
+            ::_exit(127);
+    });
     QString program = QStandardPaths::findExecutable(m_options.program);
     if (program.isEmpty())
         program = QStandardPaths::findExecutable(m_options.program, {QStringLiteral("/usr/sbin"),
@@ -175,7 +213,8 @@ bool SandboxServer::launch(QString* error)
     while (!deadline.hasExpired()) {
         if (m_process->waitForReadyRead(int(qMin<qint64>(deadline.remainingTime(), 200))))
             m_log += QString::fromLocal8Bit(m_process->readAll());
-        if (m_log.contains(QLatin1String("Ready to accept connections"))) {
+        // "Ready to accept connections" (TCP) or "…ready to accept connections at <path>" (Unix).
+        if (m_log.contains(QLatin1String("eady to accept connections"))) {
             connect(m_process, &QProcess::readyRead, this,
                     [this] { m_log += QString::fromLocal8Bit(m_process->readAll()); });
             return true;
@@ -184,7 +223,11 @@ bool SandboxServer::launch(QString* error)
             break;
     }
     m_log += QString::fromLocal8Bit(m_process->readAll());
-    *error = tr("redis-server did not start: %1").arg(m_log.trimmed().right(500));
+    *error = deadline.hasExpired()
+                 ? tr("redis-server did not become ready within %1 ms: %2")
+                       .arg(m_options.startTimeoutMs)
+                       .arg(failureSummary(m_log))
+                 : tr("redis-server exited at start-up: %1").arg(failureSummary(m_log));
     m_process->kill();
     m_process->waitForFinished(2000);
     delete m_process;

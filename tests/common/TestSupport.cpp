@@ -4,6 +4,7 @@
 
 #include <QDeadlineTimer>
 #include <QEventLoop>
+#include <QTest>
 #include <QTimer>
 
 namespace rqc::test {
@@ -68,6 +69,58 @@ QList<RedisReply> SyncClient::pipeline(const QList<QList<QByteArray>>& commands,
     if (!done)
         loop.exec();
     return out;
+}
+
+ConsumerSpec makeSpec(Mode mode, const QByteArray& target, const QMap<QString, QString>& options)
+{
+    ConsumerSpec spec;
+    spec.mode = mode;
+    spec.target = target;
+    spec.options = options;
+    return spec;
+}
+
+ConsumerRecorder::ConsumerRecorder(Consumer* consumer)
+{
+    connect(consumer, &Consumer::messagesArrived, this,
+            [this](const MessageList& batch, quint64 total) {
+                messages += batch;
+                ++batches;
+                lastTotal = total;
+            });
+    connect(consumer, &Consumer::errorOccurred, this, [this](const QString& e) { errors << e; });
+    connect(consumer, &Consumer::stateChanged, this,
+            [this](ConsumerState s, const QString&) { states << s; });
+    connect(consumer, &Consumer::connectionLost, this,
+            [this](qint64, const QString& reason) { lostReasons << reason; });
+    connect(consumer, &Consumer::connectionRestored, this,
+            [this](qint64, qint64, const QString& note) { restoredNotes << note; });
+    connect(consumer, &Consumer::stopped, this, [this] { ++stoppedCount; });
+}
+
+bool ConsumerRecorder::waitForState(ConsumerState s, int timeoutMs)
+{
+    return waitUntil([this, s] { return states.contains(s); }, timeoutMs);
+}
+
+QList<QByteArray> ConsumerRecorder::payloads() const
+{
+    QList<QByteArray> out;
+    out.reserve(messages.size());
+    for (const Message& m : messages)
+        out << m.payload;
+    return out;
+}
+
+bool waitUntil(const std::function<bool()>& pred, int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!pred()) {
+        if (deadline.hasExpired())
+            return false;
+        QTest::qWait(5);
+    }
+    return true;
 }
 
 } // namespace rqc::test

@@ -1,11 +1,16 @@
 #pragma once
 
 #include "ConnectionSettings.h"
+#include "Consumer.h"
 #include "RedisReply.h"
 #include "SandboxServer.h"
 
 #include <QByteArray>
 #include <QList>
+#include <QObject>
+#include <QStringList>
+
+#include <functional>
 
 namespace rqc {
 class RedisConnection;
@@ -30,10 +35,43 @@ public:
     // Sends many commands pipelined and returns all replies.
     QList<RedisReply> pipeline(const QList<QList<QByteArray>>& commands, int timeoutMs = 30000);
 
+    // The underlying connection (e.g. to watch for disconnected()).
+    RedisConnection* connection() const { return m_conn; }
+
 private:
     RedisConnection* m_conn = nullptr;
     QString m_error;
 };
+
+// A spec for one target in one mode, with optional key=value options.
+ConsumerSpec makeSpec(Mode mode, const QByteArray& target,
+                      const QMap<QString, QString>& options = {});
+
+// Records everything a Consumer reports (on the thread that creates it), for assertions.
+class ConsumerRecorder : public QObject {
+    Q_OBJECT
+public:
+    explicit ConsumerRecorder(Consumer* consumer);
+
+    MessageList messages;
+    int batches = 0;
+    quint64 lastTotal = 0;
+    QStringList errors;
+    QList<ConsumerState> states;
+    QStringList lostReasons;
+    QStringList restoredNotes;
+    int stoppedCount = 0;
+
+    ConsumerState state() const { return states.isEmpty() ? ConsumerState::Idle : states.last(); }
+    bool sawState(ConsumerState s) const { return states.contains(s); }
+    // Waits until the consumer has been in state s (now or earlier). False on timeout.
+    bool waitForState(ConsumerState s, int timeoutMs = 10000);
+    // Payloads in arrival order.
+    QList<QByteArray> payloads() const;
+};
+
+// Waits (running the event loop) until pred() holds; false on timeout.
+bool waitUntil(const std::function<bool()>& pred, int timeoutMs = 10000);
 
 } // namespace rqc::test
 
