@@ -14,7 +14,8 @@ constexpr char kHex[] = "0123456789abcdef";
 // Length of the valid UTF-8 sequence starting at p (1–4) with its code point in *cp, or 0 when
 // the byte at p does not start one (stray continuation, overlong form, surrogate, > U+10FFFF or
 // a sequence cut short by the end of the payload).
-int decodeUtf8(const uchar* p, const uchar* end, char32_t* cp) {
+int decodeUtf8(const uchar* p, const uchar* end, char32_t* cp)
+{
     const uchar b0 = p[0];
     if (b0 < 0x80) {
         *cp = b0;
@@ -56,13 +57,15 @@ int decodeUtf8(const uchar* p, const uchar* end, char32_t* cp) {
     return len;
 }
 
-void appendByteEscape(QString& out, uchar b) {
+void appendByteEscape(QString& out, uchar b)
+{
     const QChar esc[4] = {QLatin1Char('\\'), QLatin1Char('x'), QLatin1Char(kHex[b >> 4]),
                           QLatin1Char(kHex[b & 0xf])};
     out.append(esc, 4);
 }
 
-void appendCodePointEscape(QString& out, char32_t cp) {
+void appendCodePointEscape(QString& out, char32_t cp)
+{
     const QChar esc[6] = {QLatin1Char('\\'),
                           QLatin1Char('u'),
                           QLatin1Char(kHex[(cp >> 12) & 0xf]),
@@ -72,7 +75,8 @@ void appendCodePointEscape(QString& out, char32_t cp) {
     out.append(esc, 6);
 }
 
-void appendCodePoint(QString& out, char32_t cp) {
+void appendCodePoint(QString& out, char32_t cp)
+{
     if (QChar::requiresSurrogates(cp)) {
         out.append(QChar(QChar::highSurrogate(cp)));
         out.append(QChar(QChar::lowSurrogate(cp)));
@@ -83,7 +87,8 @@ void appendCodePoint(QString& out, char32_t cp) {
 
 // C1 controls, line/paragraph separators and bidi overrides: valid text that would break a
 // one-line cell or reorder what is shown around it.
-bool isInvisibleUnicodeControl(char32_t cp) {
+bool isInvisibleUnicodeControl(char32_t cp)
+{
     return (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
            (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
@@ -96,14 +101,16 @@ struct Piece {
     void add(char c) { units[size++] = char16_t(uchar(c)); }
 };
 
-void byteEscape(Piece& piece, uchar b) {
+void byteEscape(Piece& piece, uchar b)
+{
     piece.add('\\');
     piece.add('x');
     piece.add(kHex[b >> 4]);
     piece.add(kHex[b & 0xf]);
 }
 
-void codePointEscape(Piece& piece, char32_t cp) {
+void codePointEscape(Piece& piece, char32_t cp)
+{
     piece.add('\\');
     piece.add('u');
     for (int shift = 12; shift >= 0; shift -= 4)
@@ -113,7 +120,8 @@ void codePointEscape(Piece& piece, char32_t cp) {
 // Re-indents JSON that is already known to be valid, token by token, so that key order,
 // duplicate keys and number spelling stay exactly as sent (QJsonDocument would sort keys and
 // turn big integers into doubles).
-QByteArray reindentJson(const QByteArray& json) {
+QByteArray reindentJson(const QByteArray& json)
+{
     QByteArray out;
     out.reserve(json.size() * 2);
     int depth = 0;
@@ -187,7 +195,8 @@ QByteArray reindentJson(const QByteArray& json) {
 
 } // namespace
 
-QString preview(const QByteArray& payload, int maxChars) {
+QString preview(const QByteArray& payload, int maxChars)
+{
     maxChars = qMax(1, maxChars);
     QString out;
     out.reserve(qMin(maxChars, int(payload.size())) + 8);
@@ -222,7 +231,8 @@ QString preview(const QByteArray& payload, int maxChars) {
     return out;
 }
 
-bool isText(const QByteArray& payload) {
+bool isText(const QByteArray& payload)
+{
     const uchar* p = reinterpret_cast<const uchar*>(payload.constData());
     const uchar* const end = p + payload.size();
     while (p < end) {
@@ -244,7 +254,8 @@ bool isText(const QByteArray& payload) {
     return true;
 }
 
-QString asText(const QByteArray& payload) {
+QString asText(const QByteArray& payload)
+{
     QString out;
     out.reserve(payload.size());
     const uchar* p = reinterpret_cast<const uchar*>(payload.constData());
@@ -272,7 +283,8 @@ QString asText(const QByteArray& payload) {
     return out;
 }
 
-bool prettyJson(const QByteArray& payload, QString* out) {
+bool prettyJson(const QByteArray& payload, QString* out)
+{
     // QJsonDocument only takes an object or array at the top; wrapping the payload lets it
     // validate a lone scalar too. "[P]" parses to one element exactly when P is one JSON value.
     QByteArray wrapped;
@@ -287,7 +299,8 @@ bool prettyJson(const QByteArray& payload, QString* out) {
     return true;
 }
 
-bool looksLikeJsonContainer(const QByteArray& payload) {
+bool looksLikeJsonContainer(const QByteArray& payload)
+{
     for (const char c : payload) {
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
             continue;
@@ -296,7 +309,8 @@ bool looksLikeJsonContainer(const QByteArray& payload) {
     return false;
 }
 
-QString hexDump(const QByteArray& payload, int maxBytes) {
+QString hexDump(const QByteArray& payload, int maxBytes)
+{
     const int total = int(payload.size());
     const int shown = qBound(0, maxBytes, total);
     constexpr int kLineWidth = 8 + 2 + 16 * 3 + 1 + 1 + 1 + 16 + 1; // offset…|ascii|
@@ -339,7 +353,8 @@ QString hexDump(const QByteArray& payload, int maxBytes) {
     return out;
 }
 
-QString humanSize(qint64 bytes) {
+QString humanSize(qint64 bytes)
+{
     if (bytes < 1024)
         return QCoreApplication::translate("rqc::PayloadFormat", "%1 B").arg(bytes);
     static const char* const units[] = {

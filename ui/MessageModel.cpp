@@ -15,7 +15,8 @@ constexpr int kToolTipLineChars = 200;
 constexpr int kToolTipHexBytes = 128;
 
 // The first `bytes` of the payload, cut back so that no UTF-8 sequence is split.
-QByteArray utf8Prefix(const QByteArray& payload, int bytes) {
+QByteArray utf8Prefix(const QByteArray& payload, int bytes)
+{
     if (payload.size() <= bytes)
         return payload;
     int cut = bytes;
@@ -27,7 +28,8 @@ QByteArray utf8Prefix(const QByteArray& payload, int bytes) {
 
 // A longer look than the one-line preview: a few lines of text, or the first bytes in hex.
 // Returned as rich text so that a payload which looks like HTML is shown, not rendered.
-QString payloadToolTip(const QByteArray& payload) {
+QString payloadToolTip(const QByteArray& payload)
+{
     const QByteArray head = utf8Prefix(payload, kToolTipBytes);
     QString body;
     if (PayloadFormat::isText(head)) {
@@ -50,7 +52,8 @@ QString payloadToolTip(const QByteArray& payload) {
     return QStringLiteral("<pre>") + body.toHtmlEscaped() + QStringLiteral("</pre>");
 }
 
-QString sourceText(const Message& m) {
+QString sourceText(const Message& m)
+{
     const QString source = QString::fromUtf8(m.source);
     if (m.pattern.isEmpty())
         return source;
@@ -60,9 +63,12 @@ QString sourceText(const Message& m) {
 } // namespace
 
 MessageModel::MessageModel(QObject* parent)
-    : QAbstractTableModel(parent) {}
+    : QAbstractTableModel(parent)
+{
+}
 
-void MessageModel::setCapacity(int capacity) {
+void MessageModel::setCapacity(int capacity)
+{
     capacity = qMax(1, capacity);
     if (capacity == m_capacity)
         return;
@@ -81,7 +87,8 @@ void MessageModel::setCapacity(int capacity) {
     m_capacity = capacity;
 }
 
-void MessageModel::linearize(int keep) {
+void MessageModel::linearize(int keep)
+{
     if (m_head == 0 && m_ring.size() == size_t(m_count) && keep == m_count)
         return;
     std::vector<Message> fresh;
@@ -93,7 +100,8 @@ void MessageModel::linearize(int keep) {
     m_count = keep;
 }
 
-void MessageModel::appendBatch(const MessageList& batch) {
+void MessageModel::appendBatch(const MessageList& batch)
+{
     const int n = int(batch.size());
     if (n == 0)
         return;
@@ -130,7 +138,8 @@ void MessageModel::appendBatch(const MessageList& batch) {
     endInsertRows();
 }
 
-void MessageModel::clear() {
+void MessageModel::clear()
+{
     beginResetModel();
     std::vector<Message>().swap(m_ring); // give the memory back
     m_head = 0;
@@ -140,7 +149,8 @@ void MessageModel::clear() {
     endResetModel();
 }
 
-const Message& MessageModel::messageAt(int row) const {
+const Message& MessageModel::messageAt(int row) const
+{
     Q_ASSERT(row >= 0 && row < m_count);
     if (row < 0 || row >= m_count) {
         static const Message none;
@@ -149,15 +159,18 @@ const Message& MessageModel::messageAt(int row) const {
     return m_ring[slot(row)];
 }
 
-int MessageModel::rowCount(const QModelIndex& parent) const {
+int MessageModel::rowCount(const QModelIndex& parent) const
+{
     return parent.isValid() ? 0 : m_count;
 }
 
-int MessageModel::columnCount(const QModelIndex& parent) const {
+int MessageModel::columnCount(const QModelIndex& parent) const
+{
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QVariant MessageModel::data(const QModelIndex& index, int role) const {
+QVariant MessageModel::data(const QModelIndex& index, int role) const
+{
     if (!index.isValid() || index.model() != this || index.row() >= m_count ||
         index.column() >= ColumnCount)
         return QVariant();
@@ -208,7 +221,8 @@ QVariant MessageModel::data(const QModelIndex& index, int role) const {
     }
 }
 
-QVariant MessageModel::headerData(int section, Qt::Orientation orientation, int role) const {
+QVariant MessageModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
     if (orientation == Qt::Horizontal && role == Qt::DisplayRole) {
         switch (section) {
         case TimeColumn:
@@ -226,7 +240,8 @@ QVariant MessageModel::headerData(int section, Qt::Orientation orientation, int 
     return QAbstractTableModel::headerData(section, orientation, role);
 }
 
-Qt::ItemFlags MessageModel::flags(const QModelIndex& index) const {
+Qt::ItemFlags MessageModel::flags(const QModelIndex& index) const
+{
     if (!index.isValid())
         return Qt::NoItemFlags;
     return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;

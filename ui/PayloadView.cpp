@@ -14,7 +14,8 @@ namespace rqc {
 namespace {
 
 QPlainTextEdit* makeEditor(const QString& objectName, QPlainTextEdit::LineWrapMode wrap,
-                           QWidget* parent) {
+                           QWidget* parent)
+{
     auto* edit = new QPlainTextEdit(parent);
     edit->setObjectName(objectName);
     edit->setReadOnly(true);
@@ -27,7 +28,8 @@ QPlainTextEdit* makeEditor(const QString& objectName, QPlainTextEdit::LineWrapMo
 } // namespace
 
 PayloadView::PayloadView(QWidget* parent)
-    : QWidget(parent) {
+    : QWidget(parent)
+{
     setObjectName(QStringLiteral("payloadView"));
 
     m_header = new QLabel(this);
@@ -60,7 +62,8 @@ PayloadView::PayloadView(QWidget* parent)
     clear();
 }
 
-void PayloadView::showMessage(const Message& m) {
+void PayloadView::showMessage(const Message& m)
+{
     m_message = m;
     m_hasMessage = true;
     m_filled[TextTab] = m_filled[JsonTab] = m_filled[HexTab] = false;
@@ -103,7 +106,8 @@ void PayloadView::showMessage(const Message& m) {
                                        : tr("The payload is not valid JSON"));
 }
 
-void PayloadView::clear() {
+void PayloadView::clear()
+{
     m_message = Message();
     m_hasMessage = false;
     m_jsonOk = false;
@@ -121,7 +125,8 @@ void PayloadView::clear() {
     m_tabs->setTabToolTip(JsonTab, QString());
 }
 
-void PayloadView::fillTab(int index) {
+void PayloadView::fillTab(int index)
+{
     if (index < TextTab || index > HexTab || m_filled[index])
         return;
     m_filled[index] = true;
@@ -154,7 +159,8 @@ void PayloadView::fillTab(int index) {
     }
 }
 
-void PayloadView::setTextWrap() {
+void PayloadView::setTextWrap()
+{
     // Word wrapping a long run without a break point costs quadratic time in QTextLayout
     // (seconds for 256 KiB of base64); such payloads wrap anywhere, which is linear.
     constexpr int kLongestWord = 1000;
@@ -171,7 +177,8 @@ void PayloadView::setTextWrap() {
                                     : QTextOption::WrapAtWordBoundaryOrAnywhere);
 }
 
-QString PayloadView::headerText() const {
+QString PayloadView::headerText() const
+{
     const Message& m = m_message;
     QStringList parts;
     QString source = QString::fromUtf8(m.source);

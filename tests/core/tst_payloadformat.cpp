@@ -33,13 +33,15 @@ private slots:
     void humanSize();
 };
 
-void TstPayloadFormat::previewAscii() {
+void TstPayloadFormat::previewAscii()
+{
     QCOMPARE(PayloadFormat::preview("hello world"), QStringLiteral("hello world"));
     // A backslash is shown as it is (the views are for eyes, not round trips).
     QCOMPARE(PayloadFormat::preview("a\\b"), QStringLiteral("a\\b"));
 }
 
-void TstPayloadFormat::previewUtf8Chinese() {
+void TstPayloadFormat::previewUtf8Chinese()
+{
     const QByteArray payload = QStringLiteral("消息队列 ok").toUtf8();
     QCOMPARE(payload.size(), 4 * 3 + 3);
     QCOMPARE(PayloadFormat::preview(payload), QStringLiteral("消息队列 ok"));
@@ -50,7 +52,8 @@ void TstPayloadFormat::previewUtf8Chinese() {
     QCOMPARE(PayloadFormat::preview(emoji), QStringLiteral("ok \U0001F600"));
 }
 
-void TstPayloadFormat::previewEscapesControls() {
+void TstPayloadFormat::previewEscapesControls()
+{
     QCOMPARE(PayloadFormat::preview("a\r\nb\tc\nd"), QStringLiteral("a\\r\\nb\\tc\\nd"));
     QCOMPARE(PayloadFormat::preview(QByteArray("a\0b", 3)), QStringLiteral("a\\x00b"));
     QCOMPARE(PayloadFormat::preview("\x1b[31mred\x7f"), QStringLiteral("\\x1b[31mred\\x7f"));
@@ -62,7 +65,8 @@ void TstPayloadFormat::previewEscapesControls() {
     QVERIFY(!line.contains(QLatin1Char('\r')));
 }
 
-void TstPayloadFormat::previewInvalidUtf8() {
+void TstPayloadFormat::previewInvalidUtf8()
+{
     QCOMPARE(PayloadFormat::preview("\xff\xfe"), QStringLiteral("\\xff\\xfe"));
     QCOMPARE(PayloadFormat::preview("ok\xff"
                                     "ok"),
@@ -77,7 +81,8 @@ void TstPayloadFormat::previewInvalidUtf8() {
     QCOMPARE(PayloadFormat::asText("\xff\xfe"), QStringLiteral("\\xff\\xfe"));
 }
 
-void TstPayloadFormat::previewEmpty() {
+void TstPayloadFormat::previewEmpty()
+{
     QCOMPARE(PayloadFormat::preview(QByteArray()), QString());
     QVERIFY(PayloadFormat::isText(QByteArray()));
     QCOMPARE(PayloadFormat::asText(QByteArray()), QString());
@@ -87,7 +92,8 @@ void TstPayloadFormat::previewEmpty() {
     QCOMPARE(PayloadFormat::hexDump(QByteArray()), QString());
 }
 
-void TstPayloadFormat::previewTruncates() {
+void TstPayloadFormat::previewTruncates()
+{
     const QByteArray payload(500, 'x');
     const QString p = PayloadFormat::preview(payload, 200);
     QCOMPARE(p.size(), 201);
@@ -98,7 +104,8 @@ void TstPayloadFormat::previewTruncates() {
     QCOMPARE(PayloadFormat::preview("abcdef", 3), QStringLiteral("abc\u2026"));
 }
 
-void TstPayloadFormat::previewDoesNotSplitSurrogatesOrEscapes() {
+void TstPayloadFormat::previewDoesNotSplitSurrogatesOrEscapes()
+{
     // "ab" + escape (4 chars) with room for 5: the escape is left out whole.
     QCOMPARE(PayloadFormat::preview("ab\xff", 5), QStringLiteral("ab\u2026"));
     // A character outside the BMP is two UTF-16 units; never half of it.
@@ -107,7 +114,8 @@ void TstPayloadFormat::previewDoesNotSplitSurrogatesOrEscapes() {
     QCOMPARE(PayloadFormat::preview(emoji, 3), QStringLiteral("a\U0001F600"));
 }
 
-void TstPayloadFormat::previewHugePayloadStaysShortAndFast() {
+void TstPayloadFormat::previewHugePayloadStaysShortAndFast()
+{
     QByteArray payload(1 << 20, 'z');
     payload[10] = '\n';
     payload[20] = char(0xff);
@@ -124,7 +132,8 @@ void TstPayloadFormat::previewHugePayloadStaysShortAndFast() {
     QVERIFY(p.endsWith(QChar(0x2026)));
 }
 
-void TstPayloadFormat::isText_data() {
+void TstPayloadFormat::isText_data()
+{
     QTest::addColumn<QByteArray>("payload");
     QTest::addColumn<bool>("text");
     QTest::newRow("ascii") << QByteArray("hello") << true;
@@ -139,13 +148,15 @@ void TstPayloadFormat::isText_data() {
     QTest::newRow("truncated-utf8") << QByteArray("\xe6\xb6") << false;
 }
 
-void TstPayloadFormat::isText() {
+void TstPayloadFormat::isText()
+{
     QFETCH(QByteArray, payload);
     QFETCH(bool, text);
     QCOMPARE(PayloadFormat::isText(payload), text);
 }
 
-void TstPayloadFormat::asTextKeepsLinesAndEscapesBytes() {
+void TstPayloadFormat::asTextKeepsLinesAndEscapesBytes()
+{
     QCOMPARE(PayloadFormat::asText("line1\r\nline2\n\tx"), QStringLiteral("line1\r\nline2\n\tx"));
     // A lone CR and other controls are escaped; NUL never reaches the text widget.
     QCOMPARE(PayloadFormat::asText(QByteArray("a\rb\0c\x07", 6)),
@@ -155,7 +166,8 @@ void TstPayloadFormat::asTextKeepsLinesAndEscapesBytes() {
     QCOMPARE(PayloadFormat::asText(QByteArray(5000, 'q')).size(), 5000);
 }
 
-void TstPayloadFormat::prettyJsonObject() {
+void TstPayloadFormat::prettyJsonObject()
+{
     QString out;
     QVERIFY(PayloadFormat::prettyJson(R"({"b":1,"a":{"x":[1,2],"e":{}},"s":"q\"}:,[",)"
                                       R"("big":12345678901234567890})",
@@ -176,7 +188,8 @@ void TstPayloadFormat::prettyJsonObject() {
     QCOMPARE(out, expected);
 }
 
-void TstPayloadFormat::prettyJsonArrayAndNesting() {
+void TstPayloadFormat::prettyJsonArrayAndNesting()
+{
     QString out;
     QVERIFY(PayloadFormat::prettyJson(" [ {\"k\" : \"消息\"}, [ ], null, true ] \n", &out));
     QCOMPARE(out, QStringLiteral("[\n"
@@ -189,7 +202,8 @@ void TstPayloadFormat::prettyJsonArrayAndNesting() {
                                  "]"));
 }
 
-void TstPayloadFormat::prettyJsonScalarsAndInvalid_data() {
+void TstPayloadFormat::prettyJsonScalarsAndInvalid_data()
+{
     QTest::addColumn<QByteArray>("payload");
     QTest::addColumn<bool>("valid");
     QTest::addColumn<QString>("pretty");
@@ -206,7 +220,8 @@ void TstPayloadFormat::prettyJsonScalarsAndInvalid_data() {
     QTest::newRow("binary") << QByteArray("\xff\x00{", 3) << false << QString();
 }
 
-void TstPayloadFormat::prettyJsonScalarsAndInvalid() {
+void TstPayloadFormat::prettyJsonScalarsAndInvalid()
+{
     QFETCH(QByteArray, payload);
     QFETCH(bool, valid);
     QFETCH(QString, pretty);
@@ -216,14 +231,16 @@ void TstPayloadFormat::prettyJsonScalarsAndInvalid() {
     QVERIFY(!PayloadFormat::prettyJson(payload, nullptr) || valid);
 }
 
-void TstPayloadFormat::looksLikeJsonContainer() {
+void TstPayloadFormat::looksLikeJsonContainer()
+{
     QVERIFY(PayloadFormat::looksLikeJsonContainer(" \n{\"a\":1}"));
     QVERIFY(PayloadFormat::looksLikeJsonContainer("[1]"));
     QVERIFY(!PayloadFormat::looksLikeJsonContainer("42"));
     QVERIFY(!PayloadFormat::looksLikeJsonContainer(""));
 }
 
-void TstPayloadFormat::hexDumpTwentyBytes() {
+void TstPayloadFormat::hexDumpTwentyBytes()
+{
     QByteArray payload("Hello, world!\n");
     payload.append('\0').append('\x01').append('\x7f').append('\x80').append('\xff').append('A');
     QCOMPARE(payload.size(), 20);
@@ -239,14 +256,16 @@ void TstPayloadFormat::hexDumpTwentyBytes() {
     QCOMPARE(lines.at(1).indexOf(QLatin1Char('|')), 60);
 }
 
-void TstPayloadFormat::hexDumpExactLineAndEmpty() {
+void TstPayloadFormat::hexDumpExactLineAndEmpty()
+{
     const QString dump = PayloadFormat::hexDump(QByteArray(16, 'a'));
     QCOMPARE(dump, QStringLiteral("00000000  61 61 61 61 61 61 61 61  61 61 61 61 61 61 61 61  "
                                   "|aaaaaaaaaaaaaaaa|"));
     QCOMPARE(PayloadFormat::hexDump(QByteArray(33, 'b')).count(QLatin1Char('\n')), 2);
 }
 
-void TstPayloadFormat::hexDumpTruncates() {
+void TstPayloadFormat::hexDumpTruncates()
+{
     const QByteArray payload(100, 'c');
     const QString dump = PayloadFormat::hexDump(payload, 32);
     const QStringList lines = dump.split(QLatin1Char('\n'));
@@ -260,7 +279,8 @@ void TstPayloadFormat::hexDumpTruncates() {
     QVERIFY(!big.contains(QStringLiteral("00100000  ")));
 }
 
-void TstPayloadFormat::humanSize_data() {
+void TstPayloadFormat::humanSize_data()
+{
     QTest::addColumn<qint64>("bytes");
     QTest::addColumn<QString>("text");
     QTest::newRow("0") << qint64(0) << QStringLiteral("0 B");
@@ -277,7 +297,8 @@ void TstPayloadFormat::humanSize_data() {
     QTest::newRow("huge") << (qint64(3) << 50) << QStringLiteral("3072.0 TiB");
 }
 
-void TstPayloadFormat::humanSize() {
+void TstPayloadFormat::humanSize()
+{
     QFETCH(qint64, bytes);
     QFETCH(QString, text);
     QCOMPARE(PayloadFormat::humanSize(bytes), text);

@@ -10,7 +10,8 @@ using namespace rqc;
 
 namespace {
 
-Message makeMessage(quint64 seq, const QByteArray& payload = QByteArray()) {
+Message makeMessage(quint64 seq, const QByteArray& payload = QByteArray())
+{
     Message m;
     m.seq = seq;
     m.payload = payload.isNull() ? QByteArray("msg-") + QByteArray::number(seq) : payload;
@@ -19,14 +20,16 @@ Message makeMessage(quint64 seq, const QByteArray& payload = QByteArray()) {
     return m;
 }
 
-MessageList makeBatch(quint64 firstSeq, int count) {
+MessageList makeBatch(quint64 firstSeq, int count)
+{
     MessageList batch;
     for (int i = 0; i < count; ++i)
         batch.append(makeMessage(firstSeq + quint64(i)));
     return batch;
 }
 
-QList<quint64> sequences(const MessageModel& model) {
+QList<quint64> sequences(const MessageModel& model)
+{
     QList<quint64> seqs;
     for (int row = 0; row < model.rowCount(); ++row) {
         seqs.append(model.messageAt(row).seq);
@@ -39,7 +42,8 @@ QList<quint64> sequences(const MessageModel& model) {
     return seqs;
 }
 
-QList<quint64> range(quint64 first, quint64 last) {
+QList<quint64> range(quint64 first, quint64 last)
+{
     QList<quint64> r;
     for (quint64 s = first; s <= last; ++s)
         r.append(s);
@@ -66,7 +70,8 @@ private slots:
     void headers();
 };
 
-void TstMessageModel::emptyModel() {
+void TstMessageModel::emptyModel()
+{
     MessageModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     QCOMPARE(model.rowCount(), 0);
@@ -79,7 +84,8 @@ void TstMessageModel::emptyModel() {
     QCOMPARE(inserted.count(), 0);
 }
 
-void TstMessageModel::oneInsertPerBatch() {
+void TstMessageModel::oneInsertPerBatch()
+{
     MessageModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
@@ -101,7 +107,8 @@ void TstMessageModel::oneInsertPerBatch() {
     QCOMPARE(model.totalAppended(), quint64(5001));
 }
 
-void TstMessageModel::trimsFrontInOneRemovePerBatch() {
+void TstMessageModel::trimsFrontInOneRemovePerBatch()
+{
     MessageModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     model.setCapacity(1000);
@@ -130,7 +137,8 @@ void TstMessageModel::trimsFrontInOneRemovePerBatch() {
     QCOMPARE(model.totalAppended() - model.dropped(), quint64(model.rowCount()));
 }
 
-void TstMessageModel::ringWrapAround() {
+void TstMessageModel::ringWrapAround()
+{
     MessageModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     model.setCapacity(100);
@@ -149,7 +157,8 @@ void TstMessageModel::ringWrapAround() {
     QCOMPARE(model.dropped(), quint64(150));
 }
 
-void TstMessageModel::batchLargerThanCapacity() {
+void TstMessageModel::batchLargerThanCapacity()
+{
     MessageModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     model.setCapacity(10);
@@ -175,7 +184,8 @@ void TstMessageModel::batchLargerThanCapacity() {
     QCOMPARE(sequences(fresh), range(6, 8));
 }
 
-void TstMessageModel::shrinkCapacityDropsOldestNow() {
+void TstMessageModel::shrinkCapacityDropsOldestNow()
+{
     MessageModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     model.setCapacity(50);
@@ -204,7 +214,8 @@ void TstMessageModel::shrinkCapacityDropsOldestNow() {
     QCOMPARE(removed.count(), 3);
 }
 
-void TstMessageModel::growCapacityAfterWrap() {
+void TstMessageModel::growCapacityAfterWrap()
+{
     MessageModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     model.setCapacity(10);
@@ -222,7 +233,8 @@ void TstMessageModel::growCapacityAfterWrap() {
     QCOMPARE(sequences(model), range(9, 33));
 }
 
-void TstMessageModel::clearResets() {
+void TstMessageModel::clearResets()
+{
     MessageModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     model.setCapacity(10);
@@ -239,7 +251,8 @@ void TstMessageModel::clearResets() {
     QCOMPARE(model.totalAppended(), quint64(12));
 }
 
-void TstMessageModel::dataPerColumnAndRole() {
+void TstMessageModel::dataPerColumnAndRole()
+{
     MessageModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     const qint64 when = QDateTime(QDate(2024, 5, 17), QTime(13, 45, 7, 89)).toMSecsSinceEpoch();
@@ -288,7 +301,8 @@ void TstMessageModel::dataPerColumnAndRole() {
              QStringLiteral("\\x00\\x01\\xff\\xfe"));
 }
 
-void TstMessageModel::patternSource() {
+void TstMessageModel::patternSource()
+{
     MessageModel model;
     Message m = makeMessage(1, "hi");
     m.source = "news.sport";
@@ -298,7 +312,8 @@ void TstMessageModel::patternSource() {
              QStringLiteral("news.* \u2192 news.sport"));
 }
 
-void TstMessageModel::previewIsOneLineAndShort() {
+void TstMessageModel::previewIsOneLineAndShort()
+{
     MessageModel model;
     QByteArray payload;
     for (int i = 0; i < 10000; ++i)
@@ -315,7 +330,8 @@ void TstMessageModel::previewIsOneLineAndShort() {
     QVERIFY(!tip.contains(QStringLiteral("row 25\n")));
 }
 
-void TstMessageModel::headers() {
+void TstMessageModel::headers()
+{
     MessageModel model;
     QCOMPARE(model.headerData(MessageModel::TimeColumn, Qt::Horizontal).toString(),
              QStringLiteral("Time"));

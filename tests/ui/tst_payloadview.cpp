@@ -10,7 +10,8 @@ using namespace rqc;
 
 namespace {
 
-Message makeMessage(const QByteArray& payload, quint64 seq = 7) {
+Message makeMessage(const QByteArray& payload, quint64 seq = 7)
+{
     Message m;
     m.payload = payload;
     m.source = "queue1";
@@ -36,32 +37,38 @@ private slots:
     void clearEmptiesEverything();
 
 private:
-    QPlainTextEdit* edit(const char* name) const {
+    QPlainTextEdit* edit(const char* name) const
+    {
         return m_view->findChild<QPlainTextEdit*>(QLatin1String(name));
     }
-    QTabWidget* tabs() const {
+    QTabWidget* tabs() const
+    {
         return m_view->findChild<QTabWidget*>(QStringLiteral("payloadTabs"));
     }
-    QString header() const {
+    QString header() const
+    {
         return m_view->findChild<QLabel*>(QStringLiteral("payloadHeader"))->text();
     }
 
     PayloadView* m_view = nullptr;
 };
 
-void TstPayloadView::init() {
+void TstPayloadView::init()
+{
     m_view = new PayloadView;
     m_view->resize(640, 400);
     m_view->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_view));
 }
 
-void TstPayloadView::cleanup() {
+void TstPayloadView::cleanup()
+{
     delete m_view;
     m_view = nullptr;
 }
 
-void TstPayloadView::objectNames() {
+void TstPayloadView::objectNames()
+{
     QCOMPARE(m_view->objectName(), QStringLiteral("payloadView"));
     for (const char* name : {"payloadText", "payloadJson", "payloadHex"}) {
         QPlainTextEdit* e = edit(name);
@@ -76,7 +83,8 @@ void TstPayloadView::objectNames() {
     QVERIFY(!m_view->hasMessage());
 }
 
-void TstPayloadView::textPayload() {
+void TstPayloadView::textPayload()
+{
     m_view->showMessage(makeMessage(QStringLiteral("hello\r\n消息队列\n\tend").toUtf8(), 42));
     QCOMPARE(tabs()->currentIndex(), int(PayloadView::TextTab));
     QVERIFY(!tabs()->isTabEnabled(PayloadView::JsonTab));
@@ -97,7 +105,8 @@ void TstPayloadView::textPayload() {
     QVERIFY2(head.contains(QStringLiteral("#42")), qPrintable(head));
 }
 
-void TstPayloadView::jsonPayloadSwitchesToJson() {
+void TstPayloadView::jsonPayloadSwitchesToJson()
+{
     m_view->showMessage(makeMessage("{\"z\":1,\"a\":[true,null]}"));
     QVERIFY(tabs()->isTabEnabled(PayloadView::JsonTab));
     QCOMPARE(tabs()->currentIndex(), int(PayloadView::JsonTab));
@@ -120,7 +129,8 @@ void TstPayloadView::jsonPayloadSwitchesToJson() {
     QCOMPARE(edit("payloadText")->toPlainText(), QStringLiteral("not json"));
 }
 
-void TstPayloadView::binaryPayloadLeavesJsonForHex() {
+void TstPayloadView::binaryPayloadLeavesJsonForHex()
+{
     m_view->showMessage(makeMessage("[1,2,3]"));
     QCOMPARE(tabs()->currentIndex(), int(PayloadView::JsonTab));
     const QByteArray binary("\x00\x01\x02\xff\xfeOK", 7);
@@ -139,14 +149,16 @@ void TstPayloadView::binaryPayloadLeavesJsonForHex() {
     QCOMPARE(tabs()->currentIndex(), int(PayloadView::TextTab));
 }
 
-void TstPayloadView::scalarJsonDoesNotSteal() {
+void TstPayloadView::scalarJsonDoesNotSteal()
+{
     m_view->showMessage(makeMessage("42"));
     QVERIFY(tabs()->isTabEnabled(PayloadView::JsonTab));
     QCOMPARE(tabs()->currentIndex(), int(PayloadView::TextTab));
     QCOMPARE(edit("payloadJson")->toPlainText(), QStringLiteral("42"));
 }
 
-void TstPayloadView::largePayloadFillsLazily() {
+void TstPayloadView::largePayloadFillsLazily()
+{
     QByteArray payload(PayloadView::EagerBytes + 100, 'a');
     payload[0] = '\n';
     m_view->showMessage(makeMessage(payload));
@@ -169,7 +181,8 @@ void TstPayloadView::largePayloadFillsLazily() {
     QVERIFY(text.contains(QStringLiteral("10 B more not shown (1.0 MiB in total)")));
 }
 
-void TstPayloadView::clearEmptiesEverything() {
+void TstPayloadView::clearEmptiesEverything()
+{
     m_view->showMessage(makeMessage("{\"a\":1}"));
     m_view->clear();
     QVERIFY(!m_view->hasMessage());
