@@ -279,7 +279,8 @@ for name in scenarios.split():
             if k in r:
                 entry[k] = r[k]
         if r.get("still_subscribed") is False or r.get("connection_lost"):
-            misses.append("subscriber dropped")
+            misses.append("subscriber dropped by the server")
+            entry["dropped"] = True
     if name == "window-flood":
         entry["reference"] = "drain-list (this run)"
         entry["reference_rate"] = drain_list_rate
@@ -307,7 +308,19 @@ for name in scenarios.split():
     for k in ("error", "note"):
         if r.get(k):
             entry[k] = r[k]
-    counts_bad = rc == 2 or bool(entry["lost"]) or bool(entry["duplicated"])
+    # CPU spent in the timed phase (the run with the best rate): where the time goes.
+    cpu = r.get("cpu")
+    if cpu and entry["messages"]:
+        entry["cpu"] = cpu
+        per = lambda ms: round(ms * 1000.0 / entry["messages"], 2)
+        cpu_note = "cpu/msg: server %s us, client %s us" % (per(cpu.get("server_ms", 0)),
+                                                           per(cpu.get("client_ms", 0)))
+    else:
+        cpu_note = None
+    if "max_stall_gui_cpu_ms" in r:
+        entry["max_stall_gui_cpu_ms"] = r["max_stall_gui_cpu_ms"]
+    counts_bad = (rc == 2 or bool(entry["lost"]) or bool(entry["duplicated"])
+                  or entry.get("dropped", False))
     if counts_bad:
         status = max(status, 2)
         verdict = "FAIL"
@@ -320,7 +333,9 @@ for name in scenarios.split():
     results.append(entry)
     extra = []
     if "max_stall_ms" in entry:
-        extra.append("stall %s ms, rss %s MB" % (entry["max_stall_ms"], entry["peak_rss_mb"]))
+        extra.append("stall %s ms (GUI cpu in it %s ms), rss %s MB"
+                     % (entry["max_stall_ms"], entry.get("max_stall_gui_cpu_ms"),
+                        entry["peak_rss_mb"]))
     if "p99_ms" in entry:
         extra.append("p50 %s ms, p99 %s ms" % (entry["p50_ms"], entry["p99_ms"]))
     if "reference_2_rate" in entry:
@@ -328,6 +343,8 @@ for name in scenarios.split():
     if "max_output_buffer_mb" in entry:
         extra.append("peak omem %.1f MB" % (entry["max_output_buffer_mb"] or 0))
     extra += misses + notes
+    if cpu_note:
+        extra.append(cpu_note)
     if entry.get("error"):
         extra.append("error: " + entry["error"])
     rows.append((name, entry["messages"], entry["rate"], entry["reference"] or "-",

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <ctime>
 
 namespace rqc::bench {
 
@@ -288,11 +289,22 @@ StallProbe::StallProbe(int intervalMs, QObject* parent)
     connect(&m_timer, &QTimer::timeout, this, &StallProbe::onTick);
 }
 
+namespace {
+qint64 threadCpuNs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+} // namespace
+
 void StallProbe::start()
 {
     m_clock.start();
     m_last = 0;
+    m_lastCpu = threadCpuNs();
     m_maxStallNs = 0;
+    m_maxStallCpuNs = 0;
     m_ticks = 0;
     m_timer.start();
 }
@@ -300,8 +312,14 @@ void StallProbe::start()
 void StallProbe::onTick()
 {
     const qint64 now = m_clock.nsecsElapsed();
-    m_maxStallNs = qMax(m_maxStallNs, now - m_last - m_intervalNs);
+    const qint64 cpu = threadCpuNs();
+    const qint64 stall = now - m_last - m_intervalNs;
+    if (stall > m_maxStallNs) {
+        m_maxStallNs = stall;
+        m_maxStallCpuNs = cpu - m_lastCpu;
+    }
     m_last = now;
+    m_lastCpu = cpu;
     ++m_ticks;
 }
 

@@ -109,6 +109,9 @@ public:
     void start();
     void stop();
     double maxStallMs() const { return m_maxStallNs / 1e6; }
+    // CPU time this (GUI) thread used during the longest stall: close to maxStallMs() means the
+    // GUI thread was busy; much less means it was waiting or not scheduled (a loaded machine).
+    double maxStallCpuMs() const { return m_maxStallCpuNs / 1e6; }
     quint64 ticks() const { return m_ticks; }
 
 private:
@@ -118,6 +121,8 @@ private:
     qint64 m_last = 0;
     qint64 m_intervalNs;
     qint64 m_maxStallNs = 0;
+    qint64 m_lastCpu = 0;
+    qint64 m_maxStallCpuNs = 0;
     quint64 m_ticks = 0;
 };
 

@@ -263,6 +263,16 @@ bool runPubSubReceive(const Options& o, Result* r)
         }
         spin(5);
     }
+    // The subscriber's connection id: if the server drops it and it reconnects, the id changes.
+    const auto subscriberId = [&c]() -> QByteArray {
+        const RedisReply list = c.command({"CLIENT", "LIST", "TYPE", "pubsub"});
+        for (const QByteArray& line : list.str.split('\n')) {
+            if (line.contains("name=rqconsole:pubsub:") && line.startsWith("id="))
+                return line.mid(3, line.indexOf(' ') - 3);
+        }
+        return {};
+    };
+    const QByteArray idBefore = subscriberId();
 
     // Watch the subscriber's output buffer on the server while the flood runs.
     RedisConnection watcher(o.settings, QStringLiteral("bench-watch"));
@@ -316,15 +326,20 @@ bool runPubSubReceive(const Options& o, Result* r)
         endNs = clock.isValid() ? clock.nsecsElapsed() : 0;
     r->extra.insert(QStringLiteral("cpu"), cpu.stop());
     poll.stop();
+    // After a drop, let the publisher finish so its figures are complete.
+    waitFor([&] { return floodDone; }, [&] { return tracker.total(); }, o.idleMs);
     spin(300);
     floodThread.quit();
     floodThread.wait();
 
-    // Still subscribed, never dropped by the output-buffer limit?
-    bool present = false;
-    const RedisReply list = c.command({"CLIENT", "LIST", "TYPE", "pubsub"});
-    for (const QByteArray& line : list.str.split('\n'))
-        present = present || line.contains("name=rqconsole:pubsub:");
+    // The same connection still subscribed: never dropped by the output-buffer limit.
+    const QByteArray idAfter = subscriberId();
+    const bool present = !idBefore.isEmpty() && idAfter == idBefore;
+    r->extra.insert(QStringLiteral("evicted_clients"),
+                    QString::fromUtf8(c.command({"INFO", "stats"}).str)
+                        .section(QStringLiteral("evicted_clients:"), 1, 1)
+                        .section(QLatin1Char('\r'), 0, 0)
+                        .toInt());
     consumer.stopAndWait(5000);
 
     r->seconds = double(endNs) / 1e9;

@@ -144,6 +144,8 @@ bool runWindowFlood(const Options& o, Result* r)
     r->duplicated = tracker.duplicated();
     r->extra.insert(QStringLiteral("max_stall_ms"), std::round(probe.maxStallMs() * 10) / 10);
     r->extra.insert(QStringLiteral("peak_rss_mb"), std::round(peakRssMb() * 10) / 10);
+    r->extra.insert(QStringLiteral("max_stall_gui_cpu_ms"),
+                    std::round(probe.maxStallCpuMs() * 10) / 10);
     r->extra.insert(QStringLiteral("batches"), double(batches));
     r->extra.insert(QStringLiteral("probe_ticks"), double(probe.ticks()));
     r->extra.insert(QStringLiteral("rows"), pane->model()->rowCount());

@@ -159,9 +159,9 @@ int main(int argc, char** argv)
     const bool ran = run(o, &result);
     std::printf("%s\n", QJsonDocument(result.toJson()).toJson(QJsonDocument::Compact).constData());
     std::fflush(stdout);
-    if (!ran && !result.extra.contains(QStringLiteral("error")))
+    if (!result.countsOk())
+        return 2; // something was lost or duplicated (or a subscriber dropped)
+    if (!ran || result.extra.contains(QStringLiteral("error")))
         return 1;
-    if (!result.countsOk() || result.extra.contains(QStringLiteral("error")))
-        return ran ? 2 : 1;
     return 0;
 }
