@@ -103,8 +103,16 @@ void ConsumerWorker::onConnectionReady()
         emit connectionRestored(m_lostAtMs, now, gapNote());
         m_lostAtMs = 0;
     }
-    setState(ConsumerState::Listening);
+    if (listeningWhenReady())
+        setState(ConsumerState::Listening);
     onReady();
+}
+
+void ConsumerWorker::markListening()
+{
+    if (m_stopping || m_finished || m_state == ConsumerState::Failed)
+        return;
+    setState(ConsumerState::Listening);
 }
 
 void ConsumerWorker::onConnectionDown(const QString& reason, bool wasReady)
@@ -185,6 +193,8 @@ void ConsumerWorker::sendUnblock()
     // answers 0 and we try again shortly.
     if (m_finished || !m_conn || !blockingInFlight())
         return;
+    if (m_conn->clientId() == 0)
+        return; // an ACL user without +client: only the stop deadline can end the wait
     const QByteArray id = QByteArray::number(m_conn->clientId());
     if (!m_control) {
         m_control = new RedisConnection(m_settings, QStringLiteral("control"), QString(), this);

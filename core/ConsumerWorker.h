@@ -58,6 +58,11 @@ protected:
     virtual QString gapNote() const;
     // Called when the worker is about to reconnect (drop per-connection state).
     virtual void onConnectionLost() {}
+    // Whether the worker is listening as soon as the connection is ready. A subclass whose set-up
+    // needs the server's confirmation (SUBSCRIBE) returns false and calls markListening() then,
+    // so that "listening" never shows while a message could still be missed.
+    virtual bool listeningWhenReady() const { return true; }
+    void markListening();
 
     // Stamps, counts and batches a consumed message.
     void deliver(Message&& message);

@@ -45,7 +45,9 @@ void PubSubConsumer::onPush(RedisReply& r)
         m.source = std::move(r.elements[2].str);
         m.payload = std::move(r.elements[3].str);
     } else {
-        return; // subscribe / psubscribe confirmations
+        if (kind == "subscribe" || kind == "psubscribe")
+            markListening();
+        return;
     }
     deliver(std::move(m));
 }

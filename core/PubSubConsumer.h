@@ -17,6 +17,8 @@ public:
 protected:
     void onReady() override;
     QString gapNote() const override;
+    // Listening once the server has confirmed the subscription, not before.
+    bool listeningWhenReady() const override { return false; }
 
 private:
     void onPush(RedisReply& reply);

@@ -150,7 +150,9 @@ void RedisConnection::onConnected()
 
 void RedisConnection::startHandshake()
 {
-    // Pipelined: AUTH, SELECT, CLIENT SETNAME, CLIENT ID. The first error refuses the connection.
+    // Pipelined: AUTH, SELECT, CLIENT SETNAME, CLIENT ID. The first error refuses the connection,
+    // except NOPERM on the two CLIENT commands: an ACL user without +client can still consume
+    // (unnamed, and with clientId() 0, so a blocked pop cannot be released by CLIENT UNBLOCK).
     QList<QList<QByteArray>> cmds;
     if (!m_settings.password.isEmpty()) {
         if (m_settings.user.isEmpty())
@@ -168,16 +170,18 @@ void RedisConnection::startHandshake()
         appendCommand(encoded, c);
     Pending p;
     p.expected = int(cmds.size());
-    p.batch = [this](QList<RedisReply>& replies) {
-        for (const RedisReply& r : replies) {
-            if (r.isError()) {
+    const qsizetype firstClientCommand = cmds.size() - 2;
+    p.batch = [this, firstClientCommand](QList<RedisReply>& replies) {
+        for (qsizetype i = 0; i < replies.size(); ++i) {
+            const RedisReply& r = replies[i];
+            if (r.isError() && !(i >= firstClientCommand && r.str.startsWith("NOPERM"))) {
                 m_refusedByServer = true;
                 fail(QString::fromUtf8(r.str));
                 return;
             }
         }
         m_connectTimer.stop();
-        m_clientId = replies.last().integer;
+        m_clientId = replies.last().isInteger() ? replies.last().integer : 0;
         m_state = State::Ready;
         emit ready();
     };

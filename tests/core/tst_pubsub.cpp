@@ -41,6 +41,25 @@ private slots:
         QVERIFY(waitSubscribed(c, "ch1", 0));
     }
 
+    void listeningMeansSubscribed()
+    {
+        // "listening" is shown only once the server has confirmed the subscription: a message
+        // published right then reaches the consumer.
+        test::SyncClient c(m_server.settings());
+        for (int round = 0; round < 10; ++round) {
+            const bool pattern = round % 2;
+            const QByteArray target = pattern ? "ls.*" : "ls";
+            Consumer consumer(m_server.settings(),
+                              test::makeSpec(pattern ? Mode::Pattern : Mode::PubSub, target));
+            test::ConsumerRecorder rec(&consumer);
+            consumer.start();
+            QVERIFY(rec.waitForState(ConsumerState::Listening));
+            QCOMPARE(c.command({"PUBLISH", pattern ? "ls.x" : "ls", "now"}).integer, 1);
+            QTRY_COMPARE_WITH_TIMEOUT(rec.messages.size(), 1, 10000);
+            QVERIFY(consumer.stopAndWait(3000));
+        }
+    }
+
     void patternCarriesPatternAndChannel()
     {
         test::SyncClient c(m_server.settings());

@@ -295,7 +295,8 @@ private slots:
         SandboxServer::Options opts;
         opts.extraArgs = QStringList{
             QStringLiteral("--user"), QStringLiteral("alice on >secret ~allowed:* &* +@all"),
-            QStringLiteral("--user"), QStringLiteral("bob on >pw ~* -@all +ping +client")};
+            QStringLiteral("--user"), QStringLiteral("bob on >pw ~* -@all +ping +client"),
+            QStringLiteral("--user"), QStringLiteral("carol on >pw ~* -@all +brpop +rpop +lpush")};
         RQ_START_SERVER_WITH(server, opts);
 
         ConnectionSettings alice = server.settings();
@@ -336,6 +337,26 @@ private slots:
         Opened b = openAndWait(bob);
         QVERIFY2(b.ready, qPrintable(b.error));
         QCOMPARE(roundTrip(b.conn.get(), {"ACL", "WHOAMI"}).str.left(6), QByteArray("NOPERM"));
+
+        // Carol may pop but not use CLIENT: she can still consume (the handshake tolerates
+        // NOPERM on CLIENT SETNAME/ID); only her stop has to wait for the deadline.
+        {
+            ConnectionSettings carol = server.settings();
+            carol.user = "carol";
+            carol.password = "pw";
+            Opened cc = openAndWait(carol);
+            QVERIFY2(cc.ready, qPrintable(cc.error));
+            QCOMPARE(cc.conn->clientId(), 0);
+            Consumer consumer(carol, test::makeSpec(Mode::List, "cq"));
+            test::ConsumerRecorder rec(&consumer);
+            consumer.start();
+            QVERIFY(rec.waitForState(ConsumerState::Listening));
+            QCOMPARE(roundTrip(cc.conn.get(), {"LPUSH", "cq", "for-carol"}).integer, 1);
+            QTRY_COMPARE_WITH_TIMEOUT(rec.messages.size(), 1, 10000);
+            QVERIFY(rec.errors.isEmpty());
+            QVERIFY(consumer.stopAndWait(5000));
+            QTRY_COMPARE(rec.stoppedCount, 1);
+        }
 
         const QList<Mode> modes{Mode::List, Mode::PubSub, Mode::Pattern};
         for (Mode mode : modes) {
