@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "ConsoleSession.h"
+#include "ModeFamily.h"
 #include "NewPaneDialog.h"
 #include "QueuePane.h"
 #include "ServerSidebar.h"
@@ -30,24 +31,7 @@ const QString kPanesKey = QStringLiteral("panes");
 const QString kLimitKey = QStringLiteral("view/messageLimit");
 constexpr int kErrorShownMs = 15000;
 
-// Panes on the same target in modes of one family (lists, channels, streams) show one thing.
-int family(Mode mode)
-{
-    switch (mode) {
-    case Mode::List:
-    case Mode::Reliable:
-        return 0;
-    case Mode::PubSub:
-    case Mode::Pattern:
-        return 1;
-    case Mode::Stream:
-    case Mode::Tail:
-        return 2;
-    }
-    return -1;
-}
-
-bool sameFamily(Mode a, Mode b) { return family(a) == family(b); }
+bool sameFamily(Mode a, Mode b) { return modeFamily(a) == modeFamily(b); }
 } // namespace
 
 MainWindow::MainWindow(const AppOptions& options, QWidget* parent)

@@ -1,5 +1,7 @@
 #include "NewPaneDialog.h"
 
+#include "ModeFamily.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -19,11 +21,8 @@ NewPaneDialog::NewPaneDialog(const ConsumerSpec& suggestion, QWidget* parent)
     auto* form = new QFormLayout;
     m_modeCombo = new QComboBox(this);
     m_modeCombo->setObjectName(QStringLiteral("newPaneMode"));
-    for (const QString& name : ConsumerSpec::modeNames()) {
-        Mode mode = Mode::List;
-        if (ConsumerSpec::modeFromName(name, &mode))
-            m_modeCombo->addItem(ConsumerSpec::modeLabel(mode), int(mode));
-    }
+    for (const Mode mode : paneModes())
+        m_modeCombo->addItem(ConsumerSpec::modeLabel(mode), int(mode));
     m_modeCombo->setCurrentIndex(m_modeCombo->findData(int(suggestion.mode)));
     m_targetEdit = new QLineEdit(QString::fromUtf8(suggestion.target), this);
     m_targetEdit->setObjectName(QStringLiteral("newPaneTarget"));

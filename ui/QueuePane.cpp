@@ -3,6 +3,7 @@
 #include "Consumer.h"
 #include "MessageFilterProxy.h"
 #include "MessageModel.h"
+#include "ModeFamily.h"
 #include "PayloadView.h"
 #include "Publisher.h"
 
@@ -31,8 +32,8 @@ namespace {
 constexpr int kStatusTickMs = 250;
 constexpr qint64 kRateWindowMs = 1000;
 
-bool isListMode(Mode mode) { return mode == Mode::List || mode == Mode::Reliable; }
-bool isChannelMode(Mode mode) { return mode == Mode::PubSub || mode == Mode::Pattern; }
+bool isListMode(Mode mode) { return modeFamily(mode) == ModeFamily::List; }
+bool isChannelMode(Mode mode) { return modeFamily(mode) == ModeFamily::Channel; }
 
 bool hasGlob(const QByteArray& target)
 {
@@ -92,11 +93,8 @@ void QueuePane::buildUi()
     connect(m_targetEdit, &QLineEdit::editingFinished, this, &QueuePane::onTargetEdited);
     m_modeCombo = new QComboBox(this);
     m_modeCombo->setObjectName(QStringLiteral("modeCombo"));
-    for (const QString& name : ConsumerSpec::modeNames()) {
-        Mode mode = Mode::List;
-        if (ConsumerSpec::modeFromName(name, &mode))
-            m_modeCombo->addItem(ConsumerSpec::modeLabel(mode), int(mode));
-    }
+    for (const Mode mode : paneModes())
+        m_modeCombo->addItem(ConsumerSpec::modeLabel(mode), int(mode));
     m_modeCombo->setToolTip(tr("How this pane consumes; switching restarts its consumer."));
     connect(m_modeCombo, &QComboBox::currentIndexChanged, this, &QueuePane::onModeChosen);
     m_stateLabel = new QLabel(this);
@@ -536,24 +534,23 @@ void QueuePane::applySnapshot(const ServerSnapshot& snapshot)
         }
         return qint64(0); // a key that does not exist is empty
     };
-    switch (m_spec.mode) {
-    case Mode::List:
-    case Mode::Reliable:
+    switch (modeFamily(m_spec.mode)) {
+    case ModeFamily::List:
         m_depth = lengthIn(snapshot.lists);
         break;
-    case Mode::Stream:
-    case Mode::Tail:
+    case ModeFamily::Stream:
         m_depth = lengthIn(snapshot.streams);
         break;
-    case Mode::PubSub:
+    case ModeFamily::Channel:
+    case ModeFamily::Other:
+        m_depth = -1; // patterns have no one subscriber count
+        if (m_spec.mode != Mode::PubSub)
+            break;
         m_depth = 0;
         for (const ServerSnapshot::Channel& channel : snapshot.channels) {
             if (channel.name == m_spec.target)
                 m_depth = channel.subscribers;
         }
-        break;
-    case Mode::Pattern:
-        m_depth = -1;
         break;
     }
     updateStatus();
@@ -568,7 +565,7 @@ QString QueuePane::statusText() const
     const QString depth = m_depth < 0 ? QStringLiteral("–") : locale.toString(m_depth);
     if (isListMode(m_spec.mode))
         parts << tr("depth %1").arg(depth);
-    else if (m_spec.mode == Mode::Stream || m_spec.mode == Mode::Tail)
+    else if (modeFamily(m_spec.mode) == ModeFamily::Stream)
         parts << tr("length %1").arg(depth);
     else if (m_spec.mode == Mode::PubSub && m_depth >= 0)
         parts << tr("%n subscriber(s)", nullptr, int(m_depth));

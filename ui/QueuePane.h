@@ -35,6 +35,10 @@ class Publisher;
 // One queue or channel: a consumer for its mode and target, a publisher for the entry box, and
 // the live view of what was consumed. All network work happens in core workers on their own
 // threads; the pane only queues requests and shows what comes back.
+//
+// Each pane has its own Publisher (one connection and thread): a 1 000 000-message burst in one
+// pane must not hold up a single message typed into another, and a publisher's errors and
+// progress then belong to exactly one pane. Idle publishers cost one connection each.
 class QueuePane : public QWidget {
     Q_OBJECT
 public:

@@ -58,8 +58,8 @@ void ServerSidebar::onClicked(const QModelIndex& index)
         break;
     case ServerTreeModel::Kind::Stream:
         // Tail reads without taking entries from the application's consumer groups.
-        spec.mode = Mode::Tail;
-        emit openRequested(spec);
+        if (ConsumerSpec::modeFromName(QStringLiteral("tail"), &spec.mode))
+            emit openRequested(spec);
         break;
     case ServerTreeModel::Kind::Server:
     case ServerTreeModel::Kind::Group:

@@ -4,7 +4,7 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/main.cpp" line="37"/>
+        <location filename="../../app/main.cpp" line="49"/>
         <source>Try &quot;rqconsole --help&quot;.</source>
         <translation>试试 &quot;rqconsole --help&quot;。</translation>
     </message>
@@ -70,37 +70,37 @@
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="26"/>
+        <location filename="../../ui/AppOptions.cpp" line="25"/>
         <source>Start a private redis-server for this session and use it.</source>
         <translation>为本次会话启动并使用一个私有 redis-server。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="29"/>
+        <location filename="../../ui/AppOptions.cpp" line="28"/>
         <source>Open a pane; repeatable. MODE is one of %1, e.g. list:queue1 or pubsub:news.</source>
         <translation>打开一个窗格，可重复使用。MODE 为 %1 之一，例如 list:queue1 或 pubsub:news。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="31"/>
+        <location filename="../../ui/AppOptions.cpp" line="30"/>
         <source>MODE:TARGET[,key=value…]</source>
         <translation>MODE:TARGET[,key=value…]</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="33"/>
+        <location filename="../../ui/AppOptions.cpp" line="32"/>
         <source>Keep the window layout in this file instead of the user&apos;s settings.</source>
         <translation>将窗口布局保存在此文件中，而不是用户设置中。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="35"/>
+        <location filename="../../ui/AppOptions.cpp" line="34"/>
         <source>FILE</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="52"/>
+        <location filename="../../ui/AppOptions.cpp" line="51"/>
         <source>Unexpected argument &quot;%1&quot;.</source>
         <translation>多余的参数 &quot;%1&quot;。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="61"/>
+        <location filename="../../ui/AppOptions.cpp" line="60"/>
         <source>Use either --url or --sandbox, not both.</source>
         <translation>--url 和 --sandbox 只能二选一。</translation>
     </message>
@@ -110,17 +110,17 @@
         <translation>--url 有误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="68"/>
+        <location filename="../../ui/AppOptions.cpp" line="67"/>
         <source>the server URL is empty.</source>
         <translation>服务器 URL 为空。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="78"/>
+        <location filename="../../ui/AppOptions.cpp" line="77"/>
         <source>Bad --pane: %1</source>
         <translation>--pane 有误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="86"/>
+        <location filename="../../ui/AppOptions.cpp" line="85"/>
         <source>--settings needs a file name.</source>
         <translation>--settings 需要一个文件名。</translation>
     </message>
@@ -336,42 +336,42 @@
 <context>
     <name>rqc::ConsumerWorker</name>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="32"/>
+        <location filename="../../core/ConsumerWorker.cpp" line="37"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="34"/>
+        <location filename="../../core/ConsumerWorker.cpp" line="39"/>
         <source>connecting</source>
         <translation>正在连接</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="36"/>
+        <location filename="../../core/ConsumerWorker.cpp" line="41"/>
         <source>listening</source>
         <translation>监听中</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="38"/>
+        <location filename="../../core/ConsumerWorker.cpp" line="43"/>
         <source>reconnecting</source>
         <translation>正在重连</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="40"/>
+        <location filename="../../core/ConsumerWorker.cpp" line="45"/>
         <source>stopping</source>
         <translation>正在停止</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="42"/>
+        <location filename="../../core/ConsumerWorker.cpp" line="47"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="44"/>
+        <location filename="../../core/ConsumerWorker.cpp" line="49"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="125"/>
+        <location filename="../../core/ConsumerWorker.cpp" line="138"/>
         <source>%1 — retrying in %2 ms</source>
         <translation>%1——%2 毫秒后重试</translation>
     </message>
@@ -379,148 +379,148 @@
 <context>
     <name>rqc::MainWindow</name>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="57"/>
+        <location filename="../../ui/MainWindow.cpp" line="41"/>
         <source>rqconsole</source>
         <translation>rqconsole</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="72"/>
+        <location filename="../../ui/MainWindow.cpp" line="56"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="86"/>
+        <location filename="../../ui/MainWindow.cpp" line="70"/>
         <source>Show &amp;sidebar</source>
         <translation>显示侧边栏(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="94"/>
+        <location filename="../../ui/MainWindow.cpp" line="79"/>
         <source>No server</source>
         <translation>没有服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="105"/>
+        <location filename="../../ui/MainWindow.cpp" line="90"/>
         <source>Connected to %1 · Redis %2</source>
         <translation>已连接到 %1 · Redis %2</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="106"/>
+        <location filename="../../ui/MainWindow.cpp" line="91"/>
         <source>Redis %1</source>
         <translation>Redis %1</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="111"/>
+        <location filename="../../ui/MainWindow.cpp" line="96"/>
         <source>Trouble with %1</source>
         <translation>%1 出现问题</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="112"/>
+        <location filename="../../ui/MainWindow.cpp" line="97"/>
         <source>Server: %1</source>
         <translation>服务器：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="119"/>
+        <location filename="../../ui/MainWindow.cpp" line="104"/>
         <source>Starting a private sandbox server…</source>
         <translation>正在启动私有沙箱服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="121"/>
-        <location filename="../../ui/MainWindow.cpp" line="348"/>
+        <location filename="../../ui/MainWindow.cpp" line="106"/>
+        <location filename="../../ui/MainWindow.cpp" line="334"/>
         <source>Connecting to %1…</source>
         <translation>正在连接 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="123"/>
+        <location filename="../../ui/MainWindow.cpp" line="108"/>
         <source>Looking for Redis at %1…</source>
         <translation>正在 %1 查找 Redis…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="140"/>
+        <location filename="../../ui/MainWindow.cpp" line="125"/>
         <source>&amp;New pane…</source>
         <translation>新建窗格(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="143"/>
+        <location filename="../../ui/MainWindow.cpp" line="128"/>
         <source>Open a pane for a queue or channel (it need not exist yet)</source>
         <translation>为队列或频道打开一个窗格（它可以尚不存在）</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="145"/>
+        <location filename="../../ui/MainWindow.cpp" line="130"/>
         <source>&amp;Close pane</source>
         <translation>关闭窗格(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="151"/>
+        <location filename="../../ui/MainWindow.cpp" line="136"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="156"/>
+        <location filename="../../ui/MainWindow.cpp" line="141"/>
         <source>&amp;Refresh server</source>
         <translation>刷新服务器(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="160"/>
+        <location filename="../../ui/MainWindow.cpp" line="145"/>
         <source>Message &amp;limit per pane…</source>
         <translation>每个窗格的消息上限(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="162"/>
+        <location filename="../../ui/MainWindow.cpp" line="147"/>
         <source>&amp;About rqconsole</source>
         <translation>关于 rqconsole(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="165"/>
+        <location filename="../../ui/MainWindow.cpp" line="150"/>
         <source>About &amp;Qt</source>
         <translation>关于 &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="168"/>
+        <location filename="../../ui/MainWindow.cpp" line="153"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="173"/>
+        <location filename="../../ui/MainWindow.cpp" line="158"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="177"/>
+        <location filename="../../ui/MainWindow.cpp" line="162"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="181"/>
+        <location filename="../../ui/MainWindow.cpp" line="166"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="347"/>
+        <location filename="../../ui/MainWindow.cpp" line="333"/>
         <source>rqconsole — %1</source>
         <translation>rqconsole — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="358"/>
+        <location filename="../../ui/MainWindow.cpp" line="344"/>
         <source>Connected to %1</source>
         <translation>已连接到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="388"/>
+        <location filename="../../ui/MainWindow.cpp" line="374"/>
         <source>Message limit</source>
         <translation>消息上限</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="389"/>
+        <location filename="../../ui/MainWindow.cpp" line="375"/>
         <source>Messages kept in each pane&apos;s view (older ones are dropped from the view, the totals stay true):</source>
         <translation>每个窗格视图中保留的消息数（更早的消息会从视图中移除，统计总数保持准确）：</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="402"/>
+        <location filename="../../ui/MainWindow.cpp" line="388"/>
         <source>About rqconsole</source>
         <translation>关于 rqconsole</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="403"/>
+        <location filename="../../ui/MainWindow.cpp" line="389"/>
         <source>&lt;h3&gt;rqconsole %1&lt;/h3&gt;&lt;p&gt;A desktop console for Redis message queues: publish test messages and watch them consumed live, with each mode&apos;s delivery guarantee stated plainly.&lt;/p&gt;&lt;p&gt;Built with Qt %2 and hiredis.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;rqconsole %1&lt;/h3&gt;&lt;p&gt;Redis 消息队列桌面控制台：发布测试消息，实时观察它们被消费，并明确说明每种模式的投递保证。&lt;/p&gt;&lt;p&gt;基于 Qt %2 和 hiredis 构建。&lt;/p&gt;</translation>
     </message>
@@ -528,34 +528,34 @@
 <context>
     <name>rqc::MessageModel</name>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="183"/>
+        <location filename="../../ui/MessageModel.cpp" line="196"/>
         <source>%1, message #%2</source>
         <translation>%1，第 %2 条消息</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/MessageModel.cpp" line="190"/>
+        <location filename="../../ui/MessageModel.cpp" line="203"/>
         <source>%n byte(s)</source>
         <translation>
             <numerusform>%n 字节</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="215"/>
+        <location filename="../../ui/MessageModel.cpp" line="229"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="217"/>
+        <location filename="../../ui/MessageModel.cpp" line="231"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="219"/>
+        <location filename="../../ui/MessageModel.cpp" line="233"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="221"/>
+        <location filename="../../ui/MessageModel.cpp" line="235"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
@@ -563,27 +563,27 @@
 <context>
     <name>rqc::NewPaneDialog</name>
     <message>
-        <location filename="../../ui/NewPaneDialog.cpp" line="17"/>
+        <location filename="../../ui/NewPaneDialog.cpp" line="19"/>
         <source>New pane</source>
         <translation>新建窗格</translation>
     </message>
     <message>
-        <location filename="../../ui/NewPaneDialog.cpp" line="30"/>
+        <location filename="../../ui/NewPaneDialog.cpp" line="29"/>
         <source>list key, channel or pattern</source>
         <translation>列表键、频道或匹配模式</translation>
     </message>
     <message>
-        <location filename="../../ui/NewPaneDialog.cpp" line="32"/>
+        <location filename="../../ui/NewPaneDialog.cpp" line="31"/>
         <source>&amp;Mode:</source>
         <translation>模式(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/NewPaneDialog.cpp" line="33"/>
+        <location filename="../../ui/NewPaneDialog.cpp" line="32"/>
         <source>&amp;Target:</source>
         <translation>目标(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/NewPaneDialog.cpp" line="39"/>
+        <location filename="../../ui/NewPaneDialog.cpp" line="38"/>
         <source>Open pane</source>
         <translation>打开窗格</translation>
     </message>
@@ -591,32 +591,32 @@
 <context>
     <name>rqc::PayloadFormat</name>
     <message>
-        <location filename="../../core/PayloadFormat.cpp" line="336"/>
+        <location filename="../../core/PayloadFormat.cpp" line="350"/>
         <source>… %1 more not shown (%2 in total)</source>
         <translation>… 还有 %1 未显示（共 %2）</translation>
     </message>
     <message>
-        <location filename="../../core/PayloadFormat.cpp" line="344"/>
+        <location filename="../../core/PayloadFormat.cpp" line="359"/>
         <source>%1 B</source>
         <translation>%1 B</translation>
     </message>
     <message>
-        <location filename="../../core/PayloadFormat.cpp" line="346"/>
+        <location filename="../../core/PayloadFormat.cpp" line="361"/>
         <source>%1 KiB</source>
         <translation>%1 KiB</translation>
     </message>
     <message>
-        <location filename="../../core/PayloadFormat.cpp" line="347"/>
+        <location filename="../../core/PayloadFormat.cpp" line="362"/>
         <source>%1 MiB</source>
         <translation>%1 MiB</translation>
     </message>
     <message>
-        <location filename="../../core/PayloadFormat.cpp" line="348"/>
+        <location filename="../../core/PayloadFormat.cpp" line="363"/>
         <source>%1 GiB</source>
         <translation>%1 GiB</translation>
     </message>
     <message>
-        <location filename="../../core/PayloadFormat.cpp" line="349"/>
+        <location filename="../../core/PayloadFormat.cpp" line="364"/>
         <source>%1 TiB</source>
         <translation>%1 TiB</translation>
     </message>
@@ -624,57 +624,57 @@
 <context>
     <name>rqc::PayloadView</name>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="45"/>
+        <location filename="../../ui/PayloadView.cpp" line="47"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="46"/>
+        <location filename="../../ui/PayloadView.cpp" line="48"/>
         <source>JSON</source>
         <translation>JSON</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="47"/>
+        <location filename="../../ui/PayloadView.cpp" line="49"/>
         <source>Hex</source>
         <translation>十六进制</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="80"/>
+        <location filename="../../ui/PayloadView.cpp" line="83"/>
         <source>(empty payload)</source>
         <translation>（空消息体）</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="102"/>
+        <location filename="../../ui/PayloadView.cpp" line="105"/>
         <source>Too large to parse as JSON</source>
         <translation>太大，无法按 JSON 解析</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="103"/>
+        <location filename="../../ui/PayloadView.cpp" line="106"/>
         <source>The payload is not valid JSON</source>
         <translation>消息体不是有效的 JSON</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="112"/>
+        <location filename="../../ui/PayloadView.cpp" line="116"/>
         <source>No message selected</source>
         <translation>未选择消息</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="135"/>
+        <location filename="../../ui/PayloadView.cpp" line="140"/>
         <source>… %1 more not shown (%2 in total); see Hex or export</source>
         <translation>… 还有 %1 未显示（共 %2）；请查看十六进制或导出</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="185"/>
+        <location filename="../../ui/PayloadView.cpp" line="192"/>
         <source>#%1</source>
         <translation>#%1</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="187"/>
+        <location filename="../../ui/PayloadView.cpp" line="194"/>
         <source>id %1</source>
         <translation>ID %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/PayloadView.cpp" line="189"/>
+        <location filename="../../ui/PayloadView.cpp" line="196"/>
         <source>delivered %n time(s)</source>
         <translation>
             <numerusform>已投递 %n 次</numerusform>
@@ -692,7 +692,13 @@
 <context>
     <name>rqc::Publisher</name>
     <message>
-        <location filename="../../core/Publisher.cpp" line="333"/>
+        <location filename="../../core/Publisher.cpp" line="339"/>
+        <source>A stream entry needs at least one field.</source>
+        <translation>Stream 条目至少需要一个字段。</translation>
+    </message>
+    <message>
+        <location filename="../../core/Publisher.cpp" line="340"/>
+        <location filename="../../core/Publisher.cpp" line="366"/>
         <source>The publisher is stopped; nothing was sent.</source>
         <translation>发布器已停止，没有发送任何消息。</translation>
     </message>
@@ -700,61 +706,83 @@
 <context>
     <name>rqc::PublisherWorker</name>
     <message>
-        <location filename="../../core/Publisher.cpp" line="98"/>
+        <location filename="../../core/Publisher.cpp" line="106"/>
         <source>Connection lost while sending to %1: %2 of %3 acknowledged; %4 sent without an answer (they may or may not have reached Redis) and %5 not sent. Nothing was retried.</source>
         <translation>向 %1 发送时连接断开：%3 条中已确认 %2 条；%4 条已发出但未收到应答（可能已到达 Redis，也可能没有），%5 条未发送。没有进行任何重试。</translation>
     </message>
     <message>
-        <location filename="../../core/Publisher.cpp" line="129"/>
+        <location filename="../../core/Publisher.cpp" line="137"/>
         <source>The publisher is stopped; nothing was sent.</source>
         <translation>发布器已停止，没有发送任何消息。</translation>
     </message>
     <message>
-        <location filename="../../core/Publisher.cpp" line="273"/>
+        <location filename="../../core/Publisher.cpp" line="282"/>
         <source>Stopped with %1 messages to %2 sent but not yet acknowledged.</source>
         <translation>停止时，发往 %2 的 %1 条消息已发出但尚未确认。</translation>
     </message>
 </context>
 <context>
+    <name>rqc::QueueInspector</name>
+    <message>
+        <location filename="../../core/QueueInspector.cpp" line="553"/>
+        <source>The inspector is not running.</source>
+        <translation>检查器未在运行。</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::QueueInspectorWorker</name>
+    <message>
+        <location filename="../../core/QueueInspector.cpp" line="118"/>
+        <source>Connection lost before Redis answered (%1); the outcome is unknown.</source>
+        <translation>在 Redis 应答之前连接已断开（%1）；结果未知。</translation>
+    </message>
+    <message>
+        <location filename="../../core/QueueInspector.cpp" line="139"/>
+        <location filename="../../core/QueueInspector.cpp" line="371"/>
+        <source>The inspector stopped.</source>
+        <translation>检查器已停止。</translation>
+    </message>
+</context>
+<context>
     <name>rqc::QueuePane</name>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="87"/>
+        <location filename="../../ui/QueuePane.cpp" line="88"/>
         <source>The list key, channel or pattern this pane consumes. Press Enter to switch.</source>
         <translation>此窗格消费的列表键、频道或匹配模式。按回车键切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="100"/>
+        <location filename="../../ui/QueuePane.cpp" line="98"/>
         <source>How this pane consumes; switching restarts its consumer.</source>
         <translation>此窗格的消费方式；切换后会重启消费者。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="108"/>
+        <location filename="../../ui/QueuePane.cpp" line="106"/>
         <source>Close this pane (its consumer stops)</source>
         <translation>关闭此窗格（其消费者随之停止）</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="146"/>
+        <location filename="../../ui/QueuePane.cpp" line="143"/>
         <source>Filter by source or content…</source>
         <translation>按来源或内容过滤…</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="149"/>
-        <location filename="../../ui/QueuePane.cpp" line="432"/>
+        <location filename="../../ui/QueuePane.cpp" line="146"/>
+        <location filename="../../ui/QueuePane.cpp" line="436"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="152"/>
+        <location filename="../../ui/QueuePane.cpp" line="149"/>
         <source>Freeze the view. Messages are still consumed and counted; those arriving meanwhile are held back and shown on resume.</source>
         <translation>冻结视图。消息仍会被消费和计数；期间到达的消息会先暂存，恢复后再显示。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="155"/>
+        <location filename="../../ui/QueuePane.cpp" line="152"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="157"/>
+        <location filename="../../ui/QueuePane.cpp" line="154"/>
         <source>Remove the messages from the view (totals stay).</source>
         <translation>从视图中移除消息（统计总数保留）。</translation>
     </message>
@@ -785,24 +813,19 @@
         <translation>以管道方式将消息发送这么多次。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="230"/>
-        <source>Send</source>
-        <translation>发送</translation>
-    </message>
-    <message>
         <location filename="../../ui/QueuePane.cpp" line="232"/>
         <source>Send (Ctrl+Enter)</source>
         <translation>发送（Ctrl+Enter）</translation>
     </message>
     <message>
         <location filename="../../ui/QueuePane.cpp" line="260"/>
-        <source>LPUSH</source>
-        <translation>LPUSH</translation>
+        <source>Send (LPUSH)</source>
+        <translation>发送（LPUSH）</translation>
     </message>
     <message>
         <location filename="../../ui/QueuePane.cpp" line="260"/>
-        <source>PUBLISH</source>
-        <translation>PUBLISH</translation>
+        <source>Send (PUBLISH)</source>
+        <translation>发送（PUBLISH）</translation>
     </message>
     <message>
         <location filename="../../ui/QueuePane.cpp" line="266"/>
@@ -820,96 +843,101 @@
         <translation>发送失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="348"/>
+        <location filename="../../ui/QueuePane.cpp" line="300"/>
+        <source>The sending connection was lost: %1</source>
+        <translation>发送连接已断开：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/QueuePane.cpp" line="353"/>
         <source>Connection lost at %1: %2 — reconnecting…</source>
         <translation>%1 连接断开：%2——正在重连…</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="356"/>
+        <location filename="../../ui/QueuePane.cpp" line="360"/>
         <source>The connection was down from %1 to %2.</source>
         <translation>连接在 %1 至 %2 期间中断。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="432"/>
+        <location filename="../../ui/QueuePane.cpp" line="436"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="469"/>
+        <location filename="../../ui/QueuePane.cpp" line="473"/>
         <source>Not connected to a server yet.</source>
         <translation>尚未连接到服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="474"/>
+        <location filename="../../ui/QueuePane.cpp" line="478"/>
         <source>Pattern panes need a channel to publish to: fill in &quot;Publish to&quot;.</source>
         <translation>模式订阅窗格需要一个具体频道才能发布：请填写“发布到”。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="488"/>
+        <location filename="../../ui/QueuePane.cpp" line="491"/>
         <source>sending %1</source>
         <translation>正在发送 %1 条</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="512"/>
+        <location filename="../../ui/QueuePane.cpp" line="515"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="514"/>
+        <location filename="../../ui/QueuePane.cpp" line="517"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="561"/>
+        <location filename="../../ui/QueuePane.cpp" line="563"/>
         <source>received %1</source>
         <translation>已接收 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="562"/>
+        <location filename="../../ui/QueuePane.cpp" line="564"/>
         <source>%1 msg/s</source>
         <translation>%1 条/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="565"/>
+        <location filename="../../ui/QueuePane.cpp" line="567"/>
         <source>depth %1</source>
         <translation>深度 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="567"/>
+        <location filename="../../ui/QueuePane.cpp" line="569"/>
         <source>length %1</source>
         <translation>长度 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/QueuePane.cpp" line="569"/>
+        <location filename="../../ui/QueuePane.cpp" line="571"/>
         <source>%n subscriber(s)</source>
         <translation>
             <numerusform>%n 个订阅者</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/QueuePane.cpp" line="571"/>
+        <location filename="../../ui/QueuePane.cpp" line="573"/>
         <source>last publish reached %n</source>
         <translation>
             <numerusform>上次发布送达 %n 个订阅者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="572"/>
+        <location filename="../../ui/QueuePane.cpp" line="574"/>
         <source>dropped %1</source>
         <translation>已丢弃 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="576"/>
+        <location filename="../../ui/QueuePane.cpp" line="578"/>
         <source>sent %1</source>
         <translation>已发送 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="578"/>
+        <location filename="../../ui/QueuePane.cpp" line="580"/>
         <source>paused, %1 held back</source>
         <translation>已暂停，暂存 %1 条</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="592"/>
+        <location filename="../../ui/QueuePane.cpp" line="594"/>
         <source>Dropped: messages received but no longer kept in the view (the view keeps the newest %1).</source>
         <translation>已丢弃：已接收但不再保留在视图中的消息（视图只保留最新的 %1 条）。</translation>
     </message>
@@ -927,17 +955,17 @@
         <translation>TLS 错误：%1</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="241"/>
+        <location filename="../../core/RedisConnection.cpp" line="247"/>
         <source>Protocol error: %1</source>
         <translation>协议错误：%1</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="302"/>
+        <location filename="../../core/RedisConnection.cpp" line="308"/>
         <source>Cannot connect to %1: %2</source>
         <translation>无法连接到 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="313"/>
+        <location filename="../../core/RedisConnection.cpp" line="319"/>
         <source>The server closed the connection.</source>
         <translation>服务器关闭了连接。</translation>
     </message>
