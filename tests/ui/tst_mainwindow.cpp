@@ -19,6 +19,7 @@
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QSpinBox>
@@ -474,6 +475,25 @@ private slots:
         QVERIFY(!translator.translate("rqc::MainWindow", "&File").isEmpty());
         QVERIFY(!translator.translate("rqc::QueuePane", "Pause").isEmpty());
         QVERIFY(!translator.translate("rqc::ConsumerSpec", "Pub/Sub").isEmpty());
+    }
+
+    void windowSpeaksChineseWithTheTranslation()
+    {
+        QTranslator translator;
+        QVERIFY(translator.load(QLocale(QLocale::Chinese, QLocale::China), str("rqconsole"),
+                                str("_"), str(":/i18n")));
+        QVERIFY(QCoreApplication::installTranslator(&translator));
+        auto window = makeWindow();
+        QCoreApplication::removeTranslator(&translator);
+        QVERIFY(window);
+        QStringList menus;
+        for (QAction* action : window->menuBar()->actions())
+            menus << action->text();
+        QCOMPARE(menus, QStringList({str("文件(&F)"), str("视图(&V)"), str("帮助(&H)")}));
+        QueuePane* q1 = pane(window.get(), "queue1");
+        QCOMPARE(child<QAbstractButton>(q1, "pauseButton")->text(), str("暂停"));
+        QCOMPARE(child<QComboBox>(q1, "modeCombo")->currentText(), str("列表（LPUSH/BRPOP）"));
+        QVERIFY(guarantee(q1).startsWith(str("至多一次")));
     }
 
     void screenshot()
