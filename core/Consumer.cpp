@@ -2,6 +2,9 @@
 
 #include "ListConsumer.h"
 #include "PubSubConsumer.h"
+#include "ReliableListConsumer.h"
+#include "StreamGroupConsumer.h"
+#include "StreamTailConsumer.h"
 
 #include <QThread>
 
@@ -14,6 +17,9 @@ void Consumer::registerMetaTypes()
     qRegisterMetaType<rqc::ConsumerState>();
     qRegisterMetaType<rqc::ConsumerSpec>();
     qRegisterMetaType<rqc::ConnectionSettings>();
+    qRegisterMetaType<rqc::SettleResult>();
+    qRegisterMetaType<rqc::ConsumerCounters>();
+    qRegisterMetaType<rqc::RecoveryReport>();
 }
 
 ConsumerWorker* Consumer::createWorker(const ConnectionSettings& settings,
@@ -25,6 +31,12 @@ ConsumerWorker* Consumer::createWorker(const ConnectionSettings& settings,
         return new PubSubConsumer(settings, spec);
     case Mode::List:
         return new ListConsumer(settings, spec);
+    case Mode::Reliable:
+        return new ReliableListConsumer(settings, spec);
+    case Mode::Stream:
+        return new StreamGroupConsumer(settings, spec);
+    case Mode::Tail:
+        return new StreamTailConsumer(settings, spec);
     }
     return nullptr;
 }
@@ -50,6 +62,13 @@ Consumer::Consumer(const ConnectionSettings& settings, const ConsumerSpec& spec,
     connect(m_worker, &ConsumerWorker::connectionLost, this, &Consumer::connectionLost);
     connect(m_worker, &ConsumerWorker::connectionRestored, this, &Consumer::connectionRestored);
     connect(m_worker, &ConsumerWorker::stopped, this, &Consumer::stopped);
+    if (auto* acking = qobject_cast<AckingConsumer*>(m_worker.data())) {
+        connect(acking, &AckingConsumer::settled, this, &Consumer::settled);
+        connect(acking, &AckingConsumer::countersChanged, this, &Consumer::countersChanged);
+        connect(acking, &AckingConsumer::recoveryFinished, this, &Consumer::recoveryFinished);
+        connect(acking, &AckingConsumer::identityChosen, this, &Consumer::identityChosen);
+        connect(acking, &AckingConsumer::notice, this, &Consumer::notice);
+    }
 }
 
 Consumer::~Consumer()
@@ -86,6 +105,93 @@ bool Consumer::stopAndWait(int timeoutMs)
         return true;
     stop();
     return m_thread->wait(QDeadlineTimer(timeoutMs));
+}
+
+bool Consumer::isAcking() const
+{
+    return qobject_cast<AckingConsumer*>(m_worker.data()) != nullptr;
+}
+
+qint64 Consumer::ack(const MessageList& messages)
+{
+    return settle(SettleAction::Ack, messages);
+}
+
+qint64 Consumer::requeue(const MessageList& messages)
+{
+    return settle(SettleAction::Requeue, messages);
+}
+
+qint64 Consumer::deadLetter(const MessageList& messages)
+{
+    return settle(SettleAction::DeadLetter, messages);
+}
+
+qint64 Consumer::settle(SettleAction action, const MessageList& messages)
+{
+    const qint64 id = ++m_lastRequestId;
+    auto* acking = qobject_cast<AckingConsumer*>(m_worker.data());
+    if (!acking || !m_thread->isRunning()) {
+        SettleResult r;
+        r.requestId = id;
+        r.action = action;
+        r.error =
+            acking
+                ? tr("The consumer is not running.")
+                : tr("Mode %1 does not settle messages.").arg(ConsumerSpec::modeLabel(m_spec.mode));
+        QMetaObject::invokeMethod(
+            this, [this, r] { emit settled(r); }, Qt::QueuedConnection);
+        return id;
+    }
+    QMetaObject::invokeMethod(
+        acking,
+        [acking, action, id, messages] {
+            if (action == SettleAction::Ack)
+                acking->ack(id, messages);
+            else if (action == SettleAction::Requeue)
+                acking->requeue(id, messages);
+            else
+                acking->deadLetter(id, messages);
+        },
+        Qt::QueuedConnection);
+    return id;
+}
+
+qint64 Consumer::recover()
+{
+    return recoverOrClaim(false, -1);
+}
+
+qint64 Consumer::claim(qint64 minIdleMs)
+{
+    return recoverOrClaim(true, minIdleMs);
+}
+
+qint64 Consumer::recoverOrClaim(bool claim, qint64 minIdleMs)
+{
+    const qint64 id = ++m_lastRequestId;
+    auto* acking = qobject_cast<AckingConsumer*>(m_worker.data());
+    if (!acking || !m_thread->isRunning()) {
+        RecoveryReport r;
+        r.requestId = id;
+        r.error =
+            acking
+                ? tr("The consumer is not running.")
+                : tr("Mode %1 has nothing to recover.").arg(ConsumerSpec::modeLabel(m_spec.mode));
+        QMetaObject::invokeMethod(
+            this, [this, r] { emit recoveryFinished(r); }, Qt::QueuedConnection);
+        return id;
+    }
+    QMetaObject::invokeMethod(
+        acking,
+        [acking, claim, id, minIdleMs] {
+            if (claim)
+                acking->claim(id, minIdleMs);
+            else
+                acking->recover(id);
+        },
+        Qt::QueuedConnection);
+    return id;
 }
 
 bool Consumer::isRunning() const { return m_thread->isRunning(); }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AckingConsumer.h"
 #include "ConnectionSettings.h"
 #include "ConsumerSpec.h"
 #include "ConsumerWorker.h"
@@ -31,6 +32,24 @@ public:
     // The worker, for mode-specific calls (queued); null once it is gone.
     ConsumerWorker* worker() const { return m_worker; }
 
+    // Precise modes (reliable, stream), queued to the worker. Messages are those this consumer
+    // delivered (matched by payload in reliable mode, by id in stream mode; settle results name
+    // them by seq). Each call returns a request id, answered by exactly one settled() — or, for
+    // recover() and claim(), one recoveryFinished(). Other modes answer with an error.
+    //   ack         reliable: LREM from the processing list; stream: XACK
+    //   requeue     reliable: back to the queue's consuming end; stream: delivered again now
+    //   deadLetter  to <queue>:dead / XADD <stream>:dead, then removed from pending
+    //   recover     reliable: orphaned processing lists back to the queue (also run at start,
+    //               reported with requestId 0); stream: claim with the spec's minidle
+    //   claim       stream: XAUTOCLAIM entries idle >= minIdleMs (< 0: the spec's minidle)
+    qint64 ack(const rqc::MessageList& messages);
+    qint64 requeue(const rqc::MessageList& messages);
+    qint64 deadLetter(const rqc::MessageList& messages);
+    qint64 recover();
+    qint64 claim(qint64 minIdleMs = -1);
+    // Whether this consumer's mode settles messages (reliable, stream).
+    bool isAcking() const;
+
     static ConsumerWorker* createWorker(const ConnectionSettings& settings,
                                         const ConsumerSpec& spec);
     static void registerMetaTypes();
@@ -42,11 +61,22 @@ signals:
     void connectionLost(qint64 atMs, const QString& reason);
     void connectionRestored(qint64 lostAtMs, qint64 backAtMs, const QString& note);
     void stopped();
+    // Precise modes only (see AckingConsumer).
+    void settled(const rqc::SettleResult& result);
+    void countersChanged(const rqc::ConsumerCounters& counters);
+    void recoveryFinished(const rqc::RecoveryReport& report);
+    void identityChosen(const QByteArray& consumer, const QByteArray& pendingKey);
+    void notice(const QString& text);
+
 
 private:
+    qint64 settle(SettleAction action, const rqc::MessageList& messages);
+    qint64 recoverOrClaim(bool claim, qint64 minIdleMs);
+
     ConsumerSpec m_spec;
     QThread* m_thread = nullptr;
     QPointer<ConsumerWorker> m_worker;
+    qint64 m_lastRequestId = 0;
     bool m_started = false;
 };
 

@@ -1,6 +1,7 @@
 #include "ConsumerSpec.h"
 
 #include <QCoreApplication>
+#include <QRegularExpression>
 
 namespace rqc {
 
@@ -13,6 +14,9 @@ constexpr ModeInfo kModes[] = {
     {Mode::PubSub, "pubsub"},
     {Mode::Pattern, "pattern"},
     {Mode::List, "list"},
+    {Mode::Reliable, "reliable"},
+    {Mode::Stream, "stream"},
+    {Mode::Tail, "tail"},
 };
 } // namespace
 
@@ -53,6 +57,12 @@ QString ConsumerSpec::modeLabel(Mode mode)
         return tr("Pattern");
     case Mode::List:
         return tr("List (LPUSH/BRPOP)");
+    case Mode::Reliable:
+        return tr("Reliable list");
+    case Mode::Stream:
+        return tr("Stream group");
+    case Mode::Tail:
+        return tr("Stream tail");
     }
     return {};
 }
@@ -69,6 +79,15 @@ QString ConsumerSpec::guarantee(Mode mode)
     case Mode::List:
         return tr("At most once: each message goes to one consumer, but is lost if that consumer "
                   "dies between the pop and processing.");
+    case Mode::Reliable:
+        return tr("At least once, acked exactly once: a taken message waits in the consumer's "
+                  "processing list until acked; a stop or crash loses nothing.");
+    case Mode::Stream:
+        return tr("At least once, acked exactly once: an entry stays pending in the group until "
+                  "acked (ack=none: at most once).");
+    case Mode::Tail:
+        return tr("Reads only: follows new entries without consuming; the application's "
+                  "consumers are not affected.");
     }
     return {};
 }
@@ -82,8 +101,79 @@ QStringList ConsumerSpec::knownOptions(Mode mode)
     case Mode::List:
         // direction=fifo (BRPOP, the default with LPUSH) or lifo (BLPOP); batch = RPOP count.
         return {QStringLiteral("direction"), QStringLiteral("batch")};
+    case Mode::Reliable:
+        // heartbeat = TTL in ms of the consumer's heartbeat key (default 10000).
+        return {QStringLiteral("ack"),           QStringLiteral("consumer"),
+                QStringLiteral("processing"),    QStringLiteral("dead"),
+                QStringLiteral("maxdeliveries"), QStringLiteral("heartbeat")};
+    case Mode::Stream:
+        // field = which field is the payload (default "message").
+        return {
+            QStringLiteral("group"),   QStringLiteral("consumer"), QStringLiteral("ack"),
+            QStringLiteral("from"),    QStringLiteral("count"),    QStringLiteral("block"),
+            QStringLiteral("minidle"), QStringLiteral("dead"),     QStringLiteral("maxdeliveries"),
+            QStringLiteral("field"),   QStringLiteral("heartbeat")};
+    case Mode::Tail:
+        return {QStringLiteral("from"), QStringLiteral("field"), QStringLiteral("count")};
     }
     return {};
+}
+
+namespace {
+bool isStreamId(const QString& v)
+{
+    static const QRegularExpression re(QStringLiteral("^\\d+(-\\d+)?$"));
+    return re.match(v).hasMatch();
+}
+} // namespace
+
+bool ConsumerSpec::validateOptions(const ConsumerSpec& spec, QString* error)
+{
+    // Values are checked here, so a worker never starts with a setting it cannot use.
+    for (auto it = spec.options.cbegin(); it != spec.options.cend(); ++it) {
+        const QString& key = it.key();
+        const QString& v = it.value();
+        bool ok = true;
+        QString expected;
+        if (key == QLatin1String("ack")) {
+            QStringList allowed{QStringLiteral("auto"), QStringLiteral("manual")};
+            if (spec.mode == Mode::Stream)
+                allowed << QStringLiteral("none");
+            ok = allowed.contains(v);
+            expected = allowed.join(QLatin1Char('|'));
+        } else if (key == QLatin1String("maxdeliveries") || key == QLatin1String("count")) {
+            ok = v.toInt(&ok) > 0 && ok;
+            expected = tr("a whole number above 0");
+        } else if (key == QLatin1String("block") || key == QLatin1String("minidle")) {
+            const qint64 n = v.toLongLong(&ok);
+            ok = ok && n >= 0;
+            expected = tr("milliseconds, 0 or more");
+        } else if (key == QLatin1String("heartbeat")) {
+            const int n = v.toInt(&ok);
+            ok = ok && n >= 300;
+            expected = tr("milliseconds, 300 or more");
+        } else if (key == QLatin1String("from")) {
+            ok = v == QLatin1String("$") || isStreamId(v);
+            expected = tr("$ (new entries only), 0 (from the start) or an entry id");
+        } else if (key == QLatin1String("consumer") || key == QLatin1String("processing") ||
+                   key == QLatin1String("dead") || key == QLatin1String("group") ||
+                   key == QLatin1String("field")) {
+            // Heartbeat keys end in ":alive"; a list named like one would be overwritten.
+            ok = !v.isEmpty() && !v.endsWith(QLatin1String(":alive")) &&
+                 (key == QLatin1String("field") || key == QLatin1String("consumer") ||
+                  key == QLatin1String("group") || v.toUtf8() != spec.target);
+            expected = key == QLatin1String("consumer") || key == QLatin1String("group") ||
+                               key == QLatin1String("field")
+                           ? tr("a name, not ending in :alive")
+                           : tr("a key other than the queue itself, not ending in :alive");
+        }
+        if (!ok) {
+            *error = tr("Option %1=%2 is not valid for mode %3 (expected %4).")
+                         .arg(key, v, modeName(spec.mode), expected);
+            return false;
+        }
+    }
+    return true;
 }
 
 bool ConsumerSpec::parse(const QString& text, ConsumerSpec* out, QString* error)
@@ -125,6 +215,8 @@ bool ConsumerSpec::parse(const QString& text, ConsumerSpec* out, QString* error)
         }
         spec.options.insert(key, kv.mid(eq + 1).trimmed());
     }
+    if (!validateOptions(spec, error))
+        return false;
     *out = spec;
     return true;
 }

@@ -10,7 +10,7 @@
 namespace rqc {
 
 // The delivery modes a pane can run in (see DESIGN.md).
-enum class Mode { PubSub, Pattern, List };
+enum class Mode { PubSub, Pattern, List, Reliable, Stream, Tail };
 
 // What one pane consumes: a mode, a target (channel, pattern or key) and key=value options,
 // as given on the command line: `list:queue1,direction=lifo`.
@@ -39,6 +39,8 @@ public:
     static QString guarantee(Mode mode);
     // Which options a mode understands (anything else is refused by parse()).
     static QStringList knownOptions(Mode mode);
+    // Checks option values (ack=auto|manual…, numbers, key names); parse() calls it.
+    static bool validateOptions(const ConsumerSpec& spec, QString* error);
 
     bool operator==(const ConsumerSpec& o) const
     {

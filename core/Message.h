@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QMetaType>
+#include <QPair>
 
 namespace rqc {
 
@@ -15,6 +16,8 @@ struct Message {
     qint64 receivedMs = 0; // wall clock when the worker read it, ms since the epoch
     quint64 seq = 0;       // 1-based sequence number within its consumer
     int deliveryCount = 1; // >1 when redelivered (reliable and stream modes)
+    // Stream modes: every field/value pair of the entry, in order (payload is one of the values).
+    QList<QPair<QByteArray, QByteArray>> fields;
 };
 
 using MessageList = QList<Message>;

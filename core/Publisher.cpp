@@ -14,13 +14,21 @@ constexpr int kProgressIntervalMs = 33;
 } // namespace
 
 PublisherWorker::Plan PublisherWorker::plan(Command command, const QByteArray& target,
-                                            const QByteArray& payload)
+                                            const QByteArray& payload, const StreamFields& fields)
 {
     switch (command) {
     case Command::Publish:
         return {{"PUBLISH", target, payload}, Fold::SumIntegers};
     case Command::LPush:
         return {{"LPUSH", target, payload}, Fold::LastInteger};
+    case Command::XAdd: {
+        QList<QByteArray> argv{"XADD", target, "*"};
+        if (fields.isEmpty())
+            argv << "message" << payload;
+        for (const auto& f : fields)
+            argv << f.first << f.second;
+        return {argv, Fold::SumIntegers};
+    }
     }
     return {};
 }
@@ -122,7 +130,7 @@ void PublisherWorker::send(Command command, const QByteArray& target, const QByt
 }
 
 void PublisherWorker::sendRequest(qint64 requestId, Command command, const QByteArray& target,
-                                  const QByteArray& payload, int count)
+                                  const QByteArray& payload, int count, const StreamFields& fields)
 {
     m_lastId = qMax(m_lastId, requestId);
     if (m_stopping || m_state == State::Stopped) {
@@ -140,6 +148,7 @@ void PublisherWorker::sendRequest(qint64 requestId, Command command, const QByte
     r.target = target;
     r.payload = payload;
     r.count = quint64(count);
+    r.fields = fields;
     m_queue.push_back(std::move(r));
     if (m_state == State::Waiting) {
         // Waiting out a backoff: try now, the user is asking. Failing, the request ends with the
@@ -156,7 +165,7 @@ void PublisherWorker::beginNext()
     m_cur = std::move(m_queue.front());
     m_queue.pop_front();
     m_active = true;
-    Plan p = plan(m_cur.command, m_cur.target, m_cur.payload);
+    Plan p = plan(m_cur.command, m_cur.target, m_cur.payload, m_cur.fields);
     m_fold = p.fold;
     // Every message of a burst is the same command, so it is encoded once and a full batch is that
     // encoding repeated: no per-message allocation or formatting.
@@ -314,6 +323,30 @@ void Publisher::start()
     m_thread->start();
     PublisherWorker* w = m_worker;
     m_thread->post([w] { w->start(); });
+}
+
+qint64 Publisher::sendEntry(const QByteArray& stream, const PublisherWorker::StreamFields& fields,
+                            int count)
+{
+    const qint64 id = ++m_nextId;
+    PublisherWorker* w = m_worker;
+    const bool queued =
+        !fields.isEmpty() && !m_stopRequested && w &&
+        m_thread->post([w, id, stream, fields, count] {
+            w->sendRequest(id, PublisherWorker::Command::XAdd, stream, {}, count, fields);
+        });
+    if (!queued) {
+        const QString error = fields.isEmpty() ? tr("A stream entry needs at least one field.")
+                                               : tr("The publisher is stopped; nothing was sent.");
+        QMetaObject::invokeMethod(
+            this,
+            [this, id, error] {
+                emit errorOccurred(error);
+                emit sent(id, 0, 0);
+            },
+            Qt::QueuedConnection);
+    }
+    return id;
 }
 
 qint64 Publisher::send(PublisherWorker::Command command, const QByteArray& target,

@@ -6,6 +6,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QPair>
 #include <QPointer>
 
 #include <deque>
@@ -18,14 +19,17 @@ namespace rqc {
 class RedisConnection;
 class WorkerThread;
 
-// Sends messages to one target on its own connection and thread: PUBLISH to a channel or LPUSH to
-// a list. A burst (count > 1) is pipelined in batches; progress and totals are reported back.
-// Requests run one after the other, in the order they were sent.
+// Sends messages to one target on its own connection and thread: PUBLISH to a channel, LPUSH to
+// a list or XADD to a stream. A burst (count > 1) is pipelined in batches; progress and totals are
+// reported back. Requests run one after the other, in the order they were sent.
 class PublisherWorker : public QObject {
     Q_OBJECT
 public:
-    enum class Command { Publish, LPush };
+    // XAdd: XADD <stream> * message <payload>, or the given field/value pairs (see
+    // Publisher::sendEntry). Its replies are entry ids, so "receivers" stays 0.
+    enum class Command { Publish, LPush, XAdd };
     Q_ENUM(Command)
+    using StreamFields = QList<QPair<QByteArray, QByteArray>>;
 
     PublisherWorker(const ConnectionSettings& settings, QObject* parent = nullptr);
     ~PublisherWorker() override;
@@ -37,7 +41,8 @@ public:
               const QByteArray& payload, int count);
     // Queues a request under the caller's id (Publisher numbers its requests itself).
     void sendRequest(qint64 requestId, rqc::PublisherWorker::Command command,
-                     const QByteArray& target, const QByteArray& payload, int count);
+                     const QByteArray& target, const QByteArray& payload, int count,
+                     const StreamFields& fields = {});
     // Stops issuing commands, waits briefly for replies already on the wire (so counts stay true),
     // reports every request, closes, and emits stopped().
     void stop();
@@ -49,7 +54,8 @@ public:
         QList<QByteArray> argv;
         Fold fold = Fold::SumIntegers;
     };
-    static Plan plan(Command command, const QByteArray& target, const QByteArray& payload);
+    static Plan plan(Command command, const QByteArray& target, const QByteArray& payload,
+                     const StreamFields& fields = {});
 
     // Batching limits: commands per pipelined write, bytes per write (a 1 MiB payload goes alone),
     // and how many writes may await their replies at once.
@@ -79,6 +85,7 @@ private:
         QByteArray target;
         QByteArray payload;
         quint64 count = 0;
+        StreamFields fields; // XAdd with explicit fields
     };
 
     void openConnection();
@@ -129,6 +136,10 @@ public:
     // Queues a send; returns its request id (echoed in sent()). count >= 1.
     qint64 send(PublisherWorker::Command command, const QByteArray& target,
                 const QByteArray& payload, int count = 1);
+    // XADD <stream> * <field> <value>…, count times (the form in the entry box; a plain send()
+    // with Command::XAdd uses the single field "message"). Empty fields: nothing to add, refused.
+    qint64 sendEntry(const QByteArray& stream, const PublisherWorker::StreamFields& fields,
+                     int count = 1);
     bool stopAndWait(int timeoutMs = 3000);
 
 signals:

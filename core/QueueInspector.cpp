@@ -1,0 +1,579 @@
+#include "QueueInspector.h"
+
+#include "LuaScript.h"
+#include "RedisConnection.h"
+#include "ReliableRecovery.h"
+#include "StreamGroupConsumer.h"
+#include "WorkerThread.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QTimer>
+
+namespace rqc {
+
+namespace {
+// KEYS: dead, queue, deliveries. ARGV: payload. 1 = back in the queue, 0 = not in the dead list.
+const LuaScript kRequeueDeadItem(R"lua(
+if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
+redis.call('HDEL', KEYS[3], redis.sha1hex(ARGV[1]))
+redis.call('RPUSH', KEYS[2], ARGV[1])
+return 1
+)lua");
+
+// KEYS: dead stream, stream. ARGV: dead entry id. Adds the entry's fields (without the origin
+// fields the dead-lettering appended) to the stream as a new entry and deletes the dead one.
+// 1 = requeued, 0 = no such dead entry, -1 = nothing left to add.
+const LuaScript kRequeueDeadEntry(R"lua(
+local e = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
+if #e == 0 then return 0 end
+local f = e[1][2]
+local n = #f
+local ours = {['origin-id'] = true, ['origin-group'] = true, ['deliveries'] = true}
+while n >= 2 and ours[f[n - 1]] do n = n - 2 end
+if n < 2 then return -1 end
+local out = {}
+for i = 1, n do out[i] = f[i] end
+redis.call('XADD', KEYS[2], '*', unpack(out))
+redis.call('XDEL', KEYS[1], ARGV[1])
+return 1
+)lua");
+
+constexpr int kCap = 10000; // dead items fetched for "requeue all" per action
+
+// XINFO replies are flat [name, value, name, value…].
+QHash<QByteArray, RedisReply> fieldsOf(const RedisReply& r)
+{
+    QHash<QByteArray, RedisReply> out;
+    for (qsizetype i = 0; i + 1 < r.elements.size(); i += 2)
+        out.insert(r.elements[i].str, r.elements[i + 1]);
+    return out;
+}
+
+qint64 intOr(const RedisReply& r, qint64 fallback) { return r.isInteger() ? r.integer : fallback; }
+} // namespace
+
+QueueInspectorWorker::QueueInspectorWorker(const ConnectionSettings& settings,
+                                           const QByteArray& key, const InspectorOptions& options,
+                                           QObject* parent)
+    : QObject(parent)
+    , m_settings(settings)
+    , m_key(key)
+    , m_options(options)
+{
+    if (m_options.dead.isEmpty())
+        m_options.dead = key + ":dead";
+}
+
+QueueInspectorWorker::~QueueInspectorWorker() = default;
+
+void QueueInspectorWorker::start()
+{
+    if (m_conn || m_stopping)
+        return;
+    m_conn =
+        new RedisConnection(m_settings, QStringLiteral("inspect"), QString::fromUtf8(m_key), this);
+    connect(m_conn, &RedisConnection::ready, this, &QueueInspectorWorker::onReady);
+    connect(m_conn, &RedisConnection::failed, this, &QueueInspectorWorker::onDown);
+    connect(m_conn, &RedisConnection::disconnected, this, &QueueInspectorWorker::onDown);
+    m_timer = new QTimer(this);
+    connect(m_timer, &QTimer::timeout, this, &QueueInspectorWorker::refresh);
+    m_reconnect = new QTimer(this);
+    m_reconnect->setSingleShot(true);
+    connect(m_reconnect, &QTimer::timeout, this, &QueueInspectorWorker::openConnection);
+    openConnection();
+}
+
+void QueueInspectorWorker::openConnection()
+{
+    if (!m_stopping)
+        m_conn->open();
+}
+
+void QueueInspectorWorker::onReady()
+{
+    m_backoff.reset();
+    m_lastError.clear();
+    m_gathering = false;
+    if (m_options.intervalMs > 0)
+        m_timer->start(m_options.intervalMs);
+    const auto waiting = std::move(m_waiting);
+    m_waiting.clear();
+    for (const auto& job : waiting)
+        job.second();
+    refresh();
+}
+
+void QueueInspectorWorker::onDown(const QString& reason)
+{
+    m_timer->stop();
+    m_gathering = false;
+    // Replies of actions in flight are lost with the connection: answer them.
+    const QList<qint64> open = std::move(m_open);
+    m_open.clear();
+    for (qint64 id : open) {
+        RecoveryReport r;
+        r.requestId = id;
+        r.error =
+            tr("Connection lost before Redis answered (%1); the outcome is unknown.").arg(reason);
+        emit actionFinished(r);
+    }
+    if (reason != m_lastError) { // a server that stays down is reported once
+        m_lastError = reason;
+        emit errorOccurred(reason);
+    }
+    if (!m_stopping)
+        m_reconnect->start(m_backoff.next());
+}
+
+void QueueInspectorWorker::stop()
+{
+    m_stopping = true;
+    if (m_conn)
+        m_conn->close();
+    const auto waiting = std::move(m_waiting);
+    m_waiting.clear();
+    for (const auto& job : waiting) {
+        RecoveryReport r;
+        r.requestId = job.first;
+        r.error = tr("The inspector stopped.");
+        emit actionFinished(r);
+    }
+    emit stopped();
+}
+
+void QueueInspectorWorker::refresh()
+{
+    if (!m_conn || !m_conn->isReady() || m_stopping)
+        return;
+    if (m_gathering) { // one snapshot at a time; another follows this one
+        m_again = true;
+        return;
+    }
+    m_gathering = true;
+    auto snap = std::make_shared<QueueSnapshot>();
+    snap->key = m_key;
+    snap->deadKey = m_options.dead;
+    m_conn->send({"TYPE", m_key}, [this, snap](const RedisReply& r) {
+        if (r.isError()) {
+            finishSnapshot(snap, QString::fromUtf8(r.str));
+            return;
+        }
+        if (r.str == "list") {
+            snap->kind = QueueSnapshot::Kind::List;
+            gatherList(snap);
+        } else if (r.str == "stream") {
+            snap->kind = QueueSnapshot::Kind::Stream;
+            gatherStream(snap);
+        } else if (r.str == "none") {
+            // No queue (yet): its consumers and dead letters may still exist.
+            snap->kind = QueueSnapshot::Kind::Missing;
+            gatherList(snap);
+        } else {
+            snap->kind = QueueSnapshot::Kind::Other;
+            finishSnapshot(snap);
+        }
+    });
+}
+
+void QueueInspectorWorker::gatherList(std::shared_ptr<QueueSnapshot> snap)
+{
+    const ReliableListKeys keys = ReliableListKeys::forQueue(m_key, m_options.dead);
+    QByteArray encoded;
+    appendCommand(encoded, {"LLEN", m_key});
+    appendCommand(encoded, {"HLEN", keys.deliveries});
+    appendCommand(encoded, {"TYPE", keys.dead});
+    m_conn->sendEncoded(encoded, 3, [this, snap, keys](QList<RedisReply>& r) {
+        snap->length = intOr(r[0], 0);
+        snap->deliveriesTracked = intOr(r[1], 0);
+        if (r[2].str != "list") { // no dead letters yet
+            scanProcessing(snap, "0");
+            return;
+        }
+        QByteArray dead;
+        appendCommand(dead, {"LLEN", keys.dead});
+        appendCommand(dead, {"LRANGE", keys.dead, "0", QByteArray::number(m_options.sample - 1)});
+        m_conn->sendEncoded(dead, 2, [this, snap](QList<RedisReply>& d) {
+            snap->deadLength = intOr(d[0], 0);
+            for (const RedisReply& e : d[1].elements) {
+                Message m;
+                m.payload = e.str;
+                m.source = snap->deadKey;
+                snap->deadSample.append(m);
+            }
+            scanProcessing(snap, "0");
+        });
+    });
+}
+
+void QueueInspectorWorker::scanProcessing(std::shared_ptr<QueueSnapshot> snap,
+                                          const QByteArray& cursor)
+{
+    const ReliableListKeys keys = ReliableListKeys::forQueue(m_key, m_options.dead);
+    m_conn->send(
+        {"SCAN", cursor, "MATCH", keys.processingPattern(), "COUNT", "1000", "TYPE", "list"},
+        [this, snap, keys](const RedisReply& r) {
+            if (r.isError() || r.elements.size() != 2) {
+                finishSnapshot(snap, QString::fromUtf8(r.isError() ? r.str : r.toDebugString()));
+                return;
+            }
+            for (const RedisReply& k : r.elements[1].elements) {
+                bool seen = false;
+                for (const auto& p : snap->processing)
+                    seen = seen || p.key == k.str;
+                if (!seen) {
+                    QueueSnapshot::ProcessingList p;
+                    p.key = k.str;
+                    p.consumer = keys.consumerOf(k.str);
+                    snap->processing.append(p);
+                }
+            }
+            if (r.elements[0].str != "0") {
+                scanProcessing(snap, r.elements[0].str);
+                return;
+            }
+            if (snap->processing.isEmpty()) {
+                finishSnapshot(snap);
+                return;
+            }
+            QByteArray encoded;
+            for (const auto& p : snap->processing) {
+                const QByteArray alive = ReliableListKeys::heartbeatKey(p.key);
+                appendCommand(encoded, {"LLEN", p.key});
+                appendCommand(encoded, {"PTTL", alive});
+                appendCommand(encoded, {"GET", alive});
+                appendCommand(encoded,
+                              {"LRANGE", p.key, "0", QByteArray::number(m_options.sample - 1)});
+            }
+            m_conn->sendEncoded(encoded, int(snap->processing.size()) * 4,
+                                [this, snap](QList<RedisReply>& d) {
+                                    for (qsizetype i = 0; i < snap->processing.size(); ++i) {
+                                        auto& p = snap->processing[i];
+                                        p.length = intOr(d[i * 4], 0);
+                                        p.heartbeatTtlMs = intOr(d[i * 4 + 1], -2);
+                                        p.alive = p.heartbeatTtlMs != -2;
+                                        p.heartbeat = d[i * 4 + 2].str;
+                                        for (const RedisReply& e : d[i * 4 + 3].elements)
+                                            p.head.append(e.str);
+                                    }
+                                    finishSnapshot(snap);
+                                });
+        });
+}
+
+void QueueInspectorWorker::gatherStream(std::shared_ptr<QueueSnapshot> snap)
+{
+    QByteArray encoded;
+    appendCommand(encoded, {"XLEN", m_key});
+    appendCommand(encoded, {"XINFO", "GROUPS", m_key});
+    appendCommand(encoded, {"TYPE", m_options.dead});
+    m_conn->sendEncoded(encoded, 3, [this, snap](QList<RedisReply>& r) {
+        snap->length = intOr(r[0], 0);
+        for (const RedisReply& g : r[1].elements) {
+            const auto f = fieldsOf(g);
+            QueueSnapshot::StreamGroup group;
+            group.name = f.value("name").str;
+            group.consumerCount = intOr(f.value("consumers"), 0);
+            group.pending = intOr(f.value("pending"), 0);
+            group.lastDeliveredId = f.value("last-delivered-id").str;
+            group.entriesRead = intOr(f.value("entries-read"), -1);
+            group.lag = intOr(f.value("lag"), -1);
+            snap->groups.append(group);
+        }
+        if (r[2].str != "stream") {
+            gatherGroups(snap);
+            return;
+        }
+        QByteArray dead;
+        appendCommand(dead, {"XLEN", m_options.dead});
+        appendCommand(dead, {"XREVRANGE", m_options.dead, "+", "-", "COUNT",
+                             QByteArray::number(m_options.sample)});
+        m_conn->sendEncoded(dead, 2, [this, snap](QList<RedisReply>& d) {
+            snap->deadLength = intOr(d[0], 0);
+            for (const RedisReply& e : d[1].elements)
+                snap->deadSample.append(
+                    StreamGroupConsumer::entryToMessage(e, snap->deadKey, "message"));
+            gatherGroups(snap);
+        });
+    });
+}
+
+void QueueInspectorWorker::gatherGroups(std::shared_ptr<QueueSnapshot> snap)
+{
+    if (snap->groups.isEmpty()) {
+        finishSnapshot(snap);
+        return;
+    }
+    QByteArray encoded;
+    for (const auto& g : snap->groups) {
+        appendCommand(encoded, {"XINFO", "CONSUMERS", m_key, g.name});
+        appendCommand(encoded,
+                      {"XPENDING", m_key, g.name, "-", "+", QByteArray::number(m_options.sample)});
+    }
+    m_conn->sendEncoded(encoded, int(snap->groups.size()) * 2, [this, snap](QList<RedisReply>& r) {
+        QByteArray beats;
+        int beatCount = 0;
+        for (qsizetype i = 0; i < snap->groups.size(); ++i) {
+            auto& g = snap->groups[i];
+            for (const RedisReply& c : r[i * 2].elements) {
+                const auto f = fieldsOf(c);
+                QueueSnapshot::StreamConsumer sc;
+                sc.name = f.value("name").str;
+                sc.pending = intOr(f.value("pending"), 0);
+                sc.idleMs = intOr(f.value("idle"), 0);
+                sc.inactiveMs = intOr(f.value("inactive"), -1);
+                g.consumers.append(sc);
+                appendCommand(
+                    beats, {"EXISTS", StreamGroupConsumer::heartbeatKey(m_key, g.name, sc.name)});
+                ++beatCount;
+            }
+            for (const RedisReply& p : r[i * 2 + 1].elements) {
+                QueueSnapshot::PendingEntry e;
+                e.id = p.elements.value(0).str;
+                e.consumer = p.elements.value(1).str;
+                e.idleMs = p.elements.value(2).integer;
+                e.deliveries = p.elements.value(3).integer;
+                g.oldestPending.append(e);
+            }
+        }
+        if (!beatCount) {
+            finishSnapshot(snap);
+            return;
+        }
+        m_conn->sendEncoded(beats, beatCount, [this, snap](QList<RedisReply>& b) {
+            int k = 0;
+            for (auto& g : snap->groups) {
+                for (auto& c : g.consumers)
+                    c.heartbeat = b.value(k++).integer > 0;
+            }
+            finishSnapshot(snap);
+        });
+    });
+}
+
+void QueueInspectorWorker::finishSnapshot(std::shared_ptr<QueueSnapshot> snap, const QString& error)
+{
+    snap->error = error;
+    snap->takenAtMs = QDateTime::currentMSecsSinceEpoch();
+    m_gathering = false;
+    emit snapshotReady(*snap);
+    if (m_again) {
+        m_again = false;
+        refresh();
+    }
+}
+
+void QueueInspectorWorker::runWhenReady(std::function<void()> job, qint64 requestId)
+{
+    if (m_stopping) {
+        RecoveryReport r;
+        r.requestId = requestId;
+        r.error = tr("The inspector stopped.");
+        emit actionFinished(r);
+        return;
+    }
+    if (m_conn && m_conn->isReady()) {
+        m_open.append(requestId);
+        job();
+        return;
+    }
+    m_waiting.append({requestId, [this, requestId, job] {
+                          m_open.append(requestId);
+                          job();
+                      }});
+}
+
+void QueueInspectorWorker::actionDone(const RecoveryReport& report)
+{
+    if (!m_open.removeOne(report.requestId))
+        return; // already answered (connection lost)
+    emit actionFinished(report);
+    refresh();
+}
+
+void QueueInspectorWorker::recover(qint64 requestId)
+{
+    runWhenReady(
+        [this, requestId] {
+            ReliableListKeys keys = ReliableListKeys::forQueue(m_key, m_options.dead);
+            keys.maxDeliveries = m_options.maxDeliveries;
+            auto* recovery = new ReliableRecovery(m_conn, keys, this);
+            connect(recovery, &ReliableRecovery::finished, this,
+                    [this, recovery](const RecoveryReport& r) {
+                        recovery->deleteLater();
+                        actionDone(r);
+                    });
+            recovery->start(requestId);
+        },
+        requestId);
+}
+
+void QueueInspectorWorker::claim(qint64 requestId, const QByteArray& group,
+                                 const QByteArray& consumer, qint64 minIdleMs)
+{
+    runWhenReady(
+        [this, requestId, group, consumer, minIdleMs] {
+            RecoveryReport report;
+            report.requestId = requestId;
+            claimRound(report, group, consumer, QByteArray::number(qMax<qint64>(0, minIdleMs)),
+                       "0-0");
+        },
+        requestId);
+}
+
+void QueueInspectorWorker::claimRound(RecoveryReport report, const QByteArray& group,
+                                      const QByteArray& consumer, const QByteArray& minIdle,
+                                      const QByteArray& cursor)
+{
+    m_conn->send({"XAUTOCLAIM", m_key, group, consumer, minIdle, cursor, "COUNT", "1000", "JUSTID"},
+                 [this, report, group, consumer, minIdle](const RedisReply& r) mutable {
+                     if (r.isError() || r.elements.size() < 2) {
+                         report.error = QString::fromUtf8(r.isError() ? r.str : r.toDebugString());
+                         actionDone(report);
+                         return;
+                     }
+                     report.requeued += r.elements[1].elements.size();
+                     for (const RedisReply& id : r.elements.value(2).elements)
+                         report.trimmed.append(id.str);
+                     if (r.elements[0].str == "0-0") {
+                         actionDone(report);
+                         return;
+                     }
+                     claimRound(report, group, consumer, minIdle, r.elements[0].str);
+                 });
+}
+
+void QueueInspectorWorker::requeueDead(qint64 requestId, const QList<QByteArray>& items)
+{
+    runWhenReady(
+        [this, requestId, items] {
+            m_conn->send({"TYPE", m_options.dead}, [this, requestId, items](const RedisReply& t) {
+                const bool stream = t.str == "stream";
+                if (!items.isEmpty() || t.str == "none") {
+                    requeueItems(requestId, stream, items);
+                    return;
+                }
+                // All of them: newest first for a list (each goes to the consuming end, so the
+                // oldest ends up first in line), oldest first for a stream.
+                const QList<QByteArray> argv =
+                    stream ? QList<QByteArray>{"XRANGE", m_options.dead, "-",
+                                               "+",      "COUNT",        QByteArray::number(kCap)}
+                           : QList<QByteArray>{"LRANGE", m_options.dead, "0",
+                                               QByteArray::number(kCap - 1)};
+                m_conn->send(argv, [this, requestId, stream](const RedisReply& r) {
+                    QList<QByteArray> all;
+                    for (const RedisReply& e : r.elements)
+                        all.append(stream ? e.elements.value(0).str : e.str);
+                    requeueItems(requestId, stream, all);
+                });
+            });
+        },
+        requestId);
+}
+
+void QueueInspectorWorker::requeueItems(qint64 requestId, bool stream,
+                                        const QList<QByteArray>& items)
+{
+    RecoveryReport report;
+    report.requestId = requestId;
+    QList<LuaScript::Call> calls;
+    const QByteArray deliveries = ReliableListKeys::forQueue(m_key).deliveries;
+    for (const QByteArray& item : items) {
+        if (stream)
+            calls.append({{m_options.dead, m_key}, {item}});
+        else
+            calls.append({{m_options.dead, m_key, deliveries}, {item}});
+    }
+    (stream ? kRequeueDeadEntry : kRequeueDeadItem)
+        .runMany(m_conn, calls, [this, report](QList<RedisReply>& replies) mutable {
+            for (const RedisReply& r : replies) {
+                if (r.isError())
+                    report.error = QString::fromUtf8(r.str);
+                else if (r.integer == 1)
+                    ++report.requeued;
+            }
+            actionDone(report);
+        });
+}
+
+QueueInspector::QueueInspector(const ConnectionSettings& settings, const QByteArray& key,
+                               const InspectorOptions& options, QObject* parent)
+    : QObject(parent)
+    , m_settings(settings)
+    , m_key(key)
+    , m_options(options)
+{
+    qRegisterMetaType<rqc::QueueSnapshot>();
+    qRegisterMetaType<rqc::RecoveryReport>();
+}
+
+QueueInspector::~QueueInspector() { stop(); }
+
+void QueueInspector::start()
+{
+    if (m_thread && m_thread->isRunning())
+        return;
+    m_thread.reset();
+    auto* worker = new QueueInspectorWorker(m_settings, m_key, m_options);
+    m_worker = worker;
+    m_thread = std::make_unique<WorkerThread>(
+        QStringLiteral("rq-inspect-%1").arg(QString::fromUtf8(m_key.left(32))), worker);
+    m_thread->quitWhen(worker, &QueueInspectorWorker::stopped);
+    connect(worker, &QueueInspectorWorker::snapshotReady, this, &QueueInspector::snapshotReady);
+    connect(worker, &QueueInspectorWorker::actionFinished, this, &QueueInspector::actionFinished);
+    connect(worker, &QueueInspectorWorker::errorOccurred, this, &QueueInspector::errorOccurred);
+    m_thread->start();
+    m_thread->post([worker] { worker->start(); });
+}
+
+void QueueInspector::refresh()
+{
+    QueueInspectorWorker* w = m_worker;
+    if (m_thread && w)
+        m_thread->post([w] { w->refresh(); });
+}
+
+void QueueInspector::stop()
+{
+    if (!m_thread || !m_thread->isRunning())
+        return;
+    QueueInspectorWorker* w = m_worker;
+    if (w)
+        m_thread->post([w] { w->stop(); });
+    m_thread->wait(3000);
+}
+
+template <typename Fn> qint64 QueueInspector::post(Fn&& fn)
+{
+    const qint64 id = ++m_lastRequestId;
+    QueueInspectorWorker* w = m_worker;
+    if (!m_thread || !w || !m_thread->isRunning()) {
+        RecoveryReport r;
+        r.requestId = id;
+        r.error = tr("The inspector is not running.");
+        QMetaObject::invokeMethod(
+            this, [this, r] { emit actionFinished(r); }, Qt::QueuedConnection);
+        return id;
+    }
+    m_thread->post([w, id, fn] { fn(w, id); });
+    return id;
+}
+
+qint64 QueueInspector::recover()
+{
+    return post([](QueueInspectorWorker* w, qint64 id) { w->recover(id); });
+}
+
+qint64 QueueInspector::claim(const QByteArray& group, const QByteArray& consumer, qint64 minIdleMs)
+{
+    return post([group, consumer, minIdleMs](QueueInspectorWorker* w, qint64 id) {
+        w->claim(id, group, consumer, minIdleMs);
+    });
+}
+
+qint64 QueueInspector::requeueDead(const QList<QByteArray>& items)
+{
+    return post([items](QueueInspectorWorker* w, qint64 id) { w->requeueDead(id, items); });
+}
+
+} // namespace rqc

@@ -1,0 +1,186 @@
+#pragma once
+
+#include "AckingConsumer.h"
+#include "ConnectionSettings.h"
+#include "MessageBatcher.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QMetaType>
+#include <QObject>
+#include <QPointer>
+
+#include <functional>
+#include <memory>
+
+class QTimer;
+
+namespace rqc {
+
+class RedisConnection;
+class WorkerThread;
+
+// What the inspector saw of one queue at one moment: a reliable list with its consumers'
+// processing lists, or a stream with its groups, consumers and pending entries; plus the
+// dead-letter list or stream. Only reads (LLEN, LRANGE, SCAN, XINFO, XPENDING, PTTL): taking a
+// snapshot never changes the queue.
+struct QueueSnapshot {
+    enum class Kind { Missing, List, Stream, Other };
+
+    struct ProcessingList {
+        QByteArray key;
+        QByteArray consumer; // the part after <queue>:processing:
+        qint64 length = 0;
+        bool alive = false;         // its heartbeat key exists
+        qint64 heartbeatTtlMs = -2; // PTTL of the heartbeat (-2: none)
+        QByteArray heartbeat;       // who holds it ("host pid N since …")
+        QList<QByteArray> head;     // the newest messages, up to the sample size
+    };
+    struct StreamConsumer {
+        QByteArray name;
+        qint64 pending = 0;
+        qint64 idleMs = 0;
+        qint64 inactiveMs = -1; // Redis >= 7.2 only
+        bool heartbeat = false; // an rqconsole consumer whose heartbeat key exists
+    };
+    struct PendingEntry {
+        QByteArray id;
+        QByteArray consumer;
+        qint64 idleMs = 0;
+        qint64 deliveries = 0;
+    };
+    struct StreamGroup {
+        QByteArray name;
+        qint64 consumerCount = 0;
+        qint64 pending = 0;
+        QByteArray lastDeliveredId;
+        qint64 entriesRead = -1; // Redis >= 7.0
+        qint64 lag = -1;         // Redis >= 7.0; -1 when the server cannot tell
+        QList<StreamConsumer> consumers;
+        QList<PendingEntry> oldestPending; // up to the sample size
+    };
+
+    QByteArray key;
+    Kind kind = Kind::Missing;
+    qint64 length = 0; // LLEN / XLEN
+    // Reliable list.
+    QList<ProcessingList> processing;
+    qint64 deliveriesTracked = 0; // fields in <queue>:deliveries (messages that failed before)
+    // Stream.
+    QList<StreamGroup> groups;
+    // Dead letters: <key>:dead unless set. deadSample holds the newest, up to the sample size
+    // (list: payload; stream: id, fields and payload = field "message").
+    QByteArray deadKey;
+    qint64 deadLength = 0;
+    MessageList deadSample;
+
+    qint64 takenAtMs = 0;
+    QString error; // Redis's own text when a read failed
+};
+
+struct InspectorOptions {
+    QByteArray dead;       // default <key>:dead
+    int maxDeliveries = 5; // for recover()
+    int sample = 50;       // messages / entries listed per part
+    int intervalMs = 2000; // 0: refresh only on request
+};
+
+class QueueInspectorWorker : public QObject {
+    Q_OBJECT
+public:
+    QueueInspectorWorker(const ConnectionSettings& settings, const QByteArray& key,
+                         const InspectorOptions& options, QObject* parent = nullptr);
+    ~QueueInspectorWorker() override;
+
+    // Invoked on the worker's thread (queued from QueueInspector).
+    void start();
+    void refresh();
+    void stop();
+    void recover(qint64 requestId);
+    void claim(qint64 requestId, const QByteArray& group, const QByteArray& consumer,
+               qint64 minIdleMs);
+    void requeueDead(qint64 requestId, const QList<QByteArray>& items);
+
+signals:
+    void snapshotReady(const rqc::QueueSnapshot& snapshot);
+    void actionFinished(const rqc::RecoveryReport& report);
+    void errorOccurred(const QString& error);
+    void stopped();
+
+private:
+    void openConnection();
+    void onReady();
+    void onDown(const QString& reason);
+    void gatherList(std::shared_ptr<QueueSnapshot> snap);
+    void scanProcessing(std::shared_ptr<QueueSnapshot> snap, const QByteArray& cursor);
+    void gatherStream(std::shared_ptr<QueueSnapshot> snap);
+    void gatherGroups(std::shared_ptr<QueueSnapshot> snap);
+    void finishSnapshot(std::shared_ptr<QueueSnapshot> snap, const QString& error = QString());
+    void runWhenReady(std::function<void()> job, qint64 requestId);
+    void requeueItems(qint64 requestId, bool stream, const QList<QByteArray>& items);
+    void claimRound(RecoveryReport report, const QByteArray& group, const QByteArray& consumer,
+                    const QByteArray& minIdle, const QByteArray& cursor);
+    void actionDone(const RecoveryReport& report);
+
+    ConnectionSettings m_settings;
+    QByteArray m_key;
+    InspectorOptions m_options;
+    RedisConnection* m_conn = nullptr;
+    QTimer* m_timer = nullptr;
+    QTimer* m_reconnect = nullptr;
+    Backoff m_backoff;
+    bool m_stopping = false;
+    bool m_gathering = false;
+    bool m_again = false;
+    QList<std::pair<qint64, std::function<void()>>> m_waiting;
+    QList<qint64> m_open; // actions sent, not answered yet
+    QString m_lastError;
+};
+
+// The main thread's handle on one queue's inspector: its own connection on its own thread
+// ("rq-inspect"), a snapshot every intervalMs and on refresh(), and the actions:
+//   recover()      reliable list: move orphaned processing lists back (as the consumers do)
+//   claim()        stream: XAUTOCLAIM … JUSTID entries idle >= minIdleMs to `consumer` (the
+//                  entries change owner without counting a delivery; a pane with that consumer
+//                  name re-reads them at its next start — to deliver them now, use
+//                  Consumer::claim() on the pane instead)
+//   requeueDead()  dead letters back to the queue: list items by value (to the consuming end,
+//                  oldest first, delivery count reset); stream dead entries by id (XADD to the
+//                  stream with their original fields, then XDEL from the dead stream). Empty
+//                  items: all of them. Each item moves in one Lua script run, so once.
+// Each action returns a request id answered by one actionFinished() (RecoveryReport::requeued
+// counts what was moved or claimed); a snapshot follows each action.
+class QueueInspector : public QObject {
+    Q_OBJECT
+public:
+    QueueInspector(const ConnectionSettings& settings, const QByteArray& key,
+                   const InspectorOptions& options = InspectorOptions(), QObject* parent = nullptr);
+    ~QueueInspector() override; // stops its thread
+
+    const QByteArray& key() const { return m_key; }
+    void start();
+    void refresh();
+    void stop();
+    qint64 recover();
+    qint64 claim(const QByteArray& group, const QByteArray& consumer, qint64 minIdleMs);
+    qint64 requeueDead(const QList<QByteArray>& items = {});
+
+signals:
+    void snapshotReady(const rqc::QueueSnapshot& snapshot);
+    void actionFinished(const rqc::RecoveryReport& report);
+    void errorOccurred(const QString& error);
+
+private:
+    template <typename Fn> qint64 post(Fn&& fn);
+
+    ConnectionSettings m_settings;
+    QByteArray m_key;
+    InspectorOptions m_options;
+    std::unique_ptr<WorkerThread> m_thread;
+    QPointer<QueueInspectorWorker> m_worker;
+    qint64 m_lastRequestId = 0;
+};
+
+} // namespace rqc
+
+Q_DECLARE_METATYPE(rqc::QueueSnapshot)

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "AckingConsumer.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+
+namespace rqc {
+
+class RedisConnection;
+
+// The keys of one reliable list (see ReliableListConsumer), derived from the queue's name.
+struct ReliableListKeys {
+    QByteArray queue;
+    QByteArray dead;       // <queue>:dead unless set
+    QByteArray deliveries; // <queue>:deliveries: failed-delivery counts, field = SHA-1 of payload
+    int maxDeliveries = 5;
+
+    static ReliableListKeys forQueue(const QByteArray& queue, const QByteArray& dead = {});
+    // <queue>:processing:<consumer>
+    QByteArray processingFor(const QByteArray& consumer) const;
+    // The SCAN MATCH pattern for every consumer's processing list (glob characters escaped).
+    QByteArray processingPattern() const;
+    // The consumer part of a processing list's name (empty if it does not follow the pattern).
+    QByteArray consumerOf(const QByteArray& processing) const;
+    // A consumer is alive while this key exists (see AckingConsumer's heartbeat).
+    static QByteArray heartbeatKey(const QByteArray& processing) { return processing + ":alive"; }
+};
+
+// Moves the messages of orphaned processing lists — those whose heartbeat key has expired — back
+// to the queue's consuming end, oldest first, so they are delivered again. Each message's failed-
+// delivery count is incremented; a message that reaches maxDeliveries goes to the dead list
+// instead. Every message is moved by one Lua script run, which checks the heartbeat and moves the
+// message atomically, so two consoles recovering at once move each message exactly once.
+// Runs on a connection owned by the caller (same thread); emits finished() once, then may be
+// deleted.
+class ReliableRecovery : public QObject {
+    Q_OBJECT
+public:
+    ReliableRecovery(RedisConnection* connection, const ReliableListKeys& keys,
+                     QObject* parent = nullptr);
+
+    void start(qint64 requestId = 0);
+
+    // Messages moved per script run (bounds how long one run holds the server).
+    static constexpr int kChunk = 1000;
+
+signals:
+    void finished(const rqc::RecoveryReport& report);
+
+private:
+    void scan(const QByteArray& cursor);
+    void next();
+    void done(const QString& error = QString());
+
+    QPointer<RedisConnection> m_conn;
+    ReliableListKeys m_keys;
+    RecoveryReport m_report;
+    QList<QByteArray> m_lists;
+    QSet<QByteArray> m_seen;
+    QSet<QByteArray> m_orphaned;
+    bool m_finished = false;
+};
+
+} // namespace rqc

@@ -1,0 +1,532 @@
+#include "StreamGroupConsumer.h"
+
+#include "LuaScript.h"
+#include "RedisConnection.h"
+
+#include <QHash>
+
+namespace rqc {
+
+namespace {
+// KEYS: stream, dead. ARGV: group, id… Per id: 1 dead-lettered, 0 not pending, -1 deleted while
+// pending (acked away, nothing to copy). The copy and the XACK happen in one script, so an entry
+// is dead-lettered once even when two consoles try at the same moment.
+const LuaScript kDeadLetter(R"lua(
+local out = {}
+for i = 2, #ARGV do
+  local id = ARGV[i]
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], id, id, 1)
+  local e = redis.call('XRANGE', KEYS[1], id, id)
+  if redis.call('XACK', KEYS[1], ARGV[1], id) == 0 then
+    out[#out + 1] = 0
+  elseif #e == 0 then
+    out[#out + 1] = -1
+  else
+    local f = e[1][2]
+    f[#f + 1] = 'origin-id'
+    f[#f + 1] = id
+    f[#f + 1] = 'origin-group'
+    f[#f + 1] = ARGV[1]
+    if #p > 0 then
+      f[#f + 1] = 'deliveries'
+      f[#f + 1] = tostring(p[1][4])
+    end
+    redis.call('XADD', KEYS[2], '*', unpack(f))
+    out[#out + 1] = 1
+  end
+end
+return out
+)lua");
+
+// KEYS: stream. ARGV: group, consumer, id… Claims each entry back to the same consumer (counting
+// one more delivery) only while that consumer still owns it. Per id: {1, entry, count},
+// {0} not ours any more, {-1} deleted while pending.
+const LuaScript kRequeue(R"lua(
+local out = {}
+for i = 3, #ARGV do
+  local id = ARGV[i]
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], id, id, 1)
+  if #p == 0 or p[1][2] ~= ARGV[2] then
+    out[#out + 1] = {0}
+  else
+    local c = redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, id)
+    if #c == 0 or not c[1] then
+      redis.call('XACK', KEYS[1], ARGV[1], id)
+      out[#out + 1] = {-1}
+    else
+      out[#out + 1] = {1, c[1], p[1][4] + 1}
+    end
+  end
+end
+return out
+)lua");
+
+QByteArray optionBytes(const ConsumerSpec& spec, const char* key, const char* fallback)
+{
+    const QString v = spec.option(QString::fromLatin1(key));
+    return v.isEmpty() ? QByteArray(fallback) : v.toUtf8();
+}
+} // namespace
+
+StreamGroupConsumer::StreamGroupConsumer(const ConnectionSettings& settings,
+                                         const ConsumerSpec& spec, QObject* parent)
+    : AckingConsumer(settings, spec, parent)
+{
+    m_group = optionBytes(spec, "group", "rqconsole");
+    m_field = optionBytes(spec, "field", "message");
+    m_from = optionBytes(spec, "from", "$");
+    m_count = optionBytes(spec, "count", "1000");
+    m_block = optionBytes(spec, "block", "0");
+    m_dead = optionBytes(spec, "dead", "");
+    if (m_dead.isEmpty())
+        m_dead = spec.target + ":dead";
+    bool ok = false;
+    const qint64 idle = spec.option(QStringLiteral("minidle")).toLongLong(&ok);
+    if (ok && idle >= 0)
+        m_minIdleMs = idle;
+}
+
+QByteArray StreamGroupConsumer::heartbeatKey(const QByteArray& stream, const QByteArray& group,
+                                             const QByteArray& consumer)
+{
+    return stream + ":alive:" + group + ':' + consumer;
+}
+
+QByteArray StreamGroupConsumer::heartbeatKeyFor(const QByteArray& consumer) const
+{
+    return heartbeatKey(spec().target, m_group, consumer);
+}
+
+QString StreamGroupConsumer::gapNote() const
+{
+    return tr("Nothing was lost: entries added during the gap are read now; entries read before "
+              "it stay pending until acked.");
+}
+
+Message StreamGroupConsumer::entryToMessage(const RedisReply& entry, const QByteArray& stream,
+                                            const QByteArray& payloadField)
+{
+    Message m;
+    m.source = stream;
+    m.id = entry.elements.value(0).str;
+    const QList<RedisReply> kv = entry.elements.value(1).elements;
+    m.fields.reserve(kv.size() / 2);
+    for (qsizetype i = 0; i + 1 < kv.size(); i += 2) {
+        m.fields.append({kv[i].str, kv[i + 1].str});
+        if (m.payload.isNull() && kv[i].str == payloadField)
+            m.payload = kv[i + 1].str;
+    }
+    return m;
+}
+
+void StreamGroupConsumer::onStarted()
+{
+    emit identityChosen(consumerName(), m_group);
+    createGroup([this] {
+        if (ackPolicy() == AckPolicy::None)
+            readNew();
+        else
+            readHistory("0");
+    });
+}
+
+void StreamGroupConsumer::createGroup(std::function<void()> then)
+{
+    if (!proceed())
+        return;
+    connection()->send({"XGROUP", "CREATE", spec().target, m_group, m_from, "MKSTREAM"},
+                       [this, then](const RedisReply& r) {
+                           if (r.isError() && !r.str.startsWith("BUSYGROUP")) {
+                               fail(QString::fromUtf8(r.str));
+                               return;
+                           }
+                           then();
+                       });
+}
+
+void StreamGroupConsumer::readHistory(const QByteArray& after)
+{
+    if (!proceed())
+        return;
+    connection()->send(
+        {"XREADGROUP", "GROUP", m_group, consumerName(), "COUNT", m_count, "STREAMS", spec().target,
+         after},
+        [this](const RedisReply& r) {
+            if (r.isError()) {
+                fail(QString::fromUtf8(r.str));
+                return;
+            }
+            const QList<RedisReply> entries = r.isArray() && !r.elements.isEmpty()
+                                                  ? r.elements[0].elements.value(1).elements
+                                                  : QList<RedisReply>();
+            if (entries.isEmpty()) {
+                readNew();
+                return;
+            }
+            const QByteArray last = entries.last().elements.value(0).str;
+            deliverPending(connection(), entries,
+                           [this, last](qint64, qint64, QList<QByteArray>) { readHistory(last); });
+        });
+}
+
+void StreamGroupConsumer::deliverPending(
+    RedisConnection* conn, const QList<RedisReply>& entries,
+    std::function<void(qint64, qint64, QList<QByteArray>)> then)
+{
+    QList<RedisReply> live;
+    QList<QByteArray> vanished;
+    for (const RedisReply& e : entries) {
+        if (e.isNil())
+            continue; // Redis 6.2's XAUTOCLAIM: a deleted entry, reported by id elsewhere
+        if (e.elements.value(1).isArray())
+            live.append(e);
+        else
+            vanished.append(e.elements.value(0).str);
+    }
+    auto settleRest = [this, conn, then, vanished](QList<Message> ok, QList<QByteArray> over) {
+        const bool ownConn = conn == connection();
+        QList<QByteArray> ids;
+        if (!ownConn && ackPolicy() == AckPolicy::Auto) {
+            for (const Message& m : ok)
+                ids.append(m.id);
+        }
+        const qint64 delivered = ok.size();
+        for (Message& m : ok)
+            deliverEntry(std::move(m), ownConn);
+        if (!ids.isEmpty()) {
+            QList<QByteArray> argv{"XACK", spec().target, m_group};
+            argv += ids;
+            conn->send(argv, [this, ids](const RedisReply& r) {
+                const qint64 n = r.isInteger() ? r.integer : 0;
+                counters().acked += quint64(n);
+                counters().gone += quint64(ids.size() - n);
+                for (const QByteArray& id : ids)
+                    m_pending.remove(id);
+                countersTouched();
+            });
+        }
+        if (over.isEmpty() && vanished.isEmpty()) {
+            then(delivered, 0, vanished);
+            return;
+        }
+        QList<QByteArray> args{m_group};
+        args += over;
+        args += vanished; // the script acks them away and answers -1
+        kDeadLetter.run(conn, {spec().target, m_dead}, args,
+                        [this, then, over, vanished, delivered](const RedisReply& r) {
+                            qint64 dead = 0;
+                            for (qsizetype i = 0; i < over.size(); ++i) {
+                                if (r.elements.value(i).integer == 1)
+                                    ++dead;
+                            }
+                            counters().deadLettered += quint64(dead);
+                            counters().trimmed += quint64(vanished.size());
+                            if (dead) {
+                                emit notice(tr("%1 entr(ies) passed %2 deliveries and went to %3.")
+                                                .arg(dead)
+                                                .arg(maxDeliveries())
+                                                .arg(QString::fromUtf8(m_dead)));
+                            }
+                            if (!vanished.isEmpty()) {
+                                emit notice(tr("Deleted or trimmed while pending (acked away): %1")
+                                                .arg(QString::fromUtf8(vanished.join(' '))));
+                            }
+                            countersTouched();
+                            then(delivered, dead, vanished);
+                        });
+    };
+    if (live.isEmpty()) {
+        settleRest({}, {});
+        return;
+    }
+    const QByteArray first = live.first().elements.value(0).str;
+    const QByteArray last = live.last().elements.value(0).str;
+    conn->send({"XPENDING", spec().target, m_group, first, last,
+                QByteArray::number(live.size() * 2 + 16), consumerName()},
+               [this, live, settleRest](const RedisReply& r) {
+                   QHash<QByteArray, int> counts;
+                   for (const RedisReply& p : r.elements)
+                       counts.insert(p.elements.value(0).str, int(p.elements.value(3).integer));
+                   QList<Message> ok;
+                   QList<QByteArray> over;
+                   for (const RedisReply& e : live) {
+                       Message m = entryToMessage(e, spec().target, m_field);
+                       m.deliveryCount = qMax(1, counts.value(m.id, 1));
+                       if (m.deliveryCount > maxDeliveries())
+                           over.append(m.id);
+                       else
+                           ok.append(std::move(m));
+                   }
+                   settleRest(std::move(ok), std::move(over));
+               });
+}
+
+void StreamGroupConsumer::deliverEntry(Message&& m, bool owed)
+{
+    if (ackPolicy() != AckPolicy::None)
+        m_pending.insert(m.id);
+    if (m.deliveryCount > 1)
+        ++counters().redelivered;
+    if (owed && ackPolicy() == AckPolicy::Auto)
+        m_owed.append(m.id);
+    deliver(std::move(m));
+    countersTouched();
+}
+
+void StreamGroupConsumer::readNew()
+{
+    if (!proceed())
+        return;
+    sendAcks();
+    QList<QByteArray> argv{"XREADGROUP", "GROUP", m_group, consumerName(),
+                           "COUNT",      m_count, "BLOCK", m_block};
+    if (ackPolicy() == AckPolicy::None)
+        argv << "NOACK";
+    argv << "STREAMS" << spec().target << ">";
+    m_blocking = true;
+    connection()->send(argv, [this](const RedisReply& r) {
+        m_blocking = false;
+        if (r.isError()) {
+            if (r.str.startsWith("NOGROUP")) { // the group was destroyed: create it again
+                emit notice(
+                    tr("Group %1 was missing; created it again.").arg(QString::fromUtf8(m_group)));
+                createGroup([this] { readNew(); });
+                return;
+            }
+            fail(QString::fromUtf8(r.str));
+            return;
+        }
+        if (r.isArray()) {
+            for (const RedisReply& s : r.elements) {
+                for (const RedisReply& e : s.elements.value(1).elements)
+                    deliverEntry(entryToMessage(e, spec().target, m_field), true);
+            }
+        }
+        readNew();
+    });
+}
+
+void StreamGroupConsumer::sendAcks()
+{
+    if (m_owed.isEmpty() || !connection() || !connection()->isReady())
+        return;
+    QList<QByteArray> ids = std::move(m_owed);
+    m_owed.clear();
+    QList<QByteArray> argv{"XACK", spec().target, m_group};
+    argv += ids;
+    m_acksInFlight += ids;
+    connection()->send(argv, [this, n = ids.size()](const RedisReply& r) {
+        const qint64 acked = r.isInteger() ? r.integer : 0;
+        counters().acked += quint64(acked);
+        counters().gone += quint64(n - acked);
+        for (qsizetype i = 0; i < n && !m_acksInFlight.isEmpty(); ++i)
+            m_pending.remove(m_acksInFlight.takeFirst());
+        countersTouched();
+    });
+}
+
+bool StreamGroupConsumer::flushAutoAcks()
+{
+    const bool any = !m_owed.isEmpty();
+    sendAcks();
+    return any;
+}
+
+void StreamGroupConsumer::onConnectionLost()
+{
+    m_blocking = false;
+    m_owed = m_acksInFlight + m_owed; // XACK is idempotent: sent again on resume
+    m_acksInFlight.clear();
+}
+
+void StreamGroupConsumer::onResumed()
+{
+    sendAcks();
+    if (ackPolicy() == AckPolicy::None) {
+        readNew();
+        return;
+    }
+    // A lost XREADGROUP reply leaves entries in our PEL that the pane never saw: find them
+    // (XPENDING does not count a delivery) and deliver them.
+    connection()->send({"XPENDING", spec().target, m_group, "-", "+", "10000", consumerName()},
+                       [this](const RedisReply& r) {
+                           if (r.isError()) {
+                               if (r.str.startsWith("NOGROUP"))
+                                   createGroup([this] { readNew(); });
+                               else
+                                   fail(QString::fromUtf8(r.str));
+                               return;
+                           }
+                           QList<QPair<QByteArray, int>> unseen;
+                           for (const RedisReply& p : r.elements) {
+                               const QByteArray id = p.elements.value(0).str;
+                               if (!m_pending.contains(id))
+                                   unseen.append({id, int(p.elements.value(3).integer)});
+                           }
+                           if (unseen.isEmpty()) {
+                               readNew();
+                               return;
+                           }
+                           QByteArray encoded;
+                           for (const auto& u : unseen)
+                               appendCommand(encoded, {"XRANGE", spec().target, u.first, u.first});
+                           connection()->sendEncoded(
+                               encoded, int(unseen.size()),
+                               [this, unseen](QList<RedisReply>& replies) {
+                                   for (qsizetype i = 0; i < unseen.size(); ++i) {
+                                       const RedisReply e = replies.value(i).elements.value(0);
+                                       if (!e.isArray())
+                                           continue; // deleted: the next claim reports it
+                                       Message m = entryToMessage(e, spec().target, m_field);
+                                       m.deliveryCount = qMax(1, unseen[i].second);
+                                       deliverEntry(std::move(m), true);
+                                   }
+                                   readNew();
+                               });
+                       });
+}
+
+void StreamGroupConsumer::doSettle(SettleAction action, qint64 requestId,
+                                   const MessageList& messages)
+{
+    SettleResult base;
+    base.requestId = requestId;
+    base.action = action;
+    if (messages.isEmpty()) {
+        finishSettle(base);
+        return;
+    }
+    if (action == SettleAction::Ack) {
+        QByteArray encoded;
+        for (const Message& m : messages)
+            appendCommand(encoded, {"XACK", spec().target, m_group, m.id});
+        ops()->sendEncoded(encoded, int(messages.size()),
+                           [this, base, messages](QList<RedisReply>& replies) {
+                               SettleResult result = base;
+                               for (qsizetype i = 0; i < messages.size(); ++i) {
+                                   const RedisReply& r = replies[i];
+                                   if (r.isError()) {
+                                       result.error = QString::fromUtf8(r.str);
+                                   } else if (r.integer > 0) {
+                                       result.done.append(messages[i].seq);
+                                       ++counters().acked;
+                                   } else {
+                                       result.gone.append(messages[i].seq);
+                                       ++counters().gone;
+                                   }
+                                   m_pending.remove(messages[i].id);
+                               }
+                               finishSettle(result);
+                           });
+        return;
+    }
+    QList<QByteArray> ids;
+    for (const Message& m : messages)
+        ids.append(m.id);
+    if (action == SettleAction::DeadLetter) {
+        QList<QByteArray> args{m_group};
+        args += ids;
+        kDeadLetter.run(ops(), {spec().target, m_dead}, args,
+                        [this, base, messages](const RedisReply& r) {
+                            SettleResult result = base;
+                            if (r.isError())
+                                result.error = QString::fromUtf8(r.str);
+                            for (qsizetype i = 0; i < messages.size() && !r.isError(); ++i) {
+                                const qint64 v = r.elements.value(i).integer;
+                                if (v == 1) {
+                                    result.done.append(messages[i].seq);
+                                    ++counters().deadLettered;
+                                } else {
+                                    result.gone.append(messages[i].seq);
+                                    if (v < 0)
+                                        ++counters().trimmed;
+                                    else
+                                        ++counters().gone;
+                                }
+                                m_pending.remove(messages[i].id);
+                            }
+                            finishSettle(result);
+                        });
+        return;
+    }
+    // Requeue: deliver again now, counting one more delivery.
+    QList<QByteArray> args{m_group, consumerName()};
+    args += ids;
+    kRequeue.run(ops(), {spec().target}, args, [this, base, messages](const RedisReply& r) {
+        SettleResult result = base;
+        if (r.isError()) {
+            result.error = QString::fromUtf8(r.str);
+            finishSettle(result);
+            return;
+        }
+        QList<RedisReply> again;
+        for (qsizetype i = 0; i < messages.size(); ++i) {
+            const RedisReply item = r.elements.value(i);
+            const qint64 status = item.elements.value(0).integer;
+            m_pending.remove(messages[i].id);
+            if (status == 1) {
+                result.done.append(messages[i].seq);
+                ++counters().requeued;
+                again.append(item.elements.value(1));
+            } else {
+                result.gone.append(messages[i].seq);
+                ++(status < 0 ? counters().trimmed : counters().gone);
+            }
+        }
+        finishSettle(result);
+        deliverPending(ops(), again, [](qint64, qint64, QList<QByteArray>) {});
+    });
+}
+
+void StreamGroupConsumer::doRecover(qint64 requestId) { doClaim(requestId, m_minIdleMs); }
+
+void StreamGroupConsumer::doClaim(qint64 requestId, qint64 minIdleMs)
+{
+    if (ackPolicy() == AckPolicy::None) {
+        RecoveryReport r;
+        r.requestId = requestId;
+        r.error = unsupported(tr("Claiming with ack=none"));
+        finishRecovery(r);
+        return;
+    }
+    RecoveryReport report;
+    report.requestId = requestId;
+    claimRound(requestId, QByteArray::number(minIdleMs < 0 ? m_minIdleMs : minIdleMs), "0-0",
+               report);
+}
+
+void StreamGroupConsumer::claimRound(qint64 requestId, const QByteArray& minIdle,
+                                     const QByteArray& cursor, RecoveryReport report)
+{
+    ops()->send(
+        {"XAUTOCLAIM", spec().target, m_group, consumerName(), minIdle, cursor, "COUNT", m_count},
+        [this, requestId, minIdle, report](const RedisReply& r) mutable {
+            if (r.isError() || !r.isArray() || r.elements.size() < 2) {
+                report.error = QString::fromUtf8(r.isError() ? r.str : r.toDebugString());
+                finishRecovery(report);
+                return;
+            }
+            const QByteArray next = r.elements[0].str;
+            for (const RedisReply& id : r.elements.value(2).elements)
+                report.trimmed.append(id.str);
+            if (!r.elements.value(2).elements.isEmpty()) {
+                counters().trimmed += quint64(r.elements[2].elements.size());
+                emit notice(tr("Deleted or trimmed while pending: %1")
+                                .arg(QString::fromUtf8(report.trimmed.join(' '))));
+            }
+            deliverPending(ops(), r.elements[1].elements,
+                           [this, requestId, minIdle, next, report](
+                               qint64 delivered, qint64 dead, QList<QByteArray> vanished) mutable {
+                               report.requeued += delivered;
+                               report.deadLettered += dead;
+                               report.trimmed += vanished;
+                               if (next == "0-0" || !opsReady()) {
+                                   finishRecovery(report);
+                                   return;
+                               }
+                               claimRound(requestId, minIdle, next, report);
+                           });
+        });
+}
+
+} // namespace rqc
