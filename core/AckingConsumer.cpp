@@ -67,11 +67,13 @@ bool AckingConsumer::opsReady() const { return m_ops && m_ops->isReady(); }
 
 void AckingConsumer::onReady()
 {
-    if (!m_started) {
-        m_started = true;
+    if (m_token.isEmpty()) {
         m_token = QSysInfo::machineHostName().toUtf8() + " pid " +
                   QByteArray::number(QCoreApplication::applicationPid()) + " since " +
                   QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toUtf8();
+    }
+    // Until a name is claimed (also when the connection dropped during the claim), claim one.
+    if (!m_started) {
         claimName(1);
         return;
     }
@@ -111,6 +113,7 @@ void AckingConsumer::claimName(int attempt)
                            "pending messages.")
                             .arg(QString::fromUtf8(candidate), QString::fromUtf8(r.str)));
         }
+        m_started = true;
         m_consumer = candidate;
         m_heartbeatKey = key;
         m_heartbeatTimer = new QTimer(this);

@@ -502,6 +502,30 @@ private slots:
         QVERIFY(rc.consumer != rd.consumer);
     }
 
+    void reconnectLosesNothing()
+    {
+        produceList(*m_client, "q11", 10, "a");
+        Consumer consumer(m_server.settings(),
+                          parseSpec(QStringLiteral("reliable:q11,ack=manual,consumer=rc")));
+        PreciseRecorder rec(&consumer);
+        consumer.start();
+        QTRY_COMPARE(rec.messages.size(), 10);
+        // Every connection of the consumer is cut (the blocked BLMOVE, the ops connection).
+        m_client->command({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"});
+        QTRY_VERIFY(rec.states.contains(ConsumerState::Reconnecting));
+        QTRY_COMPARE(rec.states.last(), ConsumerState::Listening);
+        produceList(*m_client, "q11", 10, "b");
+        QTRY_COMPARE(rec.messages.size(), 20);
+        QCOMPARE(rec.distinctPayloads().size(), 20); // nothing delivered twice
+        QCOMPARE(integer(*m_client, {"LLEN", "q11:processing:rc"}), 20);
+        QTRY_COMPARE(rec.counters.pending, 20);
+        const qint64 id = consumer.ack(rec.messages);
+        QTRY_VERIFY(rec.settle(id).has_value());
+        QCOMPARE(rec.settle(id)->done.size(), 20);
+        QCOMPARE(integer(*m_client, {"LLEN", "q11:processing:rc"}), 0);
+        QTRY_COMPARE(integer(*m_client, {"EXISTS", "q11:processing:rc:alive"}), 1);
+    }
+
     void drainRateAutoAck()
     {
         // Measured, not asserted: 100 000 x 64-byte messages, reliable auto-ack.

@@ -439,6 +439,28 @@ private slots:
         QCOMPARE(m_client->command({"XLEN", "sp"}).integer, 4);
     }
 
+    void reconnectLosesNothing()
+    {
+        produceStream(*m_client, "s11", 10, "a");
+        Consumer consumer(
+            m_server.settings(),
+            parseSpec(QStringLiteral("stream:s11,group=g,consumer=rc,ack=manual,from=0")));
+        PreciseRecorder rec(&consumer);
+        consumer.start();
+        QTRY_COMPARE(rec.messages.size(), 10);
+        m_client->command({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"});
+        QTRY_VERIFY(rec.states.contains(ConsumerState::Reconnecting));
+        QTRY_COMPARE(rec.states.last(), ConsumerState::Listening);
+        produceStream(*m_client, "s11", 10, "b");
+        QTRY_COMPARE(rec.messages.size(), 20);
+        QCOMPARE(rec.distinctPayloads().size(), 20);
+        QCOMPARE(streamLedger(*m_client, "s11", "g").pending, 20);
+        const qint64 id = consumer.ack(rec.messages);
+        QTRY_VERIFY(rec.settle(id).has_value());
+        QCOMPARE(rec.settle(id)->done.size(), 20);
+        QCOMPARE(streamLedger(*m_client, "s11", "g").pending, 0);
+    }
+
     void drainRateAutoAck()
     {
         const int total = 100000;
