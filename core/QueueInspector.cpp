@@ -334,6 +334,9 @@ void QueueInspectorWorker::gatherGroups(std::shared_ptr<QueueSnapshot> snap)
                 e.idleMs = p.elements.value(2).integer;
                 e.deliveries = p.elements.value(3).integer;
                 g.oldestPending.append(e);
+                // Does the entry still exist? (deleted or trimmed while pending otherwise)
+                appendCommand(beats, {"XRANGE", m_key, e.id, e.id});
+                ++beatCount;
             }
         }
         if (!beatCount) {
@@ -345,6 +348,8 @@ void QueueInspectorWorker::gatherGroups(std::shared_ptr<QueueSnapshot> snap)
             for (auto& g : snap->groups) {
                 for (auto& c : g.consumers)
                     c.heartbeat = b.value(k++).integer > 0;
+                for (auto& e : g.oldestPending)
+                    e.deleted = b.value(k++).elements.isEmpty();
             }
             finishSnapshot(snap);
         });

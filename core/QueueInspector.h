@@ -48,6 +48,7 @@ struct QueueSnapshot {
         QByteArray consumer;
         qint64 idleMs = 0;
         qint64 deliveries = 0;
+        bool deleted = false; // the entry was deleted or trimmed while pending
     };
     struct StreamGroup {
         QByteArray name;

@@ -219,14 +219,24 @@ private slots:
         QCOMPARE(g.oldestPending.size(), 4);
         QCOMPARE(g.oldestPending[0].consumer, QByteArray("ghost"));
         QCOMPARE(g.oldestPending[0].deliveries, 1);
+        QVERIFY(!g.oldestPending[0].deleted);
         QCOMPARE(s.deadLength, 1);
         QCOMPARE(s.deadSample.value(0).payload, lrec.messages[0].payload);
+
+        // An entry deleted while pending is shown as such.
+        m_client->command({"XDEL", "s", g.oldestPending[0].id});
+        inspector.refresh();
+        QTRY_VERIFY(!rec.last().groups.isEmpty() &&
+                    rec.last().groups[0].oldestPending.size() == 4 &&
+                    rec.last().groups[0].oldestPending[0].deleted);
+        QVERIFY(!rec.last().groups[0].oldestPending[1].deleted);
 
         // Claim ghost's entries to another owner without counting a delivery.
         const qint64 cl = inspector.claim("g", "adopter", 0);
         QTRY_VERIFY(rec.action(cl).has_value());
         QVERIFY(rec.action(cl)->error.isEmpty());
-        QCOMPARE(rec.action(cl)->requeued, 4); // minidle 0: live's pending entry too
+        QCOMPARE(rec.action(cl)->requeued, 3);       // minidle 0: live's pending entry too
+        QCOMPARE(rec.action(cl)->trimmed.size(), 1); // the deleted one leaves the PEL
         const RedisReply pel = m_client->command({"XPENDING", "s", "g", "-", "+", "10"});
         for (const RedisReply& p : pel.elements) {
             QCOMPARE(p.elements[1].str, QByteArray("adopter"));
