@@ -202,6 +202,9 @@ def read_json(name):
         if r.get("error") and not best.get("error"):
             best["error"] = r["error"]
     best["runs"] = len(runs)
+    bad = [r for r in runs if r.get("lost") or r.get("duplicated") or r.get("error")]
+    if bad:
+        best["failed_runs"] = len(bad)
     if len(runs) > 1:
         best["rates"] = [r.get("rate") for r in runs]
     return best
@@ -248,7 +251,7 @@ for name in scenarios.split():
     entry = {"name": name, "messages": r.get("messages", n), "rate": r.get("rate"),
              "reference": None, "reference_rate": None, "ratio": None,
              "lost": r.get("lost"), "duplicated": r.get("duplicated")}
-    for k in ("runs", "rates"):
+    for k in ("runs", "rates", "failed_runs"):
         if k in r:
             entry[k] = r[k]
     misses, notes = [], []
@@ -342,6 +345,8 @@ for name in scenarios.split():
         extra.append("redis-py %s/s, x%s" % (entry["reference_2_rate"], entry["ratio_2"]))
     if "max_output_buffer_mb" in entry:
         extra.append("peak omem %.1f MB" % (entry["max_output_buffer_mb"] or 0))
+    if entry.get("failed_runs"):
+        notes.append("counts wrong in %d of %d runs" % (entry["failed_runs"], entry["runs"]))
     extra += misses + notes
     if cpu_note:
         extra.append(cpu_note)
