@@ -9,9 +9,23 @@
 # --quick uses N = 100 000 (default 1 000 000) messages of 64 bytes. Each scenario and each
 # redis-benchmark reference runs K times (default 3) and the best rate counts; lost/duplicated,
 # stalls and RSS are the worst of the K runs. The latency run (time-based: 1 000 msgs/s) and the
-# redis-py reference (slow by nature) run once. Exit status: 0 when every
-# count is right (nothing lost, nothing duplicated, no subscriber dropped), 2 otherwise, 1 when
-# something could not run. A missed performance target is reported (MISS) but is not a failure.
+# redis-py reference (slow by nature) run once. Exit status: 0 when every count is right (nothing
+# lost, nothing duplicated, no subscriber dropped), 2 otherwise, 1 when something could not run.
+# A missed performance target is reported (MISS) but is not a failure.
+#
+# What each scenario measures (details in tests/bench/*.cpp):
+#   publish-list/-pubsub  the product's Publisher, one burst of N (send() to sent()). publish-pubsub
+#                         has no subscriber, like its reference; pubsub-receive loads a subscriber.
+#   drain-*               N pre-filled messages, Consumer start -> N-th message on the main thread;
+#                         payloads carry sequence numbers, so lost and duplicated are counted.
+#   pubsub-receive        a pipelined in-process publisher at full speed; a drop by the server's
+#                         output-buffer limit is seen as a changed connection id / connectionLost.
+#   window-flood          the real MainWindow (offscreen), one list pane opened on N pre-filled
+#                         messages; a 5 ms timer measures its own lateness; VmHWM for peak RSS.
+#   latency               LPUSH one message per send() at 1 000/s -> rowsInserted of the pane's
+#                         MessageModel (3 000 messages with --quick, 10 000 otherwise).
+# Each result carries the CPU time of the server (INFO cpu) and of each client thread in the timed
+# phase, so a figure taken on a loaded machine can still be explained.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -33,7 +47,7 @@ while [ $# -gt 0 ]; do
     --repeat) REPEAT="$2"; shift ;;
     --no-build) BUILD=0 ;;
     --build-dir) BUILD_DIR="$2"; shift ;;
-    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 1 ;;
     esac
     shift
@@ -194,7 +208,7 @@ def read_json(name):
     if not runs:
         return None
     best = dict(max(runs, key=lambda r: r.get("rate") or 0))
-    for k in ("lost", "duplicated", "max_stall_ms", "peak_rss_mb"):
+    for k in ("lost", "duplicated", "max_stall_ms", "peak_rss_mb", "max_output_buffer_mb"):
         vals = [r[k] for r in runs if r.get(k) is not None]
         if vals:
             best[k] = max(vals)
