@@ -43,6 +43,7 @@ AckingConsumer::AckingConsumer(const ConnectionSettings& settings, const Consume
     connect(this, &ConsumerWorker::stopped, this, [this] {
         failOpenRequests(tr("The consumer stopped before Redis answered; the messages stay "
                             "pending and will be delivered again."));
+        failWaiting(tr("The consumer stopped."));
         if (m_countersTimer && m_countersTimer->isActive())
             emitCounters();
     });
@@ -80,7 +81,97 @@ void AckingConsumer::onReady()
     onResumed();
 }
 
-void AckingConsumer::onConnectionLost() {}
+void AckingConsumer::onConnectionLost()
+{
+    // Only at a stop are acks sent on the consuming connection (when ops was not ready).
+    reoweAutoAcks(connection());
+    if (m_farewellConn && m_farewellConn == connection() && !m_farewellDone) {
+        m_farewellConn = nullptr;
+        startFarewell(); // on ops if it is ready now; finish() follows this call
+    }
+}
+
+void AckingConsumer::onBatchEmitted(const MessageList& batch)
+{
+    if (m_policy != AckPolicy::Auto || batch.isEmpty())
+        return;
+    if (m_autoOwed.isEmpty())
+        m_autoOwed = batch; // shared, not copied
+    else
+        m_autoOwed += batch;
+    // Pipelined on ops, which never waits behind a blocking read. If ops is not ready yet, its
+    // ready() sends them, or the stop does.
+    if (opsReady())
+        sendAutoAcks(m_ops);
+}
+
+void AckingConsumer::sendAutoAcks(RedisConnection* conn)
+{
+    if (m_autoOwed.isEmpty() || !conn || !conn->isReady())
+        return;
+    AutoAcks sent{conn, std::move(m_autoOwed)};
+    m_autoOwed = MessageList();
+    QByteArray encoded;
+    const int replies = encodeAutoAcks(sent.messages, encoded);
+    m_autoInFlight.push_back(std::move(sent));
+    conn->sendEncoded(encoded, replies, [this, conn](QList<RedisReply>& r) {
+        for (auto it = m_autoInFlight.begin(); it != m_autoInFlight.end(); ++it) {
+            if (it->conn == conn) { // replies on one connection come back in order
+                const MessageList messages = std::move(it->messages);
+                m_autoInFlight.erase(it);
+                autoAcksAnswered(messages, r);
+                break;
+            }
+        }
+        countersTouched();
+    });
+}
+
+void AckingConsumer::reoweAutoAcks(RedisConnection* conn)
+{
+    MessageList again;
+    for (auto it = m_autoInFlight.begin(); it != m_autoInFlight.end();) {
+        if (it->conn == conn) {
+            again += it->messages;
+            it = m_autoInFlight.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (!again.isEmpty())
+        m_autoOwed = again + m_autoOwed;
+}
+
+bool AckingConsumer::lastWorkPending()
+{
+    if (!m_farewellStarted) {
+        m_farewellStarted = true;
+        startFarewell();
+    }
+    return !m_farewellDone;
+}
+
+void AckingConsumer::startFarewell()
+{
+    // The owed acks, then the heartbeat's release (so that what is still pending can be recovered
+    // at once), on one connection: the release's reply comes after the acks' replies.
+    RedisConnection* conn = nullptr;
+    if (opsReady())
+        conn = m_ops;
+    else if (connection() && connection()->isReady() && !blockingInFlight())
+        conn = connection();
+    if (!conn || m_heartbeatKey.isEmpty()) {
+        m_farewellDone = true; // what was not acked stays pending: delivered again, never lost
+        return;
+    }
+    m_farewellConn = conn;
+    sendAutoAcks(conn);
+    kReleaseHeartbeat.run(conn, {m_heartbeatKey}, {m_token}, [this](const RedisReply&) {
+        m_farewellDone = true;
+        m_farewellConn = nullptr;
+        lastWorkDone();
+    });
+}
 
 void AckingConsumer::claimName(int attempt)
 {
@@ -145,6 +236,7 @@ void AckingConsumer::openOps()
             m_waiting.clear();
             for (auto& job : waiting)
                 job.first();
+            sendAutoAcks(m_ops);
         });
         connect(m_ops, &RedisConnection::failed, this, &AckingConsumer::onOpsDown);
         connect(m_ops, &RedisConnection::disconnected, this, &AckingConsumer::onOpsDown);
@@ -160,12 +252,24 @@ void AckingConsumer::onOpsDown(const QString& reason)
     failOpenRequests(tr("Connection lost before Redis answered (%1); the outcome is unknown — "
                         "settle again if the messages are still pending.")
                          .arg(reason));
+    failWaiting(reason);
+    reoweAutoAcks(m_ops);
+    if (m_farewellConn && m_farewellConn == m_ops && !m_farewellDone) {
+        m_farewellConn = nullptr;
+        startFarewell(); // on the consuming connection if it is free, or give up
+        if (m_farewellDone)
+            lastWorkDone();
+    }
+    if (!isStopping())
+        m_opsRetry->start(m_opsBackoff.next());
+}
+
+void AckingConsumer::failWaiting(const QString& error)
+{
     auto waiting = std::move(m_waiting);
     m_waiting.clear();
     for (auto& job : waiting)
-        job.second(reason);
-    if (!isStopping())
-        m_opsRetry->start(m_opsBackoff.next());
+        job.second(error);
 }
 
 void AckingConsumer::runWhenOpsReady(std::function<void()> job,
@@ -318,22 +422,7 @@ void AckingConsumer::failOpenRequests(const QString& error)
     }
 }
 
-bool AckingConsumer::proceed()
-{
-    if (!isStopping())
-        return true;
-    if (m_farewellSent || !connection() || !connection()->isReady() || m_heartbeatKey.isEmpty()) {
-        shouldContinue();
-        return false;
-    }
-    m_farewellSent = true;
-    // Owed auto-acks go first (their replies come back before the farewell's), then the heartbeat
-    // is released so that what is still pending can be recovered at once.
-    flushAutoAcks();
-    kReleaseHeartbeat.run(connection(), {m_heartbeatKey}, {m_token},
-                          [this](const RedisReply&) { shouldContinue(); });
-    return false;
-}
+bool AckingConsumer::proceed() { return shouldContinue(); }
 
 void AckingConsumer::countersTouched()
 {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ConsumerWorker.h"
+#include "RedisReply.h"
 
 #include <QByteArray>
 #include <QList>
@@ -60,7 +61,11 @@ struct RecoveryReport {
 //   behind a blocking BLMOVE / XREADGROUP on the consuming connection;
 // - a consumer name claimed with a heartbeat key (SET NX PX, refreshed every third of its TTL),
 //   deleted on a clean stop so the consumer's messages are recoverable at once;
-// - counters, emitted at most ~10 times a second when they change.
+// - counters, emitted at most ~10 times a second when they change;
+// - ack=auto: the messages of each batch are acked right after the batch left the worker
+//   (onBatchEmitted), pipelined on the ops connection — never before, so a crash can leave a
+//   message unacked (delivered again) but never acked unseen. At a stop, the acks of the last
+//   batch and the heartbeat's release are sent and their replies read before stopped().
 // Every settle request is answered by exactly one settled() (or recoveryFinished()).
 class AckingConsumer : public ConsumerWorker {
     Q_OBJECT
@@ -93,7 +98,10 @@ signals:
 protected:
     // ConsumerWorker
     void onReady() final;
+    // Subclasses that override it call it too.
     void onConnectionLost() override;
+    void onBatchEmitted(const MessageList& batch) final;
+    bool lastWorkPending() final;
 
     // The name was claimed (first ready): read own pending messages, then consume.
     virtual void onStarted() = 0;
@@ -103,9 +111,10 @@ protected:
     virtual QByteArray heartbeatKeyFor(const QByteArray& consumer) const = 0;
     // Which consumer names to try when none was given: <base>-1, <base>-2…
     virtual QByteArray defaultNameBase() const;
-    // Sends auto-acks still owed on the consuming connection (called once at stop). Returns
-    // whether anything was sent.
-    virtual bool flushAutoAcks() { return false; }
+    // ack=auto: appends to encoded the commands that ack these emitted messages and returns how
+    // many replies they produce; autoAcksAnswered() gets those replies, in order.
+    virtual int encodeAutoAcks(const MessageList& messages, QByteArray& encoded) = 0;
+    virtual void autoAcksAnswered(const MessageList& messages, QList<RedisReply>& replies) = 0;
     virtual qint64 pendingCount() const = 0;
 
     // Subclass implementations of the requests; they must answer with finishSettle() /
@@ -117,8 +126,8 @@ protected:
     void finishSettle(const SettleResult& result);
     void finishRecovery(const RecoveryReport& report);
 
-    // Use instead of shouldContinue(): at a stop, first sends owed auto-acks and deletes the
-    // heartbeat on the consuming connection, then finishes.
+    // Use after each reply on the consuming connection: false at a stop (the worker then finishes:
+    // last batch, its acks and the heartbeat's release, see lastWorkPending()).
     bool proceed();
 
     RedisConnection* ops() const { return m_ops; }
@@ -139,11 +148,20 @@ private:
     void sendHeartbeat();
     void emitCounters();
     void failOpenRequests(const QString& error);
+    void failWaiting(const QString& error);
+    void sendAutoAcks(RedisConnection* conn);
+    // Acks sent on conn whose replies are lost with it are owed again (sent again later).
+    void reoweAutoAcks(RedisConnection* conn);
+    void startFarewell();
 
     struct OpenRequest {
         qint64 id = 0;
         bool recovery = false;
         SettleAction action = SettleAction::Ack;
+        MessageList messages;
+    };
+    struct AutoAcks {
+        RedisConnection* conn = nullptr;
         MessageList messages;
     };
 
@@ -152,7 +170,9 @@ private:
     int m_heartbeatMs = 10000;
     bool m_nameGiven = false;
     bool m_started = false;
-    bool m_farewellSent = false;
+    bool m_farewellStarted = false;
+    bool m_farewellDone = false;
+    RedisConnection* m_farewellConn = nullptr;
     QByteArray m_consumer;
     QByteArray m_heartbeatKey;
     QByteArray m_token;
@@ -162,7 +182,9 @@ private:
     QTimer* m_countersTimer = nullptr;
     Backoff m_opsBackoff;
     std::deque<std::pair<std::function<void()>, std::function<void(const QString&)>>> m_waiting;
-    QList<OpenRequest> m_open; // requests sent on ops whose answer has not come back
+    QList<OpenRequest> m_open;           // requests sent on ops whose answer has not come back
+    MessageList m_autoOwed;              // ack=auto: emitted, ack not sent yet
+    std::deque<AutoAcks> m_autoInFlight; // ack=auto: sent, replies not back yet
     ConsumerCounters m_counters;
 };
 

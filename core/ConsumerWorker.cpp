@@ -67,13 +67,20 @@ void ConsumerWorker::start()
 {
     // Everything that touches the network is created here, on the worker's own thread.
     m_batcher = new MessageBatcher(
-        [this](MessageList&& batch) { emit messagesArrived(batch, received()); }, 33, this);
+        [this](MessageList&& batch) {
+            emit messagesArrived(batch, received());
+            onBatchEmitted(batch);
+        },
+        33, this);
     m_reconnectTimer = new QTimer(this);
     m_reconnectTimer->setSingleShot(true);
     connect(m_reconnectTimer, &QTimer::timeout, this, &ConsumerWorker::openConnection);
     m_stopDeadline = new QTimer(this);
     m_stopDeadline->setSingleShot(true);
-    connect(m_stopDeadline, &QTimer::timeout, this, &ConsumerWorker::finish);
+    connect(m_stopDeadline, &QTimer::timeout, this, [this] {
+        m_deadlinePassed = true;
+        finish();
+    });
     openConnection();
 }
 
@@ -134,8 +141,7 @@ void ConsumerWorker::onConnectionDown(const QString& reason, bool wasReady)
         emit connectionLost(m_lostAtMs, reason);
     }
     const int delay = m_backoff.next();
-    setState(ConsumerState::Reconnecting,
-             tr("%1 — retrying in %2 ms").arg(reason).arg(delay));
+    setState(ConsumerState::Reconnecting, tr("%1 — retrying in %2 ms").arg(reason).arg(delay));
     m_reconnectTimer->start(delay);
 }
 
@@ -210,15 +216,30 @@ void ConsumerWorker::sendUnblock()
     });
 }
 
+void ConsumerWorker::lastWorkDone()
+{
+    if (m_stopping)
+        finish();
+}
+
 void ConsumerWorker::finish()
 {
     if (m_finished)
         return;
+    if (m_reconnectTimer)
+        m_reconnectTimer->stop();
+    // The last batch leaves first (its acks follow it, see onBatchEmitted), then the subclass's
+    // last replies are awaited, within the stop deadline.
+    if (m_batcher)
+        m_batcher->flush();
+    if (m_stopping && !m_deadlinePassed && m_stopDeadline && lastWorkPending()) {
+        if (!m_stopDeadline->isActive())
+            m_stopDeadline->start(kStopDeadlineMs);
+        return;
+    }
     m_finished = true;
     if (m_stopDeadline)
         m_stopDeadline->stop();
-    if (m_reconnectTimer)
-        m_reconnectTimer->stop();
     if (m_batcher)
         m_batcher->flush();
     if (m_conn)

@@ -64,6 +64,16 @@ protected:
     virtual bool listeningWhenReady() const { return true; }
     void markListening();
 
+    // Called right after each batch left the worker (messagesArrived was emitted), including the
+    // last one, flushed at a stop. What is acked here has been handed towards the pane.
+    virtual void onBatchEmitted(const MessageList& batch) { Q_UNUSED(batch); }
+    // At a stop, once the consuming connection is done and the last batch was emitted: start any
+    // last work (final acks, releasing a heartbeat) and return true while its replies are awaited;
+    // call lastWorkDone() when they are in. Called again after lastWorkDone(). The stop deadline
+    // bounds the wait.
+    virtual bool lastWorkPending() { return false; }
+    void lastWorkDone();
+
     // Stamps, counts and batches a consumed message.
     void deliver(Message&& message);
     // For subclasses after each reply: true means go on issuing commands; false means a stop was
@@ -92,6 +102,7 @@ private:
     ConsumerState m_state = ConsumerState::Idle;
     bool m_stopping = false;
     bool m_finished = false;
+    bool m_deadlinePassed = false;
     qint64 m_lostAtMs = 0;
     quint64 m_seq = 0;
     std::atomic<quint64> m_received{0};

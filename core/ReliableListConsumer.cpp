@@ -112,9 +112,7 @@ void ReliableListConsumer::rereadOwn()
 
 void ReliableListConsumer::onResumed()
 {
-    // Acks whose replies were lost are sent again (LREM finds nothing if they were applied), and
-    // anything our lost BLMOVE / LMOVE replies had moved into the processing list is delivered.
-    sendAcks();
+    // Anything our lost BLMOVE / LMOVE replies had moved into the processing list is delivered.
     connection()->send({"LRANGE", m_processing, "0", "-1"}, [this](const RedisReply& r) {
         if (r.isError()) {
             fail(QString::fromUtf8(r.str));
@@ -138,15 +136,13 @@ void ReliableListConsumer::onConnectionLost()
 {
     m_blocking = false;
     m_taken.clear(); // still in the processing list; onResumed() finds them
-    m_owed = m_acksInFlight + m_owed;
-    m_acksInFlight.clear();
+    AckingConsumer::onConnectionLost();
 }
 
 void ReliableListConsumer::takeBlocking()
 {
     if (!proceed())
         return;
-    sendAcks();
     m_blocking = true;
     // Timeout 0: wait for ever; stop() releases us with CLIENT UNBLOCK (nothing is moved then).
     connection()->send({"BLMOVE", m_keys.queue, m_processing, "RIGHT", "LEFT", "0"},
@@ -169,11 +165,10 @@ void ReliableListConsumer::takeBlocking()
 
 void ReliableListConsumer::takeBatch(int count)
 {
-    sendAcks();
-    QByteArray encoded;
-    const QList<QByteArray> move{"LMOVE", m_keys.queue, m_processing, "RIGHT", "LEFT"};
-    for (int i = 0; i < count; ++i)
-        appendCommand(encoded, move);
+    // The same LMOVE count times: encoded once.
+    if (m_encodedMove.isEmpty())
+        m_encodedMove = encodeCommand({"LMOVE", m_keys.queue, m_processing, "RIGHT", "LEFT"});
+    QByteArray encoded = m_encodedMove.repeated(count);
     appendCommand(encoded, {"HLEN", m_keys.deliveries});
     connection()->sendEncoded(encoded, count + 1, [this, count](QList<RedisReply>& replies) {
         QList<QByteArray> values = std::move(m_taken);
@@ -240,47 +235,34 @@ void ReliableListConsumer::deliverOne(const QByteArray& payload, int deliveryCou
     ++m_pendingTotal;
     if (deliveryCount > 1)
         ++counters().redelivered;
-    if (ackPolicy() == AckPolicy::Auto)
-        m_owed.append(Owed{payload, deliveryCount > 1});
     deliver(std::move(m));
     countersTouched();
 }
 
-void ReliableListConsumer::sendAcks()
+int ReliableListConsumer::encodeAutoAcks(const MessageList& messages, QByteArray& encoded)
 {
-    if (m_owed.isEmpty() || !connection() || !connection()->isReady())
-        return;
-    QList<Owed> batch = std::move(m_owed);
-    m_owed.clear();
-    QByteArray encoded;
-    for (const Owed& o : batch)
-        appendCommand(encoded, {"LREM", m_processing, "-1", o.payload});
-    const int n = int(batch.size());
-    m_acksInFlight += batch;
-    connection()->sendEncoded(encoded, n, [this, n](QList<RedisReply>& replies) {
-        QList<QByteArray> clear;
-        for (int i = 0; i < n && !m_acksInFlight.isEmpty(); ++i) {
-            const Owed o = m_acksInFlight.takeFirst();
-            const RedisReply& r = replies[i];
-            if (r.isInteger() && r.integer > 0) {
-                ++counters().acked;
-                if (o.redelivered)
-                    clear.append(o.payload);
-            } else {
-                ++counters().gone; // recovered by someone else meanwhile (or an error)
-            }
-            forgetPending(o.payload);
-        }
-        clearCounts(clear);
-        countersTouched();
-    });
+    // Oldest first, from the tail where they were taken in: LREM -1 finds each in a step or two.
+    for (const Message& m : messages)
+        appendCommand(encoded, {"LREM", m_processing, "-1", m.payload});
+    return int(messages.size());
 }
 
-bool ReliableListConsumer::flushAutoAcks()
+void ReliableListConsumer::autoAcksAnswered(const MessageList& messages, QList<RedisReply>& replies)
 {
-    const bool any = !m_owed.isEmpty();
-    sendAcks();
-    return any;
+    QList<QByteArray> clear;
+    for (qsizetype i = 0; i < messages.size(); ++i) {
+        const RedisReply& r = replies[i];
+        const Message& m = messages[i];
+        if (r.isInteger() && r.integer > 0) {
+            ++counters().acked;
+            if (m.deliveryCount > 1)
+                clear.append(m.payload);
+        } else {
+            ++counters().gone; // recovered by someone else meanwhile (or an error)
+        }
+        forgetPending(m.payload);
+    }
+    clearCounts(clear);
 }
 
 void ReliableListConsumer::forgetPending(const QByteArray& payload)

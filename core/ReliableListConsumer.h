@@ -28,9 +28,9 @@ namespace rqc {
 // never failed has no field. A recovery sends a message whose count reaches maxdeliveries (default
 // 5) to the dead list instead of the queue.
 //
-// ack=auto: the messages of a round trip are acked in the pipeline that takes the next batch,
-// once they have been handed to the pane's batcher (which emits them within ~33 ms, and always
-// before the worker exits). ack=manual: only ack()/requeue()/deadLetter() settle.
+// ack=auto: each batch is acked (pipelined LREMs on the ops connection) right after it left the
+// worker towards the pane, never before (see AckingConsumer). ack=manual: only
+// ack()/requeue()/deadLetter() settle.
 class ReliableListConsumer : public AckingConsumer {
     Q_OBJECT
 public:
@@ -47,17 +47,13 @@ protected:
     void onStarted() override;
     void onResumed() override;
     QByteArray heartbeatKeyFor(const QByteArray& consumer) const override;
-    bool flushAutoAcks() override;
+    int encodeAutoAcks(const MessageList& messages, QByteArray& encoded) override;
+    void autoAcksAnswered(const MessageList& messages, QList<RedisReply>& replies) override;
     qint64 pendingCount() const override { return m_pendingTotal; }
     void doSettle(SettleAction action, qint64 requestId, const MessageList& messages) override;
     void doRecover(qint64 requestId) override;
 
 private:
-    struct Owed {
-        QByteArray payload;
-        bool redelivered = false;
-    };
-
     QByteArray processingFor(const QByteArray& consumer) const;
     void rereadOwn();
     void takeBlocking();
@@ -66,18 +62,16 @@ private:
     // Looks up failed-delivery counts (when any exist) and delivers.
     void deliverTaken(QList<QByteArray> values, bool countsExist, std::function<void()> then);
     void deliverOne(const QByteArray& payload, int deliveryCount);
-    void sendAcks();
     void forgetPending(const QByteArray& payload);
     void clearCounts(const QList<QByteArray>& payloads);
 
     ReliableListKeys m_keys;
     QByteArray m_processingOption;
     QByteArray m_processing;
+    QByteArray m_encodedMove;         // LMOVE <queue> <processing> RIGHT LEFT, RESP-encoded
     QHash<QByteArray, int> m_pending; // multiset of unsettled payloads
     qint64 m_pendingTotal = 0;
-    QList<QByteArray> m_taken;  // taken by BLMOVE, delivered with the next batch
-    QList<Owed> m_owed;         // auto: delivered, ack not sent yet
-    QList<Owed> m_acksInFlight; // auto: ack sent, reply not back yet
+    QList<QByteArray> m_taken; // taken by BLMOVE, delivered with the next batch
     int m_nextBatch = 16;
     bool m_blocking = false;
 };

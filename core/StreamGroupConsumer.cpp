@@ -184,27 +184,9 @@ void StreamGroupConsumer::deliverPending(
             vanished.append(e.elements.value(0).str);
     }
     auto settleRest = [this, conn, then, vanished](QList<Message> ok, QList<QByteArray> over) {
-        const bool ownConn = conn == connection();
-        QList<QByteArray> ids;
-        if (!ownConn && ackPolicy() == AckPolicy::Auto) {
-            for (const Message& m : ok)
-                ids.append(m.id);
-        }
         const qint64 delivered = ok.size();
         for (Message& m : ok)
-            deliverEntry(std::move(m), ownConn);
-        if (!ids.isEmpty()) {
-            QList<QByteArray> argv{"XACK", spec().target, m_group};
-            argv += ids;
-            conn->send(argv, [this, ids](const RedisReply& r) {
-                const qint64 n = r.isInteger() ? r.integer : 0;
-                counters().acked += quint64(n);
-                counters().gone += quint64(ids.size() - n);
-                for (const QByteArray& id : ids)
-                    m_pending.remove(id);
-                countersTouched();
-            });
-        }
+            deliverEntry(std::move(m)); // ack=auto: acked once emitted, like every entry
         if (over.isEmpty() && vanished.isEmpty()) {
             then(delivered, 0, vanished);
             return;
@@ -261,14 +243,12 @@ void StreamGroupConsumer::deliverPending(
                });
 }
 
-void StreamGroupConsumer::deliverEntry(Message&& m, bool owed)
+void StreamGroupConsumer::deliverEntry(Message&& m)
 {
     if (ackPolicy() != AckPolicy::None)
         m_pending.insert(m.id);
     if (m.deliveryCount > 1)
         ++counters().redelivered;
-    if (owed && ackPolicy() == AckPolicy::Auto)
-        m_owed.append(m.id);
     deliver(std::move(m));
     countersTouched();
 }
@@ -277,7 +257,6 @@ void StreamGroupConsumer::readNew()
 {
     if (!proceed())
         return;
-    sendAcks();
     QList<QByteArray> argv{"XREADGROUP", "GROUP", m_group, consumerName(),
                            "COUNT",      m_count, "BLOCK", m_block};
     if (ackPolicy() == AckPolicy::None)
@@ -299,49 +278,41 @@ void StreamGroupConsumer::readNew()
         if (r.isArray()) {
             for (const RedisReply& s : r.elements) {
                 for (const RedisReply& e : s.elements.value(1).elements)
-                    deliverEntry(entryToMessage(e, spec().target, m_field), true);
+                    deliverEntry(entryToMessage(e, spec().target, m_field));
             }
         }
         readNew();
     });
 }
 
-void StreamGroupConsumer::sendAcks()
+int StreamGroupConsumer::encodeAutoAcks(const MessageList& messages, QByteArray& encoded)
 {
-    if (m_owed.isEmpty() || !connection() || !connection()->isReady())
-        return;
-    QList<QByteArray> ids = std::move(m_owed);
-    m_owed.clear();
     QList<QByteArray> argv{"XACK", spec().target, m_group};
-    argv += ids;
-    m_acksInFlight += ids;
-    connection()->send(argv, [this, n = ids.size()](const RedisReply& r) {
-        const qint64 acked = r.isInteger() ? r.integer : 0;
-        counters().acked += quint64(acked);
-        counters().gone += quint64(n - acked);
-        for (qsizetype i = 0; i < n && !m_acksInFlight.isEmpty(); ++i)
-            m_pending.remove(m_acksInFlight.takeFirst());
-        countersTouched();
-    });
+    argv.reserve(messages.size() + 3);
+    for (const Message& m : messages)
+        argv.append(m.id);
+    appendCommand(encoded, argv);
+    return 1;
 }
 
-bool StreamGroupConsumer::flushAutoAcks()
+void StreamGroupConsumer::autoAcksAnswered(const MessageList& messages, QList<RedisReply>& replies)
 {
-    const bool any = !m_owed.isEmpty();
-    sendAcks();
-    return any;
+    const RedisReply& r = replies.value(0);
+    const qint64 acked = r.isInteger() ? r.integer : 0;
+    counters().acked += quint64(acked);
+    counters().gone += quint64(messages.size() - acked); // claimed elsewhere meanwhile
+    for (const Message& m : messages)
+        m_pending.remove(m.id);
 }
 
 void StreamGroupConsumer::onConnectionLost()
 {
     m_blocking = false;
-    m_owed = m_acksInFlight + m_owed; // XACK is idempotent: sent again on resume
-    m_acksInFlight.clear();
+    AckingConsumer::onConnectionLost();
 }
 
 void StreamGroupConsumer::onResumed()
 {
-    sendAcks();
     if (ackPolicy() == AckPolicy::None) {
         readNew();
         return;
@@ -379,7 +350,7 @@ void StreamGroupConsumer::onResumed()
                                            continue; // deleted: the next claim reports it
                                        Message m = entryToMessage(e, spec().target, m_field);
                                        m.deliveryCount = qMax(1, unseen[i].second);
-                                       deliverEntry(std::move(m), true);
+                                       deliverEntry(std::move(m));
                                    }
                                    readNew();
                                });

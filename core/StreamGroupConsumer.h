@@ -15,8 +15,9 @@ struct RedisReply;
 //   XREADGROUP GROUP <group> <consumer> COUNT n BLOCK t STREAMS <stream> >.
 // Message::id is the entry id, Message::fields every field/value pair, Message::payload the
 // value of field `field` (default "message"; empty if the entry has no such field).
-//   ack        XACK (ack=auto: in the pipeline of the next read, once handed to the pane's
-//              batcher; ack=none: XREADGROUP … NOACK, at most once, nothing pending)
+//   ack        XACK (ack=auto: one XACK per batch on the ops connection, right after the batch
+//              left the worker towards the pane, never before; ack=none: XREADGROUP … NOACK,
+//              at most once, nothing pending)
 //   requeue    delivered again now: XCLAIM to this same consumer (only while it still owns the
 //              entry), which counts one more delivery
 //   dead       XADD to <stream>:dead (option dead=) with the entry's fields plus origin-id,
@@ -50,7 +51,8 @@ protected:
     void onStarted() override;
     void onResumed() override;
     QByteArray heartbeatKeyFor(const QByteArray& consumer) const override;
-    bool flushAutoAcks() override;
+    int encodeAutoAcks(const MessageList& messages, QByteArray& encoded) override;
+    void autoAcksAnswered(const MessageList& messages, QList<RedisReply>& replies) override;
     qint64 pendingCount() const override { return m_pending.size(); }
     void doSettle(SettleAction action, qint64 requestId, const MessageList& messages) override;
     void doRecover(qint64 requestId) override;
@@ -60,14 +62,13 @@ private:
     void createGroup(std::function<void()> then);
     void readHistory(const QByteArray& after);
     void readNew();
-    void sendAcks();
     // Delivers claimed / re-read entries with their counts (XPENDING), dead-lettering those past
     // the limit and acking away those that vanished. then(delivered, dead) follows.
     void deliverPending(RedisConnection* conn, const QList<RedisReply>& entries,
                         std::function<void(qint64, qint64, QList<QByteArray>)> then);
     void claimRound(qint64 requestId, const QByteArray& minIdle, const QByteArray& cursor,
                     RecoveryReport report);
-    void deliverEntry(Message&& m, bool owed);
+    void deliverEntry(Message&& m);
 
     QByteArray m_group;
     QByteArray m_field;
@@ -77,8 +78,6 @@ private:
     QByteArray m_dead;
     qint64 m_minIdleMs = 60000;
     QSet<QByteArray> m_pending;
-    QList<QByteArray> m_owed; // auto: ids delivered, XACK not sent yet
-    QList<QByteArray> m_acksInFlight;
     bool m_blocking = false;
 };
 

@@ -7,10 +7,14 @@
 #include "TestSupport.h"
 
 #include <QDir>
+#include <QMutex>
 #include <QProcess>
+#include <QSemaphore>
 #include <QSet>
 #include <QTest>
+#include <QThread>
 
+#include <atomic>
 #include <optional>
 
 namespace rqc::test {
@@ -91,6 +95,68 @@ struct PreciseRecorder {
         for (const Message& m : messages)
             out.insert(m.payload);
         return out;
+    }
+};
+
+// Holds the worker's thread inside its emission of messagesArrived, for the first `count`
+// batches: a direct connection runs on the worker's thread after the batch was queued towards the
+// Consumer and before the worker goes on (acks included). While held, the server shows what a
+// crash at that moment would leave. Declare it after the Consumer (it must go first).
+struct EmitGate {
+    QObject ctx;
+    QSemaphore held;
+    QSemaphore released;
+    QMutex mutex;
+    MessageList batch;   // the batch being emitted (read it while held)
+    MessageList earlier; // every batch emitted before it
+    std::atomic<int> remaining;
+    std::atomic<int> inside{0};
+    QMetaObject::Connection m_connection;
+
+    EmitGate(Consumer* c, int count)
+        : remaining(count)
+    {
+        m_connection = QObject::connect(
+            c->worker(), &ConsumerWorker::messagesArrived, &ctx,
+            [this](const MessageList& b, quint64) {
+                ++inside;
+                if (remaining.fetch_sub(1) <= 0) {
+                    --inside;
+                    return;
+                }
+                {
+                    QMutexLocker lock(&mutex);
+                    batch = b;
+                }
+                held.release();
+                released.tryAcquire(1, 20000);
+                {
+                    QMutexLocker lock(&mutex);
+                    earlier += b;
+                }
+                --inside;
+            },
+            Qt::DirectConnection);
+    }
+    // A failed check leaves the worker free to go on (and to stop).
+    ~EmitGate()
+    {
+        remaining = 0;
+        QObject::disconnect(m_connection);
+        released.release(1000);
+        while (inside.load() > 0)
+            QThread::yieldCurrentThread();
+    }
+    void release() { released.release(); }
+    MessageList emittedBefore()
+    {
+        QMutexLocker lock(&mutex);
+        return earlier;
+    }
+    MessageList heldBatch()
+    {
+        QMutexLocker lock(&mutex);
+        return batch;
     }
 };
 
