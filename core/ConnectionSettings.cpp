@@ -1,6 +1,7 @@
 #include "ConnectionSettings.h"
 
 #include <QCoreApplication>
+#include <QStringList>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -12,7 +13,8 @@ bool parseDb(const QString& text, int* db, QString* error)
     bool ok = false;
     const int value = text.toInt(&ok);
     if (!ok || value < 0) {
-        *error = ConnectionSettings::tr("The database number \"%1\" is not a non-negative integer.").arg(text);
+        *error = ConnectionSettings::tr("The database number \"%1\" is not a non-negative integer.")
+                     .arg(text);
         return false;
     }
     *db = value;
@@ -57,7 +59,7 @@ bool ConnectionSettings::parse(const QString& urlText, ConnectionSettings* out, 
             return false;
     } else if (scheme == QLatin1String("unix")) {
         s.transport = Transport::Unix;
-        s.socketPath = url.path();
+        s.socketPath = url.path(QUrl::FullyDecoded);
         if (s.socketPath.isEmpty()) {
             *error = tr("The URL \"%1\" names no socket path.").arg(trimmed);
             return false;
@@ -68,8 +70,8 @@ bool ConnectionSettings::parse(const QString& urlText, ConnectionSettings* out, 
         return false;
     }
     const QUrlQuery query(url);
-    if (query.hasQueryItem(QStringLiteral("db"))
-        && !parseDb(query.queryItemValue(QStringLiteral("db")), &s.db, error))
+    if (query.hasQueryItem(QStringLiteral("db")) &&
+        !parseDb(query.queryItemValue(QStringLiteral("db")), &s.db, error))
         return false;
     if (query.hasQueryItem(QStringLiteral("cacert")))
         s.caCertFile = query.queryItemValue(QStringLiteral("cacert"), QUrl::FullyDecoded);
@@ -81,8 +83,8 @@ bool ConnectionSettings::parse(const QString& urlText, ConnectionSettings* out, 
         bool ok = false;
         const int ms = query.queryItemValue(QStringLiteral("timeout")).toInt(&ok);
         if (!ok || ms <= 0) {
-            *error = tr("The timeout in \"%1\" must be a positive number of milliseconds.")
-                         .arg(trimmed);
+            *error =
+                tr("The timeout in \"%1\" must be a positive number of milliseconds.").arg(trimmed);
             return false;
         }
         s.connectTimeoutMs = ms;
@@ -115,32 +117,46 @@ ConnectionSettings ConnectionSettings::fromUrl(const QString& url)
 
 QString ConnectionSettings::displayUrl() const
 {
+    // The user is written "alice:@" — with the colon — never "alice@": a lone user-info is a
+    // password to redis-cli and to parse(). The password is never written; everything else is,
+    // percent-encoded where needed, so that parse(displayUrl()) gives these settings back
+    // (the password aside: it comes from REDISCLI_AUTH then, if set).
     QString userPart;
     if (!user.isEmpty())
-        userPart = QString::fromUtf8(user) + QLatin1Char('@');
-    switch (transport) {
-    case Transport::Unix:
-        return QStringLiteral("unix://%1?db=%2").arg(socketPath).arg(db);
-    case Transport::Tls:
-    case Transport::Tcp: {
-        QString h = host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']')
-                                                      : host;
-        return QStringLiteral("%1://%2%3:%4/%5")
-            .arg(transport == Transport::Tls ? QStringLiteral("rediss") : QStringLiteral("redis"),
-                 userPart, h)
-            .arg(port)
-            .arg(db);
+        userPart = QString::fromLatin1(user.toPercentEncoding()) + QLatin1String(":@");
+    QStringList query;
+    QString url;
+    if (transport == Transport::Unix) {
+        url = QLatin1String("unix://") + userPart +
+              QString::fromLatin1(QUrl::toPercentEncoding(socketPath, "/"));
+        query << QStringLiteral("db=%1").arg(db);
+    } else {
+        // Concatenated, not arg(): a percent-encoded user ("%3A") must not become a placeholder.
+        const QString h =
+            host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+        url =
+            (transport == Transport::Tls ? QLatin1String("rediss://") : QLatin1String("redis://")) +
+            userPart + h + QLatin1Char(':') + QString::number(port) + QLatin1Char('/') +
+            QString::number(db);
     }
-    }
-    return {};
+    if (!caCertFile.isEmpty())
+        query << QLatin1String("cacert=") +
+                     QString::fromLatin1(QUrl::toPercentEncoding(caCertFile, "/"));
+    if (tlsInsecure)
+        query << QStringLiteral("insecure=1");
+    if (connectTimeoutMs != ConnectionSettings().connectTimeoutMs)
+        query << QStringLiteral("timeout=%1").arg(connectTimeoutMs);
+    if (!query.isEmpty())
+        url += QLatin1Char('?') + query.join(QLatin1Char('&'));
+    return url;
 }
 
 bool ConnectionSettings::operator==(const ConnectionSettings& o) const
 {
-    return transport == o.transport && host == o.host && port == o.port
-        && socketPath == o.socketPath && db == o.db && user == o.user && password == o.password
-        && caCertFile == o.caCertFile && tlsInsecure == o.tlsInsecure
-        && connectTimeoutMs == o.connectTimeoutMs;
+    return transport == o.transport && host == o.host && port == o.port &&
+           socketPath == o.socketPath && db == o.db && user == o.user && password == o.password &&
+           caCertFile == o.caCertFile && tlsInsecure == o.tlsInsecure &&
+           connectTimeoutMs == o.connectTimeoutMs;
 }
 
 } // namespace rqc

@@ -31,7 +31,9 @@ public:
     static bool parse(const QString& url, ConnectionSettings* out, QString* error);
     static ConnectionSettings fromUrl(const QString& url); // asserts nothing; default on failure
 
-    // The URL again, without the password (for titles and logs).
+    // The URL again, without the password (for titles and logs): parse(displayUrl()) gives the
+    // same settings but the password. A user shows as redis://alice:@host, which neither parse()
+    // nor redis-cli takes for a password.
     QString displayUrl() const;
     bool operator==(const ConnectionSettings& o) const;
     bool operator!=(const ConnectionSettings& o) const { return !(*this == o); }

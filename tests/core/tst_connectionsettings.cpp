@@ -218,17 +218,23 @@ private slots:
         QTest::addColumn<QString>("expected");
         QTest::newRow("plain") << QStringLiteral("redis://h") << QStringLiteral("redis://h:6379/0");
         QTest::newRow("user+pw") << QStringLiteral("redis://alice:topsecret@h:7/3")
-                                 << QStringLiteral("redis://alice@h:7/3");
+                                 << QStringLiteral("redis://alice:@h:7/3");
         QTest::newRow("pw only") << QStringLiteral("redis://:topsecret@h")
                                  << QStringLiteral("redis://h:6379/0");
         QTest::newRow("lone userinfo")
             << QStringLiteral("redis://topsecret@h") << QStringLiteral("redis://h:6379/0");
         QTest::newRow("tls") << QStringLiteral("rediss://u:topsecret@h:6390")
-                             << QStringLiteral("rediss://u@h:6390/0");
+                             << QStringLiteral("rediss://u:@h:6390/0");
         QTest::newRow("unix") << QStringLiteral("unix://:topsecret@/tmp/s.sock?db=4")
                               << QStringLiteral("unix:///tmp/s.sock?db=4");
         QTest::newRow("ipv6") << QStringLiteral("redis://:topsecret@[::1]:6380")
                               << QStringLiteral("redis://[::1]:6380/0");
+        QTest::newRow("unix user") << QStringLiteral("unix://bob:topsecret@/tmp/s.sock")
+                                   << QStringLiteral("unix://bob:@/tmp/s.sock?db=0");
+        QTest::newRow("options")
+            << QStringLiteral(
+                   "rediss://:topsecret@h?cacert=/tmp/my%20ca.pem&insecure=1&timeout=500")
+            << QStringLiteral("rediss://h:6379/0?cacert=/tmp/my%20ca.pem&insecure=1&timeout=500");
     }
 
     void displayUrlHidesPassword()
@@ -242,14 +248,45 @@ private slots:
         QVERIFY(!s.displayUrl().contains(QStringLiteral("topsecret")));
     }
 
+    void displayUrlRoundTrips_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::newRow("plain") << QStringLiteral("redis://h");
+        QTest::newRow("ipv6 db") << QStringLiteral("redis://:pw@[::1]:6380/7");
+        QTest::newRow("user") << QStringLiteral("redis://alice:pw@h:7/3");
+        QTest::newRow("user, no pw") << QStringLiteral("redis://alice:@h");
+        QTest::newRow("lone user-info is a password") << QStringLiteral("redis://pw@h");
+        QTest::newRow("odd user") << QStringLiteral("redis://us%40er%3Ax%20y%FF:p%40ss@h");
+        QTest::newRow("tls") << QStringLiteral("rediss://u:pw@h:6390/1");
+        QTest::newRow("tls options")
+            << QStringLiteral("rediss://h?cacert=/tmp/a%26b%3Dc%2Bd%20e.pem&insecure=1");
+        QTest::newRow("timeout") << QStringLiteral("redis://h?timeout=250");
+        QTest::newRow("unix") << QStringLiteral("unix:///tmp/s.sock?db=2");
+        QTest::newRow("unix user") << QStringLiteral("unix://bob:pw@/tmp/s.sock");
+        QTest::newRow("unix odd path") << QStringLiteral("unix:///tmp/a%20b%3Fc%23d%25e%26f.sock");
+    }
+
     void displayUrlRoundTrips()
     {
-        // Without a user the display form parses back to the same settings (minus the password).
-        ConnectionSettings s = mustParse(QStringLiteral("redis://:pw@[::1]:6380/7"));
+        // The display form parses back to the same settings, the password aside.
+        QFETCH(QString, url);
+        ConnectionSettings s = mustParse(url);
+        const QByteArray password = s.password;
         s.password.clear();
-        QVERIFY(mustParse(s.displayUrl()) == s);
-        const ConnectionSettings u = mustParse(QStringLiteral("unix:///tmp/s.sock?db=2"));
-        QVERIFY(mustParse(u.displayUrl()) == u);
+        const QString shown = s.displayUrl();
+        ConnectionSettings back;
+        QString error;
+        QVERIFY2(ConnectionSettings::parse(shown, &back, &error), qPrintable(shown + error));
+        QVERIFY2(back == s, qPrintable(shown));
+        QVERIFY(back.password.isEmpty());
+        if (!password.isEmpty())
+            QVERIFY2(!shown.contains(QString::fromLatin1(password.toPercentEncoding())),
+                     qPrintable(shown));
+        // The user is never read back as a password (redis-cli reads "alice:@" the same way).
+        EnvGuard env("fromenv");
+        const ConnectionSettings withEnv = mustParse(shown);
+        QCOMPARE(withEnv.user, s.user);
+        QCOMPARE(withEnv.password, QByteArray("fromenv"));
     }
 
     void fromUrlFallsBackToDefaults()
