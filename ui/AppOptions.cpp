@@ -25,7 +25,9 @@ AppOptions::Result AppOptions::parse(const QStringList& arguments, AppOptions* o
         QStringLiteral("sandbox"), tr("Start a private redis-server for this session and use it."));
     const QCommandLineOption paneOption(
         QStringLiteral("pane"),
-        tr("Open a pane; repeatable. MODE is one of %1, e.g. list:queue1 or pubsub:news.")
+        tr("Open a pane; repeatable. MODE is one of %1, e.g. list:queue1, pubsub:news, "
+           "reliable:jobs,ack=manual,consumer=w1, stream:events,group=g,ack=auto|manual|none "
+           "or tail:events.")
             .arg(ConsumerSpec::modeNames().join(QStringLiteral(", "))),
         tr("MODE:TARGET[,key=value…]"));
     const QCommandLineOption settingsOption(QStringLiteral("settings"),

@@ -2,7 +2,10 @@
 
 #include "PayloadFormat.h"
 
+#include <QColor>
 #include <QDateTime>
+#include <QFont>
+#include <QSet>
 
 namespace rqc {
 
@@ -60,7 +63,65 @@ QString sourceText(const Message& m)
     return QString::fromUtf8(m.pattern) + QStringLiteral(" \u2192 ") + source;
 }
 
+bool isSettled(MessageModel::RowState state)
+{
+    using S = MessageModel::RowState;
+    return state == S::Acked || state == S::AutoAcked || state == S::Requeued ||
+           state == S::DeadLettered || state == S::Gone || state == S::Released;
+}
+
+QVariant stateColor(MessageModel::RowState state)
+{
+    using S = MessageModel::RowState;
+    switch (state) {
+    case S::Pending:
+        return QColor(0xff, 0xe0, 0x8a); // amber: waiting for an ack
+    case S::Acked:
+    case S::AutoAcked:
+        return QColor(0xc8, 0xe6, 0xc9);
+    case S::Requeued:
+        return QColor(0xbb, 0xde, 0xfb);
+    case S::DeadLettered:
+        return QColor(0xf8, 0xbb, 0xbb);
+    case S::Gone:
+    case S::Released:
+        return QColor(0xe0, 0xe0, 0xe0);
+    case S::NoAck:
+    case S::None:
+        break;
+    }
+    return QVariant();
+}
+
 } // namespace
+
+QString MessageModel::stateToolTip(RowState state)
+{
+    switch (state) {
+    case RowState::None:
+        return QString();
+    case RowState::Pending:
+        return tr("Delivered and not acked yet: it stays in Redis (processing list or pending "
+                  "entries) until you ack, requeue or dead-letter it.");
+    case RowState::Acked:
+        return tr("Acked: removed from Redis, exactly once.");
+    case RowState::AutoAcked:
+        return tr("Acked automatically once it reached this pane (ack=auto).");
+    case RowState::NoAck:
+        return tr("Read with NOACK: never pending, so at most once.");
+    case RowState::Requeued:
+        return tr("Given back to the queue; it is delivered again as a new row.");
+    case RowState::DeadLettered:
+        return tr("Moved to the dead-letter list or stream.");
+    case RowState::Gone:
+        return tr("No longer pending for this consumer: acked, recovered or claimed elsewhere "
+                  "meanwhile.");
+    case RowState::Released:
+        return tr("Its consumer stopped before it was settled; it stays pending in Redis and is "
+                  "delivered again when the pane restarts.");
+    }
+    return QString();
+}
 
 MessageModel::MessageModel(QObject* parent)
     : QAbstractTableModel(parent)
@@ -92,15 +153,22 @@ void MessageModel::linearize(int keep)
     if (m_head == 0 && m_ring.size() == size_t(m_count) && keep == m_count)
         return;
     std::vector<Message> fresh;
+    std::vector<RowState> freshStates;
     fresh.reserve(size_t(keep));
-    for (int row = m_count - keep; row < m_count; ++row)
+    freshStates.reserve(size_t(keep));
+    for (int row = m_count - keep; row < m_count; ++row) {
+        freshStates.push_back(m_states[slot(row)]);
         fresh.push_back(std::move(m_ring[slot(row)]));
+    }
     m_ring.swap(fresh);
+    m_states.swap(freshStates);
     m_head = 0;
     m_count = keep;
 }
 
-void MessageModel::appendBatch(const MessageList& batch)
+void MessageModel::appendBatch(const MessageList& batch) { appendBatch(batch, RowState::None); }
+
+void MessageModel::appendBatch(const MessageList& batch, RowState state)
 {
     const int n = int(batch.size());
     if (n == 0)
@@ -116,8 +184,10 @@ void MessageModel::appendBatch(const MessageList& batch)
     if (overflow > 0) {
         // Grow to full size first: the slots freed at the front are then exactly the ones the
         // new rows are written into, and nothing is moved.
-        if (m_ring.size() < size_t(m_capacity))
+        if (m_ring.size() < size_t(m_capacity)) {
             m_ring.resize(size_t(m_capacity));
+            m_states.resize(size_t(m_capacity));
+        }
         beginRemoveRows(QModelIndex(), 0, overflow - 1);
         m_head = (m_head + size_t(overflow)) % m_ring.size();
         m_count -= overflow;
@@ -126,13 +196,20 @@ void MessageModel::appendBatch(const MessageList& batch)
     }
 
     beginInsertRows(QModelIndex(), m_count, m_count + take - 1);
-    if (m_ring.size() < size_t(m_capacity))
-        m_ring.reserve(qMin(size_t(m_capacity), qMax(m_ring.size() * 2, m_ring.size() + take)));
+    if (m_ring.size() < size_t(m_capacity)) {
+        const size_t want =
+            qMin(size_t(m_capacity), qMax(m_ring.size() * 2, m_ring.size() + size_t(take)));
+        m_ring.reserve(want);
+        m_states.reserve(want);
+    }
     for (int i = skip; i < n; ++i) {
-        if (m_ring.size() < size_t(m_capacity))
+        if (m_ring.size() < size_t(m_capacity)) {
             m_ring.push_back(batch.at(i)); // still growing: unwrapped, appends at the end
-        else
+            m_states.push_back(state);
+        } else {
             m_ring[slot(m_count)] = batch.at(i);
+            m_states[slot(m_count)] = state;
+        }
         ++m_count;
     }
     endInsertRows();
@@ -142,6 +219,7 @@ void MessageModel::clear()
 {
     beginResetModel();
     std::vector<Message>().swap(m_ring); // give the memory back
+    std::vector<RowState>().swap(m_states);
     m_head = 0;
     m_count = 0;
     m_totalAppended = 0;
@@ -157,6 +235,94 @@ const Message& MessageModel::messageAt(int row) const
         return none;
     }
     return m_ring[slot(row)];
+}
+
+MessageModel::RowState MessageModel::rowState(int row) const
+{
+    if (row < 0 || row >= m_count)
+        return RowState::None;
+    return m_states[slot(row)];
+}
+
+int MessageModel::markBySeq(const QList<quint64>& seqs, RowState to, RowState from)
+{
+    if (seqs.isEmpty() || m_count == 0)
+        return 0;
+    QSet<quint64> wanted(seqs.cbegin(), seqs.cend());
+    int first = m_count;
+    int last = -1;
+    int changed = 0;
+    // Settle results name the newest messages of the current consumer: search from the end.
+    for (int row = m_count - 1; row >= 0 && !wanted.isEmpty(); --row) {
+        const size_t s = slot(row);
+        if (m_states[s] != from || !wanted.remove(m_ring[s].seq))
+            continue;
+        m_states[s] = to;
+        first = qMin(first, row);
+        last = qMax(last, row);
+        ++changed;
+    }
+    if (changed)
+        emitRowsChanged(first, last);
+    return changed;
+}
+
+int MessageModel::markAll(RowState from, RowState to)
+{
+    int first = m_count;
+    int last = -1;
+    int changed = 0;
+    for (int row = 0; row < m_count; ++row) {
+        RowState& state = m_states[slot(row)];
+        if (state != from)
+            continue;
+        state = to;
+        first = qMin(first, row);
+        last = row;
+        ++changed;
+    }
+    if (changed)
+        emitRowsChanged(first, last);
+    return changed;
+}
+
+int MessageModel::countInState(RowState state) const
+{
+    int n = 0;
+    for (int row = 0; row < m_count; ++row)
+        n += m_states[slot(row)] == state ? 1 : 0;
+    return n;
+}
+
+void MessageModel::emitRowsChanged(int first, int last)
+{
+    // Row styling follows the state, so every column of the range changes.
+    emit dataChanged(index(first, 0), index(last, ColumnCount - 1));
+}
+
+QString MessageModel::stateText(RowState state)
+{
+    switch (state) {
+    case RowState::None:
+        return QString();
+    case RowState::Pending:
+        return tr("pending");
+    case RowState::Acked:
+        return tr("acked");
+    case RowState::AutoAcked:
+        return tr("acked (auto)");
+    case RowState::NoAck:
+        return tr("no ack");
+    case RowState::Requeued:
+        return tr("requeued");
+    case RowState::DeadLettered:
+        return tr("dead-lettered");
+    case RowState::Gone:
+        return tr("gone");
+    case RowState::Released:
+        return tr("released");
+    }
+    return QString();
 }
 
 int MessageModel::rowCount(const QModelIndex& parent) const
@@ -175,6 +341,7 @@ QVariant MessageModel::data(const QModelIndex& index, int role) const
         index.column() >= ColumnCount)
         return QVariant();
     const Message& m = m_ring[slot(index.row())];
+    const RowState state = m_states[slot(index.row())];
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
@@ -185,6 +352,10 @@ QVariant MessageModel::data(const QModelIndex& index, int role) const
             return sourceText(m);
         case SizeColumn:
             return PayloadFormat::humanSize(m.payload.size());
+        case StateColumn:
+            return stateText(state);
+        case DeliveryColumn:
+            return state == RowState::None ? QVariant() : QVariant(m.deliveryCount);
         case PreviewColumn:
             return PayloadFormat::preview(m.payload, kPreviewChars);
         default:
@@ -201,15 +372,45 @@ QVariant MessageModel::data(const QModelIndex& index, int role) const
             return sourceText(m).toHtmlEscaped();
         case SizeColumn:
             return tr("%n byte(s)", nullptr, int(qMin<qsizetype>(m.payload.size(), INT_MAX)));
+        case StateColumn:
+            return stateToolTip(state);
+        case DeliveryColumn:
+            if (state == RowState::None)
+                return QVariant();
+            return m.deliveryCount > 1
+                       ? tr("Redelivered: delivery %1 of this message").arg(m.deliveryCount)
+                       : tr("First delivery");
         case PreviewColumn:
             return payloadToolTip(m.payload);
         default:
             return QVariant();
         }
     case Qt::TextAlignmentRole:
-        if (index.column() == SizeColumn)
+        if (index.column() == SizeColumn || index.column() == DeliveryColumn)
             return int(Qt::AlignRight | Qt::AlignVCenter);
         return QVariant();
+    case Qt::BackgroundRole:
+        if (index.column() == StateColumn)
+            return stateColor(state);
+        return QVariant();
+    case Qt::ForegroundRole:
+        if (index.column() == StateColumn && stateColor(state).isValid())
+            return QColor(0x21, 0x25, 0x29); // dark text on the light state colours
+        if (isSettled(state))
+            return QColor(0x86, 0x8e, 0x96); // settled: greyed, pending stands out
+        return QVariant();
+    case Qt::FontRole:
+        if ((index.column() == DeliveryColumn && m.deliveryCount > 1 && state != RowState::None) ||
+            (index.column() == StateColumn && state == RowState::Pending)) {
+            QFont bold;
+            bold.setBold(true);
+            return bold;
+        }
+        return QVariant();
+    case StateRole:
+        return int(state);
+    case DeliveryCountRole:
+        return m.deliveryCount;
     case PayloadRole:
         return m.payload;
     case SequenceRole:
@@ -231,6 +432,10 @@ QVariant MessageModel::headerData(int section, Qt::Orientation orientation, int 
             return tr("Source");
         case SizeColumn:
             return tr("Size");
+        case StateColumn:
+            return tr("State");
+        case DeliveryColumn:
+            return tr("Delivery");
         case PreviewColumn:
             return tr("Preview");
         default:

@@ -12,12 +12,43 @@ namespace rqc {
 // Each batch costs one rowsInserted and, when the ring is full, one rowsRemoved from the front;
 // trimming moves nothing (the ring just advances its head). Display strings are made lazily in
 // data(), for visible rows only, so appending stays cheap under a flood.
+//
+// Precise modes (reliable list, stream group) add a settle state per row, kept beside the ring,
+// and show each message's delivery count. Rows appended without a state (the classic modes) show
+// nothing in those two columns.
 class MessageModel : public QAbstractTableModel {
     Q_OBJECT
 
 public:
-    enum Column { TimeColumn, SourceColumn, SizeColumn, PreviewColumn, ColumnCount };
-    enum Role { PayloadRole = Qt::UserRole + 1, SequenceRole, ReceivedMsRole };
+    enum Column {
+        TimeColumn,
+        SourceColumn,
+        SizeColumn,
+        StateColumn,    // settle state (precise modes)
+        DeliveryColumn, // delivery count (precise modes)
+        PreviewColumn,
+        ColumnCount
+    };
+    enum Role {
+        PayloadRole = Qt::UserRole + 1,
+        SequenceRole,
+        ReceivedMsRole,
+        StateRole,        // RowState as int
+        DeliveryCountRole // Message::deliveryCount
+    };
+    // Where a message stands with its consumer. None: a mode that does not settle.
+    enum class RowState : quint8 {
+        None,
+        Pending,   // delivered, not settled yet (ack=manual)
+        Acked,     // acked by the user
+        AutoAcked, // ack=auto: acked by the consumer once it was in the pane
+        NoAck,     // ack=none (NOACK): never pending, at most once
+        Requeued,  // given back to the queue; it comes again as a new row
+        DeadLettered,
+        Gone,    // no longer pending for this consumer (acked, recovered or claimed elsewhere)
+        Released // its consumer stopped before it was settled; delivered again on restart
+    };
+    Q_ENUM(RowState)
 
     static constexpr int DefaultCapacity = 100000;
 
@@ -30,11 +61,23 @@ public:
     // One beginInsertRows/endInsertRows per batch; when over capacity the oldest rows go first
     // in one beginRemoveRows. A batch larger than the capacity keeps only its newest messages.
     void appendBatch(const MessageList& batch);
+    // The same, every row starting in `state`.
+    void appendBatch(const MessageList& batch, RowState state);
     // Empties the view and starts the totals again from zero (capacity is kept).
     void clear();
 
     // row must be in [0, rowCount()).
     const Message& messageAt(int row) const;
+    RowState rowState(int row) const;
+    // Moves the rows whose message has one of `seqs` and whose state is `from` to `to`; returns
+    // how many changed. One dataChanged spans the changed rows. Searches from the newest row.
+    int markBySeq(const QList<quint64>& seqs, RowState to, RowState from = RowState::Pending);
+    // Moves every row in state `from` to `to` (one dataChanged); returns how many changed.
+    int markAll(RowState from, RowState to);
+    int countInState(RowState state) const;
+    static QString stateText(RowState state);
+    static QString stateToolTip(RowState state);
+
     quint64 totalAppended() const { return m_totalAppended; }
     quint64 dropped() const { return m_dropped; }
 
@@ -46,6 +89,7 @@ public:
     Qt::ItemFlags flags(const QModelIndex& index) const override;
 
 private:
+    void emitRowsChanged(int first, int last);
     // Slot of logical row `row` (0 = oldest).
     size_t slot(int row) const { return (m_head + size_t(row)) % m_ring.size(); }
     // Moves the rows into a fresh vector, oldest first, keeping the newest `keep` of them.
@@ -54,6 +98,7 @@ private:
     // Invariant: while m_ring.size() < m_capacity the ring has not wrapped: m_head == 0 and
     // m_count == m_ring.size(). Once grown to m_capacity it stays that size and wraps.
     std::vector<Message> m_ring;
+    std::vector<RowState> m_states; // beside the ring, same slots
     size_t m_head = 0;
     int m_count = 0;
     int m_capacity = DefaultCapacity;

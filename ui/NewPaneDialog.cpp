@@ -21,12 +21,15 @@ NewPaneDialog::NewPaneDialog(const ConsumerSpec& suggestion, QWidget* parent)
     auto* form = new QFormLayout;
     m_modeCombo = new QComboBox(this);
     m_modeCombo->setObjectName(QStringLiteral("newPaneMode"));
-    for (const Mode mode : paneModes())
+    for (const Mode mode : paneModes()) {
         m_modeCombo->addItem(ConsumerSpec::modeLabel(mode), int(mode));
+        m_modeCombo->setItemData(m_modeCombo->count() - 1, ConsumerSpec::guarantee(mode),
+                                 Qt::ToolTipRole);
+    }
     m_modeCombo->setCurrentIndex(m_modeCombo->findData(int(suggestion.mode)));
     m_targetEdit = new QLineEdit(QString::fromUtf8(suggestion.target), this);
     m_targetEdit->setObjectName(QStringLiteral("newPaneTarget"));
-    m_targetEdit->setPlaceholderText(tr("list key, channel or pattern"));
+    m_targetEdit->setPlaceholderText(tr("list key, stream, channel or pattern"));
     m_targetEdit->selectAll();
     form->addRow(tr("&Mode:"), m_modeCombo);
     form->addRow(tr("&Target:"), m_targetEdit);

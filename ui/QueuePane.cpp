@@ -1,24 +1,23 @@
 #include "QueuePane.h"
 
+#include "AckBar.h"
 #include "Consumer.h"
+#include "InspectorDialog.h"
 #include "MessageFilterProxy.h"
-#include "MessageModel.h"
 #include "ModeFamily.h"
+#include "PaneStatusLine.h"
 #include "PayloadView.h"
-#include "Publisher.h"
+#include "SendBox.h"
+#include "SettleTracker.h"
 
 #include <QComboBox>
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
-#include <QLocale>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
-#include <QSpinBox>
 #include <QSplitter>
 #include <QStyle>
 #include <QTableView>
@@ -30,15 +29,8 @@ namespace rqc {
 
 namespace {
 constexpr int kStatusTickMs = 250;
-constexpr qint64 kRateWindowMs = 1000;
-
-bool isListMode(Mode mode) { return modeFamily(mode) == ModeFamily::List; }
-bool isChannelMode(Mode mode) { return modeFamily(mode) == ModeFamily::Channel; }
-
-bool hasGlob(const QByteArray& target)
-{
-    return target.contains('*') || target.contains('?') || target.contains('[');
-}
+// A precise consumer hands its name over on stop (< 200 ms); start the next one anyway after this.
+constexpr int kRestartFallbackMs = 3000;
 
 QString clockText(qint64 ms)
 {
@@ -56,10 +48,16 @@ QueuePane::QueuePane(const ConsumerSpec& spec, QWidget* parent)
     , m_spec(spec)
 {
     setObjectName(objectNameFor(spec.target));
-    m_clock.start();
     m_model = new MessageModel(this);
     m_proxy = new MessageFilterProxy(this);
     m_proxy->setSourceModel(m_model);
+    m_tracker = new SettleTracker(m_model, this);
+    connect(m_tracker, &SettleTracker::countersChanged, this, &QueuePane::updateStatus);
+    connect(m_tracker, &SettleTracker::errorOccurred, this,
+            [this](const QString& error) { showError(error, false); });
+    connect(m_tracker, &SettleTracker::noticeReported, this, [this](const QString& text) {
+        emit errorReported(tr("%1: %2").arg(QString::fromUtf8(m_spec.target), text));
+    });
     buildUi();
     updateModeUi();
 
@@ -85,16 +83,19 @@ void QueuePane::buildUi()
     auto* header = new QHBoxLayout;
     m_targetEdit = new QLineEdit(QString::fromUtf8(m_spec.target), this);
     m_targetEdit->setObjectName(QStringLiteral("targetEdit"));
-    m_targetEdit->setToolTip(tr("The list key, channel or pattern this pane consumes. Press "
-                                "Enter to switch."));
+    m_targetEdit->setToolTip(tr("The list key, stream, channel or pattern this pane consumes. "
+                                "Press Enter to switch."));
     QFont bold = m_targetEdit->font();
     bold.setBold(true);
     m_targetEdit->setFont(bold);
     connect(m_targetEdit, &QLineEdit::editingFinished, this, &QueuePane::onTargetEdited);
     m_modeCombo = new QComboBox(this);
     m_modeCombo->setObjectName(QStringLiteral("modeCombo"));
-    for (const Mode mode : paneModes())
+    for (const Mode mode : paneModes()) {
         m_modeCombo->addItem(ConsumerSpec::modeLabel(mode), int(mode));
+        m_modeCombo->setItemData(m_modeCombo->count() - 1, ConsumerSpec::guarantee(mode),
+                                 Qt::ToolTipRole);
+    }
     m_modeCombo->setToolTip(tr("How this pane consumes; switching restarts its consumer."));
     connect(m_modeCombo, &QComboBox::currentIndexChanged, this, &QueuePane::onModeChosen);
     m_stateLabel = new QLabel(this);
@@ -132,7 +133,39 @@ void QueuePane::buildUi()
     connect(m_errorLabel, &QLabel::linkActivated, this, [this] { clearError(); });
     layout->addWidget(m_errorLabel);
 
+    m_ackBar = new AckBar(this);
+    connect(m_ackBar, &AckBar::policyChosen, this, &QueuePane::onPolicyChosen);
+    connect(m_ackBar, &AckBar::settleRequested, this, &QueuePane::settleSelected);
+    connect(m_ackBar, &AckBar::inspectRequested, this, &QueuePane::openInspector);
+    layout->addWidget(m_ackBar);
+
     // The live view and the payload of the selected message, one above the other.
+    m_payloadView = new PayloadView(this);
+    m_contentSplitter = new QSplitter(Qt::Vertical, this);
+    m_contentSplitter->setObjectName(QStringLiteral("paneContentSplitter"));
+    m_contentSplitter->setChildrenCollapsible(false);
+    m_contentSplitter->addWidget(buildView());
+    m_contentSplitter->addWidget(m_payloadView);
+    m_contentSplitter->setStretchFactor(0, 3);
+    m_contentSplitter->setStretchFactor(1, 2);
+    layout->addWidget(m_contentSplitter, 1);
+
+    m_sendBox = new SendBox(this);
+    connect(m_sendBox, &SendBox::sent, this, [this] {
+        updateStatus();
+        emit sendFinished();
+    });
+    connect(m_sendBox, &SendBox::depthReported, this, [this](qint64 depth) { m_depth = depth; });
+    connect(m_sendBox, &SendBox::errorOccurred, this,
+            [this](const QString& text) { showError(text, false); });
+    layout->addWidget(m_sendBox);
+
+    m_statusLine = new PaneStatusLine(this);
+    layout->addWidget(m_statusLine);
+}
+
+QWidget* QueuePane::buildView()
+{
     auto* viewBox = new QWidget(this);
     auto* viewLayout = new QVBoxLayout(viewBox);
     viewLayout->setContentsMargins(0, 0, 0, 0);
@@ -162,22 +195,29 @@ void QueuePane::buildUi()
     m_view->setObjectName(QStringLiteral("messageView"));
     m_view->setModel(m_proxy);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    // Several rows at once: the precise modes settle what is selected.
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setAlternatingRowColors(true);
     m_view->setWordWrap(false);
     m_view->verticalHeader()->setVisible(false);
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    m_view->addActions(m_ackBar->viewActions());
     QHeaderView* h = m_view->horizontalHeader();
     h->setStretchLastSection(true);
     h->setHighlightSections(false);
     const QFontMetrics fm = m_view->fontMetrics();
-    h->resizeSection(MessageModel::TimeColumn,
-                     fm.horizontalAdvance(QStringLiteral("00:00:00.000")) + 16);
-    h->resizeSection(MessageModel::SourceColumn,
-                     fm.horizontalAdvance(QStringLiteral("queue-name-1")) + 16);
-    h->resizeSection(MessageModel::SizeColumn,
-                     fm.horizontalAdvance(QStringLiteral("1023.9 KiB")) + 16);
+    const auto width = [&fm](const QString& sample) {
+        return fm.horizontalAdvance(sample) + 16;
+    };
+    h->resizeSection(MessageModel::TimeColumn, width(QStringLiteral("00:00:00.000")));
+    h->resizeSection(MessageModel::SourceColumn, width(QStringLiteral("queue-name-1")));
+    h->resizeSection(MessageModel::SizeColumn, width(QStringLiteral("1023.9 KiB")));
+    h->resizeSection(MessageModel::StateColumn, width(QStringLiteral("dead-lettered")));
+    h->resizeSection(
+        MessageModel::DeliveryColumn,
+        qMax(width(QStringLiteral("999")),
+             width(m_model->headerData(MessageModel::DeliveryColumn, Qt::Horizontal).toString())));
     viewLayout->addWidget(m_view, 1);
     QScrollBar* bar = m_view->verticalScrollBar();
     // Follow the newest message unless the user scrolled up to read.
@@ -189,58 +229,10 @@ void QueuePane::buildUi()
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &QueuePane::onCurrentRowChanged);
-
-    m_payloadView = new PayloadView(this);
-    m_contentSplitter = new QSplitter(Qt::Vertical, this);
-    m_contentSplitter->setObjectName(QStringLiteral("paneContentSplitter"));
-    m_contentSplitter->setChildrenCollapsible(false);
-    m_contentSplitter->addWidget(viewBox);
-    m_contentSplitter->addWidget(m_payloadView);
-    m_contentSplitter->setStretchFactor(0, 3);
-    m_contentSplitter->setStretchFactor(1, 2);
-    layout->addWidget(m_contentSplitter, 1);
-
-    // The entry box: Ctrl+Enter sends.
-    auto* publishRow = new QHBoxLayout;
-    m_publishToLabel = new QLabel(tr("Publish to:"), this);
-    m_publishToEdit = new QLineEdit(this);
-    m_publishToEdit->setObjectName(QStringLiteral("publishToEdit"));
-    m_publishToEdit->setPlaceholderText(tr("a channel matching the pattern"));
-    m_publishToLabel->setBuddy(m_publishToEdit);
-    publishRow->addWidget(m_publishToLabel);
-    publishRow->addWidget(m_publishToEdit, 1);
-    layout->addLayout(publishRow);
-
-    m_messageEdit = new QPlainTextEdit(this);
-    m_messageEdit->setObjectName(QStringLiteral("messageEdit"));
-    m_messageEdit->setPlaceholderText(tr("Message to send — Ctrl+Enter sends"));
-    m_messageEdit->setTabChangesFocus(true);
-    m_messageEdit->setFixedHeight(m_messageEdit->fontMetrics().lineSpacing() * 3 + 14);
-    m_messageEdit->installEventFilter(this);
-    layout->addWidget(m_messageEdit);
-
-    auto* sendRow = new QHBoxLayout;
-    auto* repeatLabel = new QLabel(tr("Repeat:"), this);
-    m_repeatSpin = new QSpinBox(this);
-    m_repeatSpin->setObjectName(QStringLiteral("repeatSpin"));
-    m_repeatSpin->setRange(1, 1000000);
-    m_repeatSpin->setGroupSeparatorShown(true);
-    m_repeatSpin->setToolTip(tr("Send the message this many times, pipelined."));
-    repeatLabel->setBuddy(m_repeatSpin);
-    m_sendButton = new QPushButton(this);
-    m_sendButton->setObjectName(QStringLiteral("sendButton"));
-    m_sendButton->setToolTip(tr("Send (Ctrl+Enter)"));
-    connect(m_sendButton, &QPushButton::clicked, this, &QueuePane::send);
-    sendRow->addWidget(repeatLabel);
-    sendRow->addWidget(m_repeatSpin);
-    sendRow->addStretch(1);
-    sendRow->addWidget(m_sendButton);
-    layout->addLayout(sendRow);
-
-    m_statusLine = new QLabel(this);
-    m_statusLine->setObjectName(QStringLiteral("statusLine"));
-    m_statusLine->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_statusLine);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &QueuePane::updatePendingSelection);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &QueuePane::updatePendingSelection);
+    return viewBox;
 }
 
 void QueuePane::updateModeUi()
@@ -249,21 +241,18 @@ void QueuePane::updateModeUi()
     const int index = m_modeCombo->findData(int(m_spec.mode));
     m_modeCombo->setCurrentIndex(index);
     m_targetEdit->setText(QString::fromUtf8(m_spec.target));
-    m_guaranteeLabel->setText(ConsumerSpec::guarantee(m_spec.mode));
-    const bool pattern = m_spec.mode == Mode::Pattern;
-    m_publishToLabel->setVisible(pattern);
-    m_publishToEdit->setVisible(pattern);
-    if (pattern)
-        m_publishToEdit->setText(hasGlob(m_spec.target) ? QString()
-                                                        : QString::fromUtf8(m_spec.target));
-    const bool canSend = isListMode(m_spec.mode) || isChannelMode(m_spec.mode);
-    m_sendButton->setText(isListMode(m_spec.mode) ? tr("Send (LPUSH)") : tr("Send (PUBLISH)"));
-    m_sendButton->setEnabled(canSend);
-    m_messageEdit->setEnabled(canSend);
-    m_repeatSpin->setEnabled(canSend);
-    m_messageEdit->setPlaceholderText(
-        canSend ? tr("Message to send — Ctrl+Enter sends")
-                : tr("Sending to a stream is not available in this pane."));
+    const bool noAck =
+        m_spec.mode == Mode::Stream && AckBar::policyOf(m_spec) == QLatin1String("none");
+    m_guaranteeLabel->setText(noAck ? AckBar::noAckGuarantee()
+                                    : ConsumerSpec::guarantee(m_spec.mode));
+    m_ackBar->setSpec(m_spec);
+    m_ackBar->setVisible(AckBar::appliesTo(m_spec.mode));
+    const bool settles = AckBar::settles(m_spec.mode);
+    // Reliable, stream and tail panes read one key, named above: room for state and delivery.
+    m_view->setColumnHidden(MessageModel::SourceColumn, AckBar::appliesTo(m_spec.mode));
+    m_view->setColumnHidden(MessageModel::StateColumn, !settles);
+    m_view->setColumnHidden(MessageModel::DeliveryColumn, !settles);
+    m_sendBox->setSpec(m_spec);
     m_updatingUi = false;
 }
 
@@ -273,33 +262,7 @@ void QueuePane::setConnection(const ConnectionSettings& settings)
         return;
     m_settings = settings;
     m_connected = true;
-    m_publisher = new Publisher(settings, this);
-    connect(m_publisher, &Publisher::sent, this,
-            [this](qint64 id, quint64 count, qint64 receivers) {
-                const int command = m_pendingSends.take(id);
-                m_sent += count;
-                if (command == int(PublisherWorker::Command::LPush))
-                    m_depth = receivers;
-                else
-                    m_lastReach = receivers;
-                if (m_pendingSends.isEmpty())
-                    m_sendProgress.clear();
-                updateStatus();
-                emit sendFinished();
-            });
-    connect(m_publisher, &Publisher::progress, this, [this](quint64 done, quint64 total) {
-        const QLocale locale;
-        m_sendProgress = tr("sending %1 of %2").arg(locale.toString(done), locale.toString(total));
-    });
-    connect(m_publisher, &Publisher::errorOccurred, this, [this](const QString& error) {
-        m_pendingSends.clear();
-        m_sendProgress.clear();
-        showError(tr("Sending failed: %1").arg(error), false);
-    });
-    connect(m_publisher, &Publisher::connectionLost, this, [this](const QString& reason) {
-        showError(tr("The sending connection was lost: %1").arg(reason), false);
-    });
-    m_publisher->start();
+    m_sendBox->setConnection(settings);
     startConsumer();
 }
 
@@ -307,14 +270,17 @@ void QueuePane::setSpec(const ConsumerSpec& spec)
 {
     if (spec == m_spec)
         return;
+    const bool sameQueue = spec.target == m_spec.target && spec.mode == m_spec.mode;
     m_spec = spec;
     setObjectName(objectNameFor(spec.target));
     updateModeUi();
     clearError();
-    m_depth = -1;
-    m_lastReach = -1;
-    retireConsumer();
-    startConsumer();
+    if (!sameQueue) {
+        m_depth = -1;
+        if (m_inspector)
+            m_inspector->close(); // it inspected the old queue
+    }
+    restartConsumer();
     updateStatus();
     emit specChanged(this, m_spec);
 }
@@ -327,10 +293,13 @@ void QueuePane::startConsumer()
         return;
     auto* consumer = new Consumer(m_settings, m_spec, this);
     m_consumer = consumer;
+    m_tracker->setConsumer(consumer);
     // Messages from a consumer being retired are still shown: in list mode they were popped and
     // exist nowhere else. Its state and errors no longer concern the pane.
     connect(consumer, &Consumer::messagesArrived, this,
-            [this](const MessageList& batch, quint64) { onBatch(batch); });
+            [this, consumer](const MessageList& batch, quint64) {
+                onBatch(batch, m_tracker->arrivalState(consumer));
+            });
     connect(consumer, &Consumer::stateChanged, this,
             [this, consumer](ConsumerState state, const QString& detail) {
                 if (consumer != m_consumer)
@@ -363,21 +332,49 @@ void QueuePane::startConsumer()
                     text += QLatin1Char(' ') + note;
                 showError(text, false); // stays until dismissed: the gap matters
             });
+    if (m_inspector)
+        m_inspector->setClaimConsumer(consumer);
     consumer->start();
 }
 
-void QueuePane::retireConsumer()
+void QueuePane::restartConsumer()
+{
+    const quint64 generation = ++m_generation;
+    Consumer* old = retireConsumer();
+    if (!old || !old->isAcking()) {
+        startConsumer();
+        return;
+    }
+    // A precise consumer gives its name and heartbeat back when it stops; the next one takes
+    // them over (and re-reads what was left pending) only then.
+    const auto startOnce = [this, generation] {
+        if (generation == m_generation && !m_consumer)
+            startConsumer();
+    };
+    connect(old, &Consumer::stopped, this, startOnce);
+    QTimer::singleShot(kRestartFallbackMs, this, startOnce);
+}
+
+Consumer* QueuePane::retireConsumer()
 {
     Consumer* consumer = m_consumer;
     m_consumer = nullptr;
+    m_tracker->setConsumer(nullptr);
+    m_state = consumer ? ConsumerState::Stopping : ConsumerState::Idle; // until the next reports
+    m_stateLabel->setText(consumerStateText(m_state));
+    for (MessageModel::RowState& state : m_heldStates) {
+        if (state == MessageModel::RowState::Pending)
+            state = MessageModel::RowState::Released;
+    }
     if (!consumer)
-        return;
+        return nullptr;
     if (!consumer->isRunning()) {
         consumer->deleteLater();
-        return;
+        return nullptr;
     }
     connect(consumer, &Consumer::stopped, consumer, &QObject::deleteLater);
     consumer->stop();
+    return consumer;
 }
 
 void QueuePane::stopConsumer()
@@ -386,19 +383,21 @@ void QueuePane::stopConsumer()
         consumer->stop();
 }
 
-void QueuePane::onBatch(const MessageList& batch)
+void QueuePane::onBatch(const MessageList& batch, MessageModel::RowState state)
 {
     m_received += quint64(batch.size());
     if (m_pauseButton->isChecked()) {
         m_held += batch;
+        m_heldStates.append(QList<MessageModel::RowState>(batch.size(), state));
         const qsizetype excess = m_held.size() - m_model->capacity();
         if (excess > 0) {
             m_held.remove(0, excess);
+            m_heldStates.remove(0, excess);
             m_heldDropped += quint64(excess);
         }
         return;
     }
-    m_model->appendBatch(batch);
+    m_model->appendBatch(batch, state);
 }
 
 void QueuePane::onModeChosen(int index)
@@ -414,6 +413,9 @@ void QueuePane::onModeChosen(int index)
         else
             it = spec.options.erase(it);
     }
+    QString error;
+    if (!ConsumerSpec::validateOptions(spec, &error)) // e.g. ack=none from a stream pane
+        spec.options.remove(QStringLiteral("ack"));
     setSpec(spec);
 }
 
@@ -431,12 +433,31 @@ void QueuePane::onTargetEdited()
     setSpec(spec);
 }
 
+void QueuePane::onPolicyChosen(const QString& policy)
+{
+    ConsumerSpec spec = m_spec;
+    // auto is the default: leave it out so the saved spec stays short.
+    if (policy == QLatin1String("auto"))
+        spec.options.remove(QStringLiteral("ack"));
+    else
+        spec.options.insert(QStringLiteral("ack"), policy);
+    setSpec(spec);
+}
+
 void QueuePane::onPauseToggled(bool paused)
 {
     m_pauseButton->setText(paused ? tr("Resume") : tr("Pause"));
     if (!paused && !m_held.isEmpty()) {
-        m_model->appendBatch(m_held);
+        // One append per run of rows in the same state (normally one).
+        qsizetype start = 0;
+        for (qsizetype i = 1; i <= m_held.size(); ++i) {
+            if (i == m_held.size() || m_heldStates[i] != m_heldStates[start]) {
+                m_model->appendBatch(m_held.mid(start, i - start), m_heldStates[start]);
+                start = i;
+            }
+        }
         m_held.clear();
+        m_heldStates.clear();
     }
     updateStatus();
 }
@@ -451,60 +472,46 @@ void QueuePane::onCurrentRowChanged()
     m_payloadView->showMessage(m_model->messageAt(current.row()));
 }
 
+QList<int> QueuePane::selectedRows() const
+{
+    QList<int> rows;
+    for (const QModelIndex& index : m_view->selectionModel()->selectedRows())
+        rows << m_proxy->mapToSource(index).row();
+    return rows;
+}
+
+void QueuePane::updatePendingSelection()
+{
+    if (AckBar::settles(m_spec.mode))
+        m_ackBar->setPendingSelected(m_tracker->pendingAmong(selectedRows()));
+}
+
+void QueuePane::settleSelected(SettleAction action) { m_tracker->settle(action, selectedRows()); }
+
+InspectorDialog* QueuePane::openInspector()
+{
+    if (!m_connected) {
+        showError(tr("Not connected to a server yet."), false);
+        return nullptr;
+    }
+    if (!m_inspector) {
+        m_inspector = new InspectorDialog(m_settings, m_spec, this);
+        m_inspector->setClaimConsumer(m_consumer);
+    }
+    m_inspector->show();
+    m_inspector->raise();
+    m_inspector->activateWindow();
+    return m_inspector;
+}
+
 void QueuePane::clearView()
 {
     m_model->clear();
     m_held.clear();
+    m_heldStates.clear();
     m_payloadView->clear();
     m_followTail = true;
     updateStatus();
-}
-
-QByteArray QueuePane::publishTarget() const
-{
-    if (m_spec.mode == Mode::Pattern)
-        return m_publishToEdit->text().trimmed().toUtf8();
-    return m_spec.target;
-}
-
-void QueuePane::send()
-{
-    if (!m_publisher) {
-        showError(tr("Not connected to a server yet."), false);
-        return;
-    }
-    const QByteArray target = publishTarget();
-    if (target.isEmpty()) {
-        showError(tr("Pattern panes need a channel to publish to: fill in \"Publish to\"."), false);
-        m_publishToEdit->setFocus();
-        return;
-    }
-    if (!isListMode(m_spec.mode) && !isChannelMode(m_spec.mode))
-        return;
-    const auto command = isListMode(m_spec.mode) ? PublisherWorker::Command::LPush
-                                                 : PublisherWorker::Command::Publish;
-    const QByteArray payload = m_messageEdit->toPlainText().toUtf8();
-    const int count = m_repeatSpin->value();
-    const qint64 id = m_publisher->send(command, target, payload, count);
-    m_pendingSends.insert(id, int(command));
-    if (count > 1)
-        m_sendProgress = tr("sending %1").arg(QLocale().toString(count));
-    // Keep the text, selected: Ctrl+Enter again resends it, typing replaces it.
-    m_messageEdit->selectAll();
-    updateStatus();
-}
-
-bool QueuePane::eventFilter(QObject* watched, QEvent* event)
-{
-    if (watched == m_messageEdit && event->type() == QEvent::KeyPress) {
-        const auto* key = static_cast<QKeyEvent*>(event);
-        if ((key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) &&
-            (key->modifiers() & Qt::ControlModifier)) {
-            send();
-            return true;
-        }
-    }
-    return QWidget::eventFilter(watched, event);
 }
 
 void QueuePane::showError(const QString& text, bool fromConsumer)
@@ -527,75 +534,33 @@ void QueuePane::clearError()
 
 void QueuePane::applySnapshot(const ServerSnapshot& snapshot)
 {
-    const auto lengthIn = [this](const QList<ServerSnapshot::Key>& keys) {
-        for (const ServerSnapshot::Key& key : keys) {
-            if (key.name == m_spec.target)
-                return key.length;
-        }
-        return qint64(0); // a key that does not exist is empty
-    };
-    switch (modeFamily(m_spec.mode)) {
-    case ModeFamily::List:
-        m_depth = lengthIn(snapshot.lists);
-        break;
-    case ModeFamily::Stream:
-        m_depth = lengthIn(snapshot.streams);
-        break;
-    case ModeFamily::Channel:
-    case ModeFamily::Other:
-        m_depth = -1; // patterns have no one subscriber count
-        if (m_spec.mode != Mode::PubSub)
-            break;
-        m_depth = 0;
-        for (const ServerSnapshot::Channel& channel : snapshot.channels) {
-            if (channel.name == m_spec.target)
-                m_depth = channel.subscribers;
-        }
-        break;
-    }
+    m_depth = PaneStatusLine::depthIn(m_spec, snapshot);
     updateStatus();
 }
 
-QString QueuePane::statusText() const
-{
-    const QLocale locale;
-    QStringList parts;
-    parts << tr("received %1").arg(locale.toString(m_received));
-    parts << tr("%1 msg/s").arg(locale.toString(m_rate, 'f', m_rate < 10 ? 1 : 0));
-    const QString depth = m_depth < 0 ? QStringLiteral("–") : locale.toString(m_depth);
-    if (isListMode(m_spec.mode))
-        parts << tr("depth %1").arg(depth);
-    else if (modeFamily(m_spec.mode) == ModeFamily::Stream)
-        parts << tr("length %1").arg(depth);
-    else if (m_spec.mode == Mode::PubSub && m_depth >= 0)
-        parts << tr("%n subscriber(s)", nullptr, int(m_depth));
-    if (isChannelMode(m_spec.mode) && m_lastReach >= 0)
-        parts << tr("last publish reached %n", nullptr, int(m_lastReach));
-    parts << tr("dropped %1").arg(locale.toString(m_model->dropped() + m_heldDropped));
-    if (!m_sendProgress.isEmpty())
-        parts << m_sendProgress;
-    else if (m_sent)
-        parts << tr("sent %1").arg(locale.toString(m_sent));
-    if (m_pauseButton->isChecked())
-        parts << tr("paused, %1 held back").arg(locale.toString(qint64(m_held.size())));
-    return parts.join(QStringLiteral(" · "));
-}
+InspectorDialog* QueuePane::inspector() const { return m_inspector; }
+
+quint64 QueuePane::sentTotal() const { return m_sendBox->sentTotal(); }
+
+QString QueuePane::statusText() const { return m_statusLine->text(); }
 
 void QueuePane::updateStatus()
 {
-    const qint64 now = m_clock.elapsed();
-    m_rateSamples.emplace_back(now, m_received);
-    while (m_rateSamples.size() > 2 && now - m_rateSamples.front().first > kRateWindowMs)
-        m_rateSamples.pop_front();
-    const auto& [firstMs, firstCount] = m_rateSamples.front();
-    const qint64 span = now - firstMs;
-    m_rate = span > 0 ? double(m_received - firstCount) * 1000.0 / double(span) : 0.0;
-    m_statusLine->setText(statusText());
-    m_statusLine->setToolTip(tr("Dropped: messages received but no longer kept in the view "
-                                "(the view keeps the newest %1).")
-                                 .arg(QLocale().toString(m_model->capacity())));
+    PaneStatusLine::Figures f;
+    f.mode = m_spec.mode;
+    f.received = m_received;
+    f.depth = m_depth;
+    f.lastReach = m_sendBox->lastReach();
+    f.dropped = m_model->dropped() + m_heldDropped;
+    f.sendText = m_sendBox->sendText();
+    f.paused = m_pauseButton->isChecked();
+    f.held = m_held.size();
+    f.capacity = m_model->capacity();
+    f.precise = AckBar::settles(m_spec.mode);
+    f.counters = m_tracker->counters();
+    m_statusLine->showFigures(f);
 }
 
-void QueuePane::focusEntry() { m_messageEdit->setFocus(Qt::OtherFocusReason); }
+void QueuePane::focusEntry() { m_sendBox->focusEntry(); }
 
 } // namespace rqc

@@ -1,24 +1,20 @@
 #pragma once
 
+#include "AckingConsumer.h"
 #include "ConnectionSettings.h"
 #include "ConsumerSpec.h"
 #include "ConsumerWorker.h"
 #include "Message.h"
+#include "MessageModel.h"
 #include "ServerMonitor.h"
 
-#include <QElapsedTimer>
-#include <QHash>
 #include <QPointer>
 #include <QWidget>
-
-#include <deque>
 
 class QComboBox;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
 class QPushButton;
-class QSpinBox;
 class QSplitter;
 class QTableView;
 class QTimer;
@@ -26,19 +22,21 @@ class QToolButton;
 
 namespace rqc {
 
+class AckBar;
 class Consumer;
+class InspectorDialog;
 class MessageFilterProxy;
-class MessageModel;
+class PaneStatusLine;
 class PayloadView;
-class Publisher;
+class SendBox;
+class SettleTracker;
 
-// One queue or channel: a consumer for its mode and target, a publisher for the entry box, and
-// the live view of what was consumed. All network work happens in core workers on their own
-// threads; the pane only queues requests and shows what comes back.
-//
-// Each pane has its own Publisher (one connection and thread): a 1 000 000-message burst in one
-// pane must not hold up a single message typed into another, and a publisher's errors and
-// progress then belong to exactly one pane. Idle publishers cost one connection each.
+// One queue or channel: a consumer for its mode and target, an entry box (SendBox, with its own
+// publisher), and the live view of what was consumed. In the precise modes (reliable list,
+// stream group) the AckBar sets the ack policy and settles the selected messages, the view
+// shows each row's state and delivery count (SettleTracker), and Inspect… opens the queue's
+// InspectorDialog. All network work happens in core workers on their own threads; the pane
+// only queues requests and shows what comes back.
 class QueuePane : public QWidget {
     Q_OBJECT
 public:
@@ -56,11 +54,19 @@ public:
     void stopConsumer();
     void focusEntry();
 
+    // Precise modes: settle the pending messages selected in the live view.
+    void settleSelected(SettleAction action);
+    // Opens (or raises) the inspector for this pane's queue.
+    InspectorDialog* openInspector();
+    InspectorDialog* inspector() const;
+
     MessageModel* model() const { return m_model; }
     MessageFilterProxy* proxy() const { return m_proxy; }
+    SettleTracker* tracker() const { return m_tracker; }
+    AckBar* ackBar() const { return m_ackBar; }
     ConsumerState consumerState() const { return m_state; }
     quint64 receivedTotal() const { return m_received; }
-    quint64 sentTotal() const { return m_sent; }
+    quint64 sentTotal() const;
     QString errorText() const { return m_error; }
     QString statusText() const;
 
@@ -69,26 +75,26 @@ public:
 signals:
     void closeRequested(rqc::QueuePane* pane);
     void specChanged(rqc::QueuePane* pane, const rqc::ConsumerSpec& spec);
-    // For the status bar: the pane's target and Redis's own error text.
+    // For the status bar: the pane's target and Redis's own error text (or a notice).
     void errorReported(const QString& message);
     void sendFinished();
 
-protected:
-    bool eventFilter(QObject* watched, QEvent* event) override;
-
 private:
     void buildUi();
+    QWidget* buildView();
     void updateModeUi();
     void startConsumer();
-    void retireConsumer();
-    void onBatch(const MessageList& batch);
+    void restartConsumer();
+    Consumer* retireConsumer();
+    void onBatch(const MessageList& batch, MessageModel::RowState state);
     void onModeChosen(int index);
     void onTargetEdited();
+    void onPolicyChosen(const QString& policy);
     void onPauseToggled(bool paused);
     void onCurrentRowChanged();
+    void updatePendingSelection();
+    QList<int> selectedRows() const;
     void clearView();
-    void send();
-    QByteArray publishTarget() const;
     void showError(const QString& text, bool fromConsumer);
     void clearError();
     void updateStatus();
@@ -97,26 +103,21 @@ private:
     ConnectionSettings m_settings;
     bool m_connected = false;
     QPointer<Consumer> m_consumer;
-    Publisher* m_publisher = nullptr;
+    quint64 m_generation = 0; // of consumer restarts
     ConsumerState m_state = ConsumerState::Idle;
 
     MessageModel* m_model = nullptr;
     MessageFilterProxy* m_proxy = nullptr;
+    SettleTracker* m_tracker = nullptr;
     MessageList m_held; // arrived while paused, shown on resume
+    QList<MessageModel::RowState> m_heldStates;
     quint64 m_heldDropped = 0;
     quint64 m_received = 0;
-    quint64 m_sent = 0;
-    qint64 m_depth = -1;     // LLEN (list) or subscribers (channel); -1 unknown
-    qint64 m_lastReach = -1; // receivers of the last PUBLISH
-    QString m_sendProgress;
-    QHash<qint64, int> m_pendingSends;
+    qint64 m_depth = -1; // LLEN / XLEN, or subscribers of a channel; -1 unknown
     QString m_error;
     bool m_errorFromConsumer = false;
     bool m_followTail = true;
     bool m_updatingUi = false;
-    QElapsedTimer m_clock;
-    std::deque<std::pair<qint64, quint64>> m_rateSamples;
-    double m_rate = 0;
 
     QLineEdit* m_targetEdit = nullptr;
     QComboBox* m_modeCombo = nullptr;
@@ -124,19 +125,17 @@ private:
     QToolButton* m_closeButton = nullptr;
     QLabel* m_guaranteeLabel = nullptr;
     QLabel* m_errorLabel = nullptr;
+    AckBar* m_ackBar = nullptr;
     QLineEdit* m_filterEdit = nullptr;
     QPushButton* m_pauseButton = nullptr;
     QPushButton* m_clearButton = nullptr;
     QTableView* m_view = nullptr;
     PayloadView* m_payloadView = nullptr;
     QSplitter* m_contentSplitter = nullptr;
-    QLabel* m_publishToLabel = nullptr;
-    QLineEdit* m_publishToEdit = nullptr;
-    QPlainTextEdit* m_messageEdit = nullptr;
-    QSpinBox* m_repeatSpin = nullptr;
-    QPushButton* m_sendButton = nullptr;
-    QLabel* m_statusLine = nullptr;
+    SendBox* m_sendBox = nullptr;
+    PaneStatusLine* m_statusLine = nullptr;
     QTimer* m_statusTimer = nullptr;
+    QPointer<InspectorDialog> m_inspector;
 };
 
 } // namespace rqc

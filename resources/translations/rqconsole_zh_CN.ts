@@ -10,6 +10,99 @@
     </message>
 </context>
 <context>
+    <name>rqc::AckBar</name>
+    <message>
+        <location filename="../../ui/AckBar.cpp" line="25"/>
+        <source>Ack:</source>
+        <translation>确认方式：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AckBar.cpp" line="28"/>
+        <source>When a message counts as processed. Switching restarts the consumer; nothing pending is lost.</source>
+        <translation>消息何时算作已处理。切换会重启消费者；待确认的消息不会丢失。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AckBar.cpp" line="35"/>
+        <source>Reads only: nothing is consumed, nothing to ack.</source>
+        <translation>只读：不消费任何消息，无需确认。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AckBar.cpp" line="39"/>
+        <source>&amp;Ack</source>
+        <translation>确认(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AckBar.cpp" line="40"/>
+        <source>Ack the selected pending messages: processed, removed from Redis</source>
+        <translation>确认所选的待确认消息：视为已处理，从 Redis 中移除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AckBar.cpp" line="42"/>
+        <source>&amp;Requeue</source>
+        <translation>重新入队(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AckBar.cpp" line="43"/>
+        <source>Give the selected pending messages back to the queue: they are delivered again, with their delivery count raised</source>
+        <translation>把所选的待确认消息退回队列：它们会被再次投递，投递次数加一</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AckBar.cpp" line="46"/>
+        <source>&amp;Dead-letter</source>
+        <translation>转入死信(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AckBar.cpp" line="47"/>
+        <source>Move the selected pending messages to the dead-letter list or stream</source>
+        <translation>把所选的待确认消息移到死信列表或死信流</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AckBar.cpp" line="50"/>
+        <source>&amp;Inspect…</source>
+        <translation>检查(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AckBar.cpp" line="51"/>
+        <source>Processing lists, consumer groups, pending entries and dead letters of this queue</source>
+        <translation>此队列的处理列表、消费组、待确认条目和死信</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AckBar.cpp" line="82"/>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AckBar.cpp" line="109"/>
+        <source>At most once (ack=none): entries are read with NOACK and never pending; one lost between the read and the pane is gone.</source>
+        <translation>至多一次（ack=none）：条目以 NOACK 方式读取，从不处于待确认状态；在读取与显示之间丢失的条目就此消失。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AckBar.cpp" line="119"/>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AckBar.cpp" line="120"/>
+        <source>Acked as soon as it is in the pane</source>
+        <translation>消息一进入窗格就确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AckBar.cpp" line="121"/>
+        <source>manual</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AckBar.cpp" line="122"/>
+        <source>Pending until you ack, requeue or dead-letter it</source>
+        <translation>保持待确认，直到你确认、重新入队或转入死信</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AckBar.cpp" line="125"/>
+        <source>none (at most once)</source>
+        <translation>不确认（至多一次）</translation>
+    </message>
+</context>
+<context>
     <name>rqc::AckingConsumer</name>
     <message>
         <location filename="../../core/AckingConsumer.cpp" line="44"/>
@@ -17,37 +110,42 @@
         <translation>消费者在 Redis 应答之前已停止；这些消息仍处于待确认状态，之后会再次投递。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="63"/>
+        <location filename="../../core/AckingConsumer.cpp" line="46"/>
+        <source>The consumer stopped.</source>
+        <translation>消费者已停止。</translation>
+    </message>
+    <message>
+        <location filename="../../core/AckingConsumer.cpp" line="64"/>
         <source>%1 is not possible in this mode.</source>
         <translation>此模式下不能执行 %1。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="103"/>
+        <location filename="../../core/AckingConsumer.cpp" line="196"/>
         <source>No free consumer name after %1 tries.</source>
         <translation>尝试 %1 次后仍找不到可用的消费者名称。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="110"/>
+        <location filename="../../core/AckingConsumer.cpp" line="203"/>
         <source>Another consumer named %1 looked alive (%2); both now share its pending messages.</source>
         <translation>另一个名为 %1 的消费者似乎仍在运行（%2）；现在两者共享它的待确认消息。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="157"/>
+        <location filename="../../core/AckingConsumer.cpp" line="252"/>
         <source>Connection lost before Redis answered (%1); the outcome is unknown — settle again if the messages are still pending.</source>
         <translation>在 Redis 应答之前连接已断开（%1）；结果未知——如果消息仍处于待确认状态，请再处理一次。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="172"/>
+        <location filename="../../core/AckingConsumer.cpp" line="279"/>
         <source>The consumer is stopping.</source>
         <translation>消费者正在停止。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="200"/>
+        <location filename="../../core/AckingConsumer.cpp" line="307"/>
         <source>This consumer reads with NOACK: there is nothing to ack.</source>
         <translation>此消费者以 NOACK 方式读取：没有需要确认的消息。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="274"/>
+        <location filename="../../core/AckingConsumer.cpp" line="381"/>
         <source>Claiming idle entries</source>
         <translation>正在认领空闲条目</translation>
     </message>
@@ -76,51 +174,51 @@
     </message>
     <message>
         <location filename="../../ui/AppOptions.cpp" line="28"/>
-        <source>Open a pane; repeatable. MODE is one of %1, e.g. list:queue1 or pubsub:news.</source>
-        <translation>打开一个窗格，可重复使用。MODE 为 %1 之一，例如 list:queue1 或 pubsub:news。</translation>
+        <source>Open a pane; repeatable. MODE is one of %1, e.g. list:queue1, pubsub:news, reliable:jobs,ack=manual,consumer=w1, stream:events,group=g,ack=auto|manual|none or tail:events.</source>
+        <translation>打开一个窗格；可重复使用。MODE 为 %1 之一，例如 list:queue1、pubsub:news、reliable:jobs,ack=manual,consumer=w1、stream:events,group=g,ack=auto|manual|none 或 tail:events。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="30"/>
+        <location filename="../../ui/AppOptions.cpp" line="32"/>
         <source>MODE:TARGET[,key=value…]</source>
         <translation>MODE:TARGET[,key=value…]</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="32"/>
+        <location filename="../../ui/AppOptions.cpp" line="34"/>
         <source>Keep the window layout in this file instead of the user&apos;s settings.</source>
         <translation>将窗口布局保存在此文件中，而不是用户设置中。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="34"/>
+        <location filename="../../ui/AppOptions.cpp" line="36"/>
         <source>FILE</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="51"/>
+        <location filename="../../ui/AppOptions.cpp" line="53"/>
         <source>Unexpected argument &quot;%1&quot;.</source>
         <translation>多余的参数 &quot;%1&quot;。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="60"/>
+        <location filename="../../ui/AppOptions.cpp" line="62"/>
         <source>Use either --url or --sandbox, not both.</source>
         <translation>--url 和 --sandbox 只能二选一。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="67"/>
+        <location filename="../../ui/AppOptions.cpp" line="69"/>
         <source>Bad --url: %1</source>
         <translation>--url 有误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="67"/>
+        <location filename="../../ui/AppOptions.cpp" line="69"/>
         <source>the server URL is empty.</source>
         <translation>服务器 URL 为空。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="77"/>
+        <location filename="../../ui/AppOptions.cpp" line="79"/>
         <source>Bad --pane: %1</source>
         <translation>--pane 有误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="85"/>
+        <location filename="../../ui/AppOptions.cpp" line="87"/>
         <source>--settings needs a file name.</source>
         <translation>--settings 需要一个文件名。</translation>
     </message>
@@ -128,42 +226,42 @@
 <context>
     <name>rqc::ConnectionSettings</name>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="15"/>
+        <location filename="../../core/ConnectionSettings.cpp" line="16"/>
         <source>The database number &quot;%1&quot; is not a non-negative integer.</source>
         <translation>数据库编号 &quot;%1&quot; 不是非负整数。</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="30"/>
+        <location filename="../../core/ConnectionSettings.cpp" line="32"/>
         <source>The server URL is empty.</source>
         <translation>服务器 URL 为空。</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="35"/>
+        <location filename="../../core/ConnectionSettings.cpp" line="37"/>
         <source>&quot;%1&quot; is not a valid URL: %2</source>
         <translation>&quot;%1&quot; 不是有效的 URL：%2</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="43"/>
+        <location filename="../../core/ConnectionSettings.cpp" line="45"/>
         <source>The URL &quot;%1&quot; names no host.</source>
         <translation>URL &quot;%1&quot; 中没有主机名。</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="49"/>
+        <location filename="../../core/ConnectionSettings.cpp" line="51"/>
         <source>The port in &quot;%1&quot; is out of range.</source>
         <translation>&quot;%1&quot; 中的端口超出范围。</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="62"/>
+        <location filename="../../core/ConnectionSettings.cpp" line="64"/>
         <source>The URL &quot;%1&quot; names no socket path.</source>
         <translation>URL &quot;%1&quot; 中没有套接字路径。</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="66"/>
+        <location filename="../../core/ConnectionSettings.cpp" line="68"/>
         <source>Unsupported URL scheme &quot;%1&quot;: use redis://, rediss:// or unix://.</source>
         <translation>不支持的 URL 协议 &quot;%1&quot;：请使用 redis://、rediss:// 或 unix://。</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="84"/>
+        <location filename="../../core/ConnectionSettings.cpp" line="87"/>
         <source>The timeout in &quot;%1&quot; must be a positive number of milliseconds.</source>
         <translation>&quot;%1&quot; 中的超时必须是正的毫秒数。</translation>
     </message>
@@ -371,9 +469,342 @@
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="138"/>
+        <location filename="../../core/ConsumerWorker.cpp" line="144"/>
         <source>%1 — retrying in %2 ms</source>
         <translation>%1——%2 毫秒后重试</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::InspectorDialog</name>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="46"/>
+        <source>Inspector — %1</source>
+        <translation>检查器 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="52"/>
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="59"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="61"/>
+        <source>Read the queue again now (it also refreshes every two seconds)</source>
+        <translation>立即重新读取队列（它也会每两秒自动刷新）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="63"/>
+        <source>Recover</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="65"/>
+        <source>Move the messages of orphaned processing lists (no heartbeat) back to the queue, counting a delivery; those past the delivery limit go to the dead letters</source>
+        <translation>把无主处理列表（没有心跳）中的消息移回队列，并计一次投递；超过投递上限的消息转入死信</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="68"/>
+        <source>Claim</source>
+        <translation>认领</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="75"/>
+        <source> ms</source>
+        <translation> 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="78"/>
+        <source>Claim only entries idle at least this long (XAUTOCLAIM min-idle-time)</source>
+        <translation>只认领空闲至少这么久的条目（XAUTOCLAIM min-idle-time）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="80"/>
+        <source>idle ≥</source>
+        <translation>空闲 ≥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="98"/>
+        <source>Requeue selected</source>
+        <translation>重新入队所选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="100"/>
+        <source>Put the selected dead letters back on the queue (their delivery count starts again)</source>
+        <translation>把所选死信放回队列（投递次数重新计算）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="102"/>
+        <source>Requeue all</source>
+        <translation>全部重新入队</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="113"/>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="113"/>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="113"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="165"/>
+        <source>Recovering…</source>
+        <translation>正在恢复…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="173"/>
+        <source>Claiming…</source>
+        <translation>正在认领…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="186"/>
+        <source>Requeueing…</source>
+        <translation>正在重新入队…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="194"/>
+        <source>Recover: %1 message(s) from %2 orphaned processing list(s) back in the queue, %3 dead-lettered.</source>
+        <translation>恢复：%2 个无主处理列表中的 %1 条消息已回到队列，%3 条转入死信。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="212"/>
+        <source>Claim: %1 entries delivered to this pane, %2 dead-lettered, %3 deleted while pending.</source>
+        <translation>认领：%1 个条目已投递到此窗格，%2 个转入死信，%3 个在待确认期间已被删除。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="199"/>
+        <source>Requeue: %1 dead letter(s) back on the queue.</source>
+        <translation>重新入队：%1 条死信已回到队列。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="223"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="254"/>
+        <source>Error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="237"/>
+        <source>List %1: %2 waiting, %3 processing list(s).</source>
+        <translation>列表 %1：%2 条等待中，%3 个处理列表。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="241"/>
+        <source>%1 does not exist (empty); %2 processing list(s).</source>
+        <translation>%1 不存在（为空）；%2 个处理列表。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="246"/>
+        <source>Stream %1: %2 entries, %3 group(s).</source>
+        <translation>流 %1：%2 个条目，%3 个消费组。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="249"/>
+        <source>%1 is neither a list nor a stream.</source>
+        <translation>%1 既不是列表也不是流。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="252"/>
+        <source>Read at %1.</source>
+        <translation>读取于 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="265"/>
+        <source>Dead letters in %1: %2</source>
+        <translation>%1 中的死信：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="293"/>
+        <source>Take entries idle at least this long from any consumer of the pane&apos;s group (XAUTOCLAIM) and deliver them to this pane</source>
+        <translation>从本窗格所在消费组的任意消费者处取走空闲至少这么久的条目（XAUTOCLAIM），并投递到此窗格</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorDialog.cpp" line="295"/>
+        <source>Claim needs a pane consuming a stream group</source>
+        <translation>认领需要一个正在消费流消费组的窗格</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::InspectorTree</name>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="23"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="23"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="23"/>
+        <source>Count</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="23"/>
+        <source>Idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="23"/>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="37"/>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="39"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="41"/>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="42"/>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="100"/>
+        <source>Processing lists</source>
+        <translation>处理列表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="101"/>
+        <source>Messages taken by a consumer and not settled yet</source>
+        <translation>已被消费者取出但尚未处理完毕的消息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="106"/>
+        <source>heartbeat %1 left, held by %2</source>
+        <translation>心跳剩余 %1，持有者 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="109"/>
+        <location filename="../../ui/InspectorTree.cpp" line="143"/>
+        <source>alive</source>
+        <translation>存活</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="109"/>
+        <source>orphaned</source>
+        <translation>无主</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="111"/>
+        <source>Its consumer&apos;s heartbeat key exists.</source>
+        <translation>其消费者的心跳键存在。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="112"/>
+        <source>No heartbeat: its consumer is gone. Recover moves these messages back to the queue.</source>
+        <translation>没有心跳：其消费者已不在。“恢复”会把这些消息移回队列。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="124"/>
+        <source>Delivery counts</source>
+        <translation>投递次数记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="125"/>
+        <source>Messages whose earlier delivery ended without an ack</source>
+        <translation>之前的投递未被确认就结束了的消息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="131"/>
+        <source>lag unknown</source>
+        <translation>积压未知</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="131"/>
+        <source>lag %1</source>
+        <translation>积压 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="133"/>
+        <source>Group %1</source>
+        <translation>消费组 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="134"/>
+        <source>last delivered %1</source>
+        <translation>最后投递 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="135"/>
+        <source>Entries pending in the group (delivered, not acked)</source>
+        <translation>消费组中待确认的条目（已投递、未确认）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="136"/>
+        <source>Entries not yet delivered to the group</source>
+        <translation>尚未投递给该消费组的条目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="139"/>
+        <source>Consumers</source>
+        <translation>消费者</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="143"/>
+        <source>no heartbeat</source>
+        <translation>无心跳</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="145"/>
+        <source>inactive %1</source>
+        <translation>不活跃 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="148"/>
+        <source>An rqconsole consumer whose heartbeat key exists.</source>
+        <translation>一个心跳键存在的 rqconsole 消费者。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="149"/>
+        <source>No rqconsole heartbeat: another program&apos;s consumer, or one that is gone. Its idle entries can be claimed.</source>
+        <translation>没有 rqconsole 心跳：是其他程序的消费者，或已不在的消费者。它的空闲条目可以被认领。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="155"/>
+        <source>Oldest pending</source>
+        <translation>最早的待确认条目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="160"/>
+        <source>deleted</source>
+        <translation>已删除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="161"/>
+        <source>owned by %1</source>
+        <translation>属于 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="163"/>
+        <source>Deliveries</source>
+        <translation>投递次数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/InspectorTree.cpp" line="165"/>
+        <source>Deleted or trimmed from the stream while pending: a claim acks it away.</source>
+        <translation>在待确认期间已从流中删除或裁剪：认领时会将其确认移除。</translation>
     </message>
 </context>
 <context>
@@ -528,34 +959,134 @@
 <context>
     <name>rqc::MessageModel</name>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="196"/>
+        <location filename="../../ui/MessageModel.cpp" line="104"/>
+        <source>Delivered and not acked yet: it stays in Redis (processing list or pending entries) until you ack, requeue or dead-letter it.</source>
+        <translation>已投递但尚未确认：它会留在 Redis 中（处理列表或待确认条目），直到你确认、重新入队或转入死信。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="107"/>
+        <source>Acked: removed from Redis, exactly once.</source>
+        <translation>已确认：已从 Redis 移除，恰好一次。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="109"/>
+        <source>Acked automatically once it reached this pane (ack=auto).</source>
+        <translation>到达此窗格后已自动确认（ack=auto）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="111"/>
+        <source>Read with NOACK: never pending, so at most once.</source>
+        <translation>以 NOACK 方式读取：从不待确认，因此至多一次。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="113"/>
+        <source>Given back to the queue; it is delivered again as a new row.</source>
+        <translation>已退回队列；它会作为新的一行再次投递。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="115"/>
+        <source>Moved to the dead-letter list or stream.</source>
+        <translation>已移到死信列表或死信流。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="117"/>
+        <source>No longer pending for this consumer: acked, recovered or claimed elsewhere meanwhile.</source>
+        <translation>对此消费者已不再待确认：期间已在别处被确认、恢复或认领。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="120"/>
+        <source>Its consumer stopped before it was settled; it stays pending in Redis and is delivered again when the pane restarts.</source>
+        <translation>它的消费者在处理完之前已停止；它仍在 Redis 中待确认，窗格重启时会再次投递。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="309"/>
+        <source>pending</source>
+        <translation>待确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="311"/>
+        <source>acked</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="313"/>
+        <source>acked (auto)</source>
+        <translation>已确认（自动）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="315"/>
+        <source>no ack</source>
+        <translation>不确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="317"/>
+        <source>requeued</source>
+        <translation>已重新入队</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="319"/>
+        <source>dead-lettered</source>
+        <translation>已转入死信</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="321"/>
+        <source>gone</source>
+        <translation>已不在</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="323"/>
+        <source>released</source>
+        <translation>已释放</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="367"/>
         <source>%1, message #%2</source>
         <translation>%1，第 %2 条消息</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/MessageModel.cpp" line="203"/>
+        <location filename="../../ui/MessageModel.cpp" line="374"/>
         <source>%n byte(s)</source>
         <translation>
             <numerusform>%n 字节</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="229"/>
+        <location filename="../../ui/MessageModel.cpp" line="381"/>
+        <source>Redelivered: delivery %1 of this message</source>
+        <translation>重新投递：此消息的第 %1 次投递</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="382"/>
+        <source>First delivery</source>
+        <translation>首次投递</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="430"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="231"/>
+        <location filename="../../ui/MessageModel.cpp" line="432"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="233"/>
+        <location filename="../../ui/MessageModel.cpp" line="434"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="235"/>
+        <location filename="../../ui/MessageModel.cpp" line="436"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="438"/>
+        <source>Delivery</source>
+        <translation>投递</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="440"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
@@ -568,24 +1099,101 @@
         <translation>新建窗格</translation>
     </message>
     <message>
-        <location filename="../../ui/NewPaneDialog.cpp" line="29"/>
-        <source>list key, channel or pattern</source>
-        <translation>列表键、频道或匹配模式</translation>
+        <location filename="../../ui/NewPaneDialog.cpp" line="32"/>
+        <source>list key, stream, channel or pattern</source>
+        <translation>列表键、流、频道或匹配模式</translation>
     </message>
     <message>
-        <location filename="../../ui/NewPaneDialog.cpp" line="31"/>
+        <location filename="../../ui/NewPaneDialog.cpp" line="34"/>
         <source>&amp;Mode:</source>
         <translation>模式(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/NewPaneDialog.cpp" line="32"/>
+        <location filename="../../ui/NewPaneDialog.cpp" line="35"/>
         <source>&amp;Target:</source>
         <translation>目标(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/NewPaneDialog.cpp" line="38"/>
+        <location filename="../../ui/NewPaneDialog.cpp" line="41"/>
         <source>Open pane</source>
         <translation>打开窗格</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::PaneStatusLine</name>
+    <message>
+        <location filename="../../ui/PaneStatusLine.cpp" line="34"/>
+        <source>Dropped: messages received but no longer kept in the view (the view keeps the newest %1).</source>
+        <translation>已丢弃：已接收但不再保留在视图中的消息（视图只保留最新的 %1 条）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneStatusLine.cpp" line="40"/>
+        <source>This consumer since it started: requeued %1, gone %2 (settled elsewhere meanwhile), trimmed %3 (deleted from the stream while pending).</source>
+        <translation>此消费者自启动以来：重新入队 %1，已不在 %2（期间在别处已处理），已裁剪 %3（待确认期间从流中删除）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneStatusLine.cpp" line="79"/>
+        <source>received %1</source>
+        <translation>已接收 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneStatusLine.cpp" line="80"/>
+        <source>%1 msg/s</source>
+        <translation>%1 条/秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneStatusLine.cpp" line="83"/>
+        <source>acked %1</source>
+        <translation>已确认 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneStatusLine.cpp" line="84"/>
+        <source>pending %1</source>
+        <translation>待确认 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneStatusLine.cpp" line="85"/>
+        <source>redelivered %1</source>
+        <translation>重新投递 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneStatusLine.cpp" line="86"/>
+        <source>dead %1</source>
+        <translation>死信 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneStatusLine.cpp" line="91"/>
+        <source>depth %1</source>
+        <translation>深度 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneStatusLine.cpp" line="93"/>
+        <source>length %1</source>
+        <translation>长度 %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/PaneStatusLine.cpp" line="95"/>
+        <source>%n subscriber(s)</source>
+        <translation>
+            <numerusform>%n 个订阅者</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/PaneStatusLine.cpp" line="97"/>
+        <source>last publish reached %n</source>
+        <translation>
+            <numerusform>上次发布送达 %n 个订阅者</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneStatusLine.cpp" line="98"/>
+        <source>dropped %1</source>
+        <translation>已丢弃 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneStatusLine.cpp" line="102"/>
+        <source>paused, %1 held back</source>
+        <translation>已暂停，暂存 %1 条</translation>
     </message>
 </context>
 <context>
@@ -724,7 +1332,7 @@
 <context>
     <name>rqc::QueueInspector</name>
     <message>
-        <location filename="../../core/QueueInspector.cpp" line="553"/>
+        <location filename="../../core/QueueInspector.cpp" line="558"/>
         <source>The inspector is not running.</source>
         <translation>检查器未在运行。</translation>
     </message>
@@ -738,7 +1346,7 @@
     </message>
     <message>
         <location filename="../../core/QueueInspector.cpp" line="139"/>
-        <location filename="../../core/QueueInspector.cpp" line="371"/>
+        <location filename="../../core/QueueInspector.cpp" line="376"/>
         <source>The inspector stopped.</source>
         <translation>检查器已停止。</translation>
     </message>
@@ -746,200 +1354,76 @@
 <context>
     <name>rqc::QueuePane</name>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="88"/>
-        <source>The list key, channel or pattern this pane consumes. Press Enter to switch.</source>
-        <translation>此窗格消费的列表键、频道或匹配模式。按回车键切换。</translation>
+        <location filename="../../ui/QueuePane.cpp" line="86"/>
+        <source>The list key, stream, channel or pattern this pane consumes. Press Enter to switch.</source>
+        <translation>此窗格消费的列表键、流、频道或匹配模式。按回车键切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="98"/>
+        <location filename="../../ui/QueuePane.cpp" line="99"/>
         <source>How this pane consumes; switching restarts its consumer.</source>
         <translation>此窗格的消费方式；切换后会重启消费者。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="106"/>
+        <location filename="../../ui/QueuePane.cpp" line="107"/>
         <source>Close this pane (its consumer stops)</source>
         <translation>关闭此窗格（其消费者随之停止）</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="143"/>
+        <location filename="../../ui/QueuePane.cpp" line="176"/>
         <source>Filter by source or content…</source>
         <translation>按来源或内容过滤…</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="146"/>
-        <location filename="../../ui/QueuePane.cpp" line="436"/>
+        <location filename="../../ui/QueuePane.cpp" line="179"/>
+        <location filename="../../ui/QueuePane.cpp" line="449"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="149"/>
+        <location filename="../../ui/QueuePane.cpp" line="182"/>
         <source>Freeze the view. Messages are still consumed and counted; those arriving meanwhile are held back and shown on resume.</source>
         <translation>冻结视图。消息仍会被消费和计数；期间到达的消息会先暂存，恢复后再显示。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="152"/>
+        <location filename="../../ui/QueuePane.cpp" line="185"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="154"/>
+        <location filename="../../ui/QueuePane.cpp" line="187"/>
         <source>Remove the messages from the view (totals stay).</source>
         <translation>从视图中移除消息（统计总数保留）。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="205"/>
-        <source>Publish to:</source>
-        <translation>发布到：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="208"/>
-        <source>a channel matching the pattern</source>
-        <translation>一个匹配该模式的频道</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="216"/>
-        <location filename="../../ui/QueuePane.cpp" line="265"/>
-        <source>Message to send — Ctrl+Enter sends</source>
-        <translation>要发送的消息——按 Ctrl+Enter 发送</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="223"/>
-        <source>Repeat:</source>
-        <translation>重复：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="228"/>
-        <source>Send the message this many times, pipelined.</source>
-        <translation>以管道方式将消息发送这么多次。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="232"/>
-        <source>Send (Ctrl+Enter)</source>
-        <translation>发送（Ctrl+Enter）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="260"/>
-        <source>Send (LPUSH)</source>
-        <translation>发送（LPUSH）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="260"/>
-        <source>Send (PUBLISH)</source>
-        <translation>发送（PUBLISH）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="266"/>
-        <source>Sending to a stream is not available in this pane.</source>
-        <translation>此窗格不支持向 Stream 发送消息。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="292"/>
-        <source>sending %1 of %2</source>
-        <translation>正在发送 %1/%2</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="297"/>
-        <source>Sending failed: %1</source>
-        <translation>发送失败：%1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="300"/>
-        <source>The sending connection was lost: %1</source>
-        <translation>发送连接已断开：%1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="353"/>
+        <location filename="../../ui/QueuePane.cpp" line="322"/>
         <source>Connection lost at %1: %2 — reconnecting…</source>
         <translation>%1 连接断开：%2——正在重连…</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="360"/>
+        <location filename="../../ui/QueuePane.cpp" line="329"/>
         <source>The connection was down from %1 to %2.</source>
         <translation>连接在 %1 至 %2 期间中断。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="436"/>
+        <location filename="../../ui/QueuePane.cpp" line="449"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="473"/>
+        <location filename="../../ui/QueuePane.cpp" line="494"/>
         <source>Not connected to a server yet.</source>
         <translation>尚未连接到服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="478"/>
-        <source>Pattern panes need a channel to publish to: fill in &quot;Publish to&quot;.</source>
-        <translation>模式订阅窗格需要一个具体频道才能发布：请填写“发布到”。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="491"/>
-        <source>sending %1</source>
-        <translation>正在发送 %1 条</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="515"/>
+        <location filename="../../ui/QueuePane.cpp" line="522"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="517"/>
+        <location filename="../../ui/QueuePane.cpp" line="59"/>
+        <location filename="../../ui/QueuePane.cpp" line="524"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="563"/>
-        <source>received %1</source>
-        <translation>已接收 %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="564"/>
-        <source>%1 msg/s</source>
-        <translation>%1 条/秒</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="567"/>
-        <source>depth %1</source>
-        <translation>深度 %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="569"/>
-        <source>length %1</source>
-        <translation>长度 %1</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/QueuePane.cpp" line="571"/>
-        <source>%n subscriber(s)</source>
-        <translation>
-            <numerusform>%n 个订阅者</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/QueuePane.cpp" line="573"/>
-        <source>last publish reached %n</source>
-        <translation>
-            <numerusform>上次发布送达 %n 个订阅者</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="574"/>
-        <source>dropped %1</source>
-        <translation>已丢弃 %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="578"/>
-        <source>sent %1</source>
-        <translation>已发送 %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="580"/>
-        <source>paused, %1 held back</source>
-        <translation>已暂停，暂存 %1 条</translation>
-    </message>
-    <message>
-        <location filename="../../ui/QueuePane.cpp" line="594"/>
-        <source>Dropped: messages received but no longer kept in the view (the view keeps the newest %1).</source>
-        <translation>已丢弃：已接收但不再保留在视图中的消息（视图只保留最新的 %1 条）。</translation>
     </message>
 </context>
 <context>
@@ -955,17 +1439,17 @@
         <translation>TLS 错误：%1</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="247"/>
+        <location filename="../../core/RedisConnection.cpp" line="250"/>
         <source>Protocol error: %1</source>
         <translation>协议错误：%1</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="308"/>
+        <location filename="../../core/RedisConnection.cpp" line="311"/>
         <source>Cannot connect to %1: %2</source>
         <translation>无法连接到 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="319"/>
+        <location filename="../../core/RedisConnection.cpp" line="322"/>
         <source>The server closed the connection.</source>
         <translation>服务器关闭了连接。</translation>
     </message>
@@ -985,7 +1469,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../core/ReliableListConsumer.cpp" line="367"/>
+        <location filename="../../core/ReliableListConsumer.cpp" line="349"/>
         <source>Recovered %1 message(s) from %2 orphaned processing list(s); %3 went to the dead list.</source>
         <translation>已从 %2 个无主的处理列表中恢复 %1 条消息；其中 %3 条转入死信列表。</translation>
     </message>
@@ -1029,6 +1513,130 @@
         <location filename="../../core/SandboxServer.cpp" line="230"/>
         <source>redis-server exited at start-up: %1</source>
         <translation>redis-server 启动时退出：%1</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::SendBox</name>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="34"/>
+        <source>Publish to:</source>
+        <translation>发布到：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="37"/>
+        <source>a channel matching the pattern</source>
+        <translation>一个匹配该模式的频道</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="45"/>
+        <source>Field:</source>
+        <translation>字段：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="48"/>
+        <source>The stream field that holds the text (XADD stream * field text).</source>
+        <translation>存放文本的流字段（XADD stream * field text）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="50"/>
+        <source>field=value lines</source>
+        <translation>field=value 多行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="53"/>
+        <source>Each line of the text is one field=value pair of the entry.</source>
+        <translation>文本的每一行是条目的一个 field=value 字段对。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="62"/>
+        <location filename="../../ui/SendBox.cpp" line="116"/>
+        <source>Message to send — Ctrl+Enter sends</source>
+        <translation>要发送的消息——按 Ctrl+Enter 发送</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="69"/>
+        <source>Repeat:</source>
+        <translation>重复：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="74"/>
+        <source>Send the message this many times, pipelined.</source>
+        <translation>以管道方式将消息发送这么多次。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="78"/>
+        <source>Send (Ctrl+Enter)</source>
+        <translation>发送（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="106"/>
+        <source>Send (LPUSH)</source>
+        <translation>发送（LPUSH）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="109"/>
+        <source>Send (XADD)</source>
+        <translation>发送（XADD）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="112"/>
+        <source>Send (PUBLISH)</source>
+        <translation>发送（PUBLISH）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="115"/>
+        <source>Entry to add — Ctrl+Enter sends</source>
+        <translation>要添加的条目——按 Ctrl+Enter 发送</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="152"/>
+        <source>sending %1 of %2</source>
+        <translation>正在发送 %1/%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="157"/>
+        <source>Sending failed: %1</source>
+        <translation>发送失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="160"/>
+        <source>The sending connection was lost: %1</source>
+        <translation>发送连接已断开：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="170"/>
+        <source>sent %1</source>
+        <translation>已发送 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="188"/>
+        <source>Name the field the text goes into.</source>
+        <translation>请填写存放文本的字段名。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="199"/>
+        <source>&quot;%1&quot; is not field=value.</source>
+        <translation>“%1”不是 field=value 格式。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="205"/>
+        <source>Write at least one field=value line.</source>
+        <translation>请至少写一行 field=value。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="212"/>
+        <source>Not connected to a server yet.</source>
+        <translation>尚未连接到服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="218"/>
+        <source>Pattern panes need a channel to publish to: fill in &quot;Publish to&quot;.</source>
+        <translation>模式订阅窗格需要一个具体频道才能发布：请填写“发布到”。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="238"/>
+        <source>sending %1</source>
+        <translation>正在发送 %1 条</translation>
     </message>
 </context>
 <context>
@@ -1086,6 +1694,34 @@
     </message>
 </context>
 <context>
+    <name>rqc::SettleTracker</name>
+    <message>
+        <location filename="../../ui/SettleTracker.cpp" line="16"/>
+        <source>Ack</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SettleTracker.cpp" line="18"/>
+        <source>Requeue</source>
+        <translation>重新入队</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SettleTracker.cpp" line="20"/>
+        <source>Dead-letter</source>
+        <translation>转入死信</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SettleTracker.cpp" line="65"/>
+        <source>Recovered %1 message(s) from %2 orphaned processing list(s); %3 dead-lettered after too many deliveries.</source>
+        <translation>已从 %2 个无主处理列表中恢复 %1 条消息；%3 条因投递次数过多转入死信。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SettleTracker.cpp" line="148"/>
+        <source>%1 failed: %2</source>
+        <translation>%1 失败：%2</translation>
+    </message>
+</context>
+<context>
     <name>rqc::StreamGroupConsumer</name>
     <message>
         <location filename="../../core/StreamGroupConsumer.cpp" line="102"/>
@@ -1093,27 +1729,27 @@
         <translation>没有丢失任何条目：中断期间新增的条目现在开始读取；中断前已读取的条目在确认前保持待确认状态。</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="225"/>
+        <location filename="../../core/StreamGroupConsumer.cpp" line="207"/>
         <source>%1 entr(ies) passed %2 deliveries and went to %3.</source>
         <translation>%1 个条目投递已超过 %2 次，已转入 %3。</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="231"/>
+        <location filename="../../core/StreamGroupConsumer.cpp" line="213"/>
         <source>Deleted or trimmed while pending (acked away): %1</source>
         <translation>待确认期间被删除或裁剪（已确认移除）：%1</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="292"/>
+        <location filename="../../core/StreamGroupConsumer.cpp" line="271"/>
         <source>Group %1 was missing; created it again.</source>
         <translation>消费组 %1 不存在，已重新创建。</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="488"/>
+        <location filename="../../core/StreamGroupConsumer.cpp" line="459"/>
         <source>Claiming with ack=none</source>
         <translation>以 ack=none 方式认领</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="514"/>
+        <location filename="../../core/StreamGroupConsumer.cpp" line="485"/>
         <source>Deleted or trimmed while pending: %1</source>
         <translation>待确认期间被删除或裁剪：%1</translation>
     </message>

@@ -63,6 +63,37 @@ private slots:
         QCOMPARE(o.settingsFile, QStringLiteral("/tmp/x.ini"));
     }
 
+    void precisePanes()
+    {
+        AppOptions o;
+        QString message;
+        QCOMPARE(
+            parse(args({"--pane", "reliable:jobs,ack=manual,consumer=w1", "--pane", "reliable:mail",
+                        "--pane", "stream:events,group=billing,consumer=c2,ack=none", "--pane",
+                        "stream:orders,ack=auto", "--pane", "tail:events"}),
+                  &o, &message),
+            AppOptions::Result::Run);
+        QCOMPARE(o.panes.size(), 5);
+        QCOMPARE(o.panes[0].mode, Mode::Reliable);
+        QCOMPARE(o.panes[0].target, QByteArray("jobs"));
+        QCOMPARE(o.panes[0].option(str("ack")), str("manual"));
+        QCOMPARE(o.panes[0].option(str("consumer")), str("w1"));
+        QCOMPARE(o.panes[1].mode, Mode::Reliable);
+        QVERIFY(o.panes[1].options.isEmpty()); // ack=auto by default
+        QCOMPARE(o.panes[2].mode, Mode::Stream);
+        QCOMPARE(o.panes[2].option(str("group")), str("billing"));
+        QCOMPARE(o.panes[2].option(str("consumer")), str("c2"));
+        QCOMPARE(o.panes[2].option(str("ack")), str("none"));
+        QCOMPARE(o.panes[3].option(str("ack")), str("auto"));
+        QCOMPARE(o.panes[4].mode, Mode::Tail);
+        QCOMPARE(o.panes[4].target, QByteArray("events"));
+        // What is saved and restored is what was given.
+        QCOMPARE(o.panes[0].toString(), str("reliable:jobs,ack=manual,consumer=w1"));
+        QCOMPARE(parse(args({"--help"}), &o, &message), AppOptions::Result::ExitOk);
+        QVERIFY2(message.contains(str("reliable")), qPrintable(message));
+        QVERIFY(message.contains(str("tail")));
+    }
+
     void unixUrlAndSandbox()
     {
         AppOptions o;
@@ -105,6 +136,12 @@ private slots:
         QTest::newRow("pane no target") << args({"--pane", "list:"}) << str("--pane");
         QTest::newRow("pane bad option")
             << args({"--pane", "pubsub:c,direction=lifo"}) << str("direction");
+        QTest::newRow("reliable ack none") << args({"--pane", "reliable:q,ack=none"}) << str("ack");
+        QTest::newRow("stream bad ack")
+            << args({"--pane", "stream:s,ack=sometimes"}) << str("sometimes");
+        QTest::newRow("tail has no group") << args({"--pane", "tail:s,group=g"}) << str("group");
+        QTest::newRow("consumer named like a heartbeat")
+            << args({"--pane", "reliable:q,consumer=x:alive"}) << str("consumer");
         QTest::newRow("unknown option") << args({"--frobnicate"}) << str("frobnicate");
         QTest::newRow("positional") << args({"extra"}) << str("extra");
         QTest::newRow("empty settings") << args({"--settings", ""}) << str("--settings");

@@ -505,7 +505,9 @@ private slots:
         m_client->command({"RPUSH", "emails:outbox", "welcome", "reset-password"});
         m_client->command({"XADD", "events", "*", "message", "user.signup"});
         m_client->command({"XADD", "events", "*", "message", "user.login"});
-        auto window = makeWindow();
+        // The classic list queue1 beside queue2 as a reliable list consumed with manual acks.
+        auto window = makeWindow({str("--pane"), str("list:queue1"), str("--pane"),
+                                  str("reliable:queue2,ack=manual,consumer=worker-1")});
         QVERIFY(window);
         QueuePane* q1 = pane(window.get(), "queue1");
         QueuePane* q2 = pane(window.get(), "queue2");
@@ -515,10 +517,28 @@ private slots:
             {"LPUSH", "queue1", "hello, queue1",
              R"({"order":1042,"customer":"Ada Lovelace","items":[{"sku":"RQ-7","qty":2},{"sku":"RQ-9","qty":1}],"total":59.9,"express":true})",
              "resize image 4711", "ping"});
-        m_client->command({"LPUSH", "queue2", "job 1 done", "job 2 done",
-                           R"({"event":"invoice.paid","id":"in_8812","amount":120})"});
+        m_client->command({"LPUSH", "queue2", "send welcome mail", "charge order 1042",
+                           "resize image 4711", "reindex products", "thumbnail 88"});
         QTRY_COMPARE_WITH_TIMEOUT(q1->model()->rowCount(), 4, kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(q2->model()->rowCount(), 3, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(q2->model()->rowCount(), 5, kTimeoutMs);
+        auto* q2View = child<QTableView>(q2, "messageView");
+        const auto settle = [&](QList<int> rows, const char* button) {
+            q2View->clearSelection();
+            for (int row : rows)
+                q2View->selectionModel()->select(q2->proxy()->index(row, 0),
+                                                 QItemSelectionModel::Select |
+                                                     QItemSelectionModel::Rows);
+            child<QAbstractButton>(q2, button)->click();
+        };
+        using S = MessageModel::RowState;
+        settle({0, 1}, "ackButton");
+        QTRY_COMPARE_WITH_TIMEOUT(q2->model()->rowState(1), S::Acked, kTimeoutMs);
+        settle({2}, "requeueButton"); // comes back as its second delivery
+        QTRY_COMPARE_WITH_TIMEOUT(q2->model()->rowCount(), 6, kTimeoutMs);
+        settle({3}, "deadLetterButton");
+        QTRY_COMPARE_WITH_TIMEOUT(q2->model()->rowState(3), S::DeadLettered, kTimeoutMs);
+        q2View->clearSelection();
+        q2View->setCurrentIndex(q2->proxy()->index(5, 0));
         QTest::keyClicks(child<QPlainTextEdit>(q1, "messageEdit"),
                          str(R"({"task":"resize","id":4712})"));
         window->findChild<QAction*>(str("refreshAction"))->trigger();

@@ -2,7 +2,9 @@
 #include "MessageModel.h"
 
 #include <QAbstractItemModelTester>
+#include <QColor>
 #include <QDateTime>
+#include <QFont>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -68,6 +70,9 @@ private slots:
     void patternSource();
     void previewIsOneLineAndShort();
     void headers();
+    void settleStatesAndDeliveryCounts();
+    void markBySeqOneDataChangedOverTheRange();
+    void statesFollowTheRing();
 };
 
 void TstMessageModel::emptyModel()
@@ -341,6 +346,125 @@ void TstMessageModel::headers()
              QStringLiteral("Size"));
     QCOMPARE(model.headerData(MessageModel::PreviewColumn, Qt::Horizontal).toString(),
              QStringLiteral("Preview"));
+}
+
+void TstMessageModel::settleStatesAndDeliveryCounts()
+{
+    using S = MessageModel::RowState;
+    MessageModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QCOMPARE(model.headerData(MessageModel::StateColumn, Qt::Horizontal).toString(),
+             QStringLiteral("State"));
+    QCOMPARE(model.headerData(MessageModel::DeliveryColumn, Qt::Horizontal).toString(),
+             QStringLiteral("Delivery"));
+    auto cell = [&model](int row, int column, int role = Qt::DisplayRole) {
+        return model.data(model.index(row, column), role);
+    };
+    // A classic-mode row: nothing in the precise columns.
+    model.appendBatch(makeBatch(1, 1));
+    QCOMPARE(model.rowState(0), S::None);
+    QVERIFY(cell(0, MessageModel::StateColumn).toString().isEmpty());
+    QVERIFY(!cell(0, MessageModel::DeliveryColumn).isValid());
+    QCOMPARE(cell(0, 0, MessageModel::StateRole).toInt(), int(S::None));
+    QVERIFY(!cell(0, MessageModel::PreviewColumn, Qt::ForegroundRole).isValid());
+
+    MessageList batch = makeBatch(1, 3);
+    batch[2].deliveryCount = 3; // redelivered
+    model.appendBatch(batch, S::Pending);
+    QCOMPARE(model.rowCount(), 4);
+    QCOMPARE(model.countInState(S::Pending), 3);
+    QCOMPARE(cell(1, MessageModel::StateColumn).toString(), QStringLiteral("pending"));
+    QVERIFY(cell(1, MessageModel::StateColumn, Qt::BackgroundRole).value<QColor>().isValid());
+    QVERIFY(cell(1, MessageModel::StateColumn, Qt::FontRole).value<QFont>().bold());
+    QVERIFY(!cell(1, MessageModel::StateColumn, Qt::ToolTipRole).toString().isEmpty());
+    QCOMPARE(cell(1, MessageModel::DeliveryColumn).toInt(), 1);
+    QCOMPARE(cell(3, MessageModel::DeliveryColumn).toInt(), 3);
+    QCOMPARE(cell(3, 0, MessageModel::DeliveryCountRole).toInt(), 3);
+    QVERIFY(cell(3, MessageModel::DeliveryColumn, Qt::FontRole).value<QFont>().bold());
+    QVERIFY(cell(3, MessageModel::DeliveryColumn, Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("3")));
+    QVERIFY(!cell(1, MessageModel::PreviewColumn, Qt::ForegroundRole).isValid());
+
+    // Seq 1 exists twice (classic row and pending row): only the pending one moves.
+    QCOMPARE(model.markBySeq({1, 3}, S::Acked), 2);
+    QCOMPARE(model.rowState(0), S::None);
+    QCOMPARE(model.rowState(1), S::Acked);
+    QCOMPARE(model.rowState(2), S::Pending);
+    QCOMPARE(model.rowState(3), S::Acked);
+    QCOMPARE(cell(1, MessageModel::StateColumn).toString(), QStringLiteral("acked"));
+    QVERIFY(cell(1, MessageModel::PreviewColumn, Qt::ForegroundRole).value<QColor>().isValid());
+    // Exactly once: a second mark finds nothing pending.
+    QCOMPARE(model.markBySeq({1, 3}, S::Acked), 0);
+    QCOMPARE(model.markBySeq({2}, S::Gone, S::Acked), 0);
+    QCOMPARE(model.markAll(S::Pending, S::Released), 1);
+    QCOMPARE(model.rowState(2), S::Released);
+    QCOMPARE(model.countInState(S::Pending), 0);
+    for (S st : {S::Pending, S::Acked, S::AutoAcked, S::NoAck, S::Requeued, S::DeadLettered,
+                 S::Gone, S::Released})
+        QVERIFY(!MessageModel::stateText(st).isEmpty());
+    QVERIFY(MessageModel::stateText(S::None).isEmpty());
+}
+
+void TstMessageModel::markBySeqOneDataChangedOverTheRange()
+{
+    using S = MessageModel::RowState;
+    MessageModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    model.appendBatch(makeBatch(1, 100), S::Pending);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QCOMPARE(model.markBySeq({20, 10, 30, 999}, S::DeadLettered), 3);
+    QCOMPARE(changed.count(), 1);
+    const QModelIndex topLeft = changed.at(0).at(0).value<QModelIndex>();
+    const QModelIndex bottomRight = changed.at(0).at(1).value<QModelIndex>();
+    QCOMPARE(topLeft.row(), 9);
+    QCOMPARE(topLeft.column(), 0);
+    QCOMPARE(bottomRight.row(), 29);
+    QCOMPARE(bottomRight.column(), int(MessageModel::ColumnCount) - 1);
+    QCOMPARE(model.rowState(19), S::DeadLettered);
+    QCOMPARE(model.rowState(18), S::Pending);
+    // Nothing to change: no signal.
+    QCOMPARE(model.markBySeq({999}, S::Acked), 0);
+    QCOMPARE(model.markBySeq({}, S::Acked), 0);
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(model.markAll(S::Pending, S::Released), 97);
+    QCOMPARE(changed.count(), 2);
+    QCOMPARE(changed.at(1).at(0).value<QModelIndex>().row(), 0);
+    QCOMPARE(changed.at(1).at(1).value<QModelIndex>().row(), 99);
+    QCOMPARE(model.markAll(S::Pending, S::Released), 0);
+    QCOMPARE(changed.count(), 2);
+}
+
+void TstMessageModel::statesFollowTheRing()
+{
+    using S = MessageModel::RowState;
+    MessageModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    model.setCapacity(5);
+    model.appendBatch(makeBatch(1, 3), S::Acked);
+    model.appendBatch(makeBatch(4, 4), S::Pending); // wraps: seqs 3..7 kept
+    QCOMPARE(sequences(model), range(3, 7));
+    QCOMPARE(model.rowState(0), S::Acked);
+    QCOMPARE(model.rowState(1), S::Pending);
+    QCOMPARE(model.markBySeq({7, 4}, S::Acked), 2);
+    QCOMPARE(model.rowState(4), S::Acked);
+    QCOMPARE(model.rowState(1), S::Acked);
+    // Shrinking and growing keep each row's state with its message.
+    model.setCapacity(3); // seqs 5..7
+    QCOMPARE(sequences(model), range(5, 7));
+    QCOMPARE(model.rowState(0), S::Pending);
+    QCOMPARE(model.rowState(2), S::Acked);
+    model.setCapacity(10);
+    model.appendBatch(makeBatch(8, 2));
+    QCOMPARE(sequences(model), range(5, 9));
+    QCOMPARE(model.rowState(1), S::Pending);
+    QCOMPARE(model.rowState(2), S::Acked);
+    QCOMPARE(model.rowState(3), S::None);
+    QCOMPARE(model.rowState(99), S::None);
+    model.clear();
+    QCOMPARE(model.countInState(S::Pending), 0);
+    model.appendBatch(makeBatch(1, 1), S::NoAck);
+    QCOMPARE(model.rowState(0), S::NoAck);
 }
 
 QTEST_MAIN(TstMessageModel)

@@ -1,0 +1,106 @@
+#include "PaneStatusLine.h"
+
+#include "ModeFamily.h"
+
+#include <QLocale>
+
+namespace rqc {
+
+namespace {
+constexpr qint64 kRateWindowMs = 1000;
+}
+
+PaneStatusLine::PaneStatusLine(QWidget* parent)
+    : QLabel(parent)
+{
+    setObjectName(QStringLiteral("statusLine"));
+    setTextInteractionFlags(Qt::TextSelectableByMouse);
+    setWordWrap(true);
+    m_clock.start();
+}
+
+void PaneStatusLine::showFigures(const Figures& f)
+{
+    const qint64 now = m_clock.elapsed();
+    m_samples.emplace_back(now, f.received);
+    while (m_samples.size() > 2 && now - m_samples.front().first > kRateWindowMs)
+        m_samples.pop_front();
+    const auto& [firstMs, firstCount] = m_samples.front();
+    const qint64 span = now - firstMs;
+    m_rate = span > 0 && f.received >= firstCount
+                 ? double(f.received - firstCount) * 1000.0 / double(span)
+                 : 0.0;
+    setText(textFor(f, m_rate));
+    QString tip = tr("Dropped: messages received but no longer kept in the view (the view keeps "
+                     "the newest %1).")
+                      .arg(QLocale().toString(f.capacity));
+    if (f.precise) {
+        const QLocale l;
+        tip += QLatin1Char('\n') +
+               tr("This consumer since it started: requeued %1, gone %2 (settled elsewhere "
+                  "meanwhile), trimmed %3 (deleted from the stream while pending).")
+                   .arg(l.toString(f.counters.requeued), l.toString(f.counters.gone),
+                        l.toString(f.counters.trimmed));
+    }
+    setToolTip(tip);
+}
+
+qint64 PaneStatusLine::depthIn(const ConsumerSpec& spec, const ServerSnapshot& snapshot)
+{
+    const auto lengthIn = [&spec](const QList<ServerSnapshot::Key>& keys) {
+        for (const ServerSnapshot::Key& key : keys) {
+            if (key.name == spec.target)
+                return key.length;
+        }
+        return qint64(0); // a key that does not exist is empty
+    };
+    switch (modeFamily(spec.mode)) {
+    case ModeFamily::List:
+        return lengthIn(snapshot.lists);
+    case ModeFamily::Stream:
+        return lengthIn(snapshot.streams);
+    case ModeFamily::Channel:
+    case ModeFamily::Other:
+        break;
+    }
+    if (spec.mode != Mode::PubSub)
+        return -1; // patterns have no one subscriber count
+    for (const ServerSnapshot::Channel& channel : snapshot.channels) {
+        if (channel.name == spec.target)
+            return channel.subscribers;
+    }
+    return 0;
+}
+
+QString PaneStatusLine::textFor(const Figures& f, double rate)
+{
+    const QLocale locale;
+    QStringList parts;
+    parts << tr("received %1").arg(locale.toString(f.received));
+    parts << tr("%1 msg/s").arg(locale.toString(rate, 'f', rate < 10 ? 1 : 0));
+    if (f.precise) {
+        const ConsumerCounters& c = f.counters;
+        parts << tr("acked %1").arg(locale.toString(c.acked));
+        parts << tr("pending %1").arg(locale.toString(c.pending));
+        parts << tr("redelivered %1").arg(locale.toString(c.redelivered));
+        parts << tr("dead %1").arg(locale.toString(c.deadLettered));
+    }
+    const QString depth = f.depth < 0 ? QStringLiteral("–") : locale.toString(f.depth);
+    const ModeFamily family = modeFamily(f.mode);
+    if (family == ModeFamily::List)
+        parts << tr("depth %1").arg(depth);
+    else if (family == ModeFamily::Stream)
+        parts << tr("length %1").arg(depth);
+    else if (f.mode == Mode::PubSub && f.depth >= 0)
+        parts << tr("%n subscriber(s)", nullptr, int(f.depth));
+    if (family == ModeFamily::Channel && f.lastReach >= 0)
+        parts << tr("last publish reached %n", nullptr, int(f.lastReach));
+    parts << tr("dropped %1").arg(locale.toString(f.dropped));
+    if (!f.sendText.isEmpty())
+        parts << f.sendText;
+    if (f.paused)
+        parts << tr("paused, %1 held back").arg(locale.toString(f.held));
+    return parts.join(QStringLiteral(" · "));
+}
+
+} // namespace rqc

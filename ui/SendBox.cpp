@@ -1,0 +1,258 @@
+#include "SendBox.h"
+
+#include "ModeFamily.h"
+
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace rqc {
+
+namespace {
+bool hasGlob(const QByteArray& target)
+{
+    return target.contains('*') || target.contains('?') || target.contains('[');
+}
+} // namespace
+
+SendBox::SendBox(QWidget* parent)
+    : QWidget(parent)
+{
+    setObjectName(QStringLiteral("sendBox"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+
+    auto* publishRow = new QHBoxLayout;
+    m_publishToLabel = new QLabel(tr("Publish to:"), this);
+    m_publishToEdit = new QLineEdit(this);
+    m_publishToEdit->setObjectName(QStringLiteral("publishToEdit"));
+    m_publishToEdit->setPlaceholderText(tr("a channel matching the pattern"));
+    m_publishToLabel->setBuddy(m_publishToEdit);
+    publishRow->addWidget(m_publishToLabel);
+    publishRow->addWidget(m_publishToEdit, 1);
+    layout->addLayout(publishRow);
+
+    // Streams: which field the text goes into, or one field=value per line.
+    auto* fieldRow = new QHBoxLayout;
+    m_fieldLabel = new QLabel(tr("Field:"), this);
+    m_fieldEdit = new QLineEdit(QStringLiteral("message"), this);
+    m_fieldEdit->setObjectName(QStringLiteral("fieldEdit"));
+    m_fieldEdit->setToolTip(tr("The stream field that holds the text (XADD stream * field text)."));
+    m_fieldLabel->setBuddy(m_fieldEdit);
+    m_fieldLinesCheck = new QCheckBox(tr("field=value lines"), this);
+    m_fieldLinesCheck->setObjectName(QStringLiteral("fieldLinesCheck"));
+    m_fieldLinesCheck->setToolTip(
+        tr("Each line of the text is one field=value pair of the entry."));
+    connect(m_fieldLinesCheck, &QCheckBox::toggled, m_fieldEdit, &QWidget::setDisabled);
+    fieldRow->addWidget(m_fieldLabel);
+    fieldRow->addWidget(m_fieldEdit, 1);
+    fieldRow->addWidget(m_fieldLinesCheck);
+    layout->addLayout(fieldRow);
+
+    m_messageEdit = new QPlainTextEdit(this);
+    m_messageEdit->setObjectName(QStringLiteral("messageEdit"));
+    m_messageEdit->setPlaceholderText(tr("Message to send — Ctrl+Enter sends"));
+    m_messageEdit->setTabChangesFocus(true);
+    m_messageEdit->setFixedHeight(m_messageEdit->fontMetrics().lineSpacing() * 3 + 14);
+    m_messageEdit->installEventFilter(this);
+    layout->addWidget(m_messageEdit);
+
+    auto* sendRow = new QHBoxLayout;
+    auto* repeatLabel = new QLabel(tr("Repeat:"), this);
+    m_repeatSpin = new QSpinBox(this);
+    m_repeatSpin->setObjectName(QStringLiteral("repeatSpin"));
+    m_repeatSpin->setRange(1, 1000000);
+    m_repeatSpin->setGroupSeparatorShown(true);
+    m_repeatSpin->setToolTip(tr("Send the message this many times, pipelined."));
+    repeatLabel->setBuddy(m_repeatSpin);
+    m_sendButton = new QPushButton(this);
+    m_sendButton->setObjectName(QStringLiteral("sendButton"));
+    m_sendButton->setToolTip(tr("Send (Ctrl+Enter)"));
+    connect(m_sendButton, &QPushButton::clicked, this, &SendBox::send);
+    sendRow->addWidget(repeatLabel);
+    sendRow->addWidget(m_repeatSpin);
+    sendRow->addStretch(1);
+    sendRow->addWidget(m_sendButton);
+    layout->addLayout(sendRow);
+}
+
+void SendBox::setSpec(const ConsumerSpec& spec)
+{
+    const bool targetChanged = spec.target != m_spec.target || spec.mode != m_spec.mode;
+    m_spec = spec;
+    if (targetChanged)
+        m_lastReach = -1;
+    const bool pattern = spec.mode == Mode::Pattern;
+    m_publishToLabel->setVisible(pattern);
+    m_publishToEdit->setVisible(pattern);
+    if (pattern && targetChanged)
+        m_publishToEdit->setText(hasGlob(spec.target) ? QString() : QString::fromUtf8(spec.target));
+    const bool stream = modeFamily(spec.mode) == ModeFamily::Stream;
+    m_fieldLabel->setVisible(stream);
+    m_fieldEdit->setVisible(stream);
+    m_fieldLinesCheck->setVisible(stream);
+    if (stream && targetChanged)
+        m_fieldEdit->setText(spec.option(QStringLiteral("field"), QStringLiteral("message")));
+    switch (command()) {
+    case PublisherWorker::Command::LPush:
+        m_sendButton->setText(tr("Send (LPUSH)"));
+        break;
+    case PublisherWorker::Command::XAdd:
+        m_sendButton->setText(tr("Send (XADD)"));
+        break;
+    case PublisherWorker::Command::Publish:
+        m_sendButton->setText(tr("Send (PUBLISH)"));
+        break;
+    }
+    m_messageEdit->setPlaceholderText(stream ? tr("Entry to add — Ctrl+Enter sends")
+                                             : tr("Message to send — Ctrl+Enter sends"));
+}
+
+PublisherWorker::Command SendBox::command() const
+{
+    switch (modeFamily(m_spec.mode)) {
+    case ModeFamily::List:
+        return PublisherWorker::Command::LPush;
+    case ModeFamily::Stream:
+        return PublisherWorker::Command::XAdd;
+    case ModeFamily::Channel:
+    case ModeFamily::Other:
+        break;
+    }
+    return PublisherWorker::Command::Publish;
+}
+
+void SendBox::setConnection(const ConnectionSettings& settings)
+{
+    if (m_publisher)
+        return;
+    m_publisher = new Publisher(settings, this);
+    connect(m_publisher, &Publisher::sent, this,
+            [this](qint64 id, quint64 count, qint64 receivers) {
+                const int command = m_pendingSends.take(id);
+                m_sent += count;
+                if (command == int(PublisherWorker::Command::LPush))
+                    emit depthReported(receivers);
+                else if (command == int(PublisherWorker::Command::Publish))
+                    m_lastReach = receivers;
+                if (m_pendingSends.isEmpty())
+                    m_progress.clear();
+                emit sent(count);
+            });
+    connect(m_publisher, &Publisher::progress, this, [this](quint64 done, quint64 total) {
+        const QLocale locale;
+        m_progress = tr("sending %1 of %2").arg(locale.toString(done), locale.toString(total));
+    });
+    connect(m_publisher, &Publisher::errorOccurred, this, [this](const QString& error) {
+        m_pendingSends.clear();
+        m_progress.clear();
+        emit errorOccurred(tr("Sending failed: %1").arg(error));
+    });
+    connect(m_publisher, &Publisher::connectionLost, this, [this](const QString& reason) {
+        emit errorOccurred(tr("The sending connection was lost: %1").arg(reason));
+    });
+    m_publisher->start();
+}
+
+QString SendBox::sendText() const
+{
+    if (!m_progress.isEmpty())
+        return m_progress;
+    if (m_sent)
+        return tr("sent %1").arg(QLocale().toString(m_sent));
+    return QString();
+}
+
+QByteArray SendBox::publishTarget() const
+{
+    if (m_spec.mode == Mode::Pattern)
+        return m_publishToEdit->text().trimmed().toUtf8();
+    return m_spec.target;
+}
+
+PublisherWorker::StreamFields SendBox::streamFields(QString* error) const
+{
+    PublisherWorker::StreamFields fields;
+    const QString text = m_messageEdit->toPlainText();
+    if (!m_fieldLinesCheck->isChecked()) {
+        const QString field = m_fieldEdit->text().trimmed();
+        if (field.isEmpty()) {
+            *error = tr("Name the field the text goes into.");
+            return {};
+        }
+        fields.append({field.toUtf8(), text.toUtf8()});
+        return fields;
+    }
+    for (const QString& line : text.split(QLatin1Char('\n'))) {
+        if (line.trimmed().isEmpty())
+            continue;
+        const int eq = line.indexOf(QLatin1Char('='));
+        if (eq <= 0) {
+            *error = tr("\"%1\" is not field=value.").arg(line);
+            return {};
+        }
+        fields.append({line.left(eq).trimmed().toUtf8(), line.mid(eq + 1).toUtf8()});
+    }
+    if (fields.isEmpty())
+        *error = tr("Write at least one field=value line.");
+    return fields;
+}
+
+void SendBox::send()
+{
+    if (!m_publisher) {
+        emit errorOccurred(tr("Not connected to a server yet."));
+        return;
+    }
+    const QByteArray target = publishTarget();
+    if (target.isEmpty()) {
+        emit errorOccurred(
+            tr("Pattern panes need a channel to publish to: fill in \"Publish to\"."));
+        m_publishToEdit->setFocus();
+        return;
+    }
+    const PublisherWorker::Command cmd = command();
+    const int count = m_repeatSpin->value();
+    qint64 id = 0;
+    if (cmd == PublisherWorker::Command::XAdd) {
+        QString error;
+        const PublisherWorker::StreamFields fields = streamFields(&error);
+        if (fields.isEmpty()) {
+            emit errorOccurred(error);
+            return;
+        }
+        id = m_publisher->sendEntry(target, fields, count);
+    } else {
+        id = m_publisher->send(cmd, target, m_messageEdit->toPlainText().toUtf8(), count);
+    }
+    m_pendingSends.insert(id, int(cmd));
+    if (count > 1)
+        m_progress = tr("sending %1").arg(QLocale().toString(count));
+    // Keep the text, selected: Ctrl+Enter again resends it, typing replaces it.
+    m_messageEdit->selectAll();
+}
+
+void SendBox::focusEntry() { m_messageEdit->setFocus(Qt::OtherFocusReason); }
+
+bool SendBox::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_messageEdit && event->type() == QEvent::KeyPress) {
+        const auto* key = static_cast<QKeyEvent*>(event);
+        if ((key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) &&
+            (key->modifiers() & Qt::ControlModifier)) {
+            send();
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+} // namespace rqc
