@@ -294,6 +294,16 @@ int MessageModel::countInState(RowState state) const
     return n;
 }
 
+MessageList MessageModel::messagesInState(RowState state) const
+{
+    MessageList out;
+    for (int row = 0; row < m_count; ++row) {
+        if (m_states[slot(row)] == state)
+            out.append(m_ring[slot(row)]);
+    }
+    return out;
+}
+
 void MessageModel::emitRowsChanged(int first, int last)
 {
     // Row styling follows the state, so every column of the range changes.

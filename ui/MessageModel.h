@@ -75,6 +75,8 @@ public:
     // Moves every row in state `from` to `to` (one dataChanged); returns how many changed.
     int markAll(RowState from, RowState to);
     int countInState(RowState state) const;
+    // The messages of the rows in `state`, oldest first.
+    MessageList messagesInState(RowState state) const;
     static QString stateText(RowState state);
     static QString stateToolTip(RowState state);
 

@@ -184,7 +184,8 @@ QWidget* QueuePane::buildView()
     connect(m_pauseButton, &QPushButton::toggled, this, &QueuePane::onPauseToggled);
     m_clearButton = new QPushButton(tr("Clear"), viewBox);
     m_clearButton->setObjectName(QStringLiteral("clearButton"));
-    m_clearButton->setToolTip(tr("Remove the messages from the view (totals stay)."));
+    m_clearButton->setToolTip(tr("Remove the messages from the view (totals stay). Messages "
+                                 "waiting for your ack stay too."));
     connect(m_clearButton, &QPushButton::clicked, this, &QueuePane::clearView);
     tools->addWidget(m_filterEdit, 1);
     tools->addWidget(m_pauseButton);
@@ -506,9 +507,17 @@ InspectorDialog* QueuePane::openInspector()
 
 void QueuePane::clearView()
 {
+    // Messages waiting for the user's ack stay: the view is the only place to settle them.
+    using RowState = MessageModel::RowState;
+    const MessageList pending = m_model->messagesInState(RowState::Pending);
     m_model->clear();
-    m_held.clear();
-    m_heldStates.clear();
+    m_model->appendBatch(pending, RowState::Pending);
+    for (qsizetype i = m_held.size() - 1; i >= 0; --i) {
+        if (m_heldStates[i] != RowState::Pending) {
+            m_held.removeAt(i);
+            m_heldStates.removeAt(i);
+        }
+    }
     m_payloadView->clear();
     m_followTail = true;
     updateStatus();

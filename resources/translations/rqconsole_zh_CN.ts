@@ -376,57 +376,57 @@
         <translation>大于 0 的整数</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="150"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="151"/>
         <source>milliseconds, 0 or more</source>
         <translation>毫秒数，不小于 0</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="154"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="155"/>
         <source>milliseconds, 300 or more</source>
         <translation>毫秒数，不小于 300</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="157"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="158"/>
         <source>$ (new entries only), 0 (from the start) or an entry id</source>
         <translation>$（只读新条目）、0（从头开始）或一个条目 ID</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="167"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="168"/>
         <source>a name, not ending in :alive</source>
         <translation>一个名称，且不能以 :alive 结尾</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="168"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="169"/>
         <source>a key other than the queue itself, not ending in :alive</source>
         <translation>队列本身以外的键，且不能以 :alive 结尾</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="171"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="172"/>
         <source>Option %1=%2 is not valid for mode %3 (expected %4).</source>
         <translation>选项 %1=%2 对 %3 模式无效（应为%4）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="186"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="187"/>
         <source>&quot;%1&quot; is not MODE:TARGET (MODE is one of %2).</source>
         <translation>&quot;%1&quot; 不是 MODE:TARGET 格式（MODE 为 %2 之一）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="193"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="194"/>
         <source>Unknown mode &quot;%1&quot; (use one of %2).</source>
         <translation>未知模式 &quot;%1&quot;（请使用 %2 之一）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="200"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="201"/>
         <source>&quot;%1&quot; names no target.</source>
         <translation>&quot;%1&quot; 没有指定目标。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="208"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="209"/>
         <source>Option &quot;%1&quot; is not key=value.</source>
         <translation>选项 &quot;%1&quot; 不是 key=value 格式。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="213"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="214"/>
         <source>Mode %1 has no option &quot;%2&quot;.</source>
         <translation>%1 模式没有选项 &quot;%2&quot;。</translation>
     </message>
@@ -999,94 +999,94 @@
         <translation>它的消费者在处理完之前已停止；它仍在 Redis 中待确认，窗格重启时会再次投递。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="309"/>
+        <location filename="../../ui/MessageModel.cpp" line="319"/>
         <source>pending</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="311"/>
+        <location filename="../../ui/MessageModel.cpp" line="321"/>
         <source>acked</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="313"/>
+        <location filename="../../ui/MessageModel.cpp" line="323"/>
         <source>acked (auto)</source>
         <translation>已确认（自动）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="315"/>
+        <location filename="../../ui/MessageModel.cpp" line="325"/>
         <source>no ack</source>
         <translation>不确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="317"/>
+        <location filename="../../ui/MessageModel.cpp" line="327"/>
         <source>requeued</source>
         <translation>已重新入队</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="319"/>
+        <location filename="../../ui/MessageModel.cpp" line="329"/>
         <source>dead-lettered</source>
         <translation>已转入死信</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="321"/>
+        <location filename="../../ui/MessageModel.cpp" line="331"/>
         <source>gone</source>
         <translation>已不在</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="323"/>
+        <location filename="../../ui/MessageModel.cpp" line="333"/>
         <source>released</source>
         <translation>已释放</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="367"/>
+        <location filename="../../ui/MessageModel.cpp" line="377"/>
         <source>%1, message #%2</source>
         <translation>%1，第 %2 条消息</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/MessageModel.cpp" line="374"/>
+        <location filename="../../ui/MessageModel.cpp" line="384"/>
         <source>%n byte(s)</source>
         <translation>
             <numerusform>%n 字节</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="381"/>
+        <location filename="../../ui/MessageModel.cpp" line="391"/>
         <source>Redelivered: delivery %1 of this message</source>
         <translation>重新投递：此消息的第 %1 次投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="382"/>
+        <location filename="../../ui/MessageModel.cpp" line="392"/>
         <source>First delivery</source>
         <translation>首次投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="430"/>
+        <location filename="../../ui/MessageModel.cpp" line="440"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="432"/>
+        <location filename="../../ui/MessageModel.cpp" line="442"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="434"/>
+        <location filename="../../ui/MessageModel.cpp" line="444"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="436"/>
+        <location filename="../../ui/MessageModel.cpp" line="446"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="438"/>
+        <location filename="../../ui/MessageModel.cpp" line="448"/>
         <source>Delivery</source>
         <translation>投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="440"/>
+        <location filename="../../ui/MessageModel.cpp" line="450"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
@@ -1375,7 +1375,7 @@
     </message>
     <message>
         <location filename="../../ui/QueuePane.cpp" line="179"/>
-        <location filename="../../ui/QueuePane.cpp" line="449"/>
+        <location filename="../../ui/QueuePane.cpp" line="450"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
@@ -1391,37 +1391,37 @@
     </message>
     <message>
         <location filename="../../ui/QueuePane.cpp" line="187"/>
-        <source>Remove the messages from the view (totals stay).</source>
-        <translation>从视图中移除消息（统计总数保留）。</translation>
+        <source>Remove the messages from the view (totals stay). Messages waiting for your ack stay too.</source>
+        <translation>从视图中移除消息（统计总数保留）。等待你确认的消息也会保留。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="322"/>
+        <location filename="../../ui/QueuePane.cpp" line="323"/>
         <source>Connection lost at %1: %2 — reconnecting…</source>
         <translation>%1 连接断开：%2——正在重连…</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="329"/>
+        <location filename="../../ui/QueuePane.cpp" line="330"/>
         <source>The connection was down from %1 to %2.</source>
         <translation>连接在 %1 至 %2 期间中断。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="449"/>
+        <location filename="../../ui/QueuePane.cpp" line="450"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="494"/>
+        <location filename="../../ui/QueuePane.cpp" line="495"/>
         <source>Not connected to a server yet.</source>
         <translation>尚未连接到服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="522"/>
+        <location filename="../../ui/QueuePane.cpp" line="531"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
         <location filename="../../ui/QueuePane.cpp" line="59"/>
-        <location filename="../../ui/QueuePane.cpp" line="524"/>
+        <location filename="../../ui/QueuePane.cpp" line="533"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
@@ -1724,32 +1724,39 @@
 <context>
     <name>rqc::StreamGroupConsumer</name>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="102"/>
+        <location filename="../../core/StreamGroupConsumer.cpp" line="123"/>
         <source>Nothing was lost: entries added during the gap are read now; entries read before it stay pending until acked.</source>
         <translation>没有丢失任何条目：中断期间新增的条目现在开始读取；中断前已读取的条目在确认前保持待确认状态。</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="207"/>
+        <location filename="../../core/StreamGroupConsumer.cpp" line="238"/>
         <source>%1 entr(ies) passed %2 deliveries and went to %3.</source>
         <translation>%1 个条目投递已超过 %2 次，已转入 %3。</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="213"/>
+        <location filename="../../core/StreamGroupConsumer.cpp" line="244"/>
         <source>Deleted or trimmed while pending (acked away): %1</source>
         <translation>待确认期间被删除或裁剪（已确认移除）：%1</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="271"/>
+        <location filename="../../core/StreamGroupConsumer.cpp" line="302"/>
         <source>Group %1 was missing; created it again.</source>
         <translation>消费组 %1 不存在，已重新创建。</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="459"/>
+        <location filename="../../core/StreamGroupConsumer.cpp" line="490"/>
         <source>Claiming with ack=none</source>
         <translation>以 ack=none 方式认领</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../core/StreamGroupConsumer.cpp" line="529"/>
+        <source>Claimed %n idle entr(ies) from other consumers of the group.</source>
+        <translation>
+            <numerusform>已从消费组的其他消费者处认领 %n 个空闲条目。</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="485"/>
+        <location filename="../../core/StreamGroupConsumer.cpp" line="554"/>
         <source>Deleted or trimmed while pending: %1</source>
         <translation>待确认期间被删除或裁剪：%1</translation>
     </message>

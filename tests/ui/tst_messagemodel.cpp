@@ -397,6 +397,9 @@ void TstMessageModel::settleStatesAndDeliveryCounts()
     // Exactly once: a second mark finds nothing pending.
     QCOMPARE(model.markBySeq({1, 3}, S::Acked), 0);
     QCOMPARE(model.markBySeq({2}, S::Gone, S::Acked), 0);
+    QCOMPARE(model.messagesInState(S::Pending).size(), 1);
+    QCOMPARE(model.messagesInState(S::Pending).value(0).seq, quint64(2));
+    QCOMPARE(model.messagesInState(S::Acked).size(), 2);
     QCOMPARE(model.markAll(S::Pending, S::Released), 1);
     QCOMPARE(model.rowState(2), S::Released);
     QCOMPARE(model.countInState(S::Pending), 0);

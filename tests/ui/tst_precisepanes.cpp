@@ -312,6 +312,18 @@ private slots:
         QCOMPARE(p->tracker()->counters().gone, quint64(0));
         QCOMPARE(p->tracker()->counters().pending, 0);
         QVERIFY2(p->errorText().isEmpty(), qPrintable(p->errorText()));
+
+        // Clear keeps what still waits for an ack: the view is where it is settled.
+        m_client->command({"LPUSH", "jobs", "e", "f"});
+        QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 7, kTimeoutMs);
+        child<QAbstractButton>(p, "clearButton")->click();
+        QCOMPARE(p->model()->rowCount(), 2);
+        QCOMPARE(states(p), QList<S>(2, S::Pending));
+        QCOMPARE(p->model()->messageAt(0).payload, QByteArray("e"));
+        selectRows(p, {0, 1});
+        child<QAbstractButton>(p, "ackButton")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(integer({"LLEN", "jobs:processing:w1"}), 0, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(states(p), QList<S>(2, S::Acked), kTimeoutMs);
     }
 
     void streamManualAckThenAuto()
