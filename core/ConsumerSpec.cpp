@@ -108,11 +108,12 @@ QStringList ConsumerSpec::knownOptions(Mode mode)
                 QStringLiteral("maxdeliveries"), QStringLiteral("heartbeat")};
     case Mode::Stream:
         // field = which field is the payload (default "message").
-        return {
-            QStringLiteral("group"),   QStringLiteral("consumer"), QStringLiteral("ack"),
-            QStringLiteral("from"),    QStringLiteral("count"),    QStringLiteral("block"),
-            QStringLiteral("minidle"), QStringLiteral("dead"),     QStringLiteral("maxdeliveries"),
-            QStringLiteral("field"),   QStringLiteral("heartbeat")};
+        return {QStringLiteral("group"),         QStringLiteral("consumer"),
+                QStringLiteral("ack"),           QStringLiteral("from"),
+                QStringLiteral("count"),         QStringLiteral("block"),
+                QStringLiteral("minidle"),       QStringLiteral("dead"),
+                QStringLiteral("maxdeliveries"), QStringLiteral("field"),
+                QStringLiteral("heartbeat"),     QStringLiteral("claiminterval")};
     case Mode::Tail:
         return {QStringLiteral("from"), QStringLiteral("field"), QStringLiteral("count")};
     }
@@ -144,7 +145,8 @@ bool ConsumerSpec::validateOptions(const ConsumerSpec& spec, QString* error)
         } else if (key == QLatin1String("maxdeliveries") || key == QLatin1String("count")) {
             ok = v.toInt(&ok) > 0 && ok;
             expected = tr("a whole number above 0");
-        } else if (key == QLatin1String("block") || key == QLatin1String("minidle")) {
+        } else if (key == QLatin1String("block") || key == QLatin1String("minidle") ||
+                   key == QLatin1String("claiminterval")) {
             const qint64 n = v.toLongLong(&ok);
             ok = ok && n >= 0;
             expected = tr("milliseconds, 0 or more");

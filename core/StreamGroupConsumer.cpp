@@ -4,6 +4,9 @@
 #include "RedisConnection.h"
 
 #include <QHash>
+#include <QTimer>
+
+#include <climits>
 
 namespace rqc {
 
@@ -61,6 +64,21 @@ end
 return out
 )lua");
 
+// KEYS: stream. ARGV: group, consumer, min idle ms, count, start id. Claims the entries of the
+// group's OTHER consumers idle for min idle or longer, scanning the PEL from start id.
+// Returns {next start id or "0-0" at the end, claimed entries}.
+const LuaScript kClaimOthers(R"lua(
+local p = redis.call('XPENDING', KEYS[1], ARGV[1], 'IDLE', ARGV[3], ARGV[5], '+', ARGV[4])
+local ids = {}
+for _, e in ipairs(p) do
+  if e[2] ~= ARGV[2] then ids[#ids + 1] = e[1] end
+end
+local next = '0-0'
+if #p == tonumber(ARGV[4]) then next = '(' .. p[#p][1] end
+if #ids == 0 then return {next, {}} end
+return {next, redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], unpack(ids))}
+)lua");
+
 QByteArray optionBytes(const ConsumerSpec& spec, const char* key, const char* fallback)
 {
     const QString v = spec.option(QString::fromLatin1(key));
@@ -84,6 +102,9 @@ StreamGroupConsumer::StreamGroupConsumer(const ConnectionSettings& settings,
     const qint64 idle = spec.option(QStringLiteral("minidle")).toLongLong(&ok);
     if (ok && idle >= 0)
         m_minIdleMs = idle;
+    const qint64 interval = spec.option(QStringLiteral("claiminterval")).toLongLong(&ok);
+    if (ok && interval > 0)
+        m_claimIntervalMs = interval;
 }
 
 QByteArray StreamGroupConsumer::heartbeatKey(const QByteArray& stream, const QByteArray& group,
@@ -122,6 +143,16 @@ Message StreamGroupConsumer::entryToMessage(const RedisReply& entry, const QByte
 void StreamGroupConsumer::onStarted()
 {
     emit identityChosen(consumerName(), m_group);
+    if (m_claimIntervalMs > 0 && ackPolicy() != AckPolicy::None) {
+        auto* timer = new QTimer(this);
+        connect(timer, &QTimer::timeout, this, [this] {
+            if (!m_claimingOthers && opsReady() && !isStopping()) {
+                m_claimingOthers = true;
+                claimOthers("-", 0);
+            }
+        });
+        timer->start(int(qMin<qint64>(m_claimIntervalMs, INT_MAX)));
+    }
     createGroup([this] {
         if (ackPolicy() == AckPolicy::None)
             readNew();
@@ -462,19 +493,57 @@ void StreamGroupConsumer::doClaim(qint64 requestId, qint64 minIdleMs)
     }
     RecoveryReport report;
     report.requestId = requestId;
-    claimRound(requestId, QByteArray::number(minIdleMs < 0 ? m_minIdleMs : minIdleMs), "0-0",
-               report);
+    claimRound(QByteArray::number(minIdleMs < 0 ? m_minIdleMs : minIdleMs), "0-0", report,
+               [this](const RecoveryReport& r) { finishRecovery(r); });
 }
 
-void StreamGroupConsumer::claimRound(qint64 requestId, const QByteArray& minIdle,
-                                     const QByteArray& cursor, RecoveryReport report)
+void StreamGroupConsumer::claimOthers(const QByteArray& cursor, qint64 claimed)
+{
+    if (!opsReady() || isStopping()) {
+        m_claimingOthers = false;
+        return;
+    }
+    kClaimOthers.run(
+        ops(), {spec().target},
+        {m_group, consumerName(), QByteArray::number(m_minIdleMs), m_count, cursor},
+        [this, claimed](const RedisReply& r) {
+            if (r.isError() || r.elements.size() < 2) {
+                m_claimingOthers = false;
+                const QString error = QString::fromUtf8(r.isError() ? r.str : r.toDebugString());
+                if (error != m_lastClaimError) // once, not at every interval
+                    emit errorOccurred(error);
+                m_lastClaimError = error;
+                return;
+            }
+            m_lastClaimError.clear();
+            const QByteArray next = r.elements[0].str;
+            deliverPending(ops(), r.elements[1].elements,
+                           [this, claimed, next](qint64 delivered, qint64, QList<QByteArray>) {
+                               const qint64 total = claimed + delivered;
+                               if (next != "0-0" && opsReady()) {
+                                   claimOthers(next, total);
+                                   return;
+                               }
+                               m_claimingOthers = false;
+                               if (total) {
+                                   emit notice(tr("Claimed %n idle entr(ies) from other "
+                                                  "consumers of the group.",
+                                                  nullptr, int(total)));
+                               }
+                           });
+        });
+}
+
+void StreamGroupConsumer::claimRound(const QByteArray& minIdle, const QByteArray& cursor,
+                                     RecoveryReport report,
+                                     std::function<void(const RecoveryReport&)> done)
 {
     ops()->send(
         {"XAUTOCLAIM", spec().target, m_group, consumerName(), minIdle, cursor, "COUNT", m_count},
-        [this, requestId, minIdle, report](const RedisReply& r) mutable {
+        [this, minIdle, report, done](const RedisReply& r) mutable {
             if (r.isError() || !r.isArray() || r.elements.size() < 2) {
                 report.error = QString::fromUtf8(r.isError() ? r.str : r.toDebugString());
-                finishRecovery(report);
+                done(report);
                 return;
             }
             const QByteArray next = r.elements[0].str;
@@ -486,16 +555,16 @@ void StreamGroupConsumer::claimRound(qint64 requestId, const QByteArray& minIdle
                                 .arg(QString::fromUtf8(report.trimmed.join(' '))));
             }
             deliverPending(ops(), r.elements[1].elements,
-                           [this, requestId, minIdle, next, report](
-                               qint64 delivered, qint64 dead, QList<QByteArray> vanished) mutable {
+                           [this, minIdle, next, report, done](qint64 delivered, qint64 dead,
+                                                               QList<QByteArray> vanished) mutable {
                                report.requeued += delivered;
                                report.deadLettered += dead;
                                report.trimmed += vanished;
                                if (next == "0-0" || !opsReady()) {
-                                   finishRecovery(report);
+                                   done(report);
                                    return;
                                }
-                               claimRound(requestId, minIdle, next, report);
+                               claimRound(minIdle, next, report, done);
                            });
         });
 }

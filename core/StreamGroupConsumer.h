@@ -24,6 +24,10 @@ struct RedisReply;
 //              origin-group and deliveries, and XACK — one Lua script, so it happens once
 //   claim      XAUTOCLAIM idle entries (minidle=, default 60000 ms) from any consumer of the
 //              group, delivered with their counts; recover() does the same
+// claiminterval=ms (default 0: off): every that many ms, entries of OTHER consumers of the group
+// idle for minidle or longer are claimed (XPENDING IDLE + XCLAIM in one script, on ops) and
+// delivered with their counts; this consumer's own pending entries are left alone, so an entry
+// waiting for a manual ack is not delivered again. Not with ack=none.
 // An entry whose delivery count passes maxdeliveries (default 5) when it is re-read or claimed
 // is dead-lettered instead of delivered. Entries deleted or trimmed while pending are reported
 // (notice, counters.trimmed, RecoveryReport::trimmed) and acked away.
@@ -66,8 +70,9 @@ private:
     // the limit and acking away those that vanished. then(delivered, dead) follows.
     void deliverPending(RedisConnection* conn, const QList<RedisReply>& entries,
                         std::function<void(qint64, qint64, QList<QByteArray>)> then);
-    void claimRound(qint64 requestId, const QByteArray& minIdle, const QByteArray& cursor,
-                    RecoveryReport report);
+    void claimRound(const QByteArray& minIdle, const QByteArray& cursor, RecoveryReport report,
+                    std::function<void(const RecoveryReport&)> done);
+    void claimOthers(const QByteArray& cursor, qint64 claimed);
     void deliverEntry(Message&& m);
 
     QByteArray m_group;
@@ -77,6 +82,9 @@ private:
     QByteArray m_block;
     QByteArray m_dead;
     qint64 m_minIdleMs = 60000;
+    qint64 m_claimIntervalMs = 0;
+    bool m_claimingOthers = false;
+    QString m_lastClaimError;
     QSet<QByteArray> m_pending;
     bool m_blocking = false;
 };

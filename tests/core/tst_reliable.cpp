@@ -42,15 +42,17 @@ private slots:
         QVERIFY(
             ConsumerSpec::parse(QStringLiteral("stream:s,group=g,ack=none,from=0"), &spec, &error));
         QCOMPARE(spec.mode, Mode::Stream);
+        QVERIFY(ConsumerSpec::parse(QStringLiteral("stream:s,claiminterval=1000"), &spec, &error));
         QVERIFY(ConsumerSpec::parse(QStringLiteral("tail:s"), &spec, &error));
         QCOMPARE(spec.mode, Mode::Tail);
         QVERIFY(ConsumerSpec::parse(QStringLiteral("tail:s,from=1700000000000-0"), &spec, &error));
         // Values are checked, with a sentence naming the option.
-        const char* bad[] = {"reliable:q,ack=none",     "reliable:q,maxdeliveries=0",
-                             "reliable:q,processing=q", "reliable:q,consumer=x:alive",
-                             "stream:s,from=yesterday", "stream:s,count=-1",
-                             "stream:s,ack=sometimes",  "tail:s,group=g",
-                             "reliable:q,heartbeat=10"};
+        const char* bad[] = {"reliable:q,ack=none",         "reliable:q,maxdeliveries=0",
+                             "reliable:q,processing=q",     "reliable:q,consumer=x:alive",
+                             "stream:s,from=yesterday",     "stream:s,count=-1",
+                             "stream:s,ack=sometimes",      "tail:s,group=g",
+                             "reliable:q,heartbeat=10",     "stream:s,claiminterval=-5",
+                             "reliable:q,claiminterval=100"};
         for (const char* text : bad) {
             error.clear();
             QVERIFY2(!ConsumerSpec::parse(QString::fromLatin1(text), &spec, &error), text);

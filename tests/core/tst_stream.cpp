@@ -190,6 +190,53 @@ private slots:
         QCOMPARE(rec.settle(ack)->done.size(), 3);
     }
 
+    void periodicClaimTakesOthersIdleEntries()
+    {
+        produceStream(*m_client, "s14", 3, "ghost");
+        m_client->command({"XGROUP", "CREATE", "s14", "g", "0"});
+        // A dead consumer read them and never acked.
+        m_client->command(
+            {"XREADGROUP", "GROUP", "g", "ghost", "COUNT", "10", "STREAMS", "s14", ">"});
+        Consumer consumer(m_server.settings(),
+                          parseSpec(QStringLiteral("stream:s14,group=g,consumer=c,ack=manual,"
+                                                   "minidle=200,claiminterval=50")));
+        PreciseRecorder rec(&consumer);
+        consumer.start();
+        // Claimed without asking once idle for 200 ms, delivered with their counts.
+        QTRY_COMPARE(rec.messages.size(), 3);
+        for (const Message& m : rec.messages)
+            QCOMPARE(m.deliveryCount, 2);
+        QTRY_VERIFY(!rec.notices.isEmpty());
+        RedisReply pel = m_client->command({"XPENDING", "s14", "g", "-", "+", "10"});
+        QCOMPARE(pel.elements.size(), 3);
+        for (const RedisReply& p : pel.elements)
+            QCOMPARE(p.elements[1].str, QByteArray("c"));
+
+        // Our own pending entries (waiting for a manual ack) are never claimed again: once they
+        // have been idle for longer than minidle, a new ghost entry is claimed and they are not.
+        QTRY_COMPARE(m_client->command({"XPENDING", "s14", "g", "IDLE", "250", "-", "+", "10"})
+                         .elements.size(),
+                     3);
+        // Added and read by ghost in one transaction: our blocked XREADGROUP cannot take it.
+        m_client->pipeline(
+            {{"MULTI"},
+             {"XADD", "s14", "*", "message", "late0"},
+             {"XREADGROUP", "GROUP", "g", "ghost", "COUNT", "10", "STREAMS", "s14", ">"},
+             {"EXEC"}});
+        QTRY_COMPARE(rec.messages.size(), 4);
+        QCOMPARE(rec.messages[3].payload, QByteArray("late0"));
+        pel = m_client->command({"XPENDING", "s14", "g", "-", "+", "10"});
+        QCOMPARE(pel.elements.size(), 4);
+        for (const RedisReply& p : pel.elements) {
+            QCOMPARE(p.elements[1].str, QByteArray("c"));
+            QCOMPARE(p.elements[3].integer, 2); // delivered to ghost, then to us: once each
+        }
+        const qint64 ack = consumer.ack(rec.messages);
+        QTRY_VERIFY(rec.settle(ack).has_value());
+        QCOMPARE(rec.settle(ack)->done.size(), 4);
+        QCOMPARE(rec.distinctPayloads().size(), 4);
+    }
+
     void settleActions()
     {
         produceStream(*m_client, "s4", 3);
