@@ -5,8 +5,7 @@
 #include "ReliableListConsumer.h"
 #include "StreamGroupConsumer.h"
 #include "StreamTailConsumer.h"
-
-#include <QThread>
+#include "WorkerThread.h"
 
 namespace rqc {
 
@@ -47,14 +46,11 @@ Consumer::Consumer(const ConnectionSettings& settings, const ConsumerSpec& spec,
 {
     registerMetaTypes();
     m_worker = createWorker(settings, spec);
-    m_thread = new QThread(this);
-    m_thread->setObjectName(QStringLiteral("rq-%1-%2")
-                                .arg(ConsumerSpec::modeName(spec.mode),
-                                     QString::fromUtf8(spec.target.left(32))));
-    m_worker->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    // Direct: QThread::quit is thread-safe, and the main thread may be blocked in wait().
-    connect(m_worker, &ConsumerWorker::stopped, m_thread, &QThread::quit, Qt::DirectConnection);
+    m_thread = std::make_unique<WorkerThread>(
+        QStringLiteral("rq-%1-%2")
+            .arg(ConsumerSpec::modeName(spec.mode), QString::fromUtf8(spec.target.left(32))),
+        m_worker);
+    m_thread->quitWhen(m_worker.data(), &ConsumerWorker::stopped);
 
     connect(m_worker, &ConsumerWorker::messagesArrived, this, &Consumer::messagesArrived);
     connect(m_worker, &ConsumerWorker::stateChanged, this, &Consumer::stateChanged);
@@ -73,22 +69,15 @@ Consumer::Consumer(const ConnectionSettings& settings, const ConsumerSpec& spec,
 
 Consumer::~Consumer()
 {
-    if (!m_thread->isRunning() && m_worker && m_worker->thread() == m_thread && !m_started) {
-        delete m_worker; // never started: no event loop will delete it
-        return;
-    }
-    if (!stopAndWait(3000)) {
-        // The worker did not confirm its stop in time; end its event loop anyway (never terminate).
-        m_thread->quit();
-        m_thread->wait();
-    }
+    stopAndWait(3000);
+    // m_thread's destructor deletes a worker that never ran, or ends the loop and waits (never
+    // terminate()) if the worker did not confirm its stop in time.
 }
 
 void Consumer::start()
 {
-    if (m_started)
+    if (m_thread->hasStarted())
         return;
-    m_started = true;
     m_thread->start();
     QMetaObject::invokeMethod(m_worker, &ConsumerWorker::start, Qt::QueuedConnection);
 }
@@ -104,7 +93,7 @@ bool Consumer::stopAndWait(int timeoutMs)
     if (!m_thread->isRunning())
         return true;
     stop();
-    return m_thread->wait(QDeadlineTimer(timeoutMs));
+    return m_thread->wait(timeoutMs);
 }
 
 bool Consumer::isAcking() const

@@ -8,9 +8,11 @@
 #include <QObject>
 #include <QPointer>
 
-class QThread;
+#include <memory>
 
 namespace rqc {
+
+class WorkerThread;
 
 // The main thread's handle on one consumer: it creates the worker for the spec's mode, runs it on
 // its own named QThread, forwards its signals (queued), and stops it cleanly. No thread outlives
@@ -68,16 +70,14 @@ signals:
     void identityChosen(const QByteArray& consumer, const QByteArray& pendingKey);
     void notice(const QString& text);
 
-
 private:
     qint64 settle(SettleAction action, const rqc::MessageList& messages);
     qint64 recoverOrClaim(bool claim, qint64 minIdleMs);
 
     ConsumerSpec m_spec;
-    QThread* m_thread = nullptr;
+    std::unique_ptr<WorkerThread> m_thread;
     QPointer<ConsumerWorker> m_worker;
     qint64 m_lastRequestId = 0;
-    bool m_started = false;
 };
 
 } // namespace rqc
