@@ -21,8 +21,7 @@ void Consumer::registerMetaTypes()
     qRegisterMetaType<rqc::RecoveryReport>();
 }
 
-ConsumerWorker* Consumer::createWorker(const ConnectionSettings& settings,
-                                       const ConsumerSpec& spec)
+ConsumerWorker* Consumer::createWorker(const ConnectionSettings& settings, const ConsumerSpec& spec)
 {
     switch (spec.mode) {
     case Mode::PubSub:
@@ -101,10 +100,7 @@ bool Consumer::isAcking() const
     return qobject_cast<AckingConsumer*>(m_worker.data()) != nullptr;
 }
 
-qint64 Consumer::ack(const MessageList& messages)
-{
-    return settle(SettleAction::Ack, messages);
-}
+qint64 Consumer::ack(const MessageList& messages) { return settle(SettleAction::Ack, messages); }
 
 qint64 Consumer::requeue(const MessageList& messages)
 {
@@ -146,15 +142,9 @@ qint64 Consumer::settle(SettleAction action, const MessageList& messages)
     return id;
 }
 
-qint64 Consumer::recover()
-{
-    return recoverOrClaim(false, -1);
-}
+qint64 Consumer::recover() { return recoverOrClaim(false, -1); }
 
-qint64 Consumer::claim(qint64 minIdleMs)
-{
-    return recoverOrClaim(true, minIdleMs);
-}
+qint64 Consumer::claim(qint64 minIdleMs) { return recoverOrClaim(true, minIdleMs); }
 
 qint64 Consumer::recoverOrClaim(bool claim, qint64 minIdleMs)
 {

@@ -11,12 +11,8 @@ struct ModeInfo {
     const char* name;
 };
 constexpr ModeInfo kModes[] = {
-    {Mode::PubSub, "pubsub"},
-    {Mode::Pattern, "pattern"},
-    {Mode::List, "list"},
-    {Mode::Reliable, "reliable"},
-    {Mode::Stream, "stream"},
-    {Mode::Tail, "tail"},
+    {Mode::PubSub, "pubsub"},     {Mode::Pattern, "pattern"}, {Mode::List, "list"},
+    {Mode::Reliable, "reliable"}, {Mode::Stream, "stream"},   {Mode::Tail, "tail"},
 };
 } // namespace
 

@@ -5,8 +5,8 @@
 namespace rqc {
 
 // The classic list consumer: BRPOP (FIFO with LPUSH) or BLPOP (direction=lifo). After a blocking
-// pop wakes, it takes what else is waiting in one round trip (RPOP key count) before blocking again.
-// At most once: a message popped by a consumer that dies before processing it is gone.
+// pop wakes, it takes what else is waiting in one round trip (RPOP key count) before blocking
+// again. At most once: a message popped by a consumer that dies before processing it is gone.
 class ListConsumer : public ConsumerWorker {
     Q_OBJECT
 public:

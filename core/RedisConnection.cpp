@@ -66,8 +66,9 @@ void RedisConnection::open()
         m_device = sock;
         connect(sock, &QLocalSocket::connected, this, &RedisConnection::onConnected);
         connect(sock, &QLocalSocket::readyRead, this, &RedisConnection::onReadyRead);
-        connect(sock, &QLocalSocket::errorOccurred, this,
-                [this, sock](QLocalSocket::LocalSocketError) { onSocketError(sock->errorString()); });
+        connect(
+            sock, &QLocalSocket::errorOccurred, this,
+            [this, sock](QLocalSocket::LocalSocketError) { onSocketError(sock->errorString()); });
         connect(sock, &QLocalSocket::disconnected, this, &RedisConnection::onSocketClosed);
         sock->connectToServer(m_settings.socketPath);
         break;

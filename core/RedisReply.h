@@ -13,8 +13,8 @@ struct RedisReply {
     enum class Type { Nil, Status, Error, Integer, String, Array };
 
     Type type = Type::Nil;
-    QByteArray str;      // String, Status and Error payload
-    qint64 integer = 0;  // Integer
+    QByteArray str;             // String, Status and Error payload
+    qint64 integer = 0;         // Integer
     QList<RedisReply> elements; // Array
 
     bool isNil() const { return type == Type::Nil; }

@@ -52,9 +52,9 @@ SandboxServer::~SandboxServer() { stop(); }
 
 bool SandboxServer::isInstalled(const QString& program)
 {
-    return !QStandardPaths::findExecutable(program).isEmpty()
-        || !QStandardPaths::findExecutable(program, {QStringLiteral("/usr/sbin"),
-                                                     QStringLiteral("/usr/bin")})
+    return !QStandardPaths::findExecutable(program).isEmpty() ||
+           !QStandardPaths::findExecutable(
+                program, {QStringLiteral("/usr/sbin"), QStringLiteral("/usr/bin")})
                 .isEmpty();
 }
 
@@ -163,13 +163,20 @@ bool SandboxServer::restart(QString* error)
 
 bool SandboxServer::launch(QString* error)
 {
-    QStringList args{QStringLiteral("--bind"),          QStringLiteral("127.0.0.1"),
-                     QStringLiteral("--dir"),           m_dir->path(),
-                     QStringLiteral("--save"),          QString(),
-                     QStringLiteral("--appendonly"),    QStringLiteral("no"),
-                     QStringLiteral("--daemonize"),     QStringLiteral("no"),
-                     QStringLiteral("--logfile"),       QString(),
-                     QStringLiteral("--protected-mode"), QStringLiteral("yes")};
+    QStringList args{QStringLiteral("--bind"),
+                     QStringLiteral("127.0.0.1"),
+                     QStringLiteral("--dir"),
+                     m_dir->path(),
+                     QStringLiteral("--save"),
+                     QString(),
+                     QStringLiteral("--appendonly"),
+                     QStringLiteral("no"),
+                     QStringLiteral("--daemonize"),
+                     QStringLiteral("no"),
+                     QStringLiteral("--logfile"),
+                     QString(),
+                     QStringLiteral("--protected-mode"),
+                     QStringLiteral("yes")};
     if (m_options.unixSocket) {
         args << QStringLiteral("--port") << QStringLiteral("0") << QStringLiteral("--unixsocket")
              << socketPath() << QStringLiteral("--unixsocketperm") << QStringLiteral("700");
@@ -200,8 +207,8 @@ bool SandboxServer::launch(QString* error)
     });
     QString program = QStandardPaths::findExecutable(m_options.program);
     if (program.isEmpty())
-        program = QStandardPaths::findExecutable(m_options.program, {QStringLiteral("/usr/sbin"),
-                                                                     QStringLiteral("/usr/bin")});
+        program = QStandardPaths::findExecutable(
+            m_options.program, {QStringLiteral("/usr/sbin"), QStringLiteral("/usr/bin")});
     m_process->start(program, args);
     if (!m_process->waitForStarted(5000)) {
         *error = tr("Could not start %1: %2").arg(m_options.program, m_process->errorString());

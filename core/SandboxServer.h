@@ -19,10 +19,10 @@ class SandboxServer : public QObject {
     Q_OBJECT
 public:
     struct Options {
-        bool unixSocket = false;      // listen on a Unix socket in the temp dir, no TCP
-        bool tls = false;             // TLS only, with a generated self-signed certificate
-        QByteArray password;          // requirepass
-        QStringList extraArgs;        // e.g. {"--user", "alice on >pw ~* &* +@all"}
+        bool unixSocket = false; // listen on a Unix socket in the temp dir, no TCP
+        bool tls = false;        // TLS only, with a generated self-signed certificate
+        QByteArray password;     // requirepass
+        QStringList extraArgs;   // e.g. {"--user", "alice on >pw ~* &* +@all"}
         QString program = QStringLiteral("redis-server");
         int startTimeoutMs = 10000;
     };
