@@ -292,18 +292,18 @@
 <context>
     <name>rqc::Consumer</name>
     <message>
-        <location filename="../../core/Consumer.cpp" line="129"/>
-        <location filename="../../core/Consumer.cpp" line="168"/>
+        <location filename="../../core/Consumer.cpp" line="125"/>
+        <location filename="../../core/Consumer.cpp" line="158"/>
         <source>The consumer is not running.</source>
         <translation>消费者未在运行。</translation>
     </message>
     <message>
-        <location filename="../../core/Consumer.cpp" line="130"/>
+        <location filename="../../core/Consumer.cpp" line="126"/>
         <source>Mode %1 does not settle messages.</source>
         <translation>%1 模式不需要确认或退回消息。</translation>
     </message>
     <message>
-        <location filename="../../core/Consumer.cpp" line="169"/>
+        <location filename="../../core/Consumer.cpp" line="159"/>
         <source>Mode %1 has nothing to recover.</source>
         <translation>%1 模式没有可恢复的内容。</translation>
     </message>
@@ -311,122 +311,122 @@
 <context>
     <name>rqc::ConsumerSpec</name>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="55"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="51"/>
         <source>Pub/Sub</source>
         <translation>发布/订阅</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="57"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="53"/>
         <source>Pattern</source>
         <translation>模式订阅</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="59"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="55"/>
         <source>List (LPUSH/BRPOP)</source>
         <translation>列表（LPUSH/BRPOP）</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="61"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="57"/>
         <source>Reliable list</source>
         <translation>可靠列表</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="63"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="59"/>
         <source>Stream group</source>
         <translation>Stream 消费组</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="65"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="61"/>
         <source>Stream tail</source>
         <translation>Stream 跟读</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="74"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="70"/>
         <source>At most once: every subscriber sees each message; whatever is published while nobody listens is gone.</source>
         <translation>至多一次：每个订阅者都会收到每条消息；无人订阅时发布的消息会直接丢失。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="77"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="73"/>
         <source>At most once, for every channel matching the pattern; messages published while disconnected are gone.</source>
         <translation>至多一次，适用于所有匹配该模式的频道；断开期间发布的消息会丢失。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="80"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="76"/>
         <source>At most once: each message goes to one consumer, but is lost if that consumer dies between the pop and processing.</source>
         <translation>至多一次：每条消息只交给一个消费者，但如果该消费者在取出消息后、处理完成前崩溃，消息就会丢失。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="83"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="79"/>
         <source>At least once, acked exactly once: a taken message waits in the consumer&apos;s processing list until acked; a stop or crash loses nothing.</source>
         <translation>至少一次，确认恰好一次：取出的消息会留在该消费者的处理列表中直到被确认；停止或崩溃都不会丢消息。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="86"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="82"/>
         <source>At least once, acked exactly once: an entry stays pending in the group until acked (ack=none: at most once).</source>
         <translation>至少一次，确认恰好一次：条目在被确认之前一直处于消费组的待确认状态（ack=none 时为至多一次）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="89"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="85"/>
         <source>Reads only: follows new entries without consuming; the application&apos;s consumers are not affected.</source>
         <translation>只读：跟随读取新条目而不消费，不影响应用自己的消费者。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="146"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="143"/>
         <source>a whole number above 0</source>
         <translation>大于 0 的整数</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="151"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="148"/>
         <source>milliseconds, 0 or more</source>
         <translation>毫秒数，不小于 0</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="155"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="152"/>
         <source>milliseconds, 300 or more</source>
         <translation>毫秒数，不小于 300</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="158"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="155"/>
         <source>$ (new entries only), 0 (from the start) or an entry id</source>
         <translation>$（只读新条目）、0（从头开始）或一个条目 ID</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="168"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="165"/>
         <source>a name, not ending in :alive</source>
         <translation>一个名称，且不能以 :alive 结尾</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="169"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="166"/>
         <source>a key other than the queue itself, not ending in :alive</source>
         <translation>队列本身以外的键，且不能以 :alive 结尾</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="172"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="169"/>
         <source>Option %1=%2 is not valid for mode %3 (expected %4).</source>
         <translation>选项 %1=%2 对 %3 模式无效（应为%4）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="187"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="184"/>
         <source>&quot;%1&quot; is not MODE:TARGET (MODE is one of %2).</source>
         <translation>&quot;%1&quot; 不是 MODE:TARGET 格式（MODE 为 %2 之一）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="194"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="191"/>
         <source>Unknown mode &quot;%1&quot; (use one of %2).</source>
         <translation>未知模式 &quot;%1&quot;（请使用 %2 之一）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="201"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="198"/>
         <source>&quot;%1&quot; names no target.</source>
         <translation>&quot;%1&quot; 没有指定目标。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="209"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="206"/>
         <source>Option &quot;%1&quot; is not key=value.</source>
         <translation>选项 &quot;%1&quot; 不是 key=value 格式。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="214"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="211"/>
         <source>Mode %1 has no option &quot;%2&quot;.</source>
         <translation>%1 模式没有选项 &quot;%2&quot;。</translation>
     </message>
@@ -1434,22 +1434,22 @@
         <translation>连接 %2 超时（%1 毫秒）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="95"/>
+        <location filename="../../core/RedisConnection.cpp" line="96"/>
         <source>TLS error: %1</source>
         <translation>TLS 错误：%1</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="250"/>
+        <location filename="../../core/RedisConnection.cpp" line="251"/>
         <source>Protocol error: %1</source>
         <translation>协议错误：%1</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="311"/>
+        <location filename="../../core/RedisConnection.cpp" line="312"/>
         <source>Cannot connect to %1: %2</source>
         <translation>无法连接到 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="322"/>
+        <location filename="../../core/RedisConnection.cpp" line="323"/>
         <source>The server closed the connection.</source>
         <translation>服务器关闭了连接。</translation>
     </message>
@@ -1500,17 +1500,17 @@
         <translation>未安装 %1（Debian 软件包 redis-server）。</translation>
     </message>
     <message>
-        <location filename="../../core/SandboxServer.cpp" line="207"/>
+        <location filename="../../core/SandboxServer.cpp" line="214"/>
         <source>Could not start %1: %2</source>
         <translation>无法启动 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../core/SandboxServer.cpp" line="227"/>
+        <location filename="../../core/SandboxServer.cpp" line="234"/>
         <source>redis-server did not become ready within %1 ms: %2</source>
         <translation>redis-server 在 %1 毫秒内未就绪：%2</translation>
     </message>
     <message>
-        <location filename="../../core/SandboxServer.cpp" line="230"/>
+        <location filename="../../core/SandboxServer.cpp" line="237"/>
         <source>redis-server exited at start-up: %1</source>
         <translation>redis-server 启动时退出：%1</translation>
     </message>
