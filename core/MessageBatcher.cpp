@@ -6,10 +6,20 @@ MessageBatcher::MessageBatcher(Sink sink, int intervalMs, QObject* parent)
     : QObject(parent)
     , m_sink(std::move(sink))
     , m_intervalMs(intervalMs)
+    , m_shortMs(qMin(kShortIntervalMs, intervalMs))
+    , m_currentMs(m_shortMs)
     , m_timer(this)
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &MessageBatcher::flush);
+}
+
+void MessageBatcher::setShortInterval(int shortIntervalMs, qsizetype largeBatch)
+{
+    m_shortMs = qMin(shortIntervalMs, m_intervalMs);
+    m_largeBatch = largeBatch;
+    if (m_currentMs < m_intervalMs)
+        m_currentMs = m_shortMs;
 }
 
 void MessageBatcher::add(Message&& message)
@@ -33,11 +43,11 @@ void MessageBatcher::maybeFlush()
 {
     if (m_timer.isActive())
         return; // a flush is already scheduled
-    const qint64 since = m_sinceFlush.isValid() ? m_sinceFlush.elapsed() : m_intervalMs;
-    if (since >= m_intervalMs)
+    const qint64 since = m_sinceFlush.isValid() ? m_sinceFlush.elapsed() : m_currentMs;
+    if (since >= m_currentMs)
         flush(); // leading edge: quiet for a whole interval, deliver at once
     else
-        m_timer.start(int(m_intervalMs - since));
+        m_timer.start(int(m_currentMs - since));
 }
 
 void MessageBatcher::flush()
@@ -47,6 +57,8 @@ void MessageBatcher::flush()
         return;
     m_sinceFlush.start();
     ++m_flushes;
+    // A flood (large batches) gets the full interval, a trickle the short one.
+    m_currentMs = m_held.size() >= m_largeBatch ? m_intervalMs : m_shortMs;
     MessageList out;
     out.swap(m_held);
     m_sink(std::move(out));

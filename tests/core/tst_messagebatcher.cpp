@@ -1,4 +1,4 @@
-// Unit tests for MessageBatcher (leading-edge batching) and Backoff.
+// Unit tests for MessageBatcher (leading-edge, adaptive batching) and Backoff.
 #include "MessageBatcher.h"
 
 #include <QElapsedTimer>
@@ -89,10 +89,12 @@ private slots:
             QTest::qWait(1);
         }
         const qint64 elapsed = t.elapsed();
+        QCOMPARE(b.currentIntervalMs(), interval); // a flood keeps the full interval
         QTRY_COMPARE(b.held(), 0);
         QCOMPARE(sink.total(), qsizetype(n));
-        // At most one flush per interval (+ the leading edge and the trailing one).
-        const qsizetype bound = elapsed / interval + 3;
+        // At most one flush per full interval (+ the leading edge, the one short interval before
+        // the batches are seen to be large, and the trailing one).
+        const qsizetype bound = elapsed / interval + 4;
         QVERIFY2(sink.batches.size() <= bound,
                  qPrintable(QStringLiteral("%1 flushes in %2 ms for %3 messages")
                                 .arg(sink.batches.size())
@@ -104,6 +106,63 @@ private slots:
         const MessageList all = sink.all();
         for (int i = 0; i < n; ++i)
             QCOMPARE(all[i].seq, quint64(i + 1));
+    }
+
+    void trickleIsDeliveredWithinAFewMs()
+    {
+        // One message per ms (issue 4's latency scenario): the short interval applies, so each
+        // batch holds a handful of messages, not the ~33 a full interval would collect.
+        Sink sink;
+        MessageBatcher b([&](MessageList&& l) { sink.batches.append(l); }, 33);
+        QElapsedTimer t;
+        t.start();
+        int n = 0;
+        while (t.elapsed() < 400) {
+            b.add(msg(++n));
+            QTest::qWait(1);
+        }
+        QTRY_COMPARE(b.held(), 0);
+        QCOMPARE(sink.total(), qsizetype(n));
+        qsizetype largest = 0;
+        for (const MessageList& batch : sink.batches)
+            largest = qMax(largest, batch.size());
+        QVERIFY2(largest <= 16,
+                 qPrintable(QStringLiteral("largest batch %1 of %2 messages in %3 flushes")
+                                .arg(largest)
+                                .arg(n)
+                                .arg(sink.batches.size())));
+        QVERIFY2(sink.batches.size() * 8 >= n,
+                 qPrintable(
+                     QStringLiteral("%1 flushes for %2 messages").arg(sink.batches.size()).arg(n)));
+        QCOMPARE(b.currentIntervalMs(), int(MessageBatcher::kShortIntervalMs));
+        const MessageList all = sink.all();
+        for (int i = 0; i < n; ++i)
+            QCOMPARE(all[i].seq, quint64(i + 1));
+    }
+
+    void intervalFollowsTheLastBatchSize()
+    {
+        Sink sink;
+        MessageBatcher b([&](MessageList&& l) { sink.batches.append(l); }, 33);
+        QCOMPARE(b.currentIntervalMs(), int(MessageBatcher::kShortIntervalMs));
+        MessageList flood;
+        for (int i = 0; i < 1000; ++i)
+            flood.append(msg(i));
+        b.add(std::move(flood)); // leading edge, a large batch
+        QCOMPARE(sink.batches.size(), 1);
+        QCOMPARE(b.currentIntervalMs(), 33);
+        b.flush();
+        b.add(msg(1000));
+        QCOMPARE(b.held(), 1); // within the full interval of the large batch: held
+        b.flush();             // a small batch
+        QCOMPARE(b.currentIntervalMs(), int(MessageBatcher::kShortIntervalMs));
+        b.setShortInterval(10, 2);
+        QCOMPARE(b.currentIntervalMs(), 10);
+        b.add(msg(1001));
+        b.add(msg(1002));
+        b.flush(); // two messages: large for this threshold
+        QCOMPARE(b.currentIntervalMs(), 33);
+        QCOMPARE(sink.total(), 1003);
     }
 
     void addListKeepsOrder()
