@@ -2,6 +2,7 @@
 
 #include "ConnectionSettings.h"
 #include "RedisReply.h"
+#include "TestSupport.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
@@ -66,24 +67,8 @@ private:
     quint64 m_invalid = 0;
 };
 
-// A synchronous client for set-up and checks (runs a local event loop while waiting). Not timed.
-class SyncClient {
-public:
-    explicit SyncClient(const ConnectionSettings& settings,
-                        const QString& role = QStringLiteral("bench"));
-    ~SyncClient();
-    bool isConnected() const;
-    QString error() const { return m_error; }
-    RedisReply command(const QList<QByteArray>& argv, int timeoutMs = 30000);
-    // Pipelined commands produced by make(i, out) for i in [0, count): at most `window` chunks of
-    // `chunk` commands in flight. Returns false (with error()) on an error reply or a timeout.
-    bool pipeline(quint64 count, const std::function<void(quint64, QByteArray&)>& make,
-                  int chunk = 4096, int window = 4);
-
-private:
-    RedisConnection* m_conn = nullptr;
-    QString m_error;
-};
+// The tests' synchronous client (tests/common), for set-up and checks; never timed.
+using test::SyncClient;
 
 // Pre-fills a list (LPUSH, so BRPOP sees 1..N in order) or a stream (XADD key * message …) with
 // N sequence-numbered payloads.

@@ -19,9 +19,9 @@ bool startServer(SandboxServer& server, const SandboxServer::Options& options, Q
     return false;
 }
 
-SyncClient::SyncClient(const ConnectionSettings& settings)
+SyncClient::SyncClient(const ConnectionSettings& settings, const QString& role)
 {
-    m_conn = new RedisConnection(settings, QStringLiteral("test"));
+    m_conn = new RedisConnection(settings, role);
     QEventLoop loop;
     bool done = false;
     QObject::connect(m_conn, &RedisConnection::ready, &loop, [&] {
@@ -121,6 +121,68 @@ bool waitUntil(const std::function<bool()>& pred, int timeoutMs)
         QTest::qWait(5);
     }
     return true;
+}
+
+bool SyncClient::pipeline(quint64 count, const std::function<void(quint64, QByteArray&)>& make,
+                          int chunk, int window)
+{
+    if (!m_conn->isReady()) {
+        m_error = QStringLiteral("not connected");
+        return false;
+    }
+    quint64 next = 0;
+    quint64 answered = 0;
+    int inFlight = 0;
+    bool failed = false;
+    QEventLoop loop;
+    std::function<void()> pump = [&] {
+        while (!failed && inFlight < window && next < count) {
+            const quint64 n = qMin<quint64>(quint64(chunk), count - next);
+            QByteArray encoded;
+            encoded.reserve(qsizetype(n) * 128);
+            for (quint64 i = 0; i < n; ++i)
+                make(next + i, encoded);
+            next += n;
+            ++inFlight;
+            m_conn->sendEncoded(encoded, int(n), [&, n](QList<RedisReply>& replies) {
+                --inFlight;
+                answered += n;
+                for (const RedisReply& r : replies) {
+                    if (r.isError()) {
+                        m_error = QString::fromUtf8(r.str);
+                        failed = true;
+                        break;
+                    }
+                }
+                if (failed || answered == count)
+                    loop.quit();
+                else
+                    pump();
+            });
+        }
+    };
+    pump();
+    const auto* conn = m_conn;
+    QObject::connect(m_conn, &RedisConnection::disconnected, &loop, [&](const QString& e) {
+        m_error = e;
+        failed = true;
+        loop.quit();
+    });
+    QTimer watchdog;
+    quint64 lastAnswered = 0;
+    QObject::connect(&watchdog, &QTimer::timeout, &loop, [&] {
+        if (answered == lastAnswered) {
+            m_error = QStringLiteral("pipeline stalled");
+            failed = true;
+            loop.quit();
+        }
+        lastAnswered = answered;
+    });
+    watchdog.start(30000);
+    if (answered < count && !failed)
+        loop.exec();
+    QObject::disconnect(conn, &RedisConnection::disconnected, &loop, nullptr);
+    return !failed && answered == count;
 }
 
 } // namespace rqc::test

@@ -27,13 +27,19 @@ bool startServer(SandboxServer& server, const SandboxServer::Options& options = 
 // Never used by the product; the product is asynchronous.
 class SyncClient {
 public:
-    explicit SyncClient(const ConnectionSettings& settings);
+    explicit SyncClient(const ConnectionSettings& settings,
+                        const QString& role = QStringLiteral("test"));
     ~SyncClient();
     bool isConnected() const;
     QString error() const { return m_error; }
     RedisReply command(const QList<QByteArray>& argv, int timeoutMs = 10000);
     // Sends many commands pipelined and returns all replies.
     QList<RedisReply> pipeline(const QList<QList<QByteArray>>& commands, int timeoutMs = 30000);
+    // Streams `count` commands produced by make(i, out) (appending one encoded command for i),
+    // with at most `window` chunks of `chunk` commands in flight; for filling large queues.
+    // Returns false (with error()) on an error reply, a lost connection or a stall.
+    bool pipeline(quint64 count, const std::function<void(quint64, QByteArray&)>& make,
+                  int chunk = 4096, int window = 4);
 
     // The underlying connection (e.g. to watch for disconnected()).
     RedisConnection* connection() const { return m_conn; }
