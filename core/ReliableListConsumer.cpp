@@ -29,6 +29,48 @@ end
 return out
 )lua");
 
+// Takes up to ARGV[1] messages at once. KEYS: queue, processing, deliveries. Leaves the processing
+// list exactly as that many LMOVE <queue> <processing> RIGHT LEFT would (the oldest taken one
+// rightmost) and returns {HLEN deliveries, payload, …} in delivery order (oldest first).
+const LuaScript kTake(R"lua(
+local n = tonumber(ARGV[1])
+local hlen = redis.call('HLEN', KEYS[3])
+if n <= 0 then return {hlen} end
+local items = redis.call('LRANGE', KEYS[1], -n, -1)
+local k = #items
+if k == 0 then return {hlen} end
+redis.call('LTRIM', KEYS[1], 0, -k - 1)
+local out = {}
+for i = k, 1, -1 do out[#out + 1] = items[i] end
+redis.call('LPUSH', KEYS[2], unpack(out))
+table.insert(out, 1, hlen)
+return out
+)lua");
+
+// ack=auto: acks ARGV (oldest first). When they are exactly the processing list's tail (its
+// oldest entries, the usual case) one LTRIM removes them and the reply is their number;
+// otherwise each is removed with LREM -1 and the reply is the list of LREM results.
+const LuaScript kAckTail(R"lua(
+local k = #ARGV
+local tail = redis.call('LRANGE', KEYS[1], -k, -1)
+local same = #tail == k
+if same then
+  for i = 1, k do
+    if tail[i] ~= ARGV[k - i + 1] then same = false break end
+  end
+end
+if same then
+  redis.call('LTRIM', KEYS[1], 0, -k - 1)
+  return k
+end
+local out = {}
+for i = 1, k do out[i] = redis.call('LREM', KEYS[1], -1, ARGV[i]) end
+return out
+)lua");
+
+// Messages acked per kAckTail call (keeps each script short for other clients).
+constexpr int kAckChunk = 1000;
+
 // KEYS: processing, queue, deliveries. ARGV: payload. 1 = moved back, 0 = not pending.
 const LuaScript kRequeue(R"lua(
 if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
@@ -165,31 +207,24 @@ void ReliableListConsumer::takeBlocking()
 
 void ReliableListConsumer::takeBatch(int count)
 {
-    // The same LMOVE count times: encoded once.
-    if (m_encodedMove.isEmpty())
-        m_encodedMove = encodeCommand({"LMOVE", m_keys.queue, m_processing, "RIGHT", "LEFT"});
-    QByteArray encoded = m_encodedMove.repeated(count);
-    appendCommand(encoded, {"HLEN", m_keys.deliveries});
-    connection()->sendEncoded(encoded, count + 1, [this, count](QList<RedisReply>& replies) {
-        QList<QByteArray> values = std::move(m_taken);
-        m_taken.clear();
-        int got = 0;
-        for (int i = 0; i < count; ++i) {
-            const RedisReply& r = replies[i];
-            if (r.isError()) {
-                fail(QString::fromUtf8(r.str));
-                return;
-            }
-            if (r.isString()) { // keep every one: a producer may refill between two nils
-                values.append(r.str);
-                ++got;
-            }
-        }
-        const bool countsExist = replies.last().integer > 0;
-        const bool full = count > 0 && got == count;
-        deliverTaken(std::move(values), countsExist,
-                     [this, full, count] { afterTake(full, count); });
-    });
+    // Up to count at once in one script (one command instead of count LMOVEs), with the HLEN
+    // of the delivery counts.
+    kTake.run(connection(), {m_keys.queue, m_processing, m_keys.deliveries},
+              {QByteArray::number(count)}, [this, count](const RedisReply& r) {
+                  if (r.isError()) {
+                      fail(QString::fromUtf8(r.str));
+                      return;
+                  }
+                  QList<QByteArray> values = std::move(m_taken);
+                  m_taken.clear();
+                  const qsizetype got = qMax<qsizetype>(0, r.elements.size() - 1);
+                  for (qsizetype i = 1; i < r.elements.size(); ++i)
+                      values.append(r.elements[i].str);
+                  const bool countsExist = !r.elements.isEmpty() && r.elements[0].integer > 0;
+                  const bool full = count > 0 && got == count;
+                  deliverTaken(std::move(values), countsExist,
+                               [this, full, count] { afterTake(full, count); });
+              });
 }
 
 void ReliableListConsumer::afterTake(bool full, int lastCount)
@@ -241,19 +276,32 @@ void ReliableListConsumer::deliverOne(const QByteArray& payload, int deliveryCou
 
 int ReliableListConsumer::encodeAutoAcks(const MessageList& messages, QByteArray& encoded)
 {
-    // Oldest first, from the tail where they were taken in: LREM -1 finds each in a step or two.
-    for (const Message& m : messages)
-        appendCommand(encoded, {"LREM", m_processing, "-1", m.payload});
-    return int(messages.size());
+    // Oldest first, in chunks: each chunk is normally the processing list's tail (one LTRIM).
+    // EVAL, not EVALSHA: these pipelines have no NOSCRIPT retry, and the body is small next to
+    // a chunk's payloads.
+    int calls = 0;
+    for (qsizetype from = 0; from < messages.size(); from += kAckChunk) {
+        QList<QByteArray> payloads;
+        const qsizetype to = qMin(messages.size(), from + kAckChunk);
+        payloads.reserve(to - from);
+        for (qsizetype i = from; i < to; ++i)
+            payloads.append(messages[i].payload);
+        appendCommand(encoded, kAckTail.evalArgv({m_processing}, payloads));
+        ++calls;
+    }
+    return calls;
 }
 
 void ReliableListConsumer::autoAcksAnswered(const MessageList& messages, QList<RedisReply>& replies)
 {
     QList<QByteArray> clear;
     for (qsizetype i = 0; i < messages.size(); ++i) {
-        const RedisReply& r = replies[i];
+        const qsizetype chunk = i / kAckChunk;
+        const RedisReply r = replies.value(chunk);
         const Message& m = messages[i];
-        if (r.isInteger() && r.integer > 0) {
+        const bool acked = r.isInteger() ? r.integer > 0 // the whole chunk was the tail
+                                         : r.elements.value(i - chunk * kAckChunk).integer > 0;
+        if (acked) {
             ++counters().acked;
             if (m.deliveryCount > 1)
                 clear.append(m.payload);

@@ -8,8 +8,9 @@
 namespace rqc {
 
 // The reliable-queue pattern from Redis's LMOVE documentation (mode "reliable"):
-//   BLMOVE <queue> <processing> RIGHT LEFT 0, then, after waking, pipelined LMOVEs (16, 32, … up
-//   to 1000 per round trip) so a backlog drains fast. Producers LPUSH, as for the plain list.
+//   BLMOVE <queue> <processing> RIGHT LEFT 0, then, after waking, a script that takes up to 16,
+//   32, … 1000 at once (LRANGE/LTRIM/LPUSH, leaving the lists as that many LMOVEs would) so a
+//   backlog drains fast. Producers LPUSH, as for the plain list.
 // Every message taken sits in this consumer's processing list (<queue>:processing:<consumer>,
 // option processing=) until it is settled, so a stop or a crash loses nothing:
 //   ack        LREM <processing> -1 <payload>
@@ -28,9 +29,10 @@ namespace rqc {
 // never failed has no field. A recovery sends a message whose count reaches maxdeliveries (default
 // 5) to the dead list instead of the queue.
 //
-// ack=auto: each batch is acked (pipelined LREMs on the ops connection) right after it left the
-// worker towards the pane, never before (see AckingConsumer). ack=manual: only
-// ack()/requeue()/deadLetter() settle.
+// ack=auto: each batch is acked on the ops connection right after it left the worker towards the
+// pane, never before (see AckingConsumer): a script per 1000 that, when they are the processing
+// list's tail (its oldest entries, as usual), removes them with one LTRIM, else LREMs each.
+// ack=manual: only ack()/requeue()/deadLetter() settle.
 class ReliableListConsumer : public AckingConsumer {
     Q_OBJECT
 public:
@@ -68,7 +70,6 @@ private:
     ReliableListKeys m_keys;
     QByteArray m_processingOption;
     QByteArray m_processing;
-    QByteArray m_encodedMove;         // LMOVE <queue> <processing> RIGHT LEFT, RESP-encoded
     QHash<QByteArray, int> m_pending; // multiset of unsettled payloads
     qint64 m_pendingTotal = 0;
     QList<QByteArray> m_taken; // taken by BLMOVE, delivered with the next batch

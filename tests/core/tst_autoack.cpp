@@ -7,6 +7,7 @@
 #include "helpers/PreciseSupport.h"
 
 #include <QSet>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <memory>
@@ -51,6 +52,19 @@ private slots:
     }
     void init() { m_client->command({"FLUSHALL"}); }
     void cleanupTestCase() { m_client.reset(); }
+    qint64 blockedClients()
+    {
+        const QByteArray info = m_client->command({"INFO", "clients"}).str;
+        const qsizetype at = info.indexOf("blocked_clients:");
+        return at < 0 ? -1 : info.mid(at + 16, info.indexOf('\r', at) - at - 16).toLongLong();
+    }
+    // How many LREM the server ran (scripts included) since CONFIG RESETSTAT.
+    qint64 lremCalls()
+    {
+        const QByteArray info = m_client->command({"INFO", "commandstats"}).str;
+        const qsizetype at = info.indexOf("cmdstat_lrem:calls=");
+        return at < 0 ? 0 : info.mid(at + 19, info.indexOf(',', at) - at - 19).toLongLong();
+    }
 
     void reliableOnlyAfterEmit()
     {
@@ -113,6 +127,40 @@ private slots:
         QCOMPARE(rec.distinctPayloads().size(), total);
     }
 
+    void reliableTailAckAndFallback()
+    {
+        // Acks of a batch that is the processing list's tail take one LTRIM; when something else
+        // sits at the tail (here a foreign entry pushed at the oldest end), each message is
+        // removed by value instead — and the foreign entry stays. Delivery is FIFO either way.
+        Consumer consumer(m_server.settings(),
+                          parseSpec(QStringLiteral("reliable:q16,consumer=t")));
+        PreciseRecorder rec(&consumer);
+        consumer.start();
+        QTRY_VERIFY(rec.ready());
+        m_client->command({"CONFIG", "RESETSTAT"});
+        // Blocked in BLMOVE on an empty queue: the processing list is ours to tamper with.
+        QTRY_COMPARE(blockedClients(), 1);
+        produceList(*m_client, "q16", 300, "a");
+        QTRY_COMPARE(rec.counters.acked, quint64(300));
+        QCOMPARE(integer(*m_client, {"LLEN", "q16:processing:t"}), 0);
+        QCOMPARE(lremCalls(), 0); // every batch was the tail: trimmed
+        QTRY_COMPARE(blockedClients(), 1);
+        m_client->command({"RPUSH", "q16:processing:t", "foreign"});
+        produceList(*m_client, "q16", 300, "b");
+        QTRY_COMPARE(rec.counters.acked, quint64(600));
+        QCOMPARE(rec.counters.gone, quint64(0));
+        QCOMPARE(lremCalls(), 300); // the fallback, one LREM per message
+        const RedisReply left = m_client->command({"LRANGE", "q16:processing:t", "0", "-1"});
+        QCOMPARE(left.elements.size(), 1);
+        QCOMPARE(left.elements[0].str, QByteArray("foreign"));
+        QCOMPARE(rec.messages.size(), 600);
+        for (int i = 0; i < 300; ++i) {
+            QCOMPARE(rec.messages[i].payload, "a" + QByteArray::number(i));
+            QCOMPARE(rec.messages[300 + i].payload, "b" + QByteArray::number(i));
+        }
+        QVERIFY(consumer.stopAndWait(2000));
+    }
+
     void reliableAtStopBeforeStopped()
     {
         // Stopped mid-drain: the last batch leaves the worker at the stop, and its acks are sent
@@ -123,7 +171,11 @@ private slots:
                           parseSpec(QStringLiteral("reliable:q13,consumer=s")));
         PreciseRecorder rec(&consumer);
         connect(&consumer, &Consumer::messagesArrived, &consumer, [&consumer] { consumer.stop(); });
+        // A real event loop, not QTRY's 10 ms polls: the stop must follow the first batch at once
+        // (the batched takes drain 20 000 in a few ms).
+        QSignalSpy stoppedSpy(&consumer, &Consumer::stopped);
         consumer.start();
+        QVERIFY(rec.stopped || stoppedSpy.wait(10000));
         QTRY_VERIFY(rec.stopped); // queued after the last batch and the last counters
         const qint64 got = rec.messages.size();
         qInfo("stopped after %lld of %d", got, total);
