@@ -11,6 +11,7 @@
 #include "ServerSidebar.h"
 #include "ServerTreeModel.h"
 #include "TestSupport.h"
+#include "UiTestSupport.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -37,6 +38,9 @@
 
 using namespace rqc;
 
+using rqc::test::child;
+using rqc::test::pane;
+
 namespace {
 QString str(const char* s) { return QString::fromUtf8(s); }
 constexpr int kTimeoutMs = 8000;
@@ -50,36 +54,13 @@ private:
     {
         if (settingsFile.isEmpty())
             settingsFile = freshSettingsFile();
-        AppOptions options;
-        QString message;
-        const QStringList args = QStringList{str("rqconsole"), str("--url"), m_server.url(),
-                                             str("--settings"), settingsFile} +
-                                 extra;
-        if (AppOptions::parse(args, &options, &message) != AppOptions::Result::Run) {
-            qWarning("%s", qPrintable(message));
-            return {};
-        }
-        auto window = std::make_unique<MainWindow>(options);
-        window->resize(1280, 800);
-        window->show();
-        if (!QTest::qWaitForWindowExposed(window.get()))
-            return {};
-        return window;
+        return test::openMainWindow(
+            QStringList{str("--url"), m_server.url(), str("--settings"), settingsFile} + extra);
     }
 
     QString freshSettingsFile()
     {
         return m_dir.filePath(QStringLiteral("settings-%1.ini").arg(++m_settingsCount));
-    }
-
-    static QueuePane* pane(MainWindow* window, const char* target)
-    {
-        return window->findChild<QueuePane*>(QueuePane::objectNameFor(target));
-    }
-
-    template <typename T> static T* child(QueuePane* pane, const char* name)
-    {
-        return pane->findChild<T*>(QString::fromLatin1(name));
     }
 
     qint64 subscribers(const QByteArray& channel)

@@ -13,6 +13,7 @@
 #include "QueuePane.h"
 #include "SettleTracker.h"
 #include "TestSupport.h"
+#include "UiTestSupport.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -31,6 +32,8 @@
 #include <memory>
 
 using namespace rqc;
+using rqc::test::child;
+using rqc::test::pane;
 using S = MessageModel::RowState;
 
 namespace {
@@ -45,38 +48,15 @@ private:
     {
         if (settingsFile.isEmpty())
             settingsFile = freshSettingsFile();
-        QStringList args{str("rqconsole"), str("--url"), m_server.url(), str("--settings"),
-                         settingsFile};
+        QStringList args{str("--url"), m_server.url(), str("--settings"), settingsFile};
         for (const QString& p : panes)
             args << str("--pane") << p;
-        AppOptions options;
-        QString message;
-        if (AppOptions::parse(args, &options, &message) != AppOptions::Result::Run) {
-            qWarning("%s", qPrintable(message));
-            return {};
-        }
-        auto window = std::make_unique<MainWindow>(options);
-        window->resize(1280, 800);
-        window->show();
-        window->activateWindow();
-        if (!QTest::qWaitForWindowActive(window.get()))
-            return {};
-        return window;
+        return test::openMainWindow(args, /*waitActive=*/true);
     }
 
     QString freshSettingsFile()
     {
         return m_dir.filePath(QStringLiteral("settings-%1.ini").arg(++m_settingsCount));
-    }
-
-    static QueuePane* pane(MainWindow* window, const char* target)
-    {
-        return window->findChild<QueuePane*>(QueuePane::objectNameFor(target));
-    }
-
-    template <typename T> static T* child(QObject* parent, const char* name)
-    {
-        return parent->findChild<T*>(QString::fromLatin1(name));
     }
 
     static QTableView* view(QueuePane* p) { return child<QTableView>(p, "messageView"); }
