@@ -274,25 +274,13 @@ private slots:
     {
         const int total = 10000;
         produceList(*m_client, "q5", total);
-        QProcess helper;
-        helper.start(helperPath(),
-                     {m_server.url(),
-                      QStringLiteral("reliable:q5,ack=manual,consumer=k1,heartbeat=600"),
-                      QStringLiteral("500")});
-        QVERIFY2(helper.waitForStarted(5000), qPrintable(helper.errorString()));
-        QByteArray buffer;
         QList<QByteArray> lines;
-        auto acked = [&] {
-            for (const QByteArray& line : lines) {
-                if (line.startsWith("ACKED "))
-                    return true;
-            }
-            return false;
-        };
-        QTRY_VERIFY_WITH_TIMEOUT((lines = helperLines(helper, buffer), acked()), 20000);
-        helper.kill(); // SIGKILL: no clean stop, the heartbeat is left to expire
-        QVERIFY(helper.waitForFinished(5000));
-        lines = helperLines(helper, buffer);
+        QString error;
+        QVERIFY2(runHelperUntilAckedThenKill(
+                     m_server.url(),
+                     QStringLiteral("reliable:q5,ack=manual,consumer=k1,heartbeat=600"), 500,
+                     &lines, &error),
+                 qPrintable(error));
         QSet<QByteArray> got;
         QList<QByteArray> order;
         for (const QByteArray& line : lines) {

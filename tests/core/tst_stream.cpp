@@ -368,25 +368,13 @@ private slots:
     {
         const int total = 10000;
         produceStream(*m_client, "s8", total);
-        QProcess helper;
-        helper.start(helperPath(),
-                     {m_server.url(),
-                      QStringLiteral("stream:s8,group=g,consumer=k1,ack=manual,from=0"),
-                      QStringLiteral("500")});
-        QVERIFY2(helper.waitForStarted(5000), qPrintable(helper.errorString()));
-        QByteArray buffer;
         QList<QByteArray> lines;
-        auto acked = [&] {
-            for (const QByteArray& line : lines) {
-                if (line.startsWith("ACKED "))
-                    return true;
-            }
-            return false;
-        };
-        QTRY_VERIFY_WITH_TIMEOUT((lines = helperLines(helper, buffer), acked()), 20000);
-        helper.kill();
-        QVERIFY(helper.waitForFinished(5000));
-        lines = helperLines(helper, buffer);
+        QString error;
+        QVERIFY2(runHelperUntilAckedThenKill(
+                     m_server.url(),
+                     QStringLiteral("stream:s8,group=g,consumer=k1,ack=manual,from=0"), 500, &lines,
+                     &error),
+                 qPrintable(error));
         QList<QByteArray> ids;
         for (const QByteArray& line : lines) {
             if (line.startsWith("GOT "))

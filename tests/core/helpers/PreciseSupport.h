@@ -256,4 +256,35 @@ inline QList<QByteArray> helperLines(QProcess& p, QByteArray& buffer)
     return lines;
 }
 
+// Runs the consumer helper process on `spec`, acking the first `ackCount` messages by hand; once
+// it says it has acked them, kills it with SIGKILL (no clean stop: its heartbeat is left to expire)
+// and returns every line it printed. Returns false, with *error, if it never got that far.
+inline bool runHelperUntilAckedThenKill(const QString& url, const QString& spec, int ackCount,
+                                        QList<QByteArray>* lines, QString* error)
+{
+    QProcess helper;
+    helper.start(helperPath(), {url, spec, QString::number(ackCount)});
+    if (!helper.waitForStarted(5000)) {
+        *error = helper.errorString();
+        return false;
+    }
+    QByteArray buffer;
+    const bool acked = QTest::qWaitFor(
+        [&] {
+            *lines = helperLines(helper, buffer);
+            for (const QByteArray& line : *lines) {
+                if (line.startsWith("ACKED "))
+                    return true;
+            }
+            return false;
+        },
+        20000);
+    helper.kill();
+    helper.waitForFinished(5000);
+    *lines = helperLines(helper, buffer);
+    if (!acked)
+        *error = QStringLiteral("the helper never acked its first %1 messages").arg(ackCount);
+    return acked;
+}
+
 } // namespace rqc::test
