@@ -35,6 +35,9 @@ ConsumerWorker* Consumer::createWorker(const ConnectionSettings& settings, const
         return new StreamGroupConsumer(settings, spec);
     case Mode::Tail:
         return new StreamTailConsumer(settings, spec);
+    case Mode::Peek:    // no consumer: the pane's PeekView reads the key itself
+    case Mode::Observe: // TODO(issue 7): ObserveWorker
+        return nullptr;
     }
     return nullptr;
 }

@@ -13,6 +13,7 @@ struct ModeInfo {
 constexpr ModeInfo kModes[] = {
     {Mode::PubSub, "pubsub"},     {Mode::Pattern, "pattern"}, {Mode::List, "list"},
     {Mode::Reliable, "reliable"}, {Mode::Stream, "stream"},   {Mode::Tail, "tail"},
+    {Mode::Peek, "peek"},         {Mode::Observe, "observe"},
 };
 } // namespace
 
@@ -59,6 +60,10 @@ QString ConsumerSpec::modeLabel(Mode mode)
         return tr("Stream group");
     case Mode::Tail:
         return tr("Stream tail");
+    case Mode::Peek:
+        return tr("Peek (read only)");
+    case Mode::Observe:
+        return tr("Observe all clients");
     }
     return {};
 }
@@ -84,11 +89,18 @@ QString ConsumerSpec::guarantee(Mode mode)
     case Mode::Tail:
         return tr("Reads only: follows new entries without consuming; the application's "
                   "consumers are not affected.");
+    case Mode::Peek:
+        return tr("Reads only: shows what the list or stream holds now, live, and takes nothing "
+                  "from it.");
+    case Mode::Observe:
+        return tr("Reads only: shows every client's produce and consume commands on this key or "
+                  "channel and who took each message; takes nothing.");
     }
     return {};
 }
 
-QStringList ConsumerSpec::knownOptions(Mode mode)
+namespace {
+QStringList modeOptions(Mode mode)
 {
     switch (mode) {
     case Mode::PubSub:
@@ -112,8 +124,27 @@ QStringList ConsumerSpec::knownOptions(Mode mode)
                 QStringLiteral("heartbeat"),     QStringLiteral("claiminterval")};
     case Mode::Tail:
         return {QStringLiteral("from"), QStringLiteral("field"), QStringLiteral("count")};
+    case Mode::Peek:
+        // window = rows shown at each end of a list (or per page of a stream).
+        return {QStringLiteral("window")};
+    case Mode::Observe:
+        // source = monitor (commands and payloads, costly) or events (keyspace notifications:
+        // no payloads, no clients, cheap); pattern=1: the target is a glob.
+        return {QStringLiteral("source"), QStringLiteral("pattern")};
     }
     return {};
+}
+} // namespace
+
+QStringList ConsumerSpec::knownOptions(Mode mode)
+{
+    // record = a JSON Lines file that every mode can write what the pane shows to.
+    return modeOptions(mode) << QStringLiteral("record");
+}
+
+bool ConsumerSpec::consumes(Mode mode)
+{
+    return mode == Mode::List || mode == Mode::Reliable || mode == Mode::Stream;
 }
 
 namespace {
@@ -138,6 +169,19 @@ bool ConsumerSpec::validateOptions(const ConsumerSpec& spec, QString* error)
                 allowed << QStringLiteral("none");
             ok = allowed.contains(v);
             expected = allowed.join(QLatin1Char('|'));
+        } else if (key == QLatin1String("record")) {
+            ok = !v.isEmpty();
+            expected = tr("a file name");
+        } else if (key == QLatin1String("source")) {
+            ok = v == QLatin1String("monitor") || v == QLatin1String("events");
+            expected = QStringLiteral("monitor|events");
+        } else if (key == QLatin1String("pattern")) {
+            ok = v == QLatin1String("0") || v == QLatin1String("1");
+            expected = QStringLiteral("0|1");
+        } else if (key == QLatin1String("window")) {
+            const int n = v.toInt(&ok);
+            ok = ok && n >= 1 && n <= 10000;
+            expected = tr("a whole number from 1 to 10000");
         } else if (key == QLatin1String("maxdeliveries") || key == QLatin1String("count")) {
             ok = v.toInt(&ok) > 0 && ok;
             expected = tr("a whole number above 0");

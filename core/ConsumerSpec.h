@@ -10,7 +10,9 @@
 namespace rqc {
 
 // The delivery modes a pane can run in (see DESIGN.md).
-enum class Mode { PubSub, Pattern, List, Reliable, Stream, Tail };
+// Peek and Observe read only: they never take a message from anyone (DESIGN.md, "Safe on a real
+// server"). List, Reliable and Stream consume.
+enum class Mode { PubSub, Pattern, List, Reliable, Stream, Tail, Peek, Observe };
 
 // What one pane consumes: a mode, a target (channel, pattern or key) and key=value options,
 // as given on the command line: `list:queue1,direction=lifo`.
@@ -37,6 +39,9 @@ public:
     // Human label ("Pub/Sub", "List (LPUSH/BRPOP)") and the one-line guarantee, translated.
     static QString modeLabel(Mode mode);
     static QString guarantee(Mode mode);
+    // Whether the mode takes messages away from the server (List, Reliable, Stream): switching a
+    // pane to one of these from the window is confirmed first.
+    static bool consumes(Mode mode);
     // Which options a mode understands (anything else is refused by parse()).
     static QStringList knownOptions(Mode mode);
     // Checks option values (ack=auto|manual…, numbers, key names); parse() calls it.
