@@ -53,6 +53,31 @@ QHash<QByteArray, RedisReply> fieldsOf(const RedisReply& r)
 qint64 intOr(const RedisReply& r, qint64 fallback) { return r.isInteger() ? r.integer : fallback; }
 } // namespace
 
+QList<QueueSnapshot::BlockedClient> blockedListPops(const QByteArray& clientList)
+{
+    static const QList<QByteArray> pops{"brpop", "blpop", "blmove", "brpoplpush", "blmpop"};
+    QList<QueueSnapshot::BlockedClient> out;
+    for (const QByteArray& line : clientList.split('\n')) {
+        QHash<QByteArray, QByteArray> f;
+        for (const QByteArray& part : line.trimmed().split(' ')) {
+            const qsizetype eq = part.indexOf('=');
+            if (eq > 0)
+                f.insert(part.left(eq), part.mid(eq + 1));
+        }
+        if (!f.value("flags").contains('b') || !pops.contains(f.value("cmd").toLower()))
+            continue;
+        QueueSnapshot::BlockedClient c;
+        c.id = f.value("id").toLongLong();
+        c.name = f.value("name");
+        c.addr = f.value("addr");
+        c.cmd = f.value("cmd").toLower();
+        c.ageS = f.value("age").toLongLong();
+        c.idleS = f.value("idle").toLongLong();
+        out.append(c);
+    }
+    return out;
+}
+
 QueueInspectorWorker::QueueInspectorWorker(const ConnectionSettings& settings,
                                            const QByteArray& key, const InspectorOptions& options,
                                            QObject* parent)
@@ -154,6 +179,23 @@ void QueueInspectorWorker::refresh()
     auto snap = std::make_shared<QueueSnapshot>();
     snap->key = m_key;
     snap->deadKey = m_options.dead;
+    if (!m_options.clients) {
+        gatherType(snap);
+        return;
+    }
+    m_conn->send({"CLIENT", "LIST", "TYPE", "normal"}, [this, snap](const RedisReply& r) {
+        if (r.isError()) // e.g. denied by ACL: the rest is still worth having
+            snap->clientsError = QString::fromUtf8(r.str);
+        else {
+            snap->clientsListed = true;
+            snap->blockedListPops = blockedListPops(r.str);
+        }
+        gatherType(snap);
+    });
+}
+
+void QueueInspectorWorker::gatherType(std::shared_ptr<QueueSnapshot> snap)
+{
     m_conn->send({"TYPE", m_key}, [this, snap](const RedisReply& r) {
         if (r.isError()) {
             finishSnapshot(snap, QString::fromUtf8(r.str));

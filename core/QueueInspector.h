@@ -60,6 +60,16 @@ struct QueueSnapshot {
         QList<StreamConsumer> consumers;
         QList<PendingEntry> oldestPending; // up to the sample size
     };
+    // A client blocked in a list pop (CLIENT LIST: flag b, cmd brpop|blpop|blmove|brpoplpush|
+    // blmpop). CLIENT LIST names the command, not the key: it may wait on any list.
+    struct BlockedClient {
+        qint64 id = 0;
+        QByteArray name;
+        QByteArray addr;
+        QByteArray cmd;
+        qint64 ageS = 0;
+        qint64 idleS = 0;
+    };
 
     QByteArray key;
     Kind kind = Kind::Missing;
@@ -74,6 +84,10 @@ struct QueueSnapshot {
     QByteArray deadKey;
     qint64 deadLength = 0;
     MessageList deadSample;
+    // InspectorOptions::clients only: the clients blocked in list pops, server-wide.
+    bool clientsListed = false;
+    QList<BlockedClient> blockedListPops;
+    QString clientsError; // Redis's own text when CLIENT LIST was refused
 
     qint64 takenAtMs = 0;
     QString error; // Redis's own text when a read failed
@@ -84,7 +98,11 @@ struct InspectorOptions {
     int maxDeliveries = 5; // for recover()
     int sample = 50;       // messages / entries listed per part
     int intervalMs = 2000; // 0: refresh only on request
+    bool clients = false;  // also CLIENT LIST (O(clients)) for the clients blocked in list pops
 };
+
+// The clients blocked in list pops in a CLIENT LIST reply (its text).
+QList<QueueSnapshot::BlockedClient> blockedListPops(const QByteArray& clientList);
 
 class QueueInspectorWorker : public QObject {
     Q_OBJECT
@@ -112,6 +130,7 @@ private:
     void openConnection();
     void onReady();
     void onDown(const QString& reason);
+    void gatherType(std::shared_ptr<QueueSnapshot> snap);
     void gatherList(std::shared_ptr<QueueSnapshot> snap);
     void scanProcessing(std::shared_ptr<QueueSnapshot> snap, const QByteArray& cursor);
     void gatherStream(std::shared_ptr<QueueSnapshot> snap);
