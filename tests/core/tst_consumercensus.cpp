@@ -1,0 +1,178 @@
+// ConsumerCensus against a real redis-server: the clients blocked in list pops (named workers,
+// from CLIENT LIST), processing lists alive and orphaned, stream groups with their consumers —
+// and that taking a census changes nothing on the server.
+#include "BlockedWorker.h"
+#include "Consumer.h"
+#include "ConsumerCensus.h"
+#include "QueueInspector.h"
+#include "TestSupport.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+using namespace rqc;
+using namespace rqc::test;
+
+namespace {
+constexpr int kTimeoutMs = 10000;
+
+const QueueSnapshot::BlockedClient* findClient(const QueueSnapshot& s, const QByteArray& name)
+{
+    for (const auto& c : s.blockedListPops) {
+        if (c.name == name)
+            return &c;
+    }
+    return nullptr;
+}
+
+qint64 dirty(SyncClient& client)
+{
+    const RedisReply r = client.command({"INFO", "persistence"});
+    for (const QByteArray& line : r.str.split('\n')) {
+        if (line.startsWith("rdb_changes_since_last_save:"))
+            return line.mid(line.indexOf(':') + 1).trimmed().toLongLong();
+    }
+    return -1;
+}
+} // namespace
+
+class TestConsumerCensus : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        RQ_START_SERVER(m_server);
+        m_client = std::make_unique<SyncClient>(m_server.settings());
+        QVERIFY2(m_client->isConnected(), qPrintable(m_client->error()));
+    }
+
+    void init() { m_client->command({"FLUSHALL"}); }
+
+    void parsesBlockedListPopsFromClientList()
+    {
+        const QByteArray text =
+            "id=3 addr=127.0.0.1:5001 laddr=127.0.0.1:6380 fd=8 name=worker-a age=9 idle=7 "
+            "flags=b db=0 sub=0 psub=0 cmd=brpop user=default\n"
+            "id=4 addr=127.0.0.1:5002 laddr=127.0.0.1:6380 fd=9 name= age=5 idle=5 flags=b db=0 "
+            "cmd=blmove user=default\n"
+            "id=5 addr=127.0.0.1:5003 fd=10 name=reader age=5 idle=5 flags=b db=0 cmd=xread\n"
+            "id=6 addr=127.0.0.1:5004 fd=11 name=idle age=5 idle=5 flags=N db=0 cmd=brpop\n"
+            "id=7 addr=127.0.0.1:5005 fd=12 name=lmpop age=1 idle=1 flags=b db=0 cmd=BLMPOP\n";
+        const auto clients = blockedListPops(text);
+        QCOMPARE(clients.size(), 3); // xread is no list pop; flags=N is not blocked
+        QCOMPARE(clients[0].id, 3);
+        QCOMPARE(clients[0].name, QByteArray("worker-a"));
+        QCOMPARE(clients[0].addr, QByteArray("127.0.0.1:5001"));
+        QCOMPARE(clients[0].cmd, QByteArray("brpop"));
+        QCOMPARE(clients[0].idleS, 7);
+        QCOMPARE(clients[1].name, QByteArray());
+        QCOMPARE(clients[1].cmd, QByteArray("blmove"));
+        QCOMPARE(clients[2].cmd, QByteArray("blmpop"));
+    }
+
+    void listsBlockedWorkersAndProcessingLists()
+    {
+        // The user's workers: one BRPOP on another list (CLIENT LIST does not say which), one
+        // BLMOVE, and an XREAD reader that is no list pop.
+        BlockedWorker a(m_server.settings(), "worker-a", {"BRPOP", "elsewhere", "0"});
+        BlockedWorker b(m_server.settings(), "worker-b",
+                        {"BLMOVE", "other", "other:processing:b", "RIGHT", "LEFT", "0"});
+        BlockedWorker reader(m_server.settings(), "reader",
+                             {"XREAD", "BLOCK", "0", "STREAMS", "somestream", "$"});
+        QVERIFY(waitUntil([&] { return a.isBlocked(*m_client) && b.isBlocked(*m_client); }));
+        QVERIFY(waitUntil([&] { return reader.isBlocked(*m_client); }));
+        // A live reliable consumer holding one message, and an orphaned processing list.
+        Consumer live(m_server.settings(),
+                      makeSpec(Mode::Reliable, "jobs",
+                               {{QStringLiteral("consumer"), QStringLiteral("rw1")},
+                                {QStringLiteral("ack"), QStringLiteral("manual")}}));
+        ConsumerRecorder rec(&live);
+        live.start();
+        QVERIFY(rec.waitForState(ConsumerState::Listening));
+        m_client->command({"LPUSH", "jobs", "held"});
+        QVERIFY(waitUntil([&] { return rec.messages.size() == 1; }));
+        m_client->command({"RPUSH", "jobs:processing:gone", "left-behind"});
+
+        ConsumerCensus census(m_server.settings(), "jobs");
+        QSignalSpy spy(&census, &ConsumerCensus::updated);
+        census.start();
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, kTimeoutMs);
+        QueueSnapshot s = census.last();
+        QVERIFY(s.clientsListed);
+        QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
+        QCOMPARE(s.kind, QueueSnapshot::Kind::Missing); // jobs itself is empty: no key
+        QVERIFY(findClient(s, "worker-a"));
+        QCOMPARE(findClient(s, "worker-a")->cmd, QByteArray("brpop"));
+        QVERIFY(findClient(s, "worker-b"));
+        QCOMPARE(findClient(s, "worker-b")->cmd, QByteArray("blmove"));
+        QVERIFY(!findClient(s, "reader"));
+        const auto processing = [&s](const QByteArray& consumer) {
+            for (const auto& p : s.processing) {
+                if (p.consumer == consumer)
+                    return p;
+            }
+            return QueueSnapshot::ProcessingList();
+        };
+        QCOMPARE(processing("rw1").length, 1);
+        QVERIFY(processing("rw1").alive);
+        QCOMPARE(processing("gone").length, 1);
+        QVERIFY(!processing("gone").alive);
+
+        // The reliable consumer stops cleanly: its heartbeat goes, its message stays.
+        QVERIFY(live.stopAndWait(3000));
+        const qint64 before = dirty(*m_client);
+        // One census at a time: a refresh while one is in flight adds none.
+        census.refresh();
+        QVERIFY(census.inFlight());
+        census.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 2, kTimeoutMs);
+        QVERIFY(!census.inFlight());
+        s = census.last();
+        QCOMPARE(processing("rw1").length, 1);
+        QVERIFY(!processing("rw1").alive);
+        // A census writes nothing, and the workers still wait.
+        QCOMPARE(dirty(*m_client), before);
+        QVERIFY(!a.answered() && !b.answered() && !reader.answered());
+    }
+
+    void listsStreamGroupsAndConsumers()
+    {
+        m_client->command({"XADD", "events", "1-0", "message", "a"});
+        m_client->command({"XADD", "events", "2-0", "message", "b"});
+        m_client->command({"XADD", "events", "3-0", "message", "c"});
+        m_client->command({"XGROUP", "CREATE", "events", "g", "0"});
+        m_client->command(
+            {"XREADGROUP", "GROUP", "g", "c1", "COUNT", "2", "STREAMS", "events", ">"});
+        BlockedWorker c2(m_server.settings(), "stream-worker",
+                         {"XREADGROUP", "GROUP", "g", "c2", "COUNT", "1", "BLOCK", "0", "STREAMS",
+                          "events", ">"});
+        QVERIFY(waitUntil([&] { return c2.answered(); })); // takes 3-0 at once
+        const qint64 before = dirty(*m_client);
+        ConsumerCensus census(m_server.settings(), "events");
+        QSignalSpy spy(&census, &ConsumerCensus::updated);
+        census.start();
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, kTimeoutMs);
+        const QueueSnapshot s = census.last();
+        QCOMPARE(s.kind, QueueSnapshot::Kind::Stream);
+        QCOMPARE(s.groups.size(), 1);
+        const auto& g = s.groups.first();
+        QCOMPARE(g.name, QByteArray("g"));
+        QCOMPARE(g.consumerCount, 2);
+        QCOMPARE(g.pending, 3);
+        QCOMPARE(g.consumers.size(), 2);
+        QCOMPARE(g.consumers[0].name, QByteArray("c1"));
+        QCOMPARE(g.consumers[0].pending, 2);
+        QCOMPARE(g.consumers[1].name, QByteArray("c2"));
+        QCOMPARE(g.consumers[1].pending, 1);
+        QCOMPARE(dirty(*m_client), before);
+    }
+
+private:
+    SandboxServer m_server;
+    std::unique_ptr<SyncClient> m_client;
+};
+
+QTEST_GUILESS_MAIN(TestConsumerCensus)
+#include "tst_consumercensus.moc"
