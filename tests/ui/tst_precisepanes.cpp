@@ -126,16 +126,16 @@ private slots:
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "plain");
         auto* combo = child<QComboBox>(p, "modeCombo");
-        QCOMPARE(combo->count(), 6);
+        QCOMPARE(combo->count(), 8);
         QStringList labels;
         for (int i = 0; i < combo->count(); ++i) {
             labels << combo->itemText(i);
             const Mode mode = Mode(combo->itemData(i).toInt());
             QCOMPARE(combo->itemData(i, Qt::ToolTipRole).toString(), ConsumerSpec::guarantee(mode));
         }
-        QCOMPARE(labels,
-                 QStringList({str("Pub/Sub"), str("Pattern"), str("List (LPUSH/BRPOP)"),
-                              str("Reliable list"), str("Stream group"), str("Stream tail")}));
+        QCOMPARE(labels, QStringList({str("Pub/Sub"), str("Pattern"), str("List (LPUSH/BRPOP)"),
+                                      str("Reliable list"), str("Stream group"), str("Stream tail"),
+                                      str("Peek (read only)"), str("Observe all clients")}));
         // A classic pane shows no ack bar and no precise columns.
         QVERIFY(!p->ackBar()->isVisible());
         QVERIFY(view(p)->isColumnHidden(MessageModel::StateColumn));
