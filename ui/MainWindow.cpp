@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "ConsoleSession.h"
+#include "ConsumeGuard.h"
 #include "ModeFamily.h"
 #include "NewPaneDialog.h"
 #include "QueuePane.h"
@@ -31,7 +32,9 @@ const QString kPanesKey = QStringLiteral("panes");
 const QString kLimitKey = QStringLiteral("view/messageLimit");
 constexpr int kErrorShownMs = 15000;
 
-bool sameFamily(Mode a, Mode b) { return modeFamily(a) == modeFamily(b); }
+// Peek shows a list: a sidebar click on a list that a List pane consumes focuses that pane.
+ModeFamily familyOf(Mode mode) { return mode == Mode::Peek ? ModeFamily::List : modeFamily(mode); }
+bool sameFamily(Mode a, Mode b) { return familyOf(a) == familyOf(b); }
 } // namespace
 
 MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
@@ -45,6 +48,7 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
         m_settings = std::make_unique<QSettings>(options.settingsFile, QSettings::IniFormat);
     m_messageLimit =
         qBound(100, m_settings->value(kLimitKey, defaultMessageLimit()).toInt(), 10000000);
+    m_guard = new ConsumeGuard(m_settings.get(), this);
 
     m_splitter = new QSplitter(Qt::Horizontal, this);
     m_splitter->setObjectName(QStringLiteral("paneSplitter"));
@@ -208,8 +212,17 @@ void MainWindow::restoreLayout(const AppOptions& options)
             specs << spec;
         }
     }
-    for (const ConsumerSpec& spec : specs)
-        openPane(spec);
+    for (const ConsumerSpec& spec : specs) {
+        QueuePane* pane = openPane(spec);
+        if (!ConsumerSpec::consumes(spec.mode))
+            continue;
+        if (!options.panes.isEmpty()) { // --pane: an explicit choice, asked nothing
+            pane->approveConsuming(spec.target);
+            m_commandLineConsuming << spec;
+        } else {
+            m_undecided.append({pane, saved.isEmpty()});
+        }
+    }
     const QByteArray splitterState = m_settings->value(kSplitterKey).toByteArray();
     if (options.panes.isEmpty() && saved.size() == m_splitter->count())
         m_splitter->restoreState(splitterState);
@@ -269,6 +282,13 @@ QueuePane* MainWindow::openPane(const ConsumerSpec& spec)
     connect(pane, &QueuePane::errorReported, this, &MainWindow::showError);
     connect(pane, &QueuePane::sendFinished, this, &MainWindow::scheduleRefresh);
     connect(pane, &QueuePane::specChanged, this, &MainWindow::scheduleRefresh);
+    pane->setConsumeGuarded(true);
+    connect(pane, &QueuePane::consumeRequested, m_guard, &ConsumeGuard::ask);
+    // A pane approved for its target may switch between consuming modes: remember each.
+    connect(pane, &QueuePane::specChanged, m_guard, [this](QueuePane* p, const ConsumerSpec& now) {
+        if (ConsumerSpec::consumes(now.mode) && p->consumeApproved(now.target))
+            m_guard->recordConfirmed(now);
+    });
     m_splitter->addWidget(pane);
     m_panes << pane;
     // Share the room evenly among the panes.
@@ -300,7 +320,12 @@ void MainWindow::newPane()
     NewPaneDialog dialog(suggestion, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    openPane(dialog.spec());
+    // A consuming pane opens reading only, and consumes once that is confirmed.
+    const ConsumerSpec spec = dialog.spec();
+    const qsizetype before = panes().size();
+    QueuePane* pane = openPane(ConsumeGuard::safeSpec(spec));
+    if (panes().size() > before && !(pane->spec() == spec))
+        pane->requestSpec(spec);
 }
 
 QByteArray MainWindow::suggestTarget() const
@@ -333,8 +358,42 @@ void MainWindow::onSessionReady()
     setWindowTitle(tr("rqconsole — %1").arg(url));
     setConnectionText(tr("Connecting to %1…").arg(url));
     m_sidebar->setServer(url, QString());
+    m_guard->setServer(m_session->settings(), m_session->usingSandbox());
+    for (const ConsumerSpec& spec : std::as_const(m_commandLineConsuming))
+        m_guard->recordConfirmed(spec);
+    decideRestoredPanes();
     for (QueuePane* pane : panes())
         pane->setConnection(m_session->settings());
+}
+
+void MainWindow::decideRestoredPanes()
+{
+    const QList<Undecided> undecided = std::move(m_undecided);
+    m_undecided.clear();
+    for (const Undecided& u : undecided) {
+        QueuePane* pane = u.pane;
+        if (!pane || !ConsumerSpec::consumes(pane->spec().mode))
+            continue;
+        const ConsumerSpec spec = pane->spec();
+        if (m_guard->wasConfirmed(spec)) {
+            pane->approveConsuming(spec.target);
+            continue;
+        }
+        const ConsumerSpec safe = ConsumeGuard::safeSpec(spec);
+        pane->setSpec(safe);
+        const QString target = QString::fromUtf8(spec.target);
+        pane->showNotice(
+            u.firstRun
+                ? tr("%1 opened in %2: this server is not the console's sandbox, and consuming "
+                     "would take messages from its workers. Choose %3 to consume (you will be "
+                     "asked first).")
+                      .arg(target, ConsumerSpec::modeLabel(safe.mode),
+                           ConsumerSpec::modeLabel(spec.mode))
+                : tr("%1 restored in %2 instead of %3: consuming it on this server was not "
+                     "confirmed before. Choose %3 to consume (you will be asked first).")
+                      .arg(target, ConsumerSpec::modeLabel(safe.mode),
+                           ConsumerSpec::modeLabel(spec.mode)));
+    }
 }
 
 void MainWindow::onSnapshot(const ServerSnapshot& snapshot)

@@ -19,6 +19,7 @@ class QTimer;
 namespace rqc {
 
 class ConsoleSession;
+class ConsumeGuard;
 class QueuePane;
 class ServerSidebar;
 
@@ -43,6 +44,7 @@ public:
     // Geometry, dock/toolbar state, splitter sizes and the open panes.
     void saveSettings();
     QSettings* settings() const { return m_settings.get(); }
+    ConsumeGuard* consumeGuard() const { return m_guard; }
 
     static int defaultMessageLimit() { return 100000; }
 
@@ -62,12 +64,23 @@ private:
     void about();
     QByteArray suggestTarget() const;
     QueuePane* focusedPane() const;
+    void decideRestoredPanes();
+
+    // Restored or first-run panes in a consuming mode: they consume only if the server allows
+    // it without a question (sandbox, or confirmed before), decided once the server is known.
+    struct Undecided {
+        QPointer<QueuePane> pane;
+        bool firstRun = false;
+    };
 
     std::unique_ptr<QSettings> m_settings;
     std::unique_ptr<ConsoleSession> m_session;
     ServerSidebar* m_sidebar = nullptr;
     QSplitter* m_splitter = nullptr;
     QList<QPointer<QueuePane>> m_panes;
+    ConsumeGuard* m_guard = nullptr;
+    QList<Undecided> m_undecided;
+    QList<ConsumerSpec> m_commandLineConsuming; // explicit choices, remembered as confirmed
     QLabel* m_connectionLabel = nullptr;
     QLabel* m_sandboxLabel = nullptr;
     QTimer* m_refreshTimer = nullptr;

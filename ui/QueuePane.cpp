@@ -2,6 +2,7 @@
 
 #include "AckBar.h"
 #include "Consumer.h"
+#include "ConsumersLine.h"
 #include "InspectorDialog.h"
 #include "MessageFilterProxy.h"
 #include "ModeFamily.h"
@@ -120,6 +121,10 @@ void QueuePane::buildUi()
     m_guaranteeLabel->setFont(small);
     m_guaranteeLabel->setForegroundRole(QPalette::PlaceholderText);
     layout->addWidget(m_guaranteeLabel);
+
+    m_consumersLine = new ConsumersLine(this);
+    m_consumersLine->setSpec(m_spec);
+    layout->addWidget(m_consumersLine);
 
     m_errorLabel = new QLabel(this);
     m_errorLabel->setObjectName(QStringLiteral("errorLabel"));
@@ -264,6 +269,7 @@ void QueuePane::setConnection(const ConnectionSettings& settings)
     m_settings = settings;
     m_connected = true;
     m_sendBox->setConnection(settings);
+    m_consumersLine->setConnection(settings);
     startConsumer();
 }
 
@@ -275,6 +281,7 @@ void QueuePane::setSpec(const ConsumerSpec& spec)
     m_spec = spec;
     setObjectName(objectNameFor(spec.target));
     updateModeUi();
+    m_consumersLine->setSpec(spec);
     clearError();
     if (!sameQueue) {
         m_depth = -1;
@@ -291,6 +298,9 @@ void QueuePane::setCapacity(int capacity) { m_model->setCapacity(capacity); }
 void QueuePane::startConsumer()
 {
     if (!m_connected)
+        return;
+    // Peek and Observe have no consumer worker (yet): they start none.
+    if (m_spec.mode == Mode::Peek || m_spec.mode == Mode::Observe)
         return;
     auto* consumer = new Consumer(m_settings, m_spec, this);
     m_consumer = consumer;
@@ -417,7 +427,7 @@ void QueuePane::onModeChosen(int index)
     QString error;
     if (!ConsumerSpec::validateOptions(spec, &error)) // e.g. ack=none from a stream pane
         spec.options.remove(QStringLiteral("ack"));
-    setSpec(spec);
+    requestSpec(spec);
 }
 
 void QueuePane::onTargetEdited()
@@ -431,7 +441,7 @@ void QueuePane::onTargetEdited()
         return;
     ConsumerSpec spec = m_spec;
     spec.target = target;
-    setSpec(spec);
+    requestSpec(spec);
 }
 
 void QueuePane::onPolicyChosen(const QString& policy)
@@ -571,5 +581,17 @@ void QueuePane::updateStatus()
 }
 
 void QueuePane::focusEntry() { m_sendBox->focusEntry(); }
+
+void QueuePane::requestSpec(const ConsumerSpec& spec)
+{
+    if (ConsumerSpec::consumes(spec.mode) && !consumeApproved(spec.target)) {
+        updateModeUi(); // the controls show what runs until the switch is confirmed
+        emit consumeRequested(this, spec);
+        return;
+    }
+    setSpec(spec);
+}
+
+void QueuePane::showNotice(const QString& text) { showError(text, false); }
 
 } // namespace rqc

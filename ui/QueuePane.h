@@ -24,6 +24,7 @@ namespace rqc {
 
 class AckBar;
 class Consumer;
+class ConsumersLine;
 class InspectorDialog;
 class MessageFilterProxy;
 class PaneStatusLine;
@@ -72,12 +73,28 @@ public:
 
     static QString objectNameFor(const QByteArray& target);
 
+    // Safe by default (MainWindow turns it on): a switch to a consuming mode from the pane's own
+    // controls becomes consumeRequested() instead, until consuming the target is approved.
+    void setConsumeGuarded(bool guarded) { m_consumeGuarded = guarded; }
+    void approveConsuming(const QByteArray& target) { m_consumeApprovedFor = target; }
+    bool consumeApproved(const QByteArray& target) const
+    {
+        return !m_consumeGuarded || (!target.isEmpty() && target == m_consumeApprovedFor);
+    }
+    // setSpec() as the user asked for it: an unapproved consuming switch is asked about first.
+    void requestSpec(const ConsumerSpec& spec);
+    // A notice in the pane (and the status bar) until dismissed.
+    void showNotice(const QString& text);
+    ConsumersLine* consumersLine() const { return m_consumersLine; }
+
 signals:
     void closeRequested(rqc::QueuePane* pane);
     void specChanged(rqc::QueuePane* pane, const rqc::ConsumerSpec& spec);
     // For the status bar: the pane's target and Redis's own error text (or a notice).
     void errorReported(const QString& message);
     void sendFinished();
+    // A consuming switch the user asked for that needs a confirmation (see setConsumeGuarded).
+    void consumeRequested(rqc::QueuePane* pane, const rqc::ConsumerSpec& spec);
 
 private:
     void buildUi();
@@ -136,6 +153,9 @@ private:
     PaneStatusLine* m_statusLine = nullptr;
     QTimer* m_statusTimer = nullptr;
     QPointer<InspectorDialog> m_inspector;
+    ConsumersLine* m_consumersLine = nullptr;
+    bool m_consumeGuarded = false;
+    QByteArray m_consumeApprovedFor;
 };
 
 } // namespace rqc

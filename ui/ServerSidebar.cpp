@@ -49,7 +49,8 @@ void ServerSidebar::onClicked(const QModelIndex& index)
     spec.target = name;
     switch (kind) {
     case ServerTreeModel::Kind::List:
-        spec.mode = Mode::List;
+        // Peek reads without taking: the application's workers keep every message.
+        spec.mode = Mode::Peek;
         emit openRequested(spec);
         break;
     case ServerTreeModel::Kind::Channel:
@@ -58,8 +59,8 @@ void ServerSidebar::onClicked(const QModelIndex& index)
         break;
     case ServerTreeModel::Kind::Stream:
         // Tail reads without taking entries from the application's consumer groups.
-        if (ConsumerSpec::modeFromName(QStringLiteral("tail"), &spec.mode))
-            emit openRequested(spec);
+        spec.mode = Mode::Tail;
+        emit openRequested(spec);
         break;
     case ServerTreeModel::Kind::Server:
     case ServerTreeModel::Kind::Group:

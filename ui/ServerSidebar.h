@@ -9,8 +9,9 @@ namespace rqc {
 
 class ServerTreeModel;
 
-// The server's lists, streams and channels with live depth. Clicking a list or channel asks for
-// its pane (list → List mode, channel → Pub/Sub, stream → Tail, which takes nothing away).
+// The server's lists, streams and channels with live depth. Clicking one asks for its pane in a
+// mode that takes nothing away (list → Peek, stream → Tail, channel → Pub/Sub): consuming is
+// always an explicit choice (DESIGN.md, "Safe on a real server").
 class ServerSidebar : public QTreeView {
     Q_OBJECT
 public:

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "ConnectionSettings.h"
+#include "ConsumerSpec.h"
+#include "QueueInspector.h"
+
+#include <QLabel>
+#include <QStringList>
+
+#include <memory>
+
+class QTimer;
+
+namespace rqc {
+
+class ConsumerCensus;
+
+// One line under a pane's header: who consumes its target (blocked list pops, processing lists
+// with their heartbeats, stream groups and consumers), details in the tooltip. Asks the server on
+// open and then at most every refreshIntervalMs() while visible, one census in flight. Channel
+// panes have nothing to count and hide it.
+class ConsumersLine : public QLabel {
+    Q_OBJECT
+public:
+    explicit ConsumersLine(QWidget* parent = nullptr);
+    ~ConsumersLine() override;
+
+    void setConnection(const ConnectionSettings& settings);
+    void setSpec(const ConsumerSpec& spec);
+    ConsumerCensus* census() const { return m_census.get(); }
+
+    static int refreshIntervalMs() { return 5000; }
+    // The one-line summary, and one line per consumer (for tooltips and the confirmation).
+    static QString summary(const QueueSnapshot& census);
+    static QStringList details(const QueueSnapshot& census);
+    // Parts of the above, for what a confirmation names.
+    static QString listPopsText(const QueueSnapshot& census, int namesShown = 3);
+    static QString processingText(const QueueSnapshot& census, int namesShown = 3);
+    static QString groupsText(const QueueSnapshot& census, const QByteArray& onlyGroup = {},
+                              int namesShown = 3);
+
+private:
+    void restart();
+    void onUpdated(const QueueSnapshot& census);
+    void onTick();
+
+    ConnectionSettings m_settings;
+    bool m_connected = false;
+    ConsumerSpec m_spec;
+    std::unique_ptr<ConsumerCensus> m_census;
+    QTimer* m_timer = nullptr;
+};
+
+} // namespace rqc
