@@ -8,7 +8,7 @@ ConsumerCensus::ConsumerCensus(const ConnectionSettings& settings, const QByteAr
     , m_key(key)
 {
     InspectorOptions options;
-    options.clients = true;
+    options.census = true;
     options.sample = 1;     // heads only: the census counts, it does not list messages
     options.intervalMs = 0; // the owner decides how often
     m_inspector = std::make_unique<QueueInspector>(settings, key, options);

@@ -13,10 +13,11 @@ namespace rqc {
 // Who consumes one key, asked of the server without taking anything: the clients blocked in
 // list pops (CLIENT LIST, server-wide: Redis does not say which key a client waits on), the
 // reliable consumers' processing lists with their heartbeats, and a stream's groups with their
-// consumers, pending counts, idle times and lag. A QueueInspector (its own connection on its own
-// thread) does the reading; this keeps at most one census in flight and samples nothing but the
-// heads (so a census costs CLIENT LIST, one SCAN of the processing-list pattern and a few O(1)
-// reads).
+// consumers, pending counts, idle times and lag. A QueueInspector in census mode (its own
+// connection on its own thread) does the reading; this keeps at most one census in flight and
+// samples nothing but the heads. Cost per census: CLIENT LIST (O(clients)) and a few O(1) reads
+// per processing list, group and consumer; the keyspace walk (SCAN) that finds processing lists
+// and heartbeats runs at most once a minute (InspectorOptions::rescanMs).
 class ConsumerCensus : public QObject {
     Q_OBJECT
 public:

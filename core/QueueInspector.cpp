@@ -179,7 +179,7 @@ void QueueInspectorWorker::refresh()
     auto snap = std::make_shared<QueueSnapshot>();
     snap->key = m_key;
     snap->deadKey = m_options.dead;
-    if (!m_options.clients) {
+    if (!m_options.census) {
         gatherType(snap);
         return;
     }
@@ -229,7 +229,7 @@ void QueueInspectorWorker::gatherList(std::shared_ptr<QueueSnapshot> snap)
         snap->length = intOr(r[0], 0);
         snap->deliveriesTracked = intOr(r[1], 0);
         if (r[2].str != "list") { // no dead letters yet
-            scanProcessing(snap, "0");
+            startProcessingScan(snap);
             return;
         }
         QByteArray dead;
@@ -243,63 +243,99 @@ void QueueInspectorWorker::gatherList(std::shared_ptr<QueueSnapshot> snap)
                 m.source = snap->deadKey;
                 snap->deadSample.append(m);
             }
-            scanProcessing(snap, "0");
+            startProcessingScan(snap);
         });
     });
+}
+
+void QueueInspectorWorker::startProcessingScan(std::shared_ptr<QueueSnapshot> snap)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (m_options.census && m_lastScanMs >= 0 && now - m_lastScanMs < m_options.rescanMs) {
+        // Walking the keyspace costs O(keys): between walks, re-read only what the last found.
+        for (const QByteArray& key : std::as_const(m_knownProcessing)) {
+            QueueSnapshot::ProcessingList p;
+            p.key = key;
+            p.consumer = ReliableListKeys::forQueue(m_key, m_options.dead).consumerOf(key);
+            snap->processing.append(p);
+        }
+        readProcessing(snap);
+        return;
+    }
+    scanProcessing(snap, "0");
 }
 
 void QueueInspectorWorker::scanProcessing(std::shared_ptr<QueueSnapshot> snap,
                                           const QByteArray& cursor)
 {
     const ReliableListKeys keys = ReliableListKeys::forQueue(m_key, m_options.dead);
-    m_conn->send(
-        {"SCAN", cursor, "MATCH", keys.processingPattern(), "COUNT", "1000", "TYPE", "list"},
-        [this, snap, keys](const RedisReply& r) {
-            if (r.isError() || r.elements.size() != 2) {
-                finishSnapshot(snap, QString::fromUtf8(r.isError() ? r.str : r.toDebugString()));
-                return;
+    QList<QByteArray> argv{"SCAN", cursor, "MATCH", keys.processingPattern(), "COUNT", "1000"};
+    if (!m_options.census) // the census wants the heartbeat keys (strings) too
+        argv << "TYPE"
+             << "list";
+    m_conn->send(argv, [this, snap, keys](const RedisReply& r) {
+        if (r.isError() || r.elements.size() != 2) {
+            finishSnapshot(snap, QString::fromUtf8(r.isError() ? r.str : r.toDebugString()));
+            return;
+        }
+        for (const RedisReply& k : r.elements[1].elements) {
+            QByteArray key = k.str;
+            if (m_options.census && key.endsWith(":alive"))
+                key.chop(6); // a heartbeat: its consumer's processing list may be empty (absent)
+            bool seen = false;
+            for (const auto& p : snap->processing)
+                seen = seen || p.key == key;
+            if (!seen) {
+                QueueSnapshot::ProcessingList p;
+                p.key = key;
+                p.consumer = keys.consumerOf(key);
+                snap->processing.append(p);
             }
-            for (const RedisReply& k : r.elements[1].elements) {
-                bool seen = false;
-                for (const auto& p : snap->processing)
-                    seen = seen || p.key == k.str;
-                if (!seen) {
-                    QueueSnapshot::ProcessingList p;
-                    p.key = k.str;
-                    p.consumer = keys.consumerOf(k.str);
-                    snap->processing.append(p);
-                }
+        }
+        if (r.elements[0].str != "0") {
+            scanProcessing(snap, r.elements[0].str);
+            return;
+        }
+        if (m_options.census) {
+            m_lastScanMs = QDateTime::currentMSecsSinceEpoch();
+            m_knownProcessing.clear();
+            for (const auto& p : snap->processing)
+                m_knownProcessing << p.key;
+        }
+        readProcessing(snap);
+    });
+}
+
+void QueueInspectorWorker::readProcessing(std::shared_ptr<QueueSnapshot> snap)
+{
+    if (snap->processing.isEmpty()) {
+        finishSnapshot(snap);
+        return;
+    }
+    QByteArray encoded;
+    for (const auto& p : snap->processing) {
+        const QByteArray alive = ReliableListKeys::heartbeatKey(p.key);
+        appendCommand(encoded, {"LLEN", p.key});
+        appendCommand(encoded, {"PTTL", alive});
+        appendCommand(encoded, {"GET", alive});
+        appendCommand(encoded, {"LRANGE", p.key, "0", QByteArray::number(m_options.sample - 1)});
+    }
+    m_conn->sendEncoded(
+        encoded, int(snap->processing.size()) * 4, [this, snap](QList<RedisReply>& d) {
+            for (qsizetype i = 0; i < snap->processing.size(); ++i) {
+                auto& p = snap->processing[i];
+                p.length = intOr(d[i * 4], 0);
+                p.heartbeatTtlMs = intOr(d[i * 4 + 1], -2);
+                p.alive = p.heartbeatTtlMs != -2;
+                p.heartbeat = d[i * 4 + 2].str;
+                for (const RedisReply& e : d[i * 4 + 3].elements)
+                    p.head.append(e.str);
             }
-            if (r.elements[0].str != "0") {
-                scanProcessing(snap, r.elements[0].str);
-                return;
+            // Census: a consumer gone with nothing left behind is no consumer.
+            if (m_options.census) {
+                snap->processing.removeIf([](const auto& p) { return !p.alive && p.length == 0; });
             }
-            if (snap->processing.isEmpty()) {
-                finishSnapshot(snap);
-                return;
-            }
-            QByteArray encoded;
-            for (const auto& p : snap->processing) {
-                const QByteArray alive = ReliableListKeys::heartbeatKey(p.key);
-                appendCommand(encoded, {"LLEN", p.key});
-                appendCommand(encoded, {"PTTL", alive});
-                appendCommand(encoded, {"GET", alive});
-                appendCommand(encoded,
-                              {"LRANGE", p.key, "0", QByteArray::number(m_options.sample - 1)});
-            }
-            m_conn->sendEncoded(encoded, int(snap->processing.size()) * 4,
-                                [this, snap](QList<RedisReply>& d) {
-                                    for (qsizetype i = 0; i < snap->processing.size(); ++i) {
-                                        auto& p = snap->processing[i];
-                                        p.length = intOr(d[i * 4], 0);
-                                        p.heartbeatTtlMs = intOr(d[i * 4 + 1], -2);
-                                        p.alive = p.heartbeatTtlMs != -2;
-                                        p.heartbeat = d[i * 4 + 2].str;
-                                        for (const RedisReply& e : d[i * 4 + 3].elements)
-                                            p.head.append(e.str);
-                                    }
-                                    finishSnapshot(snap);
-                                });
+            finishSnapshot(snap);
         });
 }
 

@@ -84,7 +84,7 @@ struct QueueSnapshot {
     QByteArray deadKey;
     qint64 deadLength = 0;
     MessageList deadSample;
-    // InspectorOptions::clients only: the clients blocked in list pops, server-wide.
+    // InspectorOptions::census only: the clients blocked in list pops, server-wide.
     bool clientsListed = false;
     QList<BlockedClient> blockedListPops;
     QString clientsError; // Redis's own text when CLIENT LIST was refused
@@ -98,7 +98,12 @@ struct InspectorOptions {
     int maxDeliveries = 5; // for recover()
     int sample = 50;       // messages / entries listed per part
     int intervalMs = 2000; // 0: refresh only on request
-    bool clients = false;  // also CLIENT LIST (O(clients)) for the clients blocked in list pops
+    // Census mode (ConsumerCensus): also CLIENT LIST (O(clients)) for the clients blocked in
+    // list pops, and heartbeats without a processing list (a live consumer with nothing in
+    // flight); the keyspace is walked for processing lists at most every rescanMs, the lists
+    // found are re-read cheaply in between.
+    bool census = false;
+    int rescanMs = 60000;
 };
 
 // The clients blocked in list pops in a CLIENT LIST reply (its text).
@@ -132,7 +137,9 @@ private:
     void onDown(const QString& reason);
     void gatherType(std::shared_ptr<QueueSnapshot> snap);
     void gatherList(std::shared_ptr<QueueSnapshot> snap);
+    void startProcessingScan(std::shared_ptr<QueueSnapshot> snap);
     void scanProcessing(std::shared_ptr<QueueSnapshot> snap, const QByteArray& cursor);
+    void readProcessing(std::shared_ptr<QueueSnapshot> snap);
     void gatherStream(std::shared_ptr<QueueSnapshot> snap);
     void gatherGroups(std::shared_ptr<QueueSnapshot> snap);
     void finishSnapshot(std::shared_ptr<QueueSnapshot> snap, const QString& error = QString());
@@ -155,6 +162,9 @@ private:
     QList<std::pair<qint64, std::function<void()>>> m_waiting;
     QList<qint64> m_open; // actions sent, not answered yet
     QString m_lastError;
+    // Census mode: the processing lists (and heartbeats) the last keyspace walk found.
+    QList<QByteArray> m_knownProcessing;
+    qint64 m_lastScanMs = -1;
 };
 
 // The main thread's handle on one queue's inspector: its own connection on its own thread

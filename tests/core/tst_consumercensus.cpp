@@ -36,6 +36,15 @@ qint64 dirty(SyncClient& client)
     }
     return -1;
 }
+qint64 calls(SyncClient& client, const QByteArray& command)
+{
+    const RedisReply r = client.command({"INFO", "commandstats"});
+    for (const QByteArray& line : r.str.split('\n')) {
+        if (line.startsWith("cmdstat_" + command + ":calls="))
+            return line.mid(line.indexOf('=') + 1).split(',').first().toLongLong();
+    }
+    return 0;
+}
 } // namespace
 
 class TestConsumerCensus : public QObject {
@@ -135,6 +144,38 @@ private slots:
         // A census writes nothing, and the workers still wait.
         QCOMPARE(dirty(*m_client), before);
         QVERIFY(!a.answered() && !b.answered() && !reader.answered());
+    }
+
+    void idleConsumersShowAndTheKeyspaceIsNotWalkedEachTime()
+    {
+        // A live reliable consumer with nothing in flight has no processing list, only its
+        // heartbeat.
+        Consumer idle(m_server.settings(),
+                      makeSpec(Mode::Reliable, "jobs",
+                               {{QStringLiteral("consumer"), QStringLiteral("idle1")}}));
+        ConsumerRecorder rec(&idle);
+        idle.start();
+        QVERIFY(rec.waitForState(ConsumerState::Listening));
+        QVERIFY(waitUntil([&] {
+            return m_client->command({"EXISTS", "jobs:processing:idle1:alive"}).integer;
+        }));
+        ConsumerCensus census(m_server.settings(), "jobs");
+        QSignalSpy spy(&census, &ConsumerCensus::updated);
+        census.start();
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, kTimeoutMs);
+        QCOMPARE(census.last().processing.size(), 1);
+        QCOMPARE(census.last().processing.first().consumer, QByteArray("idle1"));
+        QVERIFY(census.last().processing.first().alive);
+        QCOMPARE(census.last().processing.first().length, 0);
+        // The next census re-reads what the walk found, without walking the keyspace again.
+        const qint64 scans = calls(*m_client, "scan");
+        QVERIFY(scans >= 1);
+        QVERIFY(idle.stopAndWait(3000)); // a clean stop deletes the heartbeat
+        census.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 2, kTimeoutMs);
+        QCOMPARE(calls(*m_client, "scan"), scans);
+        // Gone with nothing left behind: no consumer any more.
+        QVERIFY(census.last().processing.isEmpty());
     }
 
     void listsStreamGroupsAndConsumers()
