@@ -26,6 +26,7 @@ class AckBar;
 class Consumer;
 class InspectorDialog;
 class MessageFilterProxy;
+class PaneRecorder;
 class PaneStatusLine;
 class PayloadView;
 class SendBox;
@@ -60,6 +61,13 @@ public:
     InspectorDialog* openInspector();
     InspectorDialog* inspector() const;
 
+    // Records every row this pane receives to a JSON Lines file (PaneRecorder); record=FILE in
+    // a spec does the same.
+    void startRecording(const QString& path);
+    void stopRecording();
+    bool isRecording() const;
+    PaneRecorder* recorder() const { return m_recorder; }
+
     MessageModel* model() const { return m_model; }
     MessageFilterProxy* proxy() const { return m_proxy; }
     SettleTracker* tracker() const { return m_tracker; }
@@ -78,6 +86,7 @@ signals:
     // For the status bar: the pane's target and Redis's own error text (or a notice).
     void errorReported(const QString& message);
     void sendFinished();
+    void recordingChanged(rqc::QueuePane* pane, bool recording);
 
 private:
     void buildUi();
@@ -134,6 +143,7 @@ private:
     QSplitter* m_contentSplitter = nullptr;
     SendBox* m_sendBox = nullptr;
     PaneStatusLine* m_statusLine = nullptr;
+    PaneRecorder* m_recorder = nullptr;
     QTimer* m_statusTimer = nullptr;
     QPointer<InspectorDialog> m_inspector;
 };
