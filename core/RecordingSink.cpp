@@ -2,11 +2,18 @@
 
 #include <QDir>
 
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace rqc {
 
 namespace {
 constexpr qsizetype kFlushBytes = 1 << 20;
-}
+[[maybe_unused]] constexpr int kNiceness = 5;
+} // namespace
 
 RecordingSink::RecordingSink(const QString& path, const QByteArray& headerLine, Counter written)
     : m_path(path)
@@ -17,6 +24,11 @@ RecordingSink::RecordingSink(const QString& path, const QByteArray& headerLine, 
 
 void RecordingSink::open()
 {
+#ifdef Q_OS_LINUX
+    // A background job: during a flood the consumer and the window go first, and the recording
+    // catches up from memory afterwards (the rows are held, never dropped). Linux nices threads.
+    setpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)), kNiceness);
+#endif
     m_file.setFileName(m_path);
     // Unbuffered: m_buffer is the buffer, and a batch reaches the file in one write.
     if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Unbuffered)) {

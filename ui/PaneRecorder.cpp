@@ -11,6 +11,7 @@ namespace rqc {
 
 namespace {
 constexpr int kCountTickMs = 250;
+constexpr quint64 kWaitingShownFrom = 100000;
 const QString kRecordOption = QStringLiteral("record");
 } // namespace
 
@@ -114,8 +115,13 @@ void PaneRecorder::updateText()
     }
     const QString file = QFileInfo(m_path).fileName();
     const quint64 rows = m_waitingForServer ? 0 : m_writer->rowsWritten();
-    setText(rows == 1 ? tr("● recording to %1 — 1 row").arg(file)
-                      : tr("● recording to %1 — %2 rows").arg(file, QString::number(rows)));
+    QString text = rows == 1 ? tr("● recording to %1 — 1 row").arg(file)
+                             : tr("● recording to %1 — %2 rows").arg(file, QString::number(rows));
+    // During a flood the writer may fall behind (it catches up from memory): say so.
+    const quint64 queued = m_writer->rowsQueued();
+    if (queued > rows + kWaitingShownFrom)
+        text += tr(" (%1 waiting to be written)").arg(queued - rows);
+    setText(text);
     setToolTip(tr("Every row this pane receives is written to %1 (JSON Lines), also while the "
                   "view is paused. File › Stop recording ends it.")
                    .arg(QDir::toNativeSeparators(m_path)));
