@@ -8,97 +8,152 @@ namespace rqc {
 
 namespace {
 
-void appendInt(QByteArray& out, qint64 value)
-{
-    char buf[24];
-    const auto result = std::to_chars(buf, buf + sizeof buf, value);
-    out.append(buf, result.ptr - buf);
-}
+// Writes into memory that appendRow() reserved for the whole row up front (rowBound()): one
+// capacity check per row instead of one per piece, which is what makes the encoder fast.
+struct Cursor {
+    char* p;
 
-// Bytes known to be text (RecordingEncoder::isText): only '"', '\\' and C0 controls are escaped.
-void appendEscaped(QByteArray& out, const char* data, qsizetype size)
-{
-    static const char kHex[] = "0123456789abcdef";
-    out.append('"');
-    qsizetype run = 0;
-    for (qsizetype i = 0; i < size; ++i) {
-        const auto c = static_cast<unsigned char>(data[i]);
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        out.append(data + run, i - run);
-        run = i + 1;
-        switch (c) {
-        case '"':
-            out.append("\\\"", 2);
-            break;
-        case '\\':
-            out.append("\\\\", 2);
-            break;
-        case '\n':
-            out.append("\\n", 2);
-            break;
-        case '\r':
-            out.append("\\r", 2);
-            break;
-        case '\t':
-            out.append("\\t", 2);
-            break;
-        default: {
-            const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
-            out.append(esc, 6);
+    template <size_t N> void lit(const char (&s)[N])
+    {
+        std::memcpy(p, s, N - 1);
+        p += N - 1;
+    }
+    void raw(const char* s, qsizetype n)
+    {
+        std::memcpy(p, s, size_t(n));
+        p += n;
+    }
+    void ch(char c) { *p++ = c; }
+    void integer(qint64 value) { p = std::to_chars(p, p + 24, value).ptr; }
+
+    // Bytes known to be text (RecordingEncoder::isText): only '"', '\\' and C0 controls are
+    // escaped.
+    void escaped(const char* data, qsizetype size)
+    {
+        static const char kHex[] = "0123456789abcdef";
+        *p++ = '"';
+        qsizetype run = 0;
+        for (qsizetype i = 0; i < size; ++i) {
+            const auto c = static_cast<unsigned char>(data[i]);
+            if (c >= 0x20 && c != '"' && c != '\\')
+                continue;
+            raw(data + run, i - run);
+            run = i + 1;
+            *p++ = '\\';
+            switch (c) {
+            case '"':
+                *p++ = '"';
+                break;
+            case '\\':
+                *p++ = '\\';
+                break;
+            case '\n':
+                *p++ = 'n';
+                break;
+            case '\r':
+                *p++ = 'r';
+                break;
+            case '\t':
+                *p++ = 't';
+                break;
+            default:
+                lit("u00");
+                *p++ = kHex[c >> 4];
+                *p++ = kHex[c & 0xf];
+            }
         }
+        raw(data + run, size - run);
+        *p++ = '"';
+    }
+
+    void base64(const QByteArray& bytes)
+    {
+        static const char kAlphabet[] =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        const auto* d = reinterpret_cast<const unsigned char*>(bytes.constData());
+        const qsizetype n = bytes.size();
+        *p++ = '"';
+        qsizetype i = 0;
+        for (; i + 2 < n; i += 3) {
+            const unsigned v = unsigned(d[i]) << 16 | unsigned(d[i + 1]) << 8 | d[i + 2];
+            *p++ = kAlphabet[v >> 18];
+            *p++ = kAlphabet[(v >> 12) & 63];
+            *p++ = kAlphabet[(v >> 6) & 63];
+            *p++ = kAlphabet[v & 63];
+        }
+        if (i < n) {
+            const unsigned v = unsigned(d[i]) << 16 | (i + 1 < n ? unsigned(d[i + 1]) << 8 : 0);
+            *p++ = kAlphabet[v >> 18];
+            *p++ = kAlphabet[(v >> 12) & 63];
+            *p++ = i + 1 < n ? kAlphabet[(v >> 6) & 63] : '=';
+            *p++ = '=';
+        }
+        *p++ = '"';
+    }
+
+    // ,"name":
+    void key(const char* name)
+    {
+        lit(",\"");
+        raw(name, qsizetype(std::strlen(name)));
+        lit("\":");
+    }
+
+    // ,"name":"text" or ,"name_b64":"…"
+    void bytes(const char* name, const QByteArray& value)
+    {
+        lit(",\"");
+        raw(name, qsizetype(std::strlen(name)));
+        if (RecordingEncoder::isText(value)) {
+            lit("\":");
+            escaped(value.constData(), value.size());
+        } else {
+            lit("_b64\":");
+            base64(value);
         }
     }
-    out.append(data + run, size - run);
-    out.append('"');
-}
 
-void appendKey(QByteArray& out, const char* key)
-{
-    out.append(",\"", 2);
-    out.append(key);
-    out.append("\":", 2);
-}
-
-// ,"name":"text" or ,"name_b64":"…"
-void appendBytes(QByteArray& out, const char* name, const QByteArray& bytes)
-{
-    out.append(",\"", 2);
-    out.append(name);
-    if (RecordingEncoder::isText(bytes)) {
-        out.append("\":", 2);
-        appendEscaped(out, bytes.constData(), bytes.size());
-    } else {
-        out.append("_b64\":\"", 7);
-        out.append(bytes.toBase64());
-        out.append('"');
+    void nonEmpty(const char* name, const QByteArray& value)
+    {
+        if (!value.isEmpty())
+            bytes(name, value);
     }
-}
 
-// A field name or value inside "fields": a string, or {"b64":"…"}.
-void appendFieldItem(QByteArray& out, const QByteArray& bytes)
-{
-    if (RecordingEncoder::isText(bytes)) {
-        appendEscaped(out, bytes.constData(), bytes.size());
-    } else {
-        out.append("{\"b64\":\"", 8);
-        out.append(bytes.toBase64());
-        out.append("\"}", 2);
+    // A field name or value inside "fields": a string, or {"b64":"…"}.
+    void fieldItem(const QByteArray& value)
+    {
+        if (RecordingEncoder::isText(value)) {
+            escaped(value.constData(), value.size());
+        } else {
+            lit("{\"b64\":");
+            base64(value);
+            ch('}');
+        }
     }
-}
 
-void appendNonEmpty(QByteArray& out, const char* name, const QByteArray& bytes)
-{
-    if (!bytes.isEmpty())
-        appendBytes(out, name, bytes);
-}
+    void ms(const char* name, qint64 value)
+    {
+        if (value <= 0)
+            return;
+        key(name);
+        integer(value);
+    }
+};
 
-void appendMs(QByteArray& out, const char* name, qint64 ms)
+// The most a byte string can take written out: \u00XX for every byte, quotes, a name.
+qsizetype bound(const QByteArray& bytes) { return 6 * bytes.size() + 40; }
+
+qsizetype rowBound(const Message& m, const QByteArray& mode, const QByteArray& target)
 {
-    if (ms <= 0)
-        return;
-    appendKey(out, name);
-    appendInt(out, ms);
+    qsizetype n = 1024 + bound(mode) + bound(target) + bound(m.payload) + bound(m.source) +
+                  bound(m.pattern) + bound(m.id);
+    for (const auto& field : m.fields)
+        n += bound(field.first) + bound(field.second) + 8;
+    if (const Observation* o = m.observed.get()) {
+        n += bound(o->command) + bound(o->key) + bound(o->clientName) + bound(o->clientAddr) +
+             bound(o->producer) + bound(o->consumer);
+    }
+    return n;
 }
 
 const char* kindName(Observation::Kind kind)
@@ -228,7 +283,7 @@ QByteArray RecordingEncoder::isoTime(qint64 ms)
     return QByteArray(buf, 24);
 }
 
-void RecordingEncoder::appendTime(QByteArray& out, qint64 ms)
+char* RecordingEncoder::writeTime(char* p, qint64 ms)
 {
     qint64 second = ms / 1000;
     qint64 milli = ms % 1000;
@@ -240,113 +295,126 @@ void RecordingEncoder::appendTime(QByteArray& out, qint64 ms)
         formatSecond(second, m_cachedPrefix);
         m_cachedSecond = second;
     }
-    char buf[26];
-    buf[0] = '"';
-    std::memcpy(buf + 1, m_cachedPrefix, 19);
-    buf[20] = '.';
-    buf[21] = char('0' + milli / 100);
-    put2(buf + 22, unsigned(milli % 100));
-    buf[24] = 'Z';
-    buf[25] = '"';
-    out.append(buf, 26);
+    p[0] = '"';
+    std::memcpy(p + 1, m_cachedPrefix, 19);
+    p[20] = '.';
+    p[21] = char('0' + milli / 100);
+    put2(p + 22, unsigned(milli % 100));
+    p[24] = 'Z';
+    p[25] = '"';
+    return p + 26;
 }
 
 QByteArray RecordingEncoder::headerLine(const RecordingHeader& header)
 {
-    QByteArray out = "{\"rqconsole_recording\":";
-    appendInt(out, header.version);
-    out.append(",\"started\":\"");
-    out.append(isoTime(header.startedMs));
-    out.append('"');
-    appendKey(out, "started_ms");
-    appendInt(out, header.startedMs);
-    appendKey(out, "server");
     const QByteArray server = header.server.toUtf8();
-    appendEscaped(out, server.constData(), server.size());
-    appendKey(out, "spec");
     const QByteArray spec = header.spec.toUtf8();
-    appendEscaped(out, spec.constData(), spec.size());
-    out.append("}\n", 2);
+    QByteArray out(200 + bound(server) + bound(spec), Qt::Uninitialized);
+    Cursor c{out.data()};
+    c.lit("{\"rqconsole_recording\":");
+    c.integer(header.version);
+    c.lit(",\"started\":\"");
+    const QByteArray started = isoTime(header.startedMs);
+    c.raw(started.constData(), started.size());
+    c.ch('"');
+    c.key("started_ms");
+    c.integer(header.startedMs);
+    c.key("server");
+    c.escaped(server.constData(), server.size());
+    c.key("spec");
+    c.escaped(spec.constData(), spec.size());
+    c.lit("}\n");
+    out.resize(c.p - out.constData());
     return out;
 }
 
 void RecordingEncoder::appendRow(QByteArray& out, const Message& m, const QByteArray& mode,
                                  const QByteArray& target, bool precise)
 {
+    const qsizetype start = out.size();
+    out.resize(start + rowBound(m, mode, target)); // grows geometrically; shrinking keeps it
+    Cursor c{out.data() + start};
     const Observation* o = m.observed.get();
-    out.append("{\"time\":", 8);
-    appendTime(out, m.receivedMs);
-    appendKey(out, "time_ms");
-    appendInt(out, m.receivedMs);
+    c.lit("{\"time\":");
+    c.p = writeTime(c.p, m.receivedMs);
+    c.key("time_ms");
+    c.integer(m.receivedMs);
     if (m.seq > 0) {
-        appendKey(out, "seq");
-        appendInt(out, qint64(m.seq));
+        c.key("seq");
+        c.integer(qint64(m.seq));
     }
-    appendKey(out, "mode");
-    appendEscaped(out, mode.constData(), mode.size());
-    appendBytes(out, "target", target);
+    c.key("mode");
+    c.escaped(mode.constData(), mode.size());
+    c.bytes("target", target);
     if (o && !o->command.isEmpty())
-        appendBytes(out, "event", o->command);
+        c.bytes("event", o->command);
     else
-        out.append(",\"event\":\"message\"");
-    appendBytes(out, "key", o && !o->key.isEmpty() ? o->key : m.source);
-    appendNonEmpty(out, "pattern", m.pattern);
-    appendNonEmpty(out, "id", m.id);
+        c.lit(",\"event\":\"message\"");
+    c.bytes("key", o && !o->key.isEmpty() ? o->key : m.source);
+    c.nonEmpty("pattern", m.pattern);
+    c.nonEmpty("id", m.id);
     if (precise || m.deliveryCount > 1) {
-        appendKey(out, "delivery");
-        appendInt(out, m.deliveryCount);
+        c.key("delivery");
+        c.integer(m.deliveryCount);
     }
     if (o) {
         if (o->clientId > 0 || !o->clientName.isEmpty() || !o->clientAddr.isEmpty()) {
-            out.append(",\"client\":{", 11);
-            const qsizetype open = out.size();
+            c.lit(",\"client\":{");
+            char* const open = c.p;
             if (o->clientId > 0) {
-                out.append("\"id\":", 5);
-                appendInt(out, o->clientId);
+                c.lit("\"id\":");
+                c.integer(o->clientId);
             }
-            appendNonEmpty(out, "name", o->clientName);
-            appendNonEmpty(out, "addr", o->clientAddr);
-            if (out.size() > open && out.at(open) == ',')
-                out.remove(open, 1);
-            out.append('}');
+            c.nonEmpty("name", o->clientName);
+            c.nonEmpty("addr", o->clientAddr);
+            if (c.p > open && *open == ',') { // no id: drop the comma before the first member
+                std::memmove(open, open + 1, size_t(c.p - open - 1));
+                --c.p;
+            }
+            c.ch('}');
         }
-        appendKey(out, "kind");
-        out.append('"');
-        out.append(kindName(o->kind));
-        out.append('"');
-        appendNonEmpty(out, "producer", o->producer);
-        appendNonEmpty(out, "consumer", o->consumer);
-        appendKey(out, "certain");
-        out.append(o->certain ? "true" : "false");
-        appendMs(out, "produced_ms", o->producedMs);
-        appendMs(out, "taken_ms", o->takenMs);
-        appendMs(out, "acked_ms", o->ackedMs);
+        c.key("kind");
+        c.ch('"');
+        const char* kind = kindName(o->kind);
+        c.raw(kind, qsizetype(std::strlen(kind)));
+        c.ch('"');
+        c.nonEmpty("producer", o->producer);
+        c.nonEmpty("consumer", o->consumer);
+        c.key("certain");
+        if (o->certain)
+            c.lit("true");
+        else
+            c.lit("false");
+        c.ms("produced_ms", o->producedMs);
+        c.ms("taken_ms", o->takenMs);
+        c.ms("acked_ms", o->ackedMs);
         if (o->producedMs > 0 && o->takenMs > 0) {
-            appendKey(out, "latency_ms");
-            appendInt(out, o->takenMs - o->producedMs);
+            c.key("latency_ms");
+            c.integer(o->takenMs - o->producedMs);
         }
         if (o->takenMs > 0 && o->ackedMs > 0) {
-            appendKey(out, "ack_latency_ms");
-            appendInt(out, o->ackedMs - o->takenMs);
+            c.key("ack_latency_ms");
+            c.integer(o->ackedMs - o->takenMs);
         }
     }
-    appendBytes(out, "payload", m.payload);
+    c.bytes("payload", m.payload);
     if (!m.fields.isEmpty()) {
-        out.append(",\"fields\":[", 11);
+        c.lit(",\"fields\":[");
         bool first = true;
         for (const auto& field : m.fields) {
             if (!first)
-                out.append(',');
+                c.ch(',');
             first = false;
-            out.append('[');
-            appendFieldItem(out, field.first);
-            out.append(',');
-            appendFieldItem(out, field.second);
-            out.append(']');
+            c.ch('[');
+            c.fieldItem(field.first);
+            c.ch(',');
+            c.fieldItem(field.second);
+            c.ch(']');
         }
-        out.append(']');
+        c.ch(']');
     }
-    out.append("}\n", 2);
+    c.lit("}\n");
+    out.resize(c.p - out.constData());
 }
 
 } // namespace rqc

@@ -28,7 +28,8 @@ public:
     static QByteArray isoTime(qint64 ms);
 
 private:
-    void appendTime(QByteArray& out, qint64 ms);
+    // Writes "time" (26 bytes, quoted) at p; returns the end.
+    char* writeTime(char* p, qint64 ms);
 
     qint64 m_cachedSecond = -1; // the "YYYY-MM-DDTHH:MM:SS" of the last row, reused within it
     char m_cachedPrefix[20] = {};

@@ -68,6 +68,7 @@ private slots:
     void streamFieldsRoundTrip();
     void observeAttributionRoundTrip();
     void deliveryWrittenForPreciseModes();
+    void extremeValuesStayValidJson();
     void rowsKeepTheirModeAndTarget();
     void readerListsBadLinesWithNumbers();
     void readerRefusesBadHeaders_data();
@@ -337,6 +338,45 @@ void TstRecording::deliveryWrittenForPreciseModes()
     out.clear();
     encoder.appendRow(out, again, "list", "q", false);
     QVERIFY(out.contains(",\"delivery\":2,"));
+}
+
+void TstRecording::extremeValuesStayValidJson()
+{
+    // Every number at its widest and every optional member present: the row still fits what
+    // the encoder reserves for it and parses.
+    constexpr qint64 kMax = std::numeric_limits<qint64>::max();
+    auto o = std::make_shared<Observation>();
+    o->command = QByteArray(1000, '\x01');
+    o->key = QByteArray(1000, '\xff');
+    o->clientId = kMax;
+    o->clientName = "\"";
+    o->clientAddr = QByteArray("\0", 1);
+    o->producer = "p";
+    o->consumer = "c";
+    o->producedMs = 1;
+    o->takenMs = kMax;
+    o->ackedMs = kMax;
+    Message m = makeMessage(QByteArray(5000, '\n'), std::numeric_limits<qint64>::max());
+    m.receivedMs = 253402300799999; // 9999-12-31T23:59:59.999Z
+    m.pattern = QByteArray(3, '\0');
+    m.id = "18446744073709551615-18446744073709551615";
+    m.deliveryCount = std::numeric_limits<int>::max();
+    m.fields = {{QByteArray(), QByteArray()}, {QByteArray(1, '\xff'), QByteArray(2, '\0')}};
+    m.observed = o;
+    RecordingEncoder encoder;
+    QByteArray out;
+    encoder.appendRow(out, m, QByteArray(300, '"'), QByteArray(300, '\\'), true);
+    QVERIFY(out.endsWith("}\n"));
+    QJsonParseError error;
+    const QJsonObject parsed = QJsonDocument::fromJson(out, &error).object();
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QCOMPARE(parsed.value(QLatin1String("time")).toString(),
+             QStringLiteral("9999-12-31T23:59:59.999Z"));
+    RecordedRow row;
+    QString why;
+    out.chop(1);
+    QVERIFY(!RecordingReader::parseRow(out, &row, &why)); // the mode is not a mode
+    QVERIFY2(why.contains(QLatin1String("\"mode\"")), qPrintable(why));
 }
 
 void TstRecording::rowsKeepTheirModeAndTarget()
