@@ -39,6 +39,13 @@ RecordingWriter::~RecordingWriter()
 void RecordingWriter::start(const QString& path, const RecordingHeader& header)
 {
     retire();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    for (const auto& closing : m_closing) {
+        // Stopped and started again on the same file: the old thread must finish its writes
+        // before the file is truncated under it. Rare, and bounded by what was left to write.
+        if (QFileInfo(closing->path).absoluteFilePath() == absolute)
+            closing->thread->wait(kCloseWaitMs);
+    }
     m_path = path;
     m_queued = 0;
     m_written = std::make_shared<std::atomic<quint64>>(0);

@@ -77,6 +77,7 @@ private slots:
     void unwritablePathIsReported();
     void destructorFlushesEverything();
     void restartClosesTheFirstFile();
+    void restartOnTheSameFileStartsItAfresh();
     void throughput();
 
 private:
@@ -592,6 +593,31 @@ void TstRecording::restartClosesTheFirstFile()
     QCOMPARE(rows.value(second), 2u);
     QCOMPARE(fileLines(first).size(), 2);
     QCOMPARE(fileLines(second).size(), 3);
+}
+
+void TstRecording::restartOnTheSameFileStartsItAfresh()
+{
+    const QString path = m_dir.filePath(QStringLiteral("again.jsonl"));
+    RecordingWriter writer;
+    QSignalSpy finished(&writer, &RecordingWriter::finished);
+    writer.start(path, makeHeader());
+    MessageList batch;
+    for (int i = 1; i <= 1000; ++i)
+        batch << makeMessage(QByteArray(200, 'o'), quint64(i));
+    for (int i = 0; i < 200; ++i) // plenty left to write when the second start comes
+        writer.append(batch, Mode::List, "q");
+    writer.start(path, makeHeader()); // the same file again
+    writer.append({makeMessage("fresh", 1)}, Mode::List, "q");
+    writer.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 30000);
+    const QList<QByteArray> lines = fileLines(path);
+    QCOMPARE(lines.size(), 2);
+    RecordingReader reader(path);
+    QVERIFY(reader.open());
+    const QList<RecordedRow> rows = reader.readAll();
+    QCOMPARE(reader.problemCount(), 0);
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(rows.first().message.payload, QByteArray("fresh"));
 }
 
 void TstRecording::throughput()
