@@ -10,7 +10,9 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
+#include <QFileDialog>
 #include <QInputDialog>
 #include <QLabel>
 #include <QMenu>
@@ -137,6 +139,11 @@ void MainWindow::buildActions()
         if (QueuePane* pane = focusedPane())
             closePane(pane);
     });
+    m_recordAction = new QAction(tr("&Record pane…"), this);
+    m_recordAction->setObjectName(QStringLiteral("recordPaneAction"));
+    m_recordAction->setToolTip(tr("Record every row the focused pane receives to a JSON Lines "
+                                  "file"));
+    connect(m_recordAction, &QAction::triggered, this, &MainWindow::toggleRecording);
     m_quitAction = new QAction(tr("&Quit"), this);
     m_quitAction->setShortcut(QKeySequence::Quit);
     m_quitAction->setMenuRole(QAction::QuitRole);
@@ -157,6 +164,9 @@ void MainWindow::buildActions()
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_newPaneAction);
     file->addAction(m_closePaneAction);
+    file->addAction(m_recordAction);
+    // Which pane Record acts on follows the focus: name what it will do when the menu opens.
+    connect(file, &QMenu::aboutToShow, this, [this] { updateRecordAction(); });
     file->addSeparator();
     file->addAction(m_quitAction);
     QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -289,6 +299,7 @@ QueuePane* MainWindow::openPane(const ConsumerSpec& spec)
         if (ConsumerSpec::consumes(now.mode) && p->consumeApproved(now.target))
             m_guard->recordConfirmed(now);
     });
+    connect(pane, &QueuePane::recordingChanged, this, &MainWindow::updateRecordAction);
     m_splitter->addWidget(pane);
     m_panes << pane;
     // Share the room evenly among the panes.
@@ -350,6 +361,42 @@ QueuePane* MainWindow::focusedPane() const
             return pane;
     }
     return nullptr;
+}
+
+void MainWindow::toggleRecording()
+{
+    QPointer<QueuePane> pane = focusedPane();
+    if (!pane && panes().size() == 1)
+        pane = panes().first();
+    if (!pane) {
+        showError(tr("Click into a pane first: Record pane… records the pane that has the focus."));
+        return;
+    }
+    if (pane->isRecording()) {
+        pane->stopRecording();
+        return;
+    }
+    const QString target = QString::fromUtf8(pane->spec().target);
+    QFileDialog dialog(this, tr("Record %1 to").arg(target), QDir::homePath());
+    dialog.setObjectName(QStringLiteral("recordFileDialog"));
+    dialog.setAcceptMode(QFileDialog::AcceptSave);
+    dialog.setNameFilters({tr("JSON Lines (*.jsonl)"), tr("All files (*)")});
+    dialog.setDefaultSuffix(QStringLiteral("jsonl"));
+    dialog.selectFile(target + QStringLiteral(".jsonl"));
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty() || !pane)
+        return;
+    pane->startRecording(dialog.selectedFiles().constFirst());
+}
+
+void MainWindow::updateRecordAction(const QueuePane* hint)
+{
+    const QueuePane* pane = focusedPane();
+    if (!pane)
+        pane = hint;
+    if (!pane && panes().size() == 1)
+        pane = panes().first();
+    m_recordAction->setText(pane && pane->isRecording() ? tr("Stop &recording")
+                                                        : tr("&Record pane…"));
 }
 
 void MainWindow::onSessionReady()

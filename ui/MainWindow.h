@@ -72,6 +72,10 @@ private:
         QPointer<QueuePane> pane;
         bool firstRun = false;
     };
+    // File › Record pane… / Stop recording, for the focused pane.
+    void toggleRecording();
+    // Names what Record does for the focused pane (else hint, else the only pane).
+    void updateRecordAction(const QueuePane* hint = nullptr);
 
     std::unique_ptr<QSettings> m_settings;
     std::unique_ptr<ConsoleSession> m_session;
@@ -86,6 +90,7 @@ private:
     QTimer* m_refreshTimer = nullptr;
     QAction* m_newPaneAction = nullptr;
     QAction* m_closePaneAction = nullptr;
+    QAction* m_recordAction = nullptr;
     QAction* m_refreshAction = nullptr;
     QAction* m_limitAction = nullptr;
     QAction* m_quitAction = nullptr;

@@ -6,6 +6,7 @@
 #include "InspectorDialog.h"
 #include "MessageFilterProxy.h"
 #include "ModeFamily.h"
+#include "PaneRecorder.h"
 #include "PaneStatusLine.h"
 #include "PayloadView.h"
 #include "SendBox.h"
@@ -49,6 +50,12 @@ QueuePane::QueuePane(const ConsumerSpec& spec, QWidget* parent)
     , m_spec(spec)
 {
     setObjectName(objectNameFor(spec.target));
+    m_recorder = new PaneRecorder(this);
+    m_spec = m_recorder->takeRecordOption(spec); // record= starts recording, not the consumer
+    connect(m_recorder, &PaneRecorder::errorOccurred, this,
+            [this](const QString& error) { showError(error, false); });
+    connect(m_recorder, &PaneRecorder::recordingChanged, this,
+            [this](bool recording) { emit recordingChanged(this, recording); });
     m_model = new MessageModel(this);
     m_proxy = new MessageFilterProxy(this);
     m_proxy->setSourceModel(m_model);
@@ -137,6 +144,7 @@ void QueuePane::buildUi()
     m_errorLabel->setVisible(false);
     connect(m_errorLabel, &QLabel::linkActivated, this, [this] { clearError(); });
     layout->addWidget(m_errorLabel);
+    layout->addWidget(m_recorder);
 
     m_ackBar = new AckBar(this);
     connect(m_ackBar, &AckBar::policyChosen, this, &QueuePane::onPolicyChosen);
@@ -270,11 +278,13 @@ void QueuePane::setConnection(const ConnectionSettings& settings)
     m_connected = true;
     m_sendBox->setConnection(settings);
     m_consumersLine->setConnection(settings);
+    m_recorder->setServer(settings.displayUrl());
     startConsumer();
 }
 
-void QueuePane::setSpec(const ConsumerSpec& spec)
+void QueuePane::setSpec(const ConsumerSpec& requested)
 {
+    const ConsumerSpec spec = m_recorder->takeRecordOption(requested);
     if (spec == m_spec)
         return;
     const bool sameQueue = spec.target == m_spec.target && spec.mode == m_spec.mode;
@@ -397,6 +407,7 @@ void QueuePane::stopConsumer()
 void QueuePane::onBatch(const MessageList& batch, MessageModel::RowState state)
 {
     m_received += quint64(batch.size());
+    m_recorder->record(batch, m_spec); // every row, also those pausing holds back or drops
     if (m_pauseButton->isChecked()) {
         m_held += batch;
         m_heldStates.append(QList<MessageModel::RowState>(batch.size(), state));
@@ -558,6 +569,12 @@ void QueuePane::applySnapshot(const ServerSnapshot& snapshot)
 }
 
 InspectorDialog* QueuePane::inspector() const { return m_inspector; }
+
+void QueuePane::startRecording(const QString& path) { m_recorder->start(path, m_spec); }
+
+void QueuePane::stopRecording() { m_recorder->stop(); }
+
+bool QueuePane::isRecording() const { return m_recorder->isRecording(); }
 
 quint64 QueuePane::sentTotal() const { return m_sendBox->sentTotal(); }
 

@@ -27,6 +27,7 @@ class Consumer;
 class ConsumersLine;
 class InspectorDialog;
 class MessageFilterProxy;
+class PaneRecorder;
 class PaneStatusLine;
 class PayloadView;
 class SendBox;
@@ -60,6 +61,13 @@ public:
     // Opens (or raises) the inspector for this pane's queue.
     InspectorDialog* openInspector();
     InspectorDialog* inspector() const;
+
+    // Records every row this pane receives to a JSON Lines file (PaneRecorder); record=FILE in
+    // a spec does the same.
+    void startRecording(const QString& path);
+    void stopRecording();
+    bool isRecording() const;
+    PaneRecorder* recorder() const { return m_recorder; }
 
     MessageModel* model() const { return m_model; }
     MessageFilterProxy* proxy() const { return m_proxy; }
@@ -95,6 +103,7 @@ signals:
     void sendFinished();
     // A consuming switch the user asked for that needs a confirmation (see setConsumeGuarded).
     void consumeRequested(rqc::QueuePane* pane, const rqc::ConsumerSpec& spec);
+    void recordingChanged(rqc::QueuePane* pane, bool recording);
 
 private:
     void buildUi();
@@ -151,6 +160,7 @@ private:
     QSplitter* m_contentSplitter = nullptr;
     SendBox* m_sendBox = nullptr;
     PaneStatusLine* m_statusLine = nullptr;
+    PaneRecorder* m_recorder = nullptr;
     QTimer* m_statusTimer = nullptr;
     QPointer<InspectorDialog> m_inspector;
     ConsumersLine* m_consumersLine = nullptr;

@@ -1,0 +1,257 @@
+// Recording a pane (issue 7, section 5) through the real MainWindow, offscreen, against a
+// private redis-server: --pane …,record=FILE, File › Record pane… with its file dialog answered,
+// every row exactly once and in order (also paused, also rows the view's ring buffer drops),
+// and write errors shown in the pane.
+#include "MessageModel.h"
+#include "PaneRecorder.h"
+#include "QueuePane.h"
+#include "RecordingReader.h"
+#include "RecordingWriter.h"
+#include "TestSupport.h"
+#include "UiTestSupport.h"
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QApplication>
+#include <QFile>
+#include <QFileDialog>
+#include <QLabel>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <memory>
+
+using namespace rqc;
+
+using rqc::test::child;
+using rqc::test::pane;
+
+namespace {
+QString str(const char* s) { return QString::fromUtf8(s); }
+constexpr int kTimeoutMs = 10000;
+
+QString labelFor(const QString& file, quint64 rows)
+{
+    return QStringLiteral("● recording to %1 — %2 rows").arg(file).arg(rows);
+}
+} // namespace
+
+class TestRecordPane : public QObject {
+    Q_OBJECT
+private:
+    std::unique_ptr<MainWindow> makeWindow(const QStringList& panes, bool waitActive = false)
+    {
+        QStringList args{str("--url"), m_server.url(), str("--settings"), settingsFile()};
+        for (const QString& spec : panes)
+            args << str("--pane") << spec;
+        return test::openMainWindow(args, waitActive);
+    }
+    QString settingsFile() const { return m_dir.filePath(str("settings.ini")); }
+
+    // LPUSHes prefix+first … prefix+last, one command each, so BRPOP takes them in this order.
+    bool push(const QByteArray& key, int first, int last)
+    {
+        QList<QList<QByteArray>> commands;
+        for (int i = first; i <= last; ++i)
+            commands << QList<QByteArray>{"LPUSH", key, "m" + QByteArray::number(i)};
+        const QList<RedisReply> replies = m_client->pipeline(commands);
+        return replies.size() == commands.size();
+    }
+
+    // Reads a finished recording; fails the calling test through the returned problems.
+    static QList<RecordedRow> readBack(const QString& path, RecordingHeader* header,
+                                       qint64* problems)
+    {
+        RecordingReader reader(path);
+        if (!reader.open()) {
+            qWarning("%s", qPrintable(reader.error()));
+            *problems = -1;
+            return {};
+        }
+        const QList<RecordedRow> rows = reader.readAll();
+        *header = reader.header();
+        *problems = reader.problemCount();
+        return rows;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        RQ_START_SERVER(m_server);
+        m_client = std::make_unique<test::SyncClient>(m_server.settings());
+        QVERIFY2(m_client->isConnected(), qPrintable(m_client->error()));
+    }
+
+    void commandLineRecordsEveryRowOnceInOrderAlsoWhilePaused()
+    {
+        const QString path = m_dir.filePath(str("cli.jsonl"));
+        auto window = makeWindow({str("list:rec1,record=") + path});
+        QVERIFY(window);
+        QueuePane* p = pane(window.get(), "rec1");
+        QVERIFY(p);
+        // record= is the pane's recording, not a consumer option.
+        QVERIFY(!p->spec().options.contains(str("record")));
+        QVERIFY(p->isRecording());
+        auto* label = child<QLabel>(p, "recordingLabel");
+        QVERIFY(label);
+        QVERIFY(label->isVisible());
+        QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        QCOMPARE(label->text(), labelFor(str("cli.jsonl"), 0));
+
+        // A small view, so its ring buffer (and the paused hold-back) drops rows from the view.
+        p->setCapacity(100);
+        QVERIFY(push("rec1", 1, 300));
+        QTRY_COMPARE_WITH_TIMEOUT(p->receivedTotal(), quint64(300), kTimeoutMs);
+        child<QAbstractButton>(p, "pauseButton")->click();
+        QVERIFY(push("rec1", 301, 700));
+        QTRY_COMPARE_WITH_TIMEOUT(p->receivedTotal(), quint64(700), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(label->text(), labelFor(str("cli.jsonl"), 700), kTimeoutMs);
+        QVERIFY(p->model()->rowCount() <= 100); // the view dropped most of them
+        child<QAbstractButton>(p, "pauseButton")->click();
+        QVERIFY(push("rec1", 701, 710));
+        QTRY_COMPARE_WITH_TIMEOUT(p->receivedTotal(), quint64(710), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(label->text(), labelFor(str("cli.jsonl"), 710), kTimeoutMs);
+
+        window->close(); // saves the layout
+        window.reset();  // the pane's recorder flushes and closes the file
+
+        RecordingHeader header;
+        qint64 problems = 0;
+        const QList<RecordedRow> rows = readBack(path, &header, &problems);
+        QCOMPARE(problems, 0);
+        QCOMPARE(header.server, m_server.url());
+        QCOMPARE(header.spec, str("list:rec1"));
+        QCOMPARE(rows.size(), 710);
+        for (int i = 0; i < rows.size(); ++i) {
+            const RecordedRow& row = rows.at(i);
+            QCOMPARE(row.message.payload, "m" + QByteArray::number(i + 1));
+            QCOMPARE(row.mode, str("list"));
+            QCOMPARE(row.target, QByteArray("rec1"));
+            QCOMPARE(row.event, QByteArray("message"));
+            QCOMPARE(row.message.source, QByteArray("rec1"));
+            QVERIFY(row.message.receivedMs > 0);
+            if (i > 0)
+                QVERIFY(row.message.seq > rows.at(i - 1).message.seq);
+        }
+        // A saved layout does not resume (and overwrite) the recording by itself.
+        QSettings settings(settingsFile(), QSettings::IniFormat);
+        const QStringList saved = settings.value(str("panes")).toStringList();
+        QCOMPARE(saved, QStringList{str("list:rec1")});
+    }
+
+    void recordPaneMenuRecordsTheFocusedPane()
+    {
+        const QString path = m_dir.filePath(str("menu.jsonl"));
+        auto window = makeWindow({str("list:recA"), str("list:recB")}, true);
+        QVERIFY(window);
+        QueuePane* a = pane(window.get(), "recA");
+        QueuePane* b = pane(window.get(), "recB");
+        QVERIFY(a && b);
+        QTRY_COMPARE_WITH_TIMEOUT(a->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(b->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        b->focusEntry();
+        QTRY_VERIFY(b->isAncestorOf(QApplication::focusWidget()));
+
+        auto* action = window->findChild<QAction*>(str("recordPaneAction"));
+        QVERIFY(action);
+        QCOMPARE(action->text(), str("&Record pane…"));
+        bool answered = false;
+        QTimer::singleShot(0, this, [&answered, path] {
+            auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
+            if (!dialog || dialog->objectName() != str("recordFileDialog"))
+                return;
+            QCOMPARE(dialog->acceptMode(), QFileDialog::AcceptSave);
+            dialog->selectFile(path);
+            answered = true;
+            static_cast<QDialog*>(dialog)->accept(); // QFileDialog's own accept() checks the name
+        });
+        action->trigger();
+        QVERIFY(answered);
+        QVERIFY(b->isRecording());
+        QVERIFY(!a->isRecording());
+        QCOMPARE(action->text(), str("Stop &recording"));
+        QVERIFY(child<QLabel>(b, "recordingLabel")->isVisible());
+        QVERIFY(!child<QLabel>(a, "recordingLabel")->isVisible());
+
+        QVERIFY(push("recA", 1, 3));
+        QVERIFY(push("recB", 1, 5));
+        QTRY_COMPARE_WITH_TIMEOUT(b->receivedTotal(), quint64(5), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(a->receivedTotal(), quint64(3), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(child<QLabel>(b, "recordingLabel")->text(),
+                                  labelFor(str("menu.jsonl"), 5), kTimeoutMs);
+
+        window->activateWindow(); // the offscreen platform does not give it back after the dialog
+        b->focusEntry();
+        QTRY_VERIFY(b->isAncestorOf(QApplication::focusWidget()));
+        action->trigger(); // Stop recording
+        QVERIFY(!b->isRecording());
+        QCOMPARE(action->text(), str("&Record pane…"));
+        QVERIFY(!child<QLabel>(b, "recordingLabel")->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(!b->recorder()->writer()->isBusy(), kTimeoutMs);
+        // Rows after the stop are not recorded.
+        QVERIFY(push("recB", 6, 6));
+        QTRY_COMPARE_WITH_TIMEOUT(b->receivedTotal(), quint64(6), kTimeoutMs);
+
+        RecordingHeader header;
+        qint64 problems = 0;
+        const QList<RecordedRow> rows = readBack(path, &header, &problems);
+        QCOMPARE(problems, 0);
+        QCOMPARE(header.spec, str("list:recB"));
+        QCOMPARE(rows.size(), 5);
+        for (int i = 0; i < rows.size(); ++i) {
+            QCOMPARE(rows.at(i).message.payload, "m" + QByteArray::number(i + 1));
+            QCOMPARE(rows.at(i).target, QByteArray("recB"));
+        }
+    }
+
+    void writeErrorIsShownInThePane()
+    {
+        // Root ignores permission bits: a path under a regular file cannot be created by anyone.
+        const QString plain = m_dir.filePath(str("not-a-directory"));
+        QFile f(plain);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.close();
+        const QString path = plain + str("/rec.jsonl");
+        auto window = makeWindow({str("list:recErr,record=") + path});
+        QVERIFY(window);
+        QueuePane* p = pane(window.get(), "recErr");
+        QVERIFY(p);
+        auto* errorLabel = child<QLabel>(p, "errorLabel");
+        QTRY_VERIFY_WITH_TIMEOUT(errorLabel->isVisible(), kTimeoutMs);
+        QVERIFY2(p->errorText().startsWith(str("Cannot record to %1: ").arg(path)),
+                 qPrintable(p->errorText()));
+        QVERIFY(!p->isRecording());
+        QVERIFY(!child<QLabel>(p, "recordingLabel")->isVisible());
+        // The consumer is not affected.
+        QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
+    }
+
+    void diskFullMidRecordingIsShownInThePane()
+    {
+        if (!QFile::exists(str("/dev/full")))
+            QSKIP("no /dev/full on this system");
+        auto window = makeWindow({str("list:recFull")}, true);
+        QVERIFY(window);
+        QueuePane* p = pane(window.get(), "recFull");
+        QVERIFY(p);
+        QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        p->startRecording(str("/dev/full"));
+        QTRY_VERIFY_WITH_TIMEOUT(!p->isRecording(), kTimeoutMs);
+        QVERIFY2(p->errorText().contains(str("No space left on device")),
+                 qPrintable(p->errorText()));
+        QVERIFY(child<QLabel>(p, "errorLabel")->isVisible());
+    }
+
+    void cleanupTestCase() { m_client.reset(); }
+
+private:
+    QTemporaryDir m_dir;
+    SandboxServer m_server;
+    std::unique_ptr<test::SyncClient> m_client;
+};
+
+QTEST_MAIN(TestRecordPane)
+#include "tst_recordpane.moc"
