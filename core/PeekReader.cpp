@@ -376,6 +376,7 @@ void PeekReaderWorker::finishRefresh(PeekSnapshot snap)
     } else if (snap.takenAtMs - m_rateBaseMs >= 1000) {
         const double dt = double(snap.takenAtMs - m_rateBaseMs) / 1000.0;
         m_net = double(snap.length - m_rateBaseLength) / dt;
+        m_netKnown = true;
         if (m_live == PeekLive::Notifications) {
             m_in = double(m_inEvents) / dt;
             m_out = double(m_outEvents) / dt;
@@ -384,6 +385,7 @@ void PeekReaderWorker::finishRefresh(PeekSnapshot snap)
         m_rateBaseLength = snap.length;
         m_inEvents = m_outEvents = 0;
     }
+    snap.netKnown = m_netKnown;
     snap.netPerSec = m_net;
     snap.inEventsPerSec = m_live == PeekLive::Notifications ? m_in : -1;
     snap.outEventsPerSec = m_live == PeekLive::Notifications ? m_out : -1;

@@ -62,11 +62,13 @@ struct PeekSnapshot {
     // Streams: one page, newest first.
     QList<PeekEntry> entries;
     bool atNewest = true; // the page starts at the newest entry
-    // Rates per second, estimated between snapshots at least a second apart (-1: not yet known).
+    // Rates per second, estimated between snapshots at least a second apart (netKnown false, or
+    // -1 for the event rates: not known yet).
     // netPerSec is the change of length: all that polling can know. With notifications on,
     // inEventsPerSec/outEventsPerSec count push and pop/remove events — commands, not
     // elements (one LPUSH of five values is one event).
-    double netPerSec = -1;
+    bool netKnown = false;
+    double netPerSec = 0;
     double inEventsPerSec = -1;
     double outEventsPerSec = -1;
     PeekLive live = PeekLive::Unknown;
@@ -168,7 +170,8 @@ private:
     qint64 m_rateBaseLength = -1;
     quint64 m_inEvents = 0;
     quint64 m_outEvents = 0;
-    double m_net = -1;
+    bool m_netKnown = false;
+    double m_net = 0;
     double m_in = -1;
     double m_out = -1;
 };

@@ -208,7 +208,11 @@ private slots:
         QCOMPARE(rec.last().live, PeekLive::Polling);
         m_client->command({"RPOP", "q"});
         QVERIFY(rec.waitFor([](const PeekSnapshot& s) { return s.length == 1; }));
-        // With polling only the net change is known, never in/out separately.
+        // With polling only the net change is known (once a second has passed), never in/out
+        // separately.
+        m_client->command({"LPUSH", "q", "c", "d"});
+        QVERIFY(
+            rec.waitFor([](const PeekSnapshot& s) { return s.netKnown && s.length == 3; }, 15000));
         QCOMPARE(rec.last().inEventsPerSec, -1.0);
         QCOMPARE(rec.last().outEventsPerSec, -1.0);
     }
