@@ -130,6 +130,7 @@ void PeekReaderWorker::openConnection()
 void PeekReaderWorker::onReady()
 {
     m_backoff.reset();
+    m_lastError.clear();
     m_inFlight = false;
     m_again = false;
     checkNotifications();
@@ -148,7 +149,9 @@ void PeekReaderWorker::onDown(const QString& reason)
     if (m_stopping)
         return;
     setLive(PeekLive::Unknown, reason);
-    emit errorOccurred(reason);
+    if (reason != m_lastError) // a server that stays down is said once, not at every retry
+        emit errorOccurred(reason);
+    m_lastError = reason;
     m_reconnect->start(m_backoff.next());
 }
 
@@ -414,8 +417,11 @@ void PeekReaderWorker::pageStream(StreamPage which)
     const auto forwardFrom = [this, n](const QByteArray& from) {
         // Read forward, then show that page newest first (its newest entry becomes the end).
         m_conn->send({"XRANGE", m_key, from, "+", "COUNT", n}, [this](const RedisReply& r) {
-            if (!r.isError() && !r.elements.isEmpty())
-                m_streamEnd = entriesOf(r).last().id;
+            if (!r.isError() && !r.elements.isEmpty()) {
+                // Fewer than a page left: that is the newest page, which follows new entries.
+                m_streamEnd =
+                    r.elements.size() < m_window ? QByteArray("+") : entriesOf(r).last().id;
+            }
             refresh();
         });
     };
@@ -431,9 +437,18 @@ void PeekReaderWorker::pageStream(StreamPage which)
         // Continue below the oldest entry of the current page.
         m_conn->send({"XREVRANGE", m_key, m_streamEnd, "-", "COUNT", n},
                      [this](const RedisReply& r) {
-                         if (!r.isError() && !r.elements.isEmpty())
-                             m_streamEnd = "(" + entriesOf(r).last().id;
-                         refresh();
+                         if (r.isError() || r.elements.isEmpty()) {
+                             refresh();
+                             return;
+                         }
+                         // Only if something is older: the last page stays the last page.
+                         const QByteArray below = "(" + entriesOf(r).last().id;
+                         m_conn->send({"XREVRANGE", m_key, below, "-", "COUNT", "1"},
+                                      [this, below](const RedisReply& older) {
+                                          if (!older.isError() && !older.elements.isEmpty())
+                                              m_streamEnd = below;
+                                          refresh();
+                                      });
                      });
         return;
     case StreamPage::Newer:

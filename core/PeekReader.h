@@ -156,6 +156,7 @@ private:
     QTimer* m_timer = nullptr;
     QTimer* m_reconnect = nullptr;
     Backoff m_backoff;
+    QString m_lastError;
     bool m_stopping = false;
     bool m_inFlight = false;
     bool m_again = false;

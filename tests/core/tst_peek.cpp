@@ -217,6 +217,35 @@ private slots:
         QCOMPARE(rec.last().outEventsPerSec, -1.0);
     }
 
+    void configDeniedMeansPolling()
+    {
+        // A user that may read and write keys but not run CONFIG.
+        QVERIFY(m_client
+                    ->command({"ACL", "SETUSER", "peeker", "reset", "on", ">pw", "~*", "&*",
+                               "+@all", "-config"})
+                    .isStatus("OK"));
+        m_client->command({"CONFIG", "SET", "notify-keyspace-events", "Kl"});
+        m_client->command({"RPUSH", "q", "a"});
+        ConnectionSettings settings = m_server.settings();
+        settings.user = "peeker";
+        settings.password = "pw";
+        PeekReader reader(settings, "q", 10);
+        PeekRecorder rec(&reader);
+        reader.start();
+        QTRY_COMPARE(rec.live(), PeekLive::Polling);
+        QVERIFY2(rec.liveDetails.last().contains(QLatin1String("NOPERM")),
+                 qPrintable(rec.liveDetails.last()));
+        QVERIFY(rec.waitFor([](const PeekSnapshot& s) { return s.length == 1; }));
+        m_client->command({"LPUSH", "q", "b"});
+        QVERIFY(rec.waitFor([](const PeekSnapshot& s) { return s.length == 2; }));
+        const qint64 id = reader.enableNotifications();
+        QTRY_VERIFY(rec.action(id));
+        QVERIFY(!rec.action(id)->done);
+        QVERIFY(rec.action(id)->message.contains(QLatin1String("NOPERM")));
+        reader.stop();
+        m_client->command({"ACL", "DELUSER", "peeker"});
+    }
+
     void liveByNotificationsCoalesced()
     {
         m_client->command({"CONFIG", "SET", "notify-keyspace-events", "Kl"});
@@ -404,6 +433,11 @@ private slots:
         QVERIFY(pageTo(PeekReaderWorker::StreamPage::Older, down(15, 6)));
         QVERIFY(!rec.last().atNewest);
         QVERIFY(pageTo(PeekReaderWorker::StreamPage::Older, down(5, 1)));
+        // Nothing older: the last page stays (several refreshes later, polling 4 times a second).
+        rec.snapshots.clear();
+        reader.pageStream(PeekReaderWorker::StreamPage::Older);
+        QTRY_VERIFY(rec.snapshots.size() >= 6);
+        QCOMPARE(ids(rec.last()), down(5, 1));
         QVERIFY(pageTo(PeekReaderWorker::StreamPage::Newer, down(15, 6)));
         QVERIFY(pageTo(PeekReaderWorker::StreamPage::Oldest, down(10, 1)));
         QVERIFY(pageTo(PeekReaderWorker::StreamPage::Newest, down(25, 16)));
