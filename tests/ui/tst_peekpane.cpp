@@ -13,8 +13,14 @@
 #include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QPushButton>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -183,6 +189,93 @@ private slots:
         action(v, "peekDeleteAction")->trigger();
         QVERIFY(rejected);
         QCOMPARE(m_client->command({"LLEN", "q"}).integer, qint64(4));
+    }
+
+    void moveToAnotherListThroughTheUi()
+    {
+        m_client->command({"RPUSH", "q", "a", "b", "c"});
+        auto window = makeWindow(str("peek:q"));
+        QVERIFY(window);
+        PeekView* v = pane(window.get(), "q")->peekView();
+        QTRY_COMPARE(v->model()->rowCount(), 3);
+        QVERIFY(v->selectIndex(1));
+        bool named = false;
+        bool answered = false;
+        // First the list's name, then the confirmation that names both lists.
+        QTimer::singleShot(0, this, [&] {
+            auto* input = qobject_cast<QInputDialog*>(QApplication::activeModalWidget());
+            if (!input)
+                return;
+            named = true;
+            answerConfirm(&answered);
+            input->setTextValue(str("elsewhere"));
+            input->accept();
+        });
+        action(v, "peekMoveAction")->trigger();
+        QVERIFY(named);
+        QVERIFY(answered);
+        QTRY_VERIFY(v->resultText().contains(str("elsewhere")));
+        QCOMPARE(elements(m_client->command({"LRANGE", "q", "0", "-1"})),
+                 (QList<QByteArray>{"a", "c"}));
+        QCOMPARE(elements(m_client->command({"LRANGE", "elsewhere", "0", "-1"})),
+                 (QList<QByteArray>{"b"}));
+    }
+
+    void copyAndSaveAreByteExact()
+    {
+        const QByteArray bin("\x00\xff\x00bin\r\n\x80", 9);
+        m_client->command({"RPUSH", "q", bin});
+        auto window = makeWindow(str("peek:q"));
+        QVERIFY(window);
+        PeekView* v = pane(window.get(), "q")->peekView();
+        QTRY_COMPARE(v->model()->rowCount(), 1);
+        QVERIFY(v->selectIndex(0));
+        action(v, "peekCopyAction")->trigger();
+        const QMimeData* mime = QApplication::clipboard()->mimeData();
+        QVERIFY(mime);
+        QCOMPARE(mime->data(str("application/octet-stream")), bin);
+
+        const QString path = m_dir.filePath(str("element.bin"));
+        bool answered = false;
+        QTimer::singleShot(0, this, [&] {
+            auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
+            if (!dialog)
+                return;
+            answered = true;
+            dialog->selectFile(path);
+            static_cast<QDialog*>(dialog)->accept(); // QFileDialog's own accept() is protected
+        });
+        action(v, "peekSaveAction")->trigger();
+        QVERIFY(answered);
+        QFile saved(path);
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        QCOMPARE(saved.readAll(), bin);
+        QVERIFY(v->resultText().contains(str("Saved")));
+    }
+
+    void switchingModesStartsAndStopsThePeek()
+    {
+        m_client->command({"RPUSH", "q", "a", "b"});
+        auto window = makeWindow(str("pubsub:q"));
+        QVERIFY(window);
+        QueuePane* p = pane(window.get(), "q");
+        QVERIFY(p);
+        PeekView* v = p->peekView();
+        QVERIFY(!v->isVisible());
+        QVERIFY(!v->isRunning());
+        QTRY_COMPARE(p->findChildren<Consumer*>().size(), 1);
+        auto* combo = child<QComboBox>(p, "modeCombo");
+        combo->setCurrentIndex(combo->findData(int(Mode::Peek)));
+        QCOMPARE(p->spec().mode, Mode::Peek);
+        QVERIFY(v->isVisible());
+        QVERIFY(v->isRunning());
+        QTRY_COMPARE(v->model()->rowCount(), 2);
+        QTRY_VERIFY(p->findChildren<Consumer*>().isEmpty()); // the subscriber is gone
+        combo->setCurrentIndex(combo->findData(int(Mode::PubSub)));
+        QVERIFY(!v->isVisible());
+        QVERIFY(!v->isRunning());
+        QTRY_COMPARE(p->findChildren<Consumer*>().size(), 1);
+        QCOMPARE(m_client->command({"LLEN", "q"}).integer, qint64(2));
     }
 
     void notificationsOnlyAfterConfirmation()
