@@ -455,6 +455,33 @@ private slots:
         QCOMPARE(m_client->command({"XLEN", "s"}).integer, qint64(24));
     }
 
+    void reconnectsAfterARestart()
+    {
+        m_client->command({"CONFIG", "SET", "notify-keyspace-events", "Kl"});
+        m_client->command({"RPUSH", "q", "a"});
+        PeekReader reader(m_server.settings(), "q", 10);
+        PeekRecorder rec(&reader);
+        QStringList errors;
+        QObject::connect(&reader, &PeekReader::errorOccurred, &rec.ctx,
+                         [&errors](const QString& e) { errors << e; });
+        reader.start();
+        QTRY_COMPARE(rec.live(), PeekLive::Notifications);
+        QVERIFY(rec.waitFor([](const PeekSnapshot& s) { return s.length == 1; }));
+        QString error;
+        QVERIFY2(m_server.restart(&error), qPrintable(error)); // empty, notifications off again
+        QTRY_VERIFY(!errors.isEmpty());
+        QTRY_COMPARE(rec.live(), PeekLive::Polling);
+        QVERIFY(rec.waitFor([](const PeekSnapshot& s) {
+            return s.kind == PeekSnapshot::Kind::Missing && s.error.isEmpty();
+        }));
+        m_client = std::make_unique<SyncClient>(m_server.settings());
+        QVERIFY2(m_client->isConnected(), qPrintable(m_client->error()));
+        m_client->command({"RPUSH", "q", "x", "y"});
+        QVERIFY(rec.waitFor([](const PeekSnapshot& s) { return s.length == 2; }));
+        // The loss, and at most one refusal while the server was starting: not one per retry.
+        QVERIFY2(errors.size() <= 2, qPrintable(errors.join(QLatin1String(" | "))));
+    }
+
     // Last: fills the server with 10 million elements.
     void tenMillionElements()
     {
