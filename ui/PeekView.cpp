@@ -254,14 +254,36 @@ QString PeekView::resultText() const { return m_resultLabel->text(); }
 
 void PeekView::onSnapshot(const PeekSnapshot& s)
 {
-    // Keep the selection on the same element (list index or entry id) across a refresh.
+    // Keep the selection on the same element across a refresh. Stream entries have ids; list
+    // elements move (every LPUSH shifts the indices): the nearest row with the same bytes.
     qint64 selIndex = -1;
     QByteArray selPayload;
     QByteArray selId;
     const bool hadSelection = selected(&selIndex, &selPayload, &selId);
+    const bool first = m_model->snapshot().kind != s.kind;
     m_model->setSnapshot(s);
-    if (hadSelection && !(selId.isEmpty() ? selectIndex(selIndex) : selectEntry(selId)))
-        m_table->clearSelection();
+    if (hadSelection) {
+        bool kept = false;
+        if (!selId.isEmpty()) {
+            kept = selectEntry(selId);
+        } else {
+            qint64 best = -1;
+            for (int row = 0; row < m_model->rowCount(); ++row) {
+                const PeekModel::Row* r = m_model->rowAt(row);
+                if (r->kind == PeekModel::RowKind::Element && r->payload == selPayload &&
+                    (best < 0 || qAbs(r->index - selIndex) < qAbs(best - selIndex)))
+                    best = r->index;
+            }
+            kept = best >= 0 && selectIndex(best);
+        }
+        if (!kept) {
+            m_table->clearSelection();
+            m_table->selectionModel()->clearCurrentIndex();
+        }
+    }
+    // A list opens on its consuming end: the element taken next is in sight.
+    if (first && s.kind == PeekSnapshot::Kind::List)
+        m_table->scrollToBottom();
 
     const bool stream = s.kind == PeekSnapshot::Kind::Stream;
     m_listPager->setVisible(!stream);

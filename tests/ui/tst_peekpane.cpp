@@ -119,6 +119,11 @@ private slots:
         // A push by someone else shows up (live), and nothing was taken.
         m_client->command({"LPUSH", "q", "new"});
         QTRY_COMPARE(v->model()->rowCount(), 6);
+        // The selection follows the element, which the push moved from index 1 to 2.
+        const QModelIndex current = v->table()->currentIndex();
+        QCOMPARE(current.data(PeekModel::ListIndexRole).toLongLong(), qint64(2));
+        QCOMPARE(current.data(PeekModel::PayloadRole).toByteArray(), QByteArray("b"));
+        QVERIFY(v->table()->selectionModel()->isRowSelected(current.row(), {}));
         QCOMPARE(elements(m_client->command({"LRANGE", "q", "0", "-1"})),
                  (QList<QByteArray>{"new", "a", "b", "c", "d", "e"}));
         QVERIFY(!m_client->command({"CLIENT", "LIST"}).str.contains(" flags=b "));
