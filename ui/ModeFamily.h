@@ -11,7 +11,7 @@ enum class ModeFamily { List, Channel, Stream, Other };
 
 inline ModeFamily modeFamily(Mode mode)
 {
-    if (mode == Mode::List)
+    if (mode == Mode::List || mode == Mode::Peek) // peek reads a list (or browses a stream)
         return ModeFamily::List;
     if (mode == Mode::PubSub || mode == Mode::Pattern)
         return ModeFamily::Channel;

@@ -9,6 +9,7 @@
 #include "PaneRecorder.h"
 #include "PaneStatusLine.h"
 #include "PayloadView.h"
+#include "PeekView.h"
 #include "SendBox.h"
 #include "SettleTracker.h"
 
@@ -157,10 +158,23 @@ void QueuePane::buildUi()
     m_contentSplitter = new QSplitter(Qt::Vertical, this);
     m_contentSplitter->setObjectName(QStringLiteral("paneContentSplitter"));
     m_contentSplitter->setChildrenCollapsible(false);
-    m_contentSplitter->addWidget(buildView());
+    m_viewBox = buildView();
+    // Peek panes show what the list holds instead (and run no Consumer).
+    m_peekView = new PeekView(this);
+    connect(m_peekView, &PeekView::messageSelected, m_payloadView, &PayloadView::showMessage);
+    connect(m_peekView, &PeekView::depthChanged, this, [this](qint64 depth) {
+        m_depth = depth;
+        updateStatus();
+    });
+    connect(m_peekView, &PeekView::reported, this, [this](const QString& text) {
+        emit errorReported(tr("%1: %2").arg(QString::fromUtf8(m_spec.target), text));
+    });
+    m_contentSplitter->addWidget(m_viewBox);
+    m_contentSplitter->addWidget(m_peekView);
     m_contentSplitter->addWidget(m_payloadView);
     m_contentSplitter->setStretchFactor(0, 3);
-    m_contentSplitter->setStretchFactor(1, 2);
+    m_contentSplitter->setStretchFactor(1, 3);
+    m_contentSplitter->setStretchFactor(2, 2);
     layout->addWidget(m_contentSplitter, 1);
 
     m_sendBox = new SendBox(this);
@@ -267,6 +281,9 @@ void QueuePane::updateModeUi()
     m_view->setColumnHidden(MessageModel::StateColumn, !settles);
     m_view->setColumnHidden(MessageModel::DeliveryColumn, !settles);
     m_sendBox->setSpec(m_spec);
+    const bool peek = m_spec.mode == Mode::Peek;
+    m_viewBox->setVisible(!peek);
+    m_peekView->setVisible(peek);
     m_updatingUi = false;
 }
 
@@ -309,9 +326,14 @@ void QueuePane::startConsumer()
 {
     if (!m_connected)
         return;
-    // Peek and Observe have no consumer worker (yet): they start none.
-    if (m_spec.mode == Mode::Peek || m_spec.mode == Mode::Observe)
+    if (m_spec.mode == Mode::Peek) {
+        // Reads only: the PeekView's reader, never a Consumer.
+        m_peekView->start(m_settings, m_spec);
+        m_state = ConsumerState::Listening;
+        m_stateLabel->setText(tr("Peeking"));
+        m_stateLabel->setToolTip(tr("Reading only: nothing is taken from the list."));
         return;
+    }
     auto* consumer = new Consumer(m_settings, m_spec, this);
     m_consumer = consumer;
     m_tracker->setConsumer(consumer);
@@ -378,6 +400,7 @@ void QueuePane::restartConsumer()
 
 Consumer* QueuePane::retireConsumer()
 {
+    m_peekView->stop();
     Consumer* consumer = m_consumer;
     m_consumer = nullptr;
     m_tracker->setConsumer(nullptr);
@@ -400,6 +423,7 @@ Consumer* QueuePane::retireConsumer()
 
 void QueuePane::stopConsumer()
 {
+    m_peekView->stop();
     for (Consumer* consumer : findChildren<Consumer*>(QString(), Qt::FindDirectChildrenOnly))
         consumer->stop();
 }
@@ -564,6 +588,8 @@ void QueuePane::clearError()
 
 void QueuePane::applySnapshot(const ServerSnapshot& snapshot)
 {
+    if (m_spec.mode == Mode::Peek)
+        return; // the peek reads its own depth (LLEN or XLEN) several times a second
     m_depth = PaneStatusLine::depthIn(m_spec, snapshot);
     updateStatus();
 }

@@ -30,6 +30,7 @@ class MessageFilterProxy;
 class PaneRecorder;
 class PaneStatusLine;
 class PayloadView;
+class PeekView;
 class SendBox;
 class SettleTracker;
 
@@ -73,6 +74,8 @@ public:
     MessageFilterProxy* proxy() const { return m_proxy; }
     SettleTracker* tracker() const { return m_tracker; }
     AckBar* ackBar() const { return m_ackBar; }
+    // Peek mode's view (shown instead of the message table; no Consumer runs in Peek).
+    PeekView* peekView() const { return m_peekView; }
     ConsumerState consumerState() const { return m_state; }
     quint64 receivedTotal() const { return m_received; }
     quint64 sentTotal() const;
@@ -156,6 +159,8 @@ private:
     QPushButton* m_pauseButton = nullptr;
     QPushButton* m_clearButton = nullptr;
     QTableView* m_view = nullptr;
+    QWidget* m_viewBox = nullptr;
+    PeekView* m_peekView = nullptr;
     PayloadView* m_payloadView = nullptr;
     QSplitter* m_contentSplitter = nullptr;
     SendBox* m_sendBox = nullptr;

@@ -7,6 +7,12 @@
 // pane's own Consumer (found as its child), connected after the pane's own slot, so a message is
 // counted after the pane has appended it to its model.
 //
+// peek-10m fills a list with N (10 million) short elements, then opens a peek pane on it in the
+// window: the time from opening the pane to its first rows (head and tail of the full list), and
+// the RSS over the idle console (VmRSS after the window settled, against the peak VmHWM after
+// the peek showed the head, the tail and a page in the middle and polled for a second). The list
+// must be unchanged afterwards (LLEN): an element taken counts as lost.
+//
 // latency publishes one message at a time (the product's Publisher, LPUSH, one send() per
 // message) at 1 000 msgs/s and measures publish -> row in the pane's MessageModel (rowsInserted).
 #include "AppOptions.h"
@@ -14,11 +20,14 @@
 #include "Consumer.h"
 #include "MainWindow.h"
 #include "MessageModel.h"
+#include "PeekModel.h"
+#include "PeekView.h"
 #include "Publisher.h"
 #include "QueuePane.h"
 #include "Scenarios.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QTemporaryDir>
 
 namespace rqc::bench {
@@ -60,11 +69,12 @@ struct Window {
             window->closePane(pane);
     }
 
-    QueuePane* open(const Options& o, const QByteArray& key, Result* r)
+    QueuePane* open(const Options& o, const QByteArray& key, Result* r,
+                    const QString& mode = QStringLiteral("list"))
     {
         ConsumerSpec spec;
         QString e;
-        QString text = QStringLiteral("list:") + QString::fromUtf8(key);
+        QString text = mode + QLatin1Char(':') + QString::fromUtf8(key);
         for (const QString& extra : o.specOptions)
             text += QLatin1Char(',') + extra;
         if (!ConsumerSpec::parse(text, &spec, &e)) {
@@ -154,6 +164,99 @@ bool runWindowFlood(const Options& o, Result* r)
     if (!complete)
         r->extra.insert(QStringLiteral("note"),
                         QStringLiteral("gave up after %1 ms without progress").arg(o.idleMs));
+    if (!pane->errorText().isEmpty())
+        setError(r, pane->errorText());
+    return true;
+}
+
+namespace {
+double rssMb()
+{
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray& line : f.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0;
+    }
+    return -1;
+}
+} // namespace
+
+bool runPeek10m(const Options& o, Result* r)
+{
+    r->name = QStringLiteral("peek-10m");
+    r->messages = o.messages;
+    const QByteArray key = o.key.isEmpty() ? QByteArray("bench:peek") : o.key;
+    constexpr quint64 kPerCommand = 1000;
+    {
+        SyncClient c(o.settings);
+        if (!c.isConnected()) {
+            setError(r, c.error());
+            return false;
+        }
+        c.command({"DEL", key});
+        // Short decimal elements, 1 000 per RPUSH: the server holds ~100 MB, not gigabytes.
+        const quint64 commands = (o.messages + kPerCommand - 1) / kPerCommand;
+        const bool filled = c.pipeline(
+            commands,
+            [&](quint64 i, QByteArray& out) {
+                QList<QByteArray> argv{"RPUSH", key};
+                for (quint64 j = i * kPerCommand; j < qMin(o.messages, (i + 1) * kPerCommand); ++j)
+                    argv << QByteArray::number(j);
+                appendCommand(out, argv);
+            },
+            64, 4);
+        if (!filled) {
+            setError(r, c.error());
+            return false;
+        }
+    }
+    Window w(o);
+    if (!w.error.isEmpty()) {
+        setError(r, w.error);
+        return false;
+    }
+    spin(500); // let the window settle: the idle console's own footprint
+    const double idleMb = rssMb();
+
+    QElapsedTimer clock;
+    clock.start();
+    QueuePane* pane = w.open(o, key, r, QStringLiteral("peek"));
+    if (!pane)
+        return false;
+    PeekView* view = pane->peekView();
+    const qint64 n = qint64(o.messages);
+    const bool shown = waitFor(
+        [&] { return view->model()->rowCount() > 0 && view->model()->snapshot().length == n; },
+        nullptr, 10000);
+    const qint64 firstRowsNs = clock.nsecsElapsed();
+    if (!shown) {
+        setError(r, QStringLiteral("no rows within 10 s"));
+        return false;
+    }
+    const int window = view->model()->snapshot().window;
+    view->reader()->showPage(n / 2);
+    const bool paged =
+        waitFor([&] { return view->model()->snapshot().pageStart == n / 2; }, nullptr, 10000);
+    spin(1000); // polling 4 times a second meanwhile
+    const double afterMb = rssMb();
+    const double peakMb = peakRssMb();
+
+    r->seconds = double(firstRowsNs) / 1e9;
+    r->extra.insert(QStringLiteral("first_rows_ms"), std::round(double(firstRowsNs) / 1e5) / 10);
+    r->extra.insert(QStringLiteral("rss_idle_mb"), std::round(idleMb * 10) / 10);
+    r->extra.insert(QStringLiteral("rss_mb"), std::round(afterMb * 10) / 10);
+    r->extra.insert(QStringLiteral("peak_rss_mb"), std::round(peakMb * 10) / 10);
+    r->extra.insert(QStringLiteral("rss_over_idle_mb"), std::round((peakMb - idleMb) * 10) / 10);
+    r->extra.insert(QStringLiteral("rows_held"), view->model()->snapshot().heldRows());
+    r->extra.insert(QStringLiteral("window"), window);
+    if (!paged)
+        r->extra.insert(QStringLiteral("note"), QStringLiteral("the middle page never came"));
+    SyncClient c(o.settings);
+    const qint64 left = c.command({"LLEN", key}).integer;
+    r->lost = left < n ? quint64(n - left) : 0;
+    c.command({"DEL", key});
     if (!pane->errorText().isEmpty())
         setError(r, pane->errorText());
     return true;

@@ -29,10 +29,15 @@ struct Entry {
     Runner run;
 };
 constexpr Entry kScenarios[] = {
-    {"publish-list", runPublishList},     {"publish-pubsub", runPublishPubSub},
-    {"drain-list", runDrainList},         {"pubsub-receive", runPubSubReceive},
-    {"drain-reliable", runDrainReliable}, {"drain-stream", runDrainStream},
-    {"window-flood", runWindowFlood},     {"latency", runLatency},
+    {"publish-list", runPublishList},
+    {"publish-pubsub", runPublishPubSub},
+    {"drain-list", runDrainList},
+    {"pubsub-receive", runPubSubReceive},
+    {"drain-reliable", runDrainReliable},
+    {"drain-stream", runDrainStream},
+    {"window-flood", runWindowFlood},
+    {"latency", runLatency},
+    {"peek-10m", runPeek10m},
     {"fill-list", runFillList},
 };
 
@@ -50,7 +55,8 @@ QStringList scenarioNames()
 
 bool needsGui(const QString& scenario)
 {
-    return scenario == QLatin1String("window-flood") || scenario == QLatin1String("latency");
+    return scenario == QLatin1String("window-flood") || scenario == QLatin1String("latency") ||
+           scenario == QLatin1String("peek-10m");
 }
 
 } // namespace rqc::bench
