@@ -5,7 +5,6 @@
 #include "RedisReply.h"
 
 #include <QByteArray>
-#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QList>
 #include <QMetaType>
@@ -92,8 +91,6 @@ enum class PeekAction {
 };
 
 struct PeekActionResult {
-    Q_DECLARE_TR_FUNCTIONS(rqc::PeekActionResult)
-public:
     qint64 requestId = 0;
     PeekAction action = PeekAction::Delete;
     bool done = false;  // it happened
