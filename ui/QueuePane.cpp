@@ -554,6 +554,7 @@ void QueuePane::clearError()
 void QueuePane::applySnapshot(const ServerSnapshot& snapshot)
 {
     m_depth = PaneStatusLine::depthIn(m_spec, snapshot);
+    m_consumersLine->applySnapshot(snapshot);
     updateStatus();
 }
 
