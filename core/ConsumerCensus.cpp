@@ -32,6 +32,16 @@ void ConsumerCensus::start()
     // The inspector takes its first snapshot once connected.
     m_inFlight = true;
     m_inspector->start();
+    if (m_haveKnown) // queued before the connection is up, so the first census uses it
+        m_inspector->setProcessingHint(m_knownLists, m_knownComplete);
+}
+
+void ConsumerCensus::setKnownLists(const QList<QByteArray>& lists, bool complete)
+{
+    m_knownLists = lists;
+    m_knownComplete = complete;
+    m_haveKnown = true;
+    m_inspector->setProcessingHint(lists, complete); // dropped if not started yet
 }
 
 void ConsumerCensus::refresh()

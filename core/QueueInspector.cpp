@@ -251,18 +251,37 @@ void QueueInspectorWorker::gatherList(std::shared_ptr<QueueSnapshot> snap)
 void QueueInspectorWorker::startProcessingScan(std::shared_ptr<QueueSnapshot> snap)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (m_options.census && m_lastScanMs >= 0 && now - m_lastScanMs < m_options.rescanMs) {
-        // Walking the keyspace costs O(keys): between walks, re-read only what the last found.
-        for (const QByteArray& key : std::as_const(m_knownProcessing)) {
+    const bool walked = m_lastScanMs >= 0 && now - m_lastScanMs < m_options.rescanMs;
+    if (m_options.census && (walked || m_hintComplete)) {
+        // Walking the keyspace costs O(keys): between walks, re-read only the lists known from
+        // the last walk and from the hint.
+        const ReliableListKeys keys = ReliableListKeys::forQueue(m_key, m_options.dead);
+        QList<QByteArray> known = m_knownProcessing;
+        for (const QByteArray& key : std::as_const(m_hint)) {
+            if (!known.contains(key))
+                known << key;
+        }
+        for (const QByteArray& key : std::as_const(known)) {
             QueueSnapshot::ProcessingList p;
             p.key = key;
-            p.consumer = ReliableListKeys::forQueue(m_key, m_options.dead).consumerOf(key);
+            p.consumer = keys.consumerOf(key);
             snap->processing.append(p);
         }
         readProcessing(snap);
         return;
     }
     scanProcessing(snap, "0");
+}
+
+void QueueInspectorWorker::setProcessingHint(const QList<QByteArray>& keys, bool complete)
+{
+    const QByteArray prefix = m_key + ":processing:";
+    m_hint.clear();
+    for (const QByteArray& key : keys) {
+        if (key.startsWith(prefix) && !key.endsWith(":alive"))
+            m_hint << key;
+    }
+    m_hintComplete = complete;
 }
 
 void QueueInspectorWorker::scanProcessing(std::shared_ptr<QueueSnapshot> snap,
@@ -614,6 +633,13 @@ void QueueInspector::refresh()
     QueueInspectorWorker* w = m_worker;
     if (m_thread && w)
         m_thread->post([w] { w->refresh(); });
+}
+
+void QueueInspector::setProcessingHint(const QList<QByteArray>& keys, bool complete)
+{
+    QueueInspectorWorker* w = m_worker;
+    if (m_thread && w)
+        m_thread->post([w, keys, complete] { w->setProcessingHint(keys, complete); });
 }
 
 void QueueInspector::stop()

@@ -100,8 +100,8 @@ struct InspectorOptions {
     int intervalMs = 2000; // 0: refresh only on request
     // Census mode (ConsumerCensus): also CLIENT LIST (O(clients)) for the clients blocked in
     // list pops, and heartbeats without a processing list (a live consumer with nothing in
-    // flight); the keyspace is walked for processing lists at most every rescanMs, the lists
-    // found are re-read cheaply in between.
+    // flight); the keyspace is walked for processing lists at most every rescanMs (never while a
+    // complete processing hint is set), the lists found are re-read cheaply in between.
     bool census = false;
     int rescanMs = 60000;
 };
@@ -120,6 +120,9 @@ public:
     void start();
     void refresh();
     void stop();
+    // Census mode: the processing lists someone else's keyspace walk found (the ServerMonitor's
+    // discovery); complete = that walk saw every list. A complete hint replaces our own walk.
+    void setProcessingHint(const QList<QByteArray>& keys, bool complete);
     void recover(qint64 requestId);
     void claim(qint64 requestId, const QByteArray& group, const QByteArray& consumer,
                qint64 minIdleMs);
@@ -165,6 +168,8 @@ private:
     // Census mode: the processing lists (and heartbeats) the last keyspace walk found.
     QList<QByteArray> m_knownProcessing;
     qint64 m_lastScanMs = -1;
+    QList<QByteArray> m_hint;
+    bool m_hintComplete = false;
 };
 
 // The main thread's handle on one queue's inspector: its own connection on its own thread
@@ -191,6 +196,8 @@ public:
     void start();
     void refresh();
     void stop();
+    // See QueueInspectorWorker::setProcessingHint.
+    void setProcessingHint(const QList<QByteArray>& keys, bool complete);
     qint64 recover();
     qint64 claim(const QByteArray& group, const QByteArray& consumer, qint64 minIdleMs);
     qint64 requeueDead(const QList<QByteArray>& items = {});

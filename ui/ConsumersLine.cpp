@@ -68,8 +68,28 @@ void ConsumersLine::restart()
     connect(m_census.get(), &ConsumerCensus::updated, this, &ConsumersLine::onUpdated);
     connect(m_census.get(), &ConsumerCensus::errorOccurred, this,
             [this](const QString& error) { setText(tr("Consumers: unknown (%1)").arg(error)); });
+    passKnownLists();
     m_census->start();
     m_timer->start();
+}
+
+void ConsumersLine::applySnapshot(const ServerSnapshot& snapshot)
+{
+    m_processingLists.clear();
+    const QByteArray prefix = m_spec.target + ":processing:";
+    for (const ServerSnapshot::Key& key : snapshot.lists) {
+        if (key.name.startsWith(prefix))
+            m_processingLists << key.name;
+    }
+    m_listsComplete = !snapshot.listsTruncated && !snapshot.truncated;
+    m_haveSnapshot = true;
+    passKnownLists();
+}
+
+void ConsumersLine::passKnownLists()
+{
+    if (m_census && m_haveSnapshot)
+        m_census->setKnownLists(m_processingLists, m_listsComplete);
 }
 
 void ConsumersLine::onTick()

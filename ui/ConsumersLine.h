@@ -3,6 +3,7 @@
 #include "ConnectionSettings.h"
 #include "ConsumerSpec.h"
 #include "QueueInspector.h"
+#include "ServerMonitor.h"
 
 #include <QLabel>
 #include <QStringList>
@@ -27,6 +28,8 @@ public:
 
     void setConnection(const ConnectionSettings& settings);
     void setSpec(const ConsumerSpec& spec);
+    // The server's discovery: its processing lists spare the census a keyspace walk.
+    void applySnapshot(const ServerSnapshot& snapshot);
     ConsumerCensus* census() const { return m_census.get(); }
 
     static int refreshIntervalMs() { return 5000; }
@@ -41,6 +44,7 @@ public:
 
 private:
     void restart();
+    void passKnownLists();
     void onUpdated(const QueueSnapshot& census);
     void onTick();
 
@@ -49,6 +53,9 @@ private:
     ConsumerSpec m_spec;
     std::unique_ptr<ConsumerCensus> m_census;
     QTimer* m_timer = nullptr;
+    QList<QByteArray> m_processingLists; // from the last snapshot, for m_spec.target
+    bool m_listsComplete = false;
+    bool m_haveSnapshot = false;
 };
 
 } // namespace rqc

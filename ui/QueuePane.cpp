@@ -591,6 +591,7 @@ void QueuePane::applySnapshot(const ServerSnapshot& snapshot)
     if (m_spec.mode == Mode::Peek)
         return; // the peek reads its own depth (LLEN or XLEN) several times a second
     m_depth = PaneStatusLine::depthIn(m_spec, snapshot);
+    m_consumersLine->applySnapshot(snapshot);
     updateStatus();
 }
 

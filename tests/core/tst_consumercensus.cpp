@@ -178,6 +178,30 @@ private slots:
         QVERIFY(census.last().processing.isEmpty());
     }
 
+    void aCompleteDiscoveryReplacesTheKeyspaceWalk()
+    {
+        m_client->command({"RPUSH", "jobs:processing:w9", "in-flight"});
+        m_client->command({"RPUSH", "unrelated", "x"});
+        const qint64 scans = calls(*m_client, "scan");
+        ConsumerCensus census(m_server.settings(), "jobs");
+        census.setKnownLists({"jobs:processing:w9", "unrelated"}, true);
+        QSignalSpy spy(&census, &ConsumerCensus::updated);
+        census.start();
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, kTimeoutMs);
+        QCOMPARE(census.last().processing.size(), 1);
+        QCOMPARE(census.last().processing.first().consumer, QByteArray("w9"));
+        QCOMPARE(census.last().processing.first().length, 1);
+        QCOMPARE(calls(*m_client, "scan"), scans);
+        // A partial discovery does not: the census walks for itself (once).
+        ConsumerCensus partial(m_server.settings(), "jobs");
+        partial.setKnownLists({}, false);
+        QSignalSpy partialSpy(&partial, &ConsumerCensus::updated);
+        partial.start();
+        QTRY_COMPARE_WITH_TIMEOUT(partialSpy.size(), 1, kTimeoutMs);
+        QCOMPARE(partial.last().processing.size(), 1);
+        QVERIFY(calls(*m_client, "scan") > scans);
+    }
+
     void listsStreamGroupsAndConsumers()
     {
         m_client->command({"XADD", "events", "1-0", "message", "a"});

@@ -346,6 +346,31 @@ private slots:
         QVERIFY(!a.answered() && !b.answered());
     }
 
+    void switchingToReliableNamesTheLiveProcessingLists()
+    {
+        m_client->command({"RPUSH", "jobs:processing:rw1", "in-flight"});
+        m_client->command({"SET", "jobs:processing:rw1:alive", "host pid 1", "EX", "3600"});
+        m_client->command({"RPUSH", "jobs:processing:gone", "left-behind"});
+        auto window = makeWindow({str("--pane"), str("peek:jobs")});
+        QVERIFY(window);
+        QueuePane* p = pane(window.get(), "jobs");
+        chooseMode(p, Mode::Reliable);
+        QMessageBox* box = question(window.get());
+        QVERIFY(box);
+        QVERIFY2(box->text().contains(str("into its own processing list with BLMOVE")),
+                 qPrintable(box->text()));
+        const QString named = box->informativeText();
+        QVERIFY2(named.contains(str("2 processing lists: ")) &&
+                     named.contains(str("rw1 alive, 1 in flight")) &&
+                     named.contains(str("gone orphaned, 1 left")),
+                 qPrintable(named));
+        child<QAbstractButton>(box, "cancelButton")->click();
+        QTRY_VERIFY(!window->consumeGuard()->openQuestion());
+        QCOMPARE(p->spec().mode, Mode::Peek);
+        QCOMPARE(integer({"LLEN", "jobs:processing:rw1"}), 1);
+        QCOMPARE(integer({"EXISTS", "jobs:processing:gone"}), 1);
+    }
+
     void switchingToStreamNamesTheGroupsConsumers()
     {
         m_client->command({"XADD", "events", "1-0", "message", "a"});
