@@ -2,6 +2,7 @@
 // private redis-server: --pane …,record=FILE, File › Record pane… with its file dialog answered,
 // every row exactly once and in order (also paused, also rows the view's ring buffer drops),
 // and write errors shown in the pane.
+#include "Consumer.h"
 #include "MessageModel.h"
 #include "PaneRecorder.h"
 #include "QueuePane.h"
@@ -16,6 +17,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QLabel>
+#include <QPointer>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
@@ -205,6 +207,85 @@ private slots:
             QCOMPARE(rows.at(i).message.payload, "m" + QByteArray::number(i + 1));
             QCOMPARE(rows.at(i).target, QByteArray("recB"));
         }
+    }
+
+    void recordOptionNeverRestartsTheConsumer()
+    {
+        auto window = makeWindow({str("list:recSpec")});
+        QVERIFY(window);
+        QueuePane* p = pane(window.get(), "recSpec");
+        QVERIFY(p);
+        QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        const QPointer<Consumer> consumer = p->findChild<Consumer*>();
+        QVERIFY(consumer);
+
+        // record= through setSpec (as a saved or typed spec would) starts recording only.
+        const QString path = m_dir.filePath(str("spec.jsonl"));
+        ConsumerSpec spec = p->spec();
+        spec.options.insert(str("record"), path);
+        p->setSpec(spec);
+        QVERIFY(p->isRecording());
+        QCOMPARE(p->spec().toString(), str("list:recSpec"));
+        QCOMPARE(p->findChild<Consumer*>(), consumer.data());
+        QCOMPARE(p->consumerState(), ConsumerState::Listening);
+        QVERIFY(push("recSpec", 1, 2));
+        QTRY_COMPARE_WITH_TIMEOUT(p->receivedTotal(), quint64(2), kTimeoutMs);
+
+        // Switching the target restarts the consumer but keeps the recording; rows say which.
+        ConsumerSpec other = p->spec();
+        other.target = "recSpec2";
+        p->setSpec(other);
+        QVERIFY(p->isRecording());
+        QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        QVERIFY(push("recSpec2", 3, 3));
+        QTRY_COMPARE_WITH_TIMEOUT(p->receivedTotal(), quint64(3), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(p->recorder()->rowsWritten(), quint64(3), kTimeoutMs);
+        p->stopRecording();
+        QTRY_VERIFY_WITH_TIMEOUT(!p->recorder()->writer()->isBusy(), kTimeoutMs);
+
+        RecordingHeader header;
+        qint64 problems = 0;
+        const QList<RecordedRow> rows = readBack(path, &header, &problems);
+        QCOMPARE(problems, 0);
+        QCOMPARE(rows.size(), 3);
+        QCOMPARE(rows.at(1).target, QByteArray("recSpec"));
+        QCOMPARE(rows.at(2).target, QByteArray("recSpec2"));
+        QCOMPARE(rows.at(2).message.payload, QByteArray("m3"));
+    }
+
+    void patternPaneRecordsBytesExactly()
+    {
+        const QString path = m_dir.filePath(str("pattern.jsonl"));
+        auto window = makeWindow({str("pattern:recnews.*,record=") + path});
+        QVERIFY(window);
+        QueuePane* p = pane(window.get(), "recnews.*");
+        QVERIFY(p);
+        QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        const QList<QByteArray> payloads = {QStringLiteral("你好，世界").toUtf8(),
+                                            QByteArray("\0\xff\xfe bin", 7), QByteArray("caf\xe9"),
+                                            QByteArray("\"q\"\n")};
+        for (const QByteArray& payload : payloads)
+            QCOMPARE(m_client->command({"PUBLISH", "recnews.a", payload}).integer, 1);
+        QTRY_COMPARE_WITH_TIMEOUT(p->receivedTotal(), quint64(payloads.size()), kTimeoutMs);
+        window.reset();
+
+        RecordingHeader header;
+        qint64 problems = 0;
+        const QList<RecordedRow> rows = readBack(path, &header, &problems);
+        QCOMPARE(problems, 0);
+        QCOMPARE(rows.size(), payloads.size());
+        for (int i = 0; i < rows.size(); ++i) {
+            QCOMPARE(rows.at(i).message.payload, payloads.at(i));
+            QCOMPARE(rows.at(i).mode, str("pattern"));
+            QCOMPARE(rows.at(i).message.source, QByteArray("recnews.a"));
+            QCOMPARE(rows.at(i).message.pattern, QByteArray("recnews.*"));
+        }
+        // Text stays readable in the file; the rest is base64.
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray raw = f.readAll();
+        QVERIFY(raw.contains(",\"payload\":\"你好，世界\"}"));
+        QVERIFY(raw.contains(",\"payload_b64\":\"AP/+IGJpbg==\"}"));
     }
 
     void writeErrorIsShownInThePane()
