@@ -229,6 +229,48 @@ void ObserveWorker::sendSeeds()
     }
 }
 
+void ObserveWorker::sendStreamRequests()
+{
+    if (!m_side || !m_side->isReady() || !m_monitoring)
+        return;
+    const auto requests = m_attributor.takeStreamRequests();
+    for (const TakeAttributor::StreamRequest& req : requests) {
+        QByteArray enc;
+        appendCommand(enc, {"MULTI"});
+        appendCommand(enc,
+                      {"XREVRANGE", req.key, "+", "-", "COUNT", QByteArray::number(req.count)});
+        appendCommand(enc, {"ECHO", req.token});
+        appendCommand(enc, {"EXEC"});
+        const quint64 gen = m_seedGeneration;
+        m_side->sendEncoded(enc, 4, [this, gen, token = req.token](QList<RedisReply>& replies) {
+            if (gen != m_seedGeneration)
+                return;
+            const RedisReply& exec = replies.last();
+            const bool ok =
+                exec.isArray() && exec.elements.size() == 2 && exec.elements[0].isArray();
+            QList<QPair<QByteArray, QByteArray>> entries;
+            if (ok) {
+                for (const RedisReply& e : exec.elements[0].elements) {
+                    if (e.elements.size() < 2)
+                        continue;
+                    // The payload as the observer reads it from XADD: "message", else the first.
+                    const QList<RedisReply>& f = e.elements[1].elements;
+                    QByteArray payload = f.size() > 1 ? f[1].str : QByteArray();
+                    for (qsizetype i = 0; i + 1 < f.size(); i += 2) {
+                        if (f[i].str == "message") {
+                            payload = f[i + 1].str;
+                            break;
+                        }
+                    }
+                    entries.append({e.elements[0].str, payload});
+                }
+            }
+            m_attributor.streamIdsReplied(token, entries, !ok);
+            scheduleSettle();
+        });
+    }
+}
+
 void ObserveWorker::refreshClients()
 {
     if (!m_side || !m_side->isReady() || m_clientsInFlight)
@@ -376,6 +418,7 @@ void ObserveWorker::settle()
         return;
     m_attributor.settle(nowUs());
     sendSeeds();
+    sendStreamRequests();
     flushRows(false);
 }
 

@@ -57,6 +57,7 @@ private:
     void openSide();
     void onSideReady();
     void sendSeeds();
+    void sendStreamRequests();
     void refreshClients();
     void scheduleSettle();
     void settle();

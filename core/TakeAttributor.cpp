@@ -212,6 +212,13 @@ void TakeAttributor::drain()
 void TakeAttributor::processOne(MonitorLine& line)
 {
     if (line.argv.size() == 2 && line.command() == "ECHO") {
+        for (StreamReq& r : m_streamReqs) {
+            if (r.token == line.argv[1]) {
+                r.cut = m_xaddCount.value(r.key);
+                resolveStreams();
+                return;
+            }
+        }
         for (auto it = m_seedsSent.begin(); it != m_seedsSent.end(); ++it) {
             if (it->token == line.argv[1]) {
                 // Older snapshots whose line never came (dropped) are of no use any more.
@@ -435,11 +442,16 @@ void TakeAttributor::settle(qint64 nowUs)
     if (m_dirty && m_execClient.isEmpty())
         serveBlocked(m_lastUs);
     expireHeld(nowUs, false);
+    releaseStreamRows(nowUs, false);
 }
 
 void TakeAttributor::invalidate()
 {
     expireHeld(0, true);
+    releaseStreamRows(0, true);
+    m_streamReqs.clear();
+    m_streamWanted.clear();
+    m_xaddCount.clear();
     m_models.clear();
     m_waiters.clear();
     m_inMulti.clear();
@@ -463,14 +475,117 @@ qsizetype TakeAttributor::modelItems() const
     return n;
 }
 
-void TakeAttributor::resolveStreamEntry(const QByteArray& key, const QByteArray& id,
-                                        const QByteArray& payload)
+void TakeAttributor::rememberEntry(const QByteArray& key, const QByteArray& id, const Item& item)
 {
-    m_streamEntries.insert(key + '\0' + id, Item{payload, QByteArray(), 0, true});
-    m_streamOrder.push_back(key + '\0' + id);
+    const QByteArray k = key + '\0' + id;
+    if (!m_streamEntries.contains(k))
+        m_streamOrder.push_back(k);
+    m_streamEntries.insert(k, item);
     while (qsizetype(m_streamOrder.size()) > m_limits.maxItemsPerKey) {
         m_streamEntries.remove(m_streamOrder.front());
         m_streamOrder.pop_front();
+    }
+}
+
+QList<TakeAttributor::StreamRequest> TakeAttributor::takeStreamRequests()
+{
+    QList<StreamRequest> out;
+    for (const QByteArray& key : std::as_const(m_streamWanted)) {
+        bool inFlight = false;
+        for (const StreamReq& r : m_streamReqs)
+            inFlight = inFlight || r.key == key;
+        if (inFlight)
+            continue;
+        qint64 pending = 0;
+        for (const PendingXadd& p : m_xaddPending)
+            pending += p.row.obs.key == key;
+        StreamReq r;
+        r.key = key;
+        r.token = "rqconsole-observe-ids:" + QByteArray::number(quintptr(this), 16) + ':' +
+                  QByteArray::number(++m_seedCounter);
+        r.count = int(qMin<qint64>(pending * 2 + 100, 10000));
+        out.append(StreamRequest{r.key, r.token, r.count});
+        m_streamReqs.push_back(std::move(r));
+    }
+    for (const StreamRequest& r : std::as_const(out))
+        m_streamWanted.remove(r.key);
+    return out;
+}
+
+void TakeAttributor::streamIdsReplied(const QByteArray& token,
+                                      const QList<QPair<QByteArray, QByteArray>>& newestFirst,
+                                      bool failed)
+{
+    for (StreamReq& r : m_streamReqs) {
+        if (r.token == token) {
+            r.replyIn = true;
+            r.failed = failed;
+            r.newestFirst = newestFirst;
+        }
+    }
+    resolveStreams();
+}
+
+void TakeAttributor::resolveStreams()
+{
+    for (auto it = m_streamReqs.begin(); it != m_streamReqs.end();) {
+        if (!it->replyIn || it->cut < 0) {
+            ++it;
+            continue;
+        }
+        const StreamReq r = std::move(*it);
+        it = m_streamReqs.erase(it);
+        // Newest entry = the cut-th XADD on the key; older ones follow back in order.
+        for (auto p = m_xaddPending.begin(); p != m_xaddPending.end();) {
+            if (p->row.obs.key != r.key || p->index > r.cut) {
+                ++p;
+                continue;
+            }
+            const qint64 back = r.cut - p->index;
+            if (!r.failed && back < r.newestFirst.size() &&
+                r.newestFirst[back].second == p->row.payload) {
+                p->row.id = r.newestFirst[back].first;
+                rememberEntry(
+                    r.key, p->row.id,
+                    Item{p->row.payload, p->row.producerAddr, p->row.obs.producedMs * 1000, true});
+            }
+            m_rows.push_back(std::move(p->row));
+            p = m_xaddPending.erase(p);
+        }
+        bool more = false;
+        for (const PendingXadd& p : m_xaddPending)
+            more = more || p.row.obs.key == r.key;
+        if (more)
+            m_streamWanted.insert(r.key);
+        it = m_streamReqs.begin(); // restart: erase may have moved things
+    }
+    // Acks of ids that are known now.
+    for (auto h = m_heldStream.begin(); h != m_heldStream.end();) {
+        auto e = m_streamEntries.constFind(h->row.obs.key + '\0' + h->row.id);
+        if (e == m_streamEntries.cend()) {
+            ++h;
+            continue;
+        }
+        h->row.payload = e->payload;
+        h->row.payloadKnown = true;
+        h->row.producerAddr = e->producer;
+        h->row.obs.producedMs = e->producedUs / 1000;
+        m_rows.push_back(std::move(h->row));
+        h = m_heldStream.erase(h);
+    }
+}
+
+void TakeAttributor::releaseStreamRows(qint64 nowUs, bool all)
+{
+    while (!m_xaddPending.empty() &&
+           (all || m_xaddPending.front().sinceUs + m_limits.holdUs < nowUs)) {
+        m_rows.push_back(std::move(m_xaddPending.front().row));
+        m_xaddPending.pop_front();
+    }
+    while (!m_heldStream.empty() &&
+           (all || m_heldStream.front().sinceUs + m_limits.holdUs < nowUs)) {
+        m_rows.push_back(std::move(m_heldStream.front().row));
+        m_heldStream.pop_front();
     }
 }
 
@@ -500,13 +615,19 @@ void TakeAttributor::streamCommand(MonitorLine& line, const QByteArray& cmd,
         r.clientAddr = client;
         r.producerAddr = client;
         r.payload = streamPayload(a, idAt + 1);
+        const qint64 index = ++m_xaddCount[key];
         if (a[idAt] != "*") {
             r.id = a[idAt];
-            resolveStreamEntry(key, r.id, r.payload);
-            m_streamEntries[key + '\0' + r.id].producer = client;
-            m_streamEntries[key + '\0' + r.id].producedUs = us;
+            rememberEntry(key, r.id, Item{r.payload, client, us, true});
+            m_rows.push_back(std::move(r));
+            return;
         }
-        m_rows.push_back(std::move(r));
+        m_xaddPending.push_back(PendingXadd{std::move(r), index, us});
+        m_streamWanted.insert(key);
+        if (qsizetype(m_xaddPending.size()) > m_limits.maxHeld) {
+            m_rows.push_back(std::move(m_xaddPending.front().row));
+            m_xaddPending.pop_front();
+        }
         return;
     }
     const bool ack = cmd == "XACK";
@@ -519,7 +640,8 @@ void TakeAttributor::streamCommand(MonitorLine& line, const QByteArray& cmd,
             const QByteArray& id = a[i];
             if (id.isEmpty() || !(id[0] >= '0' && id[0] <= '9'))
                 break; // XCLAIM options follow the ids
-            const Item item = m_streamEntries.value(key + '\0' + id, Item{{}, {}, 0, false});
+            const auto known = m_streamEntries.constFind(key + '\0' + id);
+            const Item item = known == m_streamEntries.cend() ? Item{{}, {}, 0, false} : *known;
             Row r;
             r.obs.kind = ack     ? Observation::Kind::Ack
                          : claim ? Observation::Kind::Consume
@@ -537,6 +659,15 @@ void TakeAttributor::streamCommand(MonitorLine& line, const QByteArray& cmd,
             r.id = id;
             r.payload = item.payload;
             r.payloadKnown = item.known;
+            // The id is exact; its payload may still be on its way (XADD * resolved later).
+            if (!item.known && !del && (!m_xaddPending.empty() || !m_streamReqs.empty())) {
+                m_heldStream.push_back(Held{std::move(r), QByteArray(), us});
+                if (qsizetype(m_heldStream.size()) > m_limits.maxHeld) {
+                    m_rows.push_back(std::move(m_heldStream.front().row));
+                    m_heldStream.pop_front();
+                }
+                continue;
+            }
             m_rows.push_back(std::move(r));
         }
         return;

@@ -78,8 +78,19 @@ public:
     void seedReplied(const QByteArray& token, qint64 length, const QList<QByteArray>& items,
                      bool failed = false);
 
-    // A stream entry's payload, resolved by the caller (XRANGE); fills rows that name the id.
-    void resolveStreamEntry(const QByteArray& key, const QByteArray& id, const QByteArray& payload);
+    // Stream ids: MONITOR shows XADD * without the id it made. For each request the caller runs
+    // MULTI, XREVRANGE key + - COUNT count, ECHO token, EXEC on the side connection and passes
+    // the entries (id, payload), newest first as XREVRANGE gives them, to streamIdsReplied(): at
+    // the ECHO line the newest entries are those of the XADDs seen so far, in order. XADD rows
+    // and XACK/XCLAIM rows of ids not known yet wait for that (at most holdUs).
+    struct StreamRequest {
+        QByteArray key;
+        QByteArray token;
+        int count = 0;
+    };
+    QList<StreamRequest> takeStreamRequests();
+    void streamIdsReplied(const QByteArray& token,
+                          const QList<QPair<QByteArray, QByteArray>>& newestFirst, bool failed);
 
     std::vector<Row>& rows() { return m_rows; }
     // Forget every list and blocked client (after a reconnect or dropped lines): each list gets a
@@ -140,6 +151,28 @@ private:
     void expireHeld(qint64 nowUs, bool all);
     bool isProcessingOfTarget(const QByteArray& key, QByteArray* queue) const;
     void streamCommand(MonitorLine& line, const QByteArray& cmd, const QByteArray& client);
+    void rememberEntry(const QByteArray& key, const QByteArray& id, const Item& item);
+    void resolveStreams();
+    void releaseStreamRows(qint64 nowUs, bool all);
+    struct PendingXadd {
+        Row row;
+        qint64 index = 0; // the how-many-th XADD on its key
+        qint64 sinceUs = 0;
+    };
+    struct StreamReq {
+        QByteArray key;
+        QByteArray token;
+        int count = 0;
+        qint64 cut = -1; // XADDs on the key before its ECHO line; -1 until seen
+        bool replyIn = false;
+        bool failed = false;
+        QList<QPair<QByteArray, QByteArray>> newestFirst;
+    };
+    QHash<QByteArray, qint64> m_xaddCount;
+    std::deque<PendingXadd> m_xaddPending;
+    std::deque<Held> m_heldStream; // XACK/XCLAIM rows whose id's payload is not known yet
+    std::deque<StreamReq> m_streamReqs;
+    QSet<QByteArray> m_streamWanted;
     void applySeed(const QByteArray& key, qint64 length, const QList<QByteArray>& items);
 
     QByteArray m_target;

@@ -212,6 +212,146 @@ private slots:
         QCOMPARE(c.command({"LLEN", queue}).integer, 0);
     }
 
+    // The console's own reliable consumer (BLMOVE, then Lua scripts that take batches and ack by
+    // trimming its processing list) beside a plain BRPOP worker: every take is attributed right,
+    // and the reliable ones are certain once the processing list they landed in says so.
+    void consolesOwnReliableConsumerIsAttributed()
+    {
+        const QByteArray queue = "jobs2";
+        const int total = 1500;
+        test::SyncClient c(m_server.settings());
+        Consumer observer(m_server.settings(), test::makeSpec(Mode::Observe, queue));
+        test::ConsumerRecorder rec(&observer);
+        observer.start();
+        QVERIFY(rec.waitForState(ConsumerState::Listening));
+        auto brpop = startWorker(m_server, "plain", QStringLiteral("brpop"), queue);
+        QProcess console;
+        console.start(QDir(QCoreApplication::applicationDirPath())
+                          .filePath(QStringLiteral("rq_consume_helper")),
+                      {m_server.url(), QStringLiteral("reliable:jobs2,consumer=c9")});
+        QTRY_COMPARE(c.command({"CLIENT", "LIST"}).str.count("flags=b"), 2);
+        QElapsedTimer clock;
+        clock.start();
+        for (int i = 0; i < total; i += 10) {
+            QList<QList<QByteArray>> cmds;
+            for (int j = i; j < i + 10; ++j)
+                cmds << QList<QByteArray>{"LPUSH", queue, "r-" + QByteArray::number(j)};
+            c.pipeline(cmds);
+            while (clock.elapsed() < i) // pacing the load, not waiting for a result
+                QTest::qWait(1);
+        }
+        QHash<QByteArray, QByteArray> truth;
+        QByteArray consoleOut;
+        const auto taken = [&] {
+            brpop->read();
+            consoleOut += console.readAllStandardOutput();
+            truth.clear();
+            for (const QByteArray& p : std::as_const(brpop->took))
+                truth.insert(p, "plain");
+            for (const QByteArray& line : consoleOut.split('\n')) {
+                if (line.startsWith("GOT "))
+                    truth.insert(line.split(' ').value(3), "rqconsole:reliable");
+            }
+            return truth.size();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(taken(), qsizetype(total), 30000);
+        QHash<QByteArray, const Message*> seen;
+        const auto observed = [&] {
+            seen.clear();
+            for (const Message& m : std::as_const(rec.messages)) {
+                if (isObserve(m, Observation::Kind::Consume) && truth.contains(m.payload))
+                    seen.insert(m.payload, &m);
+            }
+            return seen.size();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(observed(), qsizetype(total), 20000);
+        int right = 0;
+        int reliableCertain = 0;
+        int reliable = 0;
+        for (auto it = truth.cbegin(); it != truth.cend(); ++it) {
+            const Observation& o = *seen.value(it.key())->observed;
+            const bool ok = o.consumer.startsWith(it.value());
+            right += ok;
+            QVERIFY2(ok || !o.certain, it.key().constData());
+            if (it.value() != "plain") {
+                ++reliable;
+                reliableCertain += o.certain;
+            }
+        }
+        qInfo("console reliable consumer: %d of %d right, %d of %d reliable takes certain", right,
+              total, reliableCertain, reliable);
+        QVERIFY(right * 100 >= total * 99);
+        QVERIFY(reliable > 0);
+        QVERIFY(reliableCertain * 100 >= reliable * 99);
+        console.kill();
+        console.waitForFinished(3000);
+    }
+
+    // Streams are exact: XADD * ids are resolved from a side connection (XREVRANGE at a marked
+    // point of the MONITOR stream, never a group read), and each XACK names the consumer of the
+    // acking client's XREADGROUP.
+    void streamAcksNameTheirConsumer()
+    {
+        const QByteArray stream = "events";
+        const int total = 1000;
+        test::SyncClient c(m_server.settings());
+        Consumer observer(m_server.settings(), test::makeSpec(Mode::Observe, stream));
+        test::ConsumerRecorder rec(&observer);
+        observer.start();
+        QVERIFY(rec.waitForState(ConsumerState::Listening));
+        std::vector<std::unique_ptr<Worker>> workers;
+        workers.push_back(startWorker(m_server, "s1", QStringLiteral("stream"), stream));
+        workers.push_back(startWorker(m_server, "s2", QStringLiteral("stream"), stream));
+        QTRY_COMPARE(c.command({"CLIENT", "LIST"}).str.count("flags=b"), 2);
+        QElapsedTimer clock;
+        clock.start();
+        for (int i = 0; i < total; i += 5) {
+            QList<QList<QByteArray>> cmds;
+            for (int j = i; j < i + 5; ++j)
+                cmds << QList<QByteArray>{"XADD", stream, "*", "message",
+                                          "e-" + QByteArray::number(j)};
+            c.pipeline(cmds);
+            while (clock.elapsed() < i) // pacing the load, not waiting for a result
+                QTest::qWait(1);
+        }
+        QHash<QByteArray, QByteArray> truth; // payload -> worker
+        const auto taken = [&] {
+            truth.clear();
+            for (auto& w : workers) {
+                w->read();
+                for (const QByteArray& p : std::as_const(w->took))
+                    truth.insert(p, w->name);
+            }
+            return truth.size();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(taken(), qsizetype(total), 30000);
+        QHash<QByteArray, const Message*> acks;
+        const auto observed = [&] {
+            acks.clear();
+            for (const Message& m : std::as_const(rec.messages)) {
+                if (isObserve(m, Observation::Kind::Ack) && truth.contains(m.payload))
+                    acks.insert(m.payload, &m);
+            }
+            return acks.size();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(observed(), qsizetype(total), 20000);
+        for (auto it = truth.cbegin(); it != truth.cend(); ++it) {
+            const Message& m = *acks.value(it.key());
+            QVERIFY2(names(m.observed->consumer, it.value()), m.observed->consumer.constData());
+            QVERIFY(m.observed->certain);
+            QVERIFY(!m.id.isEmpty());
+            QVERIFY2(m.observed->producer.startsWith("rqconsole:test"),
+                     m.observed->producer.constData());
+        }
+        // The produce rows carry the ids Redis made.
+        int withId = 0;
+        for (const Message& m : std::as_const(rec.messages))
+            withId += isObserve(m, Observation::Kind::Produce) && !m.id.isEmpty();
+        QCOMPARE(withId, total);
+        // Reading ids never joined the group: only the two workers are its consumers.
+        QCOMPARE(c.command({"XINFO", "CONSUMERS", stream, "g"}).elements.size(), 2);
+    }
+
     // Observing changes nothing: the list holds what it held, in order.
     void observerTakesNothing()
     {
