@@ -697,8 +697,11 @@ void TakeAttributor::applyLine(MonitorLine& line)
         if (m_inScript)
             endScript(us);
         if (m_dirty && m_execClient.isEmpty() && !m_inMulti.contains(line.addr))
-            serveBlocked(us);  // the previous command completed: Redis served its waiters
-        dropWaiter(line.addr); // a client that sends a command is no longer blocked
+            serveBlocked(us); // the previous command completed: Redis served its waiters
+        // A client that sends a command is no longer blocked. Unix-socket clients all show as
+        // "unix:<path>" in MONITOR: one of them cannot tell us about another.
+        if (!line.addr.startsWith("unix:"))
+            dropWaiter(line.addr);
     }
     const QByteArray client = lua ? m_scriptClient : line.addr;
     const QByteArray cmd = line.command();

@@ -160,6 +160,21 @@ private slots:
         QCOMPARE(t[2].payload, QByteArray("after"));
     }
 
+    // MONITOR names every unix-socket client "unix:<path>": a command from one of them must not
+    // end another's wait.
+    void unixSocketClientsDoNotEndEachOthersWait()
+    {
+        TakeAttributor a("u", false);
+        seedEmpty(a);
+        feed(a, R"(2.000000 [0 unix:/tmp/r.sock] "BRPOP" "u" "0"
+2.000001 [0 unix:/tmp/r.sock] "LPUSH" "u" "x")");
+        a.settle(3000000);
+        const auto t = takes(a);
+        QCOMPARE(t.size(), 1);
+        QCOMPARE(t[0].payload, QByteArray("x"));
+        QVERIFY(!t[0].obs.certain);
+    }
+
     void modelStaysBounded()
     {
         TakeAttributor::Limits l;
