@@ -100,6 +100,15 @@ void ObserveWorker::onConnectionLost()
     ++m_seedGeneration;
 }
 
+bool ObserveWorker::lastWorkPending()
+{
+    if (!eventsSource()) {
+        m_attributor.settle(std::numeric_limits<qint64>::max()); // everything held, as it is
+        flushRows(true);
+    }
+    return false;
+}
+
 void ObserveWorker::onReady()
 {
     if (!m_tick) {

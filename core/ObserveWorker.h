@@ -45,6 +45,9 @@ protected:
     bool listeningWhenReady() const override { return false; }
     QString gapNote() const override;
     void onConnectionLost() override;
+    // At a stop: what the model still holds (takes awaiting their ack, stream rows awaiting
+    // their id) is shown as it stands.
+    bool lastWorkPending() override;
 
 private:
     struct ClientInfo {
