@@ -24,6 +24,10 @@
 #                         messages; a 5 ms timer measures its own lateness; VmHWM for peak RSS.
 #   latency               LPUSH one message per send() at 1 000/s -> rowsInserted of the pane's
 #                         MessageModel (3 000 messages with --quick, 10 000 otherwise).
+#   observe               N pipelined LPUSH on an observed key: the MONITOR commands/s an observe
+#                         worker keeps up with (flood start -> end marker seen), beside
+#                         `redis-cli monitor | grep -m1 marker` on the same flood in the same run;
+#                         with the observer's drops.
 # Each result carries the CPU time of the server (INFO cpu) and of each client thread in the timed
 # phase, so a figure taken on a loaded machine can still be explained.
 set -euo pipefail
@@ -37,7 +41,7 @@ REPEAT=3
 QUICK=0
 BUILD=1
 ONLY=""
-ALL="publish-list publish-pubsub drain-list pubsub-receive drain-reliable drain-stream window-flood latency"
+ALL="publish-list publish-pubsub drain-list pubsub-receive drain-reliable drain-stream window-flood latency observe"
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -312,6 +316,17 @@ for name in scenarios.split():
             misses.append("stall %s ms" % entry["max_stall_ms"])
         if entry["peak_rss_mb"] is None or entry["peak_rss_mb"] >= 400:
             misses.append("rss %s MB" % entry["peak_rss_mb"])
+    if name == "observe":
+        entry["reference"] = r.get("reference")
+        entry["reference_rate"] = R(r.get("reference_rate"))
+        if entry["rate"] and entry["reference_rate"]:
+            entry["ratio"] = round(entry["rate"] / entry["reference_rate"], 3)
+        entry["observer_drops"] = r.get("dropped")
+        entry["target"] = "ratio >= 1.0"
+        if entry["ratio"] is None or entry["ratio"] < 1.0:
+            misses.append("ratio %s < 1.0" % entry["ratio"])
+        if r.get("dropped"):
+            notes.append("observer dropped %d" % r.get("dropped"))
     if name == "latency":
         entry["reference"] = "offered rate"
         entry["reference_rate"] = r.get("offered_rate")

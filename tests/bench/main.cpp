@@ -29,10 +29,15 @@ struct Entry {
     Runner run;
 };
 constexpr Entry kScenarios[] = {
-    {"publish-list", runPublishList},     {"publish-pubsub", runPublishPubSub},
-    {"drain-list", runDrainList},         {"pubsub-receive", runPubSubReceive},
-    {"drain-reliable", runDrainReliable}, {"drain-stream", runDrainStream},
-    {"window-flood", runWindowFlood},     {"latency", runLatency},
+    {"publish-list", runPublishList},
+    {"publish-pubsub", runPublishPubSub},
+    {"drain-list", runDrainList},
+    {"pubsub-receive", runPubSubReceive},
+    {"drain-reliable", runDrainReliable},
+    {"drain-stream", runDrainStream},
+    {"window-flood", runWindowFlood},
+    {"latency", runLatency},
+    {"observe", runObserve},
     {"fill-list", runFillList},
 };
 
