@@ -175,6 +175,25 @@ private slots:
         QVERIFY(!t[0].obs.certain);
     }
 
+    // pattern=1: every key matching the glob is modelled (each asks for its own snapshot); other
+    // keys are ignored.
+    void globTargetsModelEachMatchingKey()
+    {
+        TakeAttributor a("jobs:*", true);
+        QVERIFY(a.takeSeedRequests().isEmpty());
+        feed(a, R"(2.000000 [0 127.0.0.1:1] "LPUSH" "jobs:a" "x"
+2.000001 [0 127.0.0.1:1] "LPUSH" "other" "y"
+2.000002 [0 127.0.0.1:2] "RPOP" "jobs:a"
+2.000003 [0 127.0.0.1:2] "RPOP" "other")");
+        const auto seeds = a.takeSeedRequests();
+        QCOMPARE(seeds.size(), 1);
+        QCOMPARE(seeds[0].first, QByteArray("jobs:a"));
+        const auto t = takes(a);
+        QCOMPARE(t.size(), 1);
+        QCOMPARE(t[0].payload, QByteArray("x"));
+        QCOMPARE(t[0].obs.key, QByteArray("jobs:a"));
+    }
+
     void modelStaysBounded()
     {
         TakeAttributor::Limits l;
