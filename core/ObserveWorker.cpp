@@ -118,6 +118,8 @@ void ObserveWorker::onReady()
             settle();
             if (++m_omemTicks % 4 == 0)
                 checkOutputBuffer();
+            if (m_omemTicks % 8 == 0)
+                sendLengthChecks();
         });
         m_tick->start();
     }
@@ -275,6 +277,31 @@ void ObserveWorker::sendStreamRequests()
                 }
             }
             m_attributor.streamIdsReplied(token, entries, !ok);
+            scheduleSettle();
+        });
+    }
+}
+
+void ObserveWorker::sendLengthChecks()
+{
+    if (!m_side || !m_side->isReady() || !m_monitoring || m_shedding)
+        return;
+    const auto checks = m_attributor.takeLengthChecks();
+    for (const auto& [key, token] : checks) {
+        QByteArray enc;
+        appendCommand(enc, {"MULTI"});
+        appendCommand(enc, {"LLEN", key});
+        appendCommand(enc, {"ECHO", token});
+        appendCommand(enc, {"EXEC"});
+        const quint64 gen = m_seedGeneration;
+        m_side->sendEncoded(enc, 4, [this, gen, token = token](QList<RedisReply>& replies) {
+            if (gen != m_seedGeneration)
+                return;
+            const RedisReply& exec = replies.last();
+            const bool ok =
+                exec.isArray() && exec.elements.size() == 2 && exec.elements[0].isInteger();
+            // A failed check (the key turned into a stream…) counts as a mismatch: a resync.
+            m_attributor.lengthReplied(token, ok ? exec.elements[0].integer : -1);
             scheduleSettle();
         });
     }

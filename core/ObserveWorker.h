@@ -61,6 +61,7 @@ private:
     void onSideReady();
     void sendSeeds();
     void sendStreamRequests();
+    void sendLengthChecks();
     void refreshClients();
     void scheduleSettle();
     void settle();

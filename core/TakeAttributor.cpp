@@ -212,6 +212,19 @@ void TakeAttributor::drain()
 void TakeAttributor::processOne(MonitorLine& line)
 {
     if (line.argv.size() == 2 && line.command() == "ECHO") {
+        for (Check& c : m_checks) {
+            if (c.token == line.argv[1]) {
+                // Serve what the previous command made ready first: the LLEN ran after that.
+                if (m_dirty && m_execClient.isEmpty())
+                    serveBlocked(m_lastUs);
+                const ListModel* m = findModel(c.key);
+                c.seen = true;
+                c.skip = !m || !m->synced;
+                c.modelSize = m ? m->size() : 0;
+                compareChecks();
+                return;
+            }
+        }
         for (StreamReq& r : m_streamReqs) {
             if (r.token == line.argv[1]) {
                 r.cut = m_xaddCount.value(r.key);
@@ -451,6 +464,7 @@ void TakeAttributor::invalidate()
     releaseStreamRows(0, true);
     m_streamReqs.clear();
     m_streamWanted.clear();
+    m_checks.clear();
     m_xaddCount.clear();
     m_models.clear();
     m_waiters.clear();
@@ -473,6 +487,51 @@ qsizetype TakeAttributor::modelItems() const
     for (const ListModel& m : m_models)
         n += qsizetype(m.items.size());
     return n;
+}
+
+QList<QPair<QByteArray, QByteArray>> TakeAttributor::takeLengthChecks()
+{
+    QList<QPair<QByteArray, QByteArray>> out;
+    if (!m_checks.empty() || !m_seedsSent.empty())
+        return out; // one round at a time, and not while a snapshot is on its way
+    for (auto it = m_models.cbegin(); it != m_models.cend(); ++it) {
+        if (!it->synced || it->unknown > 0)
+            continue;
+        Check c;
+        c.key = it.key();
+        c.token = "rqconsole-observe-check:" + QByteArray::number(quintptr(this), 16) + ':' +
+                  QByteArray::number(++m_seedCounter);
+        out.append({c.key, c.token});
+        m_checks.push_back(std::move(c));
+    }
+    return out;
+}
+
+void TakeAttributor::lengthReplied(const QByteArray& token, qint64 length)
+{
+    for (Check& c : m_checks) {
+        if (c.token == token) {
+            c.length = length;
+            c.replied = true;
+        }
+    }
+    compareChecks();
+}
+
+void TakeAttributor::compareChecks()
+{
+    while (!m_checks.empty() && m_checks.front().seen && m_checks.front().replied) {
+        const Check c = std::move(m_checks.front());
+        m_checks.pop_front();
+        ListModel* m = findModel(c.key);
+        if (!m || c.skip || c.modelSize == c.length)
+            continue;
+        ++m_drifts;
+        if (m->synced) { // else a snapshot is already on its way
+            m->synced = false;
+            m_seedRequests.append(c.key);
+        }
+    }
 }
 
 void TakeAttributor::rememberEntry(const QByteArray& key, const QByteArray& id, const Item& item)
@@ -696,8 +755,10 @@ void TakeAttributor::applyLine(MonitorLine& line)
     if (!lua) {
         if (m_inScript)
             endScript(us);
-        if (m_dirty && m_execClient.isEmpty() && !m_inMulti.contains(line.addr))
-            serveBlocked(us); // the previous command completed: Redis served its waiters
+        // Outside an EXEC block's run, a line starts a new command: the previous one completed
+        // and Redis served the clients it made ready (a transaction's first command included).
+        if (m_dirty && m_execClient.isEmpty())
+            serveBlocked(us);
         // A client that sends a command is no longer blocked. Unix-socket clients all show as
         // "unix:<path>" in MONITOR: one of them cannot tell us about another.
         if (!line.addr.startsWith("unix:"))

@@ -92,6 +92,14 @@ public:
     void streamIdsReplied(const QByteArray& token,
                           const QList<QPair<QByteArray, QByteArray>>& newestFirst, bool failed);
 
+    // Drift checks: a command the model does not follow (BLMPOP, a client blocked before the
+    // observer started…) makes it drift. Every so often the caller runs MULTI, LLEN key,
+    // ECHO token, EXEC for each key returned; a length that differs from the model's at the ECHO
+    // line asks for a fresh snapshot. Returns (key, token) pairs.
+    QList<QPair<QByteArray, QByteArray>> takeLengthChecks();
+    void lengthReplied(const QByteArray& token, qint64 length);
+    quint64 driftsFound() const { return m_drifts; }
+
     std::vector<Row>& rows() { return m_rows; }
     // Forget every list and blocked client (after a reconnect or dropped lines): each list gets a
     // fresh snapshot.
@@ -172,6 +180,18 @@ private:
     std::deque<PendingXadd> m_xaddPending;
     std::deque<Held> m_heldStream; // XACK/XCLAIM rows whose id's payload is not known yet
     std::deque<StreamReq> m_streamReqs;
+    struct Check {
+        QByteArray key;
+        QByteArray token;
+        qint64 modelSize = 0; // at its ECHO line
+        qint64 length = 0;    // the server's, from the reply (-1: the check failed)
+        bool seen = false;    // its ECHO line went by
+        bool replied = false;
+        bool skip = false; // the model had no snapshot at the ECHO line: nothing to compare
+    };
+    void compareChecks();
+    std::deque<Check> m_checks;
+    quint64 m_drifts = 0;
     QSet<QByteArray> m_streamWanted;
     void applySeed(const QByteArray& key, qint64 length, const QList<QByteArray>& items);
 

@@ -16,6 +16,7 @@
 #include <memory>
 
 using namespace rqc;
+using rqc::test::waitUntil;
 
 namespace {
 // One named worker process and what it said it took.
@@ -350,6 +351,45 @@ private slots:
         QCOMPARE(withId, total);
         // Reading ids never joined the group: only the two workers are its consumers.
         QCOMPARE(c.command({"XINFO", "CONSUMERS", stream, "g"}).elements.size(), 2);
+    }
+
+    // A pop the observer does not model (BLMPOP) makes its picture of the list drift; its
+    // periodic length check finds that and takes a fresh snapshot, after which takes are right
+    // again.
+    void driftIsFoundAndRepaired()
+    {
+        test::SyncClient c(m_server.settings());
+        c.command({"RPUSH", "drift", "a", "b", "c"});
+        Consumer observer(m_server.settings(), test::makeSpec(Mode::Observe, "drift"));
+        test::ConsumerRecorder rec(&observer);
+        observer.start();
+        QVERIFY(rec.waitForState(ConsumerState::Listening));
+        c.command({"LPUSH", "drift", "marker"});
+        QTRY_VERIFY(!rec.messages.isEmpty()); // the snapshot is in
+        QCOMPARE(c.command({"BLMPOP", "0", "1", "drift", "RIGHT"})
+                     .elements.value(1)
+                     .elements.value(0)
+                     .str,
+                 QByteArray("c"));
+        // The model still holds "c" on the right; the server does not.
+        int round = 0;
+        QByteArray lastPopped;
+        const auto rightAgain = [&] {
+            c.command({"LPUSH", "drift", "probe-" + QByteArray::number(++round)});
+            lastPopped = c.command({"RPOP", "drift"}).str;
+            return waitUntil(
+                [&] {
+                    for (const Message& m : std::as_const(rec.messages)) {
+                        if (m.observed && m.observed->kind == Observation::Kind::Consume &&
+                            m.payload == lastPopped && m.observed->takenMs)
+                            return true;
+                    }
+                    return false;
+                },
+                500);
+        };
+        // Without the check every probe would be misattributed for ever (one element off).
+        QTRY_VERIFY_WITH_TIMEOUT(rightAgain(), 15000);
     }
 
     // Observing changes nothing: the list holds what it held, in order.

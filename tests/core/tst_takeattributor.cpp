@@ -194,6 +194,46 @@ private slots:
         QCOMPARE(t[0].obs.key, QByteArray("jobs:a"));
     }
 
+    // A pop the model does not follow (here BLMPOP) makes it drift; a length check at a marked
+    // point finds it and asks for a fresh snapshot. A matching length asks for nothing.
+    void lengthCheckFindsDrift()
+    {
+        TakeAttributor a("d", false);
+        seedEmpty(a);
+        feed(a, R"(2.000000 [0 127.0.0.1:1] "LPUSH" "d" "a" "b")");
+        auto checks = a.takeLengthChecks();
+        QCOMPARE(checks.size(), 1);
+        feed(a, "2.000001 [0 127.0.0.1:9] \"ECHO\" \"" + checks[0].second + '"');
+        a.lengthReplied(checks[0].second, 2);
+        QCOMPARE(a.driftsFound(), quint64(0));
+        QVERIFY(a.takeSeedRequests().isEmpty());
+
+        feed(a, R"(2.000002 [0 127.0.0.1:2] "BLMPOP" "0" "1" "d" "RIGHT")");
+        checks = a.takeLengthChecks();
+        QCOMPARE(checks.size(), 1);
+        a.lengthReplied(checks[0].second, 1); // the reply may come before its ECHO line
+        feed(a, "2.000003 [0 127.0.0.1:9] \"ECHO\" \"" + checks[0].second + '"');
+        QCOMPARE(a.driftsFound(), quint64(1));
+        const auto seeds = a.takeSeedRequests();
+        QCOMPARE(seeds.size(), 1);
+        QCOMPARE(seeds[0].first, QByteArray("d"));
+    }
+
+    // A transaction's first command comes after the previous command's waiters were served.
+    void transactionAfterAPushSeesTheServedList()
+    {
+        TakeAttributor a("q", false);
+        seedEmpty(a);
+        feed(a, R"(2.000000 [0 127.0.0.1:1] "BRPOP" "q" "0"
+2.000001 [0 127.0.0.1:2] "MULTI"
+2.000002 [0 127.0.0.1:3] "LPUSH" "q" "m1"
+2.000003 [0 127.0.0.1:2] "RPOP" "q"
+2.000004 [0 127.0.0.1:2] "EXEC")");
+        const auto t = takes(a);
+        QCOMPARE(t.size(), 1);
+        QCOMPARE(t[0].consumerAddr, QByteArray("127.0.0.1:1")); // the waiter, not the RPOP
+    }
+
     void modelStaysBounded()
     {
         TakeAttributor::Limits l;
