@@ -1,6 +1,7 @@
 #include "Consumer.h"
 
 #include "ListConsumer.h"
+#include "ObserveWorker.h"
 #include "PubSubConsumer.h"
 #include "ReliableListConsumer.h"
 #include "StreamGroupConsumer.h"
@@ -35,8 +36,9 @@ ConsumerWorker* Consumer::createWorker(const ConnectionSettings& settings, const
         return new StreamGroupConsumer(settings, spec);
     case Mode::Tail:
         return new StreamTailConsumer(settings, spec);
-    case Mode::Peek:    // no consumer: the pane's PeekView reads the key itself
-    case Mode::Observe: // TODO(issue 7): ObserveWorker
+    case Mode::Observe:
+        return new ObserveWorker(settings, spec);
+    case Mode::Peek: // no consumer: the pane's PeekView reads the key itself
         return nullptr;
     }
     return nullptr;
@@ -67,6 +69,8 @@ Consumer::Consumer(const ConnectionSettings& settings, const ConsumerSpec& spec,
         connect(acking, &AckingConsumer::identityChosen, this, &Consumer::identityChosen);
         connect(acking, &AckingConsumer::notice, this, &Consumer::notice);
     }
+    if (auto* observer = qobject_cast<ObserveWorker*>(m_worker.data()))
+        connect(observer, &ObserveWorker::notice, this, &Consumer::notice);
 }
 
 Consumer::~Consumer()

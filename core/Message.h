@@ -19,7 +19,9 @@ struct Observation {
     qint64 clientId = 0;   // 0 when unknown (keyspace notifications)
     QByteArray clientName; // CLIENT SETNAME, empty when unknown
     QByteArray clientAddr; // ip:port or unix socket path, empty when unknown
-    // A take (Consume) names the message's producer; a produce names who took it, once known.
+    // A take (Consume, Ack) names the message's producer and its consumer. A produce row names
+    // its producer only: rows are immutable once delivered, and the take row that follows names
+    // who took it.
     QByteArray producer;   // "name (addr)" of the client that pushed the message
     QByteArray consumer;   // "name (addr)" of the client that took it
     bool certain = true;   // false: the match is inferred (plain lists), and says so

@@ -64,6 +64,7 @@ void RedisConnection::open()
     case ConnectionSettings::Transport::Unix: {
         auto* sock = new QLocalSocket(this);
         m_device = sock;
+        sock->setReadBufferSize(m_readBufferSize);
         connect(sock, &QLocalSocket::connected, this, &RedisConnection::onConnected);
         connect(sock, &QLocalSocket::readyRead, this, &RedisConnection::onReadyRead);
         connect(
@@ -76,6 +77,7 @@ void RedisConnection::open()
     case ConnectionSettings::Transport::Tls: {
         auto* sock = new QSslSocket(this);
         m_device = sock;
+        sock->setReadBufferSize(m_readBufferSize);
         QSslConfiguration conf = sock->sslConfiguration();
         if (!m_settings.caCertFile.isEmpty()) {
             QList<QSslCertificate> cas = conf.caCertificates();
@@ -102,6 +104,7 @@ void RedisConnection::open()
     case ConnectionSettings::Transport::Tcp: {
         auto* sock = new QTcpSocket(this);
         m_device = sock;
+        sock->setReadBufferSize(m_readBufferSize);
         connect(sock, &QTcpSocket::connected, this, [this, sock] {
             sock->setSocketOption(QAbstractSocket::LowDelayOption, 1);
             onConnected();
@@ -114,6 +117,15 @@ void RedisConnection::open()
         break;
     }
     }
+}
+
+void RedisConnection::setReadBufferSize(qint64 bytes)
+{
+    m_readBufferSize = bytes;
+    if (auto* sock = qobject_cast<QAbstractSocket*>(m_device))
+        sock->setReadBufferSize(bytes);
+    else if (auto* local = qobject_cast<QLocalSocket*>(m_device))
+        local->setReadBufferSize(bytes);
 }
 
 void RedisConnection::close()

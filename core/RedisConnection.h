@@ -51,6 +51,11 @@ public:
     // Sends a command whose replies arrive as pushes (SUBSCRIBE and friends).
     void sendNoReply(const QList<QByteArray>& argv);
     void setPushHandler(PushHandler handler) { m_pushHandler = std::move(handler); }
+    // Caps what the socket buffers ahead of us (0 = no cap, the default); applies from the next
+    // open() and to the open socket. Beyond it the server keeps the rest: a reader that falls
+    // behind (MONITOR) then shows up in the server's output buffer for this client instead of in
+    // our memory.
+    void setReadBufferSize(qint64 bytes);
 
     // The user-facing text of the last failure (Redis's own error text where there is one).
     QString lastError() const { return m_lastError; }
@@ -93,6 +98,7 @@ private:
     PushHandler m_pushHandler;
     State m_state = State::Closed;
     qint64 m_clientId = 0;
+    qint64 m_readBufferSize = 0;
     quint64 m_generation = 0; // bumped by open(): tells a stale socket's work from the current one
     bool m_refusedByServer = false;
     QString m_lastError;

@@ -28,6 +28,10 @@
 #                         pane in the window: pane opened -> first rows, and the RSS over the idle
 #                         console (peak VmHWM minus VmRSS before the pane); the list must be
 #                         unchanged. Runs once.
+#   observe               N pipelined LPUSH on an observed key: the MONITOR commands/s an observe
+#                         worker keeps up with (flood start -> end marker seen), beside
+#                         `redis-cli monitor | grep -m1 marker` on the same flood in the same run;
+#                         with the observer's drops.
 # Each result carries the CPU time of the server (INFO cpu) and of each client thread in the timed
 # phase, so a figure taken on a loaded machine can still be explained.
 set -euo pipefail
@@ -41,7 +45,7 @@ REPEAT=3
 QUICK=0
 BUILD=1
 ONLY=""
-ALL="publish-list publish-pubsub drain-list pubsub-receive drain-reliable drain-stream window-flood latency peek-10m"
+ALL="publish-list publish-pubsub drain-list pubsub-receive drain-reliable drain-stream window-flood latency peek-10m observe"
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -318,6 +322,17 @@ for name in scenarios.split():
             misses.append("stall %s ms" % entry["max_stall_ms"])
         if entry["peak_rss_mb"] is None or entry["peak_rss_mb"] >= 400:
             misses.append("rss %s MB" % entry["peak_rss_mb"])
+    if name == "observe":
+        entry["reference"] = r.get("reference")
+        entry["reference_rate"] = R(r.get("reference_rate"))
+        if entry["rate"] and entry["reference_rate"]:
+            entry["ratio"] = round(entry["rate"] / entry["reference_rate"], 3)
+        entry["observer_drops"] = r.get("dropped")
+        entry["target"] = "ratio >= 1.0"
+        if entry["ratio"] is None or entry["ratio"] < 1.0:
+            misses.append("ratio %s < 1.0" % entry["ratio"])
+        if r.get("dropped"):
+            notes.append("observer dropped %d" % r.get("dropped"))
     if name == "latency":
         entry["reference"] = "offered rate"
         entry["reference_rate"] = r.get("offered_rate")

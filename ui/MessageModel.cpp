@@ -63,6 +63,15 @@ QString sourceText(const Message& m)
     return QString::fromUtf8(m.pattern) + QStringLiteral(" \u2192 ") + source;
 }
 
+// "name (addr)" → "name"; an address alone stays as it is.
+QString shortClient(const QByteArray& who)
+{
+    const qsizetype paren = who.indexOf(" (");
+    return QString::fromUtf8(paren > 0 ? who.left(paren) : who);
+}
+
+bool isEventOnly(const Observation& o) { return o.clientAddr.isEmpty() && o.clientId == 0; }
+
 bool isSettled(MessageModel::RowState state)
 {
     using S = MessageModel::RowState;
@@ -366,6 +375,12 @@ QVariant MessageModel::data(const QModelIndex& index, int role) const
             return stateText(state);
         case DeliveryColumn:
             return state == RowState::None ? QVariant() : QVariant(m.deliveryCount);
+        case EventColumn:
+            return eventText(m);
+        case ClientColumn:
+            return clientText(m);
+        case FlowColumn:
+            return flowText(m);
         case PreviewColumn:
             return PayloadFormat::preview(m.payload, kPreviewChars);
         default:
@@ -390,6 +405,17 @@ QVariant MessageModel::data(const QModelIndex& index, int role) const
             return m.deliveryCount > 1
                        ? tr("Redelivered: delivery %1 of this message").arg(m.deliveryCount)
                        : tr("First delivery");
+        case EventColumn:
+        case ClientColumn:
+            if (!m.observed || isEventOnly(*m.observed))
+                return QVariant();
+            return tr("Client %1, %2 %3")
+                .arg(m.observed->clientId)
+                .arg(QString::fromUtf8(m.observed->clientName),
+                     QString::fromUtf8(m.observed->clientAddr))
+                .toHtmlEscaped();
+        case FlowColumn:
+            return flowToolTip(m).toHtmlEscaped();
         case PreviewColumn:
             return payloadToolTip(m.payload);
         default:
@@ -410,6 +436,11 @@ QVariant MessageModel::data(const QModelIndex& index, int role) const
             return QColor(0x86, 0x8e, 0x96); // settled: greyed, pending stands out
         return QVariant();
     case Qt::FontRole:
+        if (index.column() == FlowColumn && m.observed && !m.observed->certain) {
+            QFont italic; // inferred, not known
+            italic.setItalic(true);
+            return italic;
+        }
         if ((index.column() == DeliveryColumn && m.deliveryCount > 1 && state != RowState::None) ||
             (index.column() == StateColumn && state == RowState::Pending)) {
             QFont bold;
@@ -432,6 +463,68 @@ QVariant MessageModel::data(const QModelIndex& index, int role) const
     }
 }
 
+QString MessageModel::eventText(const Message& m)
+{
+    if (!m.observed)
+        return {};
+    const Observation& o = *m.observed;
+    const QString cmd = QString::fromUtf8(o.command);
+    return isEventOnly(o) ? tr("%1 (event only)").arg(cmd) : cmd;
+}
+
+QString MessageModel::clientText(const Message& m)
+{
+    if (!m.observed)
+        return {};
+    const Observation& o = *m.observed;
+    if (isEventOnly(o))
+        return tr("(events name no client)");
+    return QString::fromUtf8(o.clientName.isEmpty() ? o.clientAddr : o.clientName);
+}
+
+QString MessageModel::flowText(const Message& m)
+{
+    if (!m.observed)
+        return {};
+    const Observation& o = *m.observed;
+    using K = Observation::Kind;
+    if (o.kind == K::Produce)
+        return o.consumer.isEmpty() ? QString() : tr("\u2192 %1").arg(shortClient(o.consumer));
+    if (o.kind != K::Consume && o.kind != K::Ack && o.kind != K::Remove)
+        return {};
+    if (isEventOnly(o))
+        return {};
+    const QString producer = o.producer.isEmpty() ? tr("?") : shortClient(o.producer);
+    const QString consumer = o.kind == K::Remove ? tr("removed") : shortClient(o.consumer);
+    QString text = tr("%1 \u2192 %2").arg(producer, consumer);
+    const qint64 end = o.takenMs ? o.takenMs : o.ackedMs;
+    if (o.producedMs && end >= o.producedMs)
+        text += tr(", %1 ms").arg(end - o.producedMs);
+    if (!o.certain && o.kind != K::Remove)
+        text += QLatin1Char(' ') + tr("(inferred)");
+    return text;
+}
+
+QString MessageModel::flowToolTip(const Message& m)
+{
+    if (!m.observed)
+        return {};
+    const Observation& o = *m.observed;
+    if (isEventOnly(o))
+        return tr("A keyspace event: it names neither the message nor the client.");
+    QStringList lines;
+    if (!o.producer.isEmpty())
+        lines << tr("Pushed by %1").arg(QString::fromUtf8(o.producer));
+    if (!o.consumer.isEmpty())
+        lines << tr("Taken by %1").arg(QString::fromUtf8(o.consumer));
+    if (o.kind == Observation::Kind::Consume || o.kind == Observation::Kind::Ack) {
+        lines << (o.certain ? tr("Certain: the server's own record names this message.")
+                            : tr("Inferred: MONITOR does not show which blocked client a push "
+                                 "served; this is worked out from the order they blocked in."));
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
 QVariant MessageModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation == Qt::Horizontal && role == Qt::DisplayRole) {
@@ -446,6 +539,12 @@ QVariant MessageModel::headerData(int section, Qt::Orientation orientation, int 
             return tr("State");
         case DeliveryColumn:
             return tr("Delivery");
+        case EventColumn:
+            return tr("Event");
+        case ClientColumn:
+            return tr("Client");
+        case FlowColumn:
+            return tr("Producer \u2192 consumer");
         case PreviewColumn:
             return tr("Preview");
         default:

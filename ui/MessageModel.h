@@ -26,6 +26,9 @@ public:
         SizeColumn,
         StateColumn,    // settle state (precise modes)
         DeliveryColumn, // delivery count (precise modes)
+        EventColumn,    // observe: the command (or keyspace event) seen
+        ClientColumn,   // observe: who ran it (name, else address)
+        FlowColumn,     // observe: producer → consumer, push→take latency, "(inferred)"
         PreviewColumn,
         ColumnCount
     };
@@ -79,6 +82,11 @@ public:
     MessageList messagesInState(RowState state) const;
     static QString stateText(RowState state);
     static QString stateToolTip(RowState state);
+    // Observe rows (Message::observed); empty for other rows.
+    static QString eventText(const Message& m);
+    static QString clientText(const Message& m);
+    static QString flowText(const Message& m);
+    static QString flowToolTip(const Message& m);
 
     quint64 totalAppended() const { return m_totalAppended; }
     quint64 dropped() const { return m_dropped; }

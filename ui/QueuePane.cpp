@@ -242,6 +242,10 @@ QWidget* QueuePane::buildView()
     h->resizeSection(MessageModel::SourceColumn, width(QStringLiteral("queue-name-1")));
     h->resizeSection(MessageModel::SizeColumn, width(QStringLiteral("1023.9 KiB")));
     h->resizeSection(MessageModel::StateColumn, width(QStringLiteral("dead-lettered")));
+    h->resizeSection(MessageModel::EventColumn, width(QStringLiteral("RPOPLPUSH")));
+    h->resizeSection(MessageModel::ClientColumn, width(QStringLiteral("worker-name-1")));
+    h->resizeSection(MessageModel::FlowColumn,
+                     width(QStringLiteral("producer → worker-1, 99 ms (inferred)")));
     h->resizeSection(
         MessageModel::DeliveryColumn,
         qMax(width(QStringLiteral("999")),
@@ -280,6 +284,10 @@ void QueuePane::updateModeUi()
     m_view->setColumnHidden(MessageModel::SourceColumn, AckBar::appliesTo(m_spec.mode));
     m_view->setColumnHidden(MessageModel::StateColumn, !settles);
     m_view->setColumnHidden(MessageModel::DeliveryColumn, !settles);
+    const bool observe = m_spec.mode == Mode::Observe;
+    for (const int column :
+         {MessageModel::EventColumn, MessageModel::ClientColumn, MessageModel::FlowColumn})
+        m_view->setColumnHidden(column, !observe);
     m_sendBox->setSpec(m_spec);
     const bool peek = m_spec.mode == Mode::Peek;
     m_viewBox->setVisible(!peek);

@@ -38,6 +38,7 @@ constexpr Entry kScenarios[] = {
     {"window-flood", runWindowFlood},
     {"latency", runLatency},
     {"peek-10m", runPeek10m},
+    {"observe", runObserve},
     {"fill-list", runFillList},
 };
 
