@@ -163,7 +163,7 @@ void QueuePane::buildUi()
     m_peekView = new PeekView(this);
     connect(m_peekView, &PeekView::messageSelected, m_payloadView, &PayloadView::showMessage);
     connect(m_peekView, &PeekView::depthChanged, this, [this](qint64 depth) {
-        m_depth = depth;
+        setDepth(depth, QDateTime::currentMSecsSinceEpoch());
         updateStatus();
     });
     connect(m_peekView, &PeekView::reported, this, [this](const QString& text) {
@@ -182,7 +182,8 @@ void QueuePane::buildUi()
         updateStatus();
         emit sendFinished();
     });
-    connect(m_sendBox, &SendBox::depthReported, this, [this](qint64 depth) { m_depth = depth; });
+    connect(m_sendBox, &SendBox::depthReported, this,
+            [this](qint64 depth) { setDepth(depth, QDateTime::currentMSecsSinceEpoch()); });
     connect(m_sendBox, &SendBox::errorOccurred, this,
             [this](const QString& text) { showError(text, false); });
     layout->addWidget(m_sendBox);
@@ -287,13 +288,16 @@ void QueuePane::updateModeUi()
     m_updatingUi = false;
 }
 
-void QueuePane::setConnection(const ConnectionSettings& settings)
+void QueuePane::setConnection(const ConnectionSettings& settings, Publisher* publisher)
 {
     if (m_connected)
         return;
     m_settings = settings;
     m_connected = true;
-    m_sendBox->setConnection(settings);
+    if (publisher)
+        m_sendBox->setPublisher(publisher);
+    else
+        m_sendBox->setConnection(settings);
     m_consumersLine->setConnection(settings);
     m_recorder->setServer(settings.displayUrl());
     startConsumer();
@@ -311,7 +315,7 @@ void QueuePane::setSpec(const ConsumerSpec& requested)
     m_consumersLine->setSpec(spec);
     clearError();
     if (!sameQueue) {
-        m_depth = -1;
+        setDepth(-1, 0);
         if (m_inspector)
             m_inspector->close(); // it inspected the old queue
     }
@@ -431,6 +435,8 @@ void QueuePane::stopConsumer()
 void QueuePane::onBatch(const MessageList& batch, MessageModel::RowState state)
 {
     m_received += quint64(batch.size());
+    m_lastBatchMs = QDateTime::currentMSecsSinceEpoch();
+    m_refreshAskedMs = 0;
     m_recorder->record(batch, m_spec); // every row, also those pausing holds back or drops
     if (m_pauseButton->isChecked()) {
         m_held += batch;
@@ -590,7 +596,7 @@ void QueuePane::applySnapshot(const ServerSnapshot& snapshot)
 {
     if (m_spec.mode == Mode::Peek)
         return; // the peek reads its own depth (LLEN or XLEN) several times a second
-    m_depth = PaneStatusLine::depthIn(m_spec, snapshot);
+    setDepth(PaneStatusLine::depthIn(m_spec, snapshot), snapshot.takenAtMs);
     updateStatus();
 }
 
@@ -606,12 +612,33 @@ quint64 QueuePane::sentTotal() const { return m_sendBox->sentTotal(); }
 
 QString QueuePane::statusText() const { return m_statusLine->text(); }
 
+void QueuePane::setDepth(qint64 depth, qint64 atMs)
+{
+    m_depth = depth;
+    m_depthAtMs = atMs;
+}
+
+bool QueuePane::depthIsStale() const
+{
+    // Only consuming a list shortens it: stream groups leave XLEN alone, peeking takes nothing.
+    return m_depth >= 0 && modeFamily(m_spec.mode) == ModeFamily::List &&
+           ConsumerSpec::consumes(m_spec.mode) && m_lastBatchMs > m_depthAtMs;
+}
+
 void QueuePane::updateStatus()
 {
+    const bool stale = depthIsStale();
+    if (stale && m_refreshAskedMs == 0 &&
+        QDateTime::currentMSecsSinceEpoch() - m_lastBatchMs >= kStatusTickMs) {
+        // The drain paused (or ended): a depth read now is one the user can trust.
+        m_refreshAskedMs = QDateTime::currentMSecsSinceEpoch();
+        emit depthRefreshWanted();
+    }
     PaneStatusLine::Figures f;
     f.mode = m_spec.mode;
     f.received = m_received;
     f.depth = m_depth;
+    f.depthStale = stale;
     f.lastReach = m_sendBox->lastReach();
     f.dropped = m_model->dropped() + m_heldDropped;
     f.sendText = m_sendBox->sendText();

@@ -31,14 +31,15 @@ class PaneRecorder;
 class PaneStatusLine;
 class PayloadView;
 class PeekView;
+class Publisher;
 class SendBox;
 class SettleTracker;
 
-// One queue or channel: a consumer for its mode and target, an entry box (SendBox, with its own
-// publisher), and the live view of what was consumed. In the precise modes (reliable list,
-// stream group) the AckBar sets the ack policy and settles the selected messages, the view
-// shows each row's state and delivery count (SettleTracker), and Inspect… opens the queue's
-// InspectorDialog. All network work happens in core workers on their own threads; the pane
+// One queue or channel: a consumer for its mode and target, an entry box (SendBox, through the
+// server's shared publisher), and the live view of what was consumed. In the precise modes
+// (reliable list, stream group) the AckBar sets the ack policy and settles the selected messages,
+// the view shows each row's state and delivery count (SettleTracker), and Inspect… opens the
+// queue's InspectorDialog. All network work happens in core workers on their own threads; the pane
 // only queues requests and shows what comes back.
 class QueuePane : public QWidget {
     Q_OBJECT
@@ -47,8 +48,10 @@ public:
     ~QueuePane() override;
 
     ConsumerSpec spec() const { return m_spec; }
-    // The server to use; starts the consumer (and publisher). Until then the pane waits.
-    void setConnection(const ConnectionSettings& settings);
+    // The server to use; starts the consumer. Sends go through `publisher`, the server's shared
+    // one (MainWindow's session owns it); without one the pane starts its own. Until then the
+    // pane waits.
+    void setConnection(const ConnectionSettings& settings, Publisher* publisher = nullptr);
     // Switches mode, target or options; restarts the consumer.
     void setSpec(const ConsumerSpec& spec);
     void setCapacity(int capacity);
@@ -107,6 +110,9 @@ signals:
     // A consuming switch the user asked for that needs a confirmation (see setConsumeGuarded).
     void consumeRequested(rqc::QueuePane* pane, const rqc::ConsumerSpec& spec);
     void recordingChanged(rqc::QueuePane* pane, bool recording);
+    // The depth shown is older than what this pane consumed since, and the consumer is idle now:
+    // a fresh snapshot (applySnapshot) is wanted. Once per drain.
+    void depthRefreshWanted();
 
 private:
     void buildUi();
@@ -127,6 +133,8 @@ private:
     void showError(const QString& text, bool fromConsumer);
     void clearError();
     void updateStatus();
+    bool depthIsStale() const;
+    void setDepth(qint64 depth, qint64 atMs);
 
     ConsumerSpec m_spec;
     ConnectionSettings m_settings;
@@ -142,7 +150,10 @@ private:
     QList<MessageModel::RowState> m_heldStates;
     quint64 m_heldDropped = 0;
     quint64 m_received = 0;
-    qint64 m_depth = -1; // LLEN / XLEN, or subscribers of a channel; -1 unknown
+    qint64 m_depth = -1;         // LLEN / XLEN, or subscribers of a channel; -1 unknown
+    qint64 m_depthAtMs = 0;      // when m_depth was read (epoch ms)
+    qint64 m_lastBatchMs = 0;    // when the last consumed batch arrived (epoch ms)
+    qint64 m_refreshAskedMs = 0; // last depthRefreshWanted(), 0 none since the last batch
     QString m_error;
     bool m_errorFromConsumer = false;
     bool m_followTail = true;
