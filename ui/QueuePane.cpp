@@ -32,6 +32,8 @@ namespace rqc {
 
 namespace {
 constexpr int kStatusTickMs = 250;
+// Rows appended to the view per event-loop turn when a big batch arrives (a few milliseconds).
+constexpr qsizetype kAppendChunk = 2000;
 // A precise consumer hands its name over on stop (< 200 ms); start the next one anyway after this.
 constexpr int kRestartFallbackMs = 3000;
 
@@ -69,6 +71,10 @@ QueuePane::QueuePane(const ConsumerSpec& spec, QWidget* parent)
     });
     buildUi();
     updateModeUi();
+
+    m_appendTimer = new QTimer(this);
+    m_appendTimer->setInterval(0);
+    connect(m_appendTimer, &QTimer::timeout, this, [this] { appendBacklog(kAppendChunk); });
 
     m_statusTimer = new QTimer(this);
     m_statusTimer->setInterval(kStatusTickMs);
@@ -414,6 +420,10 @@ Consumer* QueuePane::retireConsumer()
         if (state == MessageModel::RowState::Pending)
             state = MessageModel::RowState::Released;
     }
+    for (Arrival& a : m_backlog) {
+        if (a.state == MessageModel::RowState::Pending)
+            a.state = MessageModel::RowState::Released;
+    }
     if (!consumer)
         return nullptr;
     if (!consumer->isRunning()) {
@@ -449,7 +459,49 @@ void QueuePane::onBatch(const MessageList& batch, MessageModel::RowState state)
         }
         return;
     }
-    m_model->appendBatch(batch, state);
+    showRows(batch, state);
+}
+
+void QueuePane::showRows(const MessageList& rows, MessageModel::RowState state)
+{
+    if (m_backlog.empty() && rows.size() <= kAppendChunk) {
+        m_model->appendBatch(rows, state);
+        return;
+    }
+    // A big batch (a drain hands over tens of thousands at once) goes into the view a chunk per
+    // event-loop turn, so a keystroke or a repaint waits for one chunk, not for the whole batch.
+    m_backlog.push_back({rows, 0, state});
+    m_backlogRows += rows.size();
+    // Rows the ring would push out again before anyone saw them are dropped right away.
+    while (m_backlog.size() > 1 &&
+           m_backlogRows - (m_backlog.front().rows.size() - m_backlog.front().offset) >=
+               m_model->capacity()) {
+        const qsizetype n = m_backlog.front().rows.size() - m_backlog.front().offset;
+        m_backlogRows -= n;
+        m_backlogDropped += quint64(n);
+        m_backlog.pop_front();
+    }
+    if (!m_appendTimer->isActive())
+        m_appendTimer->start();
+}
+
+void QueuePane::appendBacklog(qsizetype budget)
+{
+    while (budget > 0 && !m_backlog.empty()) {
+        Arrival& a = m_backlog.front();
+        const qsizetype n = qMin(budget, a.rows.size() - a.offset);
+        if (a.offset == 0 && n == a.rows.size())
+            m_model->appendBatch(a.rows, a.state);
+        else
+            m_model->appendBatch(a.rows.mid(a.offset, n), a.state);
+        a.offset += n;
+        budget -= n;
+        m_backlogRows -= n;
+        if (a.offset == a.rows.size())
+            m_backlog.pop_front();
+    }
+    if (m_backlog.empty())
+        m_appendTimer->stop();
 }
 
 void QueuePane::onModeChosen(int index)
@@ -504,7 +556,7 @@ void QueuePane::onPauseToggled(bool paused)
         qsizetype start = 0;
         for (qsizetype i = 1; i <= m_held.size(); ++i) {
             if (i == m_held.size() || m_heldStates[i] != m_heldStates[start]) {
-                m_model->appendBatch(m_held.mid(start, i - start), m_heldStates[start]);
+                showRows(m_held.mid(start, i - start), m_heldStates[start]);
                 start = i;
             }
         }
@@ -560,6 +612,7 @@ void QueuePane::clearView()
 {
     // Messages waiting for the user's ack stay: the view is the only place to settle them.
     using RowState = MessageModel::RowState;
+    appendBacklog(m_backlogRows); // what is still on its way to the view is cleared too
     const MessageList pending = m_model->messagesInState(RowState::Pending);
     m_model->clear();
     m_model->appendBatch(pending, RowState::Pending);
@@ -640,7 +693,7 @@ void QueuePane::updateStatus()
     f.depth = m_depth;
     f.depthStale = stale;
     f.lastReach = m_sendBox->lastReach();
-    f.dropped = m_model->dropped() + m_heldDropped;
+    f.dropped = m_model->dropped() + m_heldDropped + m_backlogDropped;
     f.sendText = m_sendBox->sendText();
     f.paused = m_pauseButton->isChecked();
     f.held = m_held.size();

@@ -11,6 +11,8 @@
 #include <QPointer>
 #include <QWidget>
 
+#include <deque>
+
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -122,6 +124,9 @@ private:
     void restartConsumer();
     Consumer* retireConsumer();
     void onBatch(const MessageList& batch, MessageModel::RowState state);
+    // Appends rows to the view: at once, or a chunk per event-loop turn behind a backlog.
+    void showRows(const MessageList& rows, MessageModel::RowState state);
+    void appendBacklog(qsizetype budget);
     void onModeChosen(int index);
     void onTargetEdited();
     void onPolicyChosen(const QString& policy);
@@ -149,6 +154,15 @@ private:
     MessageList m_held; // arrived while paused, shown on resume
     QList<MessageModel::RowState> m_heldStates;
     quint64 m_heldDropped = 0;
+    struct Arrival {
+        MessageList rows;
+        qsizetype offset = 0; // rows before it are in the view
+        MessageModel::RowState state = MessageModel::RowState::None;
+    };
+    std::deque<Arrival> m_backlog; // received, on their way into the view (showRows)
+    qsizetype m_backlogRows = 0;
+    quint64 m_backlogDropped = 0;
+    QTimer* m_appendTimer = nullptr;
     quint64 m_received = 0;
     qint64 m_depth = -1;         // LLEN / XLEN, or subscribers of a channel; -1 unknown
     qint64 m_depthAtMs = 0;      // when m_depth was read (epoch ms)

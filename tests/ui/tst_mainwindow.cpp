@@ -646,6 +646,34 @@ private slots:
         QVERIFY(p->statusText().contains(str("received 500")));
     }
 
+    // A drain hands the pane tens of thousands of rows at once; they reach the view a chunk at a
+    // time, in order, and what the ring cannot keep is counted as dropped.
+    void bigBatchesReachTheViewInOrder()
+    {
+        auto window = makeWindow({str("--pane"), str("list:bulk")});
+        QVERIFY(window);
+        QueuePane* p = pane(window.get(), "bulk");
+        p->setCapacity(5000);
+        QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        child<QAbstractButton>(p, "pauseButton")->click(); // held back, then released at once
+        constexpr int kMessages = 30000;
+        QVERIFY(m_client->pipeline(
+            kMessages,
+            [](quint64 i, QByteArray& out) {
+                appendCommand(out, {"LPUSH", "bulk", QByteArray::number(i)});
+            },
+            1000, 2));
+        QTRY_COMPARE_WITH_TIMEOUT(p->receivedTotal(), quint64(kMessages), kTimeoutMs);
+        QCOMPARE(p->model()->rowCount(), 0);
+        child<QAbstractButton>(p, "pauseButton")->click();
+        QVERIFY(p->model()->rowCount() < 5000); // not all in one go
+        QTRY_COMPARE(p->model()->rowCount(), 5000);
+        for (int row = 0; row < 5000; ++row)
+            QCOMPARE(p->model()->messageAt(row).payload,
+                     QByteArray::number(kMessages - 5000 + row));
+        QTRY_VERIFY2(p->statusText().contains(str("dropped 25,000")), qPrintable(p->statusText()));
+    }
+
     // Typing a filter while rows pour in: the proxy stays a valid model throughout and ends up
     // showing exactly the matching rows of the ring.
     void filterWhileRowsArrive()
