@@ -38,6 +38,8 @@ constexpr Entry kScenarios[] = {
     {"window-flood", runWindowFlood},
     {"latency", runLatency},
     {"peek-10m", runPeek10m},
+    {"panes-30", runPanes30},
+    {"filter-flood", runFilterFlood},
     {"fill-list", runFillList},
 };
 
@@ -56,7 +58,8 @@ QStringList scenarioNames()
 bool needsGui(const QString& scenario)
 {
     return scenario == QLatin1String("window-flood") || scenario == QLatin1String("latency") ||
-           scenario == QLatin1String("peek-10m");
+           scenario == QLatin1String("peek-10m") || scenario == QLatin1String("panes-30") ||
+           scenario == QLatin1String("filter-flood");
 }
 
 } // namespace rqc::bench
