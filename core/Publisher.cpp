@@ -87,6 +87,12 @@ void PublisherWorker::report(const QString& error)
     emit errorOccurred(error);
 }
 
+void PublisherWorker::fail(qint64 requestId, const QString& error)
+{
+    emit requestFailed(requestId, error);
+    emit errorOccurred(error);
+}
+
 void PublisherWorker::onConnectionDown(const QString& reason, bool wasReady)
 {
     m_state = State::Waiting;
@@ -101,23 +107,23 @@ void PublisherWorker::onConnectionDown(const QString& reason, bool wasReady)
     report(reason);
     if (m_active) {
         const quint64 unanswered = m_issued - m_replied;
-        if (unanswered > 0 || m_issued < m_cur.count) {
-            emit errorOccurred(
-                tr("Connection lost while sending to %1: %2 of %3 acknowledged; %4 sent without an "
-                   "answer (they may or may not have reached Redis) and %5 not sent. Nothing was "
-                   "retried.")
-                    .arg(QString::fromUtf8(m_cur.target))
-                    .arg(m_acked)
-                    .arg(m_cur.count)
-                    .arg(unanswered)
-                    .arg(m_cur.count - m_issued));
-        }
+        // Always says what happened to this request: it was under way, so something is open.
+        fail(m_cur.id,
+             tr("Connection lost while sending to %1: %2 of %3 acknowledged; %4 sent without an "
+                "answer (they may or may not have reached Redis) and %5 not sent. Nothing was "
+                "retried.")
+                 .arg(QString::fromUtf8(m_cur.target))
+                 .arg(m_acked)
+                 .arg(m_cur.count)
+                 .arg(unanswered)
+                 .arg(m_cur.count - m_issued));
         finishCurrent();
     }
     // Requests waiting behind it end too: the user sees the error now, not a send minutes later.
     while (!m_queue.empty()) {
         const qint64 id = m_queue.front().id;
         m_queue.pop_front();
+        emit requestFailed(id, reason);
         emit sent(id, 0, 0);
     }
     m_reconnectTimer->start(m_backoff.next());
@@ -134,7 +140,7 @@ void PublisherWorker::sendRequest(qint64 requestId, Command command, const QByte
 {
     m_lastId = qMax(m_lastId, requestId);
     if (m_stopping || m_state == State::Stopped) {
-        emit errorOccurred(tr("The publisher is stopped; nothing was sent."));
+        fail(requestId, tr("The publisher is stopped; nothing was sent."));
         emit sent(requestId, 0, 0);
         return;
     }
@@ -210,7 +216,7 @@ void PublisherWorker::onBatch(QList<RedisReply>& replies)
         if (r.isError()) {
             if (!m_failed) {
                 m_failed = true; // no further batches; those on the wire still count
-                emit errorOccurred(QString::fromUtf8(r.str));
+                fail(m_cur.id, QString::fromUtf8(r.str));
             }
             continue;
         }
@@ -234,6 +240,7 @@ void PublisherWorker::onBatch(QList<RedisReply>& replies)
     if (m_sinceProgress.elapsed() >= kProgressIntervalMs) {
         m_sinceProgress.restart();
         emit progress(m_acked, m_cur.count);
+        emit requestProgress(m_cur.id, m_acked, m_cur.count);
     }
     pump();
 }
@@ -243,8 +250,10 @@ void PublisherWorker::finishCurrent()
     if (!m_active)
         return;
     m_active = false;
-    if (m_cur.count > 1)
+    if (m_cur.count > 1) {
         emit progress(m_acked, m_cur.count);
+        emit requestProgress(m_cur.id, m_acked, m_cur.count);
+    }
     emit sent(m_cur.id, m_acked, m_receivers);
     m_cur = Request();
     m_one.clear();
@@ -279,9 +288,9 @@ void PublisherWorker::finishStop()
     if (m_active) {
         const quint64 unanswered = m_issued - m_replied;
         if (unanswered > 0)
-            emit errorOccurred(tr("Stopped with %1 messages to %2 sent but not yet acknowledged.")
-                                   .arg(unanswered)
-                                   .arg(QString::fromUtf8(m_cur.target)));
+            fail(m_cur.id, tr("Stopped with %1 messages to %2 sent but not yet acknowledged.")
+                               .arg(unanswered)
+                               .arg(QString::fromUtf8(m_cur.target)));
         finishCurrent();
     }
     while (!m_queue.empty()) {
@@ -307,6 +316,8 @@ Publisher::Publisher(const ConnectionSettings& settings, QObject* parent)
     connect(worker, &PublisherWorker::sent, this, &Publisher::sent);
     connect(worker, &PublisherWorker::progress, this, &Publisher::progress);
     connect(worker, &PublisherWorker::errorOccurred, this, &Publisher::errorOccurred);
+    connect(worker, &PublisherWorker::requestFailed, this, &Publisher::requestFailed);
+    connect(worker, &PublisherWorker::requestProgress, this, &Publisher::requestProgress);
     connect(worker, &PublisherWorker::connectionLost, this, &Publisher::connectionLost);
 }
 
@@ -335,17 +346,9 @@ qint64 Publisher::sendEntry(const QByteArray& stream, const PublisherWorker::Str
         m_thread->post([w, id, stream, fields, count] {
             w->sendRequest(id, PublisherWorker::Command::XAdd, stream, {}, count, fields);
         });
-    if (!queued) {
-        const QString error = fields.isEmpty() ? tr("A stream entry needs at least one field.")
-                                               : tr("The publisher is stopped; nothing was sent.");
-        QMetaObject::invokeMethod(
-            this,
-            [this, id, error] {
-                emit errorOccurred(error);
-                emit sent(id, 0, 0);
-            },
-            Qt::QueuedConnection);
-    }
+    if (!queued)
+        refuse(id, fields.isEmpty() ? tr("A stream entry needs at least one field.")
+                                    : tr("The publisher is stopped; nothing was sent."));
     return id;
 }
 
@@ -358,17 +361,22 @@ qint64 Publisher::send(PublisherWorker::Command command, const QByteArray& targe
         !m_stopRequested && w && m_thread->post([w, id, command, target, payload, count] {
             w->sendRequest(id, command, target, payload, count);
         });
-    if (!queued) {
-        // Reported like any other request, after the caller has its id.
-        QMetaObject::invokeMethod(
-            this,
-            [this, id] {
-                emit errorOccurred(tr("The publisher is stopped; nothing was sent."));
-                emit sent(id, 0, 0);
-            },
-            Qt::QueuedConnection);
-    }
+    if (!queued)
+        refuse(id, tr("The publisher is stopped; nothing was sent."));
     return id;
+}
+
+void Publisher::refuse(qint64 requestId, const QString& error)
+{
+    // Reported like any other request, after the caller has its id.
+    QMetaObject::invokeMethod(
+        this,
+        [this, requestId, error] {
+            emit requestFailed(requestId, error);
+            emit errorOccurred(error);
+            emit sent(requestId, 0, 0);
+        },
+        Qt::QueuedConnection);
 }
 
 bool Publisher::stopAndWait(int timeoutMs)

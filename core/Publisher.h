@@ -73,6 +73,11 @@ signals:
     // Cumulative progress of the current burst, at most ~30 times a second.
     void progress(quint64 sentSoFar, quint64 total);
     void errorOccurred(const QString& error);
+    // The same errors, for the request they concern (emitted before that request's sent()), so
+    // that a publisher shared by several panes reports each failure to the pane that sent.
+    void requestFailed(qint64 requestId, const QString& error);
+    // progress(), for the request it belongs to.
+    void requestProgress(qint64 requestId, quint64 sentSoFar, quint64 total);
     // Was ready, and the connection went away (a reconnect follows with backoff).
     void connectionLost(const QString& reason);
     void stopped();
@@ -96,6 +101,7 @@ private:
     void onBatch(QList<RedisReply>& replies);
     void finishCurrent();
     void report(const QString& error);
+    void fail(qint64 requestId, const QString& error);
     void finishStop();
 
     ConnectionSettings m_settings;
@@ -126,6 +132,10 @@ private:
 };
 
 // The main thread's handle: owns the thread ("rq-publisher") and the worker, queues sends.
+// One Publisher serves every pane of a server (ConsoleSession owns it): request ids keep each
+// pane's results apart (sent, requestProgress, requestFailed), and a lost connection is reopened
+// quietly, with backoff or at the next send. Requests run in order, so a big burst from one pane
+// delays a message typed into another until the burst is through.
 class Publisher : public QObject {
     Q_OBJECT
 public:
@@ -147,9 +157,14 @@ signals:
     void sent(qint64 requestId, quint64 count, qint64 receivers);
     void progress(quint64 sentSoFar, quint64 total);
     void errorOccurred(const QString& error);
+    void requestFailed(qint64 requestId, const QString& error);
+    void requestProgress(qint64 requestId, quint64 sentSoFar, quint64 total);
     void connectionLost(const QString& reason);
 
 private:
+    // Reports a request that was never queued (after the caller has its id).
+    void refuse(qint64 requestId, const QString& error);
+
     std::unique_ptr<WorkerThread> m_thread;
     QPointer<PublisherWorker> m_worker;
     qint64 m_nextId = 0;

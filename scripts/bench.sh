@@ -32,6 +32,13 @@
 #                         worker keeps up with (flood start -> end marker seen), beside
 #                         `redis-cli monitor | grep -m1 marker` on the same flood in the same run;
 #                         with the observer's drops.
+#   panes-30              30 list panes in the window at 1366x768: connections (CLIENT LIST by
+#                         name), threads (by name), RSS, the window's minimum size, and how many
+#                         panes can be scrolled to and shown >= 250 px wide. Runs once.
+#   filter-flood          a pane draining 1 000 000 pre-filled messages (always, whatever N);
+#                         10 keystrokes posted to its filter box during the drain: key -> box
+#                         painted (max), key -> view painted; VmRSS during (max) and after. Once.
+#                         Both print the issue's before figures beside their own.
 # Each result carries the CPU time of the server (INFO cpu) and of each client thread in the timed
 # phase, so a figure taken on a loaded machine can still be explained.
 set -euo pipefail
@@ -45,7 +52,7 @@ REPEAT=3
 QUICK=0
 BUILD=1
 ONLY=""
-ALL="publish-list publish-pubsub drain-list pubsub-receive drain-reliable drain-stream window-flood latency peek-10m observe"
+ALL="publish-list publish-pubsub drain-list pubsub-receive drain-reliable drain-stream window-flood latency peek-10m panes-30 filter-flood observe"
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -55,7 +62,7 @@ while [ $# -gt 0 ]; do
     --repeat) REPEAT="$2"; shift ;;
     --no-build) BUILD=0 ;;
     --build-dir) BUILD_DIR="$2"; shift ;;
-    -h | --help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 1 ;;
     esac
     shift
@@ -164,6 +171,8 @@ for s in $SCENARIOS; do
     runs=$REPEAT
     [ "$s" = latency ] && runs=1
     [ "$s" = peek-10m ] && runs=1
+    [ "$s" = filter-flood ] && args=(--url "$URL" --scenario "$s" --messages 1000000 --size "$SIZE")
+    case "$s" in panes-30 | filter-flood) runs=1 ;; esac
     worst=0
     : >"$WORK/$s.json"
     for _ in $(seq "$runs"); do
@@ -353,6 +362,43 @@ for name in scenarios.split():
             misses.append("first rows %s ms" % entry["first_rows_ms"])
         if entry["rss_over_idle_mb"] is None or entry["rss_over_idle_mb"] >= 100:
             misses.append("rss +%s MB" % entry["rss_over_idle_mb"])
+    if name == "panes-30":
+        entry["reference"] = "before (issue 10)"
+        entry["rate"] = None  # panes per second would mean nothing
+        for k in ("connections", "connections_by_name", "threads", "threads_by_name", "rss_mb",
+                  "min_width", "min_height", "fits_1366x768", "panes_reachable",
+                  "narrowest_shown_px"):
+            entry[k] = r.get(k)
+        entry["before"] = {"connections": 61, "threads": 66, "min_width": 8440,
+                           "publisher_connections": 30}
+        byname = entry["connections_by_name"] or {}
+        entry["target"] = ("1 publisher; connections <= 30 + 3; threads <= 30 + 12; fits "
+                           "1366x768; 30 panes reachable")
+        if byname.get("rqconsole:publisher") != 1:
+            misses.append("%s publisher connections" % byname.get("rqconsole:publisher"))
+        if (entry["connections"] or 999) > 33:
+            misses.append("%s connections > 33" % entry["connections"])
+        if (entry["threads"] or 999) > 42:
+            misses.append("%s threads > 42" % entry["threads"])
+        if not entry["fits_1366x768"]:
+            misses.append("min size %sx%s" % (entry["min_width"], entry["min_height"]))
+        if entry["panes_reachable"] != 30:
+            misses.append("%s of 30 panes reachable" % entry["panes_reachable"])
+    if name == "filter-flood":
+        entry["reference"] = "before (issue 10, 5M backlog)"
+        for k in ("keys", "keys_during_drain", "key_to_box_ms", "max_key_to_box_ms",
+                  "max_key_to_view_ms", "max_stall_ms", "rss_idle_mb", "rss_during_max_mb",
+                  "rss_after_mb", "peak_rss_mb"):
+            entry[k] = r.get(k)
+        entry["before"] = {"key_to_shown_ms": "1300-1800", "peak_rss_mb": "363-558",
+                           "rss_after_mb": "~300"}
+        entry["target"] = "max_key_to_box_ms <= 100; rss during and after < 200 MB"
+        if entry["max_key_to_box_ms"] is None or entry["max_key_to_box_ms"] > 100:
+            misses.append("key %s ms" % entry["max_key_to_box_ms"])
+        if entry["rss_during_max_mb"] is None or entry["rss_during_max_mb"] >= 200:
+            misses.append("rss during %s MB" % entry["rss_during_max_mb"])
+        if entry["rss_after_mb"] is None or entry["rss_after_mb"] >= 200:
+            misses.append("rss after %s MB" % entry["rss_after_mb"])
     for k in ("error", "note"):
         if r.get(k):
             entry[k] = r[k]
@@ -372,7 +418,7 @@ for name in scenarios.split():
     if counts_bad:
         status = max(status, 2)
         verdict = "FAIL"
-    elif rc != 0 or (entry["rate"] is None and name != "peek-10m"):
+    elif rc != 0 or (entry["rate"] is None and name not in ("peek-10m", "panes-30")):
         status = max(status, 1)
         verdict = "ERROR"
     else:
@@ -388,6 +434,22 @@ for name in scenarios.split():
         extra.append("first rows %s ms, rss %s MB idle +%s MB, %s rows held"
                      % (entry["first_rows_ms"], entry["rss_idle_mb"], entry["rss_over_idle_mb"],
                         entry["rows_held"]))
+    if name == "panes-30":
+        byname = entry["connections_by_name"] or {}
+        extra.append("connections %s (%s), threads %s, rss %s MB, min %sx%s, %s/30 reachable; "
+                     "before: 61 connections (30 publishers), 66 threads, min width 8440"
+                     % (entry["connections"],
+                        ", ".join("%s %s" % (k.replace("rqconsole:", ""), v)
+                                  for k, v in sorted(byname.items())),
+                        entry["threads"], entry["rss_mb"], entry["min_width"],
+                        entry["min_height"], entry["panes_reachable"]))
+    if name == "filter-flood":
+        extra.append("key->box max %s ms, key->view max %s ms (%s of %s keys during the drain), "
+                     "rss idle %s / during max %s / after %s MB; before: 1300-1800 ms per key, "
+                     "peak 363-558 MB, ~300 MB after"
+                     % (entry["max_key_to_box_ms"], entry["max_key_to_view_ms"],
+                        entry["keys_during_drain"], entry["keys"], entry["rss_idle_mb"],
+                        entry["rss_during_max_mb"], entry["rss_after_mb"]))
     if "p99_ms" in entry:
         extra.append("p50 %s ms, p99 %s ms" % (entry["p50_ms"], entry["p99_ms"]))
     if "reference_2_rate" in entry:

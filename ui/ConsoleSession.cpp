@@ -1,5 +1,6 @@
 #include "ConsoleSession.h"
 
+#include "Publisher.h"
 #include "SandboxServer.h"
 #include "ServerProbe.h"
 
@@ -16,7 +17,9 @@ ConsoleSession::ConsoleSession(const AppOptions& options, QObject* parent)
 
 ConsoleSession::~ConsoleSession()
 {
-    // The monitor's connection first, so it does not see the sandbox die and try to reconnect.
+    // The monitor's and the publisher's connections first, so they do not see the sandbox die and
+    // try to reconnect.
+    m_publisher.reset();
     m_monitor.reset();
     m_sandbox.reset();
 }
@@ -88,6 +91,8 @@ void ConsoleSession::useServer(const ConnectionSettings& settings)
         emit serverConnected(version);
     });
     m_monitor->start();
+    m_publisher = std::make_unique<Publisher>(settings);
+    m_publisher->start();
     emit ready(m_settings);
 }
 

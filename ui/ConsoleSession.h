@@ -11,13 +11,15 @@
 
 namespace rqc {
 
+class Publisher;
 class SandboxServer;
 class ServerProbe;
 
 // Which server this window talks to, and what keeps it alive: the server from --url, the
 // default one if something answers there, or a private sandbox (--sandbox, or nothing at the
-// default address). Owns the sandbox and the server's one ServerMonitor. No widgets, no sockets
-// of its own: the probe and the monitor are core classes.
+// default address). Owns the sandbox, the server's one ServerMonitor and its one Publisher, which
+// every pane sends through. No widgets, no sockets of its own: the probe, the monitor and the
+// publisher are core classes.
 class ConsoleSession : public QObject {
     Q_OBJECT
 public:
@@ -39,6 +41,8 @@ public:
     QString notice() const { return m_notice; }
     QString serverVersion() const { return m_serverVersion; }
     void refreshNow();
+    // The publishing connection shared by every pane of the server (null until ready).
+    Publisher* publisher() const { return m_publisher.get(); }
 
     static int monitorIntervalMs() { return 3000; }
 
@@ -62,6 +66,7 @@ private:
     QString m_serverVersion;
     std::unique_ptr<SandboxServer> m_sandbox;
     std::unique_ptr<ServerMonitor> m_monitor;
+    std::unique_ptr<Publisher> m_publisher;
     QPointer<ServerProbe> m_probe;
 };
 

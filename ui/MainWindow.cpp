@@ -18,6 +18,8 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -33,6 +35,10 @@ const QString kSplitterKey = QStringLiteral("window/paneSplitter");
 const QString kPanesKey = QStringLiteral("panes");
 const QString kLimitKey = QStringLiteral("view/messageLimit");
 constexpr int kErrorShownMs = 15000;
+// The sidebar never gets narrower than this, and a restored layout that left it narrower than
+// kSidebarRestoredWidth (a window saved with many panes) is widened back to it.
+constexpr int kSidebarMinWidth = 160;
+constexpr int kSidebarRestoredWidth = 240;
 
 // Peek shows a list: a sidebar click on a list that a List pane consumes focuses that pane.
 ModeFamily familyOf(Mode mode) { return mode == Mode::Peek ? ModeFamily::List : modeFamily(mode); }
@@ -52,13 +58,22 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
         qBound(100, m_settings->value(kLimitKey, defaultMessageLimit()).toInt(), 10000000);
     m_guard = new ConsumeGuard(m_settings.get(), this);
 
-    m_splitter = new QSplitter(Qt::Horizontal, this);
+    // Panes side by side in a splitter that scrolls sideways once they no longer fit: each keeps
+    // its own minimum width, and the window's minimum stays that of one pane, whatever the count.
+    m_splitter = new QSplitter(Qt::Horizontal);
     m_splitter->setObjectName(QStringLiteral("paneSplitter"));
     m_splitter->setChildrenCollapsible(false);
     m_splitter->setHandleWidth(6);
-    setCentralWidget(m_splitter);
+    m_paneArea = new QScrollArea(this);
+    m_paneArea->setObjectName(QStringLiteral("paneArea"));
+    m_paneArea->setWidgetResizable(true);
+    m_paneArea->setFrameShape(QFrame::NoFrame);
+    m_paneArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    m_paneArea->setWidget(m_splitter);
+    setCentralWidget(m_paneArea);
 
     m_sidebar = new ServerSidebar(this);
+    m_sidebar->setMinimumWidth(kSidebarMinWidth);
     auto* dock = new QDockWidget(tr("Server"), this);
     dock->setObjectName(QStringLiteral("serverDock"));
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
@@ -204,6 +219,10 @@ void MainWindow::restoreLayout(const AppOptions& options)
     if (!restoreGeometry(m_settings->value(kGeometryKey).toByteArray()))
         resize(1280, 800);
     restoreState(m_settings->value(kStateKey).toByteArray());
+    // A layout saved from a window crowded with panes may have squeezed the sidebar.
+    if (auto* dock = findChild<QDockWidget*>(QStringLiteral("serverDock"));
+        dock && dock->width() < kSidebarRestoredWidth && !dock->isFloating())
+        resizeDocks({dock}, {kSidebarRestoredWidth}, Qt::Horizontal);
 
     QList<ConsumerSpec> specs = options.panes;
     const QStringList saved = m_settings->value(kPanesKey).toStringList();
@@ -283,6 +302,7 @@ QueuePane* MainWindow::findPane(const ConsumerSpec& spec) const
 QueuePane* MainWindow::openPane(const ConsumerSpec& spec)
 {
     if (QueuePane* existing = findPane(spec)) {
+        showPane(existing);
         existing->focusEntry();
         return existing;
     }
@@ -305,11 +325,26 @@ QueuePane* MainWindow::openPane(const ConsumerSpec& spec)
     // Share the room evenly among the panes.
     m_splitter->setSizes(QList<int>(m_splitter->count(), 1000));
     if (m_session && m_session->isReady())
-        pane->setConnection(m_session->settings());
+        pane->setConnection(m_session->settings(), m_session->publisher());
     if (m_haveSnapshot)
         pane->applySnapshot(m_lastSnapshot);
+    connect(pane, &QueuePane::depthRefreshWanted, this, &MainWindow::scheduleRefresh);
     pane->focusEntry();
+    showPane(pane);
     return pane;
+}
+
+void MainWindow::showPane(QueuePane* pane)
+{
+    // Once laid out: a pane just added has no geometry yet.
+    QTimer::singleShot(0, pane, [this, pane] {
+        m_paneArea->ensureWidgetVisible(pane, 0, 0);
+        // A pane wider than the view shows its left edge, where its target and mode are.
+        const int left = pane->mapTo(m_splitter, QPoint(0, 0)).x();
+        QScrollBar* bar = m_paneArea->horizontalScrollBar();
+        if (pane->width() > m_paneArea->viewport()->width() || left < bar->value())
+            bar->setValue(left);
+    });
 }
 
 void MainWindow::closePane(QueuePane* pane)
@@ -410,7 +445,7 @@ void MainWindow::onSessionReady()
         m_guard->recordConfirmed(spec);
     decideRestoredPanes();
     for (QueuePane* pane : panes())
-        pane->setConnection(m_session->settings());
+        pane->setConnection(m_session->settings(), m_session->publisher());
 }
 
 void MainWindow::decideRestoredPanes()

@@ -12,6 +12,7 @@
 
 class QAction;
 class QLabel;
+class QScrollArea;
 class QSettings;
 class QSplitter;
 class QTimer;
@@ -23,8 +24,9 @@ class ConsumeGuard;
 class QueuePane;
 class ServerSidebar;
 
-// The console window: the server sidebar on the left, queue panes side by side in the middle,
-// the server, connection state, sandbox notice and errors in the status bar.
+// The console window: the server sidebar on the left, queue panes side by side in the middle
+// (scrolling sideways when they do not all fit), the server, connection state, sandbox notice
+// and errors in the status bar.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -39,6 +41,8 @@ public:
     // Opens a pane for spec, or focuses the one that already shows it.
     QueuePane* openPane(const ConsumerSpec& spec);
     void closePane(QueuePane* pane);
+    // Scrolls the pane area so that pane is in view.
+    void showPane(QueuePane* pane);
     // Asks for a mode and target and opens that pane.
     void newPane();
     // Geometry, dock/toolbar state, splitter sizes and the open panes.
@@ -80,6 +84,7 @@ private:
     std::unique_ptr<QSettings> m_settings;
     std::unique_ptr<ConsoleSession> m_session;
     ServerSidebar* m_sidebar = nullptr;
+    QScrollArea* m_paneArea = nullptr;
     QSplitter* m_splitter = nullptr;
     QList<QPointer<QueuePane>> m_panes;
     ConsumeGuard* m_guard = nullptr;

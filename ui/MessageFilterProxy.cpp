@@ -2,33 +2,363 @@
 
 #include "MessageModel.h"
 
+#include <QElapsedTimer>
+#include <QTimer>
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 namespace rqc {
 
-MessageFilterProxy::MessageFilterProxy(QObject* parent)
-    : QSortFilterProxyModel(parent)
+namespace {
+// How often a scan looks at the clock: every so many rows or payload bytes.
+constexpr int kRowsPerClockCheck = 512;
+constexpr qsizetype kBytesPerClockCheck = 512 * 1024;
+
+char asciiLower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
+
+// Whether hay contains needle (already lower case, ASCII), ignoring ASCII case.
+bool containsFolded(const QByteArray& hay, const QByteArray& needle)
 {
-    setDynamicSortFilter(true);
+    const qsizetype n = needle.size();
+    if (n == 0)
+        return true;
+    if (hay.size() < n)
+        return false;
+    const char first = needle.at(0);
+    const char firstUpper = first >= 'a' && first <= 'z' ? char(first - 'a' + 'A') : first;
+    const char* p = hay.constData();
+    const char* const last = p + (hay.size() - n);
+    for (; p <= last; ++p) {
+        if (*p != first && *p != firstUpper)
+            continue;
+        qsizetype i = 1;
+        while (i < n && asciiLower(p[i]) == needle.at(i))
+            ++i;
+        if (i == n)
+            return true;
+    }
+    return false;
+}
+} // namespace
+
+MessageFilterProxy::MessageFilterProxy(QObject* parent)
+    : QAbstractProxyModel(parent)
+{
+    m_scanTimer = new QTimer(this);
+    m_scanTimer->setInterval(0);
+    connect(m_scanTimer, &QTimer::timeout, this, &MessageFilterProxy::scanSlice);
+}
+
+void MessageFilterProxy::setSourceModel(QAbstractItemModel* source)
+{
+    auto* messages = qobject_cast<MessageModel*>(source);
+    Q_ASSERT(messages || !source);
+    beginResetModel();
+    if (QAbstractItemModel* old = sourceModel())
+        disconnect(old, nullptr, this, nullptr);
+    m_messages = messages;
+    QAbstractProxyModel::setSourceModel(messages);
+    m_base = 0;
+    std::deque<qint64>().swap(m_rows);
+    m_scanNext = 0;
+    if (messages) {
+        connect(messages, &QAbstractItemModel::rowsAboutToBeInserted, this,
+                &MessageFilterProxy::onRowsAboutToBeInserted);
+        connect(messages, &QAbstractItemModel::rowsInserted, this,
+                &MessageFilterProxy::onRowsInserted);
+        connect(messages, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+                &MessageFilterProxy::onRowsAboutToBeRemoved);
+        connect(messages, &QAbstractItemModel::rowsRemoved, this,
+                &MessageFilterProxy::onRowsRemoved);
+        connect(messages, &QAbstractItemModel::dataChanged, this,
+                &MessageFilterProxy::onDataChanged);
+        connect(messages, &QAbstractItemModel::modelAboutToBeReset, this,
+                &MessageFilterProxy::onAboutToReset);
+        connect(messages, &QAbstractItemModel::modelReset, this, &MessageFilterProxy::onReset);
+        // MessageModel moves no rows and changes no layout; should it, start again.
+        connect(messages, &QAbstractItemModel::layoutAboutToBeChanged, this,
+                &MessageFilterProxy::onAboutToReset);
+        connect(messages, &QAbstractItemModel::layoutChanged, this, &MessageFilterProxy::onReset);
+        connect(messages, &QAbstractItemModel::headerDataChanged, this,
+                &QAbstractItemModel::headerDataChanged);
+        if (filtering())
+            scan(true);
+    }
+    endResetModel();
+    if (isScanning())
+        m_scanTimer->start();
 }
 
 void MessageFilterProxy::setFilterText(const QString& text)
 {
     if (text == m_text)
         return;
+    beginResetModel();
     m_text = text;
-    invalidateFilter();
+    m_needle = text.toUtf8();
+    m_asciiNeedle =
+        std::all_of(m_needle.cbegin(), m_needle.cend(), [](char c) { return uchar(c) < 0x80; });
+    if (m_asciiNeedle) {
+        for (char& c : m_needle)
+            c = asciiLower(c);
+    }
+    restart();
+    endResetModel();
+    if (isScanning())
+        m_scanTimer->start();
+    else if (filtering())
+        emit scanFinished();
 }
 
-bool MessageFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
+void MessageFilterProxy::restart()
 {
-    if (m_text.isEmpty())
+    m_scanTimer->stop();
+    std::deque<qint64>().swap(m_rows); // gives the memory back, not just the elements
+    m_scanNext = m_base;
+    if (filtering() && m_messages)
+        scan(true); // inside a reset: the first slice is announced with it
+}
+
+qint64 MessageFilterProxy::sourceEnd() const
+{
+    return m_base + (m_messages ? m_messages->rowCount() : 0);
+}
+
+bool MessageFilterProxy::acceptsRow(int sourceRow) const
+{
+    if (!filtering())
         return true;
-    const QAbstractItemModel* model = sourceModel();
-    for (const int column : {int(MessageModel::SourceColumn), int(MessageModel::PreviewColumn)}) {
-        const QString text = model->index(sourceRow, column, sourceParent).data().toString();
-        if (text.contains(m_text, Qt::CaseInsensitive))
+    if (!m_messages || sourceRow < 0 || sourceRow >= m_messages->rowCount())
+        return false;
+    const Message& m = m_messages->messageAt(sourceRow);
+    if (m_asciiNeedle)
+        return containsFolded(m.source, m_needle) || containsFolded(m.pattern, m_needle) ||
+               containsFolded(m.payload, m_needle);
+    for (const QByteArray* bytes : {&m.source, &m.pattern, &m.payload}) {
+        if (QString::fromUtf8(*bytes).contains(m_text, Qt::CaseInsensitive))
             return true;
     }
     return false;
+}
+
+bool MessageFilterProxy::scan(bool silent)
+{
+    const qint64 end = sourceEnd();
+    m_scanNext = qMax(m_scanNext, m_base);
+    QElapsedTimer clock;
+    clock.start();
+    std::vector<qint64> found;
+    int rows = 0;
+    qsizetype bytes = 0;
+    while (m_scanNext < end) {
+        const int row = int(m_scanNext - m_base);
+        if (acceptsRow(row))
+            found.push_back(m_scanNext);
+        bytes += m_messages->messageAt(row).payload.size();
+        ++m_scanNext;
+        if (++rows >= kRowsPerClockCheck || bytes >= kBytesPerClockCheck) {
+            rows = 0;
+            bytes = 0;
+            if (clock.elapsed() >= m_sliceMs)
+                break;
+        }
+    }
+    if (!found.empty()) {
+        const int first = int(m_rows.size());
+        if (!silent)
+            beginInsertRows(QModelIndex(), first, first + int(found.size()) - 1);
+        m_rows.insert(m_rows.end(), found.cbegin(), found.cend());
+        if (!silent)
+            endInsertRows();
+    }
+    return m_scanNext >= end;
+}
+
+void MessageFilterProxy::scanSlice()
+{
+    if (!filtering() || !m_messages || scan(false)) {
+        m_scanTimer->stop();
+        if (filtering())
+            emit scanFinished();
+    }
+}
+
+int MessageFilterProxy::proxyRowOf(qint64 absolute) const
+{
+    return int(std::lower_bound(m_rows.cbegin(), m_rows.cend(), absolute) - m_rows.cbegin());
+}
+
+QModelIndex MessageFilterProxy::mapToSource(const QModelIndex& proxyIndex) const
+{
+    if (!m_messages || !proxyIndex.isValid() || proxyIndex.model() != this)
+        return QModelIndex();
+    const int row = proxyIndex.row();
+    if (!filtering())
+        return m_messages->index(row, proxyIndex.column());
+    if (row < 0 || size_t(row) >= m_rows.size())
+        return QModelIndex();
+    return m_messages->index(int(m_rows[size_t(row)] - m_base), proxyIndex.column());
+}
+
+QModelIndex MessageFilterProxy::mapFromSource(const QModelIndex& sourceIndex) const
+{
+    if (!m_messages || !sourceIndex.isValid() || sourceIndex.model() != m_messages)
+        return QModelIndex();
+    if (!filtering())
+        return createIndex(sourceIndex.row(), sourceIndex.column());
+    const qint64 absolute = m_base + sourceIndex.row();
+    const int row = proxyRowOf(absolute);
+    if (size_t(row) >= m_rows.size() || m_rows[size_t(row)] != absolute)
+        return QModelIndex();
+    return createIndex(row, sourceIndex.column());
+}
+
+QModelIndex MessageFilterProxy::index(int row, int column, const QModelIndex& parent) const
+{
+    if (parent.isValid() || row < 0 || column < 0 || row >= rowCount() || column >= columnCount())
+        return QModelIndex();
+    return createIndex(row, column);
+}
+
+QModelIndex MessageFilterProxy::parent(const QModelIndex&) const { return QModelIndex(); }
+
+QModelIndex MessageFilterProxy::sibling(int row, int column, const QModelIndex& idx) const
+{
+    return idx.isValid() ? index(row, column) : QModelIndex();
+}
+
+int MessageFilterProxy::rowCount(const QModelIndex& parent) const
+{
+    if (parent.isValid() || !m_messages)
+        return 0;
+    return filtering() ? int(m_rows.size()) : m_messages->rowCount();
+}
+
+int MessageFilterProxy::columnCount(const QModelIndex& parent) const
+{
+    if (parent.isValid() || !m_messages)
+        return 0;
+    return m_messages->columnCount();
+}
+
+bool MessageFilterProxy::hasChildren(const QModelIndex& parent) const
+{
+    return !parent.isValid() && rowCount() > 0;
+}
+
+void MessageFilterProxy::onRowsAboutToBeInserted(const QModelIndex& parent, int first, int last)
+{
+    if (parent.isValid())
+        return;
+    if (!filtering()) {
+        beginInsertRows(QModelIndex(), first, last);
+        m_pending = Pending::Forward;
+    } else if (first != m_messages->rowCount()) {
+        beginResetModel(); // rows in the middle: MessageModel never does that
+        m_pending = Pending::Reset;
+    }
+}
+
+void MessageFilterProxy::onRowsInserted(const QModelIndex& parent, int, int)
+{
+    if (parent.isValid())
+        return;
+    const Pending pending = std::exchange(m_pending, Pending::None);
+    if (pending == Pending::Forward) {
+        endInsertRows();
+        return;
+    }
+    if (pending == Pending::Reset) {
+        restart();
+        endResetModel();
+    } else if (!m_scanTimer->isActive()) {
+        // Caught up: the new rows are matched now (a batch is a few thousand rows at most, and the
+        // slice bounds it anyway).
+        scan(false);
+    }
+    if (isScanning() && !m_scanTimer->isActive())
+        m_scanTimer->start();
+}
+
+void MessageFilterProxy::onRowsAboutToBeRemoved(const QModelIndex& parent, int first, int last)
+{
+    if (parent.isValid())
+        return;
+    if (!filtering()) {
+        beginRemoveRows(QModelIndex(), first, last);
+        m_pending = Pending::Forward;
+        return;
+    }
+    if (first != 0) {
+        beginResetModel(); // not a trim from the front: MessageModel never does that
+        m_pending = Pending::Reset;
+        return;
+    }
+    // The accepted rows among the trimmed ones are the first of the proxy.
+    const int gone = proxyRowOf(m_base + last + 1);
+    m_pending = Pending::Trim;
+    m_trimAnnounced = gone > 0;
+    if (m_trimAnnounced)
+        beginRemoveRows(QModelIndex(), 0, gone - 1);
+}
+
+void MessageFilterProxy::onRowsRemoved(const QModelIndex& parent, int first, int last)
+{
+    if (parent.isValid())
+        return;
+    const Pending pending = std::exchange(m_pending, Pending::None);
+    const int count = last - first + 1;
+    if (pending == Pending::Forward) {
+        if (first == 0)
+            m_base += count;
+        endRemoveRows();
+        return;
+    }
+    if (pending == Pending::Reset) {
+        restart();
+        endResetModel();
+        if (isScanning())
+            m_scanTimer->start();
+        return;
+    }
+    if (pending != Pending::Trim)
+        return;
+    m_base += count;
+    while (!m_rows.empty() && m_rows.front() < m_base)
+        m_rows.pop_front();
+    m_scanNext = qMax(m_scanNext, m_base);
+    if (m_trimAnnounced)
+        endRemoveRows();
+}
+
+void MessageFilterProxy::onDataChanged(const QModelIndex& topLeft, const QModelIndex& bottomRight,
+                                       const QList<int>& roles)
+{
+    if (!topLeft.isValid() || !bottomRight.isValid())
+        return;
+    if (!filtering()) {
+        emit dataChanged(index(topLeft.row(), topLeft.column()),
+                         index(bottomRight.row(), bottomRight.column()), roles);
+        return;
+    }
+    // What a row shows changes (its state), never whether it matches.
+    const int first = proxyRowOf(m_base + topLeft.row());
+    const int last = proxyRowOf(m_base + bottomRight.row() + 1) - 1;
+    if (first <= last)
+        emit dataChanged(index(first, topLeft.column()), index(last, bottomRight.column()), roles);
+}
+
+void MessageFilterProxy::onAboutToReset() { beginResetModel(); }
+
+void MessageFilterProxy::onReset()
+{
+    m_base = 0;
+    restart();
+    endResetModel();
+    if (isScanning())
+        m_scanTimer->start();
 }
 
 } // namespace rqc

@@ -1,24 +1,100 @@
 #pragma once
 
-#include <QSortFilterProxyModel>
+#include <QAbstractProxyModel>
+#include <QByteArray>
+#include <QString>
+
+#include <deque>
+
+class QTimer;
 
 namespace rqc {
 
-// Filters a MessageModel by a plain, case-insensitive text found in the source (channel or key)
-// or in the payload preview. Keeps arrival order (no sorting), so new rows stay at the bottom.
-class MessageFilterProxy : public QSortFilterProxyModel {
+class MessageModel;
+
+// Filters a MessageModel by a plain, case-insensitive text found in a message's source (channel or
+// key), pattern or payload bytes. Keeps arrival order (no sorting), so new rows stay at the bottom.
+//
+// Built for floods: it holds only the accepted rows' positions (never a copy of the messages), and
+// a new filter text is applied to the ring incrementally, on the GUI thread, in time slices of
+// kSliceMs, oldest row first, so a keystroke shows at once even while 100 000 rows are searched
+// and batches keep arriving. Rows that arrive are matched as they come (after the scan reaches
+// them). Rows trimmed from the front of the ring cost one rowsRemoved and no renumbering: rows are
+// kept as absolute positions (source row + rows trimmed so far). With no filter text it passes
+// every row straight through.
+//
+// Chosen over filtering off-thread: the ring is not immutable (rows are appended and trimmed while
+// a scan runs), so a worker would need a snapshot, which is the copy the filter must not make;
+// matching raw bytes costs well under a microsecond per row, so a slice covers thousands of rows.
+class MessageFilterProxy : public QAbstractProxyModel {
     Q_OBJECT
 public:
+    // The longest stretch one filtering step keeps the GUI thread busy.
+    static constexpr int kSliceMs = 8;
+    // Test hook: 0 makes every step match one clock check's worth of rows (512).
+    void setSliceMs(int ms) { m_sliceMs = ms; }
+
     explicit MessageFilterProxy(QObject* parent = nullptr);
 
-    QString filterText() const { return m_text; }
-    void setFilterText(const QString& text);
+    // Must be a MessageModel (or null).
+    void setSourceModel(QAbstractItemModel* source) override;
 
-protected:
-    bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
+    QString filterText() const { return m_text; }
+    // Applies the new text: the first slice at once (enough for a few thousand rows), the rest
+    // in further slices from the event loop.
+    void setFilterText(const QString& text);
+    // Rows are waiting to be matched (a new text is being applied).
+    bool isScanning() const { return filtering() && m_scanNext < sourceEnd(); }
+
+    QModelIndex mapToSource(const QModelIndex& proxyIndex) const override;
+    QModelIndex mapFromSource(const QModelIndex& sourceIndex) const override;
+    QModelIndex index(int row, int column,
+                      const QModelIndex& parent = QModelIndex()) const override;
+    QModelIndex parent(const QModelIndex& child) const override;
+    QModelIndex sibling(int row, int column, const QModelIndex& idx) const override;
+    int rowCount(const QModelIndex& parent = QModelIndex()) const override;
+    int columnCount(const QModelIndex& parent = QModelIndex()) const override;
+    bool hasChildren(const QModelIndex& parent = QModelIndex()) const override;
+
+    // Whether the message in source row `sourceRow` matches the current text.
+    bool acceptsRow(int sourceRow) const;
+
+signals:
+    // Every row in the ring has been matched against the current text.
+    void scanFinished();
 
 private:
+    enum class Pending { None, Forward, Trim, Reset };
+
+    bool filtering() const { return !m_text.isEmpty(); }
+    qint64 sourceEnd() const;              // absolute position after the last source row
+    int proxyRowOf(qint64 absolute) const; // first proxy row at or after absolute
+    // Matches source rows from m_scanNext on until the slice is used up; appends what matches,
+    // announcing it unless silent (inside a reset). Returns true when it reached the last row.
+    bool scan(bool silent);
+    void scanSlice();
+    void restart();
+
+    void onRowsAboutToBeInserted(const QModelIndex& parent, int first, int last);
+    void onRowsInserted(const QModelIndex& parent, int first, int last);
+    void onRowsAboutToBeRemoved(const QModelIndex& parent, int first, int last);
+    void onRowsRemoved(const QModelIndex& parent, int first, int last);
+    void onDataChanged(const QModelIndex& topLeft, const QModelIndex& bottomRight,
+                       const QList<int>& roles);
+    void onAboutToReset();
+    void onReset();
+
+    const MessageModel* m_messages = nullptr;
     QString m_text;
+    QByteArray m_needle; // m_text as UTF-8
+    bool m_asciiNeedle = true;
+    std::deque<qint64> m_rows; // accepted rows, absolute positions, ascending
+    qint64 m_base = 0;         // absolute position of source row 0
+    qint64 m_scanNext = 0;     // next absolute position to match
+    Pending m_pending = Pending::None;
+    bool m_trimAnnounced = false;
+    QTimer* m_scanTimer = nullptr;
+    int m_sliceMs = kSliceMs;
 };
 
 } // namespace rqc

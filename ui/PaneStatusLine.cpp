@@ -42,6 +42,10 @@ void PaneStatusLine::showFigures(const Figures& f)
                    .arg(l.toString(f.counters.requeued), l.toString(f.counters.gone),
                         l.toString(f.counters.trimmed));
     }
+    if (f.depthStale)
+        tip += QLatin1Char('\n') +
+               tr("Stale depth: it was read before the latest messages were consumed; it is read "
+                  "again as soon as the consumer is idle.");
     setToolTip(tip);
 }
 
@@ -87,7 +91,9 @@ QString PaneStatusLine::textFor(const Figures& f, double rate)
     }
     const QString depth = f.depth < 0 ? QStringLiteral("–") : locale.toString(f.depth);
     const ModeFamily family = modeFamily(f.mode);
-    if (family == ModeFamily::List)
+    if (family == ModeFamily::List && f.depthStale && f.depth >= 0)
+        parts << tr("depth %1 (stale)").arg(depth);
+    else if (family == ModeFamily::List)
         parts << tr("depth %1").arg(depth);
     else if (family == ModeFamily::Stream)
         parts << tr("length %1").arg(depth);

@@ -20,7 +20,9 @@ public:
     struct Figures {
         Mode mode = Mode::List;
         quint64 received = 0;
-        qint64 depth = -1;     // LLEN / XLEN, or subscribers of a channel; -1 unknown
+        qint64 depth = -1; // LLEN / XLEN, or subscribers of a channel; -1 unknown
+        // The depth was read before the latest messages were consumed: shown, marked stale.
+        bool depthStale = false;
         qint64 lastReach = -1; // receivers of the last PUBLISH
         quint64 dropped = 0;
         QString sendText; // "sending…" / "sent N"

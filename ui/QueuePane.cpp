@@ -32,6 +32,8 @@ namespace rqc {
 
 namespace {
 constexpr int kStatusTickMs = 250;
+// Rows appended to the view per event-loop turn when a big batch arrives (a few milliseconds).
+constexpr qsizetype kAppendChunk = 2000;
 // A precise consumer hands its name over on stop (< 200 ms); start the next one anyway after this.
 constexpr int kRestartFallbackMs = 3000;
 
@@ -69,6 +71,10 @@ QueuePane::QueuePane(const ConsumerSpec& spec, QWidget* parent)
     });
     buildUi();
     updateModeUi();
+
+    m_appendTimer = new QTimer(this);
+    m_appendTimer->setInterval(0);
+    connect(m_appendTimer, &QTimer::timeout, this, [this] { appendBacklog(kAppendChunk); });
 
     m_statusTimer = new QTimer(this);
     m_statusTimer->setInterval(kStatusTickMs);
@@ -163,7 +169,7 @@ void QueuePane::buildUi()
     m_peekView = new PeekView(this);
     connect(m_peekView, &PeekView::messageSelected, m_payloadView, &PayloadView::showMessage);
     connect(m_peekView, &PeekView::depthChanged, this, [this](qint64 depth) {
-        m_depth = depth;
+        setDepth(depth, QDateTime::currentMSecsSinceEpoch());
         updateStatus();
     });
     connect(m_peekView, &PeekView::reported, this, [this](const QString& text) {
@@ -182,7 +188,8 @@ void QueuePane::buildUi()
         updateStatus();
         emit sendFinished();
     });
-    connect(m_sendBox, &SendBox::depthReported, this, [this](qint64 depth) { m_depth = depth; });
+    connect(m_sendBox, &SendBox::depthReported, this,
+            [this](qint64 depth) { setDepth(depth, QDateTime::currentMSecsSinceEpoch()); });
     connect(m_sendBox, &SendBox::errorOccurred, this,
             [this](const QString& text) { showError(text, false); });
     layout->addWidget(m_sendBox);
@@ -295,13 +302,16 @@ void QueuePane::updateModeUi()
     m_updatingUi = false;
 }
 
-void QueuePane::setConnection(const ConnectionSettings& settings)
+void QueuePane::setConnection(const ConnectionSettings& settings, Publisher* publisher)
 {
     if (m_connected)
         return;
     m_settings = settings;
     m_connected = true;
-    m_sendBox->setConnection(settings);
+    if (publisher)
+        m_sendBox->setPublisher(publisher);
+    else
+        m_sendBox->setConnection(settings);
     m_consumersLine->setConnection(settings);
     m_recorder->setServer(settings.displayUrl());
     startConsumer();
@@ -319,7 +329,7 @@ void QueuePane::setSpec(const ConsumerSpec& requested)
     m_consumersLine->setSpec(spec);
     clearError();
     if (!sameQueue) {
-        m_depth = -1;
+        setDepth(-1, 0);
         if (m_inspector)
             m_inspector->close(); // it inspected the old queue
     }
@@ -418,6 +428,10 @@ Consumer* QueuePane::retireConsumer()
         if (state == MessageModel::RowState::Pending)
             state = MessageModel::RowState::Released;
     }
+    for (Arrival& a : m_backlog) {
+        if (a.state == MessageModel::RowState::Pending)
+            a.state = MessageModel::RowState::Released;
+    }
     if (!consumer)
         return nullptr;
     if (!consumer->isRunning()) {
@@ -439,6 +453,8 @@ void QueuePane::stopConsumer()
 void QueuePane::onBatch(const MessageList& batch, MessageModel::RowState state)
 {
     m_received += quint64(batch.size());
+    m_lastBatchMs = QDateTime::currentMSecsSinceEpoch();
+    m_refreshAskedMs = 0;
     m_recorder->record(batch, m_spec); // every row, also those pausing holds back or drops
     if (m_pauseButton->isChecked()) {
         m_held += batch;
@@ -451,7 +467,49 @@ void QueuePane::onBatch(const MessageList& batch, MessageModel::RowState state)
         }
         return;
     }
-    m_model->appendBatch(batch, state);
+    showRows(batch, state);
+}
+
+void QueuePane::showRows(const MessageList& rows, MessageModel::RowState state)
+{
+    if (m_backlog.empty() && rows.size() <= kAppendChunk) {
+        m_model->appendBatch(rows, state);
+        return;
+    }
+    // A big batch (a drain hands over tens of thousands at once) goes into the view a chunk per
+    // event-loop turn, so a keystroke or a repaint waits for one chunk, not for the whole batch.
+    m_backlog.push_back({rows, 0, state});
+    m_backlogRows += rows.size();
+    // Rows the ring would push out again before anyone saw them are dropped right away.
+    while (m_backlog.size() > 1 &&
+           m_backlogRows - (m_backlog.front().rows.size() - m_backlog.front().offset) >=
+               m_model->capacity()) {
+        const qsizetype n = m_backlog.front().rows.size() - m_backlog.front().offset;
+        m_backlogRows -= n;
+        m_backlogDropped += quint64(n);
+        m_backlog.pop_front();
+    }
+    if (!m_appendTimer->isActive())
+        m_appendTimer->start();
+}
+
+void QueuePane::appendBacklog(qsizetype budget)
+{
+    while (budget > 0 && !m_backlog.empty()) {
+        Arrival& a = m_backlog.front();
+        const qsizetype n = qMin(budget, a.rows.size() - a.offset);
+        if (a.offset == 0 && n == a.rows.size())
+            m_model->appendBatch(a.rows, a.state);
+        else
+            m_model->appendBatch(a.rows.mid(a.offset, n), a.state);
+        a.offset += n;
+        budget -= n;
+        m_backlogRows -= n;
+        if (a.offset == a.rows.size())
+            m_backlog.pop_front();
+    }
+    if (m_backlog.empty())
+        m_appendTimer->stop();
 }
 
 void QueuePane::onModeChosen(int index)
@@ -506,7 +564,7 @@ void QueuePane::onPauseToggled(bool paused)
         qsizetype start = 0;
         for (qsizetype i = 1; i <= m_held.size(); ++i) {
             if (i == m_held.size() || m_heldStates[i] != m_heldStates[start]) {
-                m_model->appendBatch(m_held.mid(start, i - start), m_heldStates[start]);
+                showRows(m_held.mid(start, i - start), m_heldStates[start]);
                 start = i;
             }
         }
@@ -562,6 +620,7 @@ void QueuePane::clearView()
 {
     // Messages waiting for the user's ack stay: the view is the only place to settle them.
     using RowState = MessageModel::RowState;
+    appendBacklog(m_backlogRows); // what is still on its way to the view is cleared too
     const MessageList pending = m_model->messagesInState(RowState::Pending);
     m_model->clear();
     m_model->appendBatch(pending, RowState::Pending);
@@ -598,7 +657,7 @@ void QueuePane::applySnapshot(const ServerSnapshot& snapshot)
 {
     if (m_spec.mode == Mode::Peek)
         return; // the peek reads its own depth (LLEN or XLEN) several times a second
-    m_depth = PaneStatusLine::depthIn(m_spec, snapshot);
+    setDepth(PaneStatusLine::depthIn(m_spec, snapshot), snapshot.takenAtMs);
     m_consumersLine->applySnapshot(snapshot);
     updateStatus();
 }
@@ -615,14 +674,35 @@ quint64 QueuePane::sentTotal() const { return m_sendBox->sentTotal(); }
 
 QString QueuePane::statusText() const { return m_statusLine->text(); }
 
+void QueuePane::setDepth(qint64 depth, qint64 atMs)
+{
+    m_depth = depth;
+    m_depthAtMs = atMs;
+}
+
+bool QueuePane::depthIsStale() const
+{
+    // Only consuming a list shortens it: stream groups leave XLEN alone, peeking takes nothing.
+    return m_depth >= 0 && modeFamily(m_spec.mode) == ModeFamily::List &&
+           ConsumerSpec::consumes(m_spec.mode) && m_lastBatchMs > m_depthAtMs;
+}
+
 void QueuePane::updateStatus()
 {
+    const bool stale = depthIsStale();
+    if (stale && m_refreshAskedMs == 0 &&
+        QDateTime::currentMSecsSinceEpoch() - m_lastBatchMs >= kStatusTickMs) {
+        // The drain paused (or ended): a depth read now is one the user can trust.
+        m_refreshAskedMs = QDateTime::currentMSecsSinceEpoch();
+        emit depthRefreshWanted();
+    }
     PaneStatusLine::Figures f;
     f.mode = m_spec.mode;
     f.received = m_received;
     f.depth = m_depth;
+    f.depthStale = stale;
     f.lastReach = m_sendBox->lastReach();
-    f.dropped = m_model->dropped() + m_heldDropped;
+    f.dropped = m_model->dropped() + m_heldDropped + m_backlogDropped;
     f.sendText = m_sendBox->sendText();
     f.paused = m_pauseButton->isChecked();
     f.held = m_held.size();

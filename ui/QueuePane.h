@@ -11,6 +11,8 @@
 #include <QPointer>
 #include <QWidget>
 
+#include <deque>
+
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -31,14 +33,15 @@ class PaneRecorder;
 class PaneStatusLine;
 class PayloadView;
 class PeekView;
+class Publisher;
 class SendBox;
 class SettleTracker;
 
-// One queue or channel: a consumer for its mode and target, an entry box (SendBox, with its own
-// publisher), and the live view of what was consumed. In the precise modes (reliable list,
-// stream group) the AckBar sets the ack policy and settles the selected messages, the view
-// shows each row's state and delivery count (SettleTracker), and Inspect… opens the queue's
-// InspectorDialog. All network work happens in core workers on their own threads; the pane
+// One queue or channel: a consumer for its mode and target, an entry box (SendBox, through the
+// server's shared publisher), and the live view of what was consumed. In the precise modes
+// (reliable list, stream group) the AckBar sets the ack policy and settles the selected messages,
+// the view shows each row's state and delivery count (SettleTracker), and Inspect… opens the
+// queue's InspectorDialog. All network work happens in core workers on their own threads; the pane
 // only queues requests and shows what comes back.
 class QueuePane : public QWidget {
     Q_OBJECT
@@ -47,8 +50,10 @@ public:
     ~QueuePane() override;
 
     ConsumerSpec spec() const { return m_spec; }
-    // The server to use; starts the consumer (and publisher). Until then the pane waits.
-    void setConnection(const ConnectionSettings& settings);
+    // The server to use; starts the consumer. Sends go through `publisher`, the server's shared
+    // one (MainWindow's session owns it); without one the pane starts its own. Until then the
+    // pane waits.
+    void setConnection(const ConnectionSettings& settings, Publisher* publisher = nullptr);
     // Switches mode, target or options; restarts the consumer.
     void setSpec(const ConsumerSpec& spec);
     void setCapacity(int capacity);
@@ -107,6 +112,9 @@ signals:
     // A consuming switch the user asked for that needs a confirmation (see setConsumeGuarded).
     void consumeRequested(rqc::QueuePane* pane, const rqc::ConsumerSpec& spec);
     void recordingChanged(rqc::QueuePane* pane, bool recording);
+    // The depth shown is older than what this pane consumed since, and the consumer is idle now:
+    // a fresh snapshot (applySnapshot) is wanted. Once per drain.
+    void depthRefreshWanted();
 
 private:
     void buildUi();
@@ -116,6 +124,9 @@ private:
     void restartConsumer();
     Consumer* retireConsumer();
     void onBatch(const MessageList& batch, MessageModel::RowState state);
+    // Appends rows to the view: at once, or a chunk per event-loop turn behind a backlog.
+    void showRows(const MessageList& rows, MessageModel::RowState state);
+    void appendBacklog(qsizetype budget);
     void onModeChosen(int index);
     void onTargetEdited();
     void onPolicyChosen(const QString& policy);
@@ -127,6 +138,8 @@ private:
     void showError(const QString& text, bool fromConsumer);
     void clearError();
     void updateStatus();
+    bool depthIsStale() const;
+    void setDepth(qint64 depth, qint64 atMs);
 
     ConsumerSpec m_spec;
     ConnectionSettings m_settings;
@@ -141,8 +154,20 @@ private:
     MessageList m_held; // arrived while paused, shown on resume
     QList<MessageModel::RowState> m_heldStates;
     quint64 m_heldDropped = 0;
+    struct Arrival {
+        MessageList rows;
+        qsizetype offset = 0; // rows before it are in the view
+        MessageModel::RowState state = MessageModel::RowState::None;
+    };
+    std::deque<Arrival> m_backlog; // received, on their way into the view (showRows)
+    qsizetype m_backlogRows = 0;
+    quint64 m_backlogDropped = 0;
+    QTimer* m_appendTimer = nullptr;
     quint64 m_received = 0;
-    qint64 m_depth = -1; // LLEN / XLEN, or subscribers of a channel; -1 unknown
+    qint64 m_depth = -1;         // LLEN / XLEN, or subscribers of a channel; -1 unknown
+    qint64 m_depthAtMs = 0;      // when m_depth was read (epoch ms)
+    qint64 m_lastBatchMs = 0;    // when the last consumed batch arrived (epoch ms)
+    qint64 m_refreshAskedMs = 0; // last depthRefreshWanted(), 0 none since the last batch
     QString m_error;
     bool m_errorFromConsumer = false;
     bool m_followTail = true;

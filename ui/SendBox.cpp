@@ -134,32 +134,46 @@ void SendBox::setConnection(const ConnectionSettings& settings)
 {
     if (m_publisher)
         return;
-    m_publisher = new Publisher(settings, this);
-    connect(m_publisher, &Publisher::sent, this,
-            [this](qint64 id, quint64 count, qint64 receivers) {
-                const int command = m_pendingSends.take(id);
-                m_sent += count;
-                if (command == int(PublisherWorker::Command::LPush))
-                    emit depthReported(receivers);
-                else if (command == int(PublisherWorker::Command::Publish))
-                    m_lastReach = receivers;
-                if (m_pendingSends.isEmpty())
-                    m_progress.clear();
-                emit sent(count);
-            });
-    connect(m_publisher, &Publisher::progress, this, [this](quint64 done, quint64 total) {
-        const QLocale locale;
-        m_progress = tr("sending %1 of %2").arg(locale.toString(done), locale.toString(total));
+    auto* own = new Publisher(settings, this);
+    setPublisher(own);
+    own->start();
+}
+
+void SendBox::setPublisher(Publisher* publisher)
+{
+    if (m_publisher || !publisher)
+        return;
+    m_publisher = publisher;
+    // Only this box's requests concern it: the publisher may serve every pane of the server.
+    connect(publisher, &Publisher::sent, this, [this](qint64 id, quint64 count, qint64 receivers) {
+        const auto it = m_pendingSends.constFind(id);
+        if (it == m_pendingSends.cend())
+            return;
+        const int command = it.value();
+        m_pendingSends.erase(it);
+        m_sent += count;
+        if (command == int(PublisherWorker::Command::LPush) && count > 0)
+            emit depthReported(receivers);
+        else if (command == int(PublisherWorker::Command::Publish) && count > 0)
+            m_lastReach = receivers;
+        if (m_pendingSends.isEmpty())
+            m_progress.clear();
+        emit sent(count);
     });
-    connect(m_publisher, &Publisher::errorOccurred, this, [this](const QString& error) {
-        m_pendingSends.clear();
+    connect(publisher, &Publisher::requestProgress, this,
+            [this](qint64 id, quint64 done, quint64 total) {
+                if (!m_pendingSends.contains(id))
+                    return;
+                const QLocale locale;
+                m_progress =
+                    tr("sending %1 of %2").arg(locale.toString(done), locale.toString(total));
+            });
+    connect(publisher, &Publisher::requestFailed, this, [this](qint64 id, const QString& error) {
+        if (!m_pendingSends.contains(id))
+            return;
         m_progress.clear();
         emit errorOccurred(tr("Sending failed: %1").arg(error));
     });
-    connect(m_publisher, &Publisher::connectionLost, this, [this](const QString& reason) {
-        emit errorOccurred(tr("The sending connection was lost: %1").arg(reason));
-    });
-    m_publisher->start();
 }
 
 QString SendBox::sendText() const

@@ -5,6 +5,7 @@
 #include "Publisher.h"
 
 #include <QHash>
+#include <QPointer>
 #include <QWidget>
 
 class QCheckBox;
@@ -16,14 +17,15 @@ class QSpinBox;
 
 namespace rqc {
 
-// A pane's entry box and its own Publisher: LPUSH for list modes, PUBLISH for channels (a
-// pattern pane names the channel in "Publish to"), XADD for streams. For a stream the text is
-// the value of one field (default `message`, settable), or — with "field=value lines" ticked —
-// one field per line. Ctrl+Enter sends; the repeat count pipelines a burst.
+// A pane's entry box: LPUSH for list modes, PUBLISH for channels (a pattern pane names the
+// channel in "Publish to"), XADD for streams. For a stream the text is the value of one field
+// (default `message`, settable), or — with "field=value lines" ticked — one field per line.
+// Ctrl+Enter sends; the repeat count pipelines a burst.
 //
-// Each pane has its own Publisher (one connection and thread): a 1 000 000-message burst in one
-// pane must not hold up a single message typed into another, and a publisher's errors and
-// progress then belong to exactly one pane. Idle publishers cost one connection each.
+// The Publisher is normally the server's one shared publisher (setPublisher): this box keeps the
+// ids of its own requests and shows only their results, progress and errors, so a send from
+// another pane, or the shared connection dropping and coming back while this pane sends nothing,
+// shows nothing here. A box used alone (setConnection) starts a Publisher of its own.
 class SendBox : public QWidget {
     Q_OBJECT
 public:
@@ -31,9 +33,13 @@ public:
 
     // Mode and target: which command, where to, and which controls show.
     void setSpec(const ConsumerSpec& spec);
-    // Starts the publisher (once).
+    // Sends through the given publisher (normally the server's shared one, owned elsewhere).
+    // Once: a box that has a publisher keeps it.
+    void setPublisher(Publisher* publisher);
+    // Starts a publisher of its own (once), for a box used without a shared one.
     void setConnection(const ConnectionSettings& settings);
     bool isConnected() const { return m_publisher != nullptr; }
+    Publisher* publisher() const { return m_publisher; }
     void send();
     void focusEntry();
 
@@ -62,8 +68,8 @@ private:
     PublisherWorker::Command command() const;
 
     ConsumerSpec m_spec;
-    Publisher* m_publisher = nullptr;
-    QHash<qint64, int> m_pendingSends; // request id -> command
+    QPointer<Publisher> m_publisher;
+    QHash<qint64, int> m_pendingSends; // this box's request ids -> command
     quint64 m_sent = 0;
     qint64 m_lastReach = -1;
     QString m_progress;

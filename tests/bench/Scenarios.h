@@ -34,6 +34,8 @@ bool runWindowFlood(const Options& o, Result* r);
 bool runLatency(const Options& o, Result* r);
 bool runPeek10m(const Options& o, Result* r);
 bool runObserve(const Options& o, Result* r);
+bool runPanes30(const Options& o, Result* r);
+bool runFilterFlood(const Options& o, Result* r);
 // Not scenarios: pre-fill a list for the redis-py reference, delete keys.
 bool runFillList(const Options& o, Result* r);
 

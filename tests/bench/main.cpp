@@ -39,6 +39,8 @@ constexpr Entry kScenarios[] = {
     {"latency", runLatency},
     {"peek-10m", runPeek10m},
     {"observe", runObserve},
+    {"panes-30", runPanes30},
+    {"filter-flood", runFilterFlood},
     {"fill-list", runFillList},
 };
 
@@ -57,7 +59,8 @@ QStringList scenarioNames()
 bool needsGui(const QString& scenario)
 {
     return scenario == QLatin1String("window-flood") || scenario == QLatin1String("latency") ||
-           scenario == QLatin1String("peek-10m");
+           scenario == QLatin1String("peek-10m") || scenario == QLatin1String("panes-30") ||
+           scenario == QLatin1String("filter-flood");
 }
 
 } // namespace rqc::bench

@@ -329,6 +329,63 @@ private slots:
         QCOMPARE(c.command({"LLEN", "after-restart"}).integer, qint64(1));
     }
 
+    // A publisher shared by several senders: each request's errors and progress carry its id.
+    void requestsCarryTheirOwnErrorsAndProgress()
+    {
+        test::SyncClient c(m_server.settings());
+        c.command({"DEL", "ahash2", "fine2"});
+        c.command({"HSET", "ahash2", "f", "v"});
+        Publisher pub(m_server.settings());
+        QSignalSpy sent(&pub, &Publisher::sent);
+        QSignalSpy failed(&pub, &Publisher::requestFailed);
+        QSignalSpy progress(&pub, &Publisher::requestProgress);
+        pub.start();
+        const qint64 good = pub.send(Cmd::LPush, "fine2", "y", 3000);
+        const qint64 bad = pub.send(Cmd::LPush, "ahash2", "x"); // one: no progress of its own
+        QTRY_COMPARE(sent.size(), 2);
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(failed[0][0].toLongLong(), bad);
+        QVERIFY(failed[0][1].toString().startsWith(QLatin1String("WRONGTYPE")));
+        QVERIFY(!progress.isEmpty());
+        for (const QList<QVariant>& p : std::as_const(progress))
+            QCOMPARE(p[0].toLongLong(), good);
+        QCOMPARE(progress.last()[1].toULongLong(), quint64(3000));
+        c.command({"DEL", "ahash2", "fine2"});
+    }
+
+    // CLIENT KILL of the idle connection: reconnects with backoff, or at once when a send comes
+    // during the backoff; the send succeeds and no request is reported failed.
+    void killedConnectionReconnectsAndSends()
+    {
+        test::SyncClient c(m_server.settings());
+        c.command({"DEL", "after-kill"});
+        Publisher pub(m_server.settings());
+        QSignalSpy ready(&pub, &Publisher::ready);
+        QSignalSpy lost(&pub, &Publisher::connectionLost);
+        QSignalSpy sent(&pub, &Publisher::sent);
+        QSignalSpy failed(&pub, &Publisher::requestFailed);
+        pub.start();
+        QVERIFY(ready.wait(5000));
+        const auto kill = [&c] {
+            return c.command({"CLIENT", "KILL", "USER", "default", "SKIPME", "yes"}).integer;
+        };
+        QVERIFY(kill() >= 1);
+        QTRY_COMPARE(lost.size(), 1);
+        pub.send(Cmd::LPush, "after-kill", "right away");
+        QTRY_COMPARE(sent.size(), 1);
+        QCOMPARE(sent[0][1].toULongLong(), quint64(1));
+        QTRY_VERIFY(ready.size() >= 2);
+        QVERIFY(kill() >= 1);
+        QTRY_COMPARE(lost.size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(ready.size() >= 3, 10000); // on its own
+        pub.send(Cmd::LPush, "after-kill", "later");
+        QTRY_COMPARE(sent.size(), 2);
+        QCOMPARE(sent[1][1].toULongLong(), quint64(1));
+        QVERIFY(failed.isEmpty());
+        QCOMPARE(c.command({"LLEN", "after-kill"}).integer, qint64(2));
+        c.command({"DEL", "after-kill"});
+    }
+
     void namesItsConnection()
     {
         Publisher pub(m_server.settings());

@@ -6,7 +6,9 @@
 #include "MessageFilterProxy.h"
 #include "MessageModel.h"
 #include "NewPaneDialog.h"
+#include "PaneStatusLine.h"
 #include "PayloadView.h"
+#include "Publisher.h"
 #include "QueuePane.h"
 #include "ServerSidebar.h"
 #include "ServerTreeModel.h"
@@ -14,15 +16,21 @@
 #include "UiTestSupport.h"
 
 #include <QAbstractButton>
+#include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDateTime>
 #include <QDir>
+#include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMap>
 #include <QMenuBar>
 #include <QPlainTextEdit>
+#include <QScrollArea>
 #include <QScrollBar>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
@@ -77,6 +85,51 @@ private:
     }
 
     static QString guarantee(QueuePane* p) { return child<QLabel>(p, "guaranteeLabel")->text(); }
+
+    // The server's connections from this process's kind, by role: {"publisher": 1, "list": 4…}
+    // (names are rqconsole:<role>[:<name>]).
+    QMap<QString, int> connectionsByRole()
+    {
+        QMap<QString, int> roles;
+        const QByteArray list = m_client->command({"CLIENT", "LIST"}).str;
+        for (const QByteArray& line : list.split('\n')) {
+            const qsizetype at = line.indexOf(" name=rqconsole:");
+            if (at < 0)
+                continue;
+            const QByteArray name = line.mid(at + 16, line.indexOf(' ', at + 1) - at - 16);
+            const qsizetype colon = name.indexOf(':');
+            const QByteArray role = colon < 0 ? name : name.left(colon);
+            if (role != "test") // the test's own client
+                ++roles[QString::fromUtf8(role)];
+        }
+        return roles;
+    }
+
+    qint64 publisherClientId()
+    {
+        const QByteArray list = m_client->command({"CLIENT", "LIST"}).str;
+        for (const QByteArray& line : list.split('\n')) {
+            if (line.contains(" name=rqconsole:publisher "))
+                return line.mid(3, line.indexOf(' ') - 3).toLongLong(); // "id=N …"
+        }
+        return -1;
+    }
+
+    static void typeAndSend(QueuePane* p, const QString& text)
+    {
+        auto* edit = child<QPlainTextEdit>(p, "messageEdit");
+        edit->selectAll();
+        QTest::keyClicks(edit, text);
+        QTest::keyClick(edit, Qt::Key_Return, Qt::ControlModifier);
+    }
+
+    static QStringList paneArgs(const QString& mode, const QString& prefix, int n)
+    {
+        QStringList args;
+        for (int i = 1; i <= n; ++i)
+            args << str("--pane") << QStringLiteral("%1:%2%3").arg(mode, prefix).arg(i);
+        return args;
+    }
 
 private slots:
     void initTestCase()
@@ -369,6 +422,296 @@ private slots:
         QCOMPARE(panes.size(), 2);
         QCOMPARE(panes[0]->spec().toString(), str("pattern:alpha"));
         QCOMPARE(panes[1]->spec().toString(), str("pubsub:beta"));
+    }
+
+    // One publishing connection serves every pane; each pane sees only its own sends.
+    void panesShareOnePublisherConnection()
+    {
+        auto window = makeWindow(paneArgs(str("list"), str("shared"), 4));
+        QVERIFY(window);
+        const QList<QueuePane*> panes = window->panes();
+        QCOMPARE(panes.size(), 4);
+        for (QueuePane* p : panes)
+            QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        typeAndSend(panes[0], str("from one"));
+        typeAndSend(panes[2], str("from three"));
+        QTRY_COMPARE_WITH_TIMEOUT(panes[0]->sentTotal(), quint64(1), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(panes[2]->sentTotal(), quint64(1), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(panes[0]->receivedTotal(), quint64(1), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(panes[2]->receivedTotal(), quint64(1), kTimeoutMs);
+        QCOMPARE(panes[2]->model()->messageAt(0).payload, QByteArray("from three"));
+        QCOMPARE(panes[1]->sentTotal(), quint64(0));
+        QCOMPARE(panes[3]->sentTotal(), quint64(0));
+        QVERIFY(!panes[1]->statusText().contains(str("sent")));
+        const QMap<QString, int> roles = connectionsByRole();
+        QCOMPARE(roles.value(str("publisher")), 1);
+        // Besides: the admin connection, and each pane's consumers line ("inspect", its census).
+        int consuming = 0;
+        for (auto it = roles.cbegin(); it != roles.cend(); ++it) {
+            if (it.key() != str("publisher") && it.key() != str("admin") &&
+                it.key() != str("inspect"))
+                consuming += it.value();
+        }
+        QVERIFY2(consuming == 4, qPrintable(QStringList(roles.keys()).join(u',')));
+        QVERIFY(roles.value(str("admin")) <= 1);
+    }
+
+    // The publisher belongs to the server, not to a pane: closing panes (the last one too)
+    // leaves it working for the next.
+    void sharedPublisherSurvivesPaneCloses()
+    {
+        auto window = makeWindow(paneArgs(str("list"), str("closing"), 2));
+        QVERIFY(window);
+        QueuePane* first = pane(window.get(), "closing1");
+        QueuePane* second = pane(window.get(), "closing2");
+        QTRY_COMPARE_WITH_TIMEOUT(first->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(second->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        typeAndSend(first, str("before"));
+        QTRY_COMPARE_WITH_TIMEOUT(first->receivedTotal(), quint64(1), kTimeoutMs);
+        window->closePane(first);
+        QTRY_VERIFY(!pane(window.get(), "closing1"));
+        typeAndSend(second, str("after one closed"));
+        QTRY_COMPARE_WITH_TIMEOUT(second->receivedTotal(), quint64(1), kTimeoutMs);
+        window->closePane(second);
+        QTRY_VERIFY(!pane(window.get(), "closing2"));
+        QVERIFY(window->panes().isEmpty());
+        ConsumerSpec spec;
+        QVERIFY(ConsumerSpec::parse(str("list:closing3"), &spec, nullptr));
+        QueuePane* third = window->openPane(spec);
+        QTRY_COMPARE_WITH_TIMEOUT(third->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        typeAndSend(third, str("after the last closed"));
+        QTRY_COMPARE_WITH_TIMEOUT(third->receivedTotal(), quint64(1), kTimeoutMs);
+        QCOMPARE(third->model()->messageAt(0).payload, QByteArray("after the last closed"));
+        QVERIFY2(third->errorText().isEmpty(), qPrintable(third->errorText()));
+        QCOMPARE(connectionsByRole().value(str("publisher")), 1);
+    }
+
+    // CLIENT KILL of the publishing connection: it comes back by itself, a send right after the
+    // loss goes through, and no pane shows an error for a loss that cost nothing.
+    void killedPublisherReconnectsQuietly()
+    {
+        auto window = makeWindow(paneArgs(str("list"), str("killed"), 2));
+        QVERIFY(window);
+        QueuePane* first = pane(window.get(), "killed1");
+        QueuePane* second = pane(window.get(), "killed2");
+        QTRY_COMPARE_WITH_TIMEOUT(first->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        typeAndSend(first, str("one"));
+        QTRY_COMPARE_WITH_TIMEOUT(first->receivedTotal(), quint64(1), kTimeoutMs);
+        Publisher* publisher = window->session()->publisher();
+        QVERIFY(publisher);
+        QSignalSpy lost(publisher, &Publisher::connectionLost);
+        QSignalSpy ready(publisher, &Publisher::ready);
+
+        // Sent as soon as the loss is known, while the publisher waits out its backoff.
+        qint64 killed = publisherClientId();
+        QVERIFY(killed > 0);
+        QCOMPARE(m_client->command({"CLIENT", "KILL", "ID", QByteArray::number(killed)}).integer,
+                 1);
+        QTRY_COMPARE_WITH_TIMEOUT(lost.size(), 1, kTimeoutMs);
+        typeAndSend(first, str("two"));
+        QTRY_COMPARE_WITH_TIMEOUT(first->receivedTotal(), quint64(2), kTimeoutMs);
+        QCOMPARE(first->model()->messageAt(1).payload, QByteArray("two"));
+
+        // Killed while nobody sends: it reconnects on its own.
+        QTRY_VERIFY_WITH_TIMEOUT(publisherClientId() > killed, kTimeoutMs);
+        killed = publisherClientId();
+        m_client->command({"CLIENT", "KILL", "ID", QByteArray::number(killed)});
+        QTRY_COMPARE_WITH_TIMEOUT(lost.size(), 2, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(publisherClientId() > killed, kTimeoutMs);
+        QVERIFY(ready.size() >= 2);
+        typeAndSend(second, str("three"));
+        QTRY_COMPARE_WITH_TIMEOUT(second->receivedTotal(), quint64(1), kTimeoutMs);
+        // The publisher's reply and the consumer's message travel separately: either comes first.
+        QTRY_COMPARE_WITH_TIMEOUT(second->sentTotal(), quint64(1), kTimeoutMs);
+        QCOMPARE(first->sentTotal(), quint64(2));
+        for (QueuePane* p : {first, second})
+            QVERIFY2(p->errorText().isEmpty(), qPrintable(p->errorText()));
+        QVERIFY2(
+            !window->statusBar()->currentMessage().contains(str("publish"), Qt::CaseInsensitive) &&
+                !window->statusBar()->currentMessage().contains(str("send"), Qt::CaseInsensitive),
+            qPrintable(window->statusBar()->currentMessage()));
+        QCOMPARE(connectionsByRole().value(str("publisher")), 1);
+    }
+
+    // A connection lost in the middle of one pane's burst is that pane's error, and no other's.
+    void sendFailureIsReportedToThePaneThatSent()
+    {
+        auto window = makeWindow(
+            {str("--pane"), str("pattern:burst-nobody-*"), str("--pane"), str("pubsub:bystander")});
+        QVERIFY(window);
+        QueuePane* sender = pane(window.get(), "burst-nobody-*");
+        QueuePane* bystander = pane(window.get(), "bystander");
+        QTRY_COMPARE_WITH_TIMEOUT(sender->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(publisherClientId() > 0, kTimeoutMs);
+        child<QLineEdit>(sender, "publishToEdit")->setText(str("nobody-listens-here"));
+        child<QSpinBox>(sender, "repeatSpin")->setValue(1000000);
+        auto* edit = child<QPlainTextEdit>(sender, "messageEdit");
+        edit->setPlainText(QString(20000, u'x')); // 20 GB in all: still sending when killed
+        QTest::keyClick(edit, Qt::Key_Return, Qt::ControlModifier);
+        QTRY_VERIFY_WITH_TIMEOUT(sender->statusText().contains(str(" of ")), kTimeoutMs);
+        m_client->command({"CLIENT", "KILL", "ID", QByteArray::number(publisherClientId())});
+        QTRY_VERIFY_WITH_TIMEOUT(sender->errorText().contains(str("Connection lost")), kTimeoutMs);
+        QVERIFY(sender->sentTotal() < 1000000);
+        QVERIFY2(bystander->errorText().isEmpty(), qPrintable(bystander->errorText()));
+    }
+
+    // 30 panes on a 1366x768 screen: the window still fits, and every pane can be scrolled to
+    // and shown at a usable width. Connections: one per consuming pane and a fixed few.
+    void thirtyPanesFitA1366x768Screen()
+    {
+        auto window = makeWindow(paneArgs(str("list"), str("many"), 30));
+        QVERIFY(window);
+        window->resize(1366, 768);
+        QCOMPARE(window->panes().size(), 30);
+        const QSize minimum = window->minimumSizeHint().expandedTo(window->minimumSize());
+        QVERIFY2(minimum.width() <= 1366 && minimum.height() <= 768,
+                 qPrintable(QStringLiteral("%1x%2").arg(minimum.width()).arg(minimum.height())));
+        QTRY_COMPARE(window->size(), QSize(1366, 768));
+        auto* area = window->findChild<QScrollArea*>(str("paneArea"));
+        QVERIFY(area);
+        for (QueuePane* p : window->panes())
+            QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        for (QueuePane* p : window->panes()) {
+            window->showPane(p);
+            QTRY_VERIFY2(
+                p->isVisible() &&
+                    [&] {
+                        const QRect inView =
+                            QRect(p->mapTo(area->viewport(), QPoint(0, 0)), p->size())
+                                .intersected(area->viewport()->rect());
+                        return inView.width() >= 250 && inView.height() >= 300;
+                    }(),
+                qPrintable(p->objectName()));
+            QVERIFY(p->width() >= 250);
+        }
+        // The last pane works like the first.
+        QueuePane* last = pane(window.get(), "many30");
+        typeAndSend(last, str("to the thirtieth"));
+        QTRY_COMPARE_WITH_TIMEOUT(last->receivedTotal(), quint64(1), kTimeoutMs);
+        // One consuming connection per pane, one publisher, one admin; the consumers lines'
+        // census connections ("inspect", one per pane) are not shared yet.
+        const QMap<QString, int> roles = connectionsByRole();
+        QCOMPARE(roles.value(str("publisher")), 1);
+        QCOMPARE(roles.value(str("list")), 30);
+        QVERIFY(roles.value(str("admin")) <= 1);
+        int total = 0;
+        for (int n : roles)
+            total += n;
+        QVERIFY2(total - roles.value(str("inspect")) <= 30 + 2, qPrintable(QString::number(total)));
+    }
+
+    // A layout saved while the sidebar was squeezed (a crowded window) gives it room again.
+    void restoredLayoutKeepsTheSidebarUsable()
+    {
+        const QString file = freshSettingsFile();
+        {
+            auto window = makeWindow(paneArgs(str("pubsub"), str("crowd"), 3), file);
+            QVERIFY(window);
+            auto* dock = window->findChild<QDockWidget*>(str("serverDock"));
+            window->sidebar()->setMinimumWidth(0); // as an older version allowed
+            window->resizeDocks({dock}, {60}, Qt::Horizontal);
+            QTRY_VERIFY(dock->width() < 100);
+            window->close();
+        }
+        auto window = makeWindow({}, file);
+        QVERIFY(window);
+        auto* dock = window->findChild<QDockWidget*>(str("serverDock"));
+        QTRY_VERIFY2(dock->width() >= 200, qPrintable(QString::number(dock->width())));
+        QCOMPARE(window->panes().size(), 3);
+    }
+
+    // Right after a drain the depth read before it is not shown as if it were current, and it is
+    // read again as soon as the consumer is idle.
+    void staleDepthIsMarkedThenRefreshed()
+    {
+        auto window = makeWindow({str("--pane"), str("list:drained")});
+        QVERIFY(window);
+        QueuePane* p = pane(window.get(), "drained");
+        QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        QSignalSpy wanted(p, &QueuePane::depthRefreshWanted);
+        QList<QByteArray> push{"LPUSH", "drained"};
+        for (int i = 0; i < 500; ++i)
+            push << QByteArray::number(i);
+        m_client->command(push);
+        QTRY_COMPARE_WITH_TIMEOUT(p->receivedTotal(), quint64(500), kTimeoutMs);
+        // A snapshot taken before the last batch arrives late: its depth is stale.
+        ServerSnapshot old;
+        old.lists.append({"drained", 499});
+        old.takenAtMs = QDateTime::currentMSecsSinceEpoch() - 60000;
+        p->applySnapshot(old);
+        QVERIFY2(p->statusText().contains(str("depth 499 (stale)")), qPrintable(p->statusText()));
+        QTRY_VERIFY_WITH_TIMEOUT(!wanted.isEmpty(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(p->statusText().contains(str("depth 0")), kTimeoutMs);
+        QVERIFY2(!p->statusText().contains(str("stale")), qPrintable(p->statusText()));
+        QVERIFY(p->statusText().contains(str("received 500")));
+    }
+
+    // A drain hands the pane tens of thousands of rows at once; they reach the view a chunk at a
+    // time, in order, and what the ring cannot keep is counted as dropped.
+    void bigBatchesReachTheViewInOrder()
+    {
+        auto window = makeWindow({str("--pane"), str("list:bulk")});
+        QVERIFY(window);
+        QueuePane* p = pane(window.get(), "bulk");
+        p->setCapacity(5000);
+        QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        child<QAbstractButton>(p, "pauseButton")->click(); // held back, then released at once
+        constexpr int kMessages = 30000;
+        QVERIFY(m_client->pipeline(
+            kMessages,
+            [](quint64 i, QByteArray& out) {
+                appendCommand(out, {"LPUSH", "bulk", QByteArray::number(i)});
+            },
+            1000, 2));
+        QTRY_COMPARE_WITH_TIMEOUT(p->receivedTotal(), quint64(kMessages), kTimeoutMs);
+        QCOMPARE(p->model()->rowCount(), 0);
+        child<QAbstractButton>(p, "pauseButton")->click();
+        QVERIFY(p->model()->rowCount() < 5000); // not all in one go
+        QTRY_COMPARE(p->model()->rowCount(), 5000);
+        for (int row = 0; row < 5000; ++row)
+            QCOMPARE(p->model()->messageAt(row).payload,
+                     QByteArray::number(kMessages - 5000 + row));
+        QTRY_VERIFY2(p->statusText().contains(str("dropped 25,000")), qPrintable(p->statusText()));
+    }
+
+    // Typing a filter while rows pour in: the proxy stays a valid model throughout and ends up
+    // showing exactly the matching rows of the ring.
+    void filterWhileRowsArrive()
+    {
+        auto window = makeWindow({str("--pane"), str("list:pour")});
+        QVERIFY(window);
+        QueuePane* p = pane(window.get(), "pour");
+        p->setCapacity(20000);
+        QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
+        QAbstractItemModelTester tester(p->proxy(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        constexpr int kMessages = 60000;
+        QVERIFY(m_client->pipeline(
+            kMessages,
+            [](quint64 i, QByteArray& out) {
+                appendCommand(out, {"LPUSH", "pour", "m-" + QByteArray::number(i)});
+            },
+            500, 2));
+        auto* filter = child<QLineEdit>(p, "filterEdit");
+        QTRY_VERIFY_WITH_TIMEOUT(p->receivedTotal() > 0, kTimeoutMs);
+        QTest::keyClicks(filter, str("7"));
+        QTest::keyClicks(filter, str("7"));
+        QCOMPARE(p->proxy()->filterText(), str("77"));
+        QTRY_COMPARE_WITH_TIMEOUT(p->receivedTotal(), quint64(kMessages), kTimeoutMs);
+        QTRY_VERIFY(!p->proxy()->isScanning());
+        QList<quint64> expected;
+        for (int row = 0; row < p->model()->rowCount(); ++row) {
+            if (p->model()->messageAt(row).payload.contains("77"))
+                expected << p->model()->messageAt(row).seq;
+        }
+        QList<quint64> shown;
+        for (int row = 0; row < p->proxy()->rowCount(); ++row)
+            shown << p->proxy()->index(row, 0).data(MessageModel::SequenceRole).value<quint64>();
+        QCOMPARE(shown.size(), expected.size());
+        QCOMPARE(shown, expected);
+        QVERIFY(!shown.isEmpty());
+        filter->clear();
+        QCOMPARE(p->proxy()->rowCount(), p->model()->rowCount());
     }
 
     void noServerAtTheDefaultAddressStartsASandbox()

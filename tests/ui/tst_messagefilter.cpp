@@ -1,0 +1,185 @@
+// The pane's filter: an incremental proxy over the MessageModel ring (no server needed).
+#include "MessageFilterProxy.h"
+#include "MessageModel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace rqc;
+
+namespace {
+
+Message makeMessage(quint64 seq, const QByteArray& payload, const QByteArray& source = "queue1")
+{
+    Message m;
+    m.seq = seq;
+    m.payload = payload;
+    m.source = source;
+    m.receivedMs = 1700000000000LL + qint64(seq);
+    return m;
+}
+
+// Every third message says "Apple", the others "pear"; every fifth comes from "fruit:Basket".
+MessageList makeBatch(quint64 firstSeq, int count)
+{
+    MessageList batch;
+    for (int i = 0; i < count; ++i) {
+        const quint64 seq = firstSeq + quint64(i);
+        const QByteArray word = seq % 3 == 0 ? "an Apple no. " : "a pear no. ";
+        batch.append(makeMessage(seq, word + QByteArray::number(seq),
+                                 seq % 5 == 0 ? "fruit:Basket" : "queue1"));
+    }
+    return batch;
+}
+
+// The sequence numbers a filter for `text` must show, worked out the slow, obvious way.
+QList<quint64> expected(const MessageModel& model, const QString& text)
+{
+    QList<quint64> seqs;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const Message& m = model.messageAt(row);
+        if (text.isEmpty() || QString::fromUtf8(m.payload).contains(text, Qt::CaseInsensitive) ||
+            QString::fromUtf8(m.source).contains(text, Qt::CaseInsensitive))
+            seqs.append(m.seq);
+    }
+    return seqs;
+}
+
+QList<quint64> shown(const MessageFilterProxy& proxy)
+{
+    QList<quint64> seqs;
+    for (int row = 0; row < proxy.rowCount(); ++row)
+        seqs.append(proxy.index(row, 0).data(MessageModel::SequenceRole).value<quint64>());
+    return seqs;
+}
+
+} // namespace
+
+class TstMessageFilter : public QObject {
+    Q_OBJECT
+
+private slots:
+    void passesEverythingWithoutText()
+    {
+        MessageModel model;
+        MessageFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester tester(&proxy,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.appendBatch(makeBatch(1, 10));
+        QCOMPARE(proxy.rowCount(), 10);
+        QCOMPARE(shown(proxy), expected(model, QString()));
+        QCOMPARE(proxy.mapToSource(proxy.index(4, MessageModel::PreviewColumn)),
+                 model.index(4, MessageModel::PreviewColumn));
+        QCOMPARE(proxy.mapFromSource(model.index(7, 1)), proxy.index(7, 1));
+    }
+
+    void matchesPayloadAndSourceIgnoringCase()
+    {
+        MessageModel model;
+        MessageFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester tester(&proxy,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.appendBatch(makeBatch(1, 30));
+        proxy.setFilterText(QStringLiteral("APPLE"));
+        QCOMPARE(shown(proxy), expected(model, QStringLiteral("apple")));
+        QCOMPARE(proxy.rowCount(), 10);
+        proxy.setFilterText(QStringLiteral("basket"));
+        QCOMPARE(shown(proxy), expected(model, QStringLiteral("basket")));
+        QCOMPARE(proxy.rowCount(), 6);
+        // A source row that is filtered out maps to nothing; one that is shown maps back.
+        QVERIFY(!proxy.mapFromSource(model.index(0, 0)).isValid());        // seq 1
+        QCOMPARE(proxy.mapToSource(proxy.index(0, 0)), model.index(4, 0)); // seq 5
+        QCOMPARE(proxy.mapFromSource(model.index(4, 2)), proxy.index(0, 2));
+        proxy.setFilterText(QString());
+        QCOMPARE(proxy.rowCount(), 30);
+    }
+
+    void matchesTextBeyondAscii()
+    {
+        MessageModel model;
+        MessageFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        model.appendBatch({makeMessage(1, "Crème BRÛLÉE"), makeMessage(2, "creme brulee"),
+                           makeMessage(3, "\xff\xfe binary brûlée")});
+        proxy.setFilterText(QStringLiteral("brûlée"));
+        QCOMPARE(shown(proxy), QList<quint64>({1, 3}));
+        proxy.setFilterText(QStringLiteral("CRE"));
+        QCOMPARE(shown(proxy), QList<quint64>({2}));
+    }
+
+    // A new text over a full ring is applied a slice at a time while batches keep arriving and
+    // the ring trims its front: every step is a valid model, and the end result is exact.
+    void appliesIncrementallyWhileRowsArriveAndTrim()
+    {
+        MessageModel model;
+        model.setCapacity(20000);
+        MessageFilterProxy proxy;
+        proxy.setSliceMs(0); // one clock check's worth of rows per step, whatever the machine
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester tester(&proxy,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        quint64 seq = 1;
+        model.appendBatch(makeBatch(seq, 20000));
+        seq += 20000;
+        QSignalSpy finished(&proxy, &MessageFilterProxy::scanFinished);
+        proxy.setFilterText(QStringLiteral("apple"));
+        // Not all at once: the first slice only.
+        QVERIFY(proxy.isScanning());
+        QVERIFY(proxy.rowCount() < 20000 / 3);
+        int steps = 0;
+        while (proxy.isScanning()) {
+            // A batch arrives between two slices, pushing the oldest rows out of the ring.
+            model.appendBatch(makeBatch(seq, 100));
+            seq += 100;
+            QCoreApplication::processEvents();
+            QVERIFY(++steps < 1000);
+        }
+        QVERIFY(steps > 3);
+        QVERIFY(!finished.isEmpty());
+        QCOMPARE(model.rowCount(), 20000);
+        QCOMPARE(shown(proxy), expected(model, QStringLiteral("apple")));
+        // Caught up: rows are matched as they arrive (a batch bigger than a slice in further
+        // slices), and trimmed as the ring trims.
+        for (int i = 0; i < 5; ++i) {
+            model.appendBatch(makeBatch(seq, 3000));
+            seq += 3000;
+            QTRY_VERIFY(!proxy.isScanning());
+            QCOMPARE(shown(proxy), expected(model, QStringLiteral("apple")));
+        }
+        // A capacity cut trims the front too.
+        model.setCapacity(1000);
+        QCOMPARE(shown(proxy), expected(model, QStringLiteral("apple")));
+        model.clear();
+        QCOMPARE(proxy.rowCount(), 0);
+        model.appendBatch(makeBatch(seq, 9));
+        QCOMPARE(shown(proxy), expected(model, QStringLiteral("apple")));
+        QCOMPARE(proxy.rowCount(), 3);
+    }
+
+    void stateChangesReachTheShownRows()
+    {
+        MessageModel model;
+        MessageFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        model.appendBatch(makeBatch(1, 30), MessageModel::RowState::Pending);
+        proxy.setFilterText(QStringLiteral("apple"));
+        QSignalSpy changed(&proxy, &QAbstractItemModel::dataChanged);
+        // seq 3 and 6 are rows 2 and 5 of the source, rows 0 and 1 of the proxy.
+        QCOMPARE(model.markBySeq({3, 6}, MessageModel::RowState::Acked), 2);
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed.at(0).at(0).toModelIndex().row(), 0);
+        QCOMPARE(changed.at(0).at(1).toModelIndex().row(), 1);
+        QCOMPARE(proxy.index(1, 0).data(MessageModel::StateRole).toInt(),
+                 int(MessageModel::RowState::Acked));
+        // Rows that are not shown change nothing shown.
+        changed.clear();
+        QCOMPARE(model.markBySeq({1}, MessageModel::RowState::Acked), 1);
+        QCOMPARE(changed.size(), 0);
+    }
+};
+
+QTEST_MAIN(TstMessageFilter)
+#include "tst_messagefilter.moc"
