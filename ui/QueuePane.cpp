@@ -288,7 +288,12 @@ void QueuePane::updateModeUi()
     m_ackBar->setVisible(AckBar::appliesTo(m_spec.mode));
     const bool settles = AckBar::settles(m_spec.mode);
     // Reliable, stream and tail panes read one key, named above: room for state and delivery.
-    m_view->setColumnHidden(MessageModel::SourceColumn, AckBar::appliesTo(m_spec.mode));
+    // One key per pane (reliable, stream, tail, and observe without pattern=1): the header names
+    // it, and the room goes to state, delivery or producer → consumer.
+    const bool oneKey = AckBar::appliesTo(m_spec.mode) ||
+                        (m_spec.mode == Mode::Observe &&
+                         m_spec.option(QStringLiteral("pattern")) != QLatin1String("1"));
+    m_view->setColumnHidden(MessageModel::SourceColumn, oneKey);
     m_view->setColumnHidden(MessageModel::StateColumn, !settles);
     m_view->setColumnHidden(MessageModel::DeliveryColumn, !settles);
     const bool observe = m_spec.mode == Mode::Observe;

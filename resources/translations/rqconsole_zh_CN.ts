@@ -269,41 +269,110 @@
 <context>
     <name>rqc::ConsoleSession</name>
     <message>
-        <location filename="../../ui/ConsoleSession.cpp" line="29"/>
+        <location filename="../../ui/ConsoleSession.cpp" line="32"/>
         <source>Started a private sandbox server at %1 (--sandbox); it ends with the console.</source>
         <translation>已在 %1 启动私有沙箱服务器（--sandbox），它会随控制台一起退出。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsoleSession.cpp" line="45"/>
+        <location filename="../../ui/ConsoleSession.cpp" line="48"/>
         <source>No Redis at %1:%2 — started a private sandbox server at %3; it ends with the console.</source>
         <translation>%1:%2 上没有 Redis——已在 %3 启动私有沙箱服务器，它会随控制台一起退出。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsoleSession.cpp" line="59"/>
+        <location filename="../../ui/ConsoleSession.cpp" line="62"/>
         <source>No Redis server to use: nothing answers at %1, and redis-server is not installed for a private sandbox.</source>
         <translation>没有可用的 Redis 服务器：%1 无响应，而且未安装 redis-server，无法启动私有沙箱。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsoleSession.cpp" line="66"/>
+        <location filename="../../ui/ConsoleSession.cpp" line="69"/>
         <source>Could not start a private sandbox server: %1</source>
         <translation>无法启动私有沙箱服务器：%1</translation>
     </message>
 </context>
 <context>
+    <name>rqc::ConsumeGuard</name>
+    <message>
+        <location filename="../../ui/ConsumeGuard.cpp" line="77"/>
+        <source>This pane will take messages from list %1 with %2; your workers will not get them, and a message it takes is lost if the console dies before showing it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumeGuard.cpp" line="83"/>
+        <source>This pane will move messages from list %1 into its own processing list with BLMOVE; your workers will not get them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumeGuard.cpp" line="87"/>
+        <source>This pane will read the entries of stream %1 in consumer group %2 with XREADGROUP (creating the group if it does not exist); the entries it reads are not delivered to the group&apos;s other consumers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumeGuard.cpp" line="92"/>
+        <source>This pane takes nothing from %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumeGuard.cpp" line="103"/>
+        <source>Consumers already there: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumeGuard.cpp" line="106"/>
+        <source>Other groups (not affected): %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumeGuard.cpp" line="112"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="114"/>
+        <source>Consumers already there: %1; %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumeGuard.cpp" line="177"/>
+        <source>not connected to the server yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumeGuard.cpp" line="199"/>
+        <source>the server did not answer in time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumeGuard.cpp" line="221"/>
+        <source>The consumers already there could not be listed: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumeGuard.cpp" line="225"/>
+        <source>Consume from %1?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumeGuard.cpp" line="232"/>
+        <source>Consume with %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumeGuard.cpp" line="237"/>
+        <source>Don&apos;t ask again for this server</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>rqc::Consumer</name>
     <message>
-        <location filename="../../core/Consumer.cpp" line="125"/>
-        <location filename="../../core/Consumer.cpp" line="158"/>
+        <location filename="../../core/Consumer.cpp" line="132"/>
+        <location filename="../../core/Consumer.cpp" line="165"/>
         <source>The consumer is not running.</source>
         <translation>消费者未在运行。</translation>
     </message>
     <message>
-        <location filename="../../core/Consumer.cpp" line="126"/>
+        <location filename="../../core/Consumer.cpp" line="133"/>
         <source>Mode %1 does not settle messages.</source>
         <translation>%1 模式不需要确认或退回消息。</translation>
     </message>
     <message>
-        <location filename="../../core/Consumer.cpp" line="159"/>
+        <location filename="../../core/Consumer.cpp" line="166"/>
         <source>Mode %1 has nothing to recover.</source>
         <translation>%1 模式没有可恢复的内容。</translation>
     </message>
@@ -311,122 +380,152 @@
 <context>
     <name>rqc::ConsumerSpec</name>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="51"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="52"/>
         <source>Pub/Sub</source>
         <translation>发布/订阅</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="53"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="54"/>
         <source>Pattern</source>
         <translation>模式订阅</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="55"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="56"/>
         <source>List (LPUSH/BRPOP)</source>
         <translation>列表（LPUSH/BRPOP）</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="57"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="58"/>
         <source>Reliable list</source>
         <translation>可靠列表</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="59"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="60"/>
         <source>Stream group</source>
         <translation>Stream 消费组</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="61"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="62"/>
         <source>Stream tail</source>
         <translation>Stream 跟读</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="70"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="64"/>
+        <source>Peek (read only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/ConsumerSpec.cpp" line="66"/>
+        <source>Observe all clients</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/ConsumerSpec.cpp" line="75"/>
         <source>At most once: every subscriber sees each message; whatever is published while nobody listens is gone.</source>
         <translation>至多一次：每个订阅者都会收到每条消息；无人订阅时发布的消息会直接丢失。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="73"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="78"/>
         <source>At most once, for every channel matching the pattern; messages published while disconnected are gone.</source>
         <translation>至多一次，适用于所有匹配该模式的频道；断开期间发布的消息会丢失。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="76"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="81"/>
         <source>At most once: each message goes to one consumer, but is lost if that consumer dies between the pop and processing.</source>
         <translation>至多一次：每条消息只交给一个消费者，但如果该消费者在取出消息后、处理完成前崩溃，消息就会丢失。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="79"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="84"/>
         <source>At least once, acked exactly once: a taken message waits in the consumer&apos;s processing list until acked; a stop or crash loses nothing.</source>
         <translation>至少一次，确认恰好一次：取出的消息会留在该消费者的处理列表中直到被确认；停止或崩溃都不会丢消息。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="82"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="87"/>
         <source>At least once, acked exactly once: an entry stays pending in the group until acked (ack=none: at most once).</source>
         <translation>至少一次，确认恰好一次：条目在被确认之前一直处于消费组的待确认状态（ack=none 时为至多一次）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="85"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="90"/>
         <source>Reads only: follows new entries without consuming; the application&apos;s consumers are not affected.</source>
         <translation>只读：跟随读取新条目而不消费，不影响应用自己的消费者。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="143"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="93"/>
+        <source>Reads only: shows what the list or stream holds now, live, and takes nothing from it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/ConsumerSpec.cpp" line="96"/>
+        <source>Reads only: shows every client&apos;s produce and consume commands on this key or channel and who took each message; takes nothing. MONITOR (the default source) costs the server throughput, about half by Redis&apos;s documentation: meant for development servers. source=events is cheap but shows no payloads and no clients.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/ConsumerSpec.cpp" line="177"/>
+        <source>a file name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/ConsumerSpec.cpp" line="187"/>
+        <source>a whole number from 1 to 10000</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/ConsumerSpec.cpp" line="190"/>
         <source>a whole number above 0</source>
         <translation>大于 0 的整数</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="148"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="195"/>
         <source>milliseconds, 0 or more</source>
         <translation>毫秒数，不小于 0</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="152"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="199"/>
         <source>milliseconds, 300 or more</source>
         <translation>毫秒数，不小于 300</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="155"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="202"/>
         <source>$ (new entries only), 0 (from the start) or an entry id</source>
         <translation>$（只读新条目）、0（从头开始）或一个条目 ID</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="165"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="212"/>
         <source>a name, not ending in :alive</source>
         <translation>一个名称，且不能以 :alive 结尾</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="166"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="213"/>
         <source>a key other than the queue itself, not ending in :alive</source>
         <translation>队列本身以外的键，且不能以 :alive 结尾</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="169"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="216"/>
         <source>Option %1=%2 is not valid for mode %3 (expected %4).</source>
         <translation>选项 %1=%2 对 %3 模式无效（应为%4）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="184"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="231"/>
         <source>&quot;%1&quot; is not MODE:TARGET (MODE is one of %2).</source>
         <translation>&quot;%1&quot; 不是 MODE:TARGET 格式（MODE 为 %2 之一）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="191"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="238"/>
         <source>Unknown mode &quot;%1&quot; (use one of %2).</source>
         <translation>未知模式 &quot;%1&quot;（请使用 %2 之一）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="198"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="245"/>
         <source>&quot;%1&quot; names no target.</source>
         <translation>&quot;%1&quot; 没有指定目标。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="206"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="253"/>
         <source>Option &quot;%1&quot; is not key=value.</source>
         <translation>选项 &quot;%1&quot; 不是 key=value 格式。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="211"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="258"/>
         <source>Mode %1 has no option &quot;%2&quot;.</source>
         <translation>%1 模式没有选项 &quot;%2&quot;。</translation>
     </message>
@@ -472,6 +571,180 @@
         <location filename="../../core/ConsumerWorker.cpp" line="144"/>
         <source>%1 — retrying in %2 ms</source>
         <translation>%1——%2 毫秒后重试</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::ConsumersLine</name>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="65"/>
+        <source>Consumers: asking the server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="70"/>
+        <source>Consumers: unknown (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="111"/>
+        <source>blocked clients unknown (CLIENT LIST: %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="114"/>
+        <source>no client blocked in a list pop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="117"/>
+        <source>%1 (%2)</source>
+        <translation type="unfinished">%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="119"/>
+        <source>1 client blocked in a list pop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="120"/>
+        <source>%1 clients blocked in list pops</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="121"/>
+        <source>%1 (on this or other lists: Redis does not say which): %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="128"/>
+        <source>no processing lists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="131"/>
+        <source>%1 alive, %2 in flight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="131"/>
+        <source>%1 orphaned, %2 left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="135"/>
+        <source>1 processing list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="136"/>
+        <source>%1 processing lists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="137"/>
+        <source>%1: %2</source>
+        <translation type="unfinished">%1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="149"/>
+        <source>%1 (%2 pending, idle %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="154"/>
+        <source>1 consumer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="154"/>
+        <source>%1 consumers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="156"/>
+        <source>group %1: %2, %3 pending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="158"/>
+        <source>, lag %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="164"/>
+        <source>no consumer groups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="165"/>
+        <source>no group %1 yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="177"/>
+        <source>not a list or stream</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="185"/>
+        <source>incomplete: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="186"/>
+        <source>Consumers: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="196"/>
+        <source>  %1: %2 pending, idle %3%4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="200"/>
+        <source>, rqconsole heartbeat alive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="203"/>
+        <source>No consumer groups.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="207"/>
+        <source>Blocked in list pops (CLIENT LIST names the command, not the key):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="209"/>
+        <source>  %1 %2 at %3, blocked %4 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="214"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="226"/>
+        <source>  none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="218"/>
+        <source>Processing lists (reliable consumers):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="220"/>
+        <source>  %1: %2 message(s), heartbeat %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="223"/>
+        <source>alive (%1 ms left)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="224"/>
+        <source>missing: orphaned</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -810,148 +1083,194 @@
 <context>
     <name>rqc::MainWindow</name>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="41"/>
+        <location filename="../../ui/MainWindow.cpp" line="52"/>
         <source>rqconsole</source>
         <translation>rqconsole</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="56"/>
+        <location filename="../../ui/MainWindow.cpp" line="77"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="70"/>
+        <location filename="../../ui/MainWindow.cpp" line="91"/>
         <source>Show &amp;sidebar</source>
         <translation>显示侧边栏(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="79"/>
+        <location filename="../../ui/MainWindow.cpp" line="100"/>
         <source>No server</source>
         <translation>没有服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="90"/>
+        <location filename="../../ui/MainWindow.cpp" line="111"/>
         <source>Connected to %1 · Redis %2</source>
         <translation>已连接到 %1 · Redis %2</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="91"/>
+        <location filename="../../ui/MainWindow.cpp" line="112"/>
         <source>Redis %1</source>
         <translation>Redis %1</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="96"/>
+        <location filename="../../ui/MainWindow.cpp" line="117"/>
         <source>Trouble with %1</source>
         <translation>%1 出现问题</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="97"/>
+        <location filename="../../ui/MainWindow.cpp" line="118"/>
         <source>Server: %1</source>
         <translation>服务器：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="104"/>
+        <location filename="../../ui/MainWindow.cpp" line="125"/>
         <source>Starting a private sandbox server…</source>
         <translation>正在启动私有沙箱服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="106"/>
-        <location filename="../../ui/MainWindow.cpp" line="334"/>
+        <location filename="../../ui/MainWindow.cpp" line="127"/>
+        <location filename="../../ui/MainWindow.cpp" line="441"/>
         <source>Connecting to %1…</source>
         <translation>正在连接 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="108"/>
+        <location filename="../../ui/MainWindow.cpp" line="129"/>
         <source>Looking for Redis at %1…</source>
         <translation>正在 %1 查找 Redis…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="125"/>
+        <location filename="../../ui/MainWindow.cpp" line="146"/>
         <source>&amp;New pane…</source>
         <translation>新建窗格(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="128"/>
+        <location filename="../../ui/MainWindow.cpp" line="149"/>
         <source>Open a pane for a queue or channel (it need not exist yet)</source>
         <translation>为队列或频道打开一个窗格（它可以尚不存在）</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="130"/>
+        <location filename="../../ui/MainWindow.cpp" line="151"/>
         <source>&amp;Close pane</source>
         <translation>关闭窗格(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="136"/>
+        <location filename="../../ui/MainWindow.cpp" line="157"/>
+        <location filename="../../ui/MainWindow.cpp" line="434"/>
+        <source>&amp;Record pane…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MainWindow.cpp" line="159"/>
+        <source>Record every row the focused pane receives to a JSON Lines file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MainWindow.cpp" line="162"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="141"/>
+        <location filename="../../ui/MainWindow.cpp" line="167"/>
         <source>&amp;Refresh server</source>
         <translation>刷新服务器(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="145"/>
+        <location filename="../../ui/MainWindow.cpp" line="171"/>
         <source>Message &amp;limit per pane…</source>
         <translation>每个窗格的消息上限(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="147"/>
+        <location filename="../../ui/MainWindow.cpp" line="173"/>
         <source>&amp;About rqconsole</source>
         <translation>关于 rqconsole(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="150"/>
+        <location filename="../../ui/MainWindow.cpp" line="176"/>
         <source>About &amp;Qt</source>
         <translation>关于 &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="153"/>
+        <location filename="../../ui/MainWindow.cpp" line="179"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="158"/>
+        <location filename="../../ui/MainWindow.cpp" line="187"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="162"/>
+        <location filename="../../ui/MainWindow.cpp" line="191"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="166"/>
+        <location filename="../../ui/MainWindow.cpp" line="195"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="333"/>
+        <location filename="../../ui/MainWindow.cpp" line="407"/>
+        <source>Click into a pane first: Record pane… records the pane that has the focus.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MainWindow.cpp" line="415"/>
+        <source>Record %1 to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MainWindow.cpp" line="418"/>
+        <source>JSON Lines (*.jsonl)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MainWindow.cpp" line="418"/>
+        <source>All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MainWindow.cpp" line="433"/>
+        <source>Stop &amp;recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MainWindow.cpp" line="440"/>
         <source>rqconsole — %1</source>
         <translation>rqconsole — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="344"/>
+        <location filename="../../ui/MainWindow.cpp" line="469"/>
+        <source>%1 opened in %2: this server is not the console&apos;s sandbox, and consuming would take messages from its workers. Choose %3 to consume (you will be asked first).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MainWindow.cpp" line="474"/>
+        <source>%1 restored in %2 instead of %3: consuming it on this server was not confirmed before. Choose %3 to consume (you will be asked first).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MainWindow.cpp" line="485"/>
         <source>Connected to %1</source>
         <translation>已连接到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="374"/>
+        <location filename="../../ui/MainWindow.cpp" line="515"/>
         <source>Message limit</source>
         <translation>消息上限</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="375"/>
+        <location filename="../../ui/MainWindow.cpp" line="516"/>
         <source>Messages kept in each pane&apos;s view (older ones are dropped from the view, the totals stay true):</source>
         <translation>每个窗格视图中保留的消息数（更早的消息会从视图中移除，统计总数保持准确）：</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="388"/>
+        <location filename="../../ui/MainWindow.cpp" line="529"/>
         <source>About rqconsole</source>
         <translation>关于 rqconsole</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="389"/>
+        <location filename="../../ui/MainWindow.cpp" line="530"/>
         <source>&lt;h3&gt;rqconsole %1&lt;/h3&gt;&lt;p&gt;A desktop console for Redis message queues: publish test messages and watch them consumed live, with each mode&apos;s delivery guarantee stated plainly.&lt;/p&gt;&lt;p&gt;Built with Qt %2 and hiredis.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;rqconsole %1&lt;/h3&gt;&lt;p&gt;Redis 消息队列桌面控制台：发布测试消息，实时观察它们被消费，并明确说明每种模式的投递保证。&lt;/p&gt;&lt;p&gt;基于 Qt %2 和 hiredis 构建。&lt;/p&gt;</translation>
     </message>
@@ -959,134 +1278,219 @@
 <context>
     <name>rqc::MessageModel</name>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="104"/>
+        <location filename="../../ui/MessageModel.cpp" line="113"/>
         <source>Delivered and not acked yet: it stays in Redis (processing list or pending entries) until you ack, requeue or dead-letter it.</source>
         <translation>已投递但尚未确认：它会留在 Redis 中（处理列表或待确认条目），直到你确认、重新入队或转入死信。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="107"/>
+        <location filename="../../ui/MessageModel.cpp" line="116"/>
         <source>Acked: removed from Redis, exactly once.</source>
         <translation>已确认：已从 Redis 移除，恰好一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="109"/>
+        <location filename="../../ui/MessageModel.cpp" line="118"/>
         <source>Acked automatically once it reached this pane (ack=auto).</source>
         <translation>到达此窗格后已自动确认（ack=auto）。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="111"/>
+        <location filename="../../ui/MessageModel.cpp" line="120"/>
         <source>Read with NOACK: never pending, so at most once.</source>
         <translation>以 NOACK 方式读取：从不待确认，因此至多一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="113"/>
+        <location filename="../../ui/MessageModel.cpp" line="122"/>
         <source>Given back to the queue; it is delivered again as a new row.</source>
         <translation>已退回队列；它会作为新的一行再次投递。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="115"/>
+        <location filename="../../ui/MessageModel.cpp" line="124"/>
         <source>Moved to the dead-letter list or stream.</source>
         <translation>已移到死信列表或死信流。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="117"/>
+        <location filename="../../ui/MessageModel.cpp" line="126"/>
         <source>No longer pending for this consumer: acked, recovered or claimed elsewhere meanwhile.</source>
         <translation>对此消费者已不再待确认：期间已在别处被确认、恢复或认领。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="120"/>
+        <location filename="../../ui/MessageModel.cpp" line="129"/>
         <source>Its consumer stopped before it was settled; it stays pending in Redis and is delivered again when the pane restarts.</source>
         <translation>它的消费者在处理完之前已停止；它仍在 Redis 中待确认，窗格重启时会再次投递。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="319"/>
+        <location filename="../../ui/MessageModel.cpp" line="328"/>
         <source>pending</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="321"/>
+        <location filename="../../ui/MessageModel.cpp" line="330"/>
         <source>acked</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="323"/>
+        <location filename="../../ui/MessageModel.cpp" line="332"/>
         <source>acked (auto)</source>
         <translation>已确认（自动）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="325"/>
+        <location filename="../../ui/MessageModel.cpp" line="334"/>
         <source>no ack</source>
         <translation>不确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="327"/>
+        <location filename="../../ui/MessageModel.cpp" line="336"/>
         <source>requeued</source>
         <translation>已重新入队</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="329"/>
+        <location filename="../../ui/MessageModel.cpp" line="338"/>
         <source>dead-lettered</source>
         <translation>已转入死信</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="331"/>
+        <location filename="../../ui/MessageModel.cpp" line="340"/>
         <source>gone</source>
         <translation>已不在</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="333"/>
+        <location filename="../../ui/MessageModel.cpp" line="342"/>
         <source>released</source>
         <translation>已释放</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="377"/>
+        <location filename="../../ui/MessageModel.cpp" line="392"/>
         <source>%1, message #%2</source>
         <translation>%1，第 %2 条消息</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/MessageModel.cpp" line="384"/>
+        <location filename="../../ui/MessageModel.cpp" line="399"/>
         <source>%n byte(s)</source>
         <translation>
             <numerusform>%n 字节</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="391"/>
+        <location filename="../../ui/MessageModel.cpp" line="406"/>
         <source>Redelivered: delivery %1 of this message</source>
         <translation>重新投递：此消息的第 %1 次投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="392"/>
+        <location filename="../../ui/MessageModel.cpp" line="407"/>
         <source>First delivery</source>
         <translation>首次投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="440"/>
+        <location filename="../../ui/MessageModel.cpp" line="412"/>
+        <source>Client %1, %2 %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="472"/>
+        <source>%1 (event only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="481"/>
+        <source>(events name no client)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="492"/>
+        <source>→ %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="497"/>
+        <source>?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="498"/>
+        <source>removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="499"/>
+        <source>%1 → %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="502"/>
+        <source>, %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="504"/>
+        <source>(inferred)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="514"/>
+        <source>A keyspace event: it names neither the message nor the client.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="517"/>
+        <source>Pushed by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="519"/>
+        <source>Taken by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="521"/>
+        <source>Certain: the server&apos;s own record names this message.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="522"/>
+        <source>Inferred: MONITOR does not show which blocked client a push served; this is worked out from the order they blocked in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="533"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="442"/>
+        <location filename="../../ui/MessageModel.cpp" line="535"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="444"/>
+        <location filename="../../ui/MessageModel.cpp" line="537"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="446"/>
+        <location filename="../../ui/MessageModel.cpp" line="539"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="448"/>
+        <location filename="../../ui/MessageModel.cpp" line="541"/>
         <source>Delivery</source>
         <translation>投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="450"/>
+        <location filename="../../ui/MessageModel.cpp" line="543"/>
+        <source>Event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="545"/>
+        <source>Client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="547"/>
+        <source>Producer → consumer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MessageModel.cpp" line="549"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
@@ -1120,6 +1524,84 @@
     </message>
 </context>
 <context>
+    <name>rqc::ObserveWorker</name>
+    <message>
+        <location filename="../../core/ObserveWorker.cpp" line="80"/>
+        <source>Observing with MONITOR: the server sends this console every command it runs, which costs it throughput (about half, by Redis&apos;s own measurement). Meant for development servers; source=events is cheap but shows no payloads and no clients.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/ObserveWorker.cpp" line="87"/>
+        <source>Commands run while disconnected were not seen; who took what resumes from a fresh snapshot of the list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/ObserveWorker.cpp" line="144"/>
+        <source>The server refused MONITOR: %1 — this user may not observe with MONITOR; source=events needs no such permission.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/ObserveWorker.cpp" line="170"/>
+        <source>The observer&apos;s side connection failed (%1); retrying.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/ObserveWorker.cpp" line="191"/>
+        <source>Cannot check whether keyspace notifications are on: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/ObserveWorker.cpp" line="202"/>
+        <source>Keyspace notifications are off on this server (notify-keyspace-events is &quot;%1&quot;): this pane will show no events. CONFIG SET notify-keyspace-events Klgt would turn them on for lists, streams and deletes; the console never changes it by itself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/ObserveWorker.cpp" line="331"/>
+        <source>Client names are unknown: CLIENT LIST was refused (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../core/ObserveWorker.cpp" line="374"/>
+        <source>The observer fell more than %1 s behind the server and skipped %n command(s) to catch up; who took what resumes from a fresh snapshot.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../core/ObserveWorker.cpp" line="522"/>
+        <source>The server holds %1 MiB of MONITOR output for this observer (omem); Redis disconnects it when that reaches client-output-buffer-limit for normal clients.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/ObserveWorker.cpp" line="528"/>
+        <source>The observer caught up: the server&apos;s output buffer for it is back under 1 MiB.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>rqc::PaneRecorder</name>
+    <message>
+        <location filename="../../ui/PaneRecorder.cpp" line="118"/>
+        <source>● recording to %1 — 1 row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneRecorder.cpp" line="119"/>
+        <source>● recording to %1 — %2 rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneRecorder.cpp" line="123"/>
+        <source> (%1 waiting to be written)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneRecorder.cpp" line="125"/>
+        <source>Every row this pane receives is written to %1 (JSON Lines), also while the view is paused. File › Stop recording ends it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>rqc::PaneStatusLine</name>
     <message>
         <location filename="../../ui/PaneStatusLine.cpp" line="34"/>
@@ -1132,66 +1614,76 @@
         <translation>此消费者自启动以来：重新入队 %1，已不在 %2（期间在别处已处理），已裁剪 %3（待确认期间从流中删除）。</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="79"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="47"/>
+        <source>Stale depth: it was read before the latest messages were consumed; it is read again as soon as the consumer is idle.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneStatusLine.cpp" line="83"/>
         <source>received %1</source>
         <translation>已接收 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="80"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="84"/>
         <source>%1 msg/s</source>
         <translation>%1 条/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="83"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="87"/>
         <source>acked %1</source>
         <translation>已确认 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="84"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="88"/>
         <source>pending %1</source>
         <translation>待确认 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="85"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="89"/>
         <source>redelivered %1</source>
         <translation>重新投递 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="86"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="90"/>
         <source>dead %1</source>
         <translation>死信 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="91"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="95"/>
+        <source>depth %1 (stale)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneStatusLine.cpp" line="97"/>
         <source>depth %1</source>
         <translation>深度 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="93"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="99"/>
         <source>length %1</source>
         <translation>长度 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/PaneStatusLine.cpp" line="95"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="101"/>
         <source>%n subscriber(s)</source>
         <translation>
             <numerusform>%n 个订阅者</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/PaneStatusLine.cpp" line="97"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="103"/>
         <source>last publish reached %n</source>
         <translation>
             <numerusform>上次发布送达 %n 个订阅者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="98"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="104"/>
         <source>dropped %1</source>
         <translation>已丢弃 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="102"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="108"/>
         <source>paused, %1 held back</source>
         <translation>已暂停，暂存 %1 条</translation>
     </message>
@@ -1290,6 +1782,512 @@
     </message>
 </context>
 <context>
+    <name>rqc::PeekModel</name>
+    <message>
+        <location filename="../../ui/PeekModel.cpp" line="19"/>
+        <source>next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekModel.cpp" line="22"/>
+        <location filename="../../ui/PeekModel.cpp" line="31"/>
+        <source>%1th</source>
+        <translation type="unfinished">%1 小时 {1t?}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekModel.cpp" line="25"/>
+        <source>%1st</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekModel.cpp" line="27"/>
+        <source>%1nd</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekModel.cpp" line="29"/>
+        <source>%1rd</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekModel.cpp" line="139"/>
+        <source>%1 s</source>
+        <translation type="unfinished">%1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekModel.cpp" line="141"/>
+        <source>%1 min</source>
+        <translation type="unfinished">%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekModel.cpp" line="143"/>
+        <source>%1 h</source>
+        <translation type="unfinished">%1 小时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekModel.cpp" line="144"/>
+        <source>%1 d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/PeekModel.cpp" line="166"/>
+        <source>… %n element(s) not shown (indices %1 to %2) — use the pager …</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekModel.cpp" line="207"/>
+        <source>Added %1 (from the entry id)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekModel.cpp" line="224"/>
+        <source>next ← BRPOP</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekModel.cpp" line="234"/>
+        <source>Next to be taken by BRPOP consumers (FIFO consumers take from the tail, the end of the list)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekModel.cpp" line="236"/>
+        <source>%1 to be taken by BRPOP consumers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/PeekModel.cpp" line="238"/>
+        <source>%n byte(s)</source>
+        <translation type="unfinished">
+            <numerusform>%n 字节</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekModel.cpp" line="262"/>
+        <source>Entry id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekModel.cpp" line="262"/>
+        <source>Index</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekModel.cpp" line="264"/>
+        <source>Age</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekModel.cpp" line="264"/>
+        <source>Position</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekModel.cpp" line="266"/>
+        <source>Size</source>
+        <translation type="unfinished">大小</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekModel.cpp" line="268"/>
+        <source>Fields</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekModel.cpp" line="268"/>
+        <source>Payload</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>rqc::PeekReaderWorker</name>
+    <message>
+        <location filename="../../core/PeekReader.cpp" line="189"/>
+        <source>Keyspace notifications are off on this server (notify-keyspace-events &quot;%1&quot;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/PeekReader.cpp" line="191"/>
+        <source>Could not read notify-keyspace-events: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/PeekReader.cpp" line="215"/>
+        <source>Refreshed on keyspace notifications (notify-keyspace-events &quot;%1&quot;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/PeekReader.cpp" line="224"/>
+        <source>Notifications connection lost: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/PeekReader.cpp" line="478"/>
+        <location filename="../../core/PeekReader.cpp" line="543"/>
+        <location filename="../../core/PeekReader.cpp" line="568"/>
+        <source>Not connected to the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/PeekReader.cpp" line="500"/>
+        <source>Name the list to move the element to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/PeekReader.cpp" line="513"/>
+        <source>The element moved or was taken since it was shown (index %1 holds something else now): nothing changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/PeekReader.cpp" line="520"/>
+        <source>Deleted the element at index %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/PeekReader.cpp" line="524"/>
+        <source>Pushed a copy of the element to the consuming end (RPUSH).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/PeekReader.cpp" line="527"/>
+        <source>Moved the element at index %1 to %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/PeekReader.cpp" line="553"/>
+        <source>Entry %1 was already gone: nothing changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/PeekReader.cpp" line="556"/>
+        <source>Deleted entry %1 (XDEL).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/PeekReader.cpp" line="593"/>
+        <source>notify-keyspace-events is now &quot;%1&quot; (was &quot;%2&quot;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>rqc::PeekView</name>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="61"/>
+        <source>Turn on notifications…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="63"/>
+        <source>Asks the server to publish keyspace notifications, so this view refreshes on changes instead of polling. Confirmed first: it changes the server for every client.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="86"/>
+        <source>Show from index:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="91"/>
+        <source>Index from the head (0 = the element pushed last by LPUSH)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="99"/>
+        <source>Page up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="100"/>
+        <source>Page down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="101"/>
+        <source>Hide page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="134"/>
+        <source>Newest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="135"/>
+        <source>Newer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="136"/>
+        <source>Older</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="137"/>
+        <source>Oldest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="177"/>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="177"/>
+        <source>Copy the element&apos;s bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="180"/>
+        <source>Save to file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="181"/>
+        <source>Write the element&apos;s bytes to a file, exactly</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="182"/>
+        <source>Delete…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="183"/>
+        <source>Remove this element (only this one, even if others are equal)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="185"/>
+        <source>Move to list…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="185"/>
+        <source>Remove it here, LPUSH it to a list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="186"/>
+        <source>Requeue a copy…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="187"/>
+        <source>RPUSH a copy to the consuming end: it is taken next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="188"/>
+        <source>Move to dead list…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="189"/>
+        <source>Remove it here, LPUSH it to &lt;key&gt;:dead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="191"/>
+        <source>Delete entry (XDEL)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="191"/>
+        <source>Delete this stream entry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="226"/>
+        <source>connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="304"/>
+        <source>%1: empty / does not exist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="307"/>
+        <source>%1 is a %2, not a list or stream: nothing to show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="312"/>
+        <source>Depth %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="314"/>
+        <source> · in %1/s · out %2/s (notification events: one per command, not per element)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="318"/>
+        <source> · net %1%2/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="322"/>
+        <source> (polling: only the net change of the length is known)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="329"/>
+        <source>Top: head (producers LPUSH here). Bottom: tail ← next to be taken by BRPOP consumers. Reading only: nothing is taken.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="332"/>
+        <source>Newest entries first; the age comes from each entry&apos;s id. Reading only: nothing is acknowledged or deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="345"/>
+        <source>live: keyspace notifications</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="348"/>
+        <source>live: polling 4×/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="351"/>
+        <source>not connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="443"/>
+        <source>the element at index %1 (%2 to be taken), %3: “%4”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="457"/>
+        <source>Select an element first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="461"/>
+        <source>It runs as one script that first checks the element is still there; if it moved or was taken meanwhile, nothing changes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="469"/>
+        <source>Delete element</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="470"/>
+        <source>Delete %1 from %2? Only this element is removed, even if others are equal. Consumers will never get it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="473"/>
+        <location filename="../../ui/PeekView.cpp" line="508"/>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="478"/>
+        <location filename="../../ui/PeekView.cpp" line="483"/>
+        <source>Move element</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="478"/>
+        <source>Move to list (LPUSH):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="484"/>
+        <source>Move %1 from %2 to the list %3 (removed here, LPUSHed there)?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="486"/>
+        <source>Move</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="490"/>
+        <source>Requeue a copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="491"/>
+        <source>Push a copy of %1 to the consuming end of %2 (RPUSH)? It will be the next element BRPOP consumers take; the original stays where it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="494"/>
+        <source>Requeue</source>
+        <translation type="unfinished">重新入队</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="498"/>
+        <location filename="../../ui/PeekView.cpp" line="501"/>
+        <source>Move to dead list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="499"/>
+        <source>Move %1 from %2 to the dead list %3 (removed here, LPUSHed there)?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="504"/>
+        <source>Delete entry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="505"/>
+        <source>Delete entry %1 from the stream %2 (XDEL)? Consumer groups that have not read it will never get it; pending references to it stay in their PEL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="517"/>
+        <source>Working…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="529"/>
+        <source>Turn on keyspace notifications on this server?
+
+This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (list events; t for streams) to what is set now. It changes the server for every client: from then on, every write to every list publishes a notification, which costs the server a little on each write, and clients subscribed to notifications start receiving them. It stays on until someone changes it back (and is lost on restart unless written to the configuration file).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="536"/>
+        <source>Turn on notifications</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="536"/>
+        <source>Turn on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="551"/>
+        <source>Copied %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="560"/>
+        <source>Save element</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="566"/>
+        <source>Could not write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="569"/>
+        <source>Saved %1 to %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>rqc::PubSubConsumer</name>
     <message>
         <location filename="../../core/PubSubConsumer.cpp" line="17"/>
@@ -1300,13 +2298,13 @@
 <context>
     <name>rqc::Publisher</name>
     <message>
-        <location filename="../../core/Publisher.cpp" line="339"/>
+        <location filename="../../core/Publisher.cpp" line="350"/>
         <source>A stream entry needs at least one field.</source>
         <translation>Stream 条目至少需要一个字段。</translation>
     </message>
     <message>
-        <location filename="../../core/Publisher.cpp" line="340"/>
-        <location filename="../../core/Publisher.cpp" line="366"/>
+        <location filename="../../core/Publisher.cpp" line="351"/>
+        <location filename="../../core/Publisher.cpp" line="365"/>
         <source>The publisher is stopped; nothing was sent.</source>
         <translation>发布器已停止，没有发送任何消息。</translation>
     </message>
@@ -1314,17 +2312,17 @@
 <context>
     <name>rqc::PublisherWorker</name>
     <message>
-        <location filename="../../core/Publisher.cpp" line="106"/>
+        <location filename="../../core/Publisher.cpp" line="112"/>
         <source>Connection lost while sending to %1: %2 of %3 acknowledged; %4 sent without an answer (they may or may not have reached Redis) and %5 not sent. Nothing was retried.</source>
         <translation>向 %1 发送时连接断开：%3 条中已确认 %2 条；%4 条已发出但未收到应答（可能已到达 Redis，也可能没有），%5 条未发送。没有进行任何重试。</translation>
     </message>
     <message>
-        <location filename="../../core/Publisher.cpp" line="137"/>
+        <location filename="../../core/Publisher.cpp" line="143"/>
         <source>The publisher is stopped; nothing was sent.</source>
         <translation>发布器已停止，没有发送任何消息。</translation>
     </message>
     <message>
-        <location filename="../../core/Publisher.cpp" line="282"/>
+        <location filename="../../core/Publisher.cpp" line="291"/>
         <source>Stopped with %1 messages to %2 sent but not yet acknowledged.</source>
         <translation>停止时，发往 %2 的 %1 条消息已发出但尚未确认。</translation>
     </message>
@@ -1332,7 +2330,7 @@
 <context>
     <name>rqc::QueueInspector</name>
     <message>
-        <location filename="../../core/QueueInspector.cpp" line="558"/>
+        <location filename="../../core/QueueInspector.cpp" line="662"/>
         <source>The inspector is not running.</source>
         <translation>检查器未在运行。</translation>
     </message>
@@ -1340,13 +2338,13 @@
 <context>
     <name>rqc::QueueInspectorWorker</name>
     <message>
-        <location filename="../../core/QueueInspector.cpp" line="118"/>
+        <location filename="../../core/QueueInspector.cpp" line="143"/>
         <source>Connection lost before Redis answered (%1); the outcome is unknown.</source>
         <translation>在 Redis 应答之前连接已断开（%1）；结果未知。</translation>
     </message>
     <message>
-        <location filename="../../core/QueueInspector.cpp" line="139"/>
-        <location filename="../../core/QueueInspector.cpp" line="376"/>
+        <location filename="../../core/QueueInspector.cpp" line="164"/>
+        <location filename="../../core/QueueInspector.cpp" line="473"/>
         <source>The inspector stopped.</source>
         <translation>检查器已停止。</translation>
     </message>
@@ -1354,76 +2352,228 @@
 <context>
     <name>rqc::QueuePane</name>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="86"/>
+        <location filename="../../ui/QueuePane.cpp" line="101"/>
         <source>The list key, stream, channel or pattern this pane consumes. Press Enter to switch.</source>
         <translation>此窗格消费的列表键、流、频道或匹配模式。按回车键切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="99"/>
+        <location filename="../../ui/QueuePane.cpp" line="114"/>
         <source>How this pane consumes; switching restarts its consumer.</source>
         <translation>此窗格的消费方式；切换后会重启消费者。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="107"/>
+        <location filename="../../ui/QueuePane.cpp" line="122"/>
         <source>Close this pane (its consumer stops)</source>
         <translation>关闭此窗格（其消费者随之停止）</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="176"/>
+        <location filename="../../ui/QueuePane.cpp" line="210"/>
         <source>Filter by source or content…</source>
         <translation>按来源或内容过滤…</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="179"/>
-        <location filename="../../ui/QueuePane.cpp" line="450"/>
+        <location filename="../../ui/QueuePane.cpp" line="213"/>
+        <location filename="../../ui/QueuePane.cpp" line="561"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="182"/>
+        <location filename="../../ui/QueuePane.cpp" line="216"/>
         <source>Freeze the view. Messages are still consumed and counted; those arriving meanwhile are held back and shown on resume.</source>
         <translation>冻结视图。消息仍会被消费和计数；期间到达的消息会先暂存，恢复后再显示。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="185"/>
+        <location filename="../../ui/QueuePane.cpp" line="219"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="187"/>
+        <location filename="../../ui/QueuePane.cpp" line="221"/>
         <source>Remove the messages from the view (totals stay). Messages waiting for your ack stay too.</source>
         <translation>从视图中移除消息（统计总数保留）。等待你确认的消息也会保留。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="323"/>
+        <location filename="../../ui/QueuePane.cpp" line="351"/>
+        <source>Peeking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/QueuePane.cpp" line="352"/>
+        <source>Reading only: nothing is taken from the list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/QueuePane.cpp" line="383"/>
         <source>Connection lost at %1: %2 — reconnecting…</source>
         <translation>%1 连接断开：%2——正在重连…</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="330"/>
+        <location filename="../../ui/QueuePane.cpp" line="390"/>
         <source>The connection was down from %1 to %2.</source>
         <translation>连接在 %1 至 %2 期间中断。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="450"/>
+        <location filename="../../ui/QueuePane.cpp" line="561"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="495"/>
+        <location filename="../../ui/QueuePane.cpp" line="606"/>
         <source>Not connected to a server yet.</source>
         <translation>尚未连接到服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="531"/>
+        <location filename="../../ui/QueuePane.cpp" line="643"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="59"/>
-        <location filename="../../ui/QueuePane.cpp" line="533"/>
+        <location filename="../../ui/QueuePane.cpp" line="70"/>
+        <location filename="../../ui/QueuePane.cpp" line="176"/>
+        <location filename="../../ui/QueuePane.cpp" line="645"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::RecordingReader</name>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="45"/>
+        <source>both %1 and %2 are given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="50"/>
+        <source>%1 is not a string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="58"/>
+        <source>%1 is not valid base64</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="65"/>
+        <source>%1 (or %2) is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="76"/>
+        <source>%1 is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="82"/>
+        <source>%1 is not a whole number of at least %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="127"/>
+        <source>not JSON (%1 at character %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="133"/>
+        <source>not a JSON object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="145"/>
+        <source>&quot;client&quot; is not an object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="152"/>
+        <source>in &quot;client&quot;: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="158"/>
+        <source>&quot;kind&quot; is not one of produce, consume, ack, remove, other</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="163"/>
+        <source>&quot;certain&quot; is missing or not true/false</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="189"/>
+        <source>not a recording header (no &quot;rqconsole_recording&quot;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="195"/>
+        <source>written in format %1; this build reads format %2 and older</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="214"/>
+        <source>a second header inside the recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="222"/>
+        <source>&quot;mode&quot; is missing or not one of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="240"/>
+        <source>&quot;delivery&quot; is out of range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="248"/>
+        <source>&quot;fields&quot; is not an array</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="258"/>
+        <source>field %1 is not [name, value] (each a string or {&quot;b64&quot;: …})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="283"/>
+        <source>Cannot read %1: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="292"/>
+        <source>the file is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="294"/>
+        <source>%1 is not an rqconsole recording: line 1: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="308"/>
+        <source>Reading %1 failed at line %2: %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="325"/>
+        <source>the last line is cut short (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>rqc::RecordingSink</name>
+    <message>
+        <location filename="../../core/RecordingSink.cpp" line="35"/>
+        <source>Cannot record to %1: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingSink.cpp" line="65"/>
+        <source>Recording to %1 stopped after %2 rows: %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingSink.cpp" line="81"/>
+        <source>Recording to %1 could not be closed: %2.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1434,22 +2584,22 @@
         <translation>连接 %2 超时（%1 毫秒）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="96"/>
+        <location filename="../../core/RedisConnection.cpp" line="98"/>
         <source>TLS error: %1</source>
         <translation>TLS 错误：%1</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="251"/>
+        <location filename="../../core/RedisConnection.cpp" line="263"/>
         <source>Protocol error: %1</source>
         <translation>协议错误：%1</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="312"/>
+        <location filename="../../core/RedisConnection.cpp" line="324"/>
         <source>Cannot connect to %1: %2</source>
         <translation>无法连接到 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="323"/>
+        <location filename="../../core/RedisConnection.cpp" line="335"/>
         <source>The server closed the connection.</source>
         <translation>服务器关闭了连接。</translation>
     </message>
@@ -1457,19 +2607,19 @@
 <context>
     <name>rqc::ReliableListConsumer</name>
     <message>
-        <location filename="../../core/ReliableListConsumer.cpp" line="60"/>
+        <location filename="../../core/ReliableListConsumer.cpp" line="102"/>
         <source>Nothing was lost: messages taken before the gap are still in the processing list.</source>
         <translation>没有丢失任何消息：中断前取出的消息仍在处理列表中。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../core/ReliableListConsumer.cpp" line="103"/>
+        <location filename="../../core/ReliableListConsumer.cpp" line="145"/>
         <source>%n message(s) in the processing list reached %1 deliveries and went to %2.</source>
         <translation>
             <numerusform>处理列表中有 %n 条消息已投递 %1 次，已转入 %2。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../core/ReliableListConsumer.cpp" line="349"/>
+        <location filename="../../core/ReliableListConsumer.cpp" line="397"/>
         <source>Recovered %1 message(s) from %2 orphaned processing list(s); %3 went to the dead list.</source>
         <translation>已从 %2 个无主的处理列表中恢复 %1 条消息；其中 %3 条转入死信列表。</translation>
     </message>
@@ -1589,52 +2739,47 @@
         <translation>要添加的条目——按 Ctrl+Enter 发送</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="152"/>
+        <location filename="../../ui/SendBox.cpp" line="169"/>
         <source>sending %1 of %2</source>
         <translation>正在发送 %1/%2</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="157"/>
+        <location filename="../../ui/SendBox.cpp" line="175"/>
         <source>Sending failed: %1</source>
         <translation>发送失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="160"/>
-        <source>The sending connection was lost: %1</source>
-        <translation>发送连接已断开：%1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/SendBox.cpp" line="170"/>
+        <location filename="../../ui/SendBox.cpp" line="184"/>
         <source>sent %1</source>
         <translation>已发送 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="188"/>
+        <location filename="../../ui/SendBox.cpp" line="202"/>
         <source>Name the field the text goes into.</source>
         <translation>请填写存放文本的字段名。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="199"/>
+        <location filename="../../ui/SendBox.cpp" line="213"/>
         <source>&quot;%1&quot; is not field=value.</source>
         <translation>“%1”不是 field=value 格式。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="205"/>
+        <location filename="../../ui/SendBox.cpp" line="219"/>
         <source>Write at least one field=value line.</source>
         <translation>请至少写一行 field=value。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="212"/>
+        <location filename="../../ui/SendBox.cpp" line="226"/>
         <source>Not connected to a server yet.</source>
         <translation>尚未连接到服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="218"/>
+        <location filename="../../ui/SendBox.cpp" line="232"/>
         <source>Pattern panes need a channel to publish to: fill in &quot;Publish to&quot;.</source>
         <translation>模式订阅窗格需要一个具体频道才能发布：请填写“发布到”。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="238"/>
+        <location filename="../../ui/SendBox.cpp" line="252"/>
         <source>sending %1</source>
         <translation>正在发送 %1 条</translation>
     </message>
