@@ -33,6 +33,7 @@ class PayloadView;
 class PeekView;
 class SendBox;
 class SettleTracker;
+class TraceTracker;
 
 // One queue or channel: a consumer for its mode and target, an entry box (SendBox, with its own
 // publisher), and the live view of what was consumed. In the precise modes (reliable list,
@@ -76,6 +77,7 @@ public:
     AckBar* ackBar() const { return m_ackBar; }
     // Peek mode's view (shown instead of the message table; no Consumer runs in Peek).
     PeekView* peekView() const { return m_peekView; }
+    TraceTracker* traceTracker() const { return m_trace; }
     ConsumerState consumerState() const { return m_state; }
     quint64 receivedTotal() const { return m_received; }
     quint64 sentTotal() const;
@@ -138,6 +140,7 @@ private:
     MessageModel* m_model = nullptr;
     MessageFilterProxy* m_proxy = nullptr;
     SettleTracker* m_tracker = nullptr;
+    TraceTracker* m_trace = nullptr;
     MessageList m_held; // arrived while paused, shown on resume
     QList<MessageModel::RowState> m_heldStates;
     quint64 m_heldDropped = 0;

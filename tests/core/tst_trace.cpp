@@ -65,6 +65,7 @@ TraceJourney follow(const ConnectionSettings& settings, const TraceRequest& requ
                      });
     follower.start(request);
     test::waitUntil([&] { return last.finished; }, request.timeoutMs + 15000);
+    qInfo().noquote() << last.summary();
     return last;
 }
 } // namespace
