@@ -123,6 +123,7 @@ void TraceFollowerWorker::start(const TraceRequest& request)
 
 void TraceFollowerWorker::onReady()
 {
+    m_journey.producerId = m_conn->clientId();
     m_conn->send({"TYPE", m_request.key}, [this](const RedisReply& r) {
         if (r.isError())
             return fail(QString::fromUtf8(r.str));
@@ -363,7 +364,13 @@ void TraceFollowerWorker::pollStream()
     });
 }
 
-void TraceFollowerWorker::changed() { emit journeyChanged(m_journey); }
+void TraceFollowerWorker::changed()
+{
+    emit journeyChanged(m_journey);
+    // Nothing more to ask: the connection goes (after the reply being handled now).
+    if (m_journey.finished && m_conn)
+        QMetaObject::invokeMethod(m_conn, &RedisConnection::close, Qt::QueuedConnection);
+}
 
 void TraceFollowerWorker::fail(const QString& error)
 {
@@ -374,7 +381,6 @@ void TraceFollowerWorker::fail(const QString& error)
     m_journey.error = error;
     m_journey.finished = true;
     changed();
-    m_conn->close();
 }
 
 TraceFollower::TraceFollower(const ConnectionSettings& settings, const QString& name,

@@ -42,9 +42,10 @@ struct TraceJourney {
     bool timedOut = false;
     bool stream = false;
     QByteArray key;
-    QByteArray payload;  // lists: the element; streams: the first field's value
-    QByteArray id;       // the stream id XADD returned
-    QByteArray producer; // our connection's client name (what observe rows show as producer)
+    QByteArray payload;    // lists: the element; streams: the first field's value
+    QByteArray id;         // the stream id XADD returned
+    QByteArray producer;   // our connection's client name (what observe rows show as producer)
+    qint64 producerId = 0; // its CLIENT ID
     qint64 pushedMs = 0;
     int timeoutMs = 0;
     QList<TraceHop> hops;

@@ -188,6 +188,10 @@ void QueuePane::buildUi()
             [this](const QString& text) { showError(text, false); });
     layout->addWidget(m_sendBox);
     m_trace = new TraceTracker(m_sendBox, this);
+    connect(m_trace, &TraceTracker::traced, this, [this](const Message& row) {
+        if (m_spec.mode == Mode::Observe) // a peek pane shows its list instead
+            onBatch({row}, MessageModel::RowState::None);
+    });
     layout->addWidget(m_trace);
 
     m_statusLine = new PaneStatusLine(this);

@@ -3,6 +3,7 @@
 #include "SendBox.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -92,6 +93,7 @@ void TraceTracker::trace()
             });
     m_seen.clear();
     m_early.clear();
+    m_rowShown = false;
     m_journey = TraceJourney();
     TraceRequest request;
     request.key = m_spec.target;
@@ -122,7 +124,7 @@ void TraceTracker::observe(const MessageList& batch)
     for (const Message& m : batch) {
         const Observation* o = m.observed.get();
         if (!o || (o->kind != Observation::Kind::Consume && o->kind != Observation::Kind::Ack) ||
-            o->key != m_journey.key)
+            o->key != m_journey.key || o->command == "TRACE")
             continue;
         const bool match = m_journey.stream
                                ? !m_journey.id.isEmpty() && m.id == m_journey.id
@@ -166,10 +168,51 @@ TraceJourney TraceTracker::journey() const
 
 QString TraceTracker::summary() const { return journey().summary(); }
 
+bool TraceTracker::complete(const TraceJourney& j) const
+{
+    if (j.stage == TraceJourney::Stage::Acked || j.stage == TraceJourney::Stage::Failed ||
+        j.timedOut)
+        return true;
+    // A take with no ack to follow: done once observe named the taker (or there is no observer).
+    return j.finished && !j.hops.isEmpty() &&
+           (m_spec.mode != Mode::Observe || !j.hops.first().consumer.isEmpty());
+}
+
 void TraceTracker::show()
 {
-    m_label->setText(summary());
+    const TraceJourney j = journey();
+    const QString text = j.summary();
+    m_label->setText(text);
+    m_label->setToolTip(text);
     emit journeyChanged();
+    if (m_rowShown || !complete(j) || j.stage == TraceJourney::Stage::Failed)
+        return;
+    m_rowShown = true;
+    auto o = std::make_shared<Observation>();
+    o->kind = !j.hops.isEmpty() && j.hops.first().ackedMs ? Observation::Kind::Ack
+                                                          : Observation::Kind::Consume;
+    o->command = "TRACE";
+    o->key = j.key;
+    o->clientName = j.producer;
+    o->clientId = j.producerId;
+    o->producer = j.producer;
+    o->producedMs = j.pushedMs;
+    if (!j.hops.isEmpty()) {
+        const TraceHop& hop = j.hops.first();
+        o->consumer = hop.consumer.isEmpty() ? tr("(not known)").toUtf8() : hop.consumer;
+        o->certain = hop.certain;
+        o->takenMs = hop.takenMs;
+        o->ackedMs = hop.ackedMs;
+    } else {
+        o->consumer = tr("(nobody)").toUtf8();
+    }
+    Message row;
+    row.payload = j.payload;
+    row.source = j.key;
+    row.id = j.id;
+    row.receivedMs = QDateTime::currentMSecsSinceEpoch();
+    row.observed = std::move(o);
+    emit traced(row);
 }
 
 } // namespace rqc

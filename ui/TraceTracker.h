@@ -40,9 +40,13 @@ public:
 
 signals:
     void journeyChanged();
+    // Once per trace, when its journey is complete (acked, given up, or taken where no ack
+    // follows): one row for the pane, event TRACE, producer → consumer with its latency.
+    void traced(const rqc::Message& row);
 
 private:
     void show();
+    bool complete(const TraceJourney& j) const;
 
     SendBox* m_sendBox;
     ConsumerSpec m_spec;
@@ -52,6 +56,7 @@ private:
     TraceJourney m_journey;    // the follower's
     QList<Observation> m_seen; // observe take rows of the traced message
     MessageList m_early;       // take rows on our key that came before the push was confirmed
+    bool m_rowShown = false;
 
     QPushButton* m_traceButton = nullptr;
     QSpinBox* m_timeoutSpin = nullptr;

@@ -1,6 +1,7 @@
 // Trace a test message from the window: the entry box sends it and the pane follows it to the
 // named worker (rq_worker_helper) that took and acked it — through the observer's take rows in an
 // observe pane, through XPENDING in a peek pane on a stream.
+#include "MessageModel.h"
 #include "QueuePane.h"
 #include "TestSupport.h"
 #include "TraceTracker.h"
@@ -12,6 +13,7 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -122,6 +124,26 @@ private slots:
         QVERIFY2(shown.contains(QString::fromUtf8(worker)), qPrintable(shown));
         QCOMPARE(shown.contains(str("(inferred)")), !certain);
         QCOMPARE(shown.contains(str("acked after")), acks);
+
+        // The traced row: event TRACE, us → the worker; its journey in the payload view.
+        auto* model = p->model();
+        const auto traceRow = [&] {
+            for (int r = 0; r < model->rowCount(); ++r) {
+                if (model->data(model->index(r, MessageModel::EventColumn)).toString() ==
+                    str("TRACE"))
+                    return r;
+            }
+            return -1;
+        };
+        QTRY_VERIFY(traceRow() >= 0);
+        const QString flow =
+            model->data(model->index(traceRow(), MessageModel::FlowColumn)).toString();
+        QVERIFY2(flow.contains(QString::fromUtf8(worker)), qPrintable(flow));
+        QCOMPARE(flow.endsWith(str("(inferred)")), !certain);
+        child<QTableView>(p, "messageView")->selectRow(traceRow());
+        const QString header = child<QLabel>(p, "payloadHeader")->text();
+        QVERIFY2(header.contains(str("taken by ") + QString::fromUtf8(worker)), qPrintable(header));
+        QCOMPARE(header.contains(str("acked after")), acks);
     }
 
     void nobodyTakesItSaysSo()
