@@ -61,8 +61,10 @@ QString TraceJourney::summary() const
     }
     for (const TraceHop& hop : hops) {
         QString took;
-        const QString after =
-            hop.takenMs ? tr(" after %1").arg(millis(hop.takenMs - pushedMs)) : QString();
+        const qint64 takeMs = hop.takenMs - pushedMs;
+        const QString after = !hop.takenMs      ? QString()
+                              : hop.takenPolled ? tr(" within %1").arg(millis(takeMs))
+                                                : tr(" after %1").arg(millis(takeMs));
         if (hop.consumer.isEmpty()) {
             took = hop.group.isEmpty()
                        ? tr("taken%1 (by whom: unknown without Observe — switch to Observe to see)")
@@ -83,9 +85,10 @@ QString TraceJourney::summary() const
             took += tr(", landed in %1").arg(QString::fromUtf8(hop.landedIn));
         parts << took;
         const bool acks = stream || !hop.landedIn.isEmpty();
+        const qint64 ackMs = hop.ackedMs - (hop.takenMs ? hop.takenMs : pushedMs);
         if (hop.ackedMs)
-            parts << tr("acked after %1")
-                         .arg(millis(hop.ackedMs - (hop.takenMs ? hop.takenMs : pushedMs)));
+            parts << (hop.ackedPolled ? tr("acked within %1") : tr("acked after %1"))
+                         .arg(millis(ackMs));
         else if (acks && timedOut)
             parts << tr("not acked after %1 s").arg(seconds(timeoutMs));
     }
@@ -220,6 +223,7 @@ void TraceFollowerWorker::pollList()
             if (copies == 0) {
                 TraceHop& hop = m_journey.hops.first();
                 hop.ackedMs = now;
+                hop.ackedPolled = true;
                 m_journey.stage = TraceJourney::Stage::Acked;
                 m_journey.finished = true;
                 changed();
@@ -230,6 +234,7 @@ void TraceFollowerWorker::pollList()
             // processing list?
             TraceHop hop;
             hop.takenMs = now;
+            hop.takenPolled = true;
             m_journey.hops << hop;
             m_journey.stage = TraceJourney::Stage::Taken;
             m_processing.clear();
@@ -347,9 +352,12 @@ void TraceFollowerWorker::pollStream()
                     it->deliveries = int(e.elements[3].integer);
                 } else if (p.isArray() && p.elements.isEmpty()) {
                     // Read past it and not pending: acked (by whoever held it, if we saw that).
-                    if (!it->takenMs)
+                    if (!it->takenMs) {
                         it->takenMs = at;
+                        it->takenPolled = true;
+                    }
                     it->ackedMs = at;
+                    it->ackedPolled = true;
                 }
             }
             bool allAcked = true;

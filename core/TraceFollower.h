@@ -29,6 +29,9 @@ struct TraceHop {
     qint64 takenMs = 0;  // server time; 0 not taken (yet)
     qint64 ackedMs = 0;  // server time; 0 not acked (yet)
     int deliveries = 0;  // stream: XPENDING's delivery count
+    // The time is when a poll first saw it (an upper bound), not when it happened.
+    bool takenPolled = false;
+    bool ackedPolled = false;
 };
 
 // The journey of one message the console sent: pushed (by us, at pushedMs) → taken → acked, or

@@ -154,10 +154,14 @@ TraceJourney TraceTracker::journey() const
             hop.consumer = clientNameOf(o.consumer);
             hop.certain = o.certain;
         }
-        if (o.takenMs)
+        if (o.takenMs) {
             hop.takenMs = o.takenMs;
-        if (o.ackedMs)
+            hop.takenPolled = false;
+        }
+        if (o.ackedMs) {
             hop.ackedMs = o.ackedMs;
+            hop.ackedPolled = false;
+        }
     }
     if (j.stage == TraceJourney::Stage::Pushed)
         j.stage = TraceJourney::Stage::Taken;

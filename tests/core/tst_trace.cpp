@@ -93,6 +93,9 @@ private slots:
         QCOMPARE(j.hops[0].group, QByteArray("g"));
         QCOMPARE(j.hops[0].consumer, QByteArray("sw1"));
         QCOMPARE(j.hops[0].deliveries, 1);
+        // Delivery dated by XPENDING's idle time; the ack only by the poll that saw it.
+        QVERIFY(!j.hops[0].takenPolled);
+        QVERIFY(j.hops[0].ackedPolled);
         QVERIFY(j.hops[0].takenMs >= j.pushedMs);
         QVERIFY(j.hops[0].ackedMs >= j.hops[0].takenMs);
         QVERIFY(w->took("hello stream"));
@@ -135,6 +138,8 @@ private slots:
         QVERIFY(!j.timedOut);
         QCOMPARE(j.hops.size(), 1);
         QVERIFY(j.hops[0].consumer.isEmpty());
+        QVERIFY(j.hops[0].takenPolled); // an upper bound, and said so
+        QVERIFY2(j.summary().contains(QStringLiteral("taken within")), qPrintable(j.summary()));
         QVERIFY(j.hops[0].takenMs >= j.pushedMs);
         QVERIFY(w->took("hello plain"));
         QVERIFY2(j.summary().contains(QStringLiteral("unknown without Observe")),
