@@ -130,7 +130,17 @@ void TraceFollowerWorker::onReady()
     m_conn->send({"TYPE", m_request.key}, [this](const RedisReply& r) {
         if (r.isError())
             return fail(QString::fromUtf8(r.str));
-        push(r.str);
+        if (r.str != "none")
+            return push(r.str);
+        // No key: a list to be, unless it is a channel someone listens on (an observe pane's
+        // target can be either). A published message is not kept: nothing to follow.
+        m_conn->send({"PUBSUB", "NUMSUB", m_request.key}, [this](const RedisReply& n) {
+            if (n.elements.size() == 2 && n.elements[1].integer > 0)
+                return fail(tr("%1 is a channel with subscribers: a published message is not "
+                               "kept, so there is nothing to follow.")
+                                .arg(QString::fromUtf8(m_request.key)));
+            push("none");
+        });
     });
 }
 

@@ -1,5 +1,6 @@
 // Trace without MONITOR (TraceFollower) against a real redis-server, with real named workers
 // (rq_worker_helper) that hold each message a while before the ack, as a busy worker does.
+#include "RedisConnection.h"
 #include "TestSupport.h"
 #include "TraceFollower.h"
 
@@ -187,6 +188,19 @@ private slots:
         const TraceJourney j = follow(m_server.settings(), r);
         QCOMPARE(j.stage, TraceJourney::Stage::Failed);
         QVERIFY(j.summary().contains(QStringLiteral("only lists and streams")));
+
+        // A channel someone subscribes to: nothing is created, nothing to follow.
+        RedisConnection sub(m_server.settings(), QStringLiteral("sub"));
+        sub.open();
+        QVERIFY(test::waitUntil([&] { return sub.isReady(); }));
+        sub.sendNoReply({"SUBSCRIBE", "tchan"});
+        QTRY_COMPARE(c.command({"PUBSUB", "NUMSUB", "tchan"}).elements.value(1).integer, 1);
+        r.key = "tchan";
+        const TraceJourney ch = follow(m_server.settings(), r);
+        QCOMPARE(ch.stage, TraceJourney::Stage::Failed);
+        QVERIFY2(ch.summary().contains(QStringLiteral("channel with subscribers")),
+                 qPrintable(ch.summary()));
+        QCOMPARE(c.command({"EXISTS", "tchan"}).integer, 0);
     }
 
 private:
