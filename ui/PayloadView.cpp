@@ -177,6 +177,30 @@ void PayloadView::setTextWrap()
                                     : QTextOption::WrapAtWordBoundaryOrAnywhere);
 }
 
+QString PayloadView::journeyText(const Observation& o)
+{
+    // A take (and a traced row): who pushed it, who took it, and the latencies between.
+    if (o.kind != Observation::Kind::Consume && o.kind != Observation::Kind::Ack)
+        return {};
+    QStringList steps;
+    if (!o.producer.isEmpty())
+        steps << tr("pushed by %1").arg(QString::fromUtf8(o.producer));
+    if (!o.consumer.isEmpty()) {
+        QString taken = tr("taken by %1").arg(QString::fromUtf8(o.consumer));
+        if (!o.certain)
+            taken += QLatin1Char(' ') + tr("(inferred)");
+        if (o.producedMs && o.takenMs >= o.producedMs)
+            taken += QLatin1Char(' ') + tr("after %1 ms").arg(o.takenMs - o.producedMs);
+        steps << taken;
+    }
+    if (o.ackedMs) {
+        const qint64 from = o.takenMs ? o.takenMs : o.producedMs;
+        steps << (from && o.ackedMs >= from ? tr("acked after %1 ms").arg(o.ackedMs - from)
+                                            : tr("acked"));
+    }
+    return steps.join(QStringLiteral(" \u2192 "));
+}
+
 QString PayloadView::headerText() const
 {
     const Message& m = m_message;
@@ -194,6 +218,9 @@ QString PayloadView::headerText() const
         parts << tr("id %1").arg(QString::fromUtf8(m.id));
     if (m.deliveryCount > 1)
         parts << tr("delivered %n time(s)", nullptr, m.deliveryCount);
+    if (m.observed)
+        parts << journeyText(*m.observed);
+    parts.removeAll(QString());
     return parts.join(QStringLiteral(" \u00b7 "));
 }
 

@@ -35,6 +35,9 @@ public:
     bool hasMessage() const { return m_hasMessage; }
     const Message& message() const { return m_message; }
     QTabWidget* tabs() const { return m_tabs; }
+    // An observe take row's journey: "pushed by P → taken by C (inferred) after N ms → acked
+    // after M ms"; empty for other rows.
+    static QString journeyText(const Observation& o);
 
 private:
     void fillTab(int index);

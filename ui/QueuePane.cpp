@@ -12,6 +12,7 @@
 #include "PeekView.h"
 #include "SendBox.h"
 #include "SettleTracker.h"
+#include "TraceTracker.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -193,6 +194,12 @@ void QueuePane::buildUi()
     connect(m_sendBox, &SendBox::errorOccurred, this,
             [this](const QString& text) { showError(text, false); });
     layout->addWidget(m_sendBox);
+    m_trace = new TraceTracker(m_sendBox, this);
+    connect(m_trace, &TraceTracker::traced, this, [this](const Message& row) {
+        if (m_spec.mode == Mode::Observe) // a peek pane shows its list instead
+            onBatch({row}, MessageModel::RowState::None);
+    });
+    layout->addWidget(m_trace);
 
     m_statusLine = new PaneStatusLine(this);
     layout->addWidget(m_statusLine);
@@ -301,6 +308,7 @@ void QueuePane::updateModeUi()
          {MessageModel::EventColumn, MessageModel::ClientColumn, MessageModel::FlowColumn})
         m_view->setColumnHidden(column, !observe);
     m_sendBox->setSpec(m_spec);
+    m_trace->setSpec(m_spec);
     const bool peek = m_spec.mode == Mode::Peek;
     m_viewBox->setVisible(!peek);
     m_peekView->setVisible(peek);
@@ -317,6 +325,7 @@ void QueuePane::setConnection(const ConnectionSettings& settings, Publisher* pub
         m_sendBox->setPublisher(publisher);
     else
         m_sendBox->setConnection(settings);
+    m_trace->setConnection(settings);
     m_consumersLine->setConnection(settings);
     m_recorder->setServer(settings.displayUrl());
     startConsumer();
@@ -461,6 +470,8 @@ void QueuePane::onBatch(const MessageList& batch, MessageModel::RowState state)
     m_lastBatchMs = QDateTime::currentMSecsSinceEpoch();
     m_refreshAskedMs = 0;
     m_recorder->record(batch, m_spec); // every row, also those pausing holds back or drops
+    if (m_spec.mode == Mode::Observe)
+        m_trace->observe(batch);
     if (m_pauseButton->isChecked()) {
         m_held += batch;
         m_heldStates.append(QList<MessageModel::RowState>(batch.size(), state));

@@ -36,6 +36,7 @@ class PeekView;
 class Publisher;
 class SendBox;
 class SettleTracker;
+class TraceTracker;
 
 // One queue or channel: a consumer for its mode and target, an entry box (SendBox, through the
 // server's shared publisher), and the live view of what was consumed. In the precise modes
@@ -81,6 +82,7 @@ public:
     AckBar* ackBar() const { return m_ackBar; }
     // Peek mode's view (shown instead of the message table; no Consumer runs in Peek).
     PeekView* peekView() const { return m_peekView; }
+    TraceTracker* traceTracker() const { return m_trace; }
     ConsumerState consumerState() const { return m_state; }
     quint64 receivedTotal() const { return m_received; }
     quint64 sentTotal() const;
@@ -151,6 +153,7 @@ private:
     MessageModel* m_model = nullptr;
     MessageFilterProxy* m_proxy = nullptr;
     SettleTracker* m_tracker = nullptr;
+    TraceTracker* m_trace = nullptr;
     MessageList m_held; // arrived while paused, shown on resume
     QList<MessageModel::RowState> m_heldStates;
     quint64 m_heldDropped = 0;

@@ -254,6 +254,8 @@ void SendBox::send()
     m_messageEdit->selectAll();
 }
 
+QByteArray SendBox::messageBytes() const { return m_messageEdit->toPlainText().toUtf8(); }
+
 void SendBox::focusEntry() { m_messageEdit->setFocus(Qt::OtherFocusReason); }
 
 bool SendBox::eventFilter(QObject* watched, QEvent* event)

@@ -52,6 +52,8 @@ public:
     // The stream fields the entry box holds now. Empty with *error set when a line is not
     // field=value.
     PublisherWorker::StreamFields streamFields(QString* error) const;
+    // The entry box's text as bytes (what a list send pushes).
+    QByteArray messageBytes() const;
 
 signals:
     // A send request finished: count messages were acknowledged by Redis.

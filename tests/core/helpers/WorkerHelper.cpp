@@ -7,13 +7,17 @@
 //   reliable  BLMOVE <queue> <queue>:processing:<name> RIGHT LEFT 1, then LREM it (the ack)
 //   stream    XREADGROUP GROUP <group> <name> COUNT 10 BLOCK 1000 STREAMS <queue> >, then XACK
 // Usage: rq_worker_helper <host> <port> <name> <mode> <queue> [group]
+// RQ_WORKER_ACK_DELAY_MS=N: reliable and stream modes hold each message N ms before the ack (as a
+// worker busy processing it), so a poller can see it in flight.
 // Runs until killed.
 #include <hiredis/hiredis.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -79,6 +83,8 @@ int main(int argc, char** argv)
     std::fputs("READY\n", stdout);
     std::fflush(stdout);
     const std::string processing = queue + ":processing:" + name;
+    const char* delayEnv = std::getenv("RQ_WORKER_ACK_DELAY_MS");
+    const auto ackDelay = std::chrono::milliseconds(delayEnv ? std::atoi(delayEnv) : 0);
     for (;;) {
         if (mode == "brpop") {
             redisReply* r = command(c, {"BRPOP", queue, "1"});
@@ -90,6 +96,7 @@ int main(int argc, char** argv)
             if (r->type == REDIS_REPLY_STRING) {
                 took(r->str, r->len);
                 const std::string payload(r->str, r->len);
+                std::this_thread::sleep_for(ackDelay);
                 freeReplyObject(command(c, {"LREM", processing, "1", payload}));
             }
             freeReplyObject(r);
@@ -107,6 +114,7 @@ int main(int argc, char** argv)
                             took(fields->element[f + 1]->str, fields->element[f + 1]->len,
                                  id.c_str());
                     }
+                    std::this_thread::sleep_for(ackDelay);
                     freeReplyObject(command(c, {"XACK", queue, group, id}));
                 }
             }
