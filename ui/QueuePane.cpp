@@ -302,7 +302,8 @@ void QueuePane::updateModeUi()
     m_updatingUi = false;
 }
 
-void QueuePane::setConnection(const ConnectionSettings& settings, Publisher* publisher)
+void QueuePane::setConnection(const ConnectionSettings& settings, Publisher* publisher,
+                              CensusService* census)
 {
     if (m_connected)
         return;
@@ -312,7 +313,7 @@ void QueuePane::setConnection(const ConnectionSettings& settings, Publisher* pub
         m_sendBox->setPublisher(publisher);
     else
         m_sendBox->setConnection(settings);
-    m_consumersLine->setConnection(settings);
+    m_consumersLine->setConnection(settings, census);
     m_recorder->setServer(settings.displayUrl());
     startConsumer();
 }
