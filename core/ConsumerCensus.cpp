@@ -6,50 +6,61 @@ ConsumerCensus::ConsumerCensus(const ConnectionSettings& settings, const QByteAr
                                QObject* parent)
     : QObject(parent)
     , m_key(key)
+    , m_own(std::make_unique<CensusService>(settings))
+    , m_service(m_own.get())
 {
-    InspectorOptions options;
-    options.census = true;
-    options.sample = 1;     // heads only: the census counts, it does not list messages
-    options.intervalMs = 0; // the owner decides how often
-    m_inspector = std::make_unique<QueueInspector>(settings, key, options);
-    connect(m_inspector.get(), &QueueInspector::snapshotReady, this,
-            [this](const QueueSnapshot& snapshot) {
-                m_inFlight = false;
-                m_last = snapshot;
-                m_hasResult = true;
-                emit updated(snapshot);
-            });
-    connect(m_inspector.get(), &QueueInspector::errorOccurred, this, [this](const QString& error) {
+    attach();
+}
+
+ConsumerCensus::ConsumerCensus(CensusService* service, const QByteArray& key, QObject* parent)
+    : QObject(parent)
+    , m_key(key)
+    , m_service(service)
+{
+    attach();
+}
+
+ConsumerCensus::~ConsumerCensus() = default;
+
+void ConsumerCensus::attach()
+{
+    if (!m_service)
+        return;
+    // The service answers every key it serves: this handle keeps its own.
+    connect(m_service, &CensusService::censusReady, this, [this](const QueueSnapshot& census) {
+        if (census.key != m_key)
+            return;
+        m_inFlight = false;
+        m_last = census;
+        m_hasResult = true;
+        emit updated(census);
+    });
+    connect(m_service, &CensusService::errorOccurred, this, [this](const QString& error) {
         m_inFlight = false;
         emit errorOccurred(error);
     });
 }
 
-ConsumerCensus::~ConsumerCensus() = default;
-
 void ConsumerCensus::start()
 {
-    // The inspector takes its first snapshot once connected.
+    // The first census follows as soon as the service is connected.
     m_inFlight = true;
-    m_inspector->start();
-    if (m_haveKnown) // queued before the connection is up, so the first census uses it
-        m_inspector->setProcessingHint(m_knownLists, m_knownComplete);
+    if (m_service)
+        m_service->request(m_key);
 }
 
 void ConsumerCensus::setKnownLists(const QList<QByteArray>& lists, bool complete)
 {
-    m_knownLists = lists;
-    m_knownComplete = complete;
-    m_haveKnown = true;
-    m_inspector->setProcessingHint(lists, complete); // dropped if not started yet
+    if (m_service) // queued before any request: the first census uses it
+        m_service->setKnownLists(m_key, lists, complete);
 }
 
 void ConsumerCensus::refresh()
 {
-    if (m_inFlight)
+    if (m_inFlight || !m_service)
         return;
     m_inFlight = true;
-    m_inspector->refresh();
+    m_service->request(m_key);
 }
 
 } // namespace rqc

@@ -194,6 +194,20 @@ void QueueInspectorWorker::refresh()
     });
 }
 
+void QueueInspectorWorker::censusOn(RedisConnection* conn, const QueueSnapshot& clients)
+{
+    m_conn = conn;
+    m_gathering = true;
+    m_again = false;
+    auto snap = std::make_shared<QueueSnapshot>();
+    snap->key = m_key;
+    snap->deadKey = m_options.dead;
+    snap->clientsListed = clients.clientsListed;
+    snap->blockedListPops = clients.blockedListPops;
+    snap->clientsError = clients.clientsError;
+    gatherType(snap);
+}
+
 void QueueInspectorWorker::gatherType(std::shared_ptr<QueueSnapshot> snap)
 {
     m_conn->send({"TYPE", m_key}, [this, snap](const RedisReply& r) {

@@ -123,6 +123,11 @@ public:
     // Census mode: the processing lists someone else's keyspace walk found (the ServerMonitor's
     // discovery); complete = that walk saw every list. A complete hint replaces our own walk.
     void setProcessingHint(const QList<QByteArray>& keys, bool complete);
+    // Census mode, for the CensusService: one census of this key now over `conn`, a connection the
+    // caller owns and keeps open (this worker is not started then and has no timer or connection
+    // of its own). The server-wide CLIENT LIST part comes read already, in `clients`.
+    // snapshotReady() follows unless the connection goes down first.
+    void censusOn(RedisConnection* conn, const QueueSnapshot& clients);
     void recover(qint64 requestId);
     void claim(qint64 requestId, const QByteArray& group, const QByteArray& consumer,
                qint64 minIdleMs);

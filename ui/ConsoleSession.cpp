@@ -1,5 +1,6 @@
 #include "ConsoleSession.h"
 
+#include "CensusService.h"
 #include "Publisher.h"
 #include "SandboxServer.h"
 #include "ServerProbe.h"
@@ -17,8 +18,9 @@ ConsoleSession::ConsoleSession(const AppOptions& options, QObject* parent)
 
 ConsoleSession::~ConsoleSession()
 {
-    // The monitor's and the publisher's connections first, so they do not see the sandbox die and
-    // try to reconnect.
+    // The monitor's, the publisher's and the census's connections first, so they do not see the
+    // sandbox die and try to reconnect.
+    m_census.reset();
     m_publisher.reset();
     m_monitor.reset();
     m_sandbox.reset();
@@ -93,6 +95,7 @@ void ConsoleSession::useServer(const ConnectionSettings& settings)
     m_monitor->start();
     m_publisher = std::make_unique<Publisher>(settings);
     m_publisher->start();
+    m_census = std::make_unique<CensusService>(settings);
     emit ready(m_settings);
 }
 

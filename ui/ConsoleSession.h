@@ -11,14 +11,16 @@
 
 namespace rqc {
 
+class CensusService;
 class Publisher;
 class SandboxServer;
 class ServerProbe;
 
 // Which server this window talks to, and what keeps it alive: the server from --url, the
 // default one if something answers there, or a private sandbox (--sandbox, or nothing at the
-// default address). Owns the sandbox, the server's one ServerMonitor and its one Publisher, which
-// every pane sends through. No widgets, no sockets of its own: the probe, the monitor and the
+// default address). Owns the sandbox, the server's one ServerMonitor, its one Publisher, which
+// every pane sends through, and its one CensusService, which every pane's consumers line and the
+// consume guard ask. No widgets, no sockets of its own: the probe, the monitor and the
 // publisher are core classes.
 class ConsoleSession : public QObject {
     Q_OBJECT
@@ -43,6 +45,9 @@ public:
     void refreshNow();
     // The publishing connection shared by every pane of the server (null until ready).
     Publisher* publisher() const { return m_publisher.get(); }
+    // The census connection shared by every pane of the server (null until ready; it connects on
+    // the first request).
+    CensusService* census() const { return m_census.get(); }
 
     static int monitorIntervalMs() { return 3000; }
 
@@ -67,6 +72,7 @@ private:
     std::unique_ptr<SandboxServer> m_sandbox;
     std::unique_ptr<ServerMonitor> m_monitor;
     std::unique_ptr<Publisher> m_publisher;
+    std::unique_ptr<CensusService> m_census;
     QPointer<ServerProbe> m_probe;
 };
 

@@ -36,9 +36,10 @@ ConsumeGuard::~ConsumeGuard()
     m_pending.clear();
 }
 
-void ConsumeGuard::setServer(const ConnectionSettings& server, bool sandbox)
+void ConsumeGuard::setServer(const ConnectionSettings& server, bool sandbox, CensusService* census)
 {
     m_server = server;
+    m_census = census;
     m_sandbox = sandbox;
     m_known = true;
 }
@@ -178,7 +179,8 @@ void ConsumeGuard::ask(QueuePane* pane, const ConsumerSpec& spec)
         showQuestion(pending);
         return;
     }
-    pending->census = std::make_unique<ConsumerCensus>(m_server, spec.target);
+    pending->census = m_census ? std::make_unique<ConsumerCensus>(m_census.data(), spec.target)
+                               : std::make_unique<ConsumerCensus>(m_server, spec.target);
     connect(pending->census.get(), &ConsumerCensus::updated, this, [this, pending] {
         if (!pending->ready) {
             pending->ready = true;

@@ -14,6 +14,7 @@ class QWidget;
 
 namespace rqc {
 
+class CensusService;
 class ConsumerCensus;
 class QueuePane;
 
@@ -29,8 +30,9 @@ public:
     ConsumeGuard(QSettings* settings, QWidget* dialogParent);
     ~ConsumeGuard() override;
 
-    // The server, once the session knows it (panes ask nothing before).
-    void setServer(const ConnectionSettings& server, bool sandbox);
+    // The server, once the session knows it (panes ask nothing before), and its shared census
+    // (null: a private one per question).
+    void setServer(const ConnectionSettings& server, bool sandbox, CensusService* census = nullptr);
     bool knowsServer() const { return m_known; }
     bool isSandbox() const { return m_sandbox; }
 
@@ -70,6 +72,7 @@ private:
     QSettings* m_settings;
     QWidget* m_dialogParent;
     ConnectionSettings m_server;
+    QPointer<CensusService> m_census;
     bool m_known = false;
     bool m_sandbox = false;
     QList<Pending*> m_pending;

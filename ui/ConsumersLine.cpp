@@ -39,9 +39,10 @@ ConsumersLine::ConsumersLine(QWidget* parent)
 
 ConsumersLine::~ConsumersLine() = default;
 
-void ConsumersLine::setConnection(const ConnectionSettings& settings)
+void ConsumersLine::setConnection(const ConnectionSettings& settings, CensusService* census)
 {
     m_settings = settings;
+    m_service = census;
     m_connected = true;
     restart();
 }
@@ -64,7 +65,9 @@ void ConsumersLine::restart()
         return;
     setText(tr("Consumers: asking the server…"));
     setToolTip(QString());
-    m_census = std::make_unique<ConsumerCensus>(m_settings, m_spec.target);
+    // The server's shared census when there is one, a private one otherwise.
+    m_census = m_service ? std::make_unique<ConsumerCensus>(m_service.data(), m_spec.target)
+                         : std::make_unique<ConsumerCensus>(m_settings, m_spec.target);
     connect(m_census.get(), &ConsumerCensus::updated, this, &ConsumersLine::onUpdated);
     connect(m_census.get(), &ConsumerCensus::errorOccurred, this,
             [this](const QString& error) { setText(tr("Consumers: unknown (%1)").arg(error)); });

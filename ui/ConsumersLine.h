@@ -6,6 +6,7 @@
 #include "ServerMonitor.h"
 
 #include <QLabel>
+#include <QPointer>
 #include <QStringList>
 
 #include <memory>
@@ -14,6 +15,7 @@ class QTimer;
 
 namespace rqc {
 
+class CensusService;
 class ConsumerCensus;
 
 // One line under a pane's header: who consumes its target (blocked list pops, processing lists
@@ -26,7 +28,8 @@ public:
     explicit ConsumersLine(QWidget* parent = nullptr);
     ~ConsumersLine() override;
 
-    void setConnection(const ConnectionSettings& settings);
+    // The server; `census` is its shared CensusService (the session's), or null for a private one.
+    void setConnection(const ConnectionSettings& settings, CensusService* census = nullptr);
     void setSpec(const ConsumerSpec& spec);
     // The server's discovery: its processing lists spare the census a keyspace walk.
     void applySnapshot(const ServerSnapshot& snapshot);
@@ -49,6 +52,7 @@ private:
     void onTick();
 
     ConnectionSettings m_settings;
+    QPointer<CensusService> m_service;
     bool m_connected = false;
     ConsumerSpec m_spec;
     std::unique_ptr<ConsumerCensus> m_census;

@@ -325,7 +325,7 @@ QueuePane* MainWindow::openPane(const ConsumerSpec& spec)
     // Share the room evenly among the panes.
     m_splitter->setSizes(QList<int>(m_splitter->count(), 1000));
     if (m_session && m_session->isReady())
-        pane->setConnection(m_session->settings(), m_session->publisher());
+        pane->setConnection(m_session->settings(), m_session->publisher(), m_session->census());
     if (m_haveSnapshot)
         pane->applySnapshot(m_lastSnapshot);
     connect(pane, &QueuePane::depthRefreshWanted, this, &MainWindow::scheduleRefresh);
@@ -440,12 +440,12 @@ void MainWindow::onSessionReady()
     setWindowTitle(tr("rqconsole — %1").arg(url));
     setConnectionText(tr("Connecting to %1…").arg(url));
     m_sidebar->setServer(url, QString());
-    m_guard->setServer(m_session->settings(), m_session->usingSandbox());
+    m_guard->setServer(m_session->settings(), m_session->usingSandbox(), m_session->census());
     for (const ConsumerSpec& spec : std::as_const(m_commandLineConsuming))
         m_guard->recordConfirmed(spec);
     decideRestoredPanes();
     for (QueuePane* pane : panes())
-        pane->setConnection(m_session->settings(), m_session->publisher());
+        pane->setConnection(m_session->settings(), m_session->publisher(), m_session->census());
 }
 
 void MainWindow::decideRestoredPanes()

@@ -315,7 +315,8 @@ void QueuePane::updateModeUi()
     m_updatingUi = false;
 }
 
-void QueuePane::setConnection(const ConnectionSettings& settings, Publisher* publisher)
+void QueuePane::setConnection(const ConnectionSettings& settings, Publisher* publisher,
+                              CensusService* census)
 {
     if (m_connected)
         return;
@@ -326,7 +327,7 @@ void QueuePane::setConnection(const ConnectionSettings& settings, Publisher* pub
     else
         m_sendBox->setConnection(settings);
     m_trace->setConnection(settings);
-    m_consumersLine->setConnection(settings);
+    m_consumersLine->setConnection(settings, census);
     m_recorder->setServer(settings.displayUrl());
     startConsumer();
 }

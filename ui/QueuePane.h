@@ -25,6 +25,7 @@ class QToolButton;
 namespace rqc {
 
 class AckBar;
+class CensusService;
 class Consumer;
 class ConsumersLine;
 class InspectorDialog;
@@ -52,9 +53,10 @@ public:
 
     ConsumerSpec spec() const { return m_spec; }
     // The server to use; starts the consumer. Sends go through `publisher`, the server's shared
-    // one (MainWindow's session owns it); without one the pane starts its own. Until then the
-    // pane waits.
-    void setConnection(const ConnectionSettings& settings, Publisher* publisher = nullptr);
+    // one (MainWindow's session owns it); without one the pane starts its own. The consumers line
+    // asks `census`, the server's shared CensusService, likewise. Until then the pane waits.
+    void setConnection(const ConnectionSettings& settings, Publisher* publisher = nullptr,
+                       CensusService* census = nullptr);
     // Switches mode, target or options; restarts the consumer.
     void setSpec(const ConsumerSpec& spec);
     void setCapacity(int capacity);

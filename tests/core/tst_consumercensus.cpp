@@ -2,6 +2,7 @@
 // from CLIENT LIST), processing lists alive and orphaned, stream groups with their consumers —
 // and that taking a census changes nothing on the server.
 #include "BlockedWorker.h"
+#include "CensusService.h"
 #include "Consumer.h"
 #include "ConsumerCensus.h"
 #include "QueueInspector.h"
@@ -234,7 +235,96 @@ private slots:
         QCOMPARE(dirty(*m_client), before);
     }
 
+    // The server's one census service: many keys, one connection, each answer to its own key.
+    void severalKeysShareOneConnection()
+    {
+        m_client->command({"RPUSH", "q1", "a"});
+        m_client->command({"RPUSH", "q2", "a", "b"});
+        m_client->command({"RPUSH", "q3", "a", "b", "c"});
+        CensusService service(m_server.settings());
+        std::vector<std::unique_ptr<ConsumerCensus>> handles;
+        for (const QByteArray key : {"q1", "q2", "q3", "q1"})
+            handles.push_back(std::make_unique<ConsumerCensus>(&service, key));
+        for (auto& h : handles) {
+            QVERIFY(h->sharesService());
+            h->start();
+        }
+        for (auto& h : handles)
+            QTRY_VERIFY_WITH_TIMEOUT(h->hasResult(), kTimeoutMs);
+        for (auto& h : handles) {
+            QCOMPARE(h->last().key, h->key());
+            QCOMPARE(h->last().kind, QueueSnapshot::Kind::List);
+            QVERIFY(h->last().clientsListed);
+            QCOMPARE(h->last().length, h->key().right(1).toLongLong());
+        }
+        QCOMPARE(inspectClients(), 1);
+        // A private census (a pane on its own) has a connection of its own.
+        ConsumerCensus own(m_server.settings(), "q2");
+        QSignalSpy spy(&own, &ConsumerCensus::updated);
+        own.start();
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, kTimeoutMs);
+        QVERIFY(!own.sharesService());
+        QCOMPARE(inspectClients(), 2);
+    }
+
+    // A key asked for while it waits is not queued twice; one CLIENT LIST serves a whole round.
+    void requestsAreDeduplicatedPerKeyAndShareAClientList()
+    {
+        CensusWorker worker(m_server.settings()); // on this thread: the order is deterministic
+        QSignalSpy ready(&worker, &CensusWorker::censusReady);
+        QSignalSpy rounds(&worker, &CensusWorker::roundStarted);
+        // Asked before the connection is up: all wait for it.
+        worker.request("a");
+        worker.request("b");
+        worker.request("a");
+        worker.request("b");
+        const qint64 clientLists = calls(*m_client, "client|list");
+        worker.start();
+        QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 2, kTimeoutMs);
+        QCOMPARE(rounds.size(), 1);
+        QCOMPARE(rounds.first().first().toInt(), 2);
+        QCOMPARE(calls(*m_client, "client|list"), clientLists + 1);
+        QCOMPARE(ready[0].first().value<QueueSnapshot>().key, QByteArray("a"));
+        QCOMPARE(ready[1].first().value<QueueSnapshot>().key, QByteArray("b"));
+        // Answers come in order: had "a" or "b" been queued again, it would come before "c".
+        worker.request("c");
+        QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 3, kTimeoutMs);
+        QCOMPARE(ready[2].first().value<QueueSnapshot>().key, QByteArray("c"));
+        QCOMPARE(rounds.size(), 2);
+        worker.stop();
+    }
+
+    // The keyspace walk for a key's processing lists is kept once per server: a second pane on
+    // the same key (through the same service) does not walk again.
+    void theKeyspaceWalkIsOncePerServer()
+    {
+        m_client->command({"RPUSH", "jobs:processing:w1", "x"});
+        CensusService service(m_server.settings());
+        ConsumerCensus first(&service, "jobs");
+        QSignalSpy firstSpy(&first, &ConsumerCensus::updated);
+        first.start();
+        QTRY_COMPARE_WITH_TIMEOUT(firstSpy.size(), 1, kTimeoutMs);
+        const qint64 scans = calls(*m_client, "scan");
+        QVERIFY(scans >= 1);
+        ConsumerCensus second(&service, "jobs");
+        QSignalSpy secondSpy(&second, &ConsumerCensus::updated);
+        second.start();
+        QTRY_COMPARE_WITH_TIMEOUT(secondSpy.size(), 1, kTimeoutMs);
+        QCOMPARE(second.last().processing.size(), 1);
+        QCOMPARE(second.last().processing.first().consumer, QByteArray("w1"));
+        QCOMPARE(calls(*m_client, "scan"), scans);
+    }
+
 private:
+    int inspectClients()
+    {
+        int n = 0;
+        const QByteArray list = m_client->command({"CLIENT", "LIST"}).str;
+        for (const QByteArray& line : list.split('\n'))
+            n += line.contains(" name=rqconsole:inspect") ? 1 : 0;
+        return n;
+    }
+
     SandboxServer m_server;
     std::unique_ptr<SyncClient> m_client;
 };

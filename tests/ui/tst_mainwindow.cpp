@@ -2,6 +2,8 @@
 #include "AppOptions.h"
 #include "ConsoleSession.h"
 #include "Consumer.h"
+#include "ConsumerCensus.h"
+#include "ConsumersLine.h"
 #include "MainWindow.h"
 #include "MessageFilterProxy.h"
 #include "MessageModel.h"
@@ -23,6 +25,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMap>
@@ -85,6 +88,19 @@ private:
     }
 
     static QString guarantee(QueuePane* p) { return child<QLabel>(p, "guaranteeLabel")->text(); }
+
+    // This process's threads whose name starts with prefix (Linux: /proc/self/task/*/comm).
+    static int threadsNamed(const QByteArray& prefix)
+    {
+        int n = 0;
+        const QDir tasks(str("/proc/self/task"));
+        for (const QString& task : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            QFile comm(tasks.filePath(task + str("/comm")));
+            if (comm.open(QIODevice::ReadOnly) && comm.readAll().startsWith(prefix))
+                ++n;
+        }
+        return n;
+    }
 
     // The server's connections from this process's kind, by role: {"publisher": 1, "list": 4…}
     // (names are rqconsole:<role>[:<name>]).
@@ -588,16 +604,26 @@ private slots:
         QueuePane* last = pane(window.get(), "many30");
         typeAndSend(last, str("to the thirtieth"));
         QTRY_COMPARE_WITH_TIMEOUT(last->receivedTotal(), quint64(1), kTimeoutMs);
-        // One consuming connection per pane, one publisher, one admin; the consumers lines'
-        // census connections ("inspect", one per pane) are not shared yet.
+        // Every consumers line has its own key's census, all through the server's one service.
+        for (QueuePane* p : window->panes()) {
+            ConsumerCensus* census = p->consumersLine()->census();
+            QVERIFY(census && census->sharesService());
+            QTRY_VERIFY_WITH_TIMEOUT(census->hasResult(), kTimeoutMs);
+            QCOMPARE(census->last().key, p->spec().target);
+        }
+        // One consuming connection per pane, and per server one publisher, one admin, one census.
         const QMap<QString, int> roles = connectionsByRole();
         QCOMPARE(roles.value(str("publisher")), 1);
         QCOMPARE(roles.value(str("list")), 30);
         QVERIFY(roles.value(str("admin")) <= 1);
+        QCOMPARE(roles.value(str("inspect")), 1);
         int total = 0;
         for (int n : roles)
             total += n;
-        QVERIFY2(total - roles.value(str("inspect")) <= 30 + 2, qPrintable(QString::number(total)));
+        QVERIFY2(total <= 30 + 3, qPrintable(QString::number(total)));
+        // Threads likewise: one census thread, no inspector thread per pane.
+        QCOMPARE(threadsNamed("rq-census"), 1);
+        QCOMPARE(threadsNamed("rq-inspect"), 0);
     }
 
     // A layout saved while the sidebar was squeezed (a crowded window) gives it room again.

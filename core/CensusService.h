@@ -1,0 +1,101 @@
+#pragma once
+
+#include "ConnectionSettings.h"
+#include "QueueInspector.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+
+class QTimer;
+
+namespace rqc {
+
+class RedisConnection;
+class WorkerThread;
+
+// Lives on the CensusService's thread: one connection ("rqconsole:inspect:census") and one
+// census-mode QueueInspectorWorker per key, each borrowing that connection. Keys asked for wait in
+// one queue, each at most once; a round takes every key queued, reads CLIENT LIST once for all of
+// them, then censuses them one after the other (one census in flight for the whole service).
+class CensusWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit CensusWorker(const ConnectionSettings& settings, QObject* parent = nullptr);
+    ~CensusWorker() override;
+
+    // Invoked on the worker's thread (queued from CensusService).
+    void start();
+    void stop();
+    void request(const QByteArray& key);
+    void setKnownLists(const QByteArray& key, const QList<QByteArray>& lists, bool complete);
+
+signals:
+    void censusReady(const rqc::QueueSnapshot& census);
+    void errorOccurred(const QString& error);
+    // A round began: CLIENT LIST sent for `keys` (what tests and the bench count).
+    void roundStarted(int keys);
+    void stopped();
+
+private:
+    void openConnection();
+    void onReady();
+    void onDown(const QString& reason);
+    void startRound();
+    void next();
+    QueueInspectorWorker* inspectorFor(const QByteArray& key);
+
+    ConnectionSettings m_settings;
+    RedisConnection* m_conn = nullptr;
+    QTimer* m_reconnect = nullptr;
+    Backoff m_backoff;
+    bool m_stopping = false;
+    QList<QByteArray> m_queue; // asked for, not in a round yet: each key once
+    QList<QByteArray> m_round; // this round's keys still to census
+    QByteArray m_current;      // the census in flight
+    bool m_inRound = false;
+    QueueSnapshot m_clients; // this round's CLIENT LIST part
+    QHash<QByteArray, QueueInspectorWorker*> m_inspectors;
+    QString m_lastError;
+};
+
+// The census of one server, shared by every pane's ConsumersLine and by the ConsumeGuard (the
+// ConsoleSession owns it beside the Publisher): one connection on one thread ("rq-census")
+// whatever the number of keys. request() queues a key (once: a key already queued is not queued
+// again); censusReady() answers with that key's QueueSnapshot, every listener filters by key.
+// The keyspace-walk rule of the census (walk for a key's processing lists at most once a minute,
+// never with a complete discovery) is kept here, per key, once for the whole server. Cost: per
+// round one CLIENT LIST plus a few O(1) reads per key asked for — with 30 panes refreshing every
+// 5 s, at most 30 key censuses per 5 s, all on this one connection.
+class CensusService : public QObject {
+    Q_OBJECT
+public:
+    explicit CensusService(const ConnectionSettings& settings, QObject* parent = nullptr);
+    ~CensusService() override; // stops its thread
+
+    const ConnectionSettings& settings() const { return m_settings; }
+    // Starts the thread and the connection; request() does it too.
+    void start();
+    bool isStarted() const;
+    // A census of key, soon (after the ones already queued).
+    void request(const QByteArray& key);
+    // The processing lists of key the server's discovery found, and whether it saw every list.
+    void setKnownLists(const QByteArray& key, const QList<QByteArray>& lists, bool complete);
+
+signals:
+    void censusReady(const rqc::QueueSnapshot& census);
+    // The connection failed or broke (it is retried; queued keys wait for it).
+    void errorOccurred(const QString& error);
+    void roundStarted(int keys);
+
+private:
+    ConnectionSettings m_settings;
+    std::unique_ptr<WorkerThread> m_thread;
+    QPointer<CensusWorker> m_worker;
+};
+
+} // namespace rqc
