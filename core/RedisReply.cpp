@@ -263,12 +263,12 @@ void RespReader::endValue()
     }
 }
 
-bool RespReader::scanHeader(const QByteArray& line)
+bool RespReader::scanHeader(const char* line, qsizetype size)
 {
     // line ends in "\r\n" and starts with a valid type byte.
     const char type = line[0];
-    const char* body = line.constData() + 1;
-    const qsizetype bodySize = line.size() - 3;
+    const char* body = line + 1;
+    const qsizetype bodySize = size - 3;
     if (m_open.empty() && m_replyCost == 0)
         m_replyCost = kElementCost; // the reply itself
     if (type == '+' || type == '-') {
@@ -284,7 +284,7 @@ bool RespReader::scanHeader(const QByteArray& line)
     qint64 n = 0;
     if (!parseNumber(body, bodySize, &n)) {
         setError(tr("Protocol error: the server sent \"%1\" where a number was expected.")
-                     .arg(escaped(line.left(line.size() - 2))));
+                     .arg(escaped(QByteArray(line, size - 2))));
         return false;
     }
     if (type == ':') {
@@ -339,83 +339,107 @@ bool RespReader::scanHeader(const QByteArray& line)
     return true;
 }
 
+bool RespReader::checkLine(const char* line, qsizetype size, bool complete)
+{
+    if (!isReplyType(line[0])) {
+        const QByteArray bytes(line, size);
+        if (m_streamBytes == 0) {
+            // The peer's very first bytes: wait for its first line to say what it is.
+            const bool bannerPrefix = QByteArray("HTTP/").startsWith(bytes.left(5)) ||
+                                      QByteArray("SSH-").startsWith(bytes.left(4)) ||
+                                      (size < 2 && (line[0] == '\x15' || line[0] == '\x16'));
+            if (!complete && bannerPrefix && size < 80)
+                return true;
+            setError(describeForeignPeer(bytes));
+        } else {
+            setError(tr("Protocol error: the server sent \"%1\" where a reply type was expected.")
+                         .arg(escaped(bytes.left(1))));
+        }
+        return false;
+    }
+    const bool numeric = line[0] != '+' && line[0] != '-';
+    if (numeric ? size > kMaxNumberLine : size > m_maxReplyBytes) {
+        setError(numeric ? tr("Protocol error: the server sent an over-long length (\"%1\").")
+                               .arg(escaped(QByteArray(line, qMin(size, kMaxNumberLine))))
+                         : tr("The server sent a reply larger than the %1 limit for one reply.")
+                               .arg(dataSize(m_maxReplyBytes)));
+        return false;
+    }
+    if (complete && (size < 3 || line[size - 2] != '\r')) {
+        setError(tr("Protocol error: a line from the server ends in a bare line feed (\"%1\").")
+                     .arg(escaped(QByteArray(line, size))));
+        return false;
+    }
+    return true;
+}
+
 void RespReader::feed(const char* data, qsizetype size)
 {
     if (m_broken || size <= 0)
         return;
+    // Checked bytes are handed to hiredis in as few calls as possible: [spanStart, pos).
+    qsizetype pos = 0;
+    qsizetype spanStart = 0;
     const auto pass = [this](const char* p, qsizetype n) {
-        if (redisReaderFeed(m_reader, p, size_t(n)) != REDIS_OK) {
+        if (n > 0 && redisReaderFeed(m_reader, p, size_t(n)) != REDIS_OK) {
             setError(tr("Ran out of memory decoding a reply from the server."));
             return false;
         }
-        m_streamBytes += n;
-        m_replyBytes += n;
         return true;
     };
+    const auto flush = [&](qsizetype end) {
+        const bool ok = pass(data + spanStart, end - spanStart);
+        spanStart = end;
+        return ok;
+    };
     try {
-        qsizetype pos = 0;
         while (pos < size && !m_broken) {
             if (m_bulkLeft > 0) { // payload: passed through unread
                 const qsizetype take = qsizetype(qMin<qint64>(m_bulkLeft, size - pos));
-                if (!pass(data + pos, take))
-                    return;
                 pos += take;
                 m_bulkLeft -= take;
+                m_streamBytes += take;
+                m_replyBytes += take;
                 if (m_bulkLeft == 0) {
                     m_bulkSize = -1;
                     endValue();
                 }
                 continue;
             }
-            // A header line: held back until it is complete and checked.
             const auto* nl =
                 static_cast<const char*>(std::memchr(data + pos, '\n', size_t(size - pos)));
+            if (nl && m_line.isEmpty()) { // a whole header line in this chunk: checked in place
+                const char* line = data + pos;
+                const qsizetype len = qsizetype(nl - line) + 1;
+                if (!checkLine(line, len, true)) {
+                    flush(pos);
+                    return;
+                }
+                m_streamBytes += len;
+                m_replyBytes += len;
+                if (!scanHeader(line, len)) {
+                    flush(pos);
+                    return;
+                }
+                pos += len;
+                continue;
+            }
+            // A header line split across feeds: held back until it is complete and checked.
+            if (!flush(pos))
+                return;
             const qsizetype end = nl ? qsizetype(nl - data) + 1 : size;
             m_line.append(data + pos, end - pos);
-            pos = end;
-            const bool complete = nl != nullptr;
-            if (!isReplyType(m_line[0])) {
-                if (m_streamBytes == 0) {
-                    // The peer's very first bytes: wait for enough of them to say what it is.
-                    const bool bannerPrefix =
-                        QByteArray("HTTP/").startsWith(m_line.left(5)) ||
-                        QByteArray("SSH-").startsWith(m_line.left(4)) ||
-                        (m_line.size() < 2 && (m_line[0] == '\x15' || m_line[0] == '\x16'));
-                    if (!complete && bannerPrefix && m_line.size() < 80)
-                        return; // and the first line, to show it
-                    setError(describeForeignPeer(m_line));
-                } else {
-                    setError(tr("Protocol error: the server sent \"%1\" where a reply type was "
-                                "expected.")
-                                 .arg(escaped(m_line.left(1))));
-                }
+            pos = spanStart = end;
+            if (!checkLine(m_line.constData(), m_line.size(), nl != nullptr) || !nl)
                 return;
-            }
-            const bool numeric = m_line[0] != '+' && m_line[0] != '-';
-            if (numeric ? m_line.size() > kMaxNumberLine : m_line.size() > m_maxReplyBytes) {
-                setError(numeric ? tr("Protocol error: the server sent an over-long length "
-                                      "(\"%1\").")
-                                       .arg(escaped(m_line.left(kMaxNumberLine)))
-                                 : tr("The server sent a reply larger than the %1 limit for one "
-                                      "reply.")
-                                       .arg(dataSize(m_maxReplyBytes)));
-                return;
-            }
-            if (!complete)
-                return;
-            if (m_line.size() < 3 || m_line[m_line.size() - 2] != '\r') {
-                setError(tr("Protocol error: a line from the server ends in a bare line feed "
-                            "(\"%1\").")
-                             .arg(escaped(m_line)));
-                return;
-            }
             const QByteArray line = std::move(m_line);
             m_line = QByteArray();
-            if (!pass(line.constData(), line.size()))
-                return;
-            if (!scanHeader(line))
+            m_streamBytes += line.size();
+            m_replyBytes += line.size();
+            if (!scanHeader(line.constData(), line.size()) || !pass(line.constData(), line.size()))
                 return;
         }
+        flush(pos);
     } catch (...) {
         setError(tr("Ran out of memory decoding a reply from the server."));
     }

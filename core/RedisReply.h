@@ -81,7 +81,10 @@ public:
     QString partialReplyText() const;
 
 private:
-    bool scanHeader(const QByteArray& line);
+    // Checks a header line so far (complete: it holds its '\n'); false after setError().
+    bool checkLine(const char* line, qsizetype size, bool complete);
+    // Takes a complete, checked header line into the scanner state.
+    bool scanHeader(const char* line, qsizetype size);
     void setError(const QString& text);
     QString describeForeignPeer(const QByteArray& first) const;
     void endValue();
@@ -93,7 +96,7 @@ private:
 
     // Scanner state, for the reply being received.
     qint64 m_streamBytes = 0;   // all bytes accepted so far (0: nothing seen from the peer)
-    QByteArray m_line;          // a header line still missing its CRLF
+    QByteArray m_line;          // a header line split across feeds, still missing its '\n'
     qint64 m_bulkLeft = 0;      // payload bytes (plus CRLF) of the current bulk still to come
     qint64 m_bulkSize = -1;     // announced size of that bulk
     std::vector<qint64> m_open; // elements still expected by each open array
