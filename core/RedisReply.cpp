@@ -68,7 +68,8 @@ QByteArray encodeCommand(const QList<QByteArray>& argv)
 }
 
 // hiredis calls these while parsing. The root reply is heap-allocated; nested replies are
-// appended to their parent's element list as they arrive (never sized from the wire's count).
+// appended to their parent's element list as they arrive (reserved only for what the buffered
+// bytes can hold, never from the wire's count alone).
 // hiredis fills an array depth-first, so when a sibling is appended (and the list may move), the
 // earlier siblings are complete and hiredis holds no pointer into them: the pointers it keeps
 // (the open arrays) stay valid. No exception may cross hiredis's C frames: each callback turns
@@ -114,11 +115,20 @@ void* createString(const redisReadTask* task, char* str, size_t len)
     });
 }
 
-void* createArray(const redisReadTask* task, int /*elements: grown as they arrive*/)
+// The reader whose redisReaderGetReply() is running on this thread (set by RespReader::next()).
+thread_local const redisReader* t_reader = nullptr;
+
+void* createArray(const redisReadTask* task, int elements)
 {
     return guarded([&] {
         RedisReply r;
         r.type = RedisReply::Type::Array;
+        // Room for as many elements as the bytes already buffered can hold (3 bytes at least
+        // each, "+\r\n"), never for what is only announced.
+        if (elements > 0 && t_reader) {
+            const auto fit = qsizetype((t_reader->len - t_reader->pos) / 3);
+            r.elements.reserve(qMin(qsizetype(elements), fit));
+        }
         return place(task, std::move(r));
     });
 }
@@ -450,7 +460,10 @@ RespReader::Status RespReader::next(RedisReply& out)
     if (!m_reader)
         return Status::ProtocolError;
     void* obj = nullptr;
-    if (redisReaderGetReply(m_reader, &obj) != REDIS_OK) {
+    t_reader = m_reader;
+    const int rc = redisReaderGetReply(m_reader, &obj);
+    t_reader = nullptr;
+    if (rc != REDIS_OK) {
         // The scanner lets only well-formed bytes through: what is left is memory.
         setError(m_reader->err == REDIS_ERR_OOM
                      ? tr("Ran out of memory decoding a reply from the server.")
