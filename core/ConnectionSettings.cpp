@@ -156,7 +156,7 @@ bool ConnectionSettings::operator==(const ConnectionSettings& o) const
     return transport == o.transport && host == o.host && port == o.port &&
            socketPath == o.socketPath && db == o.db && user == o.user && password == o.password &&
            caCertFile == o.caCertFile && tlsInsecure == o.tlsInsecure &&
-           connectTimeoutMs == o.connectTimeoutMs;
+           connectTimeoutMs == o.connectTimeoutMs && maxReplyBytes == o.maxReplyBytes;
 }
 
 } // namespace rqc

@@ -25,6 +25,9 @@ public:
     QString caCertFile;
     bool tlsInsecure = false;
     int connectTimeoutMs = 3000;
+    // The largest value, or whole reply once decoded, the server may send on one connection;
+    // beyond it the connection fails with a clear error (default: Redis's proto-max-bulk-len).
+    qint64 maxReplyBytes = 512LL * 1024 * 1024;
 
     // Parses a URL. On failure returns false and sets *error to a sentence for the user.
     // When the URL carries no password, REDISCLI_AUTH (as in redis-cli) supplies it.

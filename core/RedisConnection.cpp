@@ -7,6 +7,8 @@
 #include <QSslSocket>
 #include <QTcpSocket>
 
+#include <exception>
+
 namespace rqc {
 
 namespace {
@@ -33,11 +35,7 @@ RedisConnection::RedisConnection(const ConnectionSettings& settings, const QStri
     if (!name.isEmpty())
         m_clientName += ':' + sanitizeName(name);
     m_connectTimer.setSingleShot(true);
-    connect(&m_connectTimer, &QTimer::timeout, this, [this] {
-        onSocketError(tr("Timed out after %1 ms connecting to %2.")
-                          .arg(m_settings.connectTimeoutMs)
-                          .arg(m_settings.displayUrl()));
-    });
+    connect(&m_connectTimer, &QTimer::timeout, this, &RedisConnection::onConnectTimeout);
 }
 
 RedisConnection::~RedisConnection() { close(); }
@@ -56,6 +54,7 @@ void RedisConnection::open()
     ++m_generation;
     m_state = State::Connecting;
     m_reader = new RespReader;
+    m_reader->setMaxReplyBytes(m_settings.maxReplyBytes);
     m_lastError.clear();
     m_refusedByServer = false;
     m_connectTimer.start(m_settings.connectTimeoutMs);
@@ -155,6 +154,44 @@ void RedisConnection::close()
     m_reader = nullptr;
 }
 
+void RedisConnection::onConnectTimeout()
+{
+    // Say what was awaited: the connection, the TLS handshake, or which handshake step's answer.
+    if (m_state == State::Closed)
+        return;
+    // An answer already on the wire counts.
+    if (m_state == State::Handshake && (!readRemaining() || m_state == State::Ready))
+        return;
+    const QString url = m_settings.displayUrl();
+    const int ms = m_settings.connectTimeoutMs;
+    QString text;
+    if (m_state == State::Handshake && !m_pending.empty()) {
+        const qsizetype step = m_pending.front().replies.size();
+        const QByteArray name = step < m_handshakeSteps.size() ? m_handshakeSteps[step] : "?";
+        text = tr("Timed out after %1 ms waiting for %2 to answer %3 (handshake step %4 of %5).")
+                   .arg(ms)
+                   .arg(url, QString::fromLatin1(name))
+                   .arg(step + 1)
+                   .arg(m_handshakeSteps.size());
+        const QString partial = m_reader ? m_reader->partialReplyText() : QString();
+        text += QLatin1Char(' ') + (partial.isEmpty()
+                                        ? tr("Nothing of the answer arrived.")
+                                        : tr("Only part of the answer arrived: %1.").arg(partial));
+    } else if (auto* tls = qobject_cast<QSslSocket*>(m_device.data());
+               tls && tls->state() == QAbstractSocket::ConnectedState) {
+        text =
+            tr("Timed out after %1 ms in the TLS handshake with %2: the connection was made, but "
+               "the handshake did not finish (does this port speak TLS?).")
+                .arg(ms)
+                .arg(url);
+    } else {
+        text = tr("Timed out after %1 ms connecting to %2: no answer to the connection request.")
+                   .arg(ms)
+                   .arg(url);
+    }
+    fail(text);
+}
+
 void RedisConnection::onConnected()
 {
     m_state = State::Handshake;
@@ -179,8 +216,11 @@ void RedisConnection::startHandshake()
     cmds.append(QList<QByteArray>{"CLIENT", "ID"});
 
     QByteArray encoded;
-    for (const auto& c : cmds)
+    m_handshakeSteps.clear();
+    for (const auto& c : cmds) {
         appendCommand(encoded, c);
+        m_handshakeSteps.append(c.size() > 1 && c[0] == "CLIENT" ? c[0] + ' ' + c[1] : c[0]);
+    }
     Pending p;
     p.expected = int(cmds.size());
     const qsizetype firstClientCommand = cmds.size() - 2;
@@ -190,6 +230,23 @@ void RedisConnection::startHandshake()
             if (r.isError() && !(i >= firstClientCommand && r.str.startsWith("NOPERM"))) {
                 m_refusedByServer = true;
                 fail(QString::fromUtf8(r.str));
+                return;
+            }
+            // Redis answers OK to each step and an integer to CLIENT ID; anything else is a peer
+            // that only looks like Redis.
+            const bool clientId = i == replies.size() - 1;
+            if (!r.isError() && (clientId ? !r.isInteger() : r.type != RedisReply::Type::Status)) {
+                QByteArray shown = r.toDebugString();
+                if (shown.size() > 60)
+                    shown = shown.left(60) + "...";
+                fail(tr("The server at %1 answered %2 with \"%3\" where Redis answers %4: it does "
+                        "not behave "
+                        "like Redis.")
+                         .arg(m_settings.displayUrl(),
+                              QString::fromLatin1(i < m_handshakeSteps.size() ? m_handshakeSteps[i]
+                                                                              : QByteArray()),
+                              QString::fromUtf8(shown),
+                              clientId ? tr("an integer") : QStringLiteral("OK")));
                 return;
             }
         }
@@ -249,22 +306,30 @@ void RedisConnection::onReadyRead()
     // after each reply once 1 KiB is consumed, so feeding 64 KiB at a time costs quadratically
     // when a subscriber falls behind. 4 KiB measured best (tests/bench, pubsub-receive).
     char buffer[4 * 1024];
-    while (same()) {
-        const qint64 n = m_device->read(buffer, sizeof buffer);
-        if (n <= 0)
-            break;
-        m_reader->feed(buffer, n);
-        RedisReply reply;
+    try {
         while (same()) {
-            const RespReader::Status st = m_reader->next(reply);
-            if (st == RespReader::Status::NeedMore)
+            const qint64 n = m_device->read(buffer, sizeof buffer);
+            if (n <= 0)
                 break;
-            if (st == RespReader::Status::ProtocolError) {
-                fail(tr("Protocol error: %1").arg(QString::fromUtf8(m_reader->errorText())));
-                return;
+            m_reader->feed(buffer, n);
+            RedisReply reply;
+            while (same()) {
+                const RespReader::Status st = m_reader->next(reply);
+                if (st == RespReader::Status::NeedMore)
+                    break;
+                if (st == RespReader::Status::ProtocolError) {
+                    // Already a sentence: what was wrong, or what the peer is instead of Redis.
+                    fail(m_reader->errorText());
+                    return;
+                }
+                dispatch(reply);
             }
-            dispatch(reply);
         }
+    } catch (const std::exception&) {
+        // Nothing thrown may leave an event handler: memory ran out in a callback.
+        if (same())
+            fail(tr("Ran out of memory handling a reply from %1; the connection was closed.")
+                     .arg(m_settings.displayUrl()));
     }
 }
 
@@ -320,6 +385,9 @@ void RedisConnection::onSocketError(const QString& text)
             return; // a callback closed, reopened or deleted the connection
     }
     QString msg = text;
+    const QString partial = m_reader ? m_reader->partialReplyText() : QString();
+    if (!partial.isEmpty() && m_state != State::Connecting)
+        msg = tr("%1, in the middle of a reply (%2).").arg(text, partial);
     if (m_state == State::Connecting)
         msg = tr("Cannot connect to %1: %2").arg(m_settings.displayUrl(), text);
     fail(msg);
@@ -332,7 +400,10 @@ void RedisConnection::onSocketClosed()
     // Read what is still buffered before giving up: a reply already on the wire is delivered.
     if (!readRemaining())
         return;
-    fail(tr("The server closed the connection."));
+    const QString partial = m_reader ? m_reader->partialReplyText() : QString();
+    fail(partial.isEmpty()
+             ? tr("The server closed the connection.")
+             : tr("The server closed the connection in the middle of a reply (%1).").arg(partial));
 }
 
 } // namespace rqc

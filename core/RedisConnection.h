@@ -88,6 +88,7 @@ private:
     void fail(const QString& error);
     void dispatch(RedisReply& reply);
     void startHandshake();
+    void onConnectTimeout();
     void writeBytes(const QByteArray& bytes);
 
     ConnectionSettings m_settings;
@@ -103,6 +104,7 @@ private:
     bool m_refusedByServer = false;
     QString m_lastError;
     QTimer m_connectTimer;
+    QList<QByteArray> m_handshakeSteps; // names of the handshake's commands, for errors
 };
 
 } // namespace rqc

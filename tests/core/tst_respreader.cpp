@@ -225,7 +225,8 @@ private slots:
         QVERIFY(r.isStatus("OK"));
         QCOMPARE(reader.next(r), RespReader::Status::ProtocolError);
         QVERIFY(!reader.errorText().isEmpty());
-        QVERIFY2(reader.errorText().contains("Protocol error"), reader.errorText().constData());
+        QVERIFY2(reader.errorText().contains(QStringLiteral("Protocol error")),
+                 qPrintable(reader.errorText()));
     }
 
     void protocolErrorInsideArray()
@@ -244,6 +245,131 @@ private slots:
         reader.feed("$abc\r\n");
         RedisReply r;
         QCOMPARE(reader.next(r), RespReader::Status::ProtocolError);
+    }
+
+    void hostileSizesAreRefusedBeforeAllocating_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("array 1e9")
+            << QByteArray("*1000000000\r\n") << QStringLiteral("announced an array of");
+        QTest::newRow("array 2e7")
+            << QByteArray("*20000000\r\n") << QStringLiteral("announced an array of");
+        QTest::newRow("array 5e9")
+            << QByteArray("*5000000000\r\n") << QStringLiteral("announced an array of");
+        QTest::newRow("nested array")
+            << QByteArray("*2\r\n:1\r\n*20000000\r\n") << QStringLiteral("announced an array of");
+        QTest::newRow("bulk 2e9") << QByteArray("$2000000000\r\nabc")
+                                  << QStringLiteral("-byte value, above the 512 MB limit");
+        QTest::newRow("negative bulk")
+            << QByteArray("$-2\r\n") << QStringLiteral("negative length (-2)");
+        QTest::newRow("negative array")
+            << QByteArray("*-100\r\n") << QStringLiteral("negative length (-100)");
+        QTest::newRow("garbage bulk")
+            << QByteArray("$1x\r\n") << QStringLiteral("where a number was expected");
+        QTest::newRow("empty length")
+            << QByteArray("*\r\n") << QStringLiteral("where a number was expected");
+        QTest::newRow("garbage integer")
+            << QByteArray(":12 \r\n") << QStringLiteral("where a number was expected");
+        QTest::newRow("overflow") << QByteArray("$9223372036854775808\r\n")
+                                  << QStringLiteral("where a number was expected");
+        QTest::newRow("endless length")
+            << QByteArray("$") + QByteArray(100, '1') << QStringLiteral("over-long length");
+        QTest::newRow("bare LF") << QByteArray("+OK\n") << QStringLiteral("bare line feed");
+        QTest::newRow("deep") << QByteArray("*1\r\n").repeated(100000)
+                              << QStringLiteral("nested arrays more than 7 levels deep");
+    }
+    void hostileSizesAreRefusedBeforeAllocating()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, expected);
+        RespReader reader;
+        reader.feed("+before\r\n");
+        reader.feed(bytes);
+        RedisReply r;
+        QCOMPARE(reader.next(r), RespReader::Status::Reply); // what came first still comes
+        QVERIFY(r.isStatus("before"));
+        QCOMPARE(reader.next(r), RespReader::Status::ProtocolError);
+        QVERIFY2(reader.errorText().contains(expected), qPrintable(reader.errorText()));
+        QVERIFY(!reader.errorText().contains(QStringLiteral("Protocol error: Protocol error")));
+        // The stream stays failed; nothing more is decoded.
+        reader.feed("+after\r\n");
+        QCOMPARE(reader.next(r), RespReader::Status::ProtocolError);
+    }
+
+    void nestingUpToTheLimitIsFine()
+    {
+        RespReader reader;
+        const int depth = RespReader::kMaxDepth;
+        reader.feed(QByteArray("*1\r\n").repeated(depth) + ":5\r\n");
+        RedisReply r;
+        QCOMPARE(reader.next(r), RespReader::Status::Reply);
+        const RedisReply* e = &r;
+        for (int i = 0; i < depth; ++i) {
+            QVERIFY(e->isArray());
+            QCOMPARE(e->elements.size(), 1);
+            e = &e->elements[0];
+        }
+        QCOMPARE(e->integer, 5);
+    }
+
+    void arraysGrowAsElementsArrive()
+    {
+        // A large announced count is fine while under the limit; elements fill in as they come,
+        // byte by byte, nested arrays included.
+        RespReader reader;
+        QByteArray raw = "*1000\r\n";
+        for (int i = 0; i < 1000; ++i)
+            raw += i % 2 ? QByteArray("*2\r\n$1\r\na\r\n:") + QByteArray::number(i) + "\r\n"
+                         : ':' + QByteArray::number(i) + "\r\n";
+        RedisReply r;
+        for (char c : raw) {
+            QCOMPARE(reader.next(r), RespReader::Status::NeedMore);
+            reader.feed(&c, 1);
+        }
+        QCOMPARE(reader.next(r), RespReader::Status::Reply);
+        QCOMPARE(r.elements.size(), 1000);
+        QCOMPARE(r.elements[998].integer, 998);
+        QCOMPARE(r.elements[999].elements[0].str, QByteArray("a"));
+        QCOMPARE(r.elements[999].elements[1].integer, 999);
+    }
+
+    void limitIsConfigurable()
+    {
+        RespReader reader;
+        reader.setMaxReplyBytes(4096);
+        reader.feed("$4000\r\n" + QByteArray(4000, 'x') + "\r\n");
+        RedisReply r;
+        QCOMPARE(reader.next(r), RespReader::Status::Reply);
+        QCOMPARE(r.str.size(), 4000);
+        reader.feed("$5000\r\n");
+        QCOMPARE(reader.next(r), RespReader::Status::ProtocolError);
+        QVERIFY2(reader.errorText().contains(QStringLiteral("above the 4 KB limit"),
+                                             Qt::CaseInsensitive),
+                 qPrintable(reader.errorText()));
+
+        // Many small values add up: the whole reply counts.
+        RespReader many;
+        many.setMaxReplyBytes(4096);
+        many.feed("*3\r\n$3000\r\n" + QByteArray(3000, 'y') + "\r\n$3000\r\n");
+        QCOMPARE(many.next(r), RespReader::Status::ProtocolError);
+        QVERIFY2(many.errorText().contains(QStringLiteral("larger than the 4 KB limit"),
+                                           Qt::CaseInsensitive),
+                 qPrintable(many.errorText()));
+    }
+
+    void partialReplyIsDescribed()
+    {
+        RespReader reader;
+        QVERIFY(reader.partialReplyText().isEmpty());
+        reader.feed("*2\r\n$10\r\nabc");
+        RedisReply r;
+        QCOMPARE(reader.next(r), RespReader::Status::NeedMore);
+        QVERIFY2(reader.partialReplyText().contains(QStringLiteral("3 of a value of 10 bytes")),
+                 qPrintable(reader.partialReplyText()));
+        reader.feed("defghij\r\n:1\r\n");
+        QCOMPARE(reader.next(r), RespReader::Status::Reply);
+        QVERIFY(reader.partialReplyText().isEmpty());
     }
 
     void encodeRoundTrip()
