@@ -35,13 +35,15 @@ void sortUnique(QList<QByteArray>& names)
 } // namespace
 
 ServerMonitorWorker::ServerMonitorWorker(const ConnectionSettings& settings, int intervalMs,
-                                         int keyLimit, const ScanBudget& budget, QObject* parent)
+                                         int keyLimit, const ScanBudget& budget,
+                                         const QList<QByteArray>& patterns, QObject* parent)
     : QObject(parent)
     , m_settings(settings)
     , m_intervalMs(qMax(100, intervalMs))
     , m_keyLimit(qMax(1, keyLimit))
     , m_budget(budget)
 {
+    m_discovery.patterns = patterns;
     m_budget.minCount = qMax(1, m_budget.minCount);
     m_budget.maxCount = qMax(m_budget.minCount, m_budget.maxCount);
     m_budget.targetCallMs = qMax(1, m_budget.targetCallMs);
@@ -301,10 +303,21 @@ double ServerMonitorWorker::progressOf(const QByteArray& cursor) const
     return double(rev) / double(quint64(1) << bits);
 }
 
+bool ServerMonitorWorker::wanted(const QByteArray& name) const
+{
+    if (m_discovery.patterns.isEmpty())
+        return true;
+    for (const QByteArray& p : m_discovery.patterns) {
+        if (ServerMonitor::globMatches(p, name))
+            return true;
+    }
+    return false;
+}
+
 bool ServerMonitorWorker::learn(KeyKind kind, const QByteArray& name)
 {
     Known& known = kind == KeyKind::List ? m_lists : m_streams;
-    if (known.lengths.contains(name))
+    if (known.lengths.contains(name) || !wanted(name))
         return false;
     if (known.lengths.size() >= m_keyLimit) {
         known.dropped = true;
@@ -350,9 +363,11 @@ void ServerMonitorWorker::scanStep(const QByteArray& cursor, int count,
     // walking, so each costs the walk, but together they cost less than half of a walk that
     // sends TYPE for every key (measured: README, Performance).
     QByteArray encoded;
-    const QByteArray c = QByteArray::number(count);
-    appendCommand(encoded, {"SCAN", cursor, "COUNT", c, "TYPE", "list"});
-    appendCommand(encoded, {"SCAN", cursor, "COUNT", c, "TYPE", "stream"});
+    QList<QByteArray> argv{"SCAN", cursor, "COUNT", QByteArray::number(count)};
+    if (m_discovery.patterns.size() == 1) // several: filtered here, after one walk
+        argv << "MATCH" << m_discovery.patterns.first();
+    appendCommand(encoded, argv + QList<QByteArray>{"TYPE", "list"});
+    appendCommand(encoded, argv + QList<QByteArray>{"TYPE", "stream"});
     m_scanInFlight = true;
     const qint64 sentNs = m_clock.nsecsElapsed();
     m_discovery.scanCalls += 2;
@@ -509,6 +524,8 @@ void ServerMonitorWorker::readKnown()
             noteError(channels, "PUBSUB CHANNELS");
         } else {
             for (const RedisReply& e : channels.elements) {
+                if (!wanted(e.str))
+                    continue;
                 if (m_channelNames.size() >= m_keyLimit) {
                     m_channelsTruncated = true;
                     break;
@@ -672,12 +689,79 @@ void ServerMonitor::setKeyLimit(int limit) { m_keyLimit = qMax(1, limit); }
 
 void ServerMonitor::setScanBudget(const ScanBudget& budget) { m_budget = budget; }
 
+void ServerMonitor::setPatterns(const QList<QByteArray>& patterns) { m_patterns = patterns; }
+
+bool ServerMonitor::globMatches(const QByteArray& pattern, const QByteArray& text)
+{
+    // After Redis's stringmatchlen(): backtracking only to the last '*'.
+    qsizetype p = 0, t = 0, starP = -1, starT = 0;
+    const qsizetype pn = pattern.size(), tn = text.size();
+    while (t < tn) {
+        bool step = false;
+        if (p < pn) {
+            const char c = pattern[p];
+            if (c == '*') {
+                starP = p++;
+                starT = t;
+                continue;
+            }
+            if (c == '?') {
+                step = true;
+                ++p;
+            } else if (c == '[') {
+                qsizetype q = p + 1;
+                const bool negate = q < pn && pattern[q] == '^';
+                if (negate)
+                    ++q;
+                bool match = false;
+                while (q < pn && pattern[q] != ']') {
+                    if (pattern[q] == '\\' && q + 1 < pn) {
+                        match = match || pattern[q + 1] == text[t];
+                        q += 2;
+                    } else if (q + 2 < pn && pattern[q + 1] == '-' && pattern[q + 2] != ']') {
+                        char lo = pattern[q], hi = pattern[q + 2];
+                        if (lo > hi)
+                            std::swap(lo, hi);
+                        match = match || (text[t] >= lo && text[t] <= hi);
+                        q += 3;
+                    } else {
+                        match = match || pattern[q] == text[t];
+                        ++q;
+                    }
+                }
+                if (match != negate) {
+                    step = true;
+                    p = q < pn ? q + 1 : q;
+                }
+            } else {
+                const qsizetype lit = (c == '\\' && p + 1 < pn) ? p + 1 : p;
+                if (pattern[lit] == text[t]) {
+                    step = true;
+                    p = lit + 1;
+                }
+            }
+        }
+        if (step) {
+            ++t;
+        } else if (starP >= 0) {
+            p = starP + 1;
+            t = ++starT;
+        } else {
+            return false;
+        }
+    }
+    while (p < pn && pattern[p] == '*')
+        ++p;
+    return p == pn;
+}
+
 void ServerMonitor::start()
 {
     if (m_thread && m_thread->isRunning())
         return;
     m_thread.reset();
-    auto* worker = new ServerMonitorWorker(m_settings, m_intervalMs, m_keyLimit, m_budget);
+    auto* worker =
+        new ServerMonitorWorker(m_settings, m_intervalMs, m_keyLimit, m_budget, m_patterns);
     m_worker = worker;
     m_thread = std::make_unique<WorkerThread>(QStringLiteral("rq-monitor"), worker);
     m_thread->quitWhen(worker, &ServerMonitorWorker::stopped);

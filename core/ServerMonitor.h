@@ -35,6 +35,8 @@ struct DiscoveryState {
     int count = 0;              // COUNT of the last SCAN
     double lastCallMs = 0;      // latency of the last SCAN step, as the monitor saw it
     bool notifications = false; // new keys are learnt at once from keyspace notifications
+    // Only keys and channels matching one of these globs are discovered (empty: all).
+    QList<QByteArray> patterns;
     // Keys of every type the walk has covered in this pass (progress × dbSize): an estimate.
     qint64 keysWalkedEstimate() const
     {
@@ -80,17 +82,17 @@ struct ServerSnapshot {
     bool channelsExact() const { return !channelsTruncated; }
 };
 
-// How much of the server's time discovery may spend walking the keyspace. SCAN's latency is
-// measured on every step and charged to the budget, so the walk slows down on its own when the
-// server is slow.
+// How much of the server's time discovery may spend walking the keyspace. SCAN's latency as the
+// monitor sees it (never less than the server's own time for it) is charged to the budget, so
+// the server's share stays below it, and the walk slows down on its own when the server is slow.
 struct ScanBudget {
     // While the first whole walk runs (≤ 10 % of a core), then in the steady state (< 1 %).
-    int firstPassMsPerSec = 80;
+    int firstPassMsPerSec = 90;
     int steadyMsPerSec = 5;
     // One SCAN step is kept around this long, well below the slowlog's default 10 ms.
     int targetCallMs = 2;
     int minCount = 10;
-    int maxCount = 5000;
+    int maxCount = 2000;
     int tickMs = 100;
     // A keyspace this small (DBSIZE) is walked whole at every refresh, in a step or two.
     qint64 smallKeyspace = 1000;
@@ -102,7 +104,8 @@ class ServerMonitorWorker : public QObject {
     Q_OBJECT
 public:
     ServerMonitorWorker(const ConnectionSettings& settings, int intervalMs, int keyLimit,
-                        const ScanBudget& budget, QObject* parent = nullptr);
+                        const ScanBudget& budget, const QList<QByteArray>& patterns = {},
+                        QObject* parent = nullptr);
     ~ServerMonitorWorker() override;
 
     // Invoked on the worker's thread (queued from ServerMonitor).
@@ -150,6 +153,7 @@ private:
     void noteError(const RedisReply& reply, const QByteArray& command);
     void report(const QString& error);
     double progressOf(const QByteArray& cursor) const;
+    bool wanted(const QByteArray& name) const;
 
     ConnectionSettings m_settings;
     int m_intervalMs;
@@ -211,6 +215,12 @@ public:
     void setKeyLimit(int limit);
     // Before start(): how much of the server's time the walk may take.
     void setScanBudget(const ScanBudget& budget);
+    // Before start(): discover only keys and channels matching one of these Redis globs
+    // (e.g. "queue:*"); empty for all. The walk still covers the keyspace (MATCH filters after
+    // walking), but the sidebar and the refresh keep to what matches.
+    void setPatterns(const QList<QByteArray>& patterns);
+    // Redis's glob (*, ?, [a-z], [^x], \ escapes), as SCAN MATCH and PSUBSCRIBE use it.
+    static bool globMatches(const QByteArray& pattern, const QByteArray& text);
     void start();
     void refreshNow();
     // Closes the admin connection and ends the thread (waits briefly).
@@ -227,6 +237,7 @@ private:
     int m_intervalMs;
     int m_keyLimit = ServerSnapshot::kDefaultKeyLimit;
     ScanBudget m_budget;
+    QList<QByteArray> m_patterns;
     std::unique_ptr<WorkerThread> m_thread;
     QPointer<ServerMonitorWorker> m_worker;
 };

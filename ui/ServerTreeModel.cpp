@@ -101,6 +101,13 @@ QString ServerTreeModel::discoveryText(const ServerSnapshot& snapshot)
         text = tr("Walked all %1 keys; new keys appear when the walk passes them again")
                    .arg(locale.toString(d.dbSize));
     }
+    if (!d.patterns.isEmpty()) {
+        QStringList globs;
+        for (const QByteArray& p : d.patterns)
+            globs << QString::fromUtf8(p);
+        text += QLatin1Char(' ') +
+                tr("(only keys and channels matching %1)").arg(globs.join(QStringLiteral(", ")));
+    }
     if (snapshot.truncated)
         text += QLatin1Char(' ') + tr("(truncated: at most %1 names per kind are kept)")
                                        .arg(locale.toString(snapshot.keyLimit));

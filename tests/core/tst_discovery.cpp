@@ -95,8 +95,7 @@ private slots:
         // One pass over ~5 020 keys at COUNT ≤ 40 is some hundreds of steps (a step may return
         // a few more keys than COUNT: whole buckets); a walk that restarted at every refresh
         // would either not finish or take many times that.
-        QVERIFY2(calls.size() >= 5020 / budget.maxCount,
-                 qPrintable(QString::number(calls.size())));
+        QVERIFY2(calls.size() >= 5020 / budget.maxCount, qPrintable(QString::number(calls.size())));
         QVERIFY2(calls.size() <= 2 * 5020 / budget.minCount + 100,
                  qPrintable(QString::number(calls.size())));
 
@@ -224,6 +223,75 @@ private slots:
         QCOMPARE(last.lists.size(), 20);
         QVERIFY(last.listsTruncated && last.truncated);
         QVERIFY(!last.listsExact());
+        monitor.stop();
+    }
+
+    void globsAsRedisMatchesThem_data()
+    {
+        QTest::addColumn<QByteArray>("pattern");
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<bool>("matches");
+        QTest::newRow("star") << QByteArray("queue:*") << QByteArray("queue:1") << true;
+        QTest::newRow("star no") << QByteArray("queue:*") << QByteArray("jobs:1") << false;
+        QTest::newRow("suffix") << QByteArray("*:events") << QByteArray("a:b:events") << true;
+        QTest::newRow("question") << QByteArray("q?") << QByteArray("q1") << true;
+        QTest::newRow("question short") << QByteArray("q?") << QByteArray("q") << false;
+        QTest::newRow("class") << QByteArray("q[a-c]") << QByteArray("qb") << true;
+        QTest::newRow("class no") << QByteArray("q[a-c]") << QByteArray("qd") << false;
+        QTest::newRow("negated") << QByteArray("q[^a]") << QByteArray("qb") << true;
+        QTest::newRow("escape") << QByteArray("a\\*") << QByteArray("a*") << true;
+        QTest::newRow("escape literal") << QByteArray("a\\*") << QByteArray("ab") << false;
+        QTest::newRow("binary") << QByteArray("x*") << QByteArray("x\0\xff", 3) << true;
+    }
+    void globsAsRedisMatchesThem()
+    {
+        QFETCH(QByteArray, pattern);
+        QFETCH(QByteArray, text);
+        QFETCH(bool, matches);
+        QCOMPARE(ServerMonitor::globMatches(pattern, text), matches);
+        // The server agrees.
+        command({"FLUSHALL"});
+        command({"SET", text, "v"});
+        const RedisReply r = command({"SCAN", "0", "MATCH", pattern, "COUNT", "100"});
+        QCOMPARE(!r.elements.value(1).elements.isEmpty(), matches);
+    }
+
+    // --discover: only matching keys and channels, from the walk (MATCH with one pattern,
+    // filtered here with several) and from notifications.
+    void patternsScopeDiscovery_data()
+    {
+        QTest::addColumn<QList<QByteArray>>("patterns");
+        QTest::newRow("one") << QList<QByteArray>{"queue:*"};
+        QTest::newRow("two") << QList<QByteArray>{"queue:*", "nothing:*"};
+    }
+    void patternsScopeDiscovery()
+    {
+        QFETCH(QList<QByteArray>, patterns);
+        fill(2000, 0);
+        command({"RPUSH", "queue:a", "x"});
+        command({"RPUSH", "other:a", "x"});
+        command({"XADD", "queue:s", "*", "f", "v"});
+        command({"XADD", "other:s", "*", "f", "v"});
+        command({"CONFIG", "SET", "notify-keyspace-events", "En"});
+        ScanBudget budget = testBudget();
+        budget.steadyMsPerSec = 0;
+        ServerMonitor monitor(m_server.settings(), 60000);
+        monitor.setScanBudget(budget);
+        monitor.setPatterns(patterns);
+        ServerSnapshot last;
+        connect(&monitor, &ServerMonitor::snapshotReady, this,
+                [&](const ServerSnapshot& s) { last = s; });
+        monitor.start();
+        QTRY_VERIFY_WITH_TIMEOUT(last.discovery.complete && last.discovery.notifications, 30000);
+        QCOMPARE(last.discovery.patterns, patterns);
+        QCOMPARE(last.lists.size(), 1);
+        QCOMPARE(last.lists[0].name, QByteArray("queue:a"));
+        QCOMPARE(last.streams.size(), 1);
+        QCOMPARE(last.streams[0].name, QByteArray("queue:s"));
+        command({"RPUSH", "other:b", "x"});
+        command({"RPUSH", "queue:b", "x"});
+        QTRY_VERIFY(hasKey(last.lists, "queue:b"));
+        QVERIFY(!hasKey(last.lists, "other:b"));
         monitor.stop();
     }
 
