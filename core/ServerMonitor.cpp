@@ -446,7 +446,8 @@ void ServerMonitorWorker::onScanTick()
         const double rate = count / ms;
         m_keysPerMs = m_keysPerMs > 0 ? 0.7 * m_keysPerMs + 0.3 * rate : rate;
         if (ms > 4 * target) {
-            // The server is slow (or busy): smaller steps, and a pause as long as the step took.
+            // The server is slow (or busy): smaller steps, and a pause four times as long as
+            // the step took.
             m_count = qMax(m_budget.minCount, m_count / 2);
             m_tokensMs -= 4 * ms;
         }
