@@ -26,11 +26,11 @@
 #                         MessageModel (3 000 messages with --quick, 10 000 otherwise).
 #   idle-cost-1m/-5m      issue 10: server CPU of an idle console (ServerMonitor + one blocked List
 #                         pane, driven directly, no window) over a window of 60 s (--quick: 15 s)
-#                         on 1M / 5M keys (DEBUG POPULATE on the scenario's own server, started
+#                         on 1M / 5M keys (--quick: 1M only; DEBUG POPULATE on the scenario's own server, started
 #                         with --enable-debug-command yes) + 50 lists + 5 streams, against the same
 #                         server without it in the same run (measured after the console stopped); PING p99 (redis-benchmark -t ping -c 1,
 #                         best of 3 runs) with and without; first discovery's CPU share and duration. Runs once.
-#   discovery             issue 10: 5M keys + 50 lists + 5 streams scattered: time until every one
+#   discovery             issue 10: 5M keys (--quick: 1M) + 50 lists + 5 streams: time until every one
 #                         is in a snapshot; then 20 000 lists, all rows of the sidebar's tree.
 #   peek-10m              a list of 10 000 000 short elements (always, whatever N), then a peek
 #                         pane in the window: pane opened -> first rows, and the RSS over the idle
@@ -59,16 +59,23 @@ while [ $# -gt 0 ]; do
     --repeat) REPEAT="$2"; shift ;;
     --no-build) BUILD=0 ;;
     --build-dir) BUILD_DIR="$2"; shift ;;
-    -h | --help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 1 ;;
     esac
     shift
 done
 SCENARIOS=${ONLY//,/ }
 SCENARIOS=${SCENARIOS:-$ALL}
-# idle-cost runs on two keyspaces.
-SCENARIOS=$(echo " $SCENARIOS " | sed 's/ idle-cost / idle-cost-1m idle-cost-5m /; s/^ //; s/ $//')
-if [ "$QUICK" = 1 ]; then IDLE_WINDOW=15; else IDLE_WINDOW=60; fi
+# idle-cost runs on two keyspaces (--quick: 1M only, 15 s windows; discovery on 1M keys).
+if [ "$QUICK" = 1 ]; then
+    SCENARIOS=$(echo " $SCENARIOS " | sed 's/ idle-cost / idle-cost-1m /; s/^ //; s/ $//')
+    IDLE_WINDOW=15
+    DISCOVERY_KEYS=1000000
+else
+    SCENARIOS=$(echo " $SCENARIOS " | sed 's/ idle-cost / idle-cost-1m idle-cost-5m /; s/^ //; s/ $//')
+    IDLE_WINDOW=60
+    DISCOVERY_KEYS=5000000
+fi
 # The latency run offers 1 000 msgs/s one at a time: its length is set by time, not by N.
 if [ "$QUICK" = 1 ]; then LAT_N=3000; else LAT_N=10000; fi
 
@@ -171,7 +178,7 @@ for s in $SCENARIOS; do
     # Issue 10's scenarios start their own server (DEBUG POPULATE needs --enable-debug-command).
     [ "$s" = idle-cost-1m ] && args=(--scenario idle-cost --messages 1000000 --window "$IDLE_WINDOW")
     [ "$s" = idle-cost-5m ] && args=(--scenario idle-cost --messages 5000000 --window "$IDLE_WINDOW")
-    [ "$s" = discovery ] && args=(--scenario discovery --messages 5000000)
+    [ "$s" = discovery ] && args=(--scenario discovery --messages "$DISCOVERY_KEYS")
     runs=$REPEAT
     case "$s" in latency | peek-10m | idle-cost-* | discovery) runs=1 ;; esac
     worst=0
