@@ -1,5 +1,6 @@
 // The sidebar's tree says how far discovery has got, and never passes a partial count for a
 // whole one (issue 10).
+#include "PaneStatusLine.h"
 #include "ServerTreeModel.h"
 
 #include <QAbstractItemModelTester>
@@ -52,6 +53,18 @@ private slots:
         QCOMPARE(countText(model, ServerTreeModel::Kind::List), QStringLiteral("12"));
         QVERIFY2(model.statusItem()->text().contains(QLatin1String("Walked all 5,000,000")),
                  qPrintable(model.statusItem()->text()));
+    }
+
+    // A pane's depth is not passed off as 0 while the walk has not reached its key.
+    void paneDepthUnknownUntilTheWalkIsDone()
+    {
+        ConsumerSpec spec;
+        spec.mode = Mode::List;
+        spec.target = "not:yet";
+        QCOMPARE(PaneStatusLine::depthIn(spec, snapshotWithLists(3, false)), qint64(-1));
+        QCOMPARE(PaneStatusLine::depthIn(spec, snapshotWithLists(3, true)), qint64(0));
+        spec.target = "list:00002";
+        QCOMPARE(PaneStatusLine::depthIn(spec, snapshotWithLists(3, false)), qint64(3));
     }
 
     void truncatedIsShown()
