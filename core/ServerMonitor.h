@@ -5,12 +5,15 @@
 #include "RedisReply.h"
 
 #include <QByteArray>
+#include <QElapsedTimer>
+#include <QHash>
 #include <QList>
 #include <QMetaType>
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 
 class QTimer;
@@ -19,6 +22,27 @@ namespace rqc {
 
 class RedisConnection;
 class WorkerThread;
+
+// How far discovery has got, and how it learns about keys (ServerSnapshot::discovery).
+struct DiscoveryState {
+    // One walk of the whole keyspace has finished since the monitor connected: the lists and
+    // streams are every one there was during that walk (and, with notifications, since).
+    bool complete = false;
+    int passes = 0;             // whole walks finished
+    double progress = 0;        // of the walk in progress, 0..1; an estimate from the SCAN cursor
+    qint64 dbSize = -1;         // DBSIZE at the last refresh (keys of every type); -1 before
+    quint64 scanCalls = 0;      // SCAN commands sent since the monitor started
+    int count = 0;              // COUNT of the last SCAN
+    double lastCallMs = 0;      // latency of the last SCAN step, as the monitor saw it
+    bool notifications = false; // new keys are learnt at once from keyspace notifications
+    // Only keys and channels matching one of these globs are discovered (empty: all).
+    QList<QByteArray> patterns;
+    // Keys of every type the walk has covered in this pass (progress × dbSize): an estimate.
+    qint64 keysWalkedEstimate() const
+    {
+        return dbSize < 0 ? -1 : qint64(progress * double(dbSize) + 0.5);
+    }
+};
 
 // What discovery found on a server at one moment. Every list is sorted by name.
 struct ServerSnapshot {
@@ -36,10 +60,10 @@ struct ServerSnapshot {
     qint64 takenAtMs = 0;
     QString serverVersion; // from INFO server
 
-    // Discovery stops at keyLimit names per kind (lists, streams, channels) in one refresh, so a
-    // huge keyspace cannot stall the server or the console; truncated says a kind hit the cap and
-    // its list is partial.
-    static constexpr int kDefaultKeyLimit = 10000;
+    // The monitor keeps at most keyLimit names per kind (lists, streams, channels), so memory
+    // stays bounded whatever the keyspace; truncated says a kind hit the cap and its list is
+    // partial.
+    static constexpr int kDefaultKeyLimit = 100000;
     int keyLimit = kDefaultKeyLimit;
     bool truncated = false;
     bool listsTruncated = false;
@@ -50,13 +74,37 @@ struct ServerSnapshot {
     // Redis's own text for commands of this refresh that failed (e.g. NOPERM); what did work is
     // still listed.
     QStringList errors;
+    DiscoveryState discovery;
+
+    // Whether the number of lists (streams) is the whole count, or only what was found so far.
+    bool listsExact() const { return discovery.complete && !listsTruncated; }
+    bool streamsExact() const { return discovery.complete && !streamsTruncated; }
+    bool channelsExact() const { return !channelsTruncated; }
 };
 
-// The monitor's worker, on its own thread ("rq-monitor"), with an admin connection.
+// How much of the server's time discovery may spend walking the keyspace. SCAN's latency as the
+// monitor sees it (never less than the server's own time for it) is charged to the budget, so
+// the server's share stays below it, and the walk slows down on its own when the server is slow.
+struct ScanBudget {
+    // While the first whole walk runs (≤ 10 % of a core), then in the steady state (< 1 %).
+    int firstPassMsPerSec = 90;
+    int steadyMsPerSec = 5;
+    // One SCAN step is kept around this long, well below the slowlog's default 10 ms.
+    int targetCallMs = 2;
+    int minCount = 10;
+    int maxCount = 2000;
+    int tickMs = 100;
+    // A keyspace this small (DBSIZE) is walked whole at every refresh, in a step or two.
+    qint64 smallKeyspace = 1000;
+};
+
+// The monitor's worker, on its own thread ("rq-monitor"), with an admin connection (and, when the
+// server has keyspace notifications on, a second one subscribed to them).
 class ServerMonitorWorker : public QObject {
     Q_OBJECT
 public:
     ServerMonitorWorker(const ConnectionSettings& settings, int intervalMs, int keyLimit,
+                        const ScanBudget& budget, const QList<QByteArray>& patterns = {},
                         QObject* parent = nullptr);
     ~ServerMonitorWorker() override;
 
@@ -67,11 +115,6 @@ public:
     void refresh();
     void stop();
 
-    // SCAN's COUNT hint, and the most SCAN calls per kind in one refresh (a keyspace of millions of
-    // other keys is sampled, not walked, and the snapshot says it is truncated).
-    static constexpr int kScanCount = 1000;
-    static constexpr int kMaxScanCalls = 1000;
-
 signals:
     void snapshotReady(const rqc::ServerSnapshot& snapshot);
     void connected(const QString& serverVersion);
@@ -80,49 +123,87 @@ signals:
     void stopped();
 
 private:
-    struct Scan {
-        QByteArray type;
-        QByteArray cursor = "0";
-        int calls = 0;
-        bool done = false;
-        bool truncated = false;
-        QList<QByteArray> keys;
+    enum class KeyKind { List, Stream };
+    struct Known {
+        QHash<QByteArray, qint64> lengths; // -1 until read
+        bool dropped = false;              // a name was left out at the cap in this pass
+        bool droppedLastPass = false;
     };
 
     void openConnection();
     void onReady();
     void onConnectionDown(const QString& reason, bool wasReady);
-    void scanStep(Scan* scan);
-    void stepDone();
-    void measure();
+    void checkNotifications();
+    void openEvents(const QList<QByteArray>& subscribe, bool pattern);
+    void onEvent(RedisReply& push);
+    void resolveNewKeys();
+    // The budgeted walk: one step per tick while tokens last.
+    void onScanTick();
+    void scanStep(const QByteArray& cursor, int count, std::function<void(bool ok)> then);
+    bool learn(KeyKind kind, const QByteArray& name);
+    void readNewLengths(std::function<void()> then);
+    void passFinished();
+    // Refresh: known keys, channels and DBSIZE in one pipelined round trip, then NUMSUB.
+    void readKnown();
+    void readNumsub();
+    void walkSmallKeyspace(const QByteArray& cursor);
     void finishRefresh();
+    void scheduleEmit();
+    void emitSnapshot();
     void noteError(const RedisReply& reply, const QByteArray& command);
     void report(const QString& error);
+    double progressOf(const QByteArray& cursor) const;
+    bool wanted(const QByteArray& name) const;
 
     ConnectionSettings m_settings;
     int m_intervalMs;
     int m_keyLimit;
+    ScanBudget m_budget;
     RedisConnection* m_conn = nullptr;
+    RedisConnection* m_events = nullptr;
     QTimer* m_timer = nullptr;
+    QTimer* m_scanTimer = nullptr;
+    QTimer* m_emitTimer = nullptr;
     QTimer* m_reconnectTimer = nullptr;
     Backoff m_backoff;
     bool m_stopping = false;
     QString m_version;
     QString m_lastError;
 
+    // The walk: its cursor survives refreshes; COUNT adapts to SCAN's measured speed.
+    QByteArray m_cursor = "0";
+    bool m_scanInFlight = false;
+    int m_count = 100;
+    double m_keysPerMs = 0; // measured, smoothed
+    double m_tokensMs = 0;  // budget not yet spent
+    qint64 m_lastTickNs = 0;
+    QElapsedTimer m_clock;
+    DiscoveryState m_discovery;
+
+    Known m_lists;
+    Known m_streams;
+    QList<QPair<KeyKind, QByteArray>> m_newKeys; // learnt, length not read yet
+    QList<QByteArray> m_typeUnknown;             // from "new key" events, TYPE not read yet
+    bool m_resolving = false;
+    QByteArray m_eventPrefix;
+
     // The refresh in progress.
     bool m_refreshing = false;
     bool m_again = false;
-    int m_stepsLeft = 0;
-    Scan m_lists;
-    Scan m_streams;
+    bool m_refreshedOnce = false;
     QList<QByteArray> m_channelNames;
-    ServerSnapshot m_snap;
+    QList<ServerSnapshot::Channel> m_channels;
+    bool m_channelsTruncated = false;
+    qint64 m_patternSubscriptions = 0;
+    QStringList m_errors;
 };
 
-// Discovery on an admin connection, on its own thread: SCAN … TYPE list|stream (never KEYS),
-// PUBSUB CHANNELS and NUMSUB, LLEN / XLEN, every few seconds and on request. Reconnects with
-// backoff when the connection is lost.
+// Discovery on an admin connection, on its own thread. The keyspace is walked with SCAN, one
+// cursor for lists and streams (both TYPE filters at each step, pipelined), continued across
+// refreshes within a time budget (ScanBudget) instead of restarting; known keys are re-read
+// (LLEN / XLEN) with one pipelined round trip every interval, channels with PUBSUB CHANNELS and
+// NUMSUB; new keys are learnt at once from keyspace notifications when the server has them on
+// (never turned on by us). Reconnects with backoff when the connection is lost.
 class ServerMonitor : public QObject {
     Q_OBJECT
 public:
@@ -130,8 +211,16 @@ public:
                            QObject* parent = nullptr);
     ~ServerMonitor() override; // stops its thread
 
-    // Before start(): names per kind one refresh collects at most (ServerSnapshot::truncated).
+    // Before start(): names per kind the monitor keeps at most (ServerSnapshot::truncated).
     void setKeyLimit(int limit);
+    // Before start(): how much of the server's time the walk may take.
+    void setScanBudget(const ScanBudget& budget);
+    // Before start(): discover only keys and channels matching one of these Redis globs
+    // (e.g. "queue:*"); empty for all. The walk still covers the keyspace (MATCH filters after
+    // walking), but the sidebar and the refresh keep to what matches.
+    void setPatterns(const QList<QByteArray>& patterns);
+    // Redis's glob (*, ?, [a-z], [^x], \ escapes), as SCAN MATCH and PSUBSCRIBE use it.
+    static bool globMatches(const QByteArray& pattern, const QByteArray& text);
     void start();
     void refreshNow();
     // Closes the admin connection and ends the thread (waits briefly).
@@ -147,6 +236,8 @@ private:
     ConnectionSettings m_settings;
     int m_intervalMs;
     int m_keyLimit = ServerSnapshot::kDefaultKeyLimit;
+    ScanBudget m_budget;
+    QList<QByteArray> m_patterns;
     std::unique_ptr<WorkerThread> m_thread;
     QPointer<ServerMonitorWorker> m_worker;
 };

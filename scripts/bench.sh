@@ -24,6 +24,14 @@
 #                         messages; a 5 ms timer measures its own lateness; VmHWM for peak RSS.
 #   latency               LPUSH one message per send() at 1 000/s -> rowsInserted of the pane's
 #                         MessageModel (3 000 messages with --quick, 10 000 otherwise).
+#   idle-cost-1m/-5m      issue 10: server CPU of an idle console (ServerMonitor + one blocked List
+#                         pane, driven directly, no window) over a window of 60 s (--quick: 15 s)
+#                         on 1M / 5M keys (--quick: 1M only; DEBUG POPULATE on the scenario's own server, started
+#                         with --enable-debug-command yes) + 50 lists + 5 streams, against the same
+#                         server without it in the same run (measured after the console stopped); PING p99 (redis-benchmark -t ping -c 1,
+#                         best of 3 runs) with and without; first discovery's CPU share and duration. Runs once.
+#   discovery             issue 10: 5M keys (--quick: 1M) + 50 lists + 5 streams: time until every one
+#                         is in a snapshot; then 20 000 lists, all rows of the sidebar's tree.
 #   peek-10m              a list of 10 000 000 short elements (always, whatever N), then a peek
 #                         pane in the window: pane opened -> first rows, and the RSS over the idle
 #                         console (peak VmHWM minus VmRSS before the pane); the list must be
@@ -52,7 +60,7 @@ REPEAT=3
 QUICK=0
 BUILD=1
 ONLY=""
-ALL="publish-list publish-pubsub drain-list pubsub-receive drain-reliable drain-stream window-flood latency peek-10m panes-30 filter-flood observe"
+ALL="publish-list publish-pubsub drain-list pubsub-receive drain-reliable drain-stream window-flood latency peek-10m panes-30 filter-flood observe idle-cost discovery"
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -63,12 +71,23 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=0 ;;
     --build-dir) BUILD_DIR="$2"; shift ;;
     -h | --help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 1 ;;
     esac
     shift
 done
 SCENARIOS=${ONLY//,/ }
 SCENARIOS=${SCENARIOS:-$ALL}
+# idle-cost runs on two keyspaces (--quick: 1M only, 15 s windows; discovery on 1M keys).
+if [ "$QUICK" = 1 ]; then
+    SCENARIOS=$(echo " $SCENARIOS " | sed 's/ idle-cost / idle-cost-1m /; s/^ //; s/ $//')
+    IDLE_WINDOW=15
+    DISCOVERY_KEYS=1000000
+else
+    SCENARIOS=$(echo " $SCENARIOS " | sed 's/ idle-cost / idle-cost-1m idle-cost-5m /; s/^ //; s/ $//')
+    IDLE_WINDOW=60
+    DISCOVERY_KEYS=5000000
+fi
 # The latency run offers 1 000 msgs/s one at a time: its length is set by time, not by N.
 if [ "$QUICK" = 1 ]; then LAT_N=3000; else LAT_N=10000; fi
 
@@ -168,11 +187,16 @@ for s in $SCENARIOS; do
     args=(--url "$URL" --scenario "$s" --messages "$N" --size "$SIZE")
     [ "$s" = latency ] && args+=(--latency-messages "$LAT_N")
     [ "$s" = peek-10m ] && args=(--url "$URL" --scenario "$s" --messages 10000000)
+    # Issue 10's scenarios start their own server (DEBUG POPULATE needs --enable-debug-command).
+    [ "$s" = idle-cost-1m ] && args=(--scenario idle-cost --messages 1000000 --window "$IDLE_WINDOW")
+    [ "$s" = idle-cost-5m ] && args=(--scenario idle-cost --messages 5000000 --window "$IDLE_WINDOW")
+    [ "$s" = discovery ] && args=(--scenario discovery --messages "$DISCOVERY_KEYS")
     runs=$REPEAT
     [ "$s" = latency ] && runs=1
     [ "$s" = peek-10m ] && runs=1
     [ "$s" = filter-flood ] && args=(--url "$URL" --scenario "$s" --messages 1000000 --size "$SIZE")
     case "$s" in panes-30 | filter-flood) runs=1 ;; esac
+    case "$s" in latency | peek-10m | idle-cost-* | discovery) runs=1 ;; esac
     worst=0
     : >"$WORK/$s.json"
     for _ in $(seq "$runs"); do
@@ -399,6 +423,34 @@ for name in scenarios.split():
             misses.append("rss during %s MB" % entry["rss_during_max_mb"])
         if entry["rss_after_mb"] is None or entry["rss_after_mb"] >= 200:
             misses.append("rss after %s MB" % entry["rss_after_mb"])
+    if name.startswith("idle-cost"):
+        entry["reference"] = "same server, no console"
+        entry["rate"] = None
+        for k in ("dbsize", "window_s", "server_cpu_pct", "ref_server_cpu_pct", "console_cpu_pct",
+                  "ping_p99_ms", "ref_ping_p99_ms", "first_discovery_s", "first_discovery_cpu_pct",
+                  "all_found_s", "steady_scan_calls", "admin_max_us", "admin_max_cmd",
+                  "admin_over_1ms", "admin_over_10ms",
+                  "notifications"):
+            entry[k] = r.get(k)
+        entry["target"] = ("console_cpu_pct < 1; ping p99 within 0.2 ms of the reference; "
+                           "first discovery <= 10 %")
+        if entry["console_cpu_pct"] is None or entry["console_cpu_pct"] >= 1:
+            misses.append("console %s %% of a core" % entry["console_cpu_pct"])
+        if (entry["ping_p99_ms"] is None or entry["ref_ping_p99_ms"] is None
+                or entry["ping_p99_ms"] - entry["ref_ping_p99_ms"] > 0.2):
+            misses.append("ping p99 %s vs %s ms" % (entry["ping_p99_ms"], entry["ref_ping_p99_ms"]))
+        if entry["first_discovery_cpu_pct"] is None or entry["first_discovery_cpu_pct"] > 10:
+            misses.append("first discovery %s %%" % entry["first_discovery_cpu_pct"])
+    if name == "discovery":
+        entry["reference"] = None
+        entry["rate"] = None
+        for k in ("dbsize", "all_found_s", "walk_complete_s", "server_cpu_pct", "predicted_s",
+                  "progress_shown", "lists_20k_in_sidebar", "lists_20k_count_text",
+                  "lists_20k_found_s", "lists_20k_max_apply_ms"):
+            entry[k] = r.get(k)
+        entry["target"] = "every list and stream found within the budget's walk; 20 000 lists reachable"
+        if entry["lists_20k_in_sidebar"] != 20000:
+            misses.append("sidebar holds %s of 20000 lists" % entry["lists_20k_in_sidebar"])
     for k in ("error", "note"):
         if r.get(k):
             entry[k] = r[k]
@@ -419,6 +471,8 @@ for name in scenarios.split():
         status = max(status, 2)
         verdict = "FAIL"
     elif rc != 0 or (entry["rate"] is None and name not in ("peek-10m", "panes-30")):
+    elif rc != 0 or (entry["rate"] is None and name != "peek-10m"
+                     and not name.startswith("idle-cost") and name != "discovery"):
         status = max(status, 1)
         verdict = "ERROR"
     else:
@@ -450,6 +504,24 @@ for name in scenarios.split():
                      % (entry["max_key_to_box_ms"], entry["max_key_to_view_ms"],
                         entry["keys_during_drain"], entry["keys"], entry["rss_idle_mb"],
                         entry["rss_during_max_mb"], entry["rss_after_mb"]))
+    if "console_cpu_pct" in entry:
+        extra.append("%s keys, %s s: server %s %% of a core (without console %s %%, console %s %%); "
+                     "PING p99 %s ms (without %s ms); first discovery %s s at %s %% of a core, all "
+                     "55 found in %s s; %s SCANs in the window; slowest admin command %s us (%s), "
+                     "%s over 1 ms, %s over 10 ms"
+                     % (entry["dbsize"], entry["window_s"], entry["server_cpu_pct"],
+                        entry["ref_server_cpu_pct"], entry["console_cpu_pct"], entry["ping_p99_ms"],
+                        entry["ref_ping_p99_ms"], entry["first_discovery_s"],
+                        entry["first_discovery_cpu_pct"], entry["all_found_s"],
+                        entry["steady_scan_calls"], entry["admin_max_us"], entry["admin_max_cmd"],
+                        entry["admin_over_1ms"], entry["admin_over_10ms"]))
+    if "lists_20k_in_sidebar" in entry:
+        extra.append("%s keys: all 55 found in %s s (walk done %s s, %s %% of a core, budget "
+                     "predicts %s s); 20 000 lists: %s rows, count \"%s\", found in %s s"
+                     % (entry["dbsize"], entry["all_found_s"], entry["walk_complete_s"],
+                        entry["server_cpu_pct"], entry["predicted_s"],
+                        entry["lists_20k_in_sidebar"], entry["lists_20k_count_text"],
+                        entry["lists_20k_found_s"]))
     if "p99_ms" in entry:
         extra.append("p50 %s ms, p99 %s ms" % (entry["p50_ms"], entry["p99_ms"]))
     if "reference_2_rate" in entry:

@@ -34,7 +34,12 @@ AppOptions::Result AppOptions::parse(const QStringList& arguments, AppOptions* o
                                             tr("Keep the window layout in this file instead of the "
                                                "user's settings."),
                                             tr("FILE"));
-    parser.addOptions({urlOption, sandboxOption, paneOption, settingsOption});
+    const QCommandLineOption discoverOption(
+        QStringLiteral("discover"),
+        tr("Discover only keys and channels matching this glob (e.g. queue:*); repeatable. "
+           "Default: all."),
+        tr("PATTERN"));
+    parser.addOptions({urlOption, sandboxOption, paneOption, settingsOption, discoverOption});
 
     if (!parser.parse(arguments)) {
         *message = parser.errorText();
@@ -80,6 +85,13 @@ AppOptions::Result AppOptions::parse(const QStringList& arguments, AppOptions* o
             return Result::Error;
         }
         options.panes << spec;
+    }
+    for (const QString& pattern : parser.values(discoverOption)) {
+        if (pattern.isEmpty()) {
+            *message = tr("--discover needs a pattern.");
+            return Result::Error;
+        }
+        options.discoverPatterns << pattern.toUtf8();
     }
     if (parser.isSet(settingsOption)) {
         options.settingsFile = parser.value(settingsOption);

@@ -86,6 +86,7 @@ void ConsoleSession::useServer(const ConnectionSettings& settings)
     m_settings = settings;
     m_state = State::Ready;
     m_monitor = std::make_unique<ServerMonitor>(settings, monitorIntervalMs());
+    m_monitor->setPatterns(m_options.discoverPatterns);
     connect(m_monitor.get(), &ServerMonitor::snapshotReady, this, &ConsoleSession::snapshotReady);
     connect(m_monitor.get(), &ServerMonitor::errorOccurred, this, &ConsoleSession::errorOccurred);
     connect(m_monitor.get(), &ServerMonitor::connected, this, [this](const QString& version) {

@@ -51,18 +51,19 @@ void PaneStatusLine::showFigures(const Figures& f)
 
 qint64 PaneStatusLine::depthIn(const ConsumerSpec& spec, const ServerSnapshot& snapshot)
 {
-    const auto lengthIn = [&spec](const QList<ServerSnapshot::Key>& keys) {
+    const auto lengthIn = [&spec](const QList<ServerSnapshot::Key>& keys, bool exact) {
         for (const ServerSnapshot::Key& key : keys) {
             if (key.name == spec.target)
                 return key.length;
         }
-        return qint64(0); // a key that does not exist is empty
+        // A key that does not exist is empty; one that discovery has not reached yet is unknown.
+        return exact ? qint64(0) : qint64(-1);
     };
     switch (modeFamily(spec.mode)) {
     case ModeFamily::List:
-        return lengthIn(snapshot.lists);
+        return lengthIn(snapshot.lists, snapshot.listsExact());
     case ModeFamily::Stream:
-        return lengthIn(snapshot.streams);
+        return lengthIn(snapshot.streams, snapshot.streamsExact());
     case ModeFamily::Channel:
     case ModeFamily::Other:
         break;

@@ -64,6 +64,7 @@ void ServerSidebar::onClicked(const QModelIndex& index)
         break;
     case ServerTreeModel::Kind::Server:
     case ServerTreeModel::Kind::Group:
+    case ServerTreeModel::Kind::Status:
         break;
     }
 }

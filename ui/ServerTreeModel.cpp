@@ -1,5 +1,6 @@
 #include "ServerTreeModel.h"
 
+#include <QBrush>
 #include <QHash>
 #include <QLocale>
 
@@ -32,6 +33,11 @@ ServerTreeModel::ServerTreeModel(QObject* parent)
     QList<QStandardItem*> server = makeRow(tr("Server"), Kind::Server);
     m_server = server.first();
     appendRow(server);
+    QList<QStandardItem*> status = makeRow(tr("Discovering…"), Kind::Status);
+    m_status = status.first();
+    m_status->setSelectable(false);
+    m_status->setForeground(QBrush(Qt::darkGray));
+    m_server->appendRow(status);
     const auto addGroup = [this](const QString& title, Kind kind) {
         QList<QStandardItem*> row = makeRow(title, Kind::Group);
         row.first()->setData(int(kind), NameRole);
@@ -63,29 +69,83 @@ QStandardItem* ServerTreeModel::groupItem(Kind kind) const
         return m_channels;
     case Kind::Server:
     case Kind::Group:
+    case Kind::Status:
         break;
     }
     return nullptr;
 }
 
+QString ServerTreeModel::groupCountText(qint64 found, bool exact)
+{
+    const QString n = QLocale().toString(found);
+    return exact ? n
+                 : tr("≥ %1", "at least this many: discovery has not seen every key yet").arg(n);
+}
+
+QString ServerTreeModel::discoveryText(const ServerSnapshot& snapshot)
+{
+    const DiscoveryState& d = snapshot.discovery;
+    const QLocale locale;
+    QString text;
+    if (d.dbSize < 0) {
+        text = tr("Discovering…");
+    } else if (!d.complete) {
+        text = tr("Scanned %1 % of ~%2 keys (estimate); the lists and streams found so far are "
+                  "shown")
+                   .arg(int(d.progress * 100))
+                   .arg(locale.toString(d.dbSize));
+    } else if (d.notifications) {
+        text = tr("Walked all %1 keys; new keys appear at once (keyspace notifications)")
+                   .arg(locale.toString(d.dbSize));
+    } else {
+        text = tr("Walked all %1 keys; new keys appear when the walk passes them again")
+                   .arg(locale.toString(d.dbSize));
+    }
+    if (!d.patterns.isEmpty()) {
+        QStringList globs;
+        for (const QByteArray& p : d.patterns)
+            globs << QString::fromUtf8(p);
+        text += QLatin1Char(' ') +
+                tr("(only keys and channels matching %1)").arg(globs.join(QStringLiteral(", ")));
+    }
+    if (snapshot.truncated)
+        text += QLatin1Char(' ') + tr("(truncated: at most %1 names per kind are kept)")
+                                       .arg(locale.toString(snapshot.keyLimit));
+    return text;
+}
+
 void ServerTreeModel::applySnapshot(const ServerSnapshot& snapshot)
 {
     QList<Entry> lists, streams, channels;
+    lists.reserve(snapshot.lists.size());
     for (const ServerSnapshot::Key& key : snapshot.lists)
         lists.append({key.name, key.length});
     for (const ServerSnapshot::Key& key : snapshot.streams)
         streams.append({key.name, key.length});
     for (const ServerSnapshot::Channel& channel : snapshot.channels)
         channels.append({channel.name, channel.subscribers});
-    updateGroup(Kind::List, lists);
-    updateGroup(Kind::Stream, streams);
-    updateGroup(Kind::Channel, channels);
+    const QString status = discoveryText(snapshot);
+    if (m_status->text() != status) {
+        m_status->setText(status);
+        m_status->setToolTip(status);
+    }
+    const QString partial = snapshot.discovery.complete
+                                ? tr("At most %1 names are kept; the rest are not shown.")
+                                      .arg(QLocale().toString(snapshot.keyLimit))
+                                : tr("Found so far: the walk of the keyspace has not finished.");
+    updateGroup(Kind::List, lists, snapshot.listsExact(), partial);
+    updateGroup(Kind::Stream, streams, snapshot.streamsExact(), partial);
+    updateGroup(Kind::Channel, channels, snapshot.channelsExact(),
+                tr("At most %1 channels are kept; the rest are not shown.")
+                    .arg(QLocale().toString(snapshot.keyLimit)));
 }
 
-void ServerTreeModel::updateGroup(Kind kind, const QList<Entry>& entries)
+void ServerTreeModel::updateGroup(Kind kind, const QList<Entry>& entries, bool exact,
+                                  const QString& tip)
 {
     QStandardItem* group = groupItem(kind);
     QHash<QByteArray, qint64> wanted;
+    wanted.reserve(entries.size());
     for (const Entry& e : entries)
         wanted.insert(e.name, e.count);
     // Drop what is gone, update what stays, then add what is new (sorted by name).
@@ -95,6 +155,7 @@ void ServerTreeModel::updateGroup(Kind kind, const QList<Entry>& entries)
             group->removeRow(row);
     }
     QHash<QByteArray, int> present;
+    present.reserve(group->rowCount());
     for (int row = 0; row < group->rowCount(); ++row)
         present.insert(group->child(row, NameColumn)->data(NameRole).toByteArray(), row);
     const QLocale locale;
@@ -111,12 +172,19 @@ void ServerTreeModel::updateGroup(Kind kind, const QList<Entry>& entries)
         QList<QStandardItem*> row = makeRow(QString::fromUtf8(e.name), kind, e.name);
         row.at(CountColumn)->setText(count);
         group->appendRow(row);
-        present.insert(e.name, group->rowCount() - 1);
         added = true;
     }
     if (added)
         group->sortChildren(NameColumn);
-    group->parent()->child(group->row(), CountColumn)->setText(locale.toString(group->rowCount()));
+    QStandardItem* groupCount = group->parent()->child(group->row(), CountColumn);
+    const QString text = groupCountText(group->rowCount(), exact);
+    if (groupCount->text() != text)
+        groupCount->setText(text);
+    const QString groupTip = exact ? QString() : tip;
+    if (groupCount->toolTip() != groupTip) {
+        groupCount->setToolTip(groupTip);
+        group->setToolTip(groupTip.isEmpty() ? group->text() : groupTip);
+    }
 }
 
 QModelIndex ServerTreeModel::findEntry(Kind kind, const QByteArray& name) const

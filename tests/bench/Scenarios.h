@@ -18,6 +18,7 @@ struct Options {
     int latencyRate = 1000;
     int rowCap = 100000; // window-flood: the pane's row cap (the product default)
     int idleMs = 15000;
+    int windowMs = 60000;    // idle-cost: each measuring window (with and without the console)
     QStringList specOptions; // extra key=value options for the consumer's spec (experiments)  // a
                              // run with no progress for this long has lost something: give up
 };
@@ -36,6 +37,10 @@ bool runPeek10m(const Options& o, Result* r);
 bool runObserve(const Options& o, Result* r);
 bool runPanes30(const Options& o, Result* r);
 bool runFilterFlood(const Options& o, Result* r);
+// Issue 10, discovery: an idle console's cost on N keys (own server with DEBUG POPULATE), and
+// the time until every list and stream is found (plus 20 000 lists in the sidebar's tree).
+bool runIdleCost(const Options& o, Result* r);
+bool runDiscovery(const Options& o, Result* r);
 // Not scenarios: pre-fill a list for the redis-py reference, delete keys.
 bool runFillList(const Options& o, Result* r);
 

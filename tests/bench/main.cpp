@@ -41,6 +41,8 @@ constexpr Entry kScenarios[] = {
     {"observe", runObserve},
     {"panes-30", runPanes30},
     {"filter-flood", runFilterFlood},
+    {"idle-cost", runIdleCost},
+    {"discovery", runDiscovery},
     {"fill-list", runFillList},
 };
 
@@ -61,6 +63,7 @@ bool needsGui(const QString& scenario)
     return scenario == QLatin1String("window-flood") || scenario == QLatin1String("latency") ||
            scenario == QLatin1String("peek-10m") || scenario == QLatin1String("panes-30") ||
            scenario == QLatin1String("filter-flood");
+           scenario == QLatin1String("peek-10m") || scenario == QLatin1String("discovery");
 }
 
 } // namespace rqc::bench
@@ -111,10 +114,14 @@ int main(int argc, char** argv)
         QStringLiteral("option"),
         QStringLiteral("Extra key=value for the consumer's spec, e.g. batch=5000 (repeatable)."),
         QStringLiteral("key=value"));
+    const QCommandLineOption windowOpt(
+        QStringLiteral("window"),
+        QStringLiteral("idle-cost: seconds of each measuring window (default 60)."),
+        QStringLiteral("s"), QStringLiteral("60"));
     const QCommandLineOption versionsOpt(QStringLiteral("qt-version"),
                                          QStringLiteral("Print the Qt version and exit."));
     parser.addOptions({urlOpt, scenarioOpt, messagesOpt, sizeOpt, keyOpt, latMsgOpt, latRateOpt,
-                       specOpt, versionsOpt});
+                       specOpt, windowOpt, versionsOpt});
     parser.process(*app);
 
     if (parser.isSet(versionsOpt)) {
@@ -129,6 +136,7 @@ int main(int argc, char** argv)
     o.latencyMessages = parser.value(latMsgOpt).toInt();
     o.latencyRate = parser.value(latRateOpt).toInt();
     o.specOptions = parser.values(specOpt);
+    o.windowMs = qMax(1, parser.value(windowOpt).toInt()) * 1000;
     if (o.messages == 0 || o.size < kSeqPrefixSize) {
         std::fprintf(stderr, "rqc-bench: --messages must be > 0 and --size >= %d\n",
                      kSeqPrefixSize);

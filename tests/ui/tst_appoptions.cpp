@@ -63,6 +63,19 @@ private slots:
         QCOMPARE(o.settingsFile, QStringLiteral("/tmp/x.ini"));
     }
 
+    void discoverPatterns()
+    {
+        AppOptions o;
+        QString message;
+        QCOMPARE(parse(args({"--discover", "queue:*", "--discover", "*:events"}), &o, &message),
+                 AppOptions::Result::Run);
+        QCOMPARE(o.discoverPatterns, (QList<QByteArray>{"queue:*", "*:events"}));
+        AppOptions none;
+        QCOMPARE(parse(args({}), &none, &message), AppOptions::Result::Run);
+        QVERIFY(none.discoverPatterns.isEmpty());
+        QCOMPARE(parse(args({"--discover", ""}), &none, &message), AppOptions::Result::Error);
+    }
+
     void precisePanes()
     {
         AppOptions o;
