@@ -261,6 +261,8 @@ void PeekView::onSnapshot(const PeekSnapshot& s)
     QByteArray selId;
     const bool hadSelection = selected(&selIndex, &selPayload, &selId);
     const bool first = m_model->snapshot().kind != s.kind;
+    if (first)
+        emit kindChanged(s.kind);
     m_model->setSnapshot(s);
     if (hadSelection) {
         bool kept = false;

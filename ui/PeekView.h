@@ -56,6 +56,8 @@ public:
 signals:
     void messageSelected(const rqc::Message& message);
     void depthChanged(qint64 depth);
+    // What the key turned out to be (list, stream, missing…), when that changes.
+    void kindChanged(rqc::PeekSnapshot::Kind kind);
     // A sentence for the status bar (results and Redis's errors).
     void reported(const QString& text);
 

@@ -173,6 +173,10 @@ void QueuePane::buildUi()
         setDepth(depth, QDateTime::currentMSecsSinceEpoch());
         updateStatus();
     });
+    connect(m_peekView, &PeekView::kindChanged, this, [this](PeekSnapshot::Kind kind) {
+        m_sendBox->setTargetFamily(kind == PeekSnapshot::Kind::Stream ? ModeFamily::Stream
+                                                                      : ModeFamily::List);
+    });
     connect(m_peekView, &PeekView::reported, this, [this](const QString& text) {
         emit errorReported(tr("%1: %2").arg(QString::fromUtf8(m_spec.target), text));
     });
@@ -471,8 +475,10 @@ void QueuePane::onBatch(const MessageList& batch, MessageModel::RowState state)
     m_lastBatchMs = QDateTime::currentMSecsSinceEpoch();
     m_refreshAskedMs = 0;
     m_recorder->record(batch, m_spec); // every row, also those pausing holds back or drops
-    if (m_spec.mode == Mode::Observe)
+    if (m_spec.mode == Mode::Observe) {
         m_trace->observe(batch);
+        learnTargetFamily(batch);
+    }
     if (m_pauseButton->isChecked()) {
         m_held += batch;
         m_heldStates.append(QList<MessageModel::RowState>(batch.size(), state));
@@ -527,6 +533,26 @@ void QueuePane::appendBacklog(qsizetype budget)
     }
     if (m_backlog.empty())
         m_appendTimer->stop();
+}
+
+void QueuePane::learnTargetFamily(const MessageList& batch)
+{
+    // The entry box sends what the application itself sends to this key: the last push seen.
+    for (qsizetype i = batch.size() - 1; i >= 0; --i) {
+        const Observation* o = batch[i].observed.get();
+        if (!o || o->kind != Observation::Kind::Produce)
+            continue;
+        const QByteArray cmd = o->command.toUpper();
+        if (cmd == "XADD")
+            m_sendBox->setTargetFamily(ModeFamily::Stream);
+        else if (cmd.contains("PUBLISH"))
+            m_sendBox->setTargetFamily(ModeFamily::Channel);
+        else if (cmd.endsWith("PUSH") || cmd.contains("MOVE") || cmd == "RPOPLPUSH")
+            m_sendBox->setTargetFamily(ModeFamily::List);
+        else
+            continue;
+        return;
+    }
 }
 
 void QueuePane::onModeChosen(int index)

@@ -131,6 +131,8 @@ private:
     // Appends rows to the view: at once, or a chunk per event-loop turn behind a backlog.
     void showRows(const MessageList& rows, MessageModel::RowState state);
     void appendBacklog(qsizetype budget);
+    // Observe: the entry box follows what the application pushes to the key (LPUSH, XADD…).
+    void learnTargetFamily(const MessageList& batch);
     void onModeChosen(int index);
     void onTargetEdited();
     void onPolicyChosen(const QString& policy);

@@ -88,14 +88,16 @@ void SendBox::setSpec(const ConsumerSpec& spec)
 {
     const bool targetChanged = spec.target != m_spec.target || spec.mode != m_spec.mode;
     m_spec = spec;
-    if (targetChanged)
+    if (targetChanged) {
         m_lastReach = -1;
+        m_targetFamily = ModeFamily::Other;
+    }
     const bool pattern = spec.mode == Mode::Pattern;
     m_publishToLabel->setVisible(pattern);
     m_publishToEdit->setVisible(pattern);
     if (pattern && targetChanged)
         m_publishToEdit->setText(hasGlob(spec.target) ? QString() : QString::fromUtf8(spec.target));
-    const bool stream = modeFamily(spec.mode) == ModeFamily::Stream;
+    const bool stream = family() == ModeFamily::Stream;
     m_fieldLabel->setVisible(stream);
     m_fieldEdit->setVisible(stream);
     m_fieldLinesCheck->setVisible(stream);
@@ -116,9 +118,25 @@ void SendBox::setSpec(const ConsumerSpec& spec)
                                              : tr("Message to send — Ctrl+Enter sends"));
 }
 
+void SendBox::setTargetFamily(ModeFamily family)
+{
+    if (family == m_targetFamily || (m_spec.mode != Mode::Peek && m_spec.mode != Mode::Observe))
+        return;
+    m_targetFamily = family;
+    setSpec(m_spec);
+}
+
+ModeFamily SendBox::family() const
+{
+    if (m_targetFamily != ModeFamily::Other &&
+        (m_spec.mode == Mode::Peek || m_spec.mode == Mode::Observe))
+        return m_targetFamily;
+    return modeFamily(m_spec.mode);
+}
+
 PublisherWorker::Command SendBox::command() const
 {
-    switch (modeFamily(m_spec.mode)) {
+    switch (family()) {
     case ModeFamily::List:
         return PublisherWorker::Command::LPush;
     case ModeFamily::Stream:

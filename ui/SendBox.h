@@ -2,6 +2,7 @@
 
 #include "ConnectionSettings.h"
 #include "ConsumerSpec.h"
+#include "ModeFamily.h"
 #include "Publisher.h"
 
 #include <QHash>
@@ -33,6 +34,9 @@ public:
 
     // Mode and target: which command, where to, and which controls show.
     void setSpec(const ConsumerSpec& spec);
+    // Peek and Observe panes learn what their key is only from the server (a peeked stream, an
+    // observed list): send with that family's command instead of the mode's default.
+    void setTargetFamily(ModeFamily family);
     // Sends through the given publisher (normally the server's shared one, owned elsewhere).
     // Once: a box that has a publisher keeps it.
     void setPublisher(Publisher* publisher);
@@ -67,9 +71,11 @@ protected:
 
 private:
     QByteArray publishTarget() const;
+    ModeFamily family() const;
     PublisherWorker::Command command() const;
 
     ConsumerSpec m_spec;
+    ModeFamily m_targetFamily = ModeFamily::Other; // Other: the mode decides
     QPointer<Publisher> m_publisher;
     QHash<qint64, int> m_pendingSends; // this box's request ids -> command
     quint64 m_sent = 0;

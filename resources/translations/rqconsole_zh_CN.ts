@@ -10,6 +10,14 @@
     </message>
 </context>
 <context>
+    <name>rqc</name>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="42"/>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+</context>
+<context>
     <name>rqc::AckBar</name>
     <message>
         <location filename="../../ui/AckBar.cpp" line="25"/>
@@ -193,32 +201,47 @@
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="53"/>
+        <location filename="../../ui/AppOptions.cpp" line="39"/>
+        <source>Discover only keys and channels matching this glob (e.g. queue:*); repeatable. Default: all.</source>
+        <translation>只发现匹配此 glob 的键和频道（例如 queue:*）；可重复指定。默认：全部。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AppOptions.cpp" line="41"/>
+        <source>PATTERN</source>
+        <translation>PATTERN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AppOptions.cpp" line="58"/>
         <source>Unexpected argument &quot;%1&quot;.</source>
         <translation>多余的参数 &quot;%1&quot;。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="62"/>
+        <location filename="../../ui/AppOptions.cpp" line="67"/>
         <source>Use either --url or --sandbox, not both.</source>
         <translation>--url 和 --sandbox 只能二选一。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="69"/>
+        <location filename="../../ui/AppOptions.cpp" line="74"/>
         <source>Bad --url: %1</source>
         <translation>--url 有误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="69"/>
+        <location filename="../../ui/AppOptions.cpp" line="74"/>
         <source>the server URL is empty.</source>
         <translation>服务器 URL 为空。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="79"/>
+        <location filename="../../ui/AppOptions.cpp" line="84"/>
         <source>Bad --pane: %1</source>
         <translation>--pane 有误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="87"/>
+        <location filename="../../ui/AppOptions.cpp" line="91"/>
+        <source>--discover needs a pattern.</source>
+        <translation>--discover 需要一个模式。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AppOptions.cpp" line="99"/>
         <source>--settings needs a file name.</source>
         <translation>--settings 需要一个文件名。</translation>
     </message>
@@ -269,22 +292,22 @@
 <context>
     <name>rqc::ConsoleSession</name>
     <message>
-        <location filename="../../ui/ConsoleSession.cpp" line="32"/>
+        <location filename="../../ui/ConsoleSession.cpp" line="34"/>
         <source>Started a private sandbox server at %1 (--sandbox); it ends with the console.</source>
         <translation>已在 %1 启动私有沙箱服务器（--sandbox），它会随控制台一起退出。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsoleSession.cpp" line="48"/>
+        <location filename="../../ui/ConsoleSession.cpp" line="50"/>
         <source>No Redis at %1:%2 — started a private sandbox server at %3; it ends with the console.</source>
         <translation>%1:%2 上没有 Redis——已在 %3 启动私有沙箱服务器，它会随控制台一起退出。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsoleSession.cpp" line="62"/>
+        <location filename="../../ui/ConsoleSession.cpp" line="64"/>
         <source>No Redis server to use: nothing answers at %1, and redis-server is not installed for a private sandbox.</source>
         <translation>没有可用的 Redis 服务器：%1 无响应，而且未安装 redis-server，无法启动私有沙箱。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsoleSession.cpp" line="69"/>
+        <location filename="../../ui/ConsoleSession.cpp" line="71"/>
         <source>Could not start a private sandbox server: %1</source>
         <translation>无法启动私有沙箱服务器：%1</translation>
     </message>
@@ -292,70 +315,70 @@
 <context>
     <name>rqc::ConsumeGuard</name>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="77"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="78"/>
         <source>This pane will take messages from list %1 with %2; your workers will not get them, and a message it takes is lost if the console dies before showing it.</source>
-        <translation type="unfinished"></translation>
+        <translation>此窗格将用 %2 从列表 %1 中取走消息；你的工作进程将收不到这些消息，而且如果控制台在显示某条已取走的消息之前崩溃，这条消息就会丢失。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="83"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="84"/>
         <source>This pane will move messages from list %1 into its own processing list with BLMOVE; your workers will not get them.</source>
-        <translation type="unfinished"></translation>
+        <translation>此窗格将用 BLMOVE 把列表 %1 中的消息移到它自己的处理列表中；你的工作进程将收不到这些消息。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="87"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="88"/>
         <source>This pane will read the entries of stream %1 in consumer group %2 with XREADGROUP (creating the group if it does not exist); the entries it reads are not delivered to the group&apos;s other consumers.</source>
-        <translation type="unfinished"></translation>
+        <translation>此窗格将以消费组 %2 的身份用 XREADGROUP 读取流 %1 的条目（消费组不存在时会创建）；它读到的条目不会再投递给该消费组的其他消费者。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="92"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="93"/>
         <source>This pane takes nothing from %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>此窗格不会从 %1 取走任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="103"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="104"/>
         <source>Consumers already there: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已有的消费者：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="106"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="107"/>
         <source>Other groups (not affected): %1</source>
-        <translation type="unfinished"></translation>
+        <translation>其他消费组（不受影响）：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="112"/>
-        <location filename="../../ui/ConsumeGuard.cpp" line="114"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="113"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="115"/>
         <source>Consumers already there: %1; %2</source>
-        <translation type="unfinished"></translation>
+        <translation>已有的消费者：%1；%2</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="177"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="178"/>
         <source>not connected to the server yet</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未连接到服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="199"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="201"/>
         <source>the server did not answer in time</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器未及时响应</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="221"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="223"/>
         <source>The consumers already there could not be listed: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法列出已有的消费者：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="225"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="227"/>
         <source>Consume from %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>要从 %1 消费吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="232"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="234"/>
         <source>Consume with %1</source>
-        <translation type="unfinished"></translation>
+        <translation>以 %1 模式消费</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="237"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="239"/>
         <source>Don&apos;t ask again for this server</source>
-        <translation type="unfinished"></translation>
+        <translation>对此服务器不再询问</translation>
     </message>
 </context>
 <context>
@@ -412,12 +435,12 @@
     <message>
         <location filename="../../core/ConsumerSpec.cpp" line="64"/>
         <source>Peek (read only)</source>
-        <translation type="unfinished"></translation>
+        <translation>查看（只读）</translation>
     </message>
     <message>
         <location filename="../../core/ConsumerSpec.cpp" line="66"/>
         <source>Observe all clients</source>
-        <translation type="unfinished"></translation>
+        <translation>观察所有客户端</translation>
     </message>
     <message>
         <location filename="../../core/ConsumerSpec.cpp" line="75"/>
@@ -452,22 +475,22 @@
     <message>
         <location filename="../../core/ConsumerSpec.cpp" line="93"/>
         <source>Reads only: shows what the list or stream holds now, live, and takes nothing from it.</source>
-        <translation type="unfinished"></translation>
+        <translation>只读：实时显示列表或流当前的内容，不取走任何内容。</translation>
     </message>
     <message>
         <location filename="../../core/ConsumerSpec.cpp" line="96"/>
         <source>Reads only: shows every client&apos;s produce and consume commands on this key or channel and who took each message; takes nothing. MONITOR (the default source) costs the server throughput, about half by Redis&apos;s documentation: meant for development servers. source=events is cheap but shows no payloads and no clients.</source>
-        <translation type="unfinished"></translation>
+        <translation>只读：显示所有客户端对此键或频道执行的生产和消费命令，以及每条消息被谁取走；不取走任何内容。MONITOR（默认数据源）会消耗服务器吞吐量，按 Redis 文档的说法约为一半：仅适用于开发服务器。source=events 开销很小，但不显示消息体和客户端。</translation>
     </message>
     <message>
         <location filename="../../core/ConsumerSpec.cpp" line="177"/>
         <source>a file name</source>
-        <translation type="unfinished"></translation>
+        <translation>一个文件名</translation>
     </message>
     <message>
         <location filename="../../core/ConsumerSpec.cpp" line="187"/>
         <source>a whole number from 1 to 10000</source>
-        <translation type="unfinished"></translation>
+        <translation>1 到 10000 之间的整数</translation>
     </message>
     <message>
         <location filename="../../core/ConsumerSpec.cpp" line="190"/>
@@ -576,175 +599,175 @@
 <context>
     <name>rqc::ConsumersLine</name>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="65"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="66"/>
         <source>Consumers: asking the server…</source>
-        <translation type="unfinished"></translation>
+        <translation>消费者：正在询问服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="70"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="73"/>
         <source>Consumers: unknown (%1)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="111"/>
-        <source>blocked clients unknown (CLIENT LIST: %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>消费者：未知（%1）</translation>
     </message>
     <message>
         <location filename="../../ui/ConsumersLine.cpp" line="114"/>
-        <source>no client blocked in a list pop</source>
-        <translation type="unfinished"></translation>
+        <source>blocked clients unknown (CLIENT LIST: %1)</source>
+        <translation>阻塞的客户端未知（CLIENT LIST：%1）</translation>
     </message>
     <message>
         <location filename="../../ui/ConsumersLine.cpp" line="117"/>
-        <source>%1 (%2)</source>
-        <translation type="unfinished">%1（%2）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="119"/>
-        <source>1 client blocked in a list pop</source>
-        <translation type="unfinished"></translation>
+        <source>no client blocked in a list pop</source>
+        <translation>没有客户端阻塞于列表弹出命令</translation>
     </message>
     <message>
         <location filename="../../ui/ConsumersLine.cpp" line="120"/>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="122"/>
+        <source>1 client blocked in a list pop</source>
+        <translation>1 个客户端阻塞于列表弹出命令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="123"/>
         <source>%1 clients blocked in list pops</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个客户端阻塞于列表弹出命令</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="121"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="124"/>
         <source>%1 (on this or other lists: Redis does not say which): %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（在此列表或其他列表上：Redis 不会说明是哪个）：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="128"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="131"/>
         <source>no processing lists</source>
-        <translation type="unfinished"></translation>
+        <translation>没有处理列表</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="131"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="134"/>
         <source>%1 alive, %2 in flight</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 存活，%2 条处理中</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="131"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="134"/>
         <source>%1 orphaned, %2 left</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 无主，剩余 %2 条</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="135"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="138"/>
         <source>1 processing list</source>
-        <translation type="unfinished"></translation>
+        <translation>1 个处理列表</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="136"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="139"/>
         <source>%1 processing lists</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个处理列表</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="137"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="140"/>
         <source>%1: %2</source>
-        <translation type="unfinished">%1：%2</translation>
+        <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="149"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="152"/>
         <source>%1 (%2 pending, idle %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（%2 条待确认，空闲 %3）</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="154"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="157"/>
         <source>1 consumer</source>
-        <translation type="unfinished"></translation>
+        <translation>1 个消费者</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="154"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="157"/>
         <source>%1 consumers</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个消费者</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="156"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="159"/>
         <source>group %1: %2, %3 pending</source>
-        <translation type="unfinished"></translation>
+        <translation>消费组 %1：%2，%3 条待确认</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="158"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="161"/>
         <source>, lag %1</source>
-        <translation type="unfinished"></translation>
+        <translation>，积压 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="164"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="167"/>
         <source>no consumer groups</source>
-        <translation type="unfinished"></translation>
+        <translation>没有消费组</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="165"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="168"/>
         <source>no group %1 yet</source>
-        <translation type="unfinished"></translation>
+        <translation>尚无消费组 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="177"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="180"/>
         <source>not a list or stream</source>
-        <translation type="unfinished"></translation>
+        <translation>不是列表或流</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="185"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="188"/>
         <source>incomplete: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>不完整：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="186"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="189"/>
         <source>Consumers: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>消费者：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="196"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="199"/>
         <source>  %1: %2 pending, idle %3%4</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="200"/>
-        <source>, rqconsole heartbeat alive</source>
-        <translation type="unfinished"></translation>
+        <translation>  %1：%2 条待确认，空闲 %3%4</translation>
     </message>
     <message>
         <location filename="../../ui/ConsumersLine.cpp" line="203"/>
+        <source>, rqconsole heartbeat alive</source>
+        <translation>，rqconsole 心跳存活</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="206"/>
         <source>No consumer groups.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有消费组。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="207"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="210"/>
         <source>Blocked in list pops (CLIENT LIST names the command, not the key):</source>
-        <translation type="unfinished"></translation>
+        <translation>阻塞于列表弹出命令（CLIENT LIST 只显示命令，不显示键）：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="209"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="212"/>
         <source>  %1 %2 at %3, blocked %4 s</source>
-        <translation type="unfinished"></translation>
+        <translation>  %1 %2，地址 %3，已阻塞 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="214"/>
-        <location filename="../../ui/ConsumersLine.cpp" line="226"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="217"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="229"/>
         <source>  none</source>
-        <translation type="unfinished"></translation>
+        <translation>  无</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="218"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="221"/>
         <source>Processing lists (reliable consumers):</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="220"/>
-        <source>  %1: %2 message(s), heartbeat %3</source>
-        <translation type="unfinished"></translation>
+        <translation>处理列表（可靠消费者）：</translation>
     </message>
     <message>
         <location filename="../../ui/ConsumersLine.cpp" line="223"/>
-        <source>alive (%1 ms left)</source>
-        <translation type="unfinished"></translation>
+        <source>  %1: %2 message(s), heartbeat %3</source>
+        <translation>  %1：%2 条消息，心跳 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="224"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="226"/>
+        <source>alive (%1 ms left)</source>
+        <translation>存活（剩余 %1 毫秒）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="227"/>
         <source>missing: orphaned</source>
-        <translation type="unfinished"></translation>
+        <translation>缺失：无主</translation>
     </message>
 </context>
 <context>
@@ -1157,12 +1180,12 @@
         <location filename="../../ui/MainWindow.cpp" line="157"/>
         <location filename="../../ui/MainWindow.cpp" line="434"/>
         <source>&amp;Record pane…</source>
-        <translation type="unfinished"></translation>
+        <translation>录制窗格(&amp;R)…</translation>
     </message>
     <message>
         <location filename="../../ui/MainWindow.cpp" line="159"/>
         <source>Record every row the focused pane receives to a JSON Lines file</source>
-        <translation type="unfinished"></translation>
+        <translation>将焦点所在窗格收到的每一行录制到 JSON Lines 文件</translation>
     </message>
     <message>
         <location filename="../../ui/MainWindow.cpp" line="162"/>
@@ -1212,27 +1235,27 @@
     <message>
         <location filename="../../ui/MainWindow.cpp" line="407"/>
         <source>Click into a pane first: Record pane… records the pane that has the focus.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先点击一个窗格：“录制窗格…”录制的是焦点所在的窗格。</translation>
     </message>
     <message>
         <location filename="../../ui/MainWindow.cpp" line="415"/>
         <source>Record %1 to</source>
-        <translation type="unfinished"></translation>
+        <translation>将 %1 录制到</translation>
     </message>
     <message>
         <location filename="../../ui/MainWindow.cpp" line="418"/>
         <source>JSON Lines (*.jsonl)</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
     <message>
         <location filename="../../ui/MainWindow.cpp" line="418"/>
         <source>All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>所有文件 (*)</translation>
     </message>
     <message>
         <location filename="../../ui/MainWindow.cpp" line="433"/>
         <source>Stop &amp;recording</source>
-        <translation type="unfinished"></translation>
+        <translation>停止录制(&amp;R)</translation>
     </message>
     <message>
         <location filename="../../ui/MainWindow.cpp" line="440"/>
@@ -1242,12 +1265,12 @@
     <message>
         <location filename="../../ui/MainWindow.cpp" line="469"/>
         <source>%1 opened in %2: this server is not the console&apos;s sandbox, and consuming would take messages from its workers. Choose %3 to consume (you will be asked first).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已以 %2 模式打开：此服务器不是控制台的沙箱，消费会从它的工作进程那里取走消息。选择 %3 模式即可消费（会先询问你）。</translation>
     </message>
     <message>
         <location filename="../../ui/MainWindow.cpp" line="474"/>
         <source>%1 restored in %2 instead of %3: consuming it on this server was not confirmed before. Choose %3 to consume (you will be asked first).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已以 %2 模式恢复，而不是 %3 模式：此前未同意在此服务器上消费它。选择 %3 模式即可消费（会先询问你）。</translation>
     </message>
     <message>
         <location filename="../../ui/MainWindow.cpp" line="485"/>
@@ -1382,72 +1405,72 @@
     <message>
         <location filename="../../ui/MessageModel.cpp" line="412"/>
         <source>Client %1, %2 %3</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端 %1，%2 %3</translation>
     </message>
     <message>
         <location filename="../../ui/MessageModel.cpp" line="472"/>
         <source>%1 (event only)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（仅事件）</translation>
     </message>
     <message>
         <location filename="../../ui/MessageModel.cpp" line="481"/>
         <source>(events name no client)</source>
-        <translation type="unfinished"></translation>
+        <translation>（事件不指明客户端）</translation>
     </message>
     <message>
         <location filename="../../ui/MessageModel.cpp" line="492"/>
         <source>→ %1</source>
-        <translation type="unfinished"></translation>
+        <translation>→ %1</translation>
     </message>
     <message>
         <location filename="../../ui/MessageModel.cpp" line="497"/>
         <source>?</source>
-        <translation type="unfinished"></translation>
+        <translation>？</translation>
     </message>
     <message>
         <location filename="../../ui/MessageModel.cpp" line="498"/>
         <source>removed</source>
-        <translation type="unfinished"></translation>
+        <translation>已移除</translation>
     </message>
     <message>
         <location filename="../../ui/MessageModel.cpp" line="499"/>
         <source>%1 → %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 → %2</translation>
     </message>
     <message>
         <location filename="../../ui/MessageModel.cpp" line="502"/>
         <source>, %1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>，%1 毫秒</translation>
     </message>
     <message>
         <location filename="../../ui/MessageModel.cpp" line="504"/>
         <source>(inferred)</source>
-        <translation type="unfinished"></translation>
+        <translation>（推断）</translation>
     </message>
     <message>
         <location filename="../../ui/MessageModel.cpp" line="514"/>
         <source>A keyspace event: it names neither the message nor the client.</source>
-        <translation type="unfinished"></translation>
+        <translation>键空间事件：既不指明消息，也不指明客户端。</translation>
     </message>
     <message>
         <location filename="../../ui/MessageModel.cpp" line="517"/>
         <source>Pushed by %1</source>
-        <translation type="unfinished"></translation>
+        <translation>由 %1 推入</translation>
     </message>
     <message>
         <location filename="../../ui/MessageModel.cpp" line="519"/>
         <source>Taken by %1</source>
-        <translation type="unfinished"></translation>
+        <translation>被 %1 取走</translation>
     </message>
     <message>
         <location filename="../../ui/MessageModel.cpp" line="521"/>
         <source>Certain: the server&apos;s own record names this message.</source>
-        <translation type="unfinished"></translation>
+        <translation>确定：服务器自己的记录指明了这条消息。</translation>
     </message>
     <message>
         <location filename="../../ui/MessageModel.cpp" line="522"/>
         <source>Inferred: MONITOR does not show which blocked client a push served; this is worked out from the order they blocked in.</source>
-        <translation type="unfinished"></translation>
+        <translation>推断：MONITOR 不显示一次推入由哪个阻塞的客户端接收；这是根据它们进入阻塞的顺序推算出来的。</translation>
     </message>
     <message>
         <location filename="../../ui/MessageModel.cpp" line="533"/>
@@ -1477,17 +1500,17 @@
     <message>
         <location filename="../../ui/MessageModel.cpp" line="543"/>
         <source>Event</source>
-        <translation type="unfinished"></translation>
+        <translation>事件</translation>
     </message>
     <message>
         <location filename="../../ui/MessageModel.cpp" line="545"/>
         <source>Client</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端</translation>
     </message>
     <message>
         <location filename="../../ui/MessageModel.cpp" line="547"/>
         <source>Producer → consumer</source>
-        <translation type="unfinished"></translation>
+        <translation>生产者 → 消费者</translation>
     </message>
     <message>
         <location filename="../../ui/MessageModel.cpp" line="549"/>
@@ -1528,54 +1551,54 @@
     <message>
         <location filename="../../core/ObserveWorker.cpp" line="80"/>
         <source>Observing with MONITOR: the server sends this console every command it runs, which costs it throughput (about half, by Redis&apos;s own measurement). Meant for development servers; source=events is cheap but shows no payloads and no clients.</source>
-        <translation type="unfinished"></translation>
+        <translation>正在用 MONITOR 观察：服务器会把它执行的每条命令都发给本控制台，这会消耗其吞吐量（按 Redis 自己的测量约为一半）。仅适用于开发服务器；source=events 开销很小，但不显示消息体和客户端。</translation>
     </message>
     <message>
         <location filename="../../core/ObserveWorker.cpp" line="87"/>
         <source>Commands run while disconnected were not seen; who took what resumes from a fresh snapshot of the list.</source>
-        <translation type="unfinished"></translation>
+        <translation>断开期间执行的命令未被看到；对谁取走了哪条消息的跟踪将从列表的最新快照重新开始。</translation>
     </message>
     <message>
         <location filename="../../core/ObserveWorker.cpp" line="144"/>
         <source>The server refused MONITOR: %1 — this user may not observe with MONITOR; source=events needs no such permission.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器拒绝了 MONITOR：%1——此用户可能没有使用 MONITOR 观察的权限；source=events 不需要此权限。</translation>
     </message>
     <message>
         <location filename="../../core/ObserveWorker.cpp" line="170"/>
         <source>The observer&apos;s side connection failed (%1); retrying.</source>
-        <translation type="unfinished"></translation>
+        <translation>观察器的辅助连接失败（%1），正在重试。</translation>
     </message>
     <message>
         <location filename="../../core/ObserveWorker.cpp" line="191"/>
         <source>Cannot check whether keyspace notifications are on: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法检查键空间通知是否已开启：%1</translation>
     </message>
     <message>
         <location filename="../../core/ObserveWorker.cpp" line="202"/>
         <source>Keyspace notifications are off on this server (notify-keyspace-events is &quot;%1&quot;): this pane will show no events. CONFIG SET notify-keyspace-events Klgt would turn them on for lists, streams and deletes; the console never changes it by itself.</source>
-        <translation type="unfinished"></translation>
+        <translation>此服务器关闭了键空间通知（notify-keyspace-events 为 &quot;%1&quot;）：此窗格将不会显示任何事件。CONFIG SET notify-keyspace-events Klgt 可为列表、流和删除操作开启通知；控制台从不自行更改该设置。</translation>
     </message>
     <message>
         <location filename="../../core/ObserveWorker.cpp" line="331"/>
         <source>Client names are unknown: CLIENT LIST was refused (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端名称未知：CLIENT LIST 被拒绝（%1）。</translation>
     </message>
     <message numerus="yes">
         <location filename="../../core/ObserveWorker.cpp" line="374"/>
         <source>The observer fell more than %1 s behind the server and skipped %n command(s) to catch up; who took what resumes from a fresh snapshot.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>观察器落后服务器超过 %1 秒，为追上进度跳过了 %n 条命令；对谁取走了哪条消息的跟踪将从最新快照重新开始。</numerusform>
         </translation>
     </message>
     <message>
         <location filename="../../core/ObserveWorker.cpp" line="522"/>
         <source>The server holds %1 MiB of MONITOR output for this observer (omem); Redis disconnects it when that reaches client-output-buffer-limit for normal clients.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器为此观察器积压了 %1 MiB 的 MONITOR 输出（omem）；当它达到普通客户端的 client-output-buffer-limit 时，Redis 会断开其连接。</translation>
     </message>
     <message>
         <location filename="../../core/ObserveWorker.cpp" line="528"/>
         <source>The observer caught up: the server&apos;s output buffer for it is back under 1 MiB.</source>
-        <translation type="unfinished"></translation>
+        <translation>观察器已追上：服务器为它保留的输出缓冲区已回落到 1 MiB 以下。</translation>
     </message>
 </context>
 <context>
@@ -1583,22 +1606,22 @@
     <message>
         <location filename="../../ui/PaneRecorder.cpp" line="118"/>
         <source>● recording to %1 — 1 row</source>
-        <translation type="unfinished"></translation>
+        <translation>● 正在录制到 %1 — 1 行</translation>
     </message>
     <message>
         <location filename="../../ui/PaneRecorder.cpp" line="119"/>
         <source>● recording to %1 — %2 rows</source>
-        <translation type="unfinished"></translation>
+        <translation>● 正在录制到 %1 — %2 行</translation>
     </message>
     <message>
         <location filename="../../ui/PaneRecorder.cpp" line="123"/>
         <source> (%1 waiting to be written)</source>
-        <translation type="unfinished"></translation>
+        <translation>（%1 行等待写入）</translation>
     </message>
     <message>
         <location filename="../../ui/PaneRecorder.cpp" line="125"/>
         <source>Every row this pane receives is written to %1 (JSON Lines), also while the view is paused. File › Stop recording ends it.</source>
-        <translation type="unfinished"></translation>
+        <translation>此窗格收到的每一行都会写入 %1（JSON Lines），视图暂停时也是如此。“文件 › 停止录制”可结束录制。</translation>
     </message>
 </context>
 <context>
@@ -1616,74 +1639,74 @@
     <message>
         <location filename="../../ui/PaneStatusLine.cpp" line="47"/>
         <source>Stale depth: it was read before the latest messages were consumed; it is read again as soon as the consumer is idle.</source>
-        <translation type="unfinished"></translation>
+        <translation>深度已过时：它是在最近的消息被消费之前读取的；消费者一空闲就会重新读取。</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="83"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="84"/>
         <source>received %1</source>
         <translation>已接收 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="84"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="85"/>
         <source>%1 msg/s</source>
         <translation>%1 条/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="87"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="88"/>
         <source>acked %1</source>
         <translation>已确认 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="88"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="89"/>
         <source>pending %1</source>
         <translation>待确认 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="89"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="90"/>
         <source>redelivered %1</source>
         <translation>重新投递 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="90"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="91"/>
         <source>dead %1</source>
         <translation>死信 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="95"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="96"/>
         <source>depth %1 (stale)</source>
-        <translation type="unfinished"></translation>
+        <translation>深度 %1（已过时）</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="97"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="98"/>
         <source>depth %1</source>
         <translation>深度 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="99"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="100"/>
         <source>length %1</source>
         <translation>长度 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/PaneStatusLine.cpp" line="101"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="102"/>
         <source>%n subscriber(s)</source>
         <translation>
             <numerusform>%n 个订阅者</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/PaneStatusLine.cpp" line="103"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="104"/>
         <source>last publish reached %n</source>
         <translation>
             <numerusform>上次发布送达 %n 个订阅者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="104"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="105"/>
         <source>dropped %1</source>
         <translation>已丢弃 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="108"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="109"/>
         <source>paused, %1 held back</source>
         <translation>已暂停，暂存 %1 条</translation>
     </message>
@@ -1764,17 +1787,47 @@
         <translation>… 还有 %1 未显示（共 %2）；请查看十六进制或导出</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="192"/>
+        <location filename="../../ui/PayloadView.cpp" line="187"/>
+        <source>pushed by %1</source>
+        <translation>由 %1 推入</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PayloadView.cpp" line="189"/>
+        <source>taken by %1</source>
+        <translation>被 %1 取走</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PayloadView.cpp" line="191"/>
+        <source>(inferred)</source>
+        <translation>（推断）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PayloadView.cpp" line="193"/>
+        <source>after %1 ms</source>
+        <translation>%1 毫秒后</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PayloadView.cpp" line="198"/>
+        <source>acked after %1 ms</source>
+        <translation>%1 毫秒后确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PayloadView.cpp" line="199"/>
+        <source>acked</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PayloadView.cpp" line="216"/>
         <source>#%1</source>
         <translation>#%1</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="194"/>
+        <location filename="../../ui/PayloadView.cpp" line="218"/>
         <source>id %1</source>
         <translation>ID %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/PayloadView.cpp" line="196"/>
+        <location filename="../../ui/PayloadView.cpp" line="220"/>
         <source>delivered %n time(s)</source>
         <translation>
             <numerusform>已投递 %n 次</numerusform>
@@ -1786,117 +1839,117 @@
     <message>
         <location filename="../../ui/PeekModel.cpp" line="19"/>
         <source>next</source>
-        <translation type="unfinished"></translation>
+        <translation>下一个</translation>
     </message>
     <message>
         <location filename="../../ui/PeekModel.cpp" line="22"/>
         <location filename="../../ui/PeekModel.cpp" line="31"/>
         <source>%1th</source>
-        <translation type="unfinished">%1 小时 {1t?}</translation>
+        <translation>第 %1 个</translation>
     </message>
     <message>
         <location filename="../../ui/PeekModel.cpp" line="25"/>
         <source>%1st</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 个</translation>
     </message>
     <message>
         <location filename="../../ui/PeekModel.cpp" line="27"/>
         <source>%1nd</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 个</translation>
     </message>
     <message>
         <location filename="../../ui/PeekModel.cpp" line="29"/>
         <source>%1rd</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 个</translation>
     </message>
     <message>
         <location filename="../../ui/PeekModel.cpp" line="139"/>
         <source>%1 s</source>
-        <translation type="unfinished">%1 秒</translation>
+        <translation>%1 秒</translation>
     </message>
     <message>
         <location filename="../../ui/PeekModel.cpp" line="141"/>
         <source>%1 min</source>
-        <translation type="unfinished">%1 分钟</translation>
+        <translation>%1 分钟</translation>
     </message>
     <message>
         <location filename="../../ui/PeekModel.cpp" line="143"/>
         <source>%1 h</source>
-        <translation type="unfinished">%1 小时</translation>
+        <translation>%1 小时</translation>
     </message>
     <message>
         <location filename="../../ui/PeekModel.cpp" line="144"/>
         <source>%1 d</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 天</translation>
     </message>
     <message numerus="yes">
         <location filename="../../ui/PeekModel.cpp" line="166"/>
         <source>… %n element(s) not shown (indices %1 to %2) — use the pager …</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>… 还有 %n 个元素未显示（索引 %1 至 %2）——请使用翻页控件 …</numerusform>
         </translation>
     </message>
     <message>
         <location filename="../../ui/PeekModel.cpp" line="207"/>
         <source>Added %1 (from the entry id)</source>
-        <translation type="unfinished"></translation>
+        <translation>添加于 %1（根据条目 ID）</translation>
     </message>
     <message>
         <location filename="../../ui/PeekModel.cpp" line="224"/>
         <source>next ← BRPOP</source>
-        <translation type="unfinished"></translation>
+        <translation>下一个 ← BRPOP</translation>
     </message>
     <message>
         <location filename="../../ui/PeekModel.cpp" line="234"/>
         <source>Next to be taken by BRPOP consumers (FIFO consumers take from the tail, the end of the list)</source>
-        <translation type="unfinished"></translation>
+        <translation>下一个将被 BRPOP 消费者取走（FIFO 消费者从尾部，即列表末端取出）</translation>
     </message>
     <message>
         <location filename="../../ui/PeekModel.cpp" line="236"/>
         <source>%1 to be taken by BRPOP consumers</source>
-        <translation type="unfinished"></translation>
+        <translation>%1将被 BRPOP 消费者取走</translation>
     </message>
     <message numerus="yes">
         <location filename="../../ui/PeekModel.cpp" line="238"/>
         <source>%n byte(s)</source>
-        <translation type="unfinished">
+        <translation>
             <numerusform>%n 字节</numerusform>
         </translation>
     </message>
     <message>
         <location filename="../../ui/PeekModel.cpp" line="262"/>
         <source>Entry id</source>
-        <translation type="unfinished"></translation>
+        <translation>条目 ID</translation>
     </message>
     <message>
         <location filename="../../ui/PeekModel.cpp" line="262"/>
         <source>Index</source>
-        <translation type="unfinished"></translation>
+        <translation>索引</translation>
     </message>
     <message>
         <location filename="../../ui/PeekModel.cpp" line="264"/>
         <source>Age</source>
-        <translation type="unfinished"></translation>
+        <translation>存在时长</translation>
     </message>
     <message>
         <location filename="../../ui/PeekModel.cpp" line="264"/>
         <source>Position</source>
-        <translation type="unfinished"></translation>
+        <translation>位置</translation>
     </message>
     <message>
         <location filename="../../ui/PeekModel.cpp" line="266"/>
         <source>Size</source>
-        <translation type="unfinished">大小</translation>
+        <translation>大小</translation>
     </message>
     <message>
         <location filename="../../ui/PeekModel.cpp" line="268"/>
         <source>Fields</source>
-        <translation type="unfinished"></translation>
+        <translation>字段</translation>
     </message>
     <message>
         <location filename="../../ui/PeekModel.cpp" line="268"/>
         <source>Payload</source>
-        <translation type="unfinished"></translation>
+        <translation>消息体</translation>
     </message>
 </context>
 <context>
@@ -1904,69 +1957,69 @@
     <message>
         <location filename="../../core/PeekReader.cpp" line="189"/>
         <source>Keyspace notifications are off on this server (notify-keyspace-events &quot;%1&quot;).</source>
-        <translation type="unfinished"></translation>
+        <translation>此服务器关闭了键空间通知（notify-keyspace-events 为 &quot;%1&quot;）。</translation>
     </message>
     <message>
         <location filename="../../core/PeekReader.cpp" line="191"/>
         <source>Could not read notify-keyspace-events: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 notify-keyspace-events：%1</translation>
     </message>
     <message>
         <location filename="../../core/PeekReader.cpp" line="215"/>
         <source>Refreshed on keyspace notifications (notify-keyspace-events &quot;%1&quot;).</source>
-        <translation type="unfinished"></translation>
+        <translation>根据键空间通知刷新（notify-keyspace-events 为 &quot;%1&quot;）。</translation>
     </message>
     <message>
         <location filename="../../core/PeekReader.cpp" line="224"/>
         <source>Notifications connection lost: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>通知连接已断开：%1</translation>
     </message>
     <message>
         <location filename="../../core/PeekReader.cpp" line="478"/>
         <location filename="../../core/PeekReader.cpp" line="543"/>
         <location filename="../../core/PeekReader.cpp" line="568"/>
         <source>Not connected to the server.</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接到服务器。</translation>
     </message>
     <message>
         <location filename="../../core/PeekReader.cpp" line="500"/>
         <source>Name the list to move the element to.</source>
-        <translation type="unfinished"></translation>
+        <translation>请填写要把元素移到的列表名。</translation>
     </message>
     <message>
         <location filename="../../core/PeekReader.cpp" line="513"/>
         <source>The element moved or was taken since it was shown (index %1 holds something else now): nothing changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>该元素在显示之后已被移动或取走（索引 %1 上现在是别的内容）：未做任何更改。</translation>
     </message>
     <message>
         <location filename="../../core/PeekReader.cpp" line="520"/>
         <source>Deleted the element at index %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>已删除索引 %1 处的元素。</translation>
     </message>
     <message>
         <location filename="../../core/PeekReader.cpp" line="524"/>
         <source>Pushed a copy of the element to the consuming end (RPUSH).</source>
-        <translation type="unfinished"></translation>
+        <translation>已将该元素的副本推入消费端（RPUSH）。</translation>
     </message>
     <message>
         <location filename="../../core/PeekReader.cpp" line="527"/>
         <source>Moved the element at index %1 to %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>已将索引 %1 处的元素移到 %2。</translation>
     </message>
     <message>
         <location filename="../../core/PeekReader.cpp" line="553"/>
         <source>Entry %1 was already gone: nothing changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>条目 %1 已不存在：未做任何更改。</translation>
     </message>
     <message>
         <location filename="../../core/PeekReader.cpp" line="556"/>
         <source>Deleted entry %1 (XDEL).</source>
-        <translation type="unfinished"></translation>
+        <translation>已删除条目 %1（XDEL）。</translation>
     </message>
     <message>
         <location filename="../../core/PeekReader.cpp" line="593"/>
         <source>notify-keyspace-events is now &quot;%1&quot; (was &quot;%2&quot;).</source>
-        <translation type="unfinished"></translation>
+        <translation>notify-keyspace-events 现在为 &quot;%1&quot;（原为 &quot;%2&quot;）。</translation>
     </message>
 </context>
 <context>
@@ -1974,317 +2027,319 @@
     <message>
         <location filename="../../ui/PeekView.cpp" line="61"/>
         <source>Turn on notifications…</source>
-        <translation type="unfinished"></translation>
+        <translation>开启通知…</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="63"/>
         <source>Asks the server to publish keyspace notifications, so this view refreshes on changes instead of polling. Confirmed first: it changes the server for every client.</source>
-        <translation type="unfinished"></translation>
+        <translation>请求服务器发布键空间通知，使此视图在发生变化时刷新，而不是轮询。会先请你确认：这会更改服务器设置，影响所有客户端。</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="86"/>
         <source>Show from index:</source>
-        <translation type="unfinished"></translation>
+        <translation>从索引开始显示：</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="91"/>
         <source>Index from the head (0 = the element pushed last by LPUSH)</source>
-        <translation type="unfinished"></translation>
+        <translation>从头部算起的索引（0 = 最后一次 LPUSH 推入的元素）</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="99"/>
         <source>Page up</source>
-        <translation type="unfinished"></translation>
+        <translation>上一页</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="100"/>
         <source>Page down</source>
-        <translation type="unfinished"></translation>
+        <translation>下一页</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="101"/>
         <source>Hide page</source>
-        <translation type="unfinished"></translation>
+        <translation>隐藏该页</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="134"/>
         <source>Newest</source>
-        <translation type="unfinished"></translation>
+        <translation>最新</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="135"/>
         <source>Newer</source>
-        <translation type="unfinished"></translation>
+        <translation>较新</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="136"/>
         <source>Older</source>
-        <translation type="unfinished"></translation>
+        <translation>较旧</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="137"/>
         <source>Oldest</source>
-        <translation type="unfinished"></translation>
+        <translation>最旧</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="177"/>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>复制</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="177"/>
         <source>Copy the element&apos;s bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>复制该元素的字节</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="180"/>
         <source>Save to file…</source>
-        <translation type="unfinished"></translation>
+        <translation>保存到文件…</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="181"/>
         <source>Write the element&apos;s bytes to a file, exactly</source>
-        <translation type="unfinished"></translation>
+        <translation>将该元素的字节原样写入文件</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="182"/>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>删除…</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="183"/>
         <source>Remove this element (only this one, even if others are equal)</source>
-        <translation type="unfinished"></translation>
+        <translation>移除此元素（只移除这一个，即使有其他相同的元素）</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="185"/>
         <source>Move to list…</source>
-        <translation type="unfinished"></translation>
+        <translation>移到列表…</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="185"/>
         <source>Remove it here, LPUSH it to a list</source>
-        <translation type="unfinished"></translation>
+        <translation>从这里移除，并 LPUSH 到某个列表</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="186"/>
         <source>Requeue a copy…</source>
-        <translation type="unfinished"></translation>
+        <translation>重新入队一个副本…</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="187"/>
         <source>RPUSH a copy to the consuming end: it is taken next</source>
-        <translation type="unfinished"></translation>
+        <translation>将副本 RPUSH 到消费端：它会被下一个取走</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="188"/>
         <source>Move to dead list…</source>
-        <translation type="unfinished"></translation>
+        <translation>移到死信列表…</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="189"/>
         <source>Remove it here, LPUSH it to &lt;key&gt;:dead</source>
-        <translation type="unfinished"></translation>
+        <translation>从这里移除，并 LPUSH 到 &lt;key&gt;:dead</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="191"/>
         <source>Delete entry (XDEL)…</source>
-        <translation type="unfinished"></translation>
+        <translation>删除条目（XDEL）…</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="191"/>
         <source>Delete this stream entry</source>
-        <translation type="unfinished"></translation>
+        <translation>删除此流条目</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="226"/>
         <source>connecting…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="304"/>
+        <location filename="../../ui/PeekView.cpp" line="306"/>
         <source>%1: empty / does not exist</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：为空 / 不存在</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="307"/>
+        <location filename="../../ui/PeekView.cpp" line="309"/>
         <source>%1 is a %2, not a list or stream: nothing to show</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/PeekView.cpp" line="312"/>
-        <source>Depth %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 是 %2 类型，不是列表或流：没有可显示的内容</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="314"/>
+        <source>Depth %1</source>
+        <translation>深度 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="316"/>
         <source> · in %1/s · out %2/s (notification events: one per command, not per element)</source>
-        <translation type="unfinished"></translation>
+        <translation> · 入 %1/秒 · 出 %2/秒（通知事件：每条命令一个，而非每个元素一个）</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="318"/>
+        <location filename="../../ui/PeekView.cpp" line="320"/>
         <source> · net %1%2/s</source>
-        <translation type="unfinished"></translation>
+        <translation> · 净 %1%2/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="322"/>
+        <location filename="../../ui/PeekView.cpp" line="324"/>
         <source> (polling: only the net change of the length is known)</source>
-        <translation type="unfinished"></translation>
+        <translation>（轮询：只能得知长度的净变化）</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="329"/>
+        <location filename="../../ui/PeekView.cpp" line="331"/>
         <source>Top: head (producers LPUSH here). Bottom: tail ← next to be taken by BRPOP consumers. Reading only: nothing is taken.</source>
-        <translation type="unfinished"></translation>
+        <translation>顶部：头部（生产者在此 LPUSH）。底部：尾部 ← 下一个被 BRPOP 消费者取走。只读：不取走任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="332"/>
+        <location filename="../../ui/PeekView.cpp" line="334"/>
         <source>Newest entries first; the age comes from each entry&apos;s id. Reading only: nothing is acknowledged or deleted.</source>
-        <translation type="unfinished"></translation>
+        <translation>最新的条目在前；存在时长根据各条目的 ID 计算。只读：不确认也不删除任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="345"/>
+        <location filename="../../ui/PeekView.cpp" line="347"/>
         <source>live: keyspace notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>实时：键空间通知</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="348"/>
+        <location filename="../../ui/PeekView.cpp" line="350"/>
         <source>live: polling 4×/s</source>
-        <translation type="unfinished"></translation>
+        <translation>实时：每秒轮询 4 次</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="351"/>
+        <location filename="../../ui/PeekView.cpp" line="353"/>
         <source>not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="443"/>
+        <location filename="../../ui/PeekView.cpp" line="445"/>
         <source>the element at index %1 (%2 to be taken), %3: “%4”</source>
-        <translation type="unfinished"></translation>
+        <translation>索引 %1 处的元素（%2将被取走），%3：“%4”</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="457"/>
+        <location filename="../../ui/PeekView.cpp" line="459"/>
         <source>Select an element first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先选择一个元素。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="461"/>
+        <location filename="../../ui/PeekView.cpp" line="463"/>
         <source>It runs as one script that first checks the element is still there; if it moved or was taken meanwhile, nothing changes.</source>
-        <translation type="unfinished"></translation>
+        <translation>它作为一个脚本运行，先检查该元素是否仍在原处；如果期间它已被移动或取走，则不做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="469"/>
+        <location filename="../../ui/PeekView.cpp" line="471"/>
         <source>Delete element</source>
-        <translation type="unfinished"></translation>
+        <translation>删除元素</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="470"/>
+        <location filename="../../ui/PeekView.cpp" line="472"/>
         <source>Delete %1 from %2? Only this element is removed, even if others are equal. Consumers will never get it.</source>
-        <translation type="unfinished"></translation>
+        <translation>从 %2 中删除%1？只会移除这一个元素，即使有其他相同的元素。消费者将永远收不到它。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="473"/>
-        <location filename="../../ui/PeekView.cpp" line="508"/>
+        <location filename="../../ui/PeekView.cpp" line="475"/>
+        <location filename="../../ui/PeekView.cpp" line="510"/>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="478"/>
-        <location filename="../../ui/PeekView.cpp" line="483"/>
+        <location filename="../../ui/PeekView.cpp" line="480"/>
+        <location filename="../../ui/PeekView.cpp" line="485"/>
         <source>Move element</source>
-        <translation type="unfinished"></translation>
+        <translation>移动元素</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="478"/>
+        <location filename="../../ui/PeekView.cpp" line="480"/>
         <source>Move to list (LPUSH):</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/PeekView.cpp" line="484"/>
-        <source>Move %1 from %2 to the list %3 (removed here, LPUSHed there)?</source>
-        <translation type="unfinished"></translation>
+        <translation>移到列表（LPUSH）：</translation>
     </message>
     <message>
         <location filename="../../ui/PeekView.cpp" line="486"/>
+        <source>Move %1 from %2 to the list %3 (removed here, LPUSHed there)?</source>
+        <translation>将%1从 %2 移到列表 %3（从这里移除，并 LPUSH 到那里）？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="488"/>
         <source>Move</source>
-        <translation type="unfinished"></translation>
+        <translation>移动</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="490"/>
+        <location filename="../../ui/PeekView.cpp" line="492"/>
         <source>Requeue a copy</source>
-        <translation type="unfinished"></translation>
+        <translation>重新入队一个副本</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="491"/>
+        <location filename="../../ui/PeekView.cpp" line="493"/>
         <source>Push a copy of %1 to the consuming end of %2 (RPUSH)? It will be the next element BRPOP consumers take; the original stays where it is.</source>
-        <translation type="unfinished"></translation>
+        <translation>将%1的副本推入 %2 的消费端（RPUSH）？它将成为 BRPOP 消费者取走的下一个元素；原元素保留在原处。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="494"/>
+        <location filename="../../ui/PeekView.cpp" line="496"/>
         <source>Requeue</source>
-        <translation type="unfinished">重新入队</translation>
+        <translation>重新入队</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="498"/>
-        <location filename="../../ui/PeekView.cpp" line="501"/>
+        <location filename="../../ui/PeekView.cpp" line="500"/>
+        <location filename="../../ui/PeekView.cpp" line="503"/>
         <source>Move to dead list</source>
-        <translation type="unfinished"></translation>
+        <translation>移到死信列表</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="499"/>
+        <location filename="../../ui/PeekView.cpp" line="501"/>
         <source>Move %1 from %2 to the dead list %3 (removed here, LPUSHed there)?</source>
-        <translation type="unfinished"></translation>
+        <translation>将%1从 %2 移到死信列表 %3（从这里移除，并 LPUSH 到那里）？</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="504"/>
+        <location filename="../../ui/PeekView.cpp" line="506"/>
         <source>Delete entry</source>
-        <translation type="unfinished"></translation>
+        <translation>删除条目</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="505"/>
+        <location filename="../../ui/PeekView.cpp" line="507"/>
         <source>Delete entry %1 from the stream %2 (XDEL)? Consumer groups that have not read it will never get it; pending references to it stay in their PEL.</source>
-        <translation type="unfinished"></translation>
+        <translation>从流 %2 中删除条目 %1（XDEL）？尚未读取它的消费组将永远收不到它；对它的待确认引用仍保留在各自的 PEL 中。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="517"/>
+        <location filename="../../ui/PeekView.cpp" line="519"/>
         <source>Working…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在处理…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="529"/>
+        <location filename="../../ui/PeekView.cpp" line="531"/>
         <source>Turn on keyspace notifications on this server?
 
 This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (list events; t for streams) to what is set now. It changes the server for every client: from then on, every write to every list publishes a notification, which costs the server a little on each write, and clients subscribed to notifications start receiving them. It stays on until someone changes it back (and is lost on restart unless written to the configuration file).</source>
-        <translation type="unfinished"></translation>
+        <translation>要在此服务器上开启键空间通知吗？
+
+这会执行 CONFIG SET notify-keyspace-events，在当前设置的基础上添加 K（键空间频道）和 l（列表事件；流为 t）。它会更改服务器设置，影响所有客户端：此后每个列表的每次写入都会发布一条通知，每次写入都会给服务器带来少许开销，订阅了通知的客户端也会开始收到这些通知。该设置会一直生效，直到有人改回（除非写入配置文件，否则重启后会失效）。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="536"/>
+        <location filename="../../ui/PeekView.cpp" line="538"/>
         <source>Turn on notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>开启通知</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="536"/>
+        <location filename="../../ui/PeekView.cpp" line="538"/>
         <source>Turn on</source>
-        <translation type="unfinished"></translation>
+        <translation>开启</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="551"/>
+        <location filename="../../ui/PeekView.cpp" line="553"/>
         <source>Copied %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>已复制 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="560"/>
+        <location filename="../../ui/PeekView.cpp" line="562"/>
         <source>Save element</source>
-        <translation type="unfinished"></translation>
+        <translation>保存元素</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="566"/>
+        <location filename="../../ui/PeekView.cpp" line="568"/>
         <source>Could not write %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="569"/>
+        <location filename="../../ui/PeekView.cpp" line="571"/>
         <source>Saved %1 to %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>已将 %1 保存到 %2。</translation>
     </message>
 </context>
 <context>
@@ -2330,7 +2385,7 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::QueueInspector</name>
     <message>
-        <location filename="../../core/QueueInspector.cpp" line="662"/>
+        <location filename="../../core/QueueInspector.cpp" line="676"/>
         <source>The inspector is not running.</source>
         <translation>检查器未在运行。</translation>
     </message>
@@ -2344,7 +2399,7 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
     </message>
     <message>
         <location filename="../../core/QueueInspector.cpp" line="164"/>
-        <location filename="../../core/QueueInspector.cpp" line="473"/>
+        <location filename="../../core/QueueInspector.cpp" line="487"/>
         <source>The inspector stopped.</source>
         <translation>检查器已停止。</translation>
     </message>
@@ -2352,85 +2407,85 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::QueuePane</name>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="101"/>
+        <location filename="../../ui/QueuePane.cpp" line="102"/>
         <source>The list key, stream, channel or pattern this pane consumes. Press Enter to switch.</source>
         <translation>此窗格消费的列表键、流、频道或匹配模式。按回车键切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="114"/>
+        <location filename="../../ui/QueuePane.cpp" line="115"/>
         <source>How this pane consumes; switching restarts its consumer.</source>
         <translation>此窗格的消费方式；切换后会重启消费者。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="122"/>
+        <location filename="../../ui/QueuePane.cpp" line="123"/>
         <source>Close this pane (its consumer stops)</source>
         <translation>关闭此窗格（其消费者随之停止）</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="210"/>
+        <location filename="../../ui/QueuePane.cpp" line="221"/>
         <source>Filter by source or content…</source>
         <translation>按来源或内容过滤…</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="213"/>
-        <location filename="../../ui/QueuePane.cpp" line="561"/>
+        <location filename="../../ui/QueuePane.cpp" line="224"/>
+        <location filename="../../ui/QueuePane.cpp" line="604"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="216"/>
+        <location filename="../../ui/QueuePane.cpp" line="227"/>
         <source>Freeze the view. Messages are still consumed and counted; those arriving meanwhile are held back and shown on resume.</source>
         <translation>冻结视图。消息仍会被消费和计数；期间到达的消息会先暂存，恢复后再显示。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="219"/>
+        <location filename="../../ui/QueuePane.cpp" line="230"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="221"/>
+        <location filename="../../ui/QueuePane.cpp" line="232"/>
         <source>Remove the messages from the view (totals stay). Messages waiting for your ack stay too.</source>
         <translation>从视图中移除消息（统计总数保留）。等待你确认的消息也会保留。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="351"/>
+        <location filename="../../ui/QueuePane.cpp" line="370"/>
         <source>Peeking</source>
-        <translation type="unfinished"></translation>
+        <translation>只读查看中</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="352"/>
+        <location filename="../../ui/QueuePane.cpp" line="371"/>
         <source>Reading only: nothing is taken from the list.</source>
-        <translation type="unfinished"></translation>
+        <translation>只读：不会从列表中取走任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="383"/>
+        <location filename="../../ui/QueuePane.cpp" line="402"/>
         <source>Connection lost at %1: %2 — reconnecting…</source>
         <translation>%1 连接断开：%2——正在重连…</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="390"/>
+        <location filename="../../ui/QueuePane.cpp" line="409"/>
         <source>The connection was down from %1 to %2.</source>
         <translation>连接在 %1 至 %2 期间中断。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="561"/>
+        <location filename="../../ui/QueuePane.cpp" line="604"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="606"/>
+        <location filename="../../ui/QueuePane.cpp" line="649"/>
         <source>Not connected to a server yet.</source>
         <translation>尚未连接到服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="643"/>
+        <location filename="../../ui/QueuePane.cpp" line="686"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="70"/>
-        <location filename="../../ui/QueuePane.cpp" line="176"/>
-        <location filename="../../ui/QueuePane.cpp" line="645"/>
+        <location filename="../../ui/QueuePane.cpp" line="71"/>
+        <location filename="../../ui/QueuePane.cpp" line="181"/>
+        <location filename="../../ui/QueuePane.cpp" line="688"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
@@ -2440,122 +2495,122 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
     <message>
         <location filename="../../core/RecordingReader.cpp" line="45"/>
         <source>both %1 and %2 are given</source>
-        <translation type="unfinished"></translation>
+        <translation>同时给出了 %1 和 %2</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="50"/>
         <source>%1 is not a string</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不是字符串</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="58"/>
         <source>%1 is not valid base64</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不是有效的 base64</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="65"/>
         <source>%1 (or %2) is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少 %1（或 %2）</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="76"/>
         <source>%1 is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少 %1</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="82"/>
         <source>%1 is not a whole number of at least %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不是不小于 %2 的整数</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="127"/>
         <source>not JSON (%1 at character %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>不是 JSON（%1，位于第 %2 个字符）</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="133"/>
         <source>not a JSON object</source>
-        <translation type="unfinished"></translation>
+        <translation>不是 JSON 对象</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="145"/>
         <source>&quot;client&quot; is not an object</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;client&quot; 不是对象</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="152"/>
         <source>in &quot;client&quot;: </source>
-        <translation type="unfinished"></translation>
+        <translation>在 &quot;client&quot; 中：</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="158"/>
         <source>&quot;kind&quot; is not one of produce, consume, ack, remove, other</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;kind&quot; 不是 produce、consume、ack、remove、other 之一</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="163"/>
         <source>&quot;certain&quot; is missing or not true/false</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;certain&quot; 缺失或不是 true/false</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="189"/>
         <source>not a recording header (no &quot;rqconsole_recording&quot;)</source>
-        <translation type="unfinished"></translation>
+        <translation>不是录制文件头（没有 &quot;rqconsole_recording&quot;）</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="195"/>
         <source>written in format %1; this build reads format %2 and older</source>
-        <translation type="unfinished"></translation>
+        <translation>以格式 %1 写入；此版本只能读取格式 %2 及更早的格式</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="214"/>
         <source>a second header inside the recording</source>
-        <translation type="unfinished"></translation>
+        <translation>录制文件中出现了第二个文件头</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="222"/>
         <source>&quot;mode&quot; is missing or not one of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;mode&quot; 缺失或不是 %1 之一</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="240"/>
         <source>&quot;delivery&quot; is out of range</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;delivery&quot; 超出范围</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="248"/>
         <source>&quot;fields&quot; is not an array</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;fields&quot; 不是数组</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="258"/>
         <source>field %1 is not [name, value] (each a string or {&quot;b64&quot;: …})</source>
-        <translation type="unfinished"></translation>
+        <translation>字段 %1 不是 [name, value]（每项为字符串或 {&quot;b64&quot;: …}）</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="283"/>
         <source>Cannot read %1: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 %1：%2。</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="292"/>
         <source>the file is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>文件为空</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="294"/>
         <source>%1 is not an rqconsole recording: line 1: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不是 rqconsole 录制文件：第 1 行：%2。</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="308"/>
         <source>Reading %1 failed at line %2: %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>读取 %1 时在第 %2 行失败：%3。</translation>
     </message>
     <message>
         <location filename="../../core/RecordingReader.cpp" line="325"/>
         <source>the last line is cut short (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>最后一行不完整（%1）</translation>
     </message>
 </context>
 <context>
@@ -2563,45 +2618,85 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
     <message>
         <location filename="../../core/RecordingSink.cpp" line="35"/>
         <source>Cannot record to %1: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法录制到 %1：%2。</translation>
     </message>
     <message>
         <location filename="../../core/RecordingSink.cpp" line="65"/>
         <source>Recording to %1 stopped after %2 rows: %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>录制到 %1 在写入 %2 行后停止：%3。</translation>
     </message>
     <message>
         <location filename="../../core/RecordingSink.cpp" line="81"/>
         <source>Recording to %1 could not be closed: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法关闭录制文件 %1：%2。</translation>
     </message>
 </context>
 <context>
     <name>rqc::RedisConnection</name>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="37"/>
-        <source>Timed out after %1 ms connecting to %2.</source>
-        <translation>连接 %2 超时（%1 毫秒）。</translation>
-    </message>
-    <message>
-        <location filename="../../core/RedisConnection.cpp" line="98"/>
+        <location filename="../../core/RedisConnection.cpp" line="97"/>
         <source>TLS error: %1</source>
         <translation>TLS 错误：%1</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="263"/>
-        <source>Protocol error: %1</source>
-        <translation>协议错误：%1</translation>
+        <location filename="../../core/RedisConnection.cpp" line="171"/>
+        <source>Timed out after %1 ms waiting for %2 to answer %3 (handshake step %4 of %5).</source>
+        <translation>等待 %2 应答 %3 时，%1 毫秒后超时（握手第 %4 步，共 %5 步）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="324"/>
+        <location filename="../../core/RedisConnection.cpp" line="178"/>
+        <source>Nothing of the answer arrived.</source>
+        <translation>没有收到任何应答内容。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisConnection.cpp" line="179"/>
+        <source>Only part of the answer arrived: %1.</source>
+        <translation>只收到了部分应答：%1。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisConnection.cpp" line="183"/>
+        <source>Timed out after %1 ms in the TLS handshake with %2: the connection was made, but the handshake did not finish (does this port speak TLS?).</source>
+        <translation>与 %2 进行 TLS 握手时，%1 毫秒后超时：连接已建立，但握手未完成（该端口是否使用 TLS？）。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisConnection.cpp" line="188"/>
+        <source>Timed out after %1 ms connecting to %2: no answer to the connection request.</source>
+        <translation>连接 %2 时，%1 毫秒后超时：连接请求没有得到任何应答。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisConnection.cpp" line="242"/>
+        <source>The server at %1 answered %2 with &quot;%3&quot; where Redis answers %4: it does not behave like Redis.</source>
+        <translation>%1 处的服务器对 %2 的应答是 &quot;%3&quot;，而 Redis 应答的是 %4：它的行为不像 Redis。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisConnection.cpp" line="249"/>
+        <source>an integer</source>
+        <translation>一个整数</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisConnection.cpp" line="331"/>
+        <source>Ran out of memory handling a reply from %1; the connection was closed.</source>
+        <translation>处理来自 %1 的应答时内存不足；连接已关闭。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisConnection.cpp" line="390"/>
+        <source>%1, in the middle of a reply (%2).</source>
+        <translation>%1，发生在接收应答的中途（%2）。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisConnection.cpp" line="392"/>
         <source>Cannot connect to %1: %2</source>
         <translation>无法连接到 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="335"/>
+        <location filename="../../core/RedisConnection.cpp" line="405"/>
         <source>The server closed the connection.</source>
         <translation>服务器关闭了连接。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisConnection.cpp" line="406"/>
+        <source>The server closed the connection in the middle of a reply (%1).</source>
+        <translation>服务器在应答中途关闭了连接（%1）。</translation>
     </message>
 </context>
 <context>
@@ -2630,6 +2725,99 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
         <location filename="../../core/ReliableRecovery.cpp" line="85"/>
         <source>Not connected.</source>
         <translation>未连接。</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::RespReader</name>
+    <message>
+        <location filename="../../core/RedisReply.cpp" line="220"/>
+        <location filename="../../core/RedisReply.cpp" line="395"/>
+        <location filename="../../core/RedisReply.cpp" line="454"/>
+        <location filename="../../core/RedisReply.cpp" line="469"/>
+        <source>Ran out of memory decoding a reply from the server.</source>
+        <translation>解码服务器的应答时内存不足。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisReply.cpp" line="247"/>
+        <source>The server answered like an HTTP server, not Redis (it sent &quot;%1&quot;). Check the host and port.</source>
+        <translation>服务器的应答像是来自 HTTP 服务器，而不是 Redis（它发送了 &quot;%1&quot;）。请检查主机和端口。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisReply.cpp" line="251"/>
+        <source>The server answered like an SSH server, not Redis (it sent &quot;%1&quot;). Check the host and port.</source>
+        <translation>服务器的应答像是来自 SSH 服务器，而不是 Redis（它发送了 &quot;%1&quot;）。请检查主机和端口。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisReply.cpp" line="255"/>
+        <source>The server answered with TLS, not plain Redis: use a rediss:// URL for this port.</source>
+        <translation>服务器以 TLS 应答，而不是明文 Redis：此端口请使用 rediss:// URL。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisReply.cpp" line="257"/>
+        <source>The server does not speak the Redis protocol: its first bytes were &quot;%1&quot;. Check the host and port.</source>
+        <translation>服务器使用的不是 Redis 协议：它发送的前几个字节是 &quot;%1&quot;。请检查主机和端口。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisReply.cpp" line="287"/>
+        <location filename="../../core/RedisReply.cpp" line="320"/>
+        <location filename="../../core/RedisReply.cpp" line="374"/>
+        <source>The server sent a reply larger than the %1 limit for one reply.</source>
+        <translation>服务器发送的应答超过了单个应答 %1 的上限。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisReply.cpp" line="296"/>
+        <source>Protocol error: the server sent &quot;%1&quot; where a number was expected.</source>
+        <translation>协议错误：服务器在应为数字的位置发送了 &quot;%1&quot;。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisReply.cpp" line="309"/>
+        <source>Protocol error: the server announced a negative length (%1).</source>
+        <translation>协议错误：服务器声明了负数长度（%1）。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisReply.cpp" line="314"/>
+        <source>The server announced a %1-byte value, above the %2 limit for one value.</source>
+        <translation>服务器声明了一个 %1 字节的值，超过了单个值 %2 的上限。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisReply.cpp" line="330"/>
+        <source>Protocol error: the server nested arrays more than %1 levels deep.</source>
+        <translation>协议错误：服务器发送的数组嵌套超过 %1 层。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisReply.cpp" line="335"/>
+        <source>The server announced an array of %1 elements (about %2 once decoded), above the %3 limit for one reply.</source>
+        <translation>服务器声明了一个包含 %1 个元素的数组（解码后约 %2），超过了单个应答 %3 的上限。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisReply.cpp" line="365"/>
+        <source>Protocol error: the server sent &quot;%1&quot; where a reply type was expected.</source>
+        <translation>协议错误：服务器在应为应答类型的位置发送了 &quot;%1&quot;。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisReply.cpp" line="372"/>
+        <source>Protocol error: the server sent an over-long length (&quot;%1&quot;).</source>
+        <translation>协议错误：服务器发送的长度过长（&quot;%1&quot;）。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisReply.cpp" line="379"/>
+        <source>Protocol error: a line from the server ends in a bare line feed (&quot;%1&quot;).</source>
+        <translation>协议错误：服务器发来的一行以单独的换行符 LF 结尾，前面没有 CR（&quot;%1&quot;）。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisReply.cpp" line="470"/>
+        <source>Protocol error: %1.</source>
+        <translation>协议错误：%1。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisReply.cpp" line="486"/>
+        <source>%1 bytes of a reply had arrived</source>
+        <translation>已收到应答的 %1 字节</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisReply.cpp" line="489"/>
+        <source>%1 of a value of %2 bytes had arrived, %3 bytes of the reply in all</source>
+        <translation>一个 %2 字节的值已收到 %1，整个应答共收到 %3 字节</translation>
     </message>
 </context>
 <context>
@@ -2699,7 +2887,7 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
     </message>
     <message>
         <location filename="../../ui/SendBox.cpp" line="62"/>
-        <location filename="../../ui/SendBox.cpp" line="116"/>
+        <location filename="../../ui/SendBox.cpp" line="118"/>
         <source>Message to send — Ctrl+Enter sends</source>
         <translation>要发送的消息——按 Ctrl+Enter 发送</translation>
     </message>
@@ -2719,67 +2907,67 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
         <translation>发送（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="106"/>
+        <location filename="../../ui/SendBox.cpp" line="108"/>
         <source>Send (LPUSH)</source>
         <translation>发送（LPUSH）</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="109"/>
+        <location filename="../../ui/SendBox.cpp" line="111"/>
         <source>Send (XADD)</source>
         <translation>发送（XADD）</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="112"/>
+        <location filename="../../ui/SendBox.cpp" line="114"/>
         <source>Send (PUBLISH)</source>
         <translation>发送（PUBLISH）</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="115"/>
+        <location filename="../../ui/SendBox.cpp" line="117"/>
         <source>Entry to add — Ctrl+Enter sends</source>
         <translation>要添加的条目——按 Ctrl+Enter 发送</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="169"/>
+        <location filename="../../ui/SendBox.cpp" line="187"/>
         <source>sending %1 of %2</source>
         <translation>正在发送 %1/%2</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="175"/>
+        <location filename="../../ui/SendBox.cpp" line="193"/>
         <source>Sending failed: %1</source>
         <translation>发送失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="184"/>
+        <location filename="../../ui/SendBox.cpp" line="202"/>
         <source>sent %1</source>
         <translation>已发送 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="202"/>
+        <location filename="../../ui/SendBox.cpp" line="220"/>
         <source>Name the field the text goes into.</source>
         <translation>请填写存放文本的字段名。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="213"/>
+        <location filename="../../ui/SendBox.cpp" line="231"/>
         <source>&quot;%1&quot; is not field=value.</source>
         <translation>“%1”不是 field=value 格式。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="219"/>
+        <location filename="../../ui/SendBox.cpp" line="237"/>
         <source>Write at least one field=value line.</source>
         <translation>请至少写一行 field=value。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="226"/>
+        <location filename="../../ui/SendBox.cpp" line="244"/>
         <source>Not connected to a server yet.</source>
         <translation>尚未连接到服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="232"/>
+        <location filename="../../ui/SendBox.cpp" line="250"/>
         <source>Pattern panes need a channel to publish to: fill in &quot;Publish to&quot;.</source>
         <translation>模式订阅窗格需要一个具体频道才能发布：请填写“发布到”。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="252"/>
+        <location filename="../../ui/SendBox.cpp" line="270"/>
         <source>sending %1</source>
         <translation>正在发送 %1 条</translation>
     </message>
@@ -2787,7 +2975,7 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::ServerMonitorWorker</name>
     <message>
-        <location filename="../../core/ServerMonitor.cpp" line="117"/>
+        <location filename="../../core/ServerMonitor.cpp" line="149"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
@@ -2803,39 +2991,91 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::ServerTreeModel</name>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="29"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="30"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="29"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="30"/>
         <source>Depth</source>
         <translation>深度</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="31"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="32"/>
         <source>Length for lists and streams, subscribers for channels</source>
         <translation>列表和 Stream 显示长度，频道显示订阅者数</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="32"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="33"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="44"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="36"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="91"/>
+        <source>Discovering…</source>
+        <translation>正在发现…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="50"/>
         <source>Lists</source>
         <translation>列表</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="45"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="51"/>
         <source>Streams</source>
         <translation>Stream</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="46"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="52"/>
         <source>Channels</source>
         <translation>频道</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="82"/>
+        <source>≥ %1</source>
+        <comment>at least this many: discovery has not seen every key yet</comment>
+        <translation>≥ %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="93"/>
+        <source>Scanned %1 % of ~%2 keys (estimate); the lists and streams found so far are shown</source>
+        <translation>已扫描 %1 %（共约 %2 个键，估算）；显示目前已找到的列表和流</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="98"/>
+        <source>Walked all %1 keys; new keys appear at once (keyspace notifications)</source>
+        <translation>已遍历全部 %1 个键；新键会立即出现（键空间通知）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="101"/>
+        <source>Walked all %1 keys; new keys appear when the walk passes them again</source>
+        <translation>已遍历全部 %1 个键；新键会在遍历再次经过时出现</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="109"/>
+        <source>(only keys and channels matching %1)</source>
+        <translation>（仅匹配 %1 的键和频道）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="112"/>
+        <source>(truncated: at most %1 names per kind are kept)</source>
+        <translation>（已截断：每类最多保留 %1 个名称）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="133"/>
+        <source>At most %1 names are kept; the rest are not shown.</source>
+        <translation>最多保留 %1 个名称；其余的不显示。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="135"/>
+        <source>Found so far: the walk of the keyspace has not finished.</source>
+        <translation>这是目前已找到的数量：对键空间的遍历尚未完成。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="139"/>
+        <source>At most %1 channels are kept; the rest are not shown.</source>
+        <translation>最多保留 %1 个频道；其余的不显示。</translation>
     </message>
 </context>
 <context>
@@ -2912,6 +3152,155 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
         <location filename="../../core/StreamTailConsumer.cpp" line="21"/>
         <source>Entries added during the gap are read now, unless the stream was trimmed meanwhile.</source>
         <translation>中断期间新增的条目现在开始读取，除非这期间 Stream 被裁剪过。</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::TraceFollowerWorker</name>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="139"/>
+        <source>%1 is a channel with subscribers: a published message is not kept, so there is nothing to follow.</source>
+        <translation>%1 是一个有订阅者的频道：发布的消息不会被保留，因此没有可跟踪的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="151"/>
+        <source>a stream entry needs at least one field.</source>
+        <translation>流条目至少需要一个字段。</translation>
+    </message>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="169"/>
+        <source>%1 is a %2: only lists and streams can be traced.</source>
+        <translation>%1 的类型是 %2：只能跟踪列表和流。</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::TraceJourney</name>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="48"/>
+        <source>Trace failed: %1</source>
+        <translation>跟踪失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="50"/>
+        <source>sending…</source>
+        <translation>正在发送…</translation>
+    </message>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="52"/>
+        <source>pushed as %1 (by us)</source>
+        <translation>已作为 %1 推入（由本控制台）</translation>
+    </message>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="53"/>
+        <source>pushed (by us)</source>
+        <translation>已推入（由本控制台）</translation>
+    </message>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="56"/>
+        <source>still in the stream after %1 s: no consumer group read it</source>
+        <translation>%1 秒后仍在流中：没有消费组读取它</translation>
+    </message>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="57"/>
+        <source>still in the list after %1 s: nobody took it</source>
+        <translation>%1 秒后仍在列表中：没有人取走它</translation>
+    </message>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="60"/>
+        <source>not taken yet</source>
+        <translation>尚未被取走</translation>
+    </message>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="66"/>
+        <source> within %1</source>
+        <translation>（%1 内）</translation>
+    </message>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="67"/>
+        <source> after %1</source>
+        <translation>（%1 后）</translation>
+    </message>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="70"/>
+        <source>taken%1 (by whom: unknown without Observe — switch to Observe to see)</source>
+        <translation>已被取走%1（被谁取走：不使用观察模式则无从得知——切换到“观察”即可看到）</translation>
+    </message>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="72"/>
+        <source>delivered in group %1%2 (consumer not seen)</source>
+        <translation>已在消费组 %1 中投递%2（未看到消费者）</translation>
+    </message>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="75"/>
+        <source>delivered to %1 in group %2%3</source>
+        <translation>已在消费组 %2 中投递给 %1%3</translation>
+    </message>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="78"/>
+        <source> (%1 deliveries)</source>
+        <translation>（共投递 %1 次）</translation>
+    </message>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="80"/>
+        <source>taken by %1%2%3</source>
+        <translation>被 %1 取走%2%3</translation>
+    </message>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="82"/>
+        <source> (inferred)</source>
+        <translation>（推断）</translation>
+    </message>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="85"/>
+        <source>, landed in %1</source>
+        <translation>，落入 %1</translation>
+    </message>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="90"/>
+        <source>acked within %1</source>
+        <translation>%1 内确认</translation>
+    </message>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="90"/>
+        <source>acked after %1</source>
+        <translation>%1 后确认</translation>
+    </message>
+    <message>
+        <location filename="../../core/TraceFollower.cpp" line="93"/>
+        <source>not acked after %1 s</source>
+        <translation>%1 秒后仍未确认</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::TraceTracker</name>
+    <message>
+        <location filename="../../ui/TraceTracker.cpp" line="32"/>
+        <source>Send and trace</source>
+        <translation>发送并跟踪</translation>
+    </message>
+    <message>
+        <location filename="../../ui/TraceTracker.cpp" line="34"/>
+        <source>Send the text once and follow it: who takes it, when, and whether it is acked.</source>
+        <translation>发送一次该文本并跟踪它：谁取走了它、何时取走，以及是否被确认。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/TraceTracker.cpp" line="37"/>
+        <source>give up after</source>
+        <translation>最长跟踪</translation>
+    </message>
+    <message>
+        <location filename="../../ui/TraceTracker.cpp" line="42"/>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/TraceTracker.cpp" line="206"/>
+        <source>(not known)</source>
+        <translation>（未知）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/TraceTracker.cpp" line="211"/>
+        <source>(nobody)</source>
+        <translation>（无人）</translation>
     </message>
 </context>
 </TS>

@@ -5,6 +5,7 @@
 #include "UiTestSupport.h"
 
 #include <QLabel>
+#include <QPushButton>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -110,6 +111,10 @@ private slots:
             QVERIFY(listView->isColumnHidden(column));
         }
         QTRY_COMPARE(child<QLabel>(observe, "stateLabel")->text(), str("listening"));
+        auto* sendButton = child<QPushButton>(observe, "sendButton");
+        QVERIFY(sendButton);
+        // Nothing pushed yet: a key it knows nothing of is sent to as a channel.
+        QCOMPARE(sendButton->text(), str("Send (PUBLISH)"));
         test::SyncClient c(m_server.settings());
         // The observer's snapshot may still be on its way: wait for our push to show, then pop.
         c.command({"LPUSH", "oq", "hello"});
@@ -121,6 +126,8 @@ private slots:
         };
         QCOMPARE(cell(0, MessageModel::EventColumn), str("LPUSH"));
         QCOMPARE(cell(1, MessageModel::EventColumn), str("RPOP"));
+        // The application LPUSHes to oq, so the entry box does too (not PUBLISH to nobody).
+        QCOMPARE(sendButton->text(), str("Send (LPUSH)"));
         QVERIFY2(cell(1, MessageModel::ClientColumn).startsWith(str("rqconsole:test")),
                  qPrintable(cell(1, MessageModel::ClientColumn)));
         QVERIFY2(cell(1, MessageModel::FlowColumn).contains(str("rqconsole:test \u2192")),

@@ -323,6 +323,9 @@ private slots:
                     .toString()
                     .contains(str("message=m5")));
         QVERIFY(child<QPushButton>(v, "peekOlderButton")->isVisible());
+        // A peeked stream is sent to with XADD, not LPUSH (which would be WRONGTYPE).
+        QTRY_COMPARE(child<QPushButton>(pane(window.get(), "s"), "sendButton")->text(),
+                     str("Send (XADD)"));
         QVERIFY(v->selectEntry("3-0"));
         QVERIFY(action(v, "peekXdelAction")->isEnabled());
         QVERIFY(!action(v, "peekDeleteAction")->isVisible());
