@@ -81,6 +81,7 @@ void PeekView::buildUi()
 
     // Pager through the middle of a list.
     m_listPager = new QWidget(this);
+    m_listPager->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     auto* pager = new QHBoxLayout(m_listPager);
     pager->setContentsMargins(0, 0, 0, 0);
     auto* from = new QLabel(tr("Show from index:"), m_listPager);
@@ -197,16 +198,21 @@ void PeekView::buildUi()
     connect(m_deadAction, &QAction::triggered, this, [this] { runAction(PeekAction::DeadLetter); });
     connect(m_xdelAction, &QAction::triggered, this, [this] { runAction(PeekAction::XDel); });
 
-    auto* actions = new QHBoxLayout;
+    // The row may be clipped in a narrow pane (the context menu has every action): it must not
+    // make the pane, and so every pane beside it, wider.
+    auto* actionRow = new QWidget(this);
+    actionRow->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    auto* actions = new QHBoxLayout(actionRow);
+    actions->setContentsMargins(0, 0, 0, 0);
     for (QAction* a : {m_copyAction, m_saveAction, m_deleteAction, m_moveAction, m_requeueAction,
                        m_deadAction, m_xdelAction}) {
-        auto* b = new QToolButton(this);
+        auto* b = new QToolButton(actionRow);
         b->setDefaultAction(a);
         b->setObjectName(a->objectName() + QStringLiteral("Button"));
         actions->addWidget(b);
     }
     actions->addStretch(1);
-    layout->addLayout(actions);
+    layout->addWidget(actionRow);
 
     m_resultLabel = new QLabel(this);
     m_resultLabel->setObjectName(QStringLiteral("peekResultLabel"));
