@@ -6,6 +6,7 @@
 #include "InspectorDialog.h"
 #include "MessageFilterProxy.h"
 #include "ModeFamily.h"
+#include "ObservedConsumers.h"
 #include "PaneRecorder.h"
 #include "PaneStatusLine.h"
 #include "PayloadView.h"
@@ -140,6 +141,8 @@ void QueuePane::buildUi()
     m_consumersLine = new ConsumersLine(this);
     m_consumersLine->setSpec(m_spec);
     layout->addWidget(m_consumersLine);
+    m_observedConsumers = new ObservedConsumers(this);
+    layout->addWidget(m_observedConsumers);
 
     m_errorLabel = new QLabel(this);
     m_errorLabel->setObjectName(QStringLiteral("errorLabel"));
@@ -291,6 +294,7 @@ void QueuePane::updateModeUi()
     const int index = m_modeCombo->findData(int(m_spec.mode));
     m_modeCombo->setCurrentIndex(index);
     m_targetEdit->setText(QString::fromUtf8(m_spec.target));
+    m_observedConsumers->setVisible(m_spec.mode == Mode::Observe);
     const bool noAck =
         m_spec.mode == Mode::Stream && AckBar::policyOf(m_spec) == QLatin1String("none");
     m_guaranteeLabel->setText(noAck ? AckBar::noAckGuarantee()
@@ -348,6 +352,7 @@ void QueuePane::setSpec(const ConsumerSpec& requested)
     m_consumersLine->setSpec(spec);
     clearError();
     if (!sameQueue) {
+        m_observedConsumers->clear();
         setDepth(-1, 0);
         if (m_inspector)
             m_inspector->close(); // it inspected the old queue
@@ -477,6 +482,7 @@ void QueuePane::onBatch(const MessageList& batch, MessageModel::RowState state)
     m_recorder->record(batch, m_spec); // every row, also those pausing holds back or drops
     if (m_spec.mode == Mode::Observe) {
         m_trace->observe(batch);
+        m_observedConsumers->add(batch);
         learnTargetFamily(batch);
     }
     if (m_pauseButton->isChecked()) {

@@ -30,6 +30,7 @@ class Consumer;
 class ConsumersLine;
 class InspectorDialog;
 class MessageFilterProxy;
+class ObservedConsumers;
 class PaneRecorder;
 class PaneStatusLine;
 class PayloadView;
@@ -201,6 +202,7 @@ private:
     QTimer* m_statusTimer = nullptr;
     QPointer<InspectorDialog> m_inspector;
     ConsumersLine* m_consumersLine = nullptr;
+    ObservedConsumers* m_observedConsumers = nullptr;
     bool m_consumeGuarded = false;
     QByteArray m_consumeApprovedFor;
 };

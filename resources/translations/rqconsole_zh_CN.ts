@@ -1602,6 +1602,39 @@
     </message>
 </context>
 <context>
+    <name>rqc::ObservedConsumers</name>
+    <message>
+        <location filename="../../ui/ObservedConsumers.cpp" line="91"/>
+        <source>Taking: nobody seen yet</source>
+        <translation>正在取走：尚未看到任何消费者</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ObservedConsumers.cpp" line="92"/>
+        <source>Consumers appear here as the observer sees them take from this key.</source>
+        <translation>观察器看到消费者从这个键取走消息后，会在这里列出它们。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ObservedConsumers.cpp" line="106"/>
+        <source>%1 %2/s</source>
+        <translation>%1 %2/秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ObservedConsumers.cpp" line="110"/>
+        <source>%1: %2 takes/s over 10 s, %3 in all; last took &quot;%4&quot; %5 s ago</source>
+        <translation>%1：近 10 秒每秒取走 %2 条，共 %3 条；最近一次取走 &quot;%4&quot;，在 %5 秒前</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ObservedConsumers.cpp" line="111"/>
+        <source>%1: %2 takes/s over 10 s, %3 in all; last took &quot;%4&quot; %5 s ago (inferred)</source>
+        <translation>%1：近 10 秒每秒取走 %2 条，共 %3 条；最近一次取走 &quot;%4&quot;，在 %5 秒前（推断）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ObservedConsumers.cpp" line="115"/>
+        <source>Taking: %1</source>
+        <translation>正在取走：%1</translation>
+    </message>
+</context>
+<context>
     <name>rqc::PaneRecorder</name>
     <message>
         <location filename="../../ui/PaneRecorder.cpp" line="118"/>
@@ -2035,275 +2068,275 @@
         <translation>请求服务器发布键空间通知，使此视图在发生变化时刷新，而不是轮询。会先请你确认：这会更改服务器设置，影响所有客户端。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="86"/>
+        <location filename="../../ui/PeekView.cpp" line="87"/>
         <source>Show from index:</source>
         <translation>从索引开始显示：</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="91"/>
+        <location filename="../../ui/PeekView.cpp" line="92"/>
         <source>Index from the head (0 = the element pushed last by LPUSH)</source>
         <translation>从头部算起的索引（0 = 最后一次 LPUSH 推入的元素）</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="99"/>
+        <location filename="../../ui/PeekView.cpp" line="100"/>
         <source>Page up</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="100"/>
+        <location filename="../../ui/PeekView.cpp" line="101"/>
         <source>Page down</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="101"/>
+        <location filename="../../ui/PeekView.cpp" line="102"/>
         <source>Hide page</source>
         <translation>隐藏该页</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="134"/>
+        <location filename="../../ui/PeekView.cpp" line="135"/>
         <source>Newest</source>
         <translation>最新</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="135"/>
+        <location filename="../../ui/PeekView.cpp" line="136"/>
         <source>Newer</source>
         <translation>较新</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="136"/>
+        <location filename="../../ui/PeekView.cpp" line="137"/>
         <source>Older</source>
         <translation>较旧</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="137"/>
+        <location filename="../../ui/PeekView.cpp" line="138"/>
         <source>Oldest</source>
         <translation>最旧</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="177"/>
+        <location filename="../../ui/PeekView.cpp" line="178"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="177"/>
+        <location filename="../../ui/PeekView.cpp" line="178"/>
         <source>Copy the element&apos;s bytes</source>
         <translation>复制该元素的字节</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="180"/>
+        <location filename="../../ui/PeekView.cpp" line="181"/>
         <source>Save to file…</source>
         <translation>保存到文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="181"/>
+        <location filename="../../ui/PeekView.cpp" line="182"/>
         <source>Write the element&apos;s bytes to a file, exactly</source>
         <translation>将该元素的字节原样写入文件</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="182"/>
+        <location filename="../../ui/PeekView.cpp" line="183"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="183"/>
+        <location filename="../../ui/PeekView.cpp" line="184"/>
         <source>Remove this element (only this one, even if others are equal)</source>
         <translation>移除此元素（只移除这一个，即使有其他相同的元素）</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="185"/>
+        <location filename="../../ui/PeekView.cpp" line="186"/>
         <source>Move to list…</source>
         <translation>移到列表…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="185"/>
+        <location filename="../../ui/PeekView.cpp" line="186"/>
         <source>Remove it here, LPUSH it to a list</source>
         <translation>从这里移除，并 LPUSH 到某个列表</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="186"/>
+        <location filename="../../ui/PeekView.cpp" line="187"/>
         <source>Requeue a copy…</source>
         <translation>重新入队一个副本…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="187"/>
+        <location filename="../../ui/PeekView.cpp" line="188"/>
         <source>RPUSH a copy to the consuming end: it is taken next</source>
         <translation>将副本 RPUSH 到消费端：它会被下一个取走</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="188"/>
+        <location filename="../../ui/PeekView.cpp" line="189"/>
         <source>Move to dead list…</source>
         <translation>移到死信列表…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="189"/>
+        <location filename="../../ui/PeekView.cpp" line="190"/>
         <source>Remove it here, LPUSH it to &lt;key&gt;:dead</source>
         <translation>从这里移除，并 LPUSH 到 &lt;key&gt;:dead</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="191"/>
+        <location filename="../../ui/PeekView.cpp" line="192"/>
         <source>Delete entry (XDEL)…</source>
         <translation>删除条目（XDEL）…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="191"/>
+        <location filename="../../ui/PeekView.cpp" line="192"/>
         <source>Delete this stream entry</source>
         <translation>删除此流条目</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="226"/>
+        <location filename="../../ui/PeekView.cpp" line="232"/>
         <source>connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="306"/>
+        <location filename="../../ui/PeekView.cpp" line="312"/>
         <source>%1: empty / does not exist</source>
         <translation>%1：为空 / 不存在</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="309"/>
+        <location filename="../../ui/PeekView.cpp" line="315"/>
         <source>%1 is a %2, not a list or stream: nothing to show</source>
         <translation>%1 是 %2 类型，不是列表或流：没有可显示的内容</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="314"/>
+        <location filename="../../ui/PeekView.cpp" line="320"/>
         <source>Depth %1</source>
         <translation>深度 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="316"/>
+        <location filename="../../ui/PeekView.cpp" line="322"/>
         <source> · in %1/s · out %2/s (notification events: one per command, not per element)</source>
         <translation> · 入 %1/秒 · 出 %2/秒（通知事件：每条命令一个，而非每个元素一个）</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="320"/>
+        <location filename="../../ui/PeekView.cpp" line="326"/>
         <source> · net %1%2/s</source>
         <translation> · 净 %1%2/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="324"/>
+        <location filename="../../ui/PeekView.cpp" line="330"/>
         <source> (polling: only the net change of the length is known)</source>
         <translation>（轮询：只能得知长度的净变化）</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="331"/>
+        <location filename="../../ui/PeekView.cpp" line="337"/>
         <source>Top: head (producers LPUSH here). Bottom: tail ← next to be taken by BRPOP consumers. Reading only: nothing is taken.</source>
         <translation>顶部：头部（生产者在此 LPUSH）。底部：尾部 ← 下一个被 BRPOP 消费者取走。只读：不取走任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="334"/>
+        <location filename="../../ui/PeekView.cpp" line="340"/>
         <source>Newest entries first; the age comes from each entry&apos;s id. Reading only: nothing is acknowledged or deleted.</source>
         <translation>最新的条目在前；存在时长根据各条目的 ID 计算。只读：不确认也不删除任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="347"/>
+        <location filename="../../ui/PeekView.cpp" line="353"/>
         <source>live: keyspace notifications</source>
         <translation>实时：键空间通知</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="350"/>
+        <location filename="../../ui/PeekView.cpp" line="356"/>
         <source>live: polling 4×/s</source>
         <translation>实时：每秒轮询 4 次</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="353"/>
+        <location filename="../../ui/PeekView.cpp" line="359"/>
         <source>not connected</source>
         <translation>未连接</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="445"/>
+        <location filename="../../ui/PeekView.cpp" line="451"/>
         <source>the element at index %1 (%2 to be taken), %3: “%4”</source>
         <translation>索引 %1 处的元素（%2将被取走），%3：“%4”</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="459"/>
+        <location filename="../../ui/PeekView.cpp" line="465"/>
         <source>Select an element first.</source>
         <translation>请先选择一个元素。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="463"/>
+        <location filename="../../ui/PeekView.cpp" line="469"/>
         <source>It runs as one script that first checks the element is still there; if it moved or was taken meanwhile, nothing changes.</source>
         <translation>它作为一个脚本运行，先检查该元素是否仍在原处；如果期间它已被移动或取走，则不做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="471"/>
+        <location filename="../../ui/PeekView.cpp" line="477"/>
         <source>Delete element</source>
         <translation>删除元素</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="472"/>
+        <location filename="../../ui/PeekView.cpp" line="478"/>
         <source>Delete %1 from %2? Only this element is removed, even if others are equal. Consumers will never get it.</source>
         <translation>从 %2 中删除%1？只会移除这一个元素，即使有其他相同的元素。消费者将永远收不到它。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="475"/>
-        <location filename="../../ui/PeekView.cpp" line="510"/>
+        <location filename="../../ui/PeekView.cpp" line="481"/>
+        <location filename="../../ui/PeekView.cpp" line="516"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="480"/>
-        <location filename="../../ui/PeekView.cpp" line="485"/>
+        <location filename="../../ui/PeekView.cpp" line="486"/>
+        <location filename="../../ui/PeekView.cpp" line="491"/>
         <source>Move element</source>
         <translation>移动元素</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="480"/>
+        <location filename="../../ui/PeekView.cpp" line="486"/>
         <source>Move to list (LPUSH):</source>
         <translation>移到列表（LPUSH）：</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="486"/>
+        <location filename="../../ui/PeekView.cpp" line="492"/>
         <source>Move %1 from %2 to the list %3 (removed here, LPUSHed there)?</source>
         <translation>将%1从 %2 移到列表 %3（从这里移除，并 LPUSH 到那里）？</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="488"/>
+        <location filename="../../ui/PeekView.cpp" line="494"/>
         <source>Move</source>
         <translation>移动</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="492"/>
+        <location filename="../../ui/PeekView.cpp" line="498"/>
         <source>Requeue a copy</source>
         <translation>重新入队一个副本</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="493"/>
+        <location filename="../../ui/PeekView.cpp" line="499"/>
         <source>Push a copy of %1 to the consuming end of %2 (RPUSH)? It will be the next element BRPOP consumers take; the original stays where it is.</source>
         <translation>将%1的副本推入 %2 的消费端（RPUSH）？它将成为 BRPOP 消费者取走的下一个元素；原元素保留在原处。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="496"/>
+        <location filename="../../ui/PeekView.cpp" line="502"/>
         <source>Requeue</source>
         <translation>重新入队</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="500"/>
-        <location filename="../../ui/PeekView.cpp" line="503"/>
+        <location filename="../../ui/PeekView.cpp" line="506"/>
+        <location filename="../../ui/PeekView.cpp" line="509"/>
         <source>Move to dead list</source>
         <translation>移到死信列表</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="501"/>
+        <location filename="../../ui/PeekView.cpp" line="507"/>
         <source>Move %1 from %2 to the dead list %3 (removed here, LPUSHed there)?</source>
         <translation>将%1从 %2 移到死信列表 %3（从这里移除，并 LPUSH 到那里）？</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="506"/>
+        <location filename="../../ui/PeekView.cpp" line="512"/>
         <source>Delete entry</source>
         <translation>删除条目</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="507"/>
+        <location filename="../../ui/PeekView.cpp" line="513"/>
         <source>Delete entry %1 from the stream %2 (XDEL)? Consumer groups that have not read it will never get it; pending references to it stay in their PEL.</source>
         <translation>从流 %2 中删除条目 %1（XDEL）？尚未读取它的消费组将永远收不到它；对它的待确认引用仍保留在各自的 PEL 中。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="519"/>
+        <location filename="../../ui/PeekView.cpp" line="525"/>
         <source>Working…</source>
         <translation>正在处理…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="531"/>
+        <location filename="../../ui/PeekView.cpp" line="537"/>
         <source>Turn on keyspace notifications on this server?
 
 This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (list events; t for streams) to what is set now. It changes the server for every client: from then on, every write to every list publishes a notification, which costs the server a little on each write, and clients subscribed to notifications start receiving them. It stays on until someone changes it back (and is lost on restart unless written to the configuration file).</source>
@@ -2312,32 +2345,32 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 这会执行 CONFIG SET notify-keyspace-events，在当前设置的基础上添加 K（键空间频道）和 l（列表事件；流为 t）。它会更改服务器设置，影响所有客户端：此后每个列表的每次写入都会发布一条通知，每次写入都会给服务器带来少许开销，订阅了通知的客户端也会开始收到这些通知。该设置会一直生效，直到有人改回（除非写入配置文件，否则重启后会失效）。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="538"/>
+        <location filename="../../ui/PeekView.cpp" line="544"/>
         <source>Turn on notifications</source>
         <translation>开启通知</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="538"/>
+        <location filename="../../ui/PeekView.cpp" line="544"/>
         <source>Turn on</source>
         <translation>开启</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="553"/>
+        <location filename="../../ui/PeekView.cpp" line="559"/>
         <source>Copied %1.</source>
         <translation>已复制 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="562"/>
+        <location filename="../../ui/PeekView.cpp" line="568"/>
         <source>Save element</source>
         <translation>保存元素</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="568"/>
+        <location filename="../../ui/PeekView.cpp" line="574"/>
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="571"/>
+        <location filename="../../ui/PeekView.cpp" line="577"/>
         <source>Saved %1 to %2.</source>
         <translation>已将 %1 保存到 %2。</translation>
     </message>
@@ -2407,85 +2440,85 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::QueuePane</name>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="102"/>
+        <location filename="../../ui/QueuePane.cpp" line="103"/>
         <source>The list key, stream, channel or pattern this pane consumes. Press Enter to switch.</source>
         <translation>此窗格消费的列表键、流、频道或匹配模式。按回车键切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="115"/>
+        <location filename="../../ui/QueuePane.cpp" line="116"/>
         <source>How this pane consumes; switching restarts its consumer.</source>
         <translation>此窗格的消费方式；切换后会重启消费者。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="123"/>
+        <location filename="../../ui/QueuePane.cpp" line="124"/>
         <source>Close this pane (its consumer stops)</source>
         <translation>关闭此窗格（其消费者随之停止）</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="221"/>
+        <location filename="../../ui/QueuePane.cpp" line="224"/>
         <source>Filter by source or content…</source>
         <translation>按来源或内容过滤…</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="224"/>
-        <location filename="../../ui/QueuePane.cpp" line="604"/>
+        <location filename="../../ui/QueuePane.cpp" line="227"/>
+        <location filename="../../ui/QueuePane.cpp" line="610"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="227"/>
+        <location filename="../../ui/QueuePane.cpp" line="230"/>
         <source>Freeze the view. Messages are still consumed and counted; those arriving meanwhile are held back and shown on resume.</source>
         <translation>冻结视图。消息仍会被消费和计数；期间到达的消息会先暂存，恢复后再显示。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="230"/>
+        <location filename="../../ui/QueuePane.cpp" line="233"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="232"/>
+        <location filename="../../ui/QueuePane.cpp" line="235"/>
         <source>Remove the messages from the view (totals stay). Messages waiting for your ack stay too.</source>
         <translation>从视图中移除消息（统计总数保留）。等待你确认的消息也会保留。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="370"/>
+        <location filename="../../ui/QueuePane.cpp" line="375"/>
         <source>Peeking</source>
         <translation>只读查看中</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="371"/>
+        <location filename="../../ui/QueuePane.cpp" line="376"/>
         <source>Reading only: nothing is taken from the list.</source>
         <translation>只读：不会从列表中取走任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="402"/>
+        <location filename="../../ui/QueuePane.cpp" line="407"/>
         <source>Connection lost at %1: %2 — reconnecting…</source>
         <translation>%1 连接断开：%2——正在重连…</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="409"/>
+        <location filename="../../ui/QueuePane.cpp" line="414"/>
         <source>The connection was down from %1 to %2.</source>
         <translation>连接在 %1 至 %2 期间中断。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="604"/>
+        <location filename="../../ui/QueuePane.cpp" line="610"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="649"/>
+        <location filename="../../ui/QueuePane.cpp" line="655"/>
         <source>Not connected to a server yet.</source>
         <translation>尚未连接到服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="686"/>
+        <location filename="../../ui/QueuePane.cpp" line="692"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="71"/>
-        <location filename="../../ui/QueuePane.cpp" line="181"/>
-        <location filename="../../ui/QueuePane.cpp" line="688"/>
+        <location filename="../../ui/QueuePane.cpp" line="72"/>
+        <location filename="../../ui/QueuePane.cpp" line="184"/>
+        <location filename="../../ui/QueuePane.cpp" line="694"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>

@@ -134,6 +134,13 @@ private slots:
                  qPrintable(cell(1, MessageModel::FlowColumn)));
         QVERIFY(cell(1, MessageModel::FlowColumn).endsWith(str("(inferred)")));
         QCOMPARE(c.command({"LLEN", "oq"}).integer, 0); // only our own RPOP took it
+        // Who takes from oq, from the observer's rows: our test client, once, with its last take.
+        auto* taking = child<QLabel>(observe, "observedConsumersLabel");
+        QVERIFY(taking && taking->isVisible());
+        QTRY_VERIFY2(taking->text().contains(str("rqconsole:test")), qPrintable(taking->text()));
+        QVERIFY2(taking->toolTip().contains(str("\"hello\"")), qPrintable(taking->toolTip()));
+        QVERIFY(taking->toolTip().contains(str("(inferred)")));
+        QVERIFY(!child<QLabel>(list, "observedConsumersLabel")->isVisible());
     }
 
 private:
