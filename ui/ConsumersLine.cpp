@@ -1,6 +1,7 @@
 #include "ConsumersLine.h"
 
 #include "ConsumerCensus.h"
+#include "ModeFamily.h"
 
 #include <QTimer>
 
@@ -86,6 +87,8 @@ void ConsumersLine::applySnapshot(const ServerSnapshot& snapshot)
     }
     m_listsComplete = !snapshot.listsTruncated && !snapshot.truncated;
     m_haveSnapshot = true;
+    m_discoveryComplete = snapshot.discovery.complete;
+    m_discoveryProgress = snapshot.discovery.progress;
     passKnownLists();
 }
 
@@ -103,7 +106,12 @@ void ConsumersLine::onTick()
 
 void ConsumersLine::onUpdated(const QueueSnapshot& census)
 {
-    const QString line = summary(census);
+    QString line = summary(census);
+    if (modeFamily(m_spec.mode) == ModeFamily::List) {
+        const QString note = partialNote(m_discoveryComplete, m_discoveryProgress);
+        if (!note.isEmpty())
+            line += QStringLiteral(" \u00b7 ") + note;
+    }
     setText(line);
     setToolTip(line + QLatin1Char('\n') + details(census).join(QLatin1Char('\n')));
 }
@@ -167,6 +175,15 @@ QString ConsumersLine::groupsText(const QueueSnapshot& c, const QByteArray& only
         return onlyGroup.isEmpty() ? tr("no consumer groups")
                                    : tr("no group %1 yet").arg(QString::fromUtf8(onlyGroup));
     return groups.join(QStringLiteral("; "));
+}
+
+QString ConsumersLine::partialNote(bool discoveryComplete, double progress)
+{
+    if (discoveryComplete)
+        return {};
+    return tr("processing lists: the server's discovery has walked ~%1 % of the keys, more may "
+              "exist")
+        .arg(qRound(qBound(0.0, progress, 1.0) * 100));
 }
 
 QString ConsumersLine::summary(const QueueSnapshot& c)

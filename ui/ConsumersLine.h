@@ -38,6 +38,10 @@ public:
     static int refreshIntervalMs() { return 5000; }
     // The one-line summary, and one line per consumer (for tooltips and the confirmation).
     static QString summary(const QueueSnapshot& census);
+    // What may be missing from a list's census while the server's first discovery walk is still
+    // running (the census re-reads the processing lists discovery found, it does not walk the
+    // keyspace itself): empty once the walk is whole. progress is 0..1.
+    static QString partialNote(bool discoveryComplete, double progress);
     static QStringList details(const QueueSnapshot& census);
     // Parts of the above, for what a confirmation names.
     static QString listPopsText(const QueueSnapshot& census, int namesShown = 3);
@@ -60,6 +64,8 @@ private:
     QList<QByteArray> m_processingLists; // from the last snapshot, for m_spec.target
     bool m_listsComplete = false;
     bool m_haveSnapshot = false;
+    bool m_discoveryComplete = true;
+    double m_discoveryProgress = 0;
 };
 
 } // namespace rqc

@@ -599,173 +599,178 @@
 <context>
     <name>rqc::ConsumersLine</name>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="66"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="67"/>
         <source>Consumers: asking the server…</source>
         <translation>消费者：正在询问服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="73"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="74"/>
         <source>Consumers: unknown (%1)</source>
         <translation>消费者：未知（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="114"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="122"/>
         <source>blocked clients unknown (CLIENT LIST: %1)</source>
         <translation>阻塞的客户端未知（CLIENT LIST：%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="117"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="125"/>
         <source>no client blocked in a list pop</source>
         <translation>没有客户端阻塞于列表弹出命令</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="120"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="128"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="122"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="130"/>
         <source>1 client blocked in a list pop</source>
         <translation>1 个客户端阻塞于列表弹出命令</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="123"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="131"/>
         <source>%1 clients blocked in list pops</source>
         <translation>%1 个客户端阻塞于列表弹出命令</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="124"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="132"/>
         <source>%1 (on this or other lists: Redis does not say which): %2</source>
         <translation>%1（在此列表或其他列表上：Redis 不会说明是哪个）：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="131"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="139"/>
         <source>no processing lists</source>
         <translation>没有处理列表</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="134"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="142"/>
         <source>%1 alive, %2 in flight</source>
         <translation>%1 存活，%2 条处理中</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="134"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="142"/>
         <source>%1 orphaned, %2 left</source>
         <translation>%1 无主，剩余 %2 条</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="138"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="146"/>
         <source>1 processing list</source>
         <translation>1 个处理列表</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="139"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="147"/>
         <source>%1 processing lists</source>
         <translation>%1 个处理列表</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="140"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="148"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="152"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="160"/>
         <source>%1 (%2 pending, idle %3)</source>
         <translation>%1（%2 条待确认，空闲 %3）</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="157"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="165"/>
         <source>1 consumer</source>
         <translation>1 个消费者</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="157"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="165"/>
         <source>%1 consumers</source>
         <translation>%1 个消费者</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="159"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="167"/>
         <source>group %1: %2, %3 pending</source>
         <translation>消费组 %1：%2，%3 条待确认</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="161"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="169"/>
         <source>, lag %1</source>
         <translation>，积压 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="167"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="175"/>
         <source>no consumer groups</source>
         <translation>没有消费组</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="168"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="176"/>
         <source>no group %1 yet</source>
         <translation>尚无消费组 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="180"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="184"/>
+        <source>processing lists: the server&apos;s discovery has walked ~%1 % of the keys, more may exist</source>
+        <translation>处理列表：服务器的发现过程已遍历约 %1 % 的键，可能还有更多</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumersLine.cpp" line="197"/>
         <source>not a list or stream</source>
         <translation>不是列表或流</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="188"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="205"/>
         <source>incomplete: %1</source>
         <translation>不完整：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="189"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="206"/>
         <source>Consumers: %1</source>
         <translation>消费者：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="199"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="216"/>
         <source>  %1: %2 pending, idle %3%4</source>
         <translation>  %1：%2 条待确认，空闲 %3%4</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="203"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="220"/>
         <source>, rqconsole heartbeat alive</source>
         <translation>，rqconsole 心跳存活</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="206"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="223"/>
         <source>No consumer groups.</source>
         <translation>没有消费组。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="210"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="227"/>
         <source>Blocked in list pops (CLIENT LIST names the command, not the key):</source>
         <translation>阻塞于列表弹出命令（CLIENT LIST 只显示命令，不显示键）：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="212"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="229"/>
         <source>  %1 %2 at %3, blocked %4 s</source>
         <translation>  %1 %2，地址 %3，已阻塞 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="217"/>
-        <location filename="../../ui/ConsumersLine.cpp" line="229"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="234"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="246"/>
         <source>  none</source>
         <translation>  无</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="221"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="238"/>
         <source>Processing lists (reliable consumers):</source>
         <translation>处理列表（可靠消费者）：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="223"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="240"/>
         <source>  %1: %2 message(s), heartbeat %3</source>
         <translation>  %1：%2 条消息，心跳 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="226"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="243"/>
         <source>alive (%1 ms left)</source>
         <translation>存活（剩余 %1 毫秒）</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="227"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="244"/>
         <source>missing: orphaned</source>
         <translation>缺失：无主</translation>
     </message>

@@ -283,6 +283,17 @@ private slots:
         QVERIFY(!window->consumeGuard()->openQuestion());
     }
 
+    void consumersLineSaysWhenDiscoveryIsPartial()
+    {
+        // The census re-reads the processing lists discovery found; while the first walk runs
+        // it may miss some, and the line says so instead of passing that for the whole picture.
+        const QString note = ConsumersLine::partialNote(false, 0.38);
+        QVERIFY2(note.contains(QStringLiteral("38 %")), qPrintable(note));
+        QVERIFY(note.contains(QStringLiteral("more may exist")));
+        QVERIFY(ConsumersLine::partialNote(true, 0.38).isEmpty());
+        QVERIFY(ConsumersLine::partialNote(false, 7.0).contains(QStringLiteral("100 %")));
+    }
+
     void switchingToListAsksNamingTheWorkers()
     {
         m_client->command({"RPUSH", "jobs", "j1", "j2"});
