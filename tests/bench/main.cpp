@@ -63,7 +63,7 @@ bool needsGui(const QString& scenario)
     return scenario == QLatin1String("window-flood") || scenario == QLatin1String("latency") ||
            scenario == QLatin1String("peek-10m") || scenario == QLatin1String("panes-30") ||
            scenario == QLatin1String("filter-flood");
-           scenario == QLatin1String("peek-10m") || scenario == QLatin1String("discovery");
+    scenario == QLatin1String("peek-10m") || scenario == QLatin1String("discovery");
 }
 
 } // namespace rqc::bench
