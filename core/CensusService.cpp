@@ -9,9 +9,10 @@
 
 namespace rqc {
 
-CensusWorker::CensusWorker(const ConnectionSettings& settings, QObject* parent)
+CensusWorker::CensusWorker(const ConnectionSettings& settings, bool walkKeyspace, QObject* parent)
     : QObject(parent)
     , m_settings(settings)
+    , m_walkKeyspace(walkKeyspace)
 {
 }
 
@@ -102,6 +103,7 @@ QueueInspectorWorker* CensusWorker::inspectorFor(const QByteArray& key)
         return inspector;
     InspectorOptions options;
     options.census = true;
+    options.walkKeyspace = m_walkKeyspace;
     options.sample = 1;     // heads only: the census counts, it does not list messages
     options.intervalMs = 0; // the service decides when
     inspector = new QueueInspectorWorker(m_settings, key, options, this);
@@ -149,9 +151,10 @@ void CensusWorker::next()
     inspectorFor(m_current)->censusOn(m_conn, m_clients);
 }
 
-CensusService::CensusService(const ConnectionSettings& settings, QObject* parent)
+CensusService::CensusService(const ConnectionSettings& settings, bool walkKeyspace, QObject* parent)
     : QObject(parent)
     , m_settings(settings)
+    , m_walkKeyspace(walkKeyspace)
 {
     qRegisterMetaType<rqc::QueueSnapshot>();
 }
@@ -172,7 +175,7 @@ void CensusService::start()
 {
     if (m_thread)
         return;
-    auto* worker = new CensusWorker(m_settings);
+    auto* worker = new CensusWorker(m_settings, m_walkKeyspace);
     m_worker = worker;
     m_thread = std::make_unique<WorkerThread>(QStringLiteral("rq-census"), worker);
     m_thread->quitWhen(worker, &CensusWorker::stopped);

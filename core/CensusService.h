@@ -25,7 +25,7 @@ class WorkerThread;
 class CensusWorker : public QObject {
     Q_OBJECT
 public:
-    explicit CensusWorker(const ConnectionSettings& settings, QObject* parent = nullptr);
+    CensusWorker(const ConnectionSettings& settings, bool walkKeyspace, QObject* parent = nullptr);
     ~CensusWorker() override;
 
     // Invoked on the worker's thread (queued from CensusService).
@@ -50,6 +50,7 @@ private:
     QueueInspectorWorker* inspectorFor(const QByteArray& key);
 
     ConnectionSettings m_settings;
+    bool m_walkKeyspace = true;
     RedisConnection* m_conn = nullptr;
     QTimer* m_reconnect = nullptr;
     Backoff m_backoff;
@@ -74,7 +75,10 @@ private:
 class CensusService : public QObject {
     Q_OBJECT
 public:
-    explicit CensusService(const ConnectionSettings& settings, QObject* parent = nullptr);
+    // walkKeyspace false: the session's ServerMonitor discovers the keyspace (within its budget)
+    // and hands its lists over (ConsumerCensus::setKnownLists); the census never walks it.
+    explicit CensusService(const ConnectionSettings& settings, bool walkKeyspace = true,
+                           QObject* parent = nullptr);
     ~CensusService() override; // stops its thread
 
     const ConnectionSettings& settings() const { return m_settings; }
@@ -94,6 +98,7 @@ signals:
 
 private:
     ConnectionSettings m_settings;
+    bool m_walkKeyspace = true;
     std::unique_ptr<WorkerThread> m_thread;
     QPointer<CensusWorker> m_worker;
 };

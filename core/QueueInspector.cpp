@@ -13,6 +13,12 @@
 namespace rqc {
 
 namespace {
+// A census walks a keyspace of at most this many keys itself when discovery is the monitor's
+// (one walk: ~0.1 s of server time at most, once a minute).
+constexpr qint64 kCensusWalkMaxKeys = 100000;
+} // namespace
+
+namespace {
 // KEYS: dead, queue, deliveries. ARGV: payload. 1 = back in the queue, 0 = not in the dead list.
 const LuaScript kRequeueDeadItem(R"lua(
 if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
@@ -266,7 +272,20 @@ void QueueInspectorWorker::startProcessingScan(std::shared_ptr<QueueSnapshot> sn
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const bool walked = m_lastScanMs >= 0 && now - m_lastScanMs < m_options.rescanMs;
-    if (m_options.census && (walked || m_hintComplete)) {
+    if (m_options.census && !walked && !m_hintComplete && !m_options.walkKeyspace &&
+        !m_sizeChecked) {
+        // Discovery is the ServerMonitor's, within its budget: walk here only a keyspace so small
+        // that one walk costs next to nothing (what the monitor found so far is read otherwise).
+        m_conn->send({"DBSIZE"}, [this, snap](const RedisReply& r) {
+            m_sizeChecked = true;
+            m_smallKeyspace = r.isInteger() && r.integer <= kCensusWalkMaxKeys;
+            startProcessingScan(snap);
+            m_sizeChecked = false;
+        });
+        return;
+    }
+    const bool noWalk = !m_options.walkKeyspace && !m_smallKeyspace;
+    if (m_options.census && (walked || m_hintComplete || noWalk)) {
         // Walking the keyspace costs O(keys): between walks, re-read only the lists known from
         // the last walk and from the hint.
         const ReliableListKeys keys = ReliableListKeys::forQueue(m_key, m_options.dead);

@@ -104,6 +104,10 @@ struct InspectorOptions {
     // complete processing hint is set), the lists found are re-read cheaply in between.
     bool census = false;
     int rescanMs = 60000;
+    // Census mode: false when the server's discovery (ServerMonitor) already walks the keyspace
+    // within its budget: then only the processing lists it found (the hint) are read, and no
+    // census ever walks the keyspace on its own.
+    bool walkKeyspace = true;
 };
 
 // The clients blocked in list pops in a CLIENT LIST reply (its text).
@@ -175,6 +179,8 @@ private:
     qint64 m_lastScanMs = -1;
     QList<QByteArray> m_hint;
     bool m_hintComplete = false;
+    bool m_sizeChecked = false;   // DBSIZE answered for the census in progress
+    bool m_smallKeyspace = false; // the last DBSIZE allowed this census to walk the keyspace
 };
 
 // The main thread's handle on one queue's inspector: its own connection on its own thread

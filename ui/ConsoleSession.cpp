@@ -96,7 +96,8 @@ void ConsoleSession::useServer(const ConnectionSettings& settings)
     m_monitor->start();
     m_publisher = std::make_unique<Publisher>(settings);
     m_publisher->start();
-    m_census = std::make_unique<CensusService>(settings);
+    // The monitor walks the keyspace within its budget; the census only re-reads what it found.
+    m_census = std::make_unique<CensusService>(settings, false);
     emit ready(m_settings);
 }
 

@@ -270,7 +270,8 @@ private slots:
     // A key asked for while it waits is not queued twice; one CLIENT LIST serves a whole round.
     void requestsAreDeduplicatedPerKeyAndShareAClientList()
     {
-        CensusWorker worker(m_server.settings()); // on this thread: the order is deterministic
+        CensusWorker worker(m_server.settings(),
+                            true); // on this thread: the order is deterministic
         QSignalSpy ready(&worker, &CensusWorker::censusReady);
         QSignalSpy rounds(&worker, &CensusWorker::roundStarted);
         // Asked before the connection is up: all wait for it.
@@ -313,6 +314,34 @@ private slots:
         QCOMPARE(second.last().processing.size(), 1);
         QCOMPARE(second.last().processing.first().consumer, QByteArray("w1"));
         QCOMPARE(calls(*m_client, "scan"), scans);
+    }
+
+    void aSessionCensusNeverWalksABigKeyspace()
+    {
+        // A session's census (discovery is the ServerMonitor's) walks a keyspace itself only
+        // while it is small; past 100 000 keys it reads what discovery handed over, nothing more.
+        m_client->command({"FLUSHALL"});
+        m_client->command({"RPUSH", "big:processing:w1", "x"});
+        QVERIFY(m_client->pipeline(100001, [](quint64 i, QByteArray& out) {
+            appendCommand(out, {"SET", "filler:" + QByteArray::number(i), "v"});
+        }));
+        QVERIFY(m_client->command({"DBSIZE"}).integer > 100000);
+        const qint64 scans = calls(*m_client, "scan");
+        CensusService service(m_server.settings(), false);
+        ConsumerCensus census(&service, "big");
+        QSignalSpy spy(&census, &ConsumerCensus::updated);
+        census.start();
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, kTimeoutMs);
+        QCOMPARE(calls(*m_client, "scan"), scans); // no walk of its own
+        QCOMPARE(census.last().processing.size(), 0);
+        // What discovery found is read (and named) without a walk.
+        census.setKnownLists({"big:processing:w1"}, false);
+        census.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 2, kTimeoutMs);
+        QCOMPARE(census.last().processing.size(), 1);
+        QCOMPARE(census.last().processing.first().consumer, QByteArray("w1"));
+        QCOMPARE(calls(*m_client, "scan"), scans);
+        m_client->command({"FLUSHALL"});
     }
 
 private:
