@@ -288,13 +288,7 @@ void TakeAttributor::push(const QByteArray& key, const QByteArray& client,
         ++m.unknown;
     }
     m_dirty = true;
-    Row r;
-    r.obs.kind = Observation::Kind::Produce;
-    r.obs.command = command;
-    r.obs.key = key;
-    r.obs.producedMs = us / 1000;
-    r.clientAddr = client;
-    r.producerAddr = client;
+    Row r = produceRow(command, key, us, client);
     r.payload = payload;
     r.payloadKnown = known;
     m_rows.push_back(std::move(r));
@@ -666,13 +660,7 @@ void TakeAttributor::streamCommand(MonitorLine& line, const QByteArray& cmd,
         const qsizetype idAt = xaddIdIndex(a);
         if (idAt < 0)
             return;
-        Row r;
-        r.obs.kind = Observation::Kind::Produce;
-        r.obs.command = cmd;
-        r.obs.key = key;
-        r.obs.producedMs = us / 1000;
-        r.clientAddr = client;
-        r.producerAddr = client;
+        Row r = produceRow(cmd, key, us, client);
         r.payload = streamPayload(a, idAt + 1);
         const qint64 index = ++m_xaddCount[key];
         if (a[idAt] != "*") {
@@ -1009,13 +997,7 @@ void TakeAttributor::applyLine(MonitorLine& line)
     if (cmd == "PUBLISH" || cmd == "SPUBLISH") {
         if (a.size() < 3 || !matches(key))
             return;
-        Row r;
-        r.obs.kind = Observation::Kind::Produce;
-        r.obs.command = cmd;
-        r.obs.key = key;
-        r.obs.producedMs = us / 1000;
-        r.clientAddr = client;
-        r.producerAddr = client;
+        Row r = produceRow(cmd, key, us, client);
         r.payload = a[2];
         m_rows.push_back(std::move(r));
         return;
@@ -1037,6 +1019,19 @@ void TakeAttributor::applyLine(MonitorLine& line)
     m.items.clear();
     m.unknown = 0;
     m_seedRequests.append(key);
+}
+
+TakeAttributor::Row TakeAttributor::produceRow(const QByteArray& command, const QByteArray& key,
+                                               qint64 us, const QByteArray& client)
+{
+    Row r;
+    r.obs.kind = Observation::Kind::Produce;
+    r.obs.command = command;
+    r.obs.key = key;
+    r.obs.producedMs = us / 1000;
+    r.clientAddr = client;
+    r.producerAddr = client;
+    return r;
 }
 
 } // namespace rqc

@@ -113,6 +113,9 @@ public:
     bool seedOutstanding() const { return !m_seedsSent.empty(); }
 
 private:
+    // A produce row as every push makes it: who pushed it, when, to which key.
+    static Row produceRow(const QByteArray& command, const QByteArray& key, qint64 us,
+                          const QByteArray& client);
     struct Item {
         QByteArray payload;
         QByteArray producer;
