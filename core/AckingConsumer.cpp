@@ -8,6 +8,8 @@
 #include <QSysInfo>
 #include <QTimer>
 
+#include <utility>
+
 namespace rqc {
 
 namespace {
@@ -173,6 +175,36 @@ void AckingConsumer::startFarewell()
     });
 }
 
+void AckingConsumer::onFailed()
+{
+    m_failed = true;
+    if (m_heartbeatTimer)
+        m_heartbeatTimer->stop();
+    if (m_opsRetry)
+        m_opsRetry->stop();
+    failWaiting(tr("The consumer failed; nothing more is settled through it."));
+    RedisConnection* conn = nullptr;
+    if (opsReady())
+        conn = m_ops;
+    else if (connection() && connection()->isReady() && !blockingInFlight())
+        conn = connection();
+    const auto closeAll = [this] {
+        if (m_ops)
+            m_ops->close();
+        if (connection() && connection()->pendingReplies() == 0)
+            connection()->close();
+    };
+    if (!conn || m_heartbeatKey.isEmpty()) {
+        closeAll();
+        return;
+    }
+    // As at a stop: the owed acks, then the release, so that what is pending is recoverable
+    // at once. The key is then no longer ours: a later stop has nothing to release.
+    sendAutoAcks(conn);
+    const QByteArray key = std::exchange(m_heartbeatKey, QByteArray());
+    kReleaseHeartbeat.run(conn, {key}, {m_token}, [closeAll](const RedisReply&) { closeAll(); });
+}
+
 void AckingConsumer::claimName(int attempt)
 {
     if (!proceed())
@@ -217,7 +249,7 @@ void AckingConsumer::claimName(int attempt)
 
 void AckingConsumer::sendHeartbeat()
 {
-    if (opsReady() && !isStopping())
+    if (opsReady() && !isStopping() && !m_failed)
         m_ops->send({"SET", m_heartbeatKey, m_token, "PX", QByteArray::number(m_heartbeatMs)});
 }
 
@@ -241,7 +273,7 @@ void AckingConsumer::openOps()
         connect(m_ops, &RedisConnection::failed, this, &AckingConsumer::onOpsDown);
         connect(m_ops, &RedisConnection::disconnected, this, &AckingConsumer::onOpsDown);
     }
-    if (!isStopping())
+    if (!isStopping() && !m_failed)
         m_ops->open();
 }
 
@@ -260,7 +292,7 @@ void AckingConsumer::onOpsDown(const QString& reason)
         if (m_farewellDone)
             lastWorkDone();
     }
-    if (!isStopping())
+    if (!isStopping() && !m_failed)
         m_opsRetry->start(m_opsBackoff.next());
 }
 
@@ -277,6 +309,10 @@ void AckingConsumer::runWhenOpsReady(std::function<void()> job,
 {
     if (isStopping()) {
         onFail(tr("The consumer is stopping."));
+        return;
+    }
+    if (m_failed) {
+        onFail(tr("The consumer failed; nothing more is settled through it."));
         return;
     }
     if (!m_started || !m_ops) {

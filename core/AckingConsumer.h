@@ -102,6 +102,9 @@ protected:
     void onConnectionLost() override;
     void onBatchEmitted(const MessageList& batch) final;
     bool lastWorkPending() final;
+    // A failed consumer holds no name: its heartbeat is released (owed acks first) and its
+    // connections are closed.
+    void onFailed() final;
 
     // The name was claimed (first ready): read own pending messages, then consume.
     virtual void onStarted() = 0;
@@ -172,6 +175,7 @@ private:
     bool m_started = false;
     bool m_farewellStarted = false;
     bool m_farewellDone = false;
+    bool m_failed = false;
     RedisConnection* m_farewellConn = nullptr;
     QByteArray m_consumer;
     QByteArray m_heartbeatKey;

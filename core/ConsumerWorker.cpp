@@ -165,8 +165,17 @@ bool ConsumerWorker::shouldContinue()
 
 void ConsumerWorker::fail(const QString& error)
 {
+    const bool first = m_state != ConsumerState::Failed;
     setState(ConsumerState::Failed, error);
     emit errorOccurred(error);
+    if (first && !m_finished) {
+        if (m_reconnectTimer)
+            m_reconnectTimer->stop();
+        onFailed();
+        // Not consuming any more: no connection stays named rqconsole:<mode>:<target>.
+        if (m_conn && m_conn->isOpen() && m_conn->pendingReplies() == 0)
+            m_conn->close();
+    }
     if (m_stopping)
         finish();
 }

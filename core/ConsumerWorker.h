@@ -73,6 +73,11 @@ protected:
     // bounds the wait.
     virtual bool lastWorkPending() { return false; }
     void lastWorkDone();
+    // Once, when the worker failed (fail()), after stateChanged(Failed) and errorOccurred: give
+    // back what says "this consumer is alive" (heartbeat, names). The consuming connection is
+    // closed right after this call unless a reply is still awaited on it; whoever sent that
+    // command closes it when answered. A failed worker holds no connection named as a consumer.
+    virtual void onFailed() {}
 
     // Stamps, counts and batches a consumed message.
     void deliver(Message&& message);
