@@ -89,6 +89,7 @@ void ConsoleSession::useServer(const ConnectionSettings& settings)
     m_monitor->setPatterns(m_options.discoverPatterns);
     connect(m_monitor.get(), &ServerMonitor::snapshotReady, this, &ConsoleSession::snapshotReady);
     connect(m_monitor.get(), &ServerMonitor::errorOccurred, this, &ConsoleSession::errorOccurred);
+    connect(m_monitor.get(), &ServerMonitor::connectionLost, this, &ConsoleSession::serverLost);
     connect(m_monitor.get(), &ServerMonitor::connected, this, [this](const QString& version) {
         m_serverVersion = version;
         emit serverConnected(version);

@@ -58,6 +58,8 @@ signals:
     void serverConnected(const QString& serverVersion);
     void snapshotReady(const rqc::ServerSnapshot& snapshot);
     void errorOccurred(const QString& error);
+    // The monitor's connection to the server went away (it reconnects with backoff).
+    void serverLost(const QString& reason);
 
 private:
     void useServer(const ConnectionSettings& settings);

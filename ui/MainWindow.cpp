@@ -10,6 +10,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -112,6 +113,13 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
                 m_sidebar->setServer(url, tr("Redis %1").arg(version));
             });
     connect(m_session.get(), &ConsoleSession::snapshotReady, this, &MainWindow::onSnapshot);
+    connect(m_session.get(), &ConsoleSession::serverLost, this, [this](const QString& reason) {
+        // What the sidebar and the panes show was read before: say so until the next snapshot.
+        m_unreachableSinceMs = QDateTime::currentMSecsSinceEpoch();
+        m_sidebar->markUnreachable(m_haveSnapshot ? m_lastSnapshot.takenAtMs : 0, reason);
+        for (QueuePane* pane : panes())
+            pane->setServerUnreachable(m_unreachableSinceMs);
+    });
     connect(m_session.get(), &ConsoleSession::errorOccurred, this, [this](const QString& error) {
         m_monitorOk = false;
         setConnectionText(tr("Trouble with %1").arg(m_session->settings().displayUrl()), error);
@@ -328,6 +336,8 @@ QueuePane* MainWindow::openPane(const ConsumerSpec& spec)
         pane->setConnection(m_session->settings(), m_session->publisher(), m_session->census());
     if (m_haveSnapshot)
         pane->applySnapshot(m_lastSnapshot);
+    if (m_unreachableSinceMs)
+        pane->setServerUnreachable(m_unreachableSinceMs);
     connect(pane, &QueuePane::depthRefreshWanted, this, &MainWindow::scheduleRefresh);
     pane->focusEntry();
     showPane(pane);
@@ -486,6 +496,7 @@ void MainWindow::onSnapshot(const ServerSnapshot& snapshot)
     }
     m_lastSnapshot = snapshot;
     m_haveSnapshot = true;
+    m_unreachableSinceMs = 0;
     m_sidebar->applySnapshot(snapshot);
     for (QueuePane* pane : panes())
         pane->applySnapshot(snapshot);

@@ -102,6 +102,7 @@ private:
     QAction* m_aboutAction = nullptr;
     ServerSnapshot m_lastSnapshot;
     bool m_haveSnapshot = false;
+    qint64 m_unreachableSinceMs = 0; // the monitor lost the server then (epoch ms); 0: reachable
     bool m_monitorOk = false;
     int m_messageLimit = defaultMessageLimit();
 };

@@ -1,5 +1,6 @@
 #include "PaneStatusLine.h"
 
+#include "DepthFact.h"
 #include "ModeFamily.h"
 
 #include <QLocale>
@@ -51,30 +52,7 @@ void PaneStatusLine::showFigures(const Figures& f)
 
 qint64 PaneStatusLine::depthIn(const ConsumerSpec& spec, const ServerSnapshot& snapshot)
 {
-    const auto lengthIn = [&spec](const QList<ServerSnapshot::Key>& keys, bool exact) {
-        for (const ServerSnapshot::Key& key : keys) {
-            if (key.name == spec.target)
-                return key.length;
-        }
-        // A key that does not exist is empty; one that discovery has not reached yet is unknown.
-        return exact ? qint64(0) : qint64(-1);
-    };
-    switch (modeFamily(spec.mode)) {
-    case ModeFamily::List:
-        return lengthIn(snapshot.lists, snapshot.listsExact());
-    case ModeFamily::Stream:
-        return lengthIn(snapshot.streams, snapshot.streamsExact());
-    case ModeFamily::Channel:
-    case ModeFamily::Other:
-        break;
-    }
-    if (spec.mode != Mode::PubSub)
-        return -1; // patterns have no one subscriber count
-    for (const ServerSnapshot::Channel& channel : snapshot.channels) {
-        if (channel.name == spec.target)
-            return channel.subscribers;
-    }
-    return 0;
+    return DepthFact::depthIn(spec, snapshot);
 }
 
 QString PaneStatusLine::textFor(const Figures& f, double rate)
@@ -90,7 +68,10 @@ QString PaneStatusLine::textFor(const Figures& f, double rate)
         parts << tr("redelivered %1").arg(locale.toString(c.redelivered));
         parts << tr("dead %1").arg(locale.toString(c.deadLettered));
     }
-    const QString depth = f.depth < 0 ? QStringLiteral("–") : locale.toString(f.depth);
+    // Unknown is shown as unknown, with the reason: never a figure nobody read.
+    QString depth = f.depth < 0 ? QStringLiteral("–") : locale.toString(f.depth);
+    if (f.depth < 0 && !f.depthWhy.isEmpty())
+        depth += tr(" (%1)").arg(f.depthWhy);
     const ModeFamily family = modeFamily(f.mode);
     if (family == ModeFamily::List && f.depthStale && f.depth >= 0)
         parts << tr("depth %1 (stale)").arg(depth);
@@ -100,6 +81,8 @@ QString PaneStatusLine::textFor(const Figures& f, double rate)
         parts << tr("length %1").arg(depth);
     else if (f.mode == Mode::PubSub && f.depth >= 0)
         parts << tr("%n subscriber(s)", nullptr, int(f.depth));
+    else if (f.mode == Mode::PubSub && !f.depthWhy.isEmpty())
+        parts << tr("subscribers %1").arg(depth);
     if (family == ModeFamily::Channel && f.lastReach >= 0)
         parts << tr("last publish reached %n", nullptr, int(f.lastReach));
     parts << tr("dropped %1").arg(locale.toString(f.dropped));

@@ -21,6 +21,7 @@ public:
         Mode mode = Mode::List;
         quint64 received = 0;
         qint64 depth = -1; // LLEN / XLEN, or subscribers of a channel; -1 unknown
+        QString depthWhy;  // why the depth is unknown (DepthFact::whyUnknown)
         // The depth was read before the latest messages were consumed: shown, marked stale.
         bool depthStale = false;
         qint64 lastReach = -1; // receivers of the last PUBLISH
@@ -39,7 +40,8 @@ public:
     void showFigures(const Figures& figures);
     double rate() const { return m_rate; }
     static QString textFor(const Figures& figures, double rate);
-    // The depth a pane on spec shows: LLEN, XLEN, or a channel's subscribers (-1: none).
+    // The depth a pane on spec shows: LLEN, XLEN, or a channel's subscribers (-1: unknown).
+    // See DepthFact::depthIn.
     static qint64 depthIn(const ConsumerSpec& spec, const ServerSnapshot& snapshot);
 
 private:

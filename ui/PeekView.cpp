@@ -342,7 +342,13 @@ void PeekView::onSnapshot(const PeekSnapshot& s)
     else
         m_endLabel->clear();
     updateActions();
-    emit depthChanged(s.kind == PeekSnapshot::Kind::List || stream ? s.length : 0);
+    if (!s.error.isEmpty())
+        emit depthChanged(-1, s.error);
+    else if (s.kind == PeekSnapshot::Kind::Other)
+        emit depthChanged(-1, tr("WRONGTYPE: %1 holds a %2")
+                                  .arg(QString::fromUtf8(s.key), QString::fromUtf8(s.type)));
+    else
+        emit depthChanged(s.kind == PeekSnapshot::Kind::Missing ? 0 : s.length, QString());
 }
 
 void PeekView::onLiveChanged(PeekLive live, const QString& detail)

@@ -55,7 +55,8 @@ public:
 
 signals:
     void messageSelected(const rqc::Message& message);
-    void depthChanged(qint64 depth);
+    // depth -1: unknown, why says why ("WRONGTYPE: …" for a key of another type).
+    void depthChanged(qint64 depth, const QString& why);
     // What the key turned out to be (list, stream, missing…), when that changes.
     void kindChanged(rqc::PeekSnapshot::Kind kind);
     // A sentence for the status bar (results and Redis's errors).

@@ -172,8 +172,13 @@ void QueuePane::buildUi()
     // Peek panes show what the list holds instead (and run no Consumer).
     m_peekView = new PeekView(this);
     connect(m_peekView, &PeekView::messageSelected, m_payloadView, &PayloadView::showMessage);
-    connect(m_peekView, &PeekView::depthChanged, this, [this](qint64 depth) {
-        setDepth(depth, QDateTime::currentMSecsSinceEpoch());
+    connect(m_peekView, &PeekView::depthChanged, this, [this](qint64 depth, const QString& why) {
+        if (depth >= 0)
+            setDepth(depth, QDateTime::currentMSecsSinceEpoch());
+        else if (why.startsWith(QLatin1String("WRONGTYPE")))
+            m_depth.setWrongType(why);
+        else
+            m_depth.setUnknown(why);
         updateStatus();
     });
     connect(m_peekView, &PeekView::kindChanged, this, [this](PeekSnapshot::Kind kind) {
@@ -353,7 +358,7 @@ void QueuePane::setSpec(const ConsumerSpec& requested)
     clearError();
     if (!sameQueue) {
         m_observedConsumers->clear();
-        setDepth(-1, 0);
+        m_depth.reset();
         if (m_inspector)
             m_inspector->close(); // it inspected the old queue
     }
@@ -396,21 +401,25 @@ void QueuePane::startConsumer()
                     clearError();
             });
     connect(consumer, &Consumer::errorOccurred, this, [this, consumer](const QString& error) {
-        if (consumer == m_consumer)
-            showError(error, true);
+        if (consumer != m_consumer)
+            return;
+        m_depth.consumerFailed(m_spec, error);
+        showError(error, true);
     });
-    connect(
-        consumer, &Consumer::connectionLost, this,
-        [this, consumer](qint64 atMs, const QString& reason) {
-            if (consumer == m_consumer)
+    connect(consumer, &Consumer::connectionLost, this,
+            [this, consumer](qint64 atMs, const QString& reason) {
+                if (consumer != m_consumer)
+                    return;
+                m_depth.setUnreachable(atMs);
                 showError(
                     tr("Connection lost at %1: %2 — reconnecting…").arg(clockText(atMs), reason),
                     true);
-        });
+            });
     connect(consumer, &Consumer::connectionRestored, this,
             [this, consumer](qint64 lostAtMs, qint64 backAtMs, const QString& note) {
                 if (consumer != m_consumer)
                     return;
+                m_depth.setReachable();
                 QString text = tr("The connection was down from %1 to %2.")
                                    .arg(clockText(lostAtMs), clockText(backAtMs));
                 if (!note.isEmpty())
@@ -706,7 +715,7 @@ void QueuePane::applySnapshot(const ServerSnapshot& snapshot)
 {
     if (m_spec.mode == Mode::Peek)
         return; // the peek reads its own depth (LLEN or XLEN) several times a second
-    setDepth(PaneStatusLine::depthIn(m_spec, snapshot), snapshot.takenAtMs);
+    m_depth.applySnapshot(m_spec, snapshot);
     m_consumersLine->applySnapshot(snapshot);
     updateStatus();
 }
@@ -723,17 +732,19 @@ quint64 QueuePane::sentTotal() const { return m_sendBox->sentTotal(); }
 
 QString QueuePane::statusText() const { return m_statusLine->text(); }
 
-void QueuePane::setDepth(qint64 depth, qint64 atMs)
+void QueuePane::setDepth(qint64 depth, qint64 atMs) { m_depth.setRead(depth, atMs); }
+
+void QueuePane::setServerUnreachable(qint64 sinceMs)
 {
-    m_depth = depth;
-    m_depthAtMs = atMs;
+    m_depth.setUnreachable(sinceMs);
+    updateStatus();
 }
 
 bool QueuePane::depthIsStale() const
 {
     // Only consuming a list shortens it: stream groups leave XLEN alone, peeking takes nothing.
-    return m_depth >= 0 && modeFamily(m_spec.mode) == ModeFamily::List &&
-           ConsumerSpec::consumes(m_spec.mode) && m_lastBatchMs > m_depthAtMs;
+    return m_depth.value() >= 0 && modeFamily(m_spec.mode) == ModeFamily::List &&
+           ConsumerSpec::consumes(m_spec.mode) && m_lastBatchMs > m_depth.readAtMs();
 }
 
 void QueuePane::updateStatus()
@@ -748,7 +759,8 @@ void QueuePane::updateStatus()
     PaneStatusLine::Figures f;
     f.mode = m_spec.mode;
     f.received = m_received;
-    f.depth = m_depth;
+    f.depth = m_depth.value();
+    f.depthWhy = m_depth.whyUnknown();
     f.depthStale = stale;
     f.lastReach = m_sendBox->lastReach();
     f.dropped = m_model->dropped() + m_heldDropped + m_backlogDropped;

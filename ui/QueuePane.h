@@ -4,6 +4,7 @@
 #include "ConnectionSettings.h"
 #include "ConsumerSpec.h"
 #include "ConsumerWorker.h"
+#include "DepthFact.h"
 #include "Message.h"
 #include "MessageModel.h"
 #include "ServerMonitor.h"
@@ -62,6 +63,8 @@ public:
     void setSpec(const ConsumerSpec& spec);
     void setCapacity(int capacity);
     void applySnapshot(const ServerSnapshot& snapshot);
+    // The window's monitor lost the server at sinceMs: figures from snapshots are no longer facts.
+    void setServerUnreachable(qint64 sinceMs);
     // Asks the consumer to stop without waiting (the destructor waits for what is left).
     void stopConsumer();
     void focusEntry();
@@ -172,8 +175,7 @@ private:
     quint64 m_backlogDropped = 0;
     QTimer* m_appendTimer = nullptr;
     quint64 m_received = 0;
-    qint64 m_depth = -1;         // LLEN / XLEN, or subscribers of a channel; -1 unknown
-    qint64 m_depthAtMs = 0;      // when m_depth was read (epoch ms)
+    DepthFact m_depth;           // LLEN / XLEN, or subscribers of a channel, or why unknown
     qint64 m_lastBatchMs = 0;    // when the last consumed batch arrived (epoch ms)
     qint64 m_refreshAskedMs = 0; // last depthRefreshWanted(), 0 none since the last batch
     QString m_error;

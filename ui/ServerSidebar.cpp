@@ -40,6 +40,11 @@ void ServerSidebar::applySnapshot(const ServerSnapshot& snapshot)
     m_model->applySnapshot(snapshot);
 }
 
+void ServerSidebar::markUnreachable(qint64 lastRefreshMs, const QString& reason)
+{
+    m_model->markUnreachable(lastRefreshMs, reason);
+}
+
 void ServerSidebar::onClicked(const QModelIndex& index)
 {
     const QModelIndex nameIndex = index.siblingAtColumn(ServerTreeModel::NameColumn);

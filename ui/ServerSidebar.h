@@ -20,6 +20,7 @@ public:
     ServerTreeModel* treeModel() const { return m_model; }
     void setServer(const QString& url, const QString& detail);
     void applySnapshot(const ServerSnapshot& snapshot);
+    void markUnreachable(qint64 lastRefreshMs, const QString& reason);
 
 signals:
     void openRequested(const rqc::ConsumerSpec& spec);

@@ -1,6 +1,7 @@
 #include "ServerTreeModel.h"
 
 #include <QBrush>
+#include <QDateTime>
 #include <QHash>
 #include <QLocale>
 
@@ -114,8 +115,31 @@ QString ServerTreeModel::discoveryText(const ServerSnapshot& snapshot)
     return text;
 }
 
+QString ServerTreeModel::unreachableText(qint64 lastRefreshMs)
+{
+    if (lastRefreshMs <= 0)
+        return tr("Server unreachable: nothing read from it yet");
+    return tr("Sidebar last refreshed %1 — server unreachable")
+        .arg(QDateTime::fromMSecsSinceEpoch(lastRefreshMs).toString(u"HH:mm:ss"));
+}
+
+void ServerTreeModel::markUnreachable(qint64 lastRefreshMs, const QString& reason)
+{
+    m_status->setText(unreachableText(lastRefreshMs));
+    m_status->setToolTip(reason);
+    m_status->setForeground(QBrush(Qt::darkRed));
+    for (QStandardItem* group : {m_lists, m_streams, m_channels}) {
+        for (int row = 0; row < group->rowCount(); ++row) {
+            if (QStandardItem* count = group->child(row, CountColumn))
+                count->setForeground(QBrush(Qt::darkGray));
+        }
+    }
+}
+
 void ServerTreeModel::applySnapshot(const ServerSnapshot& snapshot)
 {
+    if (m_status->foreground().color() != QColor(Qt::darkGray))
+        m_status->setForeground(QBrush(Qt::darkGray)); // no longer marked unreachable
     QList<Entry> lists, streams, channels;
     lists.reserve(snapshot.lists.size());
     for (const ServerSnapshot::Key& key : snapshot.lists)
@@ -167,6 +191,8 @@ void ServerTreeModel::updateGroup(Kind kind, const QList<Entry>& entries, bool e
             QStandardItem* countItem = group->child(*it, CountColumn);
             if (countItem->text() != count)
                 countItem->setText(count);
+            if (countItem->data(Qt::ForegroundRole).isValid())
+                countItem->setData(QVariant(), Qt::ForegroundRole); // read again: current
             continue;
         }
         QList<QStandardItem*> row = makeRow(QString::fromUtf8(e.name), kind, e.name);

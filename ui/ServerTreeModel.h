@@ -22,6 +22,10 @@ public:
 
     void setServer(const QString& url, const QString& detail);
     void applySnapshot(const ServerSnapshot& snapshot);
+    // The monitor lost the server: what is shown is from lastRefreshMs and says so (in the
+    // discovery line, greyed counts) until the next snapshot.
+    void markUnreachable(qint64 lastRefreshMs, const QString& reason);
+    static QString unreachableText(qint64 lastRefreshMs);
 
     // The row of a key or channel, or an invalid index.
     QModelIndex findEntry(Kind kind, const QByteArray& name) const;
