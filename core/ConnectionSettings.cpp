@@ -20,6 +20,31 @@ bool parseDb(const QString& text, int* db, QString* error)
     *db = value;
     return true;
 }
+
+// URL text as typed, with any password replaced by *** (for errors about a URL that may not
+// parse).
+QString redactedUrl(const QString& urlText)
+{
+    // scheme://user:password@… keeps the user; scheme://secret@… (a lone user-info is a
+    // password, as in redis-cli) keeps nothing of it. Works on text that is not a valid URL too:
+    // the user-info runs to the last '@' before the query, whatever the password holds.
+    const QString text = urlText.trimmed();
+    const qsizetype scheme = text.indexOf(QLatin1String("://"));
+    if (scheme < 0)
+        return text;
+    const qsizetype begin = scheme + 3;
+    qsizetype query = text.indexOf(QLatin1Char('?'), begin);
+    if (query < 0)
+        query = text.size();
+    const qsizetype at = text.lastIndexOf(QLatin1Char('@'), query - 1);
+    if (at < begin)
+        return text;
+    const QString info = text.mid(begin, at - begin);
+    const qsizetype colon = info.indexOf(QLatin1Char(':'));
+    const QString kept =
+        colon < 0 ? QStringLiteral("***") : info.left(colon) + QLatin1String(":***");
+    return text.left(begin) + kept + text.mid(at);
+}
 } // namespace
 
 bool ConnectionSettings::parse(const QString& urlText, ConnectionSettings* out, QString* error)
@@ -28,13 +53,16 @@ bool ConnectionSettings::parse(const QString& urlText, ConnectionSettings* out, 
     if (!error)
         error = &dummy;
     const QString trimmed = urlText.trimmed();
+    // Error texts show the URL without its password.
+    const QString shown = redactedUrl(trimmed);
     if (trimmed.isEmpty()) {
         *error = tr("The server URL is empty.");
         return false;
     }
     const QUrl url(trimmed, QUrl::StrictMode);
     if (!url.isValid()) {
-        *error = tr("\"%1\" is not a valid URL: %2").arg(trimmed, url.errorString());
+        *error = tr("\"%1\" is not a valid URL: %2")
+                     .arg(shown, url.errorString().section(QLatin1String("; source was"), 0, 0));
         return false;
     }
     ConnectionSettings s;
@@ -42,13 +70,13 @@ bool ConnectionSettings::parse(const QString& urlText, ConnectionSettings* out, 
     if (scheme == QLatin1String("redis") || scheme == QLatin1String("rediss")) {
         s.transport = scheme == QLatin1String("rediss") ? Transport::Tls : Transport::Tcp;
         if (url.host().isEmpty()) {
-            *error = tr("The URL \"%1\" names no host.").arg(trimmed);
+            *error = tr("The URL \"%1\" names no host.").arg(shown);
             return false;
         }
         s.host = url.host();
         const int port = url.port(6379);
         if (port <= 0 || port > 65535) {
-            *error = tr("The port in \"%1\" is out of range.").arg(trimmed);
+            *error = tr("The port in \"%1\" is out of range.").arg(shown);
             return false;
         }
         s.port = quint16(port);
@@ -61,7 +89,7 @@ bool ConnectionSettings::parse(const QString& urlText, ConnectionSettings* out, 
         s.transport = Transport::Unix;
         s.socketPath = url.path(QUrl::FullyDecoded);
         if (s.socketPath.isEmpty()) {
-            *error = tr("The URL \"%1\" names no socket path.").arg(trimmed);
+            *error = tr("The URL \"%1\" names no socket path.").arg(shown);
             return false;
         }
     } else {
@@ -84,7 +112,7 @@ bool ConnectionSettings::parse(const QString& urlText, ConnectionSettings* out, 
         const int ms = query.queryItemValue(QStringLiteral("timeout")).toInt(&ok);
         if (!ok || ms <= 0) {
             *error =
-                tr("The timeout in \"%1\" must be a positive number of milliseconds.").arg(trimmed);
+                tr("The timeout in \"%1\" must be a positive number of milliseconds.").arg(shown);
             return false;
         }
         s.connectTimeoutMs = ms;

@@ -2,7 +2,9 @@
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QFile>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTcpServer>
 
@@ -133,6 +135,16 @@ bool SandboxServer::start(const Options& options, QString* error)
         *error = tr("Could not create a temporary directory: %1").arg(m_dir->errorString());
         return false;
     }
+    // mkdtemp makes it 0700 already; say so explicitly, the socket and the password live here.
+    QFile::setPermissions(m_dir->path(),
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    if (m_options.randomPassword && m_options.password.isEmpty()) {
+        quint32 words[8];
+        QRandomGenerator::system()->fillRange(words);
+        m_options.password = QByteArray(reinterpret_cast<const char*>(words), sizeof words).toHex();
+    }
+    if (!m_options.password.isEmpty() && !writePasswordConfig(error))
+        return false;
     if (!isInstalled(options.program)) {
         *error = tr("%1 is not installed (Debian package redis-server).").arg(options.program);
         return false;
@@ -161,22 +173,43 @@ bool SandboxServer::restart(QString* error)
     return launch(error);
 }
 
+bool SandboxServer::writePasswordConfig(QString* error)
+{
+    // Every byte as \xHH inside double quotes: redis-server's config parser takes any password.
+    QByteArray line = "requirepass \"";
+    for (const char c : std::as_const(m_options.password))
+        line += "\\x" + QByteArray(1, c).toHex();
+    line += "\"\n";
+    QFile conf(m_dir->filePath(QStringLiteral("sandbox.conf")));
+    if (!conf.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+        !conf.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
+        conf.write(line) != line.size()) {
+        *error = tr("Could not write the sandbox's configuration: %1").arg(conf.errorString());
+        return false;
+    }
+    return true;
+}
+
 bool SandboxServer::launch(QString* error)
 {
-    QStringList args{QStringLiteral("--bind"),
-                     QStringLiteral("127.0.0.1"),
-                     QStringLiteral("--dir"),
-                     m_dir->path(),
-                     QStringLiteral("--save"),
-                     QString(),
-                     QStringLiteral("--appendonly"),
-                     QStringLiteral("no"),
-                     QStringLiteral("--daemonize"),
-                     QStringLiteral("no"),
-                     QStringLiteral("--logfile"),
-                     QString(),
-                     QStringLiteral("--protected-mode"),
-                     QStringLiteral("yes")};
+    QStringList args;
+    // The configuration file comes first (redis-server's rule); it holds the password, if any.
+    if (!m_options.password.isEmpty())
+        args << m_dir->filePath(QStringLiteral("sandbox.conf"));
+    args << QStringList{QStringLiteral("--bind"),
+                        QStringLiteral("127.0.0.1"),
+                        QStringLiteral("--dir"),
+                        m_dir->path(),
+                        QStringLiteral("--save"),
+                        QString(),
+                        QStringLiteral("--appendonly"),
+                        QStringLiteral("no"),
+                        QStringLiteral("--daemonize"),
+                        QStringLiteral("no"),
+                        QStringLiteral("--logfile"),
+                        QString(),
+                        QStringLiteral("--protected-mode"),
+                        QStringLiteral("yes")};
     if (m_options.unixSocket) {
         args << QStringLiteral("--port") << QStringLiteral("0") << QStringLiteral("--unixsocket")
              << socketPath() << QStringLiteral("--unixsocketperm") << QStringLiteral("700");
@@ -190,8 +223,6 @@ bool SandboxServer::launch(QString* error)
     } else {
         args << QStringLiteral("--port") << QString::number(m_port);
     }
-    if (!m_options.password.isEmpty())
-        args << QStringLiteral("--requirepass") << QString::fromUtf8(m_options.password);
     args << expandExtraArgs(m_options.extraArgs);
 
     m_log.clear();

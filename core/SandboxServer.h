@@ -12,17 +12,21 @@ class QProcess;
 
 namespace rqc {
 
-// A private redis-server: a free loopback port (or a Unix socket) in a temporary directory, no
-// persistence. It never outlives its owner: the destructor stops it, and the child is told by the
-// kernel to die with the process that started it (a crash of the console ends it too).
+// A private redis-server: a free loopback port (or a Unix socket) in a temporary directory (mode
+// 0700; the socket 0700 too), no persistence. A password, given or random, goes to the server in
+// a configuration file in that directory, never on its command line (which every local user can
+// read in /proc). It never outlives its owner: the destructor stops it, and the child is told by
+// the kernel to die with the process that started it (a crash of the console ends it too).
 class SandboxServer : public QObject {
     Q_OBJECT
 public:
     struct Options {
         bool unixSocket = false; // listen on a Unix socket in the temp dir, no TCP
         bool tls = false;        // TLS only, with a generated self-signed certificate
-        QByteArray password;     // requirepass
-        QStringList extraArgs;   // e.g. {"--user", "alice on >pw ~* &* +@all"}
+        QByteArray password;     // requirepass (never on the command line: see launch())
+        // A fresh random password (unless password is given): only who holds settings() gets in.
+        bool randomPassword = false;
+        QStringList extraArgs; // e.g. {"--user", "alice on >pw ~* &* +@all"}
         QString program = QStringLiteral("redis-server");
         int startTimeoutMs = 10000;
     };
@@ -56,6 +60,7 @@ public:
 private:
     bool launch(QString* error);
     bool makeCertificate(QString* error);
+    bool writePasswordConfig(QString* error);
 
     Options m_options;
     std::unique_ptr<QTemporaryDir> m_dir;

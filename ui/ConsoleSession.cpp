@@ -66,8 +66,11 @@ void ConsoleSession::startSandbox(const QString& why)
                     .arg(m_options.server.displayUrl());
     } else {
         m_sandbox = std::make_unique<SandboxServer>();
+        // Only this console gets in: a random password that only its settings hold.
+        SandboxServer::Options sandboxOptions;
+        sandboxOptions.randomPassword = true;
         // Blocks for the few tens of milliseconds redis-server needs to start, once.
-        if (!m_sandbox->start(&error)) {
+        if (!m_sandbox->start(sandboxOptions, &error)) {
             error = tr("Could not start a private sandbox server: %1").arg(error);
             m_sandbox.reset();
         }

@@ -218,6 +218,11 @@ void MainWindow::buildStatusBar()
     m_sandboxLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_connectionLabel = new QLabel(this);
     m_connectionLabel->setObjectName(QStringLiteral("connectionLabel"));
+    m_tlsWarningLabel = new QLabel(this);
+    m_tlsWarningLabel->setObjectName(QStringLiteral("tlsWarningLabel"));
+    m_tlsWarningLabel->setStyleSheet(QStringLiteral("color: #b00000; font-weight: bold;"));
+    m_tlsWarningLabel->setVisible(false);
+    statusBar()->addPermanentWidget(m_tlsWarningLabel);
     statusBar()->addPermanentWidget(m_sandboxLabel);
     statusBar()->addPermanentWidget(m_connectionLabel);
 }
@@ -448,6 +453,18 @@ void MainWindow::onSessionReady()
 {
     const QString url = m_session->settings().displayUrl();
     setWindowTitle(tr("rqconsole — %1").arg(url));
+    const ConnectionSettings& server = m_session->settings();
+    const bool unverified =
+        server.transport == ConnectionSettings::Transport::Tls && server.tlsInsecure;
+    m_tlsWarningLabel->setText(
+        unverified ? tr("⚠ TLS not verified (insecure=1): the server's identity is not checked")
+                   : QString());
+    m_tlsWarningLabel->setToolTip(
+        unverified ? tr("The connection is encrypted, but anyone between you and %1 could pose as "
+                        "it. Remove insecure=1 and give the CA with cacert=/path/to/ca.pem.")
+                         .arg(url)
+                   : QString());
+    m_tlsWarningLabel->setVisible(unverified);
     setConnectionText(tr("Connecting to %1…").arg(url));
     m_sidebar->setServer(url, QString());
     m_guard->setServer(m_session->settings(), m_session->usingSandbox(), m_session->census());

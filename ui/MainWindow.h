@@ -92,6 +92,7 @@ private:
     QList<ConsumerSpec> m_commandLineConsuming; // explicit choices, remembered as confirmed
     QLabel* m_connectionLabel = nullptr;
     QLabel* m_sandboxLabel = nullptr;
+    QLabel* m_tlsWarningLabel = nullptr; // visible while TLS runs unverified (insecure=1)
     QTimer* m_refreshTimer = nullptr;
     QAction* m_newPaneAction = nullptr;
     QAction* m_closePaneAction = nullptr;

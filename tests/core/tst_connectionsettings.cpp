@@ -44,6 +44,35 @@ ConnectionSettings mustParse(const QString& url)
 class TestConnectionSettings : public QObject {
     Q_OBJECT
 private slots:
+    void parseErrorsNeverShowThePassword_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("kept");
+        QTest::newRow("bad port") << QStringLiteral("redis://bob:Sekr3t-pw@host:99999")
+                                  << QStringLiteral("bob");
+        QTest::newRow("no host") << QStringLiteral("redis://bob:Sekr3t-pw@/0")
+                                 << QStringLiteral("bob");
+        QTest::newRow("lone user-info")
+            << QStringLiteral("redis://Sekr3t-pw@host:0") << QStringLiteral("host");
+        QTest::newRow("bad timeout")
+            << QStringLiteral("redis://:Sekr3t-pw@host?timeout=-1") << QStringLiteral("timeout");
+        QTest::newRow("invalid url")
+            << QStringLiteral("redis://bob:Sekr3t-pw@ho st:12") << QStringLiteral("bob");
+        QTest::newRow("at in password")
+            << QStringLiteral("redis://bob:Sekr3t@pw@host:99999") << QStringLiteral("bob");
+    }
+    void parseErrorsNeverShowThePassword()
+    {
+        QFETCH(QString, url);
+        QFETCH(QString, kept);
+        ConnectionSettings s;
+        QString error;
+        QVERIFY(!ConnectionSettings::parse(url, &s, &error));
+        QVERIFY2(!error.contains(QLatin1String("Sekr3t")) && !error.contains(QLatin1String("pw")),
+                 qPrintable(error));
+        QVERIFY2(error.contains(kept), qPrintable(error));
+    }
+
     void init() { qunsetenv("REDISCLI_AUTH"); }
 
     void hostOnly()

@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 using namespace rqc;
@@ -159,6 +160,63 @@ private slots:
         QVERIFY(!server.url().contains(QStringLiteral("s3cret")));
         test::SyncClient c(server.settings());
         QVERIFY2(c.isConnected(), qPrintable(c.error()));
+    }
+
+    void passwordNeverOnTheCommandLine()
+    {
+        // /proc/<pid>/cmdline is readable by every local user.
+        SandboxServer server;
+        SandboxServer::Options opts;
+        opts.password = "pw with \"quotes\" and spaces";
+        RQ_START_SERVER_WITH(server, opts);
+        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(server.pid()));
+        QVERIFY(cmdline.open(QIODevice::ReadOnly));
+        const QByteArray args = cmdline.readAll();
+        QVERIFY(args.contains("redis-server") || args.contains("127.0.0.1"));
+        QVERIFY2(!args.contains("quotes"), args.constData());
+        test::SyncClient c(server.settings());
+        QVERIFY2(c.isConnected(), qPrintable(c.error()));
+        QCOMPARE(c.command({"PING"}).str, QByteArray("PONG"));
+    }
+
+    void randomPasswordRefusesOtherClients()
+    {
+        SandboxServer server;
+        SandboxServer::Options opts;
+        opts.randomPassword = true;
+        RQ_START_SERVER_WITH(server, opts);
+        QVERIFY(server.settings().password.size() >= 32);
+        QVERIFY(!server.url().contains(QString::fromLatin1(server.settings().password)));
+        test::SyncClient own(server.settings());
+        QVERIFY2(own.isConnected(), qPrintable(own.error()));
+        QCOMPARE(own.command({"PING"}).str, QByteArray("PONG"));
+        // Another client on the same port, without the password, gets nothing.
+        ConnectionSettings other = server.settings();
+        other.password.clear();
+        test::SyncClient stranger(other);
+        QVERIFY(!stranger.isConnected());
+        QVERIFY2(stranger.error().startsWith(QLatin1String("NOAUTH")),
+                 qPrintable(stranger.error()));
+        // A second sandbox gets another password.
+        SandboxServer second;
+        RQ_START_SERVER_WITH(second, opts);
+        QVERIFY(second.settings().password != server.settings().password);
+        QVERIFY(server.restart());
+        test::SyncClient afterRestart(server.settings());
+        QCOMPARE(afterRestart.command({"PING"}).str, QByteArray("PONG"));
+    }
+
+    void directoryAndSocketAreOwnerOnly()
+    {
+        SandboxServer server;
+        SandboxServer::Options opts;
+        opts.unixSocket = true;
+        RQ_START_SERVER_WITH(server, opts);
+        struct stat st = {};
+        QCOMPARE(::stat(QFile::encodeName(server.directory()).constData(), &st), 0);
+        QCOMPARE(st.st_mode & 0777, mode_t(0700));
+        QCOMPARE(::stat(QFile::encodeName(server.socketPath()).constData(), &st), 0);
+        QCOMPARE(st.st_mode & 0077, mode_t(0));
     }
 
     void clearErrors()
