@@ -15,6 +15,19 @@ namespace rqc {
 namespace {
 constexpr int kCountersIntervalMs = 100;
 constexpr int kMaxNameAttempts = 1000;
+constexpr int kAckRetryMs = 200;
+
+// An error that says "not now" rather than "never": a server still loading its data after a
+// restart, busy with a script, or a cluster slot in migration. Acks answered so are owed again.
+bool isTransientError(const QList<RedisReply>& replies)
+{
+    for (const RedisReply& r : replies) {
+        if (r.isError() && (r.str.startsWith("LOADING") || r.str.startsWith("BUSY") ||
+                            r.str.startsWith("TRYAGAIN") || r.str.startsWith("MASTERDOWN")))
+            return true;
+    }
+    return false;
+}
 
 // Deletes the heartbeat only while it is still ours (another consumer may have claimed the name
 // after ours expired).
@@ -121,6 +134,16 @@ void AckingConsumer::sendAutoAcks(RedisConnection* conn)
             if (it->conn == conn) { // replies on one connection come back in order
                 const MessageList messages = std::move(it->messages);
                 m_autoInFlight.erase(it);
+                if (isTransientError(r)) {
+                    // Not taken yet (LOADING after a restart…): owed again and retried, never
+                    // counted as gone while the messages still wait in the server's pending list.
+                    m_autoOwed = messages + m_autoOwed;
+                    QTimer::singleShot(kAckRetryMs, this, [this] {
+                        if (opsReady())
+                            sendAutoAcks(m_ops);
+                    });
+                    break;
+                }
                 autoAcksAnswered(messages, r);
                 break;
             }

@@ -117,6 +117,21 @@ bool ConnectionSettings::parse(const QString& urlText, ConnectionSettings* out, 
         }
         s.connectTimeoutMs = ms;
     }
+    if (query.hasQueryItem(QStringLiteral("health"))) {
+        bool ok = false;
+        const double seconds = query.queryItemValue(QStringLiteral("health")).toDouble(&ok);
+        if (!ok || seconds < 0 || seconds > 86400) {
+            *error = tr("The health interval in \"%1\" must be a number of seconds (0 turns the "
+                        "check off).")
+                         .arg(trimmed);
+            return false;
+        }
+        s.healthMs = int(seconds * 1000 + 0.5);
+        if (seconds > 0 && s.healthMs < 300) {
+            *error = tr("The health interval in \"%1\" must be at least 0.3 seconds.").arg(trimmed);
+            return false;
+        }
+    }
 
     // redis://user:password@host, or redis://:password@host (legacy password-only AUTH).
     // Decoded from the encoded form so that any byte (%FF, %00) survives as that byte.
@@ -134,6 +149,12 @@ bool ConnectionSettings::parse(const QString& urlText, ConnectionSettings* out, 
         s.password = qgetenv("REDISCLI_AUTH");
     *out = s;
     return true;
+}
+
+QByteArray ConnectionSettings::blockSecondsArg() const
+{
+    const qint64 ms = blockMs();
+    return ms % 1000 == 0 ? QByteArray::number(ms / 1000) : QByteArray::number(ms / 1000.0, 'f', 3);
 }
 
 ConnectionSettings ConnectionSettings::fromUrl(const QString& url)
@@ -174,6 +195,8 @@ QString ConnectionSettings::displayUrl() const
         query << QStringLiteral("insecure=1");
     if (connectTimeoutMs != ConnectionSettings().connectTimeoutMs)
         query << QStringLiteral("timeout=%1").arg(connectTimeoutMs);
+    if (healthMs != ConnectionSettings().healthMs)
+        query << QStringLiteral("health=%1").arg(healthMs / 1000.0);
     if (!query.isEmpty())
         url += QLatin1Char('?') + query.join(QLatin1Char('&'));
     return url;
@@ -184,7 +207,8 @@ bool ConnectionSettings::operator==(const ConnectionSettings& o) const
     return transport == o.transport && host == o.host && port == o.port &&
            socketPath == o.socketPath && db == o.db && user == o.user && password == o.password &&
            caCertFile == o.caCertFile && tlsInsecure == o.tlsInsecure &&
-           connectTimeoutMs == o.connectTimeoutMs && maxReplyBytes == o.maxReplyBytes;
+           connectTimeoutMs == o.connectTimeoutMs && maxReplyBytes == o.maxReplyBytes &&
+           healthMs == o.healthMs;
 }
 
 } // namespace rqc

@@ -28,6 +28,18 @@ public:
     // The largest value, or whole reply once decoded, the server may send on one connection;
     // beyond it the connection fails with a clear error (default: Redis's proto-max-bulk-len).
     qint64 maxReplyBytes = 512LL * 1024 * 1024;
+    // Half-open detection (URL query health=SECONDS, 0 = off): the longest a reply may be owed
+    // with nothing arriving (beyond a blocking command's own timeout) before the connection is
+    // failed. Idle connections PING, and blocking commands time out, after a third of it, so a
+    // network that silently stops delivering is noticed within about 4/3 of it.
+    int healthMs = 20000;
+
+    // How long a blocking command (BRPOP, BLMOVE, XREAD… BLOCK) may wait on the server before it
+    // is issued again: bounded so that a silent network is noticed. 0 = for ever (health off).
+    qint64 blockMs() const { return healthMs > 0 ? qMax(100, healthMs / 3) : 0; }
+    // The same as a BRPOP/BLMOVE timeout argument (seconds) and an XREAD BLOCK argument (ms).
+    QByteArray blockSecondsArg() const;
+    QByteArray blockMillisArg() const { return QByteArray::number(blockMs()); }
 
     // Parses a URL. On failure returns false and sets *error to a sentence for the user.
     // When the URL carries no password, REDISCLI_AUTH (as in redis-cli) supplies it.

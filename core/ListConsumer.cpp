@@ -33,20 +33,22 @@ void ListConsumer::blockingPop()
     if (!shouldContinue())
         return;
     m_blocking = true;
-    // Timeout 0: wait for ever; stop() releases us with CLIENT UNBLOCK.
-    connection()->send({m_blockCmd, spec().target, "0"}, [this](const RedisReply& r) {
-        m_blocking = false;
-        if (r.isError()) {
-            fail(QString::fromUtf8(r.str));
-            return;
-        }
-        if (r.isArray() && r.elements.size() == 2) {
-            take(r.elements[1].str);
-            drain();
-            return;
-        }
-        blockingPop(); // nil: unblocked (stop) or timed out
-    });
+    // A bounded wait (so that a silent network is noticed, see ConnectionSettings::healthMs),
+    // issued again on nil; stop() releases us earlier with CLIENT UNBLOCK.
+    connection()->send({m_blockCmd, spec().target, settings().blockSecondsArg()},
+                       [this](const RedisReply& r) {
+                           m_blocking = false;
+                           if (r.isError()) {
+                               fail(QString::fromUtf8(r.str));
+                               return;
+                           }
+                           if (r.isArray() && r.elements.size() == 2) {
+                               take(r.elements[1].str);
+                               drain();
+                               return;
+                           }
+                           blockingPop(); // nil: unblocked (stop) or timed out
+                       });
 }
 
 void ListConsumer::drain()

@@ -11,6 +11,12 @@
 
 #include <exception>
 
+#ifdef Q_OS_LINUX
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#endif
+
 namespace rqc {
 
 namespace {
@@ -25,6 +31,54 @@ QByteArray sanitizeName(const QString& text)
     }
     return name;
 }
+
+// How long the server may hold a command's reply back on purpose: a blocking command's timeout
+// in ms, -1 when it blocks for ever, 0 for a command that does not block.
+qint64 blockingAllowanceMs(const QList<QByteArray>& argv)
+{
+    if (argv.isEmpty())
+        return 0;
+    const auto seconds = [](const QByteArray& text) -> qint64 {
+        bool ok = false;
+        const double v = text.toDouble(&ok);
+        return !ok ? 0 : v <= 0 ? -1 : qint64(v * 1000);
+    };
+    const auto millis = [](const QByteArray& text) -> qint64 {
+        bool ok = false;
+        const qint64 v = text.toLongLong(&ok);
+        return !ok ? 0 : v <= 0 ? -1 : v;
+    };
+    const QByteArray cmd = argv[0].toUpper();
+    if (cmd == "BRPOP" || cmd == "BLPOP" || cmd == "BLMOVE" || cmd == "BRPOPLPUSH" ||
+        cmd == "BZPOPMIN" || cmd == "BZPOPMAX")
+        return argv.size() > 1 ? seconds(argv.last()) : 0;
+    if (cmd == "BLMPOP" || cmd == "BZMPOP")
+        return argv.size() > 1 ? seconds(argv[1]) : 0;
+    if (cmd == "WAIT")
+        return argv.size() > 2 ? millis(argv[2]) : 0;
+    if (cmd == "XREAD" || cmd == "XREADGROUP") {
+        // XREADGROUP GROUP g c [COUNT n] [BLOCK ms] [NOACK] STREAMS …; XREAD [COUNT n] [BLOCK ms] …
+        qsizetype i = cmd == "XREAD" ? 1 : 4;
+        while (i < argv.size()) {
+            const QByteArray opt = argv[i].toUpper();
+            if (opt == "BLOCK")
+                return i + 1 < argv.size() ? millis(argv[i + 1]) : 0;
+            if (opt == "COUNT")
+                i += 2;
+            else if (opt == "NOACK")
+                i += 1;
+            else
+                break; // STREAMS
+        }
+    }
+    return 0;
+}
+
+bool isSubscribeCommand(const QByteArray& name)
+{
+    const QByteArray cmd = name.toUpper();
+    return cmd == "SUBSCRIBE" || cmd == "PSUBSCRIBE" || cmd == "SSUBSCRIBE";
+}
 } // namespace
 
 RedisConnection::RedisConnection(const ConnectionSettings& settings, const QString& role,
@@ -33,7 +87,10 @@ RedisConnection::RedisConnection(const ConnectionSettings& settings, const QStri
     , m_settings(settings)
     , m_clientName("rqconsole:" + sanitizeName(role))
     , m_connectTimer(this)
+    , m_healthTimer(this)
 {
+    m_clock.start();
+    connect(&m_healthTimer, &QTimer::timeout, this, &RedisConnection::checkHealth);
     if (!name.isEmpty())
         m_clientName += ':' + sanitizeName(name);
     m_connectTimer.setSingleShot(true);
@@ -46,7 +103,7 @@ int RedisConnection::pendingReplies() const
 {
     int n = 0;
     for (const Pending& p : m_pending)
-        n += p.expected - int(p.replies.size());
+        n += p.probe ? 0 : p.expected - int(p.replies.size());
     return n;
 }
 
@@ -59,6 +116,8 @@ void RedisConnection::open()
     m_reader->setMaxReplyBytes(m_settings.maxReplyBytes);
     m_lastError.clear();
     m_refusedByServer = false;
+    m_pushMode = false;
+    m_pushProbes = 0;
     m_connectTimer.start(m_settings.connectTimeoutMs);
 
     switch (m_settings.transport) {
@@ -123,6 +182,9 @@ void RedisConnection::open()
         break;
     }
     }
+    // Writing progress counts as a sign of life: a large command on a slow link is not half-open.
+    connect(m_device.data(), &QIODevice::bytesWritten, this,
+            [this] { m_lastProgressMs = m_clock.elapsed(); });
 }
 
 void RedisConnection::setReadBufferSize(qint64 bytes)
@@ -137,6 +199,7 @@ void RedisConnection::setReadBufferSize(qint64 bytes)
 void RedisConnection::close()
 {
     m_connectTimer.stop();
+    m_healthTimer.stop();
     m_state = State::Closed;
     // Callbacks may close (or reopen) the connection while the deque is being walked: move the
     // pending entries out before destroying them.
@@ -201,6 +264,8 @@ void RedisConnection::onConnectTimeout()
 
 void RedisConnection::onConnected()
 {
+    setKeepAlive();
+    m_lastProgressMs = m_clock.elapsed();
     m_state = State::Handshake;
     startHandshake();
 }
@@ -260,6 +325,9 @@ void RedisConnection::startHandshake()
         m_connectTimer.stop();
         m_clientId = replies.last().isInteger() ? replies.last().integer : 0;
         m_state = State::Ready;
+        m_lastProgressMs = m_clock.elapsed();
+        if (m_settings.healthMs > 0)
+            m_healthTimer.start(qMax(50, m_settings.healthMs / 10));
         emit ready();
     };
     m_pending.push_back(std::move(p));
@@ -278,14 +346,21 @@ void RedisConnection::send(const QList<QByteArray>& argv, Callback cb)
         return;
     Pending p;
     p.single = std::move(cb);
+    p.sentAtMs = m_clock.elapsed();
+    p.allowanceMs = blockingAllowanceMs(argv);
     m_pending.push_back(std::move(p));
+    if (!argv.isEmpty() && argv[0].toUpper() == "MONITOR")
+        m_pushMode = true; // from now on, every line is a push
     writeBytes(encodeCommand(argv));
 }
 
 void RedisConnection::sendNoReply(const QList<QByteArray>& argv)
 {
-    if (m_state == State::Ready)
-        writeBytes(encodeCommand(argv));
+    if (m_state != State::Ready)
+        return;
+    if (!argv.isEmpty() && isSubscribeCommand(argv[0]))
+        m_pushMode = true;
+    writeBytes(encodeCommand(argv));
 }
 
 void RedisConnection::sendEncoded(const QByteArray& encoded, int replyCount, BatchCallback cb)
@@ -295,6 +370,7 @@ void RedisConnection::sendEncoded(const QByteArray& encoded, int replyCount, Bat
     Pending p;
     p.expected = replyCount;
     p.batch = std::move(cb);
+    p.sentAtMs = m_clock.elapsed();
     p.replies.reserve(replyCount);
     m_pending.push_back(std::move(p));
     writeBytes(encoded);
@@ -318,6 +394,7 @@ void RedisConnection::onReadyRead()
             const qint64 n = m_device->read(buffer, sizeof buffer);
             if (n <= 0)
                 break;
+            m_lastProgressMs = m_clock.elapsed();
             m_reader->feed(buffer, n);
             RedisReply reply;
             while (same()) {
@@ -343,6 +420,8 @@ void RedisConnection::onReadyRead()
 void RedisConnection::dispatch(RedisReply& reply)
 {
     if (m_pending.empty()) {
+        if (m_pushProbes > 0 && swallowProbeReply(reply))
+            return;
         if (m_pushHandler)
             m_pushHandler(reply);
         return;
@@ -361,6 +440,89 @@ void RedisConnection::dispatch(RedisReply& reply)
         if (cb)
             cb(reply);
     }
+}
+
+void RedisConnection::setKeepAlive()
+{
+    // TCP keepalive notices a peer that vanished while the connection is idle at the TCP level;
+    // the user timeout, data we sent that is never acknowledged. Neither notices a path that still
+    // acknowledges but delivers nothing (a proxy, a stuck server): checkHealth() does.
+    auto* sock = qobject_cast<QAbstractSocket*>(m_device.data());
+    if (!sock)
+        return;
+    sock->setSocketOption(QAbstractSocket::KeepAliveOption, 1);
+#ifdef Q_OS_LINUX
+    const qintptr fd = sock->socketDescriptor();
+    if (fd < 0 || m_settings.healthMs <= 0)
+        return;
+    const int idle = qMax(1, m_settings.healthMs / 2000);
+    const int interval = qMax(1, m_settings.healthMs / 6000);
+    const int count = 3;
+    const unsigned int userTimeout = unsigned(m_settings.healthMs);
+    ::setsockopt(int(fd), IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+    ::setsockopt(int(fd), IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+    ::setsockopt(int(fd), IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+    ::setsockopt(int(fd), IPPROTO_TCP, TCP_USER_TIMEOUT, &userTimeout, sizeof userTimeout);
+#endif
+}
+
+void RedisConnection::checkHealth()
+{
+    if (m_state != State::Ready || !m_device || m_settings.healthMs <= 0)
+        return;
+    const qint64 now = m_clock.elapsed();
+    const qint64 health = m_settings.healthMs;
+    qint64 owedSince = -1;
+    qint64 allowance = 0;
+    if (!m_pending.empty()) {
+        owedSince = qMax(m_pending.front().sentAtMs, m_lastProgressMs);
+        allowance = m_pending.front().allowanceMs;
+    } else if (m_pushProbes > 0) {
+        owedSince = qMax(m_pushProbeSentMs, m_lastProgressMs);
+    }
+    if (owedSince < 0) {
+        if (now - m_lastProgressMs >= m_settings.blockMs())
+            sendProbe();
+        return;
+    }
+    if (allowance < 0)
+        return; // blocks for ever by request: only TCP keepalive watches this connection
+    if (now - owedSince <= allowance + health)
+        return;
+    if (m_device->bytesAvailable() > 0)
+        return; // readyRead is on its way
+    const double waited = (now - owedSince) / 1000.0;
+    fail(tr("No reply for %1 s from %2 — the network may be down (half-open connection).")
+             .arg(waited, 0, 'f', 1)
+             .arg(m_settings.displayUrl()));
+}
+
+void RedisConnection::sendProbe()
+{
+    // A subscribed (RESP2) or MONITOR connection may still PING; its answer comes among the
+    // pushes and is taken out of them (swallowProbeReply).
+    if (m_pushMode) {
+        ++m_pushProbes;
+        m_pushProbeSentMs = m_clock.elapsed();
+        writeBytes(encodeCommand({"PING"}));
+        return;
+    }
+    Pending p;
+    p.probe = true;
+    p.sentAtMs = m_clock.elapsed();
+    m_pending.push_back(std::move(p));
+    writeBytes(encodeCommand({"PING"}));
+}
+
+bool RedisConnection::swallowProbeReply(const RedisReply& reply)
+{
+    // Subscribed: *2 "pong" ""; MONITOR: +PONG.
+    const bool pong = (reply.isArray() && reply.elements.size() == 2 &&
+                       reply.elements[0].str.compare("pong", Qt::CaseInsensitive) == 0) ||
+                      (reply.type == RedisReply::Type::Status && reply.str == "PONG");
+    if (pong)
+        --m_pushProbes;
+    return pong;
 }
 
 void RedisConnection::fail(const QString& error)

@@ -3,6 +3,7 @@
 #include "ConnectionSettings.h"
 #include "RedisReply.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -40,7 +41,7 @@ public:
     bool isOpen() const { return m_state != State::Closed; }
     // The server's CLIENT ID of this connection (for CLIENT UNBLOCK), 0 before ready.
     qint64 clientId() const { return m_clientId; }
-    // Commands sent whose replies have not come back yet.
+    // Commands sent whose replies have not come back yet (health probes not counted).
     int pendingReplies() const;
 
     // Sends one command; cb (may be empty) receives its reply.
@@ -74,6 +75,9 @@ private:
     enum class State { Closed, Connecting, Handshake, Ready };
     struct Pending {
         int expected = 1;
+        bool probe = false;     // a health PING nobody waits for
+        qint64 sentAtMs = 0;    // on m_clock
+        qint64 allowanceMs = 0; // a blocking command's own timeout; -1 = blocks for ever
         Callback single;
         BatchCallback batch;
         QList<RedisReply> replies;
@@ -90,6 +94,12 @@ private:
     void startHandshake();
     void onConnectTimeout();
     void writeBytes(const QByteArray& bytes);
+    // Half-open detection (see ConnectionSettings::healthMs): fails a connection that owes a reply
+    // and has received nothing for too long, and PINGs an idle one.
+    void checkHealth();
+    void sendProbe();
+    bool swallowProbeReply(const RedisReply& reply);
+    void setKeepAlive();
 
     ConnectionSettings m_settings;
     QByteArray m_clientName;
@@ -105,6 +115,13 @@ private:
     QString m_lastError;
     QTimer m_connectTimer;
     QList<QByteArray> m_handshakeSteps; // names of the handshake's commands, for errors
+    QElapsedTimer m_clock;
+    QTimer m_healthTimer;
+    qint64 m_lastProgressMs = 0; // last byte read or written
+    // Subscribed or MONITOR: replies come as pushes, a probe's answer (pong) among them.
+    bool m_pushMode = false;
+    int m_pushProbes = 0;
+    qint64 m_pushProbeSentMs = 0;
 };
 
 } // namespace rqc

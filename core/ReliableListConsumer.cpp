@@ -186,23 +186,25 @@ void ReliableListConsumer::takeBlocking()
     if (!proceed())
         return;
     m_blocking = true;
-    // Timeout 0: wait for ever; stop() releases us with CLIENT UNBLOCK (nothing is moved then).
-    connection()->send({"BLMOVE", m_keys.queue, m_processing, "RIGHT", "LEFT", "0"},
-                       [this](const RedisReply& r) {
-                           m_blocking = false;
-                           if (r.isError()) {
-                               fail(QString::fromUtf8(r.str));
-                               return;
-                           }
-                           if (r.isString()) {
-                               m_taken.append(r.str);
-                               m_nextBatch = 16;
-                               // At a stop, only deliver what was taken.
-                               takeBatch(isStopping() ? 0 : m_nextBatch);
-                               return;
-                           }
-                           takeBlocking(); // nil: unblocked at a stop
-                       });
+    // A bounded wait (a silent network is noticed, see ConnectionSettings::healthMs), issued
+    // again on nil; stop() releases us earlier with CLIENT UNBLOCK (nothing is moved then).
+    connection()->send(
+        {"BLMOVE", m_keys.queue, m_processing, "RIGHT", "LEFT", settings().blockSecondsArg()},
+        [this](const RedisReply& r) {
+            m_blocking = false;
+            if (r.isError()) {
+                fail(QString::fromUtf8(r.str));
+                return;
+            }
+            if (r.isString()) {
+                m_taken.append(r.str);
+                m_nextBatch = 16;
+                // At a stop, only deliver what was taken.
+                takeBatch(isStopping() ? 0 : m_nextBatch);
+                return;
+            }
+            takeBlocking(); // nil: unblocked at a stop
+        });
 }
 
 void ReliableListConsumer::takeBatch(int count)

@@ -94,7 +94,10 @@ StreamGroupConsumer::StreamGroupConsumer(const ConnectionSettings& settings,
     m_field = optionBytes(spec, "field", "message");
     m_from = optionBytes(spec, "from", "$");
     m_count = optionBytes(spec, "count", "1000");
+    // block=0 (the default) waits a bounded time, issued again: a silent network is noticed.
     m_block = optionBytes(spec, "block", "0");
+    if (m_block.toLongLong() <= 0)
+        m_block = settings.blockMillisArg();
     m_dead = optionBytes(spec, "dead", "");
     if (m_dead.isEmpty())
         m_dead = spec.target + ":dead";

@@ -46,25 +46,26 @@ void StreamTailConsumer::read()
     if (!shouldContinue())
         return;
     m_blocking = true;
-    connection()->send(
-        {"XREAD", "COUNT", m_count, "BLOCK", "0", "STREAMS", spec().target, m_lastId},
-        [this](const RedisReply& r) {
-            m_blocking = false;
-            if (r.isError()) {
-                fail(QString::fromUtf8(r.str));
-                return;
-            }
-            if (r.isArray()) {
-                for (const RedisReply& s : r.elements) {
-                    for (const RedisReply& e : s.elements.value(1).elements) {
-                        Message m = StreamGroupConsumer::entryToMessage(e, spec().target, m_field);
-                        m_lastId = m.id;
-                        deliver(std::move(m));
-                    }
-                }
-            }
-            read();
-        });
+    connection()->send({"XREAD", "COUNT", m_count, "BLOCK", settings().blockMillisArg(), "STREAMS",
+                        spec().target, m_lastId},
+                       [this](const RedisReply& r) {
+                           m_blocking = false;
+                           if (r.isError()) {
+                               fail(QString::fromUtf8(r.str));
+                               return;
+                           }
+                           if (r.isArray()) {
+                               for (const RedisReply& s : r.elements) {
+                                   for (const RedisReply& e : s.elements.value(1).elements) {
+                                       Message m = StreamGroupConsumer::entryToMessage(
+                                           e, spec().target, m_field);
+                                       m_lastId = m.id;
+                                       deliver(std::move(m));
+                                   }
+                               }
+                           }
+                           read();
+                       });
 }
 
 } // namespace rqc

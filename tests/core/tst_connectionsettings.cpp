@@ -224,6 +224,12 @@ private slots:
         QTest::newRow("unix no path") << QStringLiteral("unix://") << QStringLiteral("path");
         QTest::newRow("timeout 0")
             << QStringLiteral("redis://h?timeout=0") << QStringLiteral("timeout");
+        QTest::newRow("health abc")
+            << QStringLiteral("redis://h?health=abc") << QStringLiteral("health");
+        QTest::newRow("health -1")
+            << QStringLiteral("redis://h?health=-1") << QStringLiteral("health");
+        QTest::newRow("health 0.1")
+            << QStringLiteral("redis://h?health=0.1") << QStringLiteral("0.3");
     }
 
     void badUrls()
@@ -277,6 +283,26 @@ private slots:
         QVERIFY(!s.displayUrl().contains(QStringLiteral("topsecret")));
     }
 
+    void healthInterval()
+    {
+        // 20 s by default: blocking commands wait and idle connections PING after a third.
+        const ConnectionSettings d = mustParse(QStringLiteral("redis://h"));
+        QCOMPARE(d.healthMs, 20000);
+        QCOMPARE(d.blockMs(), qint64(6666));
+        QCOMPARE(d.blockSecondsArg(), QByteArray("6.666"));
+        QCOMPARE(d.blockMillisArg(), QByteArray("6666"));
+        const ConnectionSettings two = mustParse(QStringLiteral("redis://h?health=3"));
+        QCOMPARE(two.healthMs, 3000);
+        QCOMPARE(two.blockSecondsArg(), QByteArray("1"));
+        QCOMPARE(two.displayUrl(), QStringLiteral("redis://h:6379/0?health=3"));
+        // Off: blocking commands wait for ever again (only TCP keepalive watches).
+        const ConnectionSettings off = mustParse(QStringLiteral("redis://h?health=0"));
+        QCOMPARE(off.healthMs, 0);
+        QCOMPARE(off.blockSecondsArg(), QByteArray("0"));
+        QCOMPARE(off.blockMillisArg(), QByteArray("0"));
+        QVERIFY(off != d);
+    }
+
     void displayUrlRoundTrips_data()
     {
         QTest::addColumn<QString>("url");
@@ -290,6 +316,9 @@ private slots:
         QTest::newRow("tls options")
             << QStringLiteral("rediss://h?cacert=/tmp/a%26b%3Dc%2Bd%20e.pem&insecure=1");
         QTest::newRow("timeout") << QStringLiteral("redis://h?timeout=250");
+        QTest::newRow("health") << QStringLiteral("redis://h?health=2");
+        QTest::newRow("health off") << QStringLiteral("redis://h?health=0");
+        QTest::newRow("health 2.5") << QStringLiteral("unix:///tmp/s.sock?health=2.5");
         QTest::newRow("unix") << QStringLiteral("unix:///tmp/s.sock?db=2");
         QTest::newRow("unix user") << QStringLiteral("unix://bob:pw@/tmp/s.sock");
         QTest::newRow("unix odd path") << QStringLiteral("unix:///tmp/a%20b%3Fc%23d%25e%26f.sock");
