@@ -15,8 +15,9 @@
 # committed seed corpus (tests/fuzz/corpus/NAME; new inputs go to build-fuzz/corpus/NAME, not
 # into the tree) and prints executions per second and corpus size per target. A crash, leak,
 # UB report or broken property leaves build-fuzz/NAME/crash-* (the reproducer: run
-# build-fuzz/fuzz_NAME FILE) and the script exits non-zero after the remaining targets ran:
-# turn each one into a unit test in the matching tests/core/tst_*.cpp.
+# build-fuzz/fuzz_NAME FILE; reproducers of earlier runs move to build-fuzz/NAME/earlier/) and
+# the script exits non-zero after the remaining targets ran: turn each one into a unit test in
+# the matching tests/core/tst_*.cpp.
 #   --seconds 0   runs each target over its seed corpus once (a smoke test, seconds in all).
 set -euo pipefail
 
@@ -107,6 +108,13 @@ run_target()
 {
     local name=$1 corpus=$OUT/corpus/$1 work=$OUT/$1
     mkdir -p "$corpus" "$work"
+    # Reproducers of earlier runs are kept, out of the way of this run's verdict.
+    if compgen -G "$work/crash-*" > /dev/null || compgen -G "$work/leak-*" > /dev/null ||
+        compgen -G "$work/timeout-*" > /dev/null || compgen -G "$work/oom-*" > /dev/null; then
+        mkdir -p "$work/earlier"
+        mv "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-* "$work/earlier/" \
+            2> /dev/null || true
+    fi
     cp -n "$ROOT/tests/fuzz/corpus/$name"/* "$corpus/"
     local log=$work/fuzz.log status runs secs rate
     local args=(-rss_limit_mb=2048 -max_len=65536 -timeout=10 -print_final_stats=1
@@ -128,14 +136,15 @@ run_target()
         grep -Eo '[0-9]+' || echo "$SECONDS_TO_RUN")
     [[ -z $secs || $secs -eq 0 ]] && secs=1
     rate=$((runs / secs))
-    local size
-    size=$(find "$corpus" -type f | wc -l)
-    local crash
-    crash=$(find "$work" -maxdepth 1 -name 'crash-*' -o -maxdepth 1 -name 'leak-*' \
-        -o -maxdepth 1 -name 'timeout-*' -o -maxdepth 1 -name 'oom-*' | head -n 1)
-    RESULTS+=("$(printf '%-10s %10s execs %6s s %8s execs/s  corpus %5s inputs  %s' "$name" \
-        "$runs" "$secs" "$rate" "$size" "$([[ $status -eq 0 ]] && echo clean ||
-            echo "FAILED (exit $status) ${crash:-see $log}")")")
+    # libFuzzer's own corpus size (inputs that add coverage) and the files kept in the folder.
+    local corp files crash
+    corp=$(grep -Eo 'corp: [0-9]+/[0-9]+[a-zA-Z]*' "$log" | tail -n 1 | cut -d' ' -f2)
+    files=$(find "$corpus" -type f | wc -l)
+    crash=$(ls -t "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-* 2> /dev/null |
+        head -n 1 || true)
+    RESULTS+=("$(printf '%-10s %10s execs %6s s %8s execs/s  corpus %-12s (%s files)  %s' \
+        "$name" "$runs" "$secs" "$rate" "${corp:-?}" "$files" "$([[ $status -eq 0 ]] &&
+            echo clean || echo "FAILED (exit $status) ${crash:-see $log}")")")
     [[ $status -eq 0 ]] || FAILED=1
 }
 
