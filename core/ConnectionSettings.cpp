@@ -92,6 +92,14 @@ bool ConnectionSettings::parse(const QString& urlText, ConnectionSettings* out, 
             *error = tr("The URL \"%1\" names no socket path.").arg(shown);
             return false;
         }
+        // A relative path would depend on the working directory, and unix://path reads its
+        // first part as a host: only unix:///absolute/path.sock (or unix:/absolute/path.sock).
+        if (!s.socketPath.startsWith(QLatin1Char('/'))) {
+            *error = tr("The socket path in \"%1\" is not absolute (use "
+                        "unix:///path/to/redis.sock).")
+                         .arg(trimmed);
+            return false;
+        }
     } else {
         *error = tr("Unsupported URL scheme \"%1\": use redis://, rediss:// or unix://.")
                      .arg(url.scheme());

@@ -28,6 +28,19 @@ bool isPermanentRefusal(const QString& error)
     }
     return false;
 }
+
+// A reply that says the server cannot serve commands for now: loading its data set after a
+// restart, busy in a script, a replica cut off from its master. The connection itself is fine
+// (the handshake's commands are allowed meanwhile), but consuming must wait, not stop.
+bool isPassingServerState(const QString& error)
+{
+    static const char* const prefixes[] = {"LOADING ", "BUSY ", "MASTERDOWN ", "TRYAGAIN "};
+    for (const char* p : prefixes) {
+        if (error.startsWith(QLatin1String(p)))
+            return true;
+    }
+    return false;
+}
 } // namespace
 
 QString consumerStateText(ConsumerState state)
@@ -165,6 +178,20 @@ bool ConsumerWorker::shouldContinue()
 
 void ConsumerWorker::fail(const QString& error)
 {
+    if (!m_stopping && !m_finished && m_conn && isPassingServerState(error)) {
+        // Treated like a lost connection: drop it (whatever it had in flight is asked again on
+        // the next one) and reconnect with backoff. Queued: we are inside one of its callbacks.
+        QMetaObject::invokeMethod(
+            this,
+            [this, error] {
+                if (m_stopping || m_finished || !m_conn || m_state == ConsumerState::Failed)
+                    return;
+                m_conn->close();
+                onConnectionDown(error, true);
+            },
+            Qt::QueuedConnection);
+        return;
+    }
     const bool first = m_state != ConsumerState::Failed;
     setState(ConsumerState::Failed, error);
     emit errorOccurred(error);

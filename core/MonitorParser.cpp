@@ -1,5 +1,7 @@
 #include "MonitorParser.h"
 
+#include <limits>
+
 namespace rqc {
 
 namespace {
@@ -12,6 +14,22 @@ int hexValue(char c)
     if (c >= 'A' && c <= 'F')
         return c - 'A' + 10;
     return -1;
+}
+
+// Reads decimal digits into *value, refusing a number above max (so that neither the reading
+// nor what the caller computes from it overflows). False when there are no digits or too big.
+bool readNumber(const char*& p, const char* end, qint64 max, qint64* value)
+{
+    const char* start = p;
+    qint64 v = 0;
+    while (p < end && *p >= '0' && *p <= '9') {
+        const int digit = *p++ - '0';
+        if (v > (max - digit) / 10)
+            return false;
+        v = v * 10 + digit;
+    }
+    *value = v;
+    return p != start;
 }
 } // namespace
 
@@ -114,11 +132,10 @@ bool MonitorParser::parse(const QByteArray& line, MonitorLine* out)
     if (p < end && *p == '+')
         ++p;
     // Time: seconds '.' microseconds (6 digits).
+    // Bounded so that sec * 1000000 + usec fits (a hostile or garbled line must not overflow).
     qint64 sec = 0;
-    const char* start = p;
-    while (p < end && *p >= '0' && *p <= '9')
-        sec = sec * 10 + (*p++ - '0');
-    if (p == start || p >= end || *p != '.')
+    if (!readNumber(p, end, (std::numeric_limits<qint64>::max() - 999999) / 1000000, &sec) ||
+        p >= end || *p != '.')
         return false;
     ++p;
     qint64 usec = 0;
@@ -130,11 +147,8 @@ bool MonitorParser::parse(const QByteArray& line, MonitorLine* out)
     if (digits != 6 || end - p < 2 || p[0] != ' ' || p[1] != '[')
         return false;
     p += 2;
-    int db = 0;
-    start = p;
-    while (p < end && *p >= '0' && *p <= '9')
-        db = db * 10 + (*p++ - '0');
-    if (p == start || p >= end || *p != ' ')
+    qint64 db = 0;
+    if (!readNumber(p, end, std::numeric_limits<int>::max(), &db) || p >= end || *p != ' ')
         return false;
     ++p;
     // The address runs to "] " (an IPv6 address has ']' inside, but never followed by a space).
@@ -172,7 +186,7 @@ bool MonitorParser::parse(const QByteArray& line, MonitorLine* out)
     if (argv.isEmpty())
         return false;
     out->timeUs = sec * 1000000 + usec;
-    out->db = db;
+    out->db = int(db);
     out->addr = addr;
     out->argv = std::move(argv);
     return true;

@@ -222,6 +222,12 @@ private slots:
         QTest::newRow("query db abc")
             << QStringLiteral("unix:///tmp/s.sock?db=abc") << QStringLiteral("abc");
         QTest::newRow("unix no path") << QStringLiteral("unix://") << QStringLiteral("path");
+        // Found by scripts/fuzz.sh (fuzz_url): a relative path was taken, and its displayUrl()
+        // (unix://relative…) named a host instead, which did not parse back.
+        QTest::newRow("unix relative")
+            << QStringLiteral("unix:redis.sock") << QStringLiteral("absolute");
+        QTest::newRow("unix relative, user-like")
+            << QStringLiteral("unix:x//bob:@/run/r.sock") << QStringLiteral("absolute");
         QTest::newRow("timeout 0")
             << QStringLiteral("redis://h?timeout=0") << QStringLiteral("timeout");
         QTest::newRow("health abc")

@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+#include <limits>
+
 using namespace rqc;
 
 class TestMonitorParser : public QObject {
@@ -77,6 +79,14 @@ private slots:
                  QByteArray("\"a\\\"\\\\\\x7f\\x00\""));
     }
 
+    void acceptsLargestNumbers()
+    {
+        MonitorLine l;
+        QVERIFY(MonitorParser::parse("9223372036853.999999 [2147483647 a] \"x\"", &l));
+        QCOMPARE(l.timeUs, Q_INT64_C(9223372036853999999));
+        QCOMPARE(l.db, std::numeric_limits<int>::max());
+    }
+
     void rejectsMalformedLines_data()
     {
         QTest::addColumn<QByteArray>("line");
@@ -92,6 +102,11 @@ private slots:
         QTest::newRow("unknown escape") << QByteArray("1.123456 [0 a] \"\\q\"");
         QTest::newRow("unquoted arg") << QByteArray("1.123456 [0 a] \"x\" y");
         QTest::newRow("no space between") << QByteArray("1.123456 [0 a] \"x\"\"y\"");
+        // Found by scripts/fuzz.sh (fuzz_monitor, UBSan): numbers that overflowed qint64/int.
+        QTest::newRow("huge seconds") << QByteArray("99999999999999999999.123456 [0 a] \"x\"");
+        QTest::newRow("seconds overflow in us") << QByteArray("9223372036854.123456 [0 a] \"x\"");
+        QTest::newRow("huge db") << QByteArray("1.123456 [99999999999 a] \"x\"");
+        QTest::newRow("db above int") << QByteArray("1.123456 [2147483648 a] \"x\"");
     }
     void rejectsMalformedLines()
     {
