@@ -131,6 +131,26 @@ struct Cursor {
         }
     }
 
+    // ,"fields":[[name,value],…] (nothing when there are none)
+    void fields(const QList<QPair<QByteArray, QByteArray>>& pairs)
+    {
+        if (pairs.isEmpty())
+            return;
+        lit(",\"fields\":[");
+        bool first = true;
+        for (const auto& field : pairs) {
+            if (!first)
+                ch(',');
+            first = false;
+            ch('[');
+            fieldItem(field.first);
+            ch(',');
+            fieldItem(field.second);
+            ch(']');
+        }
+        ch(']');
+    }
+
     void ms(const char* name, qint64 value)
     {
         if (value <= 0)
@@ -143,12 +163,18 @@ struct Cursor {
 // The most a byte string can take written out: \u00XX for every byte, quotes, a name.
 qsizetype bound(const QByteArray& bytes) { return 6 * bytes.size() + 40; }
 
+qsizetype fieldsBound(const QList<QPair<QByteArray, QByteArray>>& fields)
+{
+    qsizetype n = 0;
+    for (const auto& field : fields)
+        n += bound(field.first) + bound(field.second) + 8;
+    return n;
+}
+
 qsizetype rowBound(const Message& m, const QByteArray& mode, const QByteArray& target)
 {
     qsizetype n = 1024 + bound(mode) + bound(target) + bound(m.payload) + bound(m.source) +
-                  bound(m.pattern) + bound(m.id);
-    for (const auto& field : m.fields)
-        n += bound(field.first) + bound(field.second) + 8;
+                  bound(m.pattern) + bound(m.id) + fieldsBound(m.fields);
     if (const Observation* o = m.observed.get()) {
         n += bound(o->command) + bound(o->key) + bound(o->clientName) + bound(o->clientAddr) +
              bound(o->producer) + bound(o->consumer);
@@ -398,21 +424,45 @@ void RecordingEncoder::appendRow(QByteArray& out, const Message& m, const QByteA
         }
     }
     c.bytes("payload", m.payload);
-    if (!m.fields.isEmpty()) {
-        c.lit(",\"fields\":[");
-        bool first = true;
-        for (const auto& field : m.fields) {
-            if (!first)
-                c.ch(',');
-            first = false;
-            c.ch('[');
-            c.fieldItem(field.first);
-            c.ch(',');
-            c.fieldItem(field.second);
-            c.ch(']');
-        }
-        c.ch(']');
+    c.fields(m.fields);
+    c.lit("}\n");
+    out.resize(c.p - out.constData());
+}
+
+void RecordingEncoder::appendPeekRow(QByteArray& out, const PeekRecord& r, const QByteArray& mode,
+                                     const QByteArray& target)
+{
+    const qsizetype start = out.size();
+    out.resize(start + 1024 + bound(mode) + bound(target) + bound(r.key) + bound(r.section) +
+               bound(r.payload) + bound(r.id) + fieldsBound(r.fields));
+    Cursor c{out.data() + start};
+    c.lit("{\"time\":");
+    c.p = writeTime(c.p, r.timeMs);
+    c.key("time_ms");
+    c.integer(r.timeMs);
+    c.key("mode");
+    c.escaped(mode.constData(), mode.size());
+    c.bytes("target", target);
+    c.key("event");
+    c.ch('"');
+    const char* event = PeekRecord::eventName(r.event);
+    c.raw(event, qsizetype(std::strlen(event)));
+    c.ch('"');
+    c.bytes("key", r.key);
+    c.nonEmpty("section", r.section);
+    if (r.index >= 0) {
+        c.key("index");
+        c.integer(r.index);
     }
+    if (r.position >= 0) {
+        c.key("position");
+        c.integer(r.position);
+    }
+    c.key("depth");
+    c.integer(r.depth);
+    c.nonEmpty("id", r.id);
+    c.bytes("payload", r.payload);
+    c.fields(r.fields);
     c.lit("}\n");
     out.resize(c.p - out.constData());
 }

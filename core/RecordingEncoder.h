@@ -19,6 +19,9 @@ public:
     // stream), so the delivery count is always written; elsewhere only when above 1.
     void appendRow(QByteArray& out, const Message& message, const QByteArray& mode,
                    const QByteArray& target, bool precise);
+    // Appends one row of a peek pane (README.md, "Recording": event peek, entry or gone).
+    void appendPeekRow(QByteArray& out, const PeekRecord& row, const QByteArray& mode,
+                       const QByteArray& target);
 
     // True when bytes go into a JSON string as they are: valid UTF-8 (no overlong forms, no
     // surrogates, nothing above U+10FFFF) and no NUL byte.

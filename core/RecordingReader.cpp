@@ -171,6 +171,42 @@ bool parseObservation(const QJsonObject& o, Observation* obs, QString* why)
            readInt(o, QStringLiteral("acked_ms"), false, 1, &obs->ackedMs, why);
 }
 
+// A peek pane's row (PeekRecord): the event, and the members that event needs.
+bool checkPeekRow(const RecordedRow& row, QString* why)
+{
+    const bool peek = row.event == "peek";
+    const bool entry = row.event == "entry";
+    const bool gone = row.event == "gone";
+    if (!peek && !entry && !gone) {
+        *why = RecordingReader::tr("\"event\" of a peek row is not one of peek, entry, gone");
+        return false;
+    }
+    if (!row.section.isEmpty() && row.section != "head" && row.section != "tail" &&
+        row.section != "page") {
+        *why = RecordingReader::tr("\"section\" is not one of head, tail, page");
+        return false;
+    }
+    if (row.depth < 0) {
+        *why = RecordingReader::tr("%1 is missing").arg(quoted(QStringLiteral("depth")));
+        return false;
+    }
+    const bool placed = row.index >= 0 && row.position >= 0 && !row.section.isEmpty();
+    if (peek && !placed) {
+        *why = RecordingReader::tr("a peek row needs \"index\", \"position\" and \"section\"");
+        return false;
+    }
+    if (entry && row.message.id.isEmpty()) {
+        *why = RecordingReader::tr("an entry row needs \"id\"");
+        return false;
+    }
+    if (gone && !placed && row.message.id.isEmpty()) {
+        *why = RecordingReader::tr(
+            "a gone row needs \"id\", or \"index\", \"position\" and \"section\"");
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 RecordingReader::RecordingReader(const QString& path)
@@ -242,6 +278,13 @@ bool RecordingReader::parseRow(const QByteArray& line, RecordedRow* row, QString
     }
     m.seq = quint64(seq);
     m.deliveryCount = int(delivery);
+    row->section.clear();
+    row->index = row->position = row->depth = -1;
+    if (!readBytes(o, QStringLiteral("section"), false, &row->section, why) ||
+        !readInt(o, QStringLiteral("index"), false, 0, &row->index, why) ||
+        !readInt(o, QStringLiteral("position"), false, 0, &row->position, why) ||
+        !readInt(o, QStringLiteral("depth"), false, 0, &row->depth, why))
+        return false;
     const auto fields = o.constFind(QLatin1String("fields"));
     if (fields != o.constEnd()) {
         if (!fields->isArray()) {
@@ -273,7 +316,7 @@ bool RecordingReader::parseRow(const QByteArray& line, RecordedRow* row, QString
         obs->key = m.source;
         m.observed = std::move(obs);
     }
-    return true;
+    return parsedMode != Mode::Peek || checkPeekRow(*row, why);
 }
 
 bool RecordingReader::open()

@@ -55,6 +55,20 @@ void RecordingSink::write(const MessageList& batch, const QByteArray& mode,
     flush();
 }
 
+void RecordingSink::writePeek(const QList<PeekRecord>& rows, const QByteArray& mode,
+                              const QByteArray& target)
+{
+    if (m_failed || !m_file.isOpen())
+        return;
+    for (const PeekRecord& row : rows) {
+        m_encoder.appendPeekRow(m_buffer, row, mode, target);
+        ++m_rows;
+        if (m_buffer.size() >= kFlushBytes && !flush())
+            return;
+    }
+    flush();
+}
+
 bool RecordingSink::flush()
 {
     if (m_failed)

@@ -30,6 +30,7 @@ public:
     void open();
     void write(const MessageList& batch, const QByteArray& mode, const QByteArray& target,
                bool precise);
+    void writePeek(const QList<PeekRecord>& rows, const QByteArray& mode, const QByteArray& target);
     // Flushes and closes; emits closed() — also after a failure, so the thread can end.
     void close();
 

@@ -81,6 +81,17 @@ void RecordingWriter::append(const MessageList& batch, Mode mode, const QByteArr
     });
 }
 
+void RecordingWriter::appendPeek(const QList<PeekRecord>& rows, Mode mode, const QByteArray& target)
+{
+    if (!m_active || rows.isEmpty())
+        return;
+    m_queued += quint64(rows.size());
+    RecordingSink* sink = m_active->sink;
+    const QByteArray modeName = ConsumerSpec::modeName(mode).toLatin1();
+    m_active->thread->post(
+        [sink, rows, modeName, target] { sink->writePeek(rows, modeName, target); });
+}
+
 void RecordingWriter::stop() { retire(); }
 
 void RecordingWriter::retire()

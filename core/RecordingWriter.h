@@ -32,6 +32,8 @@ public:
     void start(const QString& path, const RecordingHeader& header);
     // Hands a batch over; rows are stamped with the mode and target given here.
     void append(const MessageList& batch, Mode mode, const QByteArray& target);
+    // Hands a peek pane's rows over (PeekViewDiff), in order after what was handed before.
+    void appendPeek(const QList<PeekRecord>& rows, Mode mode, const QByteArray& target);
     // Flushes and closes in the background; finished() when the file is complete.
     void stop();
 

@@ -58,10 +58,16 @@ void PaneRecorder::start(const QString& path, const ConsumerSpec& spec)
     ConsumerSpec headerSpec = spec;
     headerSpec.options.remove(kRecordOption);
     m_headerSpec = headerSpec.toString();
+    m_spec = headerSpec;
     m_waitingForServer = m_server.isEmpty();
+    m_peekDiff.reset(); // a new file starts with the whole view
     if (!m_waitingForServer)
         startWriter();
     setRecording(true);
+    // A peek pane's view as it is now is the recording's first rows (refreshes may be seconds
+    // apart with notifications on).
+    if (headerSpec.mode == Mode::Peek && m_lastPeekSpec.target == headerSpec.target)
+        recordLastPeek();
 }
 
 void PaneRecorder::startWriter()
@@ -72,6 +78,7 @@ void PaneRecorder::startWriter()
     header.server = m_server;
     header.spec = m_headerSpec;
     m_writer->start(m_path, header);
+    m_peekDiff.reset();
 }
 
 void PaneRecorder::stop()
@@ -87,6 +94,24 @@ void PaneRecorder::record(const MessageList& batch, const ConsumerSpec& spec)
 {
     if (m_recording)
         m_writer->append(batch, spec.mode, spec.target);
+}
+
+void PaneRecorder::recordPeek(const PeekSnapshot& snapshot, const ConsumerSpec& spec)
+{
+    if (!snapshot.error.isEmpty())
+        return; // a failed refresh shows nothing new: keep comparing with the last good one
+    m_lastPeek = snapshot; // empty (no key) when the peek view stopped
+    m_lastPeekSpec = spec;
+    recordLastPeek();
+}
+
+void PaneRecorder::recordLastPeek()
+{
+    if (!m_recording || m_waitingForServer || m_lastPeekSpec.mode != Mode::Peek ||
+        m_lastPeek.key.isEmpty())
+        return;
+    const QList<PeekRecord> rows = m_peekDiff.next(m_lastPeek);
+    m_writer->appendPeek(rows, m_lastPeekSpec.mode, m_lastPeekSpec.target);
 }
 
 quint64 PaneRecorder::rowsWritten() const { return m_writer->rowsWritten(); }
@@ -122,9 +147,14 @@ void PaneRecorder::updateText()
     if (queued > rows + kWaitingShownFrom)
         text += tr(" (%1 waiting to be written)").arg(queued - rows);
     setText(text);
-    setToolTip(tr("Every row this pane receives is written to %1 (JSON Lines), also while the "
-                  "view is paused. File › Stop recording ends it.")
-                   .arg(QDir::toNativeSeparators(m_path)));
+    if (m_spec.mode == Mode::Peek)
+        setToolTip(tr("At each refresh, the rows that came into this peek view or left it are "
+                      "written to %1 (JSON Lines). File › Stop recording ends it.")
+                       .arg(QDir::toNativeSeparators(m_path)));
+    else
+        setToolTip(tr("Every row this pane receives is written to %1 (JSON Lines), also while "
+                      "the view is paused. File › Stop recording ends it.")
+                       .arg(QDir::toNativeSeparators(m_path)));
 }
 
 } // namespace rqc

@@ -47,7 +47,7 @@ PeekView::PeekView(QWidget* parent)
     updateActions();
 }
 
-PeekView::~PeekView() { stop(); }
+PeekView::~PeekView() { stopReader(); }
 
 void PeekView::buildUi()
 {
@@ -246,14 +246,21 @@ void PeekView::start(const ConnectionSettings& settings, const ConsumerSpec& spe
 
 void PeekView::stop()
 {
+    if (stopReader())
+        emit snapshotShown(PeekSnapshot());
+}
+
+bool PeekView::stopReader()
+{
     if (!m_reader)
-        return;
+        return false;
     PeekReader* reader = m_reader;
     m_reader = nullptr;
     reader->disconnect(this);
     reader->stop();
     reader->deleteLater();
     updateActions();
+    return true;
 }
 
 QString PeekView::resultText() const { return m_resultLabel->text(); }
@@ -349,6 +356,7 @@ void PeekView::onSnapshot(const PeekSnapshot& s)
                                   .arg(QString::fromUtf8(s.key), QString::fromUtf8(s.type)));
     else
         emit depthChanged(s.kind == PeekSnapshot::Kind::Missing ? 0 : s.length, QString());
+    emit snapshotShown(s);
 }
 
 void PeekView::onLiveChanged(PeekLive live, const QString& detail)

@@ -55,6 +55,9 @@ public:
 
 signals:
     void messageSelected(const rqc::Message& message);
+    // Each refresh the view shows (PaneRecorder records what changed); an empty snapshot (no
+    // key) when the view stops.
+    void snapshotShown(const rqc::PeekSnapshot& snapshot);
     // depth -1: unknown, why says why ("WRONGTYPE: …" for a key of another type).
     void depthChanged(qint64 depth, const QString& why);
     // What the key turned out to be (list, stream, missing…), when that changes.
@@ -64,6 +67,7 @@ signals:
 
 private:
     void buildUi();
+    bool stopReader();
     void onSnapshot(const PeekSnapshot& snapshot);
     void onLiveChanged(PeekLive live, const QString& detail);
     void onActionFinished(const PeekActionResult& result);

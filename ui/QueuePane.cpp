@@ -185,6 +185,9 @@ void QueuePane::buildUi()
         m_sendBox->setTargetFamily(kind == PeekSnapshot::Kind::Stream ? ModeFamily::Stream
                                                                       : ModeFamily::List);
     });
+    // Peek panes have no batches: the recorder records what each refresh changed.
+    connect(m_peekView, &PeekView::snapshotShown, m_recorder,
+            [this](const PeekSnapshot& s) { m_recorder->recordPeek(s, m_spec); });
     connect(m_peekView, &PeekView::reported, this, [this](const QString& text) {
         emit errorReported(tr("%1: %2").arg(QString::fromUtf8(m_spec.target), text));
     });
