@@ -46,7 +46,8 @@ address | undefined | address,undefined | undefined,address)
     ;;
 thread)
     default_dir=build-tsan
-    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$SUPP/tsan.supp${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
+    # die_after_fork=0: QProcess (starting redis-server and helpers) forks from a threaded test.
+    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:die_after_fork=0:suppressions=$SUPP/tsan.supp${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
     export RQ_TIME_SCALE=${RQ_TIME_SCALE:-5}
     select=(-L core)
     # Only what the core tests need: their executables and the helper processes they start.
