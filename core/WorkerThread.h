@@ -23,7 +23,13 @@ public:
     {
         m_thread->setObjectName(name);
         worker->moveToThread(m_thread);
-        QObject::connect(m_thread, &QThread::finished, worker, &QObject::deleteLater);
+        // Deleted right in finished() (emitted on the thread itself, after its event loop), not by
+        // deleteLater(): what the worker's children hand to deleteLater() while they are destroyed
+        // (RedisConnection's socket) is then still deleted by the thread's last round of deferred
+        // deletes; from inside that round it would never be (LeakSanitizer found it).
+        QObject::connect(
+            m_thread, &QThread::finished, worker, [worker] { delete worker; },
+            Qt::DirectConnection);
     }
     ~WorkerThread()
     {

@@ -3,11 +3,12 @@
 #
 #   . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 #   rq_install_deps            # apt-get installs only what is missing (sudo when not root)
-#   rq_build [DIR] [TYPE]      # configure (Ninja when present) and build with all cores
+#   rq_build [DIR] [TYPE] [CMAKE_ARG…]  # configure (Ninja when present) and build with all cores
 #
 # Sourcing changes no shell option; the functions report failures themselves and return non-zero.
 # Environment: RQ_SKIP_INSTALL=1 skips rq_install_deps (for machines set up by other means);
-# RQ_BUILD_DIR and RQ_BUILD_TYPE are the defaults of rq_build.
+# RQ_BUILD_DIR and RQ_BUILD_TYPE are the defaults of rq_build; RQ_BUILD_TARGETS (space-separated)
+# builds only those targets.
 
 RQ_ROOT=${RQ_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 
@@ -95,11 +96,13 @@ rq_install_deps()
     fi
 }
 
-# rq_build [build-dir] [build-type]: relative build dirs are taken from the repository root.
+# rq_build [build-dir] [build-type] [cmake-arg…]: relative build dirs are taken from the repository
+# root; further arguments go to the configure step (e.g. -DRQ_SANITIZE=thread).
 rq_build()
 {
     local dir=${1:-${RQ_BUILD_DIR:-build}}
     local type=${2:-${RQ_BUILD_TYPE:-RelWithDebInfo}}
+    shift $(($# < 2 ? $# : 2))
     case "$dir" in
     /*) ;;
     *) dir="$RQ_ROOT/$dir" ;;
@@ -112,12 +115,17 @@ rq_build()
     local jobs
     jobs=$(nproc 2>/dev/null || echo 2)
     rq_log "configuring $dir ($type)"
-    if ! cmake -S "$RQ_ROOT" -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE="$type"; then
+    if ! cmake -S "$RQ_ROOT" -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE="$type" "$@"; then
         rq_error "cmake configure failed in $dir"
         return 1
     fi
+    local targets=()
+    if [ -n "${RQ_BUILD_TARGETS:-}" ]; then
+        read -r -a targets <<<"$RQ_BUILD_TARGETS"
+        targets=(--target "${targets[@]}")
+    fi
     rq_log "building with $jobs job(s)"
-    if ! cmake --build "$dir" --parallel "$jobs"; then
+    if ! cmake --build "$dir" --parallel "$jobs" "${targets[@]}"; then
         rq_error "build failed in $dir"
         return 1
     fi

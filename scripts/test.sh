@@ -9,6 +9,12 @@
 # Environment: RQ_BUILD_DIR (default build), RQ_TEST_JOBS (parallel tests, default 1: several
 # tests measure stop latency and prefer a quiet machine), RQ_TEST_TIMEOUT (seconds a test,
 # default 300, for tests that set none), RQ_SKIP_INSTALL=1.
+#
+# Sanitizers: RQ_SANITIZE=address,undefined builds with ASan + UBSan (+ LSan) in build-asan and
+# runs every test; RQ_SANITIZE=thread builds with TSan in build-tsan and runs the core tests
+# (ctest -L core). Any finding fails its test (halt_on_error, -fno-sanitize-recover). The only
+# suppressions are in tests/sanitizers/*.supp, each with why it is Qt's and not ours. Timeouts that
+# tests wait for are scaled by RQ_TIME_SCALE (default 3 for ASan/UBSan, 5 for TSan).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
@@ -21,12 +27,48 @@ if ! command -v redis-server >/dev/null 2>&1; then
 fi
 rq_log "$(redis-server --version)"
 
-BUILD_DIR=${RQ_BUILD_DIR:-build}
+SANITIZE=${RQ_SANITIZE:-}
+SUPP="$RQ_ROOT/tests/sanitizers"
+select=()
+case "$SANITIZE" in
+"")
+    default_dir=build
+    ;;
+address | undefined | address,undefined | undefined,address)
+    case "$SANITIZE" in
+    *address*) default_dir=build-asan ;;
+    *) default_dir=build-ubsan ;;
+    esac
+    export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:check_initialization_order=1:strict_init_order=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+    export LSAN_OPTIONS="suppressions=$SUPP/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+    export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+    export RQ_TIME_SCALE=${RQ_TIME_SCALE:-3}
+    ;;
+thread)
+    default_dir=build-tsan
+    # die_after_fork=0: QProcess (starting redis-server and helpers) forks from a threaded test.
+    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:die_after_fork=0:suppressions=$SUPP/tsan.supp${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
+    export RQ_TIME_SCALE=${RQ_TIME_SCALE:-5}
+    select=(-L core)
+    # Only what the core tests need: their executables and the helper processes they start.
+    core_tests=$(cd "$RQ_ROOT/tests/core" && for f in tst_*.cpp; do printf '%s ' "${f%.cpp}"; done)
+    export RQ_BUILD_TARGETS="${RQ_BUILD_TARGETS:-$core_tests rq_consume_helper rq_worker_helper sandbox_child}"
+    ;;
+*)
+    rq_error "RQ_SANITIZE=$SANITIZE: use address,undefined or thread"
+    exit 1
+    ;;
+esac
+
+BUILD_DIR=${RQ_BUILD_DIR:-$default_dir}
 case "$BUILD_DIR" in
 /*) ;;
 *) BUILD_DIR="$RQ_ROOT/$BUILD_DIR" ;;
 esac
-rq_build "$BUILD_DIR" RelWithDebInfo
+rq_build "$BUILD_DIR" RelWithDebInfo -DRQ_SANITIZE="$SANITIZE"
+if [ -n "$SANITIZE" ]; then
+    rq_log "sanitizers: $SANITIZE (RQ_TIME_SCALE=$RQ_TIME_SCALE)"
+fi
 
 export QT_QPA_PLATFORM=offscreen
 # Qt warns on every UI test without one; a private one also keeps tests off the user's session.
@@ -37,7 +79,7 @@ if [ -z "${XDG_RUNTIME_DIR:-}" ]; then
     trap 'rm -rf "$XDG_RUNTIME_DIR"' EXIT
 fi
 
-count=$(ctest --test-dir "$BUILD_DIR" -N | sed -n 's/^Total Tests: *//p')
+count=$(ctest --test-dir "$BUILD_DIR" -N "${select[@]}" | sed -n 's/^Total Tests: *//p')
 if [ -z "$count" ] || [ "$count" -eq 0 ]; then
     rq_error "ctest found no tests in $BUILD_DIR: refusing to call that a pass"
     exit 1
@@ -46,7 +88,8 @@ rq_log "running $count test(s)"
 
 status=0
 ctest --test-dir "$BUILD_DIR" --output-on-failure --no-tests=error \
-    --timeout "${RQ_TEST_TIMEOUT:-300}" --parallel "${RQ_TEST_JOBS:-1}" "$@" || status=$?
+    --timeout "${RQ_TEST_TIMEOUT:-300}" --parallel "${RQ_TEST_JOBS:-1}" "${select[@]}" "$@" ||
+    status=$?
 if [ "$status" -ne 0 ]; then
     rq_error "tests failed (ctest exit status $status)"
     exit "$status"

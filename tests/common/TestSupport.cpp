@@ -32,7 +32,7 @@ SyncClient::SyncClient(const ConnectionSettings& settings, const QString& role)
         m_error = e;
         loop.quit();
     });
-    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+    QTimer::singleShot(scaled(10000), &loop, &QEventLoop::quit);
     m_conn->open();
     if (!done && m_error.isEmpty())
         loop.exec();
@@ -65,7 +65,7 @@ QList<RedisReply> SyncClient::pipeline(const QList<QList<QByteArray>>& commands,
         done = true;
         loop.quit();
     });
-    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    QTimer::singleShot(scaled(timeoutMs), &loop, &QEventLoop::quit);
     if (!done)
         loop.exec();
     return out;
@@ -112,9 +112,21 @@ QList<QByteArray> ConsumerRecorder::payloads() const
     return out;
 }
 
+double timeScale()
+{
+    static const double scale = [] {
+        bool ok = false;
+        const double v = qEnvironmentVariable("RQ_TIME_SCALE").toDouble(&ok);
+        return ok && v >= 1.0 ? v : 1.0;
+    }();
+    return scale;
+}
+
+int scaled(int timeoutMs) { return int(timeoutMs * timeScale()); }
+
 bool waitUntil(const std::function<bool()>& pred, int timeoutMs)
 {
-    QDeadlineTimer deadline(timeoutMs);
+    QDeadlineTimer deadline(scaled(timeoutMs));
     while (!pred()) {
         if (deadline.hasExpired())
             return false;

@@ -76,7 +76,13 @@ public:
     QList<QByteArray> payloads() const;
 };
 
-// Waits (running the event loop) until pred() holds; false on timeout.
+// How much slower than a plain build this test runs: RQ_TIME_SCALE from the environment (set by
+// scripts/test.sh for sanitizer builds, e.g. 3), 1 when unset or not a number >= 1.
+double timeScale();
+// A test timeout (a limit on waiting, never an expectation of speed) scaled by timeScale().
+int scaled(int timeoutMs);
+
+// Waits (running the event loop) until pred() holds; false on timeout (scaled by timeScale()).
 bool waitUntil(const std::function<bool()>& pred, int timeoutMs = 10000);
 
 } // namespace rqc::test

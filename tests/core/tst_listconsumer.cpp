@@ -239,7 +239,7 @@ private slots:
         QElapsedTimer t;
         t.start();
         QVERIFY(consumer.stopAndWait(3000));
-        QVERIFY2(t.elapsed() < 200, qPrintable(QString::number(t.elapsed())));
+        QVERIFY2(t.elapsed() < rqc::test::scaled(200), qPrintable(QString::number(t.elapsed())));
         QTRY_COMPARE(rec.stoppedCount, 1); // queued to this thread
         QCOMPARE(rec.state(), ConsumerState::Stopped);
     }
@@ -287,7 +287,8 @@ private slots:
             QElapsedTimer t;
             t.start();
             QVERIFY(consumer.stopAndWait(2000));
-            QVERIFY2(t.elapsed() < 200, qPrintable(QString::number(t.elapsed())));
+            QVERIFY2(t.elapsed() < rqc::test::scaled(200),
+                     qPrintable(QString::number(t.elapsed())));
             QTRY_COMPARE(rec.stoppedCount, 1);
         }
         // During reconnect backoff (nothing listens on the port).
@@ -301,7 +302,8 @@ private slots:
             QElapsedTimer t;
             t.start();
             QVERIFY(consumer.stopAndWait(2000));
-            QVERIFY2(t.elapsed() < 200, qPrintable(QString::number(t.elapsed())));
+            QVERIFY2(t.elapsed() < rqc::test::scaled(200),
+                     qPrintable(QString::number(t.elapsed())));
             QTRY_COMPARE(rec.stoppedCount, 1);
             QCOMPARE(rec.state(), ConsumerState::Stopped);
         }
@@ -315,7 +317,8 @@ private slots:
             QElapsedTimer t;
             t.start();
             consumer.reset();
-            QVERIFY2(t.elapsed() < 200, qPrintable(QString::number(t.elapsed())));
+            QVERIFY2(t.elapsed() < rqc::test::scaled(200),
+                     qPrintable(QString::number(t.elapsed())));
             c.command({"LPUSH", "dtor", "kept"});
             QCOMPARE(c.command({"LLEN", "dtor"}).integer, 1);
             c.command({"DEL", "dtor"});

@@ -37,7 +37,7 @@ private slots:
         QElapsedTimer t;
         t.start();
         QVERIFY(consumer.stopAndWait(3000));
-        QVERIFY2(t.elapsed() < 200, qPrintable(QString::number(t.elapsed())));
+        QVERIFY2(t.elapsed() < rqc::test::scaled(200), qPrintable(QString::number(t.elapsed())));
         QVERIFY(waitSubscribed(c, "ch1", 0));
     }
 

@@ -357,7 +357,9 @@ void TstRecording::extremeValuesStayValidJson()
     o->producedMs = 1;
     o->takenMs = kMax;
     o->ackedMs = kMax;
-    Message m = makeMessage(QByteArray(5000, '\n'), std::numeric_limits<qint64>::max());
+    // seq set after makeMessage(), whose receivedMs = kT0 + seq would overflow (UBSan).
+    Message m = makeMessage(QByteArray(5000, '\n'));
+    m.seq = std::numeric_limits<qint64>::max();
     m.receivedMs = 253402300799999; // 9999-12-31T23:59:59.999Z
     m.pattern = QByteArray(3, '\0');
     m.id = "18446744073709551615-18446744073709551615";

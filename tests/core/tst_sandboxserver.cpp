@@ -236,7 +236,7 @@ private slots:
         t.start();
         error.clear();
         QVERIFY(!server.start(bad, &error));
-        QVERIFY2(t.elapsed() < 8000, qPrintable(QString::number(t.elapsed())));
+        QVERIFY2(t.elapsed() < rqc::test::scaled(8000), qPrintable(QString::number(t.elapsed())));
         QVERIFY2(error.contains(QStringLiteral("Bad directive")), qPrintable(error));
         QVERIFY2(error.contains(QStringLiteral("no-such-directive")), qPrintable(error));
         QVERIFY2(!error.contains(QStringLiteral("overcommit")), qPrintable(error));

@@ -61,7 +61,7 @@ private slots:
         QElapsedTimer t;
         t.start();
         QVERIFY(tail.stopAndWait(2000));
-        QVERIFY2(t.elapsed() < 200, qPrintable(QString::number(t.elapsed())));
+        QVERIFY2(t.elapsed() < rqc::test::scaled(200), qPrintable(QString::number(t.elapsed())));
         QCOMPARE(m_client->command({"XPENDING", "t1", "app"}).elements.value(0).integer, 100);
         const qint64 id = worker.ack(wrec.messages);
         QTRY_VERIFY(wrec.settle(id).has_value());

@@ -185,7 +185,7 @@ private slots:
         Opened o = openAndWait(s);
         QVERIFY(!o.ready);
         QVERIFY2(o.error.contains(s.socketPath), qPrintable(o.error));
-        QVERIFY2(t.elapsed() < 2500, qPrintable(QString::number(t.elapsed())));
+        QVERIFY2(t.elapsed() < rqc::test::scaled(2500), qPrintable(QString::number(t.elapsed())));
     }
 
     void tls()
@@ -217,7 +217,7 @@ private slots:
                      bad.error.contains(QStringLiteral("self-signed"), Qt::CaseInsensitive) ||
                      bad.error.contains(QStringLiteral("untrusted"), Qt::CaseInsensitive),
                  qPrintable(bad.error));
-        QVERIFY2(t.elapsed() < 10000, qPrintable(QString::number(t.elapsed())));
+        QVERIFY2(t.elapsed() < rqc::test::scaled(10000), qPrintable(QString::number(t.elapsed())));
 
         // ?insecure=1 skips verification.
         ConnectionSettings insecure = untrusted;
@@ -246,7 +246,7 @@ private slots:
         QElapsedTimer st;
         st.start();
         QVERIFY(consumer.stopAndWait(5000));
-        QVERIFY2(st.elapsed() < 200, qPrintable(QString::number(st.elapsed())));
+        QVERIFY2(st.elapsed() < rqc::test::scaled(200), qPrintable(QString::number(st.elapsed())));
         QCOMPARE(roundTrip(o.conn.get(), {"LPUSH", "tq", "kept"}).integer, 1);
     }
 
@@ -425,7 +425,7 @@ private slots:
         QVERIFY2(o.error.contains(QStringLiteral("refused"), Qt::CaseInsensitive),
                  qPrintable(o.error));
         QVERIFY2(o.error.contains(QString::number(s.port)), qPrintable(o.error));
-        QVERIFY2(t.elapsed() < 2500, qPrintable(QString::number(t.elapsed())));
+        QVERIFY2(t.elapsed() < rqc::test::scaled(2500), qPrintable(QString::number(t.elapsed())));
 
         // A consumer says the same and keeps retrying (the server may come up).
         Consumer consumer(s, test::makeSpec(Mode::List, "q"));
@@ -439,7 +439,7 @@ private slots:
         QElapsedTimer st;
         st.start();
         QVERIFY(consumer.stopAndWait(3000));
-        QVERIFY2(st.elapsed() < 200, qPrintable(QString::number(st.elapsed())));
+        QVERIFY2(st.elapsed() < rqc::test::scaled(200), qPrintable(QString::number(st.elapsed())));
     }
 
     void connectTimeout()
