@@ -183,7 +183,7 @@ void ReliableListConsumer::onConnectionLost()
 
 void ReliableListConsumer::takeBlocking()
 {
-    if (!proceed())
+    if (!proceed() || !roomFor([this] { takeBlocking(); }))
         return;
     m_blocking = true;
     // Timeout 0: wait for ever; stop() releases us with CLIENT UNBLOCK (nothing is moved then).
@@ -229,7 +229,7 @@ void ReliableListConsumer::takeBatch(int count)
 
 void ReliableListConsumer::afterTake(bool full, int lastCount)
 {
-    if (!proceed())
+    if (!proceed() || !roomFor([this, full, lastCount] { afterTake(full, lastCount); }))
         return;
     if (full) {
         m_nextBatch = qMin(lastCount * 2, kMaxBatch);
