@@ -10,6 +10,8 @@
 
 namespace rqc {
 
+DeliveryCredit::Limits Consumer::s_limits;
+
 void Consumer::registerMetaTypes()
 {
     qRegisterMetaType<rqc::Message>();
@@ -20,6 +22,7 @@ void Consumer::registerMetaTypes()
     qRegisterMetaType<rqc::SettleResult>();
     qRegisterMetaType<rqc::ConsumerCounters>();
     qRegisterMetaType<rqc::RecoveryReport>();
+    qRegisterMetaType<rqc::OutputBufferReport>();
 }
 
 ConsumerWorker* Consumer::createWorker(const ConnectionSettings& settings, const ConsumerSpec& spec)
@@ -56,7 +59,17 @@ Consumer::Consumer(const ConnectionSettings& settings, const ConsumerSpec& spec,
         m_worker);
     m_thread->quitWhen(m_worker.data(), &ConsumerWorker::stopped);
 
-    connect(m_worker, &ConsumerWorker::messagesArrived, this, &Consumer::messagesArrived);
+    if (m_worker) {
+        m_credit = std::make_shared<DeliveryCredit>(s_limits);
+        m_worker->setDeliveryCredit(m_credit);
+    }
+    // Queued to this thread: the batch is taken once the receivers have had it.
+    connect(m_worker, &ConsumerWorker::messagesArrived, this,
+            [this](const MessageList& batch, quint64 total) {
+                emit messagesArrived(batch, total);
+                if (!m_manualAck && m_credit)
+                    m_credit->taken(1);
+            });
     connect(m_worker, &ConsumerWorker::stateChanged, this, &Consumer::stateChanged);
     connect(m_worker, &ConsumerWorker::errorOccurred, this, &Consumer::errorOccurred);
     connect(m_worker, &ConsumerWorker::connectionLost, this, &Consumer::connectionLost);
@@ -68,6 +81,11 @@ Consumer::Consumer(const ConnectionSettings& settings, const ConsumerSpec& spec,
         connect(acking, &AckingConsumer::recoveryFinished, this, &Consumer::recoveryFinished);
         connect(acking, &AckingConsumer::identityChosen, this, &Consumer::identityChosen);
         connect(acking, &AckingConsumer::notice, this, &Consumer::notice);
+    }
+    if (auto* pubsub = qobject_cast<PubSubConsumer*>(m_worker.data())) {
+        connect(pubsub, &PubSubConsumer::outputBufferReported, this,
+                &Consumer::outputBufferReported);
+        connect(pubsub, &PubSubConsumer::subscriptionDropped, this, &Consumer::subscriptionDropped);
     }
     if (auto* observer = qobject_cast<ObserveWorker*>(m_worker.data()))
         connect(observer, &ObserveWorker::notice, this, &Consumer::notice);
@@ -101,6 +119,14 @@ bool Consumer::stopAndWait(int timeoutMs)
     stop();
     return m_thread->wait(timeoutMs);
 }
+
+void Consumer::acknowledge(int batches)
+{
+    if (m_credit)
+        m_credit->taken(batches);
+}
+
+void Consumer::setDefaultLimitsForTest(const DeliveryCredit::Limits& limits) { s_limits = limits; }
 
 bool Consumer::isAcking() const
 {

@@ -4,6 +4,8 @@
 #include "ConnectionSettings.h"
 #include "ConsumerSpec.h"
 #include "ConsumerWorker.h"
+#include "DeliveryCredit.h"
+#include "OutputBufferWatch.h"
 
 #include <QObject>
 #include <QPointer>
@@ -34,6 +36,14 @@ public:
     // The worker, for mode-specific calls (queued); null once it is gone.
     ConsumerWorker* worker() const { return m_worker; }
 
+    // Back-pressure (see DeliveryCredit): by default each batch counts as taken once
+    // messagesArrived has returned. With manual acknowledgement the receiver calls
+    // acknowledge() for each batch it has taken; until then the worker merges, then stops
+    // taking from Redis. Set before start().
+    void setManualAcknowledge(bool manual) { m_manualAck = manual; }
+    void acknowledge(int batches = 1);
+    const std::shared_ptr<DeliveryCredit>& credit() const { return m_credit; }
+
     // Precise modes (reliable, stream), queued to the worker. Messages are those this consumer
     // delivered (matched by payload in reliable mode, by id in stream mode; settle results name
     // them by seq). Each call returns a request id, answered by exactly one settled() — or, for
@@ -52,6 +62,9 @@ public:
     // Whether this consumer's mode settles messages (reliable, stream).
     bool isAcking() const;
 
+    // Test hook: the back-pressure limits of consumers created from now on.
+    static void setDefaultLimitsForTest(const DeliveryCredit::Limits& limits);
+
     static ConsumerWorker* createWorker(const ConnectionSettings& settings,
                                         const ConsumerSpec& spec);
     static void registerMetaTypes();
@@ -69,6 +82,9 @@ signals:
     void recoveryFinished(const rqc::RecoveryReport& report);
     void identityChosen(const QByteArray& consumer, const QByteArray& pendingKey);
     void notice(const QString& text);
+    // Pub/sub only (see PubSubConsumer).
+    void outputBufferReported(const rqc::OutputBufferReport& report);
+    void subscriptionDropped(const QString& text);
 
 private:
     qint64 settle(SettleAction action, const rqc::MessageList& messages);
@@ -77,6 +93,9 @@ private:
     ConsumerSpec m_spec;
     std::unique_ptr<WorkerThread> m_thread;
     QPointer<ConsumerWorker> m_worker;
+    std::shared_ptr<DeliveryCredit> m_credit;
+    bool m_manualAck = false;
+    static DeliveryCredit::Limits s_limits;
     qint64 m_lastRequestId = 0;
 };
 

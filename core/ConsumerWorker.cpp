@@ -10,6 +10,9 @@ namespace rqc {
 namespace {
 // A stop that cannot complete (server hung) gives up after this long.
 constexpr int kStopDeadlineMs = 1500;
+// While waiting for the taker's acknowledgements, the worker looks this often (the taker is on
+// another thread and may be gone: polling needs no call into the worker from there).
+constexpr int kCreditPollMs = 5;
 
 // The server refused the handshake in a way that retrying will not fix (wrong password, missing
 // permission, no such database). Transient refusals (LOADING, BUSY, max clients) are retried.
@@ -81,10 +84,25 @@ void ConsumerWorker::start()
     // Everything that touches the network is created here, on the worker's own thread.
     m_batcher = new MessageBatcher(
         [this](MessageList&& batch) {
+            if (m_credit)
+                m_credit->emitted(batch.size(), m_heldBytes);
+            m_heldBytes = 0;
             emit messagesArrived(batch, received());
             onBatchEmitted(batch);
         },
         33, this);
+    if (m_credit) {
+        // No credit: the batch stays pending and merges what follows (see DeliveryCredit).
+        m_batcher->setGate([this] {
+            if (m_credit->canEmit())
+                return true;
+            waitForCredit();
+            return false;
+        });
+        m_creditTimer = new QTimer(this);
+        m_creditTimer->setInterval(kCreditPollMs);
+        connect(m_creditTimer, &QTimer::timeout, this, &ConsumerWorker::onCreditTick);
+    }
     m_reconnectTimer = new QTimer(this);
     m_reconnectTimer->setSingleShot(true);
     connect(m_reconnectTimer, &QTimer::timeout, this, &ConsumerWorker::openConnection);
@@ -137,6 +155,14 @@ void ConsumerWorker::markListening()
 
 void ConsumerWorker::onConnectionDown(const QString& reason, bool wasReady)
 {
+    // A pull mode waiting for room starts afresh in onReady(); a new socket reads from the start.
+    m_resume = nullptr;
+    m_readToEnd = false;
+    if (m_readPaused) {
+        m_readPaused = false;
+        if (m_conn)
+            m_conn->setReadPaused(false);
+    }
     onConnectionLost();
     if (m_stopping) {
         finish();
@@ -164,7 +190,96 @@ void ConsumerWorker::deliver(Message&& message)
     if (!message.receivedMs)
         message.receivedMs = QDateTime::currentMSecsSinceEpoch();
     m_received.fetch_add(1, std::memory_order_relaxed);
+    if (!m_credit) {
+        m_batcher->add(std::move(message));
+        return;
+    }
+    m_heldBytes += DeliveryCredit::messageBytes(message);
     m_batcher->add(std::move(message));
+    noteQueued();
+    if (!m_readPaused && !m_stopping && !m_readToEnd && pausesReadingWhenFull() && m_conn &&
+        !hasRoom()) {
+        m_readPaused = true;
+        m_conn->setReadPaused(true);
+        m_stalls.fetch_add(1, std::memory_order_relaxed);
+        waitForCredit();
+    }
+}
+
+void ConsumerWorker::readToEnd()
+{
+    m_readToEnd = true;
+    if (m_readPaused) {
+        m_readPaused = false;
+        if (m_conn)
+            m_conn->setReadPaused(false);
+    }
+}
+
+bool ConsumerWorker::roomFor(std::function<void()> resume)
+{
+    if (!m_credit || m_stopping)
+        return true;
+    noteQueued();
+    if (hasRoom())
+        return true;
+    m_resume = std::move(resume);
+    m_stalls.fetch_add(1, std::memory_order_relaxed);
+    waitForCredit();
+    return false;
+}
+
+bool ConsumerWorker::hasRoom() const
+{
+    if (!m_credit)
+        return true;
+    const DeliveryCredit::Limits& l = m_credit->limits();
+    return m_queuedRows.load(std::memory_order_relaxed) < l.queuedRows &&
+           m_queuedBytes.load(std::memory_order_relaxed) < l.queuedBytes;
+}
+
+void ConsumerWorker::noteQueued()
+{
+    if (!m_credit || !m_batcher)
+        return;
+    const qint64 rows = m_batcher->held() + m_credit->rowsInFlight();
+    const qint64 bytes = m_heldBytes + m_credit->bytesInFlight();
+    m_queuedRows.store(rows, std::memory_order_relaxed);
+    m_queuedBytes.store(bytes, std::memory_order_relaxed);
+    if (rows > m_peakRows.load(std::memory_order_relaxed))
+        m_peakRows.store(rows, std::memory_order_relaxed);
+    if (bytes > m_peakBytes.load(std::memory_order_relaxed))
+        m_peakBytes.store(bytes, std::memory_order_relaxed);
+}
+
+void ConsumerWorker::waitForCredit()
+{
+    if (m_creditTimer && !m_creditTimer->isActive() && !m_finished)
+        m_creditTimer->start();
+}
+
+void ConsumerWorker::onCreditTick()
+{
+    if (m_batcher->held() > 0 && m_credit->canEmit())
+        m_batcher->flush();
+    noteQueued();
+    if (hasRoom()) {
+        if (m_readPaused) {
+            m_readPaused = false;
+            if (m_conn)
+                m_conn->setReadPaused(false);
+        }
+        if (m_resume) {
+            const std::function<void()> resume = std::move(m_resume);
+            m_resume = nullptr;
+            if (!m_stopping && m_conn && m_conn->isReady())
+                resume();
+        }
+    }
+    const bool waiting =
+        (m_batcher->held() > 0 && !m_credit->canEmit()) || m_readPaused || bool(m_resume);
+    if (!waiting || m_finished)
+        m_creditTimer->stop();
 }
 
 bool ConsumerWorker::shouldContinue()
@@ -218,6 +333,11 @@ void ConsumerWorker::stop()
     }
     m_reconnectTimer->stop();
     setState(ConsumerState::Stopping);
+    if (m_readPaused) { // a reply still on its way must come in
+        m_readPaused = false;
+        if (m_conn)
+            m_conn->setReadPaused(false);
+    }
     if (!m_conn || !m_conn->isReady() || m_conn->pendingReplies() == 0) {
         finish();
         return;
@@ -265,9 +385,10 @@ void ConsumerWorker::finish()
     if (m_reconnectTimer)
         m_reconnectTimer->stop();
     // The last batch leaves first (its acks follow it, see onBatchEmitted), then the subclass's
-    // last replies are awaited, within the stop deadline.
+    // last replies are awaited, within the stop deadline. At a stop it leaves whatever the
+    // back-pressure credit says: nothing taken from Redis stays behind.
     if (m_batcher)
-        m_batcher->flush();
+        m_batcher->flushNow();
     if (m_stopping && !m_deadlinePassed && m_stopDeadline && lastWorkPending()) {
         if (!m_stopDeadline->isActive())
             m_stopDeadline->start(kStopDeadlineMs);
@@ -276,8 +397,10 @@ void ConsumerWorker::finish()
     m_finished = true;
     if (m_stopDeadline)
         m_stopDeadline->stop();
+    if (m_creditTimer)
+        m_creditTimer->stop();
     if (m_batcher)
-        m_batcher->flush();
+        m_batcher->flushNow();
     if (m_conn)
         m_conn->close();
     if (m_control)

@@ -2,6 +2,7 @@
 
 #include "ConnectionSettings.h"
 #include "ConsumerSpec.h"
+#include "DeliveryCredit.h"
 #include "Message.h"
 #include "MessageBatcher.h"
 
@@ -11,6 +12,8 @@
 #include <QTimer>
 
 #include <atomic>
+#include <functional>
+#include <memory>
 
 namespace rqc {
 
@@ -32,6 +35,18 @@ public:
     const ConsumerSpec& spec() const { return m_spec; }
     // True totals, readable from any thread.
     quint64 received() const { return m_received.load(std::memory_order_relaxed); }
+
+    // Back-pressure towards the taker of messagesArrived (see DeliveryCredit). Set before start();
+    // without one (the default) every batch leaves at once and nothing limits what is queued.
+    void setDeliveryCredit(std::shared_ptr<DeliveryCredit> credit) { m_credit = std::move(credit); }
+    // What the worker holds between Redis and the taker, readable from any thread: the pending
+    // batch plus the batches in flight (as the worker last saw them), and the highest such figures.
+    qint64 queuedRows() const { return m_queuedRows.load(std::memory_order_relaxed); }
+    qint64 queuedBytes() const { return m_queuedBytes.load(std::memory_order_relaxed); }
+    qint64 peakQueuedRows() const { return m_peakRows.load(std::memory_order_relaxed); }
+    qint64 peakQueuedBytes() const { return m_peakBytes.load(std::memory_order_relaxed); }
+    // How often the worker stopped taking from Redis because it held its bound (any thread).
+    quint64 backPressureStalls() const { return m_stalls.load(std::memory_order_relaxed); }
 
     // Invoked on the worker's thread (queued from Consumer).
     void start();
@@ -81,6 +96,18 @@ protected:
 
     // Stamps, counts and batches a consumed message.
     void deliver(Message&& message);
+    // Pull modes, before issuing the next read: true when there is room for more. false when the
+    // worker holds its back-pressure bound (DeliveryCredit limits); resume is then called, on this
+    // thread, once acknowledgements have made room — not after a reconnect (onReady() starts
+    // afresh) nor at a stop. Issue nothing meanwhile: what Redis still holds is not lost.
+    bool roomFor(std::function<void()> resume);
+    // Push modes (pub/sub, MONITOR) return true: when the bound is reached, the worker stops
+    // reading its socket (the backlog then waits in the socket buffers and in Redis's output
+    // buffer for this client) until there is room again.
+    virtual bool pausesReadingWhenFull() const { return false; }
+    // The server has dropped this connection while its reading was paused (a paused socket does
+    // not see its end): read what it still buffers, whatever the bound, so the end is seen.
+    void readToEnd();
     // For subclasses after each reply: true means go on issuing commands; false means a stop was
     // requested, and the worker finishes once no reply is outstanding.
     bool shouldContinue();
@@ -95,6 +122,10 @@ private:
     void sendUnblock();
     void finish();
     void setState(ConsumerState state, const QString& detail = QString());
+    bool hasRoom() const;
+    void noteQueued();
+    void waitForCredit();
+    void onCreditTick();
 
     ConnectionSettings m_settings;
     ConsumerSpec m_spec;
@@ -111,6 +142,18 @@ private:
     qint64 m_lostAtMs = 0;
     quint64 m_seq = 0;
     std::atomic<quint64> m_received{0};
+
+    std::shared_ptr<DeliveryCredit> m_credit;
+    QTimer* m_creditTimer = nullptr;
+    std::function<void()> m_resume; // a pull mode waiting for room
+    bool m_readPaused = false;      // a push mode waiting for room
+    bool m_readToEnd = false;       // the server dropped the connection: no more pauses
+    qint64 m_heldBytes = 0;
+    std::atomic<qint64> m_queuedRows{0};
+    std::atomic<qint64> m_queuedBytes{0};
+    std::atomic<qint64> m_peakRows{0};
+    std::atomic<qint64> m_peakBytes{0};
+    std::atomic<quint64> m_stalls{0};
 };
 
 } // namespace rqc

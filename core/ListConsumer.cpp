@@ -30,7 +30,7 @@ void ListConsumer::take(const QByteArray& payload)
 
 void ListConsumer::blockingPop()
 {
-    if (!shouldContinue())
+    if (!shouldContinue() || !roomFor([this] { blockingPop(); }))
         return;
     m_blocking = true;
     // A bounded wait (so that a silent network is noticed, see ConnectionSettings::healthMs),
@@ -53,7 +53,7 @@ void ListConsumer::blockingPop()
 
 void ListConsumer::drain()
 {
-    if (!shouldContinue())
+    if (!shouldContinue() || !roomFor([this] { drain(); }))
         return;
     connection()->send({m_popCmd, spec().target, m_batch}, [this](const RedisReply& r) {
         if (r.isError()) {

@@ -53,6 +53,14 @@ void MessageBatcher::maybeFlush()
 void MessageBatcher::flush()
 {
     m_timer.stop();
+    if (m_held.isEmpty() || (m_gate && !m_gate()))
+        return;
+    flushNow();
+}
+
+void MessageBatcher::flushNow()
+{
+    m_timer.stop();
     if (m_held.isEmpty())
         return;
     m_sinceFlush.start();

@@ -29,10 +29,17 @@ public:
     // Tunes the adaptive policy: the interval after a batch of fewer than largeBatch messages.
     void setShortInterval(int shortIntervalMs, qsizetype largeBatch = kLargeBatch);
 
+    // A gate (may be empty) the batcher asks before each flush: while it answers false, what is
+    // held stays and grows (merged into one batch), until flush() is called again (by the owner,
+    // once the gate opens) or flushNow() forces it.
+    void setGate(std::function<bool()> gate) { m_gate = std::move(gate); }
+
     void add(Message&& message);
     void add(MessageList&& messages);
-    // Delivers whatever is held, now.
+    // Delivers whatever is held, now, if the gate allows it.
     void flush();
+    // Delivers whatever is held, now, whatever the gate says (at a stop).
+    void flushNow();
     qsizetype held() const { return m_held.size(); }
     quint64 flushes() const { return m_flushes; }
     // The gap the next flush keeps from the last one (short or full interval).
@@ -42,6 +49,7 @@ private:
     void maybeFlush();
 
     Sink m_sink;
+    std::function<bool()> m_gate;
     int m_intervalMs;
     int m_shortMs;
     qsizetype m_largeBatch = kLargeBatch;

@@ -43,6 +43,8 @@ signals:
 protected:
     void onReady() override;
     bool listeningWhenReady() const override { return false; }
+    // MONITOR is pushed: a slow taker pauses the socket (its read buffer is capped, see above).
+    bool pausesReadingWhenFull() const override { return true; }
     QString gapNote() const override;
     void onConnectionLost() override;
     // At a stop: what the model still holds (takes awaiting their ack, stream rows awaiting

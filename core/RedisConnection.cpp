@@ -118,6 +118,7 @@ void RedisConnection::open()
     m_refusedByServer = false;
     m_pushMode = false;
     m_pushProbes = 0;
+    m_readPaused = false;
     m_connectTimer.start(m_settings.connectTimeoutMs);
 
     switch (m_settings.transport) {
@@ -194,6 +195,23 @@ void RedisConnection::setReadBufferSize(qint64 bytes)
         sock->setReadBufferSize(bytes);
     else if (auto* local = qobject_cast<QLocalSocket*>(m_device))
         local->setReadBufferSize(bytes);
+}
+
+void RedisConnection::setReadPaused(bool paused)
+{
+    if (m_readPaused == paused || (paused && m_draining))
+        return;
+    m_readPaused = paused;
+    if (paused)
+        return;
+    // What arrived meanwhile raised no new readyRead: read it on the next turn of the loop.
+    QMetaObject::invokeMethod(
+        this,
+        [this, generation = m_generation] {
+            if (generation == m_generation && !m_readPaused && m_state != State::Closed)
+                onReadyRead();
+        },
+        Qt::QueuedConnection);
 }
 
 void RedisConnection::close()
@@ -390,14 +408,10 @@ void RedisConnection::onReadyRead()
     // when a subscriber falls behind. 4 KiB measured best (tests/bench, pubsub-receive).
     char buffer[4 * 1024];
     try {
+        // Replies already fed (left by a read pause) go first, then the socket, a chunk at a time.
         while (same()) {
-            const qint64 n = m_device->read(buffer, sizeof buffer);
-            if (n <= 0)
-                break;
-            m_lastProgressMs = m_clock.elapsed();
-            m_reader->feed(buffer, n);
             RedisReply reply;
-            while (same()) {
+            while (same() && !m_readPaused) {
                 const RespReader::Status st = m_reader->next(reply);
                 if (st == RespReader::Status::NeedMore)
                     break;
@@ -408,6 +422,13 @@ void RedisConnection::onReadyRead()
                 }
                 dispatch(reply);
             }
+            if (!same() || m_readPaused)
+                break;
+            const qint64 n = m_device->read(buffer, sizeof buffer);
+            if (n <= 0)
+                break;
+            m_lastProgressMs = m_clock.elapsed();
+            m_reader->feed(buffer, n);
         }
     } catch (const std::exception&) {
         // Nothing thrown may leave an event handler: memory ran out in a callback.
@@ -538,9 +559,14 @@ void RedisConnection::fail(const QString& error)
 
 bool RedisConnection::readRemaining()
 {
+    // The connection is going: what it buffered is delivered, whatever pauses.
+    m_readPaused = false;
     QPointer<RedisConnection> self(this);
     const quint64 generation = m_generation;
+    m_draining = true;
     onReadyRead();
+    if (self)
+        m_draining = false;
     return self && m_generation == generation && m_state != State::Closed;
 }
 

@@ -57,6 +57,12 @@ public:
     // behind (MONITOR) then shows up in the server's output buffer for this client instead of in
     // our memory.
     void setReadBufferSize(qint64 bytes);
+    // Back-pressure for push connections: while paused, nothing more is read or dispatched (a
+    // reply already decoded waits too); with a read buffer cap the socket then stops reading and
+    // the server keeps the rest. Reading resumes on unpause. open() and a closing socket (whose
+    // buffered replies are still delivered) end the pause.
+    void setReadPaused(bool paused);
+    bool isReadPaused() const { return m_readPaused; }
 
     // The user-facing text of the last failure (Redis's own error text where there is one).
     QString lastError() const { return m_lastError; }
@@ -112,6 +118,8 @@ private:
     qint64 m_readBufferSize = 0;
     quint64 m_generation = 0; // bumped by open(): tells a stale socket's work from the current one
     bool m_refusedByServer = false;
+    bool m_readPaused = false;
+    bool m_draining = false; // readRemaining(): pauses are ignored
     QString m_lastError;
     QTimer m_connectTimer;
     QList<QByteArray> m_handshakeSteps; // names of the handshake's commands, for errors

@@ -183,7 +183,7 @@ void ReliableListConsumer::onConnectionLost()
 
 void ReliableListConsumer::takeBlocking()
 {
-    if (!proceed())
+    if (!proceed() || !roomFor([this] { takeBlocking(); }))
         return;
     m_blocking = true;
     // A bounded wait (a silent network is noticed, see ConnectionSettings::healthMs), issued
@@ -231,7 +231,7 @@ void ReliableListConsumer::takeBatch(int count)
 
 void ReliableListConsumer::afterTake(bool full, int lastCount)
 {
-    if (!proceed())
+    if (!proceed() || !roomFor([this, full, lastCount] { afterTake(full, lastCount); }))
         return;
     if (full) {
         m_nextBatch = qMin(lastCount * 2, kMaxBatch);

@@ -289,7 +289,7 @@ void StreamGroupConsumer::deliverEntry(Message&& m)
 
 void StreamGroupConsumer::readNew()
 {
-    if (!proceed())
+    if (!proceed() || !roomFor([this] { readNew(); }))
         return;
     QList<QByteArray> argv{"XREADGROUP", "GROUP", m_group, consumerName(),
                            "COUNT",      m_count, "BLOCK", m_block};

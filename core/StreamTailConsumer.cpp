@@ -43,7 +43,7 @@ void StreamTailConsumer::onReady()
 
 void StreamTailConsumer::read()
 {
-    if (!shouldContinue())
+    if (!shouldContinue() || !roomFor([this] { read(); }))
         return;
     m_blocking = true;
     connection()->send({"XREAD", "COUNT", m_count, "BLOCK", settings().blockMillisArg(), "STREAMS",

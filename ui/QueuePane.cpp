@@ -13,6 +13,7 @@
 #include "PeekView.h"
 #include "SendBox.h"
 #include "SettleTracker.h"
+#include "SubscriberBufferLine.h"
 #include "TraceTracker.h"
 
 #include <QComboBox>
@@ -141,6 +142,8 @@ void QueuePane::buildUi()
     m_consumersLine = new ConsumersLine(this);
     m_consumersLine->setSpec(m_spec);
     layout->addWidget(m_consumersLine);
+    m_bufferLine = new SubscriberBufferLine(this);
+    layout->addWidget(m_bufferLine);
     m_observedConsumers = new ObservedConsumers(this);
     layout->addWidget(m_observedConsumers);
 
@@ -387,6 +390,8 @@ void QueuePane::startConsumer()
     auto* consumer = new Consumer(m_settings, m_spec, this);
     m_consumer = consumer;
     m_tracker->setConsumer(consumer);
+    m_bufferLine->setConsumer(consumer,
+                              m_spec.mode == Mode::PubSub || m_spec.mode == Mode::Pattern);
     // Messages from a consumer being retired are still shown: in list mode they were popped and
     // exist nowhere else. Its state and errors no longer concern the pane.
     connect(consumer, &Consumer::messagesArrived, this,
@@ -458,6 +463,7 @@ Consumer* QueuePane::retireConsumer()
     Consumer* consumer = m_consumer;
     m_consumer = nullptr;
     m_tracker->setConsumer(nullptr);
+    m_bufferLine->setConsumer(nullptr, m_spec.mode == Mode::PubSub || m_spec.mode == Mode::Pattern);
     m_state = consumer ? ConsumerState::Stopping : ConsumerState::Idle; // until the next reports
     m_stateLabel->setText(consumerStateText(m_state));
     for (MessageModel::RowState& state : m_heldStates) {

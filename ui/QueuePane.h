@@ -29,6 +29,7 @@ class AckBar;
 class CensusService;
 class Consumer;
 class ConsumersLine;
+class SubscriberBufferLine;
 class InspectorDialog;
 class MessageFilterProxy;
 class ObservedConsumers;
@@ -204,6 +205,7 @@ private:
     QTimer* m_statusTimer = nullptr;
     QPointer<InspectorDialog> m_inspector;
     ConsumersLine* m_consumersLine = nullptr;
+    SubscriberBufferLine* m_bufferLine = nullptr;
     ObservedConsumers* m_observedConsumers = nullptr;
     bool m_consumeGuarded = false;
     QByteArray m_consumeApprovedFor;

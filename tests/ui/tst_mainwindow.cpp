@@ -241,6 +241,14 @@ private slots:
         QCOMPARE(m_client->command({"PUBLISH", "news", "extra"}).integer, 1);
         QTRY_COMPARE_WITH_TIMEOUT(news->model()->rowCount(), 1, kTimeoutMs);
         QCOMPARE(news->model()->messageAt(0).payload, QByteArray("extra"));
+        // Its subscriber's output buffer on the server, read by the pane's own watch (issue 9).
+        auto* buffer = child<QLabel>(news, "subscriberBuffer");
+        QVERIFY(buffer->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            buffer->text().contains(str("Redis output buffer for this subscriber: 0 B")),
+            kTimeoutMs);
+        QVERIFY2(buffer->text().contains(str("disconnects at 32.0 MiB, or 8.0 MiB for 60 s")),
+                 qPrintable(buffer->text()));
         QTRY_COMPARE_WITH_TIMEOUT(m_client->command({"PUBSUB", "NUMPAT"}).integer, 1, kTimeoutMs);
         // The pattern pane publishes to a concrete channel it names.
         auto* publishTo = child<QLineEdit>(pattern, "publishToEdit");
