@@ -204,6 +204,7 @@ void RedisConnection::setReadPaused(bool paused)
     m_readPaused = paused;
     if (paused)
         return;
+    m_lastProgressMs = m_clock.elapsed();
     // What arrived meanwhile raised no new readyRead: read it on the next turn of the loop.
     QMetaObject::invokeMethod(
         this,
@@ -490,6 +491,10 @@ void RedisConnection::setKeepAlive()
 void RedisConnection::checkHealth()
 {
     if (m_state != State::Ready || !m_device || m_settings.healthMs <= 0)
+        return;
+    // Not reading by choice (back-pressure): no reply can show progress, so nothing is owed;
+    // the clock starts again when reading resumes.
+    if (m_readPaused)
         return;
     const qint64 now = m_clock.elapsed();
     const qint64 health = m_settings.healthMs;
