@@ -32,11 +32,12 @@ private slots:
     void failedListConsumerKeepsNoNamedConnection() { checkReleased(QStringLiteral("list:k")); }
 
 private:
-    // Heartbeat keys end in ":alive" (ReliableRecovery::heartbeatKey, StreamGroupConsumer).
+    // Heartbeat keys: <processing>:alive (ReliableRecovery::heartbeatKey) and
+    // <stream>:alive:<group>:<consumer> (StreamGroupConsumer::heartbeatKey).
     QList<QByteArray> aliveKeys()
     {
         QList<QByteArray> keys;
-        for (const RedisReply& k : m_client->command({"KEYS", "*:alive"}).elements)
+        for (const RedisReply& k : m_client->command({"KEYS", "*:alive*"}).elements)
             keys << k.str;
         return keys;
     }
