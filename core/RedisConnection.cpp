@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QLocalSocket>
 #include <QSslConfiguration>
+#include <QSslKey>
 #include <QSslSocket>
 #include <QTcpSocket>
 
@@ -82,6 +83,22 @@ void RedisConnection::open()
             QList<QSslCertificate> cas = conf.caCertificates();
             cas += QSslCertificate::fromPath(m_settings.caCertFile);
             conf.setCaCertificates(cas);
+        }
+        if (!m_settings.clientCertFile.isEmpty()) {
+            const QList<QSslCertificate> certs =
+                QSslCertificate::fromPath(m_settings.clientCertFile);
+            if (!certs.isEmpty())
+                conf.setLocalCertificate(certs.first());
+        }
+        if (!m_settings.clientKeyFile.isEmpty()) {
+            QFile keyFile(m_settings.clientKeyFile);
+            const QByteArray pem =
+                keyFile.open(QIODevice::ReadOnly) ? keyFile.readAll() : QByteArray();
+            QSslKey key(pem, QSsl::Rsa);
+            if (key.isNull())
+                key = QSslKey(pem, QSsl::Ec);
+            if (!key.isNull())
+                conf.setPrivateKey(key);
         }
         if (m_settings.tlsInsecure)
             conf.setPeerVerifyMode(QSslSocket::VerifyNone);
