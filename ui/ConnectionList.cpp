@@ -33,6 +33,8 @@ ConnectionList::ConnectionList(ConnectionStore* store, QWidget* parent)
     setToolTip(tr("Saved connections: double-click one to switch the console to it "
                   "(File › Connect… to add or edit)"));
     setUniformItemSizes(true);
+    // The sidebar's width is the server tree's to decide (MainWindow keeps it usable).
+    setMinimumWidth(40);
     connect(m_store, &ConnectionStore::changed, this, &ConnectionList::reload);
     connect(this, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
         emit connectRequested(item->data(IdRole).toString());
