@@ -111,6 +111,10 @@ bool ConnectionSettings::parse(const QString& urlText, ConnectionSettings* out, 
         return false;
     if (query.hasQueryItem(QStringLiteral("cacert")))
         s.caCertFile = query.queryItemValue(QStringLiteral("cacert"), QUrl::FullyDecoded);
+    if (query.hasQueryItem(QStringLiteral("cert")))
+        s.clientCertFile = query.queryItemValue(QStringLiteral("cert"), QUrl::FullyDecoded);
+    if (query.hasQueryItem(QStringLiteral("key")))
+        s.clientKeyFile = query.queryItemValue(QStringLiteral("key"), QUrl::FullyDecoded);
     if (query.hasQueryItem(QStringLiteral("insecure"))) {
         const QString v = query.queryItemValue(QStringLiteral("insecure")).toLower();
         s.tlsInsecure = v.isEmpty() || v == QLatin1String("1") || v == QLatin1String("true");
@@ -199,6 +203,12 @@ QString ConnectionSettings::displayUrl() const
     if (!caCertFile.isEmpty())
         query << QLatin1String("cacert=") +
                      QString::fromLatin1(QUrl::toPercentEncoding(caCertFile, "/"));
+    if (!clientCertFile.isEmpty())
+        query << QLatin1String("cert=") +
+                     QString::fromLatin1(QUrl::toPercentEncoding(clientCertFile, "/"));
+    if (!clientKeyFile.isEmpty())
+        query << QLatin1String("key=") +
+                     QString::fromLatin1(QUrl::toPercentEncoding(clientKeyFile, "/"));
     if (tlsInsecure)
         query << QStringLiteral("insecure=1");
     if (connectTimeoutMs != ConnectionSettings().connectTimeoutMs)
@@ -214,7 +224,8 @@ bool ConnectionSettings::operator==(const ConnectionSettings& o) const
 {
     return transport == o.transport && host == o.host && port == o.port &&
            socketPath == o.socketPath && db == o.db && user == o.user && password == o.password &&
-           caCertFile == o.caCertFile && tlsInsecure == o.tlsInsecure &&
+           caCertFile == o.caCertFile && clientCertFile == o.clientCertFile &&
+           clientKeyFile == o.clientKeyFile && tlsInsecure == o.tlsInsecure &&
            connectTimeoutMs == o.connectTimeoutMs && maxReplyBytes == o.maxReplyBytes &&
            healthMs == o.healthMs;
 }

@@ -23,6 +23,9 @@ public:
     QByteArray password; // empty means no AUTH
     // TLS: a CA file to trust in addition to the system's, and whether to skip verification.
     QString caCertFile;
+    // TLS client authentication: a PEM certificate and its (unencrypted) PEM private key.
+    QString clientCertFile;
+    QString clientKeyFile;
     bool tlsInsecure = false;
     int connectTimeoutMs = 3000;
     // The largest value, or whole reply once decoded, the server may send on one connection;

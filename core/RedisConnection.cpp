@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QLocalSocket>
 #include <QSslConfiguration>
+#include <QSslKey>
 #include <QSslSocket>
 #include <QTcpSocket>
 
@@ -144,6 +145,22 @@ void RedisConnection::open()
             QList<QSslCertificate> cas = conf.caCertificates();
             cas += QSslCertificate::fromPath(m_settings.caCertFile);
             conf.setCaCertificates(cas);
+        }
+        if (!m_settings.clientCertFile.isEmpty()) {
+            const QList<QSslCertificate> certs =
+                QSslCertificate::fromPath(m_settings.clientCertFile);
+            if (!certs.isEmpty())
+                conf.setLocalCertificate(certs.first());
+        }
+        if (!m_settings.clientKeyFile.isEmpty()) {
+            QFile keyFile(m_settings.clientKeyFile);
+            const QByteArray pem =
+                keyFile.open(QIODevice::ReadOnly) ? keyFile.readAll() : QByteArray();
+            QSslKey key(pem, QSsl::Rsa);
+            if (key.isNull())
+                key = QSslKey(pem, QSsl::Ec);
+            if (!key.isNull())
+                conf.setPrivateKey(key);
         }
         // The certificate must be valid for the host name given, unless insecure=1 (which the
         // window then shows as a warning).

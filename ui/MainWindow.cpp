@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include "ConnectionController.h"
+#include "ConnectionList.h"
 #include "ConsoleSession.h"
 #include "ConsumeGuard.h"
 #include "ModeFamily.h"
@@ -73,14 +75,10 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
     m_paneArea->setWidget(m_splitter);
     setCentralWidget(m_paneArea);
 
-    m_sidebar = new ServerSidebar(this);
-    m_sidebar->setMinimumWidth(kSidebarMinWidth);
-    auto* dock = new QDockWidget(tr("Server"), this);
-    dock->setObjectName(QStringLiteral("serverDock"));
-    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
-    dock->setWidget(m_sidebar);
-    addDockWidget(Qt::LeftDockWidgetArea, dock);
-    connect(m_sidebar, &ServerSidebar::openRequested, this, &MainWindow::openPane);
+    m_connections = new ConnectionController(m_settings.get(), this);
+    connect(m_connections, &ConnectionController::switchRequested, this, &MainWindow::switchServer);
+    connect(m_connections, &ConnectionController::message, this, &MainWindow::showError);
+    QDockWidget* dock = buildDock();
 
     m_refreshTimer = new QTimer(this);
     m_refreshTimer->setSingleShot(true);
@@ -95,6 +93,37 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
         ->insertAction(m_refreshAction, sidebarAction);
     buildStatusBar();
 
+    // SIGTERM/SIGINT end in quit() without closing the window: save there too.
+    connect(qApp, &QCoreApplication::aboutToQuit, this, &MainWindow::saveSettings);
+
+    m_options = options;
+    createSession(options);
+    restoreLayout(options);
+    // No server named: the saved connection used last, if any (its password from the keychain).
+    if (!options.sandbox && !options.urlGiven() && m_connections->reopenLast())
+        return; // the controller says what it is doing; switchServer() follows
+    if (options.sandbox)
+        setConnectionText(tr("Starting a private sandbox server…"));
+    else if (options.urlGiven())
+        setConnectionText(tr("Connecting to %1…").arg(options.server.displayUrl()));
+    else
+        setConnectionText(tr("Looking for Redis at %1…").arg(options.server.displayUrl()));
+    m_session->start();
+}
+
+MainWindow::~MainWindow()
+{
+    // Consumers stop in parallel, then each pane waits for its own; the server (and a sandbox)
+    // goes last so no consumer sees it vanish.
+    for (QueuePane* pane : panes())
+        pane->stopConsumer();
+    for (QueuePane* pane : panes())
+        delete pane;
+    m_session.reset();
+}
+
+void MainWindow::createSession(const AppOptions& options)
+{
     m_session = std::make_unique<ConsoleSession>(options);
     connect(m_session.get(), &ConsoleSession::ready, this, &MainWindow::onSessionReady);
     connect(m_session.get(), &ConsoleSession::failed, this, [this](const QString& error) {
@@ -125,28 +154,59 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
         setConnectionText(tr("Trouble with %1").arg(m_session->settings().displayUrl()), error);
         showError(tr("Server: %1").arg(error));
     });
-    // SIGTERM/SIGINT end in quit() without closing the window: save there too.
-    connect(qApp, &QCoreApplication::aboutToQuit, this, &MainWindow::saveSettings);
-
-    restoreLayout(options);
-    if (options.sandbox)
-        setConnectionText(tr("Starting a private sandbox server…"));
-    else if (options.urlGiven())
-        setConnectionText(tr("Connecting to %1…").arg(options.server.displayUrl()));
-    else
-        setConnectionText(tr("Looking for Redis at %1…").arg(options.server.displayUrl()));
-    m_session->start();
 }
 
-MainWindow::~MainWindow()
+QDockWidget* MainWindow::buildDock()
 {
-    // Consumers stop in parallel, then each pane waits for its own; the server (and a sandbox)
-    // goes last so no consumer sees it vanish.
+    m_sidebar = new ServerSidebar(this);
+    m_sidebar->setMinimumWidth(kSidebarMinWidth);
+    connect(m_sidebar, &ServerSidebar::openRequested, this, &MainWindow::openPane);
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->setObjectName(QStringLiteral("sidebarSplitter"));
+    split->addWidget(m_connections->createList(split));
+    split->addWidget(m_sidebar);
+    split->setStretchFactor(1, 3);
+    auto* dock = new QDockWidget(tr("Server"), this);
+    dock->setObjectName(QStringLiteral("serverDock"));
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
+    dock->setWidget(split);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+    return dock;
+}
+
+void MainWindow::switchServer(const ConnectionSettings& server)
+{
+    // Panes that were connected are built again for the new server; the specs survive.
+    QList<ConsumerSpec> specs;
+    if (m_session->state() != ConsoleSession::State::Idle) {
+        for (QueuePane* pane : panes()) {
+            specs << pane->spec();
+            pane->stopConsumer(); // all at once, as when quitting
+        }
+        for (QueuePane* pane : panes())
+            delete pane; // waits for its own consumers
+        m_panes.clear();
+        m_undecided.clear();
+        m_commandLineConsuming.clear();
+    }
+    m_session.reset();              // after the panes: no consumer sees its server go
+    AppOptions options = m_options; // its discovery patterns; no --pane, no sandbox
+    options.sandbox = false;
+    options.server = server;
+    options.url = server.displayUrl();
+    m_lastSnapshot = ServerSnapshot();
+    m_haveSnapshot = m_monitorOk = false;
+    m_sidebar->applySnapshot(m_lastSnapshot);
+    m_sandboxLabel->setVisible(false);
+    createSession(options);
+    for (const ConsumerSpec& spec : std::as_const(specs)) { // decided once ready, as at start
+        if (QueuePane* pane = openPane(spec); ConsumerSpec::consumes(spec.mode))
+            m_undecided.append({pane, false});
+    }
     for (QueuePane* pane : panes())
-        pane->stopConsumer();
-    for (QueuePane* pane : panes())
-        delete pane;
-    m_session.reset();
+        m_connections->tagPane(pane);
+    setConnectionText(tr("Connecting to %1…").arg(server.displayUrl()));
+    m_session->start();
 }
 
 void MainWindow::buildActions()
@@ -185,6 +245,8 @@ void MainWindow::buildActions()
     connect(aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
 
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_connections->connectAction());
+    file->addSeparator();
     file->addAction(m_newPaneAction);
     file->addAction(m_closePaneAction);
     file->addAction(m_recordAction);
@@ -321,6 +383,7 @@ QueuePane* MainWindow::openPane(const ConsumerSpec& spec)
     }
     auto* pane = new QueuePane(spec, m_splitter);
     pane->setCapacity(m_messageLimit);
+    m_connections->tagPane(pane);
     connect(pane, &QueuePane::closeRequested, this, &MainWindow::closePane);
     connect(pane, &QueuePane::errorReported, this, &MainWindow::showError);
     connect(pane, &QueuePane::sendFinished, this, &MainWindow::scheduleRefresh);

@@ -11,6 +11,7 @@
 #include <memory>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QScrollArea;
 class QSettings;
@@ -19,6 +20,7 @@ class QTimer;
 
 namespace rqc {
 
+class ConnectionController;
 class ConsoleSession;
 class ConsumeGuard;
 class QueuePane;
@@ -49,6 +51,11 @@ public:
     void saveSettings();
     QSettings* settings() const { return m_settings.get(); }
     ConsumeGuard* consumeGuard() const { return m_guard; }
+    ConnectionController* connections() const { return m_connections; }
+    // Switches the console to another server: stops every consumer (the prompt, lossless stop
+    // of quitting), ends the session, starts one for server, and reopens the panes there — those
+    // that consume read only until consuming is confirmed for the new server.
+    void switchServer(const ConnectionSettings& server);
 
     static int defaultMessageLimit() { return 100000; }
 
@@ -57,6 +64,8 @@ protected:
 
 private:
     void buildActions();
+    QDockWidget* buildDock();
+    void createSession(const AppOptions& options);
     void buildStatusBar();
     void restoreLayout(const AppOptions& options);
     void onSessionReady();
@@ -83,6 +92,8 @@ private:
 
     std::unique_ptr<QSettings> m_settings;
     std::unique_ptr<ConsoleSession> m_session;
+    AppOptions m_options; // as started; switchServer() keeps its discovery patterns
+    ConnectionController* m_connections = nullptr;
     ServerSidebar* m_sidebar = nullptr;
     QScrollArea* m_paneArea = nullptr;
     QSplitter* m_splitter = nullptr;

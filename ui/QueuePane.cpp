@@ -12,6 +12,7 @@
 #include "PayloadView.h"
 #include "PeekView.h"
 #include "SendBox.h"
+#include "ServerTag.h"
 #include "SettleTracker.h"
 #include "SubscriberBufferLine.h"
 #include "TraceTracker.h"
@@ -98,6 +99,8 @@ void QueuePane::buildUi()
     layout->setContentsMargins(4, 4, 4, 4);
     layout->setSpacing(4);
 
+    m_serverTag = new ServerTag(this);
+    layout->addWidget(m_serverTag);
     auto* header = new QHBoxLayout;
     m_targetEdit = new QLineEdit(QString::fromUtf8(m_spec.target), this);
     m_targetEdit->setObjectName(QStringLiteral("targetEdit"));
@@ -349,6 +352,11 @@ void QueuePane::setConnection(const ConnectionSettings& settings, Publisher* pub
     m_consumersLine->setConnection(settings, census);
     m_recorder->setServer(settings.displayUrl());
     startConsumer();
+}
+
+void QueuePane::setServerTag(const QString& text, const QString& color)
+{
+    m_serverTag->setTag(text, color);
 }
 
 void QueuePane::setSpec(const ConsumerSpec& requested)

@@ -39,6 +39,7 @@ class PayloadView;
 class PeekView;
 class Publisher;
 class SendBox;
+class ServerTag;
 class SettleTracker;
 class TraceTracker;
 
@@ -111,6 +112,10 @@ public:
     // A notice in the pane (and the status bar) until dismissed.
     void showNotice(const QString& text);
     ConsumersLine* consumersLine() const { return m_consumersLine; }
+    // The saved connection this pane's server is ("production · orders"), as a coloured strip
+    // above the header; an empty text hides it.
+    void setServerTag(const QString& text, const QString& color);
+    ServerTag* serverTag() const { return m_serverTag; }
 
 signals:
     void closeRequested(rqc::QueuePane* pane);
@@ -188,6 +193,7 @@ private:
     QComboBox* m_modeCombo = nullptr;
     QLabel* m_stateLabel = nullptr;
     QToolButton* m_closeButton = nullptr;
+    ServerTag* m_serverTag = nullptr;
     QLabel* m_guaranteeLabel = nullptr;
     QLabel* m_errorLabel = nullptr;
     AckBar* m_ackBar = nullptr;
