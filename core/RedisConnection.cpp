@@ -57,6 +57,7 @@ void RedisConnection::open()
     m_reader->setMaxReplyBytes(m_settings.maxReplyBytes);
     m_lastError.clear();
     m_refusedByServer = false;
+    m_certificateRejected = false;
     m_connectTimer.start(m_settings.connectTimeoutMs);
 
     switch (m_settings.transport) {
@@ -94,6 +95,7 @@ void RedisConnection::open()
             QStringList texts;
             for (const QSslError& e : errors)
                 texts << e.errorString();
+            m_certificateRejected = true;
             onSocketError(tr("TLS error: %1").arg(texts.join(QStringLiteral("; "))));
         });
         connect(sock, &QSslSocket::disconnected, this, &RedisConnection::onSocketClosed);

@@ -5,6 +5,7 @@
 #include "ModeFamily.h"
 #include "NewPaneDialog.h"
 #include "QueuePane.h"
+#include "ServerAuthPrompt.h"
 #include "ServerSidebar.h"
 
 #include <QAction>
@@ -117,6 +118,21 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
         setConnectionText(tr("Trouble with %1").arg(m_session->settings().displayUrl()), error);
         showError(tr("Server: %1").arg(error));
     });
+    // A refused password or certificate: said once, the dialog offered, everything resumed.
+    m_authPrompt = new ServerAuthPrompt(m_session.get(), this);
+    menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"))->addAction(m_authPrompt->action());
+    connect(m_authPrompt, &ServerAuthPrompt::refused, this, [this](const QString& text) {
+        m_monitorOk = false;
+        setConnectionText(tr("Refused by %1").arg(m_session->settings().displayUrl()), text);
+        showError(text);
+    });
+    connect(m_session.get(), &ConsoleSession::resumed, this,
+            [this](const ConnectionSettings& settings) {
+                setConnectionText(tr("Connecting to %1…").arg(settings.displayUrl()));
+                showInsecureWarning(settings);
+                for (QueuePane* pane : panes())
+                    pane->resumeConnection(settings, m_session->census());
+            });
     // SIGTERM/SIGINT end in quit() without closing the window: save there too.
     connect(qApp, &QCoreApplication::aboutToQuit, this, &MainWindow::saveSettings);
 
@@ -210,8 +226,22 @@ void MainWindow::buildStatusBar()
     m_sandboxLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_connectionLabel = new QLabel(this);
     m_connectionLabel->setObjectName(QStringLiteral("connectionLabel"));
+    m_insecureLabel = new QLabel(tr("TLS certificate NOT verified"), this);
+    m_insecureLabel->setObjectName(QStringLiteral("insecureLabel"));
+    m_insecureLabel->setToolTip(tr("Certificate verification is off (insecure=1, or chosen after "
+                                   "a refused certificate): anyone on the way can read and change "
+                                   "the traffic."));
+    m_insecureLabel->setStyleSheet(QStringLiteral("color: #b00020; font-weight: bold;"));
+    m_insecureLabel->setVisible(false);
+    statusBar()->addPermanentWidget(m_insecureLabel);
     statusBar()->addPermanentWidget(m_sandboxLabel);
     statusBar()->addPermanentWidget(m_connectionLabel);
+}
+
+void MainWindow::showInsecureWarning(const ConnectionSettings& settings)
+{
+    m_insecureLabel->setVisible(settings.transport == ConnectionSettings::Transport::Tls &&
+                                settings.tlsInsecure);
 }
 
 void MainWindow::restoreLayout(const AppOptions& options)
@@ -439,6 +469,7 @@ void MainWindow::onSessionReady()
     const QString url = m_session->settings().displayUrl();
     setWindowTitle(tr("rqconsole — %1").arg(url));
     setConnectionText(tr("Connecting to %1…").arg(url));
+    showInsecureWarning(m_session->settings());
     m_sidebar->setServer(url, QString());
     m_guard->setServer(m_session->settings(), m_session->usingSandbox(), m_session->census());
     for (const ConsumerSpec& spec : std::as_const(m_commandLineConsuming))

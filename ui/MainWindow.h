@@ -22,6 +22,7 @@ namespace rqc {
 class ConsoleSession;
 class ConsumeGuard;
 class QueuePane;
+class ServerAuthPrompt;
 class ServerSidebar;
 
 // The console window: the server sidebar on the left, queue panes side by side in the middle
@@ -49,6 +50,8 @@ public:
     void saveSettings();
     QSettings* settings() const { return m_settings.get(); }
     ConsumeGuard* consumeGuard() const { return m_guard; }
+    // Asks for a password or a TLS choice when the server refuses this window's connections.
+    ServerAuthPrompt* authPrompt() const { return m_authPrompt; }
 
     static int defaultMessageLimit() { return 100000; }
 
@@ -62,6 +65,7 @@ private:
     void onSessionReady();
     void onSnapshot(const ServerSnapshot& snapshot);
     void setConnectionText(const QString& text, const QString& tip = QString());
+    void showInsecureWarning(const ConnectionSettings& settings);
     void showError(const QString& message);
     void scheduleRefresh();
     void chooseMessageLimit();
@@ -92,6 +96,8 @@ private:
     QList<ConsumerSpec> m_commandLineConsuming; // explicit choices, remembered as confirmed
     QLabel* m_connectionLabel = nullptr;
     QLabel* m_sandboxLabel = nullptr;
+    QLabel* m_insecureLabel = nullptr;
+    ServerAuthPrompt* m_authPrompt = nullptr;
     QTimer* m_refreshTimer = nullptr;
     QAction* m_newPaneAction = nullptr;
     QAction* m_closePaneAction = nullptr;
