@@ -78,8 +78,29 @@ void CensusWorker::onDown(const QString& reason)
         m_lastError = reason;
         emit errorOccurred(reason);
     }
-    if (!m_stopping)
-        m_reconnect->start(m_backoff.next());
+    if (m_stopping)
+        return;
+    const AccessRefusal refusal = accessRefusalOf(*m_conn, reason);
+    if (refusal != AccessRefusal::None) {
+        m_refused = true; // retrying cannot cure it: wait for resume()
+        emit accessRefused(refusal, reason);
+        return;
+    }
+    m_reconnect->start(m_backoff.next());
+}
+
+void CensusWorker::resume(const ConnectionSettings& settings)
+{
+    if (m_stopping || !m_conn)
+        return;
+    m_settings = settings;
+    m_conn->setSettings(settings);
+    if (!m_refused)
+        return;
+    m_refused = false;
+    m_lastError.clear();
+    m_backoff.reset();
+    openConnection();
 }
 
 void CensusWorker::request(const QByteArray& key)
@@ -182,6 +203,7 @@ void CensusService::start()
     connect(worker, &CensusWorker::censusReady, this, &CensusService::censusReady);
     connect(worker, &CensusWorker::errorOccurred, this, &CensusService::errorOccurred);
     connect(worker, &CensusWorker::roundStarted, this, &CensusService::roundStarted);
+    connect(worker, &CensusWorker::accessRefused, this, &CensusService::accessRefused);
     m_thread->start();
     m_thread->post([worker] { worker->start(); });
 }
@@ -192,6 +214,14 @@ void CensusService::request(const QByteArray& key)
     CensusWorker* w = m_worker;
     if (w)
         m_thread->post([w, key] { w->request(key); });
+}
+
+void CensusService::resume(const ConnectionSettings& settings)
+{
+    m_settings = settings;
+    CensusWorker* w = m_worker;
+    if (m_thread && w)
+        m_thread->post([w, settings] { w->resume(settings); });
 }
 
 void CensusService::setKnownLists(const QByteArray& key, const QList<QByteArray>& lists,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AccessRefusal.h"
 #include "ConnectionSettings.h"
 #include "QueueInspector.h"
 
@@ -33,10 +34,15 @@ public:
     void stop();
     void request(const QByteArray& key);
     void setKnownLists(const QByteArray& key, const QList<QByteArray>& lists, bool complete);
+    // Connects again with new settings after accessRefused().
+    void resume(const rqc::ConnectionSettings& settings);
 
 signals:
     void censusReady(const rqc::QueueSnapshot& census);
     void errorOccurred(const QString& error);
+    // The server refused our credentials, or TLS its certificate: no reconnect until resume();
+    // keys asked for wait.
+    void accessRefused(rqc::AccessRefusal kind, const QString& reason);
     // A round began: CLIENT LIST sent for `keys` (what tests and the bench count).
     void roundStarted(int keys);
     void stopped();
@@ -55,6 +61,7 @@ private:
     QTimer* m_reconnect = nullptr;
     Backoff m_backoff;
     bool m_stopping = false;
+    bool m_refused = false;    // waiting for resume()
     QList<QByteArray> m_queue; // asked for, not in a round yet: each key once
     QList<QByteArray> m_round; // this round's keys still to census
     QByteArray m_current;      // the census in flight
@@ -89,11 +96,14 @@ public:
     void request(const QByteArray& key);
     // The processing lists of key the server's discovery found, and whether it saw every list.
     void setKnownLists(const QByteArray& key, const QList<QByteArray>& lists, bool complete);
+    // After accessRefused(): connects again with these settings.
+    void resume(const ConnectionSettings& settings);
 
 signals:
     void censusReady(const rqc::QueueSnapshot& census);
     // The connection failed or broke (it is retried; queued keys wait for it).
     void errorOccurred(const QString& error);
+    void accessRefused(rqc::AccessRefusal kind, const QString& reason);
     void roundStarted(int keys);
 
 private:

@@ -170,7 +170,10 @@ void ConsumerWorker::onConnectionDown(const QString& reason, bool wasReady)
     }
     if (m_state == ConsumerState::Failed)
         return;
-    if (!wasReady && m_conn && m_conn->refusedByServer() && isPermanentRefusal(reason)) {
+    // A refused password (or ACL, or DB) or an untrusted certificate: retrying cannot cure it.
+    if (!wasReady && m_conn &&
+        ((m_conn->refusedByServer() && isPermanentRefusal(reason)) ||
+         m_conn->certificateRejected())) {
         fail(reason);
         return;
     }

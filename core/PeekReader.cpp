@@ -1,5 +1,6 @@
 #include "PeekReader.h"
 
+#include "AccessRefusal.h"
 #include "LuaScript.h"
 #include "RedisConnection.h"
 #include "WorkerThread.h"
@@ -152,6 +153,10 @@ void PeekReaderWorker::onDown(const QString& reason)
     if (reason != m_lastError) // a server that stays down is said once, not at every retry
         emit errorOccurred(reason);
     m_lastError = reason;
+    // A refused password or certificate is not cured by retrying: the pane's owner restarts
+    // the peek with new settings (the window asks the user once for the whole server).
+    if (accessRefusalOf(*m_conn, reason) != AccessRefusal::None)
+        return;
     m_reconnect->start(m_backoff.next());
 }
 

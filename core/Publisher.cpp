@@ -100,6 +100,8 @@ void PublisherWorker::onConnectionDown(const QString& reason, bool wasReady)
         finishStop();
         return;
     }
+    const AccessRefusal refusal =
+        wasReady || !m_conn ? AccessRefusal::None : accessRefusalOf(*m_conn, reason);
     if (wasReady) {
         m_lastError.clear(); // a new loss is always worth saying
         emit connectionLost(reason);
@@ -126,7 +128,29 @@ void PublisherWorker::onConnectionDown(const QString& reason, bool wasReady)
         emit requestFailed(id, reason);
         emit sent(id, 0, 0);
     }
+    if (refusal != AccessRefusal::None) {
+        // Retrying cannot make a password right or a certificate trusted: stop here, once.
+        m_state = State::Refused;
+        m_refusal = reason;
+        emit accessRefused(refusal, reason);
+        return;
+    }
     m_reconnectTimer->start(m_backoff.next());
+}
+
+void PublisherWorker::resume(const ConnectionSettings& settings)
+{
+    if (m_stopping || m_state == State::Stopped || !m_conn)
+        return;
+    m_settings = settings;
+    m_conn->setSettings(settings);
+    if (m_state != State::Refused && m_state != State::Waiting)
+        return;
+    m_refusal.clear();
+    m_lastError.clear();
+    m_backoff.reset();
+    m_reconnectTimer->stop();
+    openConnection();
 }
 
 void PublisherWorker::send(Command command, const QByteArray& target, const QByteArray& payload,
@@ -145,6 +169,12 @@ void PublisherWorker::sendRequest(qint64 requestId, Command command, const QByte
         return;
     }
     if (count < 1) {
+        emit sent(requestId, 0, 0);
+        return;
+    }
+    if (m_state == State::Refused) {
+        // No knocking again: the user is asked for what the server wants (see resume()).
+        fail(requestId, m_refusal);
         emit sent(requestId, 0, 0);
         return;
     }
@@ -319,6 +349,7 @@ Publisher::Publisher(const ConnectionSettings& settings, QObject* parent)
     connect(worker, &PublisherWorker::requestFailed, this, &Publisher::requestFailed);
     connect(worker, &PublisherWorker::requestProgress, this, &Publisher::requestProgress);
     connect(worker, &PublisherWorker::connectionLost, this, &Publisher::connectionLost);
+    connect(worker, &PublisherWorker::accessRefused, this, &Publisher::accessRefused);
 }
 
 Publisher::~Publisher()
@@ -377,6 +408,13 @@ void Publisher::refuse(qint64 requestId, const QString& error)
             emit sent(requestId, 0, 0);
         },
         Qt::QueuedConnection);
+}
+
+void Publisher::resume(const ConnectionSettings& settings)
+{
+    PublisherWorker* w = m_worker;
+    if (w && !m_stopRequested)
+        m_thread->post([w, settings] { w->resume(settings); });
 }
 
 bool Publisher::stopAndWait(int timeoutMs)

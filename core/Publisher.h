@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AccessRefusal.h"
 #include "ConnectionSettings.h"
 #include "MessageBatcher.h"
 #include "RedisReply.h"
@@ -46,6 +47,9 @@ public:
     // Stops issuing commands, waits briefly for replies already on the wire (so counts stay true),
     // reports every request, closes, and emits stopped().
     void stop();
+    // Connects again with new settings (a password or TLS choice the user gave) after
+    // accessRefused(); a connection that is up is left alone.
+    void resume(const rqc::ConnectionSettings& settings);
 
     // What a command sends and how its replies add up to the "receivers" figure. Every Command is
     // described here and nowhere else.
@@ -80,10 +84,13 @@ signals:
     void requestProgress(qint64 requestId, quint64 sentSoFar, quint64 total);
     // Was ready, and the connection went away (a reconnect follows with backoff).
     void connectionLost(const QString& reason);
+    // The server refused our credentials, or TLS its certificate: no reconnect follows (until
+    // resume()), and every request fails at once with this reason. Emitted once per refusal.
+    void accessRefused(rqc::AccessRefusal kind, const QString& reason);
     void stopped();
 
 private:
-    enum class State { Idle, Connecting, Ready, Waiting, Stopped };
+    enum class State { Idle, Connecting, Ready, Waiting, Refused, Stopped };
     struct Request {
         qint64 id = 0;
         Command command = Command::Publish;
@@ -113,6 +120,7 @@ private:
     bool m_stopping = false;
     qint64 m_lastId = 0;
     QString m_lastError;
+    QString m_refusal; // why the server refused us (State::Refused)
     std::deque<Request> m_queue;
 
     // The request being sent.
@@ -151,6 +159,8 @@ public:
     qint64 sendEntry(const QByteArray& stream, const PublisherWorker::StreamFields& fields,
                      int count = 1);
     bool stopAndWait(int timeoutMs = 3000);
+    // After accessRefused(): connects again with these settings (see PublisherWorker::resume).
+    void resume(const ConnectionSettings& settings);
 
 signals:
     void ready();
@@ -160,6 +170,7 @@ signals:
     void requestFailed(qint64 requestId, const QString& error);
     void requestProgress(qint64 requestId, quint64 sentSoFar, quint64 total);
     void connectionLost(const QString& reason);
+    void accessRefused(rqc::AccessRefusal kind, const QString& reason);
 
 private:
     // Reports a request that was never queued (after the caller has its id).

@@ -120,6 +120,7 @@ void RedisConnection::open()
     m_pushMode = false;
     m_pushProbes = 0;
     m_readPaused = false;
+    m_certificateRejected = false;
     m_connectTimer.start(m_settings.connectTimeoutMs);
 
     switch (m_settings.transport) {
@@ -178,6 +179,7 @@ void RedisConnection::open()
                 sock->ignoreSslErrors();
                 return;
             }
+            m_certificateRejected = true;
             onSocketError(tlsErrorText(errors, m_settings));
         });
         connect(sock, &QSslSocket::disconnected, this, &RedisConnection::onSocketClosed);

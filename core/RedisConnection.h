@@ -32,6 +32,8 @@ public:
     ~RedisConnection() override;
 
     const ConnectionSettings& settings() const { return m_settings; }
+    // New settings (e.g. a password the user entered) for the next open().
+    void setSettings(const ConnectionSettings& settings) { m_settings = settings; }
     // Starts connecting and the handshake (AUTH, SELECT, CLIENT SETNAME, CLIENT ID).
     // Ends in ready() or failed().
     void open();
@@ -69,6 +71,8 @@ public:
     // Whether the last failed() came from the server answering the handshake with an error
     // (WRONGPASS, NOAUTH, NOPERM, DB index out of range…) rather than from the network.
     bool refusedByServer() const { return m_refusedByServer; }
+    // Whether the last failed() came from TLS refusing the server's certificate.
+    bool certificateRejected() const { return m_certificateRejected; }
 
 signals:
     void ready();
@@ -120,6 +124,7 @@ private:
     bool m_refusedByServer = false;
     bool m_readPaused = false;
     bool m_draining = false; // readRemaining(): pauses are ignored
+    bool m_certificateRejected = false;
     QString m_lastError;
     QTimer m_connectTimer;
     QList<QByteArray> m_handshakeSteps; // names of the handshake's commands, for errors

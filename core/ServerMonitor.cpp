@@ -130,8 +130,30 @@ void ServerMonitorWorker::onConnectionDown(const QString& reason, bool wasReady)
         m_lastError.clear();
         emit connectionLost(reason);
     }
+    const AccessRefusal refusal = wasReady ? AccessRefusal::None : accessRefusalOf(*m_conn, reason);
+    if (refusal != AccessRefusal::None) {
+        // Retrying cannot cure it: said once, as a refusal, then wait for resume().
+        m_refused = true;
+        m_lastError = reason;
+        emit accessRefused(refusal, reason);
+        return;
+    }
     report(reason);
     m_reconnectTimer->start(m_backoff.next());
+}
+
+void ServerMonitorWorker::resume(const ConnectionSettings& settings)
+{
+    if (m_stopping || !m_conn)
+        return;
+    m_settings = settings; // the events connection is made from these too
+    m_conn->setSettings(settings);
+    if (!m_refused)
+        return;
+    m_refused = false;
+    m_lastError.clear();
+    m_backoff.reset();
+    openConnection();
 }
 
 void ServerMonitorWorker::report(const QString& error)
@@ -770,6 +792,7 @@ void ServerMonitor::start()
     connect(worker, &ServerMonitorWorker::connected, this, &ServerMonitor::connected);
     connect(worker, &ServerMonitorWorker::errorOccurred, this, &ServerMonitor::errorOccurred);
     connect(worker, &ServerMonitorWorker::connectionLost, this, &ServerMonitor::connectionLost);
+    connect(worker, &ServerMonitorWorker::accessRefused, this, &ServerMonitor::accessRefused);
     m_thread->start();
     m_thread->post([worker] { worker->start(); });
 }
@@ -779,6 +802,14 @@ void ServerMonitor::refreshNow()
     ServerMonitorWorker* w = m_worker;
     if (m_thread && w)
         m_thread->post([w] { w->refresh(); });
+}
+
+void ServerMonitor::resume(const ConnectionSettings& settings)
+{
+    m_settings = settings; // for a later start()
+    ServerMonitorWorker* w = m_worker;
+    if (m_thread && w)
+        m_thread->post([w, settings] { w->resume(settings); });
 }
 
 void ServerMonitor::stop()

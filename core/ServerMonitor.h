@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AccessRefusal.h"
 #include "ConnectionSettings.h"
 #include "MessageBatcher.h"
 #include "RedisReply.h"
@@ -114,12 +115,17 @@ public:
     // everything that happened before the call).
     void refresh();
     void stop();
+    // Connects again with new settings after accessRefused() (a connection that is up, or
+    // waiting out a backoff, takes them at its next open).
+    void resume(const rqc::ConnectionSettings& settings);
 
 signals:
     void snapshotReady(const rqc::ServerSnapshot& snapshot);
     void connected(const QString& serverVersion);
     void errorOccurred(const QString& error);
     void connectionLost(const QString& reason);
+    // The server refused our credentials, or TLS its certificate: no reconnect until resume().
+    void accessRefused(rqc::AccessRefusal kind, const QString& reason);
     void stopped();
 
 private:
@@ -167,6 +173,7 @@ private:
     QTimer* m_reconnectTimer = nullptr;
     Backoff m_backoff;
     bool m_stopping = false;
+    bool m_refused = false; // waiting for resume()
     QString m_version;
     QString m_lastError;
 
@@ -225,12 +232,15 @@ public:
     void refreshNow();
     // Closes the admin connection and ends the thread (waits briefly).
     void stop();
+    // After accessRefused(): connects again with these settings.
+    void resume(const ConnectionSettings& settings);
 
 signals:
     void snapshotReady(const rqc::ServerSnapshot& snapshot);
     void connected(const QString& serverVersion);
     void errorOccurred(const QString& error);
     void connectionLost(const QString& reason);
+    void accessRefused(rqc::AccessRefusal kind, const QString& reason);
 
 private:
     ConnectionSettings m_settings;

@@ -97,12 +97,41 @@ void ConsoleSession::useServer(const ConnectionSettings& settings)
         m_serverVersion = version;
         emit serverConnected(version);
     });
+    connect(m_monitor.get(), &ServerMonitor::accessRefused, this, &ConsoleSession::onRefused);
     m_monitor->start();
     m_publisher = std::make_unique<Publisher>(settings);
+    connect(m_publisher.get(), &Publisher::accessRefused, this, &ConsoleSession::onRefused);
     m_publisher->start();
     // The monitor walks the keyspace within its budget; the census only re-reads what it found.
     m_census = std::make_unique<CensusService>(settings, false);
+    connect(m_census.get(), &CensusService::accessRefused, this, &ConsoleSession::onRefused);
     emit ready(m_settings);
+}
+
+void ConsoleSession::onRefused(AccessRefusal kind, const QString& reason)
+{
+    // Each connection stops on its own at its first refusal; the window hears of it once.
+    if (m_refusal != AccessRefusal::None || kind == AccessRefusal::None)
+        return;
+    m_refusal = kind;
+    m_refusalReason = reason;
+    emit accessRefused(kind, reason);
+}
+
+void ConsoleSession::resumeWith(const ConnectionSettings& settings)
+{
+    if (m_state != State::Ready)
+        return;
+    m_settings = settings;
+    m_refusal = AccessRefusal::None;
+    m_refusalReason.clear();
+    if (m_monitor)
+        m_monitor->resume(settings);
+    if (m_publisher)
+        m_publisher->resume(settings);
+    if (m_census)
+        m_census->resume(settings);
+    emit resumed(settings);
 }
 
 void ConsoleSession::refreshNow()

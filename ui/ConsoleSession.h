@@ -43,6 +43,15 @@ public:
     QString notice() const { return m_notice; }
     QString serverVersion() const { return m_serverVersion; }
     void refreshNow();
+    // The server refused this window's credentials or TLS its certificate (accessRefused()):
+    // every connection of the session waits for resumeWith().
+    bool isRefused() const { return m_refusal != AccessRefusal::None; }
+    AccessRefusal refusal() const { return m_refusal; }
+    QString refusalReason() const { return m_refusalReason; }
+    // New settings for the server (a password, a CA file, skipping verification), in memory
+    // only: the monitor, the publisher and the census connect again with them; resumed() tells
+    // the panes to do the same.
+    void resumeWith(const ConnectionSettings& settings);
     // The publishing connection shared by every pane of the server (null until ready).
     Publisher* publisher() const { return m_publisher.get(); }
     // The census connection shared by every pane of the server (null until ready; it connects on
@@ -60,8 +69,12 @@ signals:
     void errorOccurred(const QString& error);
     // The monitor's connection to the server went away (it reconnects with backoff).
     void serverLost(const QString& reason);
+    // Once per refusal, however many of the session's connections meet it.
+    void accessRefused(rqc::AccessRefusal kind, const QString& reason);
+    void resumed(const rqc::ConnectionSettings& settings);
 
 private:
+    void onRefused(AccessRefusal kind, const QString& reason);
     void useServer(const ConnectionSettings& settings);
     void startSandbox(const QString& why);
     void setNotice(const QString& notice);
@@ -71,6 +84,8 @@ private:
     ConnectionSettings m_settings;
     QString m_notice;
     QString m_serverVersion;
+    AccessRefusal m_refusal = AccessRefusal::None;
+    QString m_refusalReason;
     std::unique_ptr<SandboxServer> m_sandbox;
     std::unique_ptr<ServerMonitor> m_monitor;
     std::unique_ptr<Publisher> m_publisher;

@@ -7,6 +7,7 @@
 #include "ModeFamily.h"
 #include "NewPaneDialog.h"
 #include "QueuePane.h"
+#include "ServerAuthPrompt.h"
 #include "ServerSidebar.h"
 
 #include <QAction>
@@ -154,6 +155,23 @@ void MainWindow::createSession(const AppOptions& options)
         setConnectionText(tr("Trouble with %1").arg(m_session->settings().displayUrl()), error);
         showError(tr("Server: %1").arg(error));
     });
+    // A refused password or certificate: said once, the dialog offered, everything resumed.
+    // One prompt per session (its action replaces the previous session's in the View menu).
+    delete m_authPrompt;
+    m_authPrompt = new ServerAuthPrompt(m_session.get(), this);
+    menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"))->addAction(m_authPrompt->action());
+    connect(m_authPrompt, &ServerAuthPrompt::refused, this, [this](const QString& text) {
+        m_monitorOk = false;
+        setConnectionText(tr("Refused by %1").arg(m_session->settings().displayUrl()), text);
+        showError(text);
+    });
+    connect(m_session.get(), &ConsoleSession::resumed, this,
+            [this](const ConnectionSettings& settings) {
+                setConnectionText(tr("Connecting to %1…").arg(settings.displayUrl()));
+                showInsecureWarning(settings);
+                for (QueuePane* pane : panes())
+                    pane->resumeConnection(settings, m_session->census());
+            });
 }
 
 QDockWidget* MainWindow::buildDock()
@@ -287,6 +305,21 @@ void MainWindow::buildStatusBar()
     statusBar()->addPermanentWidget(m_tlsWarningLabel);
     statusBar()->addPermanentWidget(m_sandboxLabel);
     statusBar()->addPermanentWidget(m_connectionLabel);
+}
+
+void MainWindow::showInsecureWarning(const ConnectionSettings& settings)
+{
+    const bool unverified =
+        settings.transport == ConnectionSettings::Transport::Tls && settings.tlsInsecure;
+    m_tlsWarningLabel->setText(
+        unverified ? tr("⚠ TLS not verified: the server's identity is not checked") : QString());
+    m_tlsWarningLabel->setToolTip(
+        unverified ? tr("The connection is encrypted, but anyone between you and %1 could pose as "
+                        "it (insecure=1, or chosen after a refused certificate). Give the CA with "
+                        "cacert=/path/to/ca.pem instead.")
+                         .arg(settings.displayUrl())
+                   : QString());
+    m_tlsWarningLabel->setVisible(unverified);
 }
 
 void MainWindow::restoreLayout(const AppOptions& options)
@@ -516,19 +549,8 @@ void MainWindow::onSessionReady()
 {
     const QString url = m_session->settings().displayUrl();
     setWindowTitle(tr("rqconsole — %1").arg(url));
-    const ConnectionSettings& server = m_session->settings();
-    const bool unverified =
-        server.transport == ConnectionSettings::Transport::Tls && server.tlsInsecure;
-    m_tlsWarningLabel->setText(
-        unverified ? tr("⚠ TLS not verified (insecure=1): the server's identity is not checked")
-                   : QString());
-    m_tlsWarningLabel->setToolTip(
-        unverified ? tr("The connection is encrypted, but anyone between you and %1 could pose as "
-                        "it. Remove insecure=1 and give the CA with cacert=/path/to/ca.pem.")
-                         .arg(url)
-                   : QString());
-    m_tlsWarningLabel->setVisible(unverified);
     setConnectionText(tr("Connecting to %1…").arg(url));
+    showInsecureWarning(m_session->settings());
     m_sidebar->setServer(url, QString());
     m_guard->setServer(m_session->settings(), m_session->usingSandbox(), m_session->census());
     for (const ConsumerSpec& spec : std::as_const(m_commandLineConsuming))

@@ -24,6 +24,7 @@ class ConnectionController;
 class ConsoleSession;
 class ConsumeGuard;
 class QueuePane;
+class ServerAuthPrompt;
 class ServerSidebar;
 
 // The console window: the server sidebar on the left, queue panes side by side in the middle
@@ -56,6 +57,8 @@ public:
     // of quitting), ends the session, starts one for server, and reopens the panes there — those
     // that consume read only until consuming is confirmed for the new server.
     void switchServer(const ConnectionSettings& server);
+    // Asks for a password or a TLS choice when the server refuses this window's connections.
+    ServerAuthPrompt* authPrompt() const { return m_authPrompt; }
 
     static int defaultMessageLimit() { return 100000; }
 
@@ -71,6 +74,7 @@ private:
     void onSessionReady();
     void onSnapshot(const ServerSnapshot& snapshot);
     void setConnectionText(const QString& text, const QString& tip = QString());
+    void showInsecureWarning(const ConnectionSettings& settings);
     void showError(const QString& message);
     void scheduleRefresh();
     void chooseMessageLimit();
@@ -104,6 +108,7 @@ private:
     QLabel* m_connectionLabel = nullptr;
     QLabel* m_sandboxLabel = nullptr;
     QLabel* m_tlsWarningLabel = nullptr; // visible while TLS runs unverified (insecure=1)
+    ServerAuthPrompt* m_authPrompt = nullptr;
     QTimer* m_refreshTimer = nullptr;
     QAction* m_newPaneAction = nullptr;
     QAction* m_closePaneAction = nullptr;

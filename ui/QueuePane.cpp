@@ -212,8 +212,15 @@ void QueuePane::buildUi()
     });
     connect(m_sendBox, &SendBox::depthReported, this,
             [this](qint64 depth) { setDepth(depth, QDateTime::currentMSecsSinceEpoch()); });
-    connect(m_sendBox, &SendBox::errorOccurred, this,
-            [this](const QString& text) { showError(text, false); });
+    connect(m_sendBox, &SendBox::errorOccurred, this, [this](const QString& text) {
+        showError(text, false);
+        m_errorFromSend = true;
+    });
+    // A failed send's banner lasts until a send goes through: then its cause is gone.
+    connect(m_sendBox, &SendBox::sendSucceeded, this, [this] {
+        if (m_errorFromSend)
+            clearError();
+    });
     layout->addWidget(m_sendBox);
     m_trace = new TraceTracker(m_sendBox, this);
     connect(m_trace, &TraceTracker::traced, this, [this](const Message& row) {
@@ -357,6 +364,19 @@ void QueuePane::setConnection(const ConnectionSettings& settings, Publisher* pub
 void QueuePane::setServerTag(const QString& text, const QString& color)
 {
     m_serverTag->setTag(text, color);
+}
+
+void QueuePane::resumeConnection(const ConnectionSettings& settings, CensusService* census)
+{
+    if (!m_connected)
+        return;
+    m_settings = settings;
+    m_trace->setConnection(settings);
+    m_consumersLine->setConnection(settings, census);
+    if (m_errorFromConsumer)
+        clearError();
+    if (m_state == ConsumerState::Failed || m_spec.mode == Mode::Peek)
+        restartConsumer();
 }
 
 void QueuePane::setSpec(const ConsumerSpec& requested)
@@ -714,6 +734,7 @@ void QueuePane::showError(const QString& text, bool fromConsumer)
 {
     m_error = text;
     m_errorFromConsumer = fromConsumer;
+    m_errorFromSend = false;
     m_errorLabel->setText(QStringLiteral("%1&nbsp;&nbsp;<a href=\"#dismiss\">%2</a>")
                               .arg(text.toHtmlEscaped(), tr("Dismiss")));
     m_errorLabel->setVisible(true);
@@ -724,6 +745,7 @@ void QueuePane::clearError()
 {
     m_error.clear();
     m_errorFromConsumer = false;
+    m_errorFromSend = false;
     m_errorLabel->clear();
     m_errorLabel->setVisible(false);
 }

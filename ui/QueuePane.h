@@ -61,6 +61,9 @@ public:
     // asks `census`, the server's shared CensusService, likewise. Until then the pane waits.
     void setConnection(const ConnectionSettings& settings, Publisher* publisher = nullptr,
                        CensusService* census = nullptr);
+    // New settings for the same server (a password entered after a refusal): a consumer that
+    // failed starts again with them, and everything the pane opens later uses them.
+    void resumeConnection(const ConnectionSettings& settings, CensusService* census);
     // Switches mode, target or options; restarts the consumer.
     void setSpec(const ConsumerSpec& spec);
     void setCapacity(int capacity);
@@ -186,6 +189,7 @@ private:
     qint64 m_refreshAskedMs = 0; // last depthRefreshWanted(), 0 none since the last batch
     QString m_error;
     bool m_errorFromConsumer = false;
+    bool m_errorFromSend = false; // cleared by the next send that goes through
     bool m_followTail = true;
     bool m_updatingUi = false;
 

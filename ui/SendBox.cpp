@@ -176,7 +176,10 @@ void SendBox::setPublisher(Publisher* publisher)
             m_lastReach = receivers;
         if (m_pendingSends.isEmpty())
             m_progress.clear();
+        const bool failed = m_failedSends.remove(id);
         emit sent(count);
+        if (!failed)
+            emit sendSucceeded();
     });
     connect(publisher, &Publisher::requestProgress, this,
             [this](qint64 id, quint64 done, quint64 total) {
@@ -189,6 +192,7 @@ void SendBox::setPublisher(Publisher* publisher)
     connect(publisher, &Publisher::requestFailed, this, [this](qint64 id, const QString& error) {
         if (!m_pendingSends.contains(id))
             return;
+        m_failedSends.insert(id);
         m_progress.clear();
         emit errorOccurred(tr("Sending failed: %1").arg(error));
     });

@@ -7,6 +7,7 @@
 
 #include <QHash>
 #include <QPointer>
+#include <QSet>
 #include <QWidget>
 
 class QCheckBox;
@@ -62,6 +63,8 @@ public:
 signals:
     // A send request finished: count messages were acknowledged by Redis.
     void sent(quint64 count);
+    // A send request finished without an error: whatever a failed send showed is over.
+    void sendSucceeded();
     // An LPUSH reported the list's length.
     void depthReported(qint64 depth);
     void errorOccurred(const QString& text);
@@ -78,6 +81,7 @@ private:
     ModeFamily m_targetFamily = ModeFamily::Other; // Other: the mode decides
     QPointer<Publisher> m_publisher;
     QHash<qint64, int> m_pendingSends; // this box's request ids -> command
+    QSet<qint64> m_failedSends;        // of those, the ones that reported an error
     quint64 m_sent = 0;
     qint64 m_lastReach = -1;
     QString m_progress;
