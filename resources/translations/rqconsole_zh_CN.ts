@@ -1,111 +1,198 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/main.cpp" line="49"/>
-        <source>Try &quot;rqconsole --help&quot;.</source>
-        <translation>试试 &quot;rqconsole --help&quot;。</translation>
+        <location filename="../../app/main.cpp" line="49" />
+        <source>Try "rqconsole --help".</source>
+        <translation>试试 "rqconsole --help"。</translation>
     </message>
 </context>
 <context>
     <name>rqc</name>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="42"/>
+        <location filename="../../core/TraceFollower.cpp" line="42" />
         <source>%1 ms</source>
         <translation>%1 毫秒</translation>
     </message>
 </context>
 <context>
+    <name>rqc::AccessDialog</name>
+    <message>
+        <location filename="../../ui/AccessDialog.cpp" line="23" />
+        <source>Certificate not trusted</source>
+        <translation>证书不受信任</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AccessDialog.cpp" line="23" />
+        <source>Password required</source>
+        <translation>需要密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AccessDialog.cpp" line="32" />
+        <source>%1 refused the connection: TLS does not trust the server's certificate.
+%2
+
+Every connection to this server has stopped. Trust a CA file that signed the certificate, or skip verification.</source>
+        <translation>%1 拒绝了连接：TLS 不信任服务器的证书。
+%2
+
+到此服务器的所有连接均已停止。请信任签发该证书的 CA 文件，或跳过验证。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AccessDialog.cpp" line="36" />
+        <source>%1 refused the connection: %2
+
+Every connection to this server has stopped. Enter the password (and the ACL user, if any) to connect again. It is kept in memory only, never written to the settings file.</source>
+        <translation>%1 拒绝了连接：%2
+
+到此服务器的所有连接均已停止。请输入密码（如有 ACL 用户，也一并输入）以重新连接。密码仅保存在内存中，绝不会写入设置文件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AccessDialog.cpp" line="45" />
+        <source>default</source>
+        <translation>default</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AccessDialog.cpp" line="50" />
+        <source>unchanged</source>
+        <translation>保持不变</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AccessDialog.cpp" line="51" />
+        <source>&amp;User (optional):</source>
+        <translation>用户（可选）(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AccessDialog.cpp" line="52" />
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AccessDialog.cpp" line="58" />
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AccessDialog.cpp" line="63" />
+        <source>&amp;CA file:</source>
+        <translation>CA 文件(&amp;C)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AccessDialog.cpp" line="64" />
+        <source>&amp;Skip certificate verification</source>
+        <translation>跳过证书验证(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AccessDialog.cpp" line="69" />
+        <source>Not verified: anyone between you and the server can read and change everything, the password included. The window says so while it lasts.</source>
+        <translation>未验证：你与服务器之间的任何人都能读取和篡改所有内容，包括密码。在此期间，窗口会一直提示这一点。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AccessDialog.cpp" line="83" />
+        <source>&amp;Connect</source>
+        <translation>连接(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AccessDialog.cpp" line="111" />
+        <source>CA certificate</source>
+        <translation>CA 证书</translation>
+    </message>
+    <message>
+        <location filename="../../ui/AccessDialog.cpp" line="112" />
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
     <name>rqc::AckBar</name>
     <message>
-        <location filename="../../ui/AckBar.cpp" line="25"/>
+        <location filename="../../ui/AckBar.cpp" line="25" />
         <source>Ack:</source>
         <translation>确认方式：</translation>
     </message>
     <message>
-        <location filename="../../ui/AckBar.cpp" line="28"/>
+        <location filename="../../ui/AckBar.cpp" line="28" />
         <source>When a message counts as processed. Switching restarts the consumer; nothing pending is lost.</source>
         <translation>消息何时算作已处理。切换会重启消费者；待确认的消息不会丢失。</translation>
     </message>
     <message>
-        <location filename="../../ui/AckBar.cpp" line="35"/>
+        <location filename="../../ui/AckBar.cpp" line="35" />
         <source>Reads only: nothing is consumed, nothing to ack.</source>
         <translation>只读：不消费任何消息，无需确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/AckBar.cpp" line="39"/>
+        <location filename="../../ui/AckBar.cpp" line="39" />
         <source>&amp;Ack</source>
         <translation>确认(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/AckBar.cpp" line="40"/>
+        <location filename="../../ui/AckBar.cpp" line="40" />
         <source>Ack the selected pending messages: processed, removed from Redis</source>
         <translation>确认所选的待确认消息：视为已处理，从 Redis 中移除</translation>
     </message>
     <message>
-        <location filename="../../ui/AckBar.cpp" line="42"/>
+        <location filename="../../ui/AckBar.cpp" line="42" />
         <source>&amp;Requeue</source>
         <translation>重新入队(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/AckBar.cpp" line="43"/>
+        <location filename="../../ui/AckBar.cpp" line="43" />
         <source>Give the selected pending messages back to the queue: they are delivered again, with their delivery count raised</source>
         <translation>把所选的待确认消息退回队列：它们会被再次投递，投递次数加一</translation>
     </message>
     <message>
-        <location filename="../../ui/AckBar.cpp" line="46"/>
+        <location filename="../../ui/AckBar.cpp" line="46" />
         <source>&amp;Dead-letter</source>
         <translation>转入死信(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/AckBar.cpp" line="47"/>
+        <location filename="../../ui/AckBar.cpp" line="47" />
         <source>Move the selected pending messages to the dead-letter list or stream</source>
         <translation>把所选的待确认消息移到死信列表或死信流</translation>
     </message>
     <message>
-        <location filename="../../ui/AckBar.cpp" line="50"/>
+        <location filename="../../ui/AckBar.cpp" line="50" />
         <source>&amp;Inspect…</source>
         <translation>检查(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/AckBar.cpp" line="51"/>
+        <location filename="../../ui/AckBar.cpp" line="51" />
         <source>Processing lists, consumer groups, pending entries and dead letters of this queue</source>
         <translation>此队列的处理列表、消费组、待确认条目和死信</translation>
     </message>
     <message>
-        <location filename="../../ui/AckBar.cpp" line="82"/>
+        <location filename="../../ui/AckBar.cpp" line="82" />
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/AckBar.cpp" line="109"/>
+        <location filename="../../ui/AckBar.cpp" line="109" />
         <source>At most once (ack=none): entries are read with NOACK and never pending; one lost between the read and the pane is gone.</source>
         <translation>至多一次（ack=none）：条目以 NOACK 方式读取，从不处于待确认状态；在读取与显示之间丢失的条目就此消失。</translation>
     </message>
     <message>
-        <location filename="../../ui/AckBar.cpp" line="119"/>
+        <location filename="../../ui/AckBar.cpp" line="119" />
         <source>auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../ui/AckBar.cpp" line="120"/>
+        <location filename="../../ui/AckBar.cpp" line="120" />
         <source>Acked as soon as it is in the pane</source>
         <translation>消息一进入窗格就确认</translation>
     </message>
     <message>
-        <location filename="../../ui/AckBar.cpp" line="121"/>
+        <location filename="../../ui/AckBar.cpp" line="121" />
         <source>manual</source>
         <translation>手动</translation>
     </message>
     <message>
-        <location filename="../../ui/AckBar.cpp" line="122"/>
+        <location filename="../../ui/AckBar.cpp" line="122" />
         <source>Pending until you ack, requeue or dead-letter it</source>
         <translation>保持待确认，直到你确认、重新入队或转入死信</translation>
     </message>
     <message>
-        <location filename="../../ui/AckBar.cpp" line="125"/>
+        <location filename="../../ui/AckBar.cpp" line="125" />
         <source>none (at most once)</source>
         <translation>不确认（至多一次）</translation>
     </message>
@@ -113,47 +200,53 @@
 <context>
     <name>rqc::AckingConsumer</name>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="44"/>
+        <location filename="../../core/AckingConsumer.cpp" line="59" />
         <source>The consumer stopped before Redis answered; the messages stay pending and will be delivered again.</source>
         <translation>消费者在 Redis 应答之前已停止；这些消息仍处于待确认状态，之后会再次投递。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="46"/>
+        <location filename="../../core/AckingConsumer.cpp" line="61" />
         <source>The consumer stopped.</source>
         <translation>消费者已停止。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="64"/>
+        <location filename="../../core/AckingConsumer.cpp" line="79" />
         <source>%1 is not possible in this mode.</source>
         <translation>此模式下不能执行 %1。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="196"/>
+        <location filename="../../core/AckingConsumer.cpp" line="208" />
+        <location filename="../../core/AckingConsumer.cpp" line="338" />
+        <source>The consumer failed; nothing more is settled through it.</source>
+        <translation>消费者已失败；不会再通过它处理任何消息。</translation>
+    </message>
+    <message>
+        <location filename="../../core/AckingConsumer.cpp" line="251" />
         <source>No free consumer name after %1 tries.</source>
         <translation>尝试 %1 次后仍找不到可用的消费者名称。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="203"/>
+        <location filename="../../core/AckingConsumer.cpp" line="258" />
         <source>Another consumer named %1 looked alive (%2); both now share its pending messages.</source>
         <translation>另一个名为 %1 的消费者似乎仍在运行（%2）；现在两者共享它的待确认消息。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="252"/>
+        <location filename="../../core/AckingConsumer.cpp" line="307" />
         <source>Connection lost before Redis answered (%1); the outcome is unknown — settle again if the messages are still pending.</source>
         <translation>在 Redis 应答之前连接已断开（%1）；结果未知——如果消息仍处于待确认状态，请再处理一次。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="279"/>
+        <location filename="../../core/AckingConsumer.cpp" line="334" />
         <source>The consumer is stopping.</source>
         <translation>消费者正在停止。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="307"/>
+        <location filename="../../core/AckingConsumer.cpp" line="366" />
         <source>This consumer reads with NOACK: there is nothing to ack.</source>
         <translation>此消费者以 NOACK 方式读取：没有需要确认的消息。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="381"/>
+        <location filename="../../core/AckingConsumer.cpp" line="440" />
         <source>Claiming idle entries</source>
         <translation>正在认领空闲条目</translation>
     </message>
@@ -161,153 +254,529 @@
 <context>
     <name>rqc::AppOptions</name>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="14"/>
+        <location filename="../../ui/AppOptions.cpp" line="14" />
         <source>Desktop console for Redis message queues.</source>
         <translation>Redis 消息队列桌面控制台。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="19"/>
+        <location filename="../../ui/AppOptions.cpp" line="19" />
         <source>The server to use: redis://[user[:password]@]host[:port][/db], rediss://… or unix:///path.sock?db=N. Default: %1, or a private sandbox server if nothing answers there.</source>
         <translation>要使用的服务器：redis://[user[:password]@]host[:port][/db]、rediss://… 或 unix:///path.sock?db=N。默认：%1；若该地址无响应，则启动一个私有沙箱服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="23"/>
+        <location filename="../../ui/AppOptions.cpp" line="23" />
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="25"/>
+        <location filename="../../ui/AppOptions.cpp" line="25" />
         <source>Start a private redis-server for this session and use it.</source>
         <translation>为本次会话启动并使用一个私有 redis-server。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="28"/>
+        <location filename="../../ui/AppOptions.cpp" line="28" />
         <source>Open a pane; repeatable. MODE is one of %1, e.g. list:queue1, pubsub:news, reliable:jobs,ack=manual,consumer=w1, stream:events,group=g,ack=auto|manual|none or tail:events.</source>
         <translation>打开一个窗格；可重复使用。MODE 为 %1 之一，例如 list:queue1、pubsub:news、reliable:jobs,ack=manual,consumer=w1、stream:events,group=g,ack=auto|manual|none 或 tail:events。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="32"/>
+        <location filename="../../ui/AppOptions.cpp" line="32" />
         <source>MODE:TARGET[,key=value…]</source>
         <translation>MODE:TARGET[,key=value…]</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="34"/>
-        <source>Keep the window layout in this file instead of the user&apos;s settings.</source>
+        <location filename="../../ui/AppOptions.cpp" line="34" />
+        <source>Keep the window layout in this file instead of the user's settings.</source>
         <translation>将窗口布局保存在此文件中，而不是用户设置中。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="36"/>
+        <location filename="../../ui/AppOptions.cpp" line="36" />
         <source>FILE</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="39"/>
+        <location filename="../../ui/AppOptions.cpp" line="39" />
         <source>Discover only keys and channels matching this glob (e.g. queue:*); repeatable. Default: all.</source>
         <translation>只发现匹配此 glob 的键和频道（例如 queue:*）；可重复指定。默认：全部。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="41"/>
+        <location filename="../../ui/AppOptions.cpp" line="41" />
         <source>PATTERN</source>
         <translation>PATTERN</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="58"/>
-        <source>Unexpected argument &quot;%1&quot;.</source>
-        <translation>多余的参数 &quot;%1&quot;。</translation>
+        <location filename="../../ui/AppOptions.cpp" line="58" />
+        <source>Unexpected argument "%1".</source>
+        <translation>多余的参数 "%1"。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="67"/>
+        <location filename="../../ui/AppOptions.cpp" line="67" />
         <source>Use either --url or --sandbox, not both.</source>
         <translation>--url 和 --sandbox 只能二选一。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="74"/>
+        <location filename="../../ui/AppOptions.cpp" line="74" />
         <source>Bad --url: %1</source>
         <translation>--url 有误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="74"/>
+        <location filename="../../ui/AppOptions.cpp" line="74" />
         <source>the server URL is empty.</source>
         <translation>服务器 URL 为空。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="84"/>
+        <location filename="../../ui/AppOptions.cpp" line="84" />
         <source>Bad --pane: %1</source>
         <translation>--pane 有误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="91"/>
+        <location filename="../../ui/AppOptions.cpp" line="91" />
         <source>--discover needs a pattern.</source>
         <translation>--discover 需要一个模式。</translation>
     </message>
     <message>
-        <location filename="../../ui/AppOptions.cpp" line="99"/>
+        <location filename="../../ui/AppOptions.cpp" line="99" />
         <source>--settings needs a file name.</source>
         <translation>--settings 需要一个文件名。</translation>
     </message>
 </context>
 <context>
-    <name>rqc::ConnectionSettings</name>
+    <name>rqc::ConnectionController</name>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="16"/>
-        <source>The database number &quot;%1&quot; is not a non-negative integer.</source>
-        <translation>数据库编号 &quot;%1&quot; 不是非负整数。</translation>
+        <location filename="../../ui/ConnectionController.cpp" line="25" />
+        <source>C&amp;onnect…</source>
+        <translation>连接(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="32"/>
+        <location filename="../../ui/ConnectionController.cpp" line="28" />
+        <source>Choose, add or edit a saved server and switch to it</source>
+        <translation>选择、添加或编辑已保存的服务器，并切换到该服务器</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionController.cpp" line="69" />
+        <source>Opening %1: asking the keychain for its password…</source>
+        <translation>正在打开 %1：正在向钥匙串获取其密码…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionController.cpp" line="108" />
+        <source>Password for %1</source>
+        <translation>%1 的密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionController.cpp" line="110" />
+        <source>No system keychain is available (%1).
+The password for %2 is kept in memory only, until the console quits.
+Password (empty for none):</source>
+        <translation>没有可用的系统钥匙串（%1）。
+%2 的密码仅保存在内存中，直到控制台退出。
+密码（无密码则留空）：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionController.cpp" line="112" />
+        <source>no Secret Service</source>
+        <translation>没有 Secret Service</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionController.cpp" line="115" />
+        <source>Not connected to %1: no password given. File › Connect… chooses a server.</source>
+        <translation>未连接到 %1：未提供密码。可通过“文件 › 连接…”选择服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionController.cpp" line="122" />
+        <source>No system keychain: the password for %1 is kept in memory only.</source>
+        <translation>没有系统钥匙串：%1 的密码仅保存在内存中。</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::ConnectionDialog</name>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="34" />
+        <source>Connect to a server</source>
+        <translation>连接到服务器</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="51" />
+        <source>&amp;New</source>
+        <translation>新建(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="54" />
+        <source>&amp;Delete</source>
+        <translation>删除(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="60" />
+        <source>Saved connections</source>
+        <translation>已保存的连接</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="77" />
+        <source>e.g. orders (production)</source>
+        <translation>例如：orders（生产环境）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="79" />
+        <source>Paste redis://user:password@host:6379/0, rediss://… or unix:///path.sock</source>
+        <translation>粘贴 redis://user:password@host:6379/0、rediss://… 或 unix:///path.sock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="81" />
+        <source>Paste a URL and the fields below fill in; editing the fields rewrites it (without the password).</source>
+        <translation>粘贴 URL 后会自动填写下面的字段；编辑这些字段会重写 URL（不含密码）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="89" />
+        <source>TCP</source>
+        <translation>TCP</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="90" />
+        <source>TLS</source>
+        <translation>TLS</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="91" />
+        <source>Unix socket</source>
+        <translation>Unix 套接字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="97" />
+        <source>default</source>
+        <translation>default</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="104" />
+        <source>Skip certificate verification</source>
+        <translation>跳过证书验证</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="107" />
+        <source>⚠ Anyone between you and the server can read and change what you send, passwords included.</source>
+        <translation>⚠ 你与服务器之间的任何人都能读取和篡改你发送的内容，包括密码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="114" />
+        <source> ms</source>
+        <translation> 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="117" />
+        <source>e.g. production</source>
+        <translation>例如：生产环境</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="120" />
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="122" />
+        <source>Red</source>
+        <translation>红色</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="122" />
+        <source>Orange</source>
+        <translation>橙色</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="123" />
+        <source>Yellow</source>
+        <translation>黄色</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="123" />
+        <source>Green</source>
+        <translation>绿色</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="124" />
+        <source>Blue</source>
+        <translation>蓝色</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="124" />
+        <source>Purple</source>
+        <translation>紫色</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="125" />
+        <source>Grey</source>
+        <translation>灰色</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="135" />
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="142" />
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="143" />
+        <source>&amp;URL:</source>
+        <translation>URL(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="144" />
+        <source>&amp;Transport:</source>
+        <translation>传输方式(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="145" />
+        <source>&amp;Host:</source>
+        <translation>主机(&amp;H)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="146" />
+        <source>&amp;Port:</source>
+        <translation>端口(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="147" />
+        <source>&amp;Socket:</source>
+        <translation>套接字(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="148" />
+        <source>&amp;Database:</source>
+        <translation>数据库(&amp;D)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="149" />
+        <source>U&amp;ser:</source>
+        <translation>用户(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="150" />
+        <source>Pass&amp;word:</source>
+        <translation>密码(&amp;W)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="151" />
+        <source>CA file:</source>
+        <translation>CA 文件：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="151" />
+        <source>CA certificate</source>
+        <translation>CA 证书</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="152" />
+        <source>Client certificate:</source>
+        <translation>客户端证书：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="152" />
+        <source>Client certificate</source>
+        <translation>客户端证书</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="153" />
+        <source>Client key:</source>
+        <translation>客户端密钥：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="153" />
+        <source>Client key</source>
+        <translation>客户端密钥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="156" />
+        <source>Connect &amp;timeout:</source>
+        <translation>连接超时(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="157" />
+        <source>&amp;Label:</source>
+        <translation>标签(&amp;L)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="158" />
+        <source>&amp;Colour:</source>
+        <translation>颜色(&amp;C)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="185" />
+        <source>&amp;Test connection</source>
+        <translation>测试连接(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="188" />
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="191" />
+        <source>C&amp;onnect</source>
+        <translation>连接(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="239" />
+        <source>asking the keychain…</source>
+        <translation>正在询问钥匙串…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="255" />
+        <source>No system keychain (%1): passwords are kept in memory only, until the console quits.</source>
+        <translation>没有系统钥匙串（%1）：密码仅保存在内存中，直到控制台退出。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="260" />
+        <source>The password is kept in memory only.</source>
+        <translation>密码仅保存在内存中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="261" />
+        <source>The password is kept in the system keychain.</source>
+        <translation>密码保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="314" />
+        <source>Delete connection</source>
+        <translation>删除连接</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="315" />
+        <source>Delete the saved connection %1 and its password?</source>
+        <translation>要删除已保存的连接 %1 及其密码吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="413" />
+        <source>Testing %1…</source>
+        <translation>正在测试 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="438" />
+        <source>Saved %1 (no password).</source>
+        <translation>已保存 %1（无密码）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="441" />
+        <source>Saved %1; its password is in the system keychain.</source>
+        <translation>已保存 %1；其密码保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="444" />
+        <source>Saved %1, but not its password: no system keychain (%2). The password is kept in memory only, until the console quits; you will be asked for it next time.</source>
+        <translation>已保存 %1，但未保存其密码：没有系统钥匙串（%2）。密码仅保存在内存中，直到控制台退出；下次会再次向你询问密码。</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::ConnectionList</name>
+    <message>
+        <location filename="../../ui/ConnectionList.cpp" line="33" />
+        <source>Saved connections: double-click one to switch the console to it (File › Connect… to add or edit)</source>
+        <translation>已保存的连接：双击某个连接即可将控制台切换到它（通过“文件 › 连接…”添加或编辑）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionList.cpp" line="56" />
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::ConnectionSettings</name>
+    <message>
+        <location filename="../../core/ConnectionSettings.cpp" line="16" />
+        <source>The database number "%1" is not a non-negative integer.</source>
+        <translation>数据库编号 "%1" 不是非负整数。</translation>
+    </message>
+    <message>
+        <location filename="../../core/ConnectionSettings.cpp" line="59" />
         <source>The server URL is empty.</source>
         <translation>服务器 URL 为空。</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="37"/>
-        <source>&quot;%1&quot; is not a valid URL: %2</source>
-        <translation>&quot;%1&quot; 不是有效的 URL：%2</translation>
+        <location filename="../../core/ConnectionSettings.cpp" line="64" />
+        <source>"%1" is not a valid URL: %2</source>
+        <translation>"%1" 不是有效的 URL：%2</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="45"/>
-        <source>The URL &quot;%1&quot; names no host.</source>
-        <translation>URL &quot;%1&quot; 中没有主机名。</translation>
+        <location filename="../../core/ConnectionSettings.cpp" line="73" />
+        <source>The URL "%1" names no host.</source>
+        <translation>URL "%1" 中没有主机名。</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="51"/>
-        <source>The port in &quot;%1&quot; is out of range.</source>
-        <translation>&quot;%1&quot; 中的端口超出范围。</translation>
+        <location filename="../../core/ConnectionSettings.cpp" line="79" />
+        <source>The port in "%1" is out of range.</source>
+        <translation>"%1" 中的端口超出范围。</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="64"/>
-        <source>The URL &quot;%1&quot; names no socket path.</source>
-        <translation>URL &quot;%1&quot; 中没有套接字路径。</translation>
+        <location filename="../../core/ConnectionSettings.cpp" line="92" />
+        <source>The URL "%1" names no socket path.</source>
+        <translation>URL "%1" 中没有套接字路径。</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="68"/>
-        <source>Unsupported URL scheme &quot;%1&quot;: use redis://, rediss:// or unix://.</source>
-        <translation>不支持的 URL 协议 &quot;%1&quot;：请使用 redis://、rediss:// 或 unix://。</translation>
+        <location filename="../../core/ConnectionSettings.cpp" line="98" />
+        <source>The socket path in "%1" is not absolute (use unix:///path/to/redis.sock).</source>
+        <translation>"%1" 中的套接字路径不是绝对路径（请使用 unix:///path/to/redis.sock）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="87"/>
-        <source>The timeout in &quot;%1&quot; must be a positive number of milliseconds.</source>
-        <translation>&quot;%1&quot; 中的超时必须是正的毫秒数。</translation>
+        <location filename="../../core/ConnectionSettings.cpp" line="104" />
+        <source>Unsupported URL scheme "%1": use redis://, rediss:// or unix://.</source>
+        <translation>不支持的 URL 协议 "%1"：请使用 redis://、rediss:// 或 unix://。</translation>
+    </message>
+    <message>
+        <location filename="../../core/ConnectionSettings.cpp" line="127" />
+        <source>The timeout in "%1" must be a positive number of milliseconds.</source>
+        <translation>"%1" 中的超时必须是正的毫秒数。</translation>
+    </message>
+    <message>
+        <location filename="../../core/ConnectionSettings.cpp" line="136" />
+        <source>The health interval in "%1" must be a number of seconds (0 turns the check off).</source>
+        <translation>"%1" 中的健康检查间隔必须是秒数（0 表示关闭检查）。</translation>
+    </message>
+    <message>
+        <location filename="../../core/ConnectionSettings.cpp" line="143" />
+        <source>The health interval in "%1" must be at least 0.3 seconds.</source>
+        <translation>"%1" 中的健康检查间隔至少为 0.3 秒。</translation>
+    </message>
+    <message>
+        <location filename="../../core/TlsErrorText.cpp" line="28" />
+        <source>the certificate is not valid for the host name %1 (it names %2)</source>
+        <translation>该证书对主机名 %1 无效（证书中的名称为 %2）</translation>
+    </message>
+    <message>
+        <location filename="../../core/TlsErrorText.cpp" line="38" />
+        <source>TLS verification failed: %1. Connect by a name the certificate is valid for, trust its CA with cacert=/path/to/ca.pem, or add insecure=1 to skip verification (the server's identity is then not checked).</source>
+        <translation>TLS 验证失败：%1。请使用证书有效的名称连接，用 cacert=/path/to/ca.pem 信任其 CA，或添加 insecure=1 跳过验证（这样将不会核实服务器的身份）。</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::ConnectionTester</name>
+    <message>
+        <location filename="../../core/ConnectionTester.cpp" line="12" />
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../core/ConnectionTester.cpp" line="13" />
+        <source>Reached Redis %1 · role %2 · mode %3 · latency %4 ms</source>
+        <translation>已连通 Redis %1 · 角色 %2 · 模式 %3 · 延迟 %4 毫秒</translation>
     </message>
 </context>
 <context>
     <name>rqc::ConsoleSession</name>
     <message>
-        <location filename="../../ui/ConsoleSession.cpp" line="34"/>
+        <location filename="../../ui/ConsoleSession.cpp" line="34" />
         <source>Started a private sandbox server at %1 (--sandbox); it ends with the console.</source>
         <translation>已在 %1 启动私有沙箱服务器（--sandbox），它会随控制台一起退出。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsoleSession.cpp" line="50"/>
+        <location filename="../../ui/ConsoleSession.cpp" line="50" />
         <source>No Redis at %1:%2 — started a private sandbox server at %3; it ends with the console.</source>
         <translation>%1:%2 上没有 Redis——已在 %3 启动私有沙箱服务器，它会随控制台一起退出。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsoleSession.cpp" line="64"/>
+        <location filename="../../ui/ConsoleSession.cpp" line="64" />
         <source>No Redis server to use: nothing answers at %1, and redis-server is not installed for a private sandbox.</source>
         <translation>没有可用的 Redis 服务器：%1 无响应，而且未安装 redis-server，无法启动私有沙箱。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsoleSession.cpp" line="71"/>
+        <location filename="../../ui/ConsoleSession.cpp" line="74" />
         <source>Could not start a private sandbox server: %1</source>
         <translation>无法启动私有沙箱服务器：%1</translation>
     </message>
@@ -315,87 +784,87 @@
 <context>
     <name>rqc::ConsumeGuard</name>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="78"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="78" />
         <source>This pane will take messages from list %1 with %2; your workers will not get them, and a message it takes is lost if the console dies before showing it.</source>
         <translation>此窗格将用 %2 从列表 %1 中取走消息；你的工作进程将收不到这些消息，而且如果控制台在显示某条已取走的消息之前崩溃，这条消息就会丢失。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="84"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="84" />
         <source>This pane will move messages from list %1 into its own processing list with BLMOVE; your workers will not get them.</source>
         <translation>此窗格将用 BLMOVE 把列表 %1 中的消息移到它自己的处理列表中；你的工作进程将收不到这些消息。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="88"/>
-        <source>This pane will read the entries of stream %1 in consumer group %2 with XREADGROUP (creating the group if it does not exist); the entries it reads are not delivered to the group&apos;s other consumers.</source>
+        <location filename="../../ui/ConsumeGuard.cpp" line="88" />
+        <source>This pane will read the entries of stream %1 in consumer group %2 with XREADGROUP (creating the group if it does not exist); the entries it reads are not delivered to the group's other consumers.</source>
         <translation>此窗格将以消费组 %2 的身份用 XREADGROUP 读取流 %1 的条目（消费组不存在时会创建）；它读到的条目不会再投递给该消费组的其他消费者。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="93"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="93" />
         <source>This pane takes nothing from %1.</source>
         <translation>此窗格不会从 %1 取走任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="104"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="104" />
         <source>Consumers already there: %1</source>
         <translation>已有的消费者：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="107"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="107" />
         <source>Other groups (not affected): %1</source>
         <translation>其他消费组（不受影响）：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="113"/>
-        <location filename="../../ui/ConsumeGuard.cpp" line="115"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="113" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="115" />
         <source>Consumers already there: %1; %2</source>
         <translation>已有的消费者：%1；%2</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="178"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="178" />
         <source>not connected to the server yet</source>
         <translation>尚未连接到服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="201"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="201" />
         <source>the server did not answer in time</source>
         <translation>服务器未及时响应</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="223"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="223" />
         <source>The consumers already there could not be listed: %1.</source>
         <translation>无法列出已有的消费者：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="227"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="227" />
         <source>Consume from %1?</source>
         <translation>要从 %1 消费吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="234"/>
+        <location filename="../../ui/ConsumeGuard.cpp" line="234" />
         <source>Consume with %1</source>
         <translation>以 %1 模式消费</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="239"/>
-        <source>Don&apos;t ask again for this server</source>
+        <location filename="../../ui/ConsumeGuard.cpp" line="239" />
+        <source>Don't ask again for this server</source>
         <translation>对此服务器不再询问</translation>
     </message>
 </context>
 <context>
     <name>rqc::Consumer</name>
     <message>
-        <location filename="../../core/Consumer.cpp" line="132"/>
-        <location filename="../../core/Consumer.cpp" line="165"/>
+        <location filename="../../core/Consumer.cpp" line="158" />
+        <location filename="../../core/Consumer.cpp" line="191" />
         <source>The consumer is not running.</source>
         <translation>消费者未在运行。</translation>
     </message>
     <message>
-        <location filename="../../core/Consumer.cpp" line="133"/>
+        <location filename="../../core/Consumer.cpp" line="159" />
         <source>Mode %1 does not settle messages.</source>
         <translation>%1 模式不需要确认或退回消息。</translation>
     </message>
     <message>
-        <location filename="../../core/Consumer.cpp" line="166"/>
+        <location filename="../../core/Consumer.cpp" line="192" />
         <source>Mode %1 has nothing to recover.</source>
         <translation>%1 模式没有可恢复的内容。</translation>
     </message>
@@ -403,195 +872,195 @@
 <context>
     <name>rqc::ConsumerSpec</name>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="52"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="52" />
         <source>Pub/Sub</source>
         <translation>发布/订阅</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="54"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="54" />
         <source>Pattern</source>
         <translation>模式订阅</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="56"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="56" />
         <source>List (LPUSH/BRPOP)</source>
         <translation>列表（LPUSH/BRPOP）</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="58"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="58" />
         <source>Reliable list</source>
         <translation>可靠列表</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="60"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="60" />
         <source>Stream group</source>
         <translation>Stream 消费组</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="62"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="62" />
         <source>Stream tail</source>
         <translation>Stream 跟读</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="64"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="64" />
         <source>Peek (read only)</source>
         <translation>查看（只读）</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="66"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="66" />
         <source>Observe all clients</source>
         <translation>观察所有客户端</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="75"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="75" />
         <source>At most once: every subscriber sees each message; whatever is published while nobody listens is gone.</source>
         <translation>至多一次：每个订阅者都会收到每条消息；无人订阅时发布的消息会直接丢失。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="78"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="78" />
         <source>At most once, for every channel matching the pattern; messages published while disconnected are gone.</source>
         <translation>至多一次，适用于所有匹配该模式的频道；断开期间发布的消息会丢失。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="81"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="81" />
         <source>At most once: each message goes to one consumer, but is lost if that consumer dies between the pop and processing.</source>
         <translation>至多一次：每条消息只交给一个消费者，但如果该消费者在取出消息后、处理完成前崩溃，消息就会丢失。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="84"/>
-        <source>At least once, acked exactly once: a taken message waits in the consumer&apos;s processing list until acked; a stop or crash loses nothing.</source>
+        <location filename="../../core/ConsumerSpec.cpp" line="84" />
+        <source>At least once, acked exactly once: a taken message waits in the consumer's processing list until acked; a stop or crash loses nothing.</source>
         <translation>至少一次，确认恰好一次：取出的消息会留在该消费者的处理列表中直到被确认；停止或崩溃都不会丢消息。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="87"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="87" />
         <source>At least once, acked exactly once: an entry stays pending in the group until acked (ack=none: at most once).</source>
         <translation>至少一次，确认恰好一次：条目在被确认之前一直处于消费组的待确认状态（ack=none 时为至多一次）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="90"/>
-        <source>Reads only: follows new entries without consuming; the application&apos;s consumers are not affected.</source>
+        <location filename="../../core/ConsumerSpec.cpp" line="90" />
+        <source>Reads only: follows new entries without consuming; the application's consumers are not affected.</source>
         <translation>只读：跟随读取新条目而不消费，不影响应用自己的消费者。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="93"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="93" />
         <source>Reads only: shows what the list or stream holds now, live, and takes nothing from it.</source>
         <translation>只读：实时显示列表或流当前的内容，不取走任何内容。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="96"/>
-        <source>Reads only: shows every client&apos;s produce and consume commands on this key or channel and who took each message; takes nothing. MONITOR (the default source) costs the server throughput, about half by Redis&apos;s documentation: meant for development servers. source=events is cheap but shows no payloads and no clients.</source>
+        <location filename="../../core/ConsumerSpec.cpp" line="96" />
+        <source>Reads only: shows every client's produce and consume commands on this key or channel and who took each message; takes nothing. MONITOR (the default source) costs the server throughput, about half by Redis's documentation: meant for development servers. source=events is cheap but shows no payloads and no clients.</source>
         <translation>只读：显示所有客户端对此键或频道执行的生产和消费命令，以及每条消息被谁取走；不取走任何内容。MONITOR（默认数据源）会消耗服务器吞吐量，按 Redis 文档的说法约为一半：仅适用于开发服务器。source=events 开销很小，但不显示消息体和客户端。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="177"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="177" />
         <source>a file name</source>
         <translation>一个文件名</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="187"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="187" />
         <source>a whole number from 1 to 10000</source>
         <translation>1 到 10000 之间的整数</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="190"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="190" />
         <source>a whole number above 0</source>
         <translation>大于 0 的整数</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="195"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="195" />
         <source>milliseconds, 0 or more</source>
         <translation>毫秒数，不小于 0</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="199"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="199" />
         <source>milliseconds, 300 or more</source>
         <translation>毫秒数，不小于 300</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="202"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="202" />
         <source>$ (new entries only), 0 (from the start) or an entry id</source>
         <translation>$（只读新条目）、0（从头开始）或一个条目 ID</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="212"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="212" />
         <source>a name, not ending in :alive</source>
         <translation>一个名称，且不能以 :alive 结尾</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="213"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="213" />
         <source>a key other than the queue itself, not ending in :alive</source>
         <translation>队列本身以外的键，且不能以 :alive 结尾</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="216"/>
+        <location filename="../../core/ConsumerSpec.cpp" line="216" />
         <source>Option %1=%2 is not valid for mode %3 (expected %4).</source>
         <translation>选项 %1=%2 对 %3 模式无效（应为%4）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="231"/>
-        <source>&quot;%1&quot; is not MODE:TARGET (MODE is one of %2).</source>
-        <translation>&quot;%1&quot; 不是 MODE:TARGET 格式（MODE 为 %2 之一）。</translation>
+        <location filename="../../core/ConsumerSpec.cpp" line="231" />
+        <source>"%1" is not MODE:TARGET (MODE is one of %2).</source>
+        <translation>"%1" 不是 MODE:TARGET 格式（MODE 为 %2 之一）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="238"/>
-        <source>Unknown mode &quot;%1&quot; (use one of %2).</source>
-        <translation>未知模式 &quot;%1&quot;（请使用 %2 之一）。</translation>
+        <location filename="../../core/ConsumerSpec.cpp" line="238" />
+        <source>Unknown mode "%1" (use one of %2).</source>
+        <translation>未知模式 "%1"（请使用 %2 之一）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="245"/>
-        <source>&quot;%1&quot; names no target.</source>
-        <translation>&quot;%1&quot; 没有指定目标。</translation>
+        <location filename="../../core/ConsumerSpec.cpp" line="245" />
+        <source>"%1" names no target.</source>
+        <translation>"%1" 没有指定目标。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="253"/>
-        <source>Option &quot;%1&quot; is not key=value.</source>
-        <translation>选项 &quot;%1&quot; 不是 key=value 格式。</translation>
+        <location filename="../../core/ConsumerSpec.cpp" line="253" />
+        <source>Option "%1" is not key=value.</source>
+        <translation>选项 "%1" 不是 key=value 格式。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="258"/>
-        <source>Mode %1 has no option &quot;%2&quot;.</source>
-        <translation>%1 模式没有选项 &quot;%2&quot;。</translation>
+        <location filename="../../core/ConsumerSpec.cpp" line="258" />
+        <source>Mode %1 has no option "%2".</source>
+        <translation>%1 模式没有选项 "%2"。</translation>
     </message>
 </context>
 <context>
     <name>rqc::ConsumerWorker</name>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="37"/>
+        <location filename="../../core/ConsumerWorker.cpp" line="53" />
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="39"/>
+        <location filename="../../core/ConsumerWorker.cpp" line="55" />
         <source>connecting</source>
         <translation>正在连接</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="41"/>
+        <location filename="../../core/ConsumerWorker.cpp" line="57" />
         <source>listening</source>
         <translation>监听中</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="43"/>
+        <location filename="../../core/ConsumerWorker.cpp" line="59" />
         <source>reconnecting</source>
         <translation>正在重连</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="45"/>
+        <location filename="../../core/ConsumerWorker.cpp" line="61" />
         <source>stopping</source>
         <translation>正在停止</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="47"/>
+        <location filename="../../core/ConsumerWorker.cpp" line="63" />
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="49"/>
+        <location filename="../../core/ConsumerWorker.cpp" line="65" />
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="144"/>
+        <location filename="../../core/ConsumerWorker.cpp" line="186" />
         <source>%1 — retrying in %2 ms</source>
         <translation>%1——%2 毫秒后重试</translation>
     </message>
@@ -599,337 +1068,375 @@
 <context>
     <name>rqc::ConsumersLine</name>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="67"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="67" />
         <source>Consumers: asking the server…</source>
         <translation>消费者：正在询问服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="74"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="74" />
         <source>Consumers: unknown (%1)</source>
         <translation>消费者：未知（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="122"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="122" />
         <source>blocked clients unknown (CLIENT LIST: %1)</source>
         <translation>阻塞的客户端未知（CLIENT LIST：%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="125"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="125" />
         <source>no client blocked in a list pop</source>
         <translation>没有客户端阻塞于列表弹出命令</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="128"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="128" />
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="130"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="130" />
         <source>1 client blocked in a list pop</source>
         <translation>1 个客户端阻塞于列表弹出命令</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="131"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="131" />
         <source>%1 clients blocked in list pops</source>
         <translation>%1 个客户端阻塞于列表弹出命令</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="132"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="132" />
         <source>%1 (on this or other lists: Redis does not say which): %2</source>
         <translation>%1（在此列表或其他列表上：Redis 不会说明是哪个）：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="139"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="139" />
         <source>no processing lists</source>
         <translation>没有处理列表</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="142"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="142" />
         <source>%1 alive, %2 in flight</source>
         <translation>%1 存活，%2 条处理中</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="142"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="142" />
         <source>%1 orphaned, %2 left</source>
         <translation>%1 无主，剩余 %2 条</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="146"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="146" />
         <source>1 processing list</source>
         <translation>1 个处理列表</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="147"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="147" />
         <source>%1 processing lists</source>
         <translation>%1 个处理列表</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="148"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="148" />
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="160"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="160" />
         <source>%1 (%2 pending, idle %3)</source>
         <translation>%1（%2 条待确认，空闲 %3）</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="165"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="165" />
         <source>1 consumer</source>
         <translation>1 个消费者</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="165"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="165" />
         <source>%1 consumers</source>
         <translation>%1 个消费者</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="167"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="167" />
         <source>group %1: %2, %3 pending</source>
         <translation>消费组 %1：%2，%3 条待确认</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="169"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="169" />
         <source>, lag %1</source>
         <translation>，积压 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="175"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="175" />
         <source>no consumer groups</source>
         <translation>没有消费组</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="176"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="176" />
         <source>no group %1 yet</source>
         <translation>尚无消费组 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="184"/>
-        <source>processing lists: the server&apos;s discovery has walked ~%1 % of the keys, more may exist</source>
+        <location filename="../../ui/ConsumersLine.cpp" line="184" />
+        <source>processing lists: the server's discovery has walked ~%1 % of the keys, more may exist</source>
         <translation>处理列表：服务器的发现过程已遍历约 %1 % 的键，可能还有更多</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="197"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="197" />
         <source>not a list or stream</source>
         <translation>不是列表或流</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="205"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="205" />
         <source>incomplete: %1</source>
         <translation>不完整：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="206"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="206" />
         <source>Consumers: %1</source>
         <translation>消费者：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="216"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="216" />
         <source>  %1: %2 pending, idle %3%4</source>
         <translation>  %1：%2 条待确认，空闲 %3%4</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="220"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="220" />
         <source>, rqconsole heartbeat alive</source>
         <translation>，rqconsole 心跳存活</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="223"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="223" />
         <source>No consumer groups.</source>
         <translation>没有消费组。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="227"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="227" />
         <source>Blocked in list pops (CLIENT LIST names the command, not the key):</source>
         <translation>阻塞于列表弹出命令（CLIENT LIST 只显示命令，不显示键）：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="229"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="229" />
         <source>  %1 %2 at %3, blocked %4 s</source>
         <translation>  %1 %2，地址 %3，已阻塞 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="234"/>
-        <location filename="../../ui/ConsumersLine.cpp" line="246"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="234" />
+        <location filename="../../ui/ConsumersLine.cpp" line="246" />
         <source>  none</source>
         <translation>  无</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="238"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="238" />
         <source>Processing lists (reliable consumers):</source>
         <translation>处理列表（可靠消费者）：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="240"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="240" />
         <source>  %1: %2 message(s), heartbeat %3</source>
         <translation>  %1：%2 条消息，心跳 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="243"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="243" />
         <source>alive (%1 ms left)</source>
         <translation>存活（剩余 %1 毫秒）</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="244"/>
+        <location filename="../../ui/ConsumersLine.cpp" line="244" />
         <source>missing: orphaned</source>
         <translation>缺失：无主</translation>
     </message>
 </context>
 <context>
+    <name>rqc::DepthFact</name>
+    <message>
+        <location filename="../../ui/DepthFact.cpp" line="20" />
+        <source>stream</source>
+        <translation>流</translation>
+    </message>
+    <message>
+        <location filename="../../ui/DepthFact.cpp" line="20" />
+        <source>list</source>
+        <translation>列表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/DepthFact.cpp" line="27" />
+        <source>server unreachable since %1</source>
+        <translation>自 %1 起服务器不可达</translation>
+    </message>
+    <message>
+        <location filename="../../ui/DepthFact.cpp" line="33" />
+        <source>not read yet</source>
+        <translation>尚未读取</translation>
+    </message>
+    <message>
+        <location filename="../../ui/DepthFact.cpp" line="86" />
+        <source>WRONGTYPE: %1 is not a %2, it holds another type</source>
+        <translation>WRONGTYPE：%1 不是%2，而是其他类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/DepthFact.cpp" line="109" />
+        <source>WRONGTYPE: %1 holds a %2, not a %3</source>
+        <translation>WRONGTYPE：%1 是%2，而不是%3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/DepthFact.cpp" line="119" />
+        <source>discovery has not reached %1 yet</source>
+        <translation>发现过程尚未到达 %1</translation>
+    </message>
+</context>
+<context>
     <name>rqc::InspectorDialog</name>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="46"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="46" />
         <source>Inspector — %1</source>
         <translation>检查器 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="52"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="52" />
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="59"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="59" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="61"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="61" />
         <source>Read the queue again now (it also refreshes every two seconds)</source>
         <translation>立即重新读取队列（它也会每两秒自动刷新）</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="63"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="63" />
         <source>Recover</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="65"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="65" />
         <source>Move the messages of orphaned processing lists (no heartbeat) back to the queue, counting a delivery; those past the delivery limit go to the dead letters</source>
         <translation>把无主处理列表（没有心跳）中的消息移回队列，并计一次投递；超过投递上限的消息转入死信</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="68"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="68" />
         <source>Claim</source>
         <translation>认领</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="75"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="75" />
         <source> ms</source>
         <translation> 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="78"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="78" />
         <source>Claim only entries idle at least this long (XAUTOCLAIM min-idle-time)</source>
         <translation>只认领空闲至少这么久的条目（XAUTOCLAIM min-idle-time）</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="80"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="80" />
         <source>idle ≥</source>
         <translation>空闲 ≥</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="98"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="98" />
         <source>Requeue selected</source>
         <translation>重新入队所选</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="100"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="100" />
         <source>Put the selected dead letters back on the queue (their delivery count starts again)</source>
         <translation>把所选死信放回队列（投递次数重新计算）</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="102"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="102" />
         <source>Requeue all</source>
         <translation>全部重新入队</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="113"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="113" />
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="113"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="113" />
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="113"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="113" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="165"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="165" />
         <source>Recovering…</source>
         <translation>正在恢复…</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="173"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="173" />
         <source>Claiming…</source>
         <translation>正在认领…</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="186"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="186" />
         <source>Requeueing…</source>
         <translation>正在重新入队…</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="194"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="194" />
         <source>Recover: %1 message(s) from %2 orphaned processing list(s) back in the queue, %3 dead-lettered.</source>
         <translation>恢复：%2 个无主处理列表中的 %1 条消息已回到队列，%3 条转入死信。</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="212"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="212" />
         <source>Claim: %1 entries delivered to this pane, %2 dead-lettered, %3 deleted while pending.</source>
         <translation>认领：%1 个条目已投递到此窗格，%2 个转入死信，%3 个在待确认期间已被删除。</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="199"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="199" />
         <source>Requeue: %1 dead letter(s) back on the queue.</source>
         <translation>重新入队：%1 条死信已回到队列。</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="223"/>
-        <location filename="../../ui/InspectorDialog.cpp" line="254"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="223" />
+        <location filename="../../ui/InspectorDialog.cpp" line="254" />
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="237"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="237" />
         <source>List %1: %2 waiting, %3 processing list(s).</source>
         <translation>列表 %1：%2 条等待中，%3 个处理列表。</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="241"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="241" />
         <source>%1 does not exist (empty); %2 processing list(s).</source>
         <translation>%1 不存在（为空）；%2 个处理列表。</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="246"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="246" />
         <source>Stream %1: %2 entries, %3 group(s).</source>
         <translation>流 %1：%2 个条目，%3 个消费组。</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="249"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="249" />
         <source>%1 is neither a list nor a stream.</source>
         <translation>%1 既不是列表也不是流。</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="252"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="252" />
         <source>Read at %1.</source>
         <translation>读取于 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="265"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="265" />
         <source>Dead letters in %1: %2</source>
         <translation>%1 中的死信：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="293"/>
-        <source>Take entries idle at least this long from any consumer of the pane&apos;s group (XAUTOCLAIM) and deliver them to this pane</source>
+        <location filename="../../ui/InspectorDialog.cpp" line="293" />
+        <source>Take entries idle at least this long from any consumer of the pane's group (XAUTOCLAIM) and deliver them to this pane</source>
         <translation>从本窗格所在消费组的任意消费者处取走空闲至少这么久的条目（XAUTOCLAIM），并投递到此窗格</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorDialog.cpp" line="295"/>
+        <location filename="../../ui/InspectorDialog.cpp" line="295" />
         <source>Claim needs a pane consuming a stream group</source>
         <translation>认领需要一个正在消费流消费组的窗格</translation>
     </message>
@@ -937,588 +1444,626 @@
 <context>
     <name>rqc::InspectorTree</name>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="23"/>
+        <location filename="../../ui/InspectorTree.cpp" line="23" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="23"/>
+        <location filename="../../ui/InspectorTree.cpp" line="23" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="23"/>
+        <location filename="../../ui/InspectorTree.cpp" line="23" />
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="23"/>
+        <location filename="../../ui/InspectorTree.cpp" line="23" />
         <source>Idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="23"/>
+        <location filename="../../ui/InspectorTree.cpp" line="23" />
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="37"/>
+        <location filename="../../ui/InspectorTree.cpp" line="37" />
         <source>%1 ms</source>
         <translation>%1 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="39"/>
+        <location filename="../../ui/InspectorTree.cpp" line="39" />
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="41"/>
+        <location filename="../../ui/InspectorTree.cpp" line="41" />
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="42"/>
+        <location filename="../../ui/InspectorTree.cpp" line="42" />
         <source>%1 h</source>
         <translation>%1 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="100"/>
+        <location filename="../../ui/InspectorTree.cpp" line="100" />
         <source>Processing lists</source>
         <translation>处理列表</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="101"/>
+        <location filename="../../ui/InspectorTree.cpp" line="101" />
         <source>Messages taken by a consumer and not settled yet</source>
         <translation>已被消费者取出但尚未处理完毕的消息</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="106"/>
+        <location filename="../../ui/InspectorTree.cpp" line="106" />
         <source>heartbeat %1 left, held by %2</source>
         <translation>心跳剩余 %1，持有者 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="109"/>
-        <location filename="../../ui/InspectorTree.cpp" line="143"/>
+        <location filename="../../ui/InspectorTree.cpp" line="109" />
+        <location filename="../../ui/InspectorTree.cpp" line="143" />
         <source>alive</source>
         <translation>存活</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="109"/>
+        <location filename="../../ui/InspectorTree.cpp" line="109" />
         <source>orphaned</source>
         <translation>无主</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="111"/>
-        <source>Its consumer&apos;s heartbeat key exists.</source>
+        <location filename="../../ui/InspectorTree.cpp" line="111" />
+        <source>Its consumer's heartbeat key exists.</source>
         <translation>其消费者的心跳键存在。</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="112"/>
+        <location filename="../../ui/InspectorTree.cpp" line="112" />
         <source>No heartbeat: its consumer is gone. Recover moves these messages back to the queue.</source>
         <translation>没有心跳：其消费者已不在。“恢复”会把这些消息移回队列。</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="124"/>
+        <location filename="../../ui/InspectorTree.cpp" line="124" />
         <source>Delivery counts</source>
         <translation>投递次数记录</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="125"/>
+        <location filename="../../ui/InspectorTree.cpp" line="125" />
         <source>Messages whose earlier delivery ended without an ack</source>
         <translation>之前的投递未被确认就结束了的消息</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="131"/>
+        <location filename="../../ui/InspectorTree.cpp" line="131" />
         <source>lag unknown</source>
         <translation>积压未知</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="131"/>
+        <location filename="../../ui/InspectorTree.cpp" line="131" />
         <source>lag %1</source>
         <translation>积压 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="133"/>
+        <location filename="../../ui/InspectorTree.cpp" line="133" />
         <source>Group %1</source>
         <translation>消费组 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="134"/>
+        <location filename="../../ui/InspectorTree.cpp" line="134" />
         <source>last delivered %1</source>
         <translation>最后投递 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="135"/>
+        <location filename="../../ui/InspectorTree.cpp" line="135" />
         <source>Entries pending in the group (delivered, not acked)</source>
         <translation>消费组中待确认的条目（已投递、未确认）</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="136"/>
+        <location filename="../../ui/InspectorTree.cpp" line="136" />
         <source>Entries not yet delivered to the group</source>
         <translation>尚未投递给该消费组的条目</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="139"/>
+        <location filename="../../ui/InspectorTree.cpp" line="139" />
         <source>Consumers</source>
         <translation>消费者</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="143"/>
+        <location filename="../../ui/InspectorTree.cpp" line="143" />
         <source>no heartbeat</source>
         <translation>无心跳</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="145"/>
+        <location filename="../../ui/InspectorTree.cpp" line="145" />
         <source>inactive %1</source>
         <translation>不活跃 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="148"/>
+        <location filename="../../ui/InspectorTree.cpp" line="148" />
         <source>An rqconsole consumer whose heartbeat key exists.</source>
         <translation>一个心跳键存在的 rqconsole 消费者。</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="149"/>
-        <source>No rqconsole heartbeat: another program&apos;s consumer, or one that is gone. Its idle entries can be claimed.</source>
+        <location filename="../../ui/InspectorTree.cpp" line="149" />
+        <source>No rqconsole heartbeat: another program's consumer, or one that is gone. Its idle entries can be claimed.</source>
         <translation>没有 rqconsole 心跳：是其他程序的消费者，或已不在的消费者。它的空闲条目可以被认领。</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="155"/>
+        <location filename="../../ui/InspectorTree.cpp" line="155" />
         <source>Oldest pending</source>
         <translation>最早的待确认条目</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="160"/>
+        <location filename="../../ui/InspectorTree.cpp" line="160" />
         <source>deleted</source>
         <translation>已删除</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="161"/>
+        <location filename="../../ui/InspectorTree.cpp" line="161" />
         <source>owned by %1</source>
         <translation>属于 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="163"/>
+        <location filename="../../ui/InspectorTree.cpp" line="163" />
         <source>Deliveries</source>
         <translation>投递次数</translation>
     </message>
     <message>
-        <location filename="../../ui/InspectorTree.cpp" line="165"/>
+        <location filename="../../ui/InspectorTree.cpp" line="165" />
         <source>Deleted or trimmed from the stream while pending: a claim acks it away.</source>
         <translation>在待确认期间已从流中删除或裁剪：认领时会将其确认移除。</translation>
     </message>
 </context>
 <context>
+    <name>rqc::KeychainSecretStore</name>
+    <message>
+        <location filename="../../core/KeychainSecretStore.cpp" line="40" />
+        <source>no system keychain</source>
+        <translation>没有系统钥匙串</translation>
+    </message>
+    <message>
+        <location filename="../../core/KeychainSecretStore.cpp" line="40" />
+        <source>the system keychain</source>
+        <translation>系统钥匙串</translation>
+    </message>
+</context>
+<context>
     <name>rqc::MainWindow</name>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="52"/>
+        <location filename="../../ui/MainWindow.cpp" line="56" />
         <source>rqconsole</source>
         <translation>rqconsole</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="77"/>
+        <location filename="../../ui/MainWindow.cpp" line="187" />
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="91"/>
+        <location filename="../../ui/MainWindow.cpp" line="91" />
         <source>Show &amp;sidebar</source>
         <translation>显示侧边栏(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="100"/>
+        <location filename="../../ui/MainWindow.cpp" line="131" />
         <source>No server</source>
         <translation>没有服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="111"/>
+        <location filename="../../ui/MainWindow.cpp" line="142" />
         <source>Connected to %1 · Redis %2</source>
         <translation>已连接到 %1 · Redis %2</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="112"/>
+        <location filename="../../ui/MainWindow.cpp" line="143" />
         <source>Redis %1</source>
         <translation>Redis %1</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="117"/>
+        <location filename="../../ui/MainWindow.cpp" line="155" />
         <source>Trouble with %1</source>
         <translation>%1 出现问题</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="118"/>
+        <location filename="../../ui/MainWindow.cpp" line="156" />
         <source>Server: %1</source>
         <translation>服务器：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="125"/>
+        <location filename="../../ui/MainWindow.cpp" line="107" />
         <source>Starting a private sandbox server…</source>
         <translation>正在启动私有沙箱服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="127"/>
-        <location filename="../../ui/MainWindow.cpp" line="441"/>
+        <location filename="../../ui/MainWindow.cpp" line="109" />
+        <location filename="../../ui/MainWindow.cpp" line="170" />
+        <location filename="../../ui/MainWindow.cpp" line="226" />
+        <location filename="../../ui/MainWindow.cpp" line="552" />
         <source>Connecting to %1…</source>
         <translation>正在连接 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="129"/>
+        <location filename="../../ui/MainWindow.cpp" line="111" />
         <source>Looking for Redis at %1…</source>
         <translation>正在 %1 查找 Redis…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="146"/>
+        <location filename="../../ui/MainWindow.cpp" line="165" />
+        <source>Refused by %1</source>
+        <translation>被 %1 拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MainWindow.cpp" line="232" />
         <source>&amp;New pane…</source>
         <translation>新建窗格(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="149"/>
+        <location filename="../../ui/MainWindow.cpp" line="235" />
         <source>Open a pane for a queue or channel (it need not exist yet)</source>
         <translation>为队列或频道打开一个窗格（它可以尚不存在）</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="151"/>
+        <location filename="../../ui/MainWindow.cpp" line="237" />
         <source>&amp;Close pane</source>
         <translation>关闭窗格(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="157"/>
-        <location filename="../../ui/MainWindow.cpp" line="434"/>
+        <location filename="../../ui/MainWindow.cpp" line="243" />
+        <location filename="../../ui/MainWindow.cpp" line="545" />
         <source>&amp;Record pane…</source>
         <translation>录制窗格(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="159"/>
+        <location filename="../../ui/MainWindow.cpp" line="245" />
         <source>Record every row the focused pane receives to a JSON Lines file</source>
         <translation>将焦点所在窗格收到的每一行录制到 JSON Lines 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="162"/>
+        <location filename="../../ui/MainWindow.cpp" line="248" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="167"/>
+        <location filename="../../ui/MainWindow.cpp" line="253" />
         <source>&amp;Refresh server</source>
         <translation>刷新服务器(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="171"/>
+        <location filename="../../ui/MainWindow.cpp" line="257" />
         <source>Message &amp;limit per pane…</source>
         <translation>每个窗格的消息上限(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="173"/>
+        <location filename="../../ui/MainWindow.cpp" line="259" />
         <source>&amp;About rqconsole</source>
         <translation>关于 rqconsole(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="176"/>
+        <location filename="../../ui/MainWindow.cpp" line="262" />
         <source>About &amp;Qt</source>
         <translation>关于 &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="179"/>
+        <location filename="../../ui/MainWindow.cpp" line="265" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="187"/>
+        <location filename="../../ui/MainWindow.cpp" line="275" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="191"/>
+        <location filename="../../ui/MainWindow.cpp" line="279" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="195"/>
+        <location filename="../../ui/MainWindow.cpp" line="283" />
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="407"/>
+        <location filename="../../ui/MainWindow.cpp" line="315" />
+        <source>⚠ TLS not verified: the server's identity is not checked</source>
+        <translation>⚠ TLS 未验证：不核实服务器的身份</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MainWindow.cpp" line="317" />
+        <source>The connection is encrypted, but anyone between you and %1 could pose as it (insecure=1, or chosen after a refused certificate). Give the CA with cacert=/path/to/ca.pem instead.</source>
+        <translation>连接已加密，但你与 %1 之间的任何人都可以冒充它（insecure=1，或在证书被拒后选择了跳过验证）。请改用 cacert=/path/to/ca.pem 指定 CA。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MainWindow.cpp" line="518" />
         <source>Click into a pane first: Record pane… records the pane that has the focus.</source>
         <translation>请先点击一个窗格：“录制窗格…”录制的是焦点所在的窗格。</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="415"/>
+        <location filename="../../ui/MainWindow.cpp" line="526" />
         <source>Record %1 to</source>
         <translation>将 %1 录制到</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="418"/>
+        <location filename="../../ui/MainWindow.cpp" line="529" />
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="418"/>
+        <location filename="../../ui/MainWindow.cpp" line="529" />
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="433"/>
+        <location filename="../../ui/MainWindow.cpp" line="544" />
         <source>Stop &amp;recording</source>
         <translation>停止录制(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="440"/>
+        <location filename="../../ui/MainWindow.cpp" line="551" />
         <source>rqconsole — %1</source>
         <translation>rqconsole — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="469"/>
-        <source>%1 opened in %2: this server is not the console&apos;s sandbox, and consuming would take messages from its workers. Choose %3 to consume (you will be asked first).</source>
+        <location filename="../../ui/MainWindow.cpp" line="581" />
+        <source>%1 opened in %2: this server is not the console's sandbox, and consuming would take messages from its workers. Choose %3 to consume (you will be asked first).</source>
         <translation>%1 已以 %2 模式打开：此服务器不是控制台的沙箱，消费会从它的工作进程那里取走消息。选择 %3 模式即可消费（会先询问你）。</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="474"/>
+        <location filename="../../ui/MainWindow.cpp" line="586" />
         <source>%1 restored in %2 instead of %3: consuming it on this server was not confirmed before. Choose %3 to consume (you will be asked first).</source>
         <translation>%1 已以 %2 模式恢复，而不是 %3 模式：此前未同意在此服务器上消费它。选择 %3 模式即可消费（会先询问你）。</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="485"/>
+        <location filename="../../ui/MainWindow.cpp" line="597" />
         <source>Connected to %1</source>
         <translation>已连接到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="515"/>
+        <location filename="../../ui/MainWindow.cpp" line="628" />
         <source>Message limit</source>
         <translation>消息上限</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="516"/>
-        <source>Messages kept in each pane&apos;s view (older ones are dropped from the view, the totals stay true):</source>
+        <location filename="../../ui/MainWindow.cpp" line="629" />
+        <source>Messages kept in each pane's view (older ones are dropped from the view, the totals stay true):</source>
         <translation>每个窗格视图中保留的消息数（更早的消息会从视图中移除，统计总数保持准确）：</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="529"/>
+        <location filename="../../ui/MainWindow.cpp" line="642" />
         <source>About rqconsole</source>
         <translation>关于 rqconsole</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="530"/>
-        <source>&lt;h3&gt;rqconsole %1&lt;/h3&gt;&lt;p&gt;A desktop console for Redis message queues: publish test messages and watch them consumed live, with each mode&apos;s delivery guarantee stated plainly.&lt;/p&gt;&lt;p&gt;Built with Qt %2 and hiredis.&lt;/p&gt;</source>
+        <location filename="../../ui/MainWindow.cpp" line="643" />
+        <source>&lt;h3&gt;rqconsole %1&lt;/h3&gt;&lt;p&gt;A desktop console for Redis message queues: publish test messages and watch them consumed live, with each mode's delivery guarantee stated plainly.&lt;/p&gt;&lt;p&gt;Built with Qt %2 and hiredis.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;rqconsole %1&lt;/h3&gt;&lt;p&gt;Redis 消息队列桌面控制台：发布测试消息，实时观察它们被消费，并明确说明每种模式的投递保证。&lt;/p&gt;&lt;p&gt;基于 Qt %2 和 hiredis 构建。&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::MemorySecretStore</name>
+    <message>
+        <location filename="../../core/SecretStore.cpp" line="40" />
+        <source>memory only (until the console quits)</source>
+        <translation>仅内存（直到控制台退出）</translation>
     </message>
 </context>
 <context>
     <name>rqc::MessageModel</name>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="113"/>
+        <location filename="../../ui/MessageModel.cpp" line="113" />
         <source>Delivered and not acked yet: it stays in Redis (processing list or pending entries) until you ack, requeue or dead-letter it.</source>
         <translation>已投递但尚未确认：它会留在 Redis 中（处理列表或待确认条目），直到你确认、重新入队或转入死信。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="116"/>
+        <location filename="../../ui/MessageModel.cpp" line="116" />
         <source>Acked: removed from Redis, exactly once.</source>
         <translation>已确认：已从 Redis 移除，恰好一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="118"/>
+        <location filename="../../ui/MessageModel.cpp" line="118" />
         <source>Acked automatically once it reached this pane (ack=auto).</source>
         <translation>到达此窗格后已自动确认（ack=auto）。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="120"/>
+        <location filename="../../ui/MessageModel.cpp" line="120" />
         <source>Read with NOACK: never pending, so at most once.</source>
         <translation>以 NOACK 方式读取：从不待确认，因此至多一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="122"/>
+        <location filename="../../ui/MessageModel.cpp" line="122" />
         <source>Given back to the queue; it is delivered again as a new row.</source>
         <translation>已退回队列；它会作为新的一行再次投递。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="124"/>
+        <location filename="../../ui/MessageModel.cpp" line="124" />
         <source>Moved to the dead-letter list or stream.</source>
         <translation>已移到死信列表或死信流。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="126"/>
+        <location filename="../../ui/MessageModel.cpp" line="126" />
         <source>No longer pending for this consumer: acked, recovered or claimed elsewhere meanwhile.</source>
         <translation>对此消费者已不再待确认：期间已在别处被确认、恢复或认领。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="129"/>
+        <location filename="../../ui/MessageModel.cpp" line="129" />
         <source>Its consumer stopped before it was settled; it stays pending in Redis and is delivered again when the pane restarts.</source>
         <translation>它的消费者在处理完之前已停止；它仍在 Redis 中待确认，窗格重启时会再次投递。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="328"/>
+        <location filename="../../ui/MessageModel.cpp" line="328" />
         <source>pending</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="330"/>
+        <location filename="../../ui/MessageModel.cpp" line="330" />
         <source>acked</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="332"/>
+        <location filename="../../ui/MessageModel.cpp" line="332" />
         <source>acked (auto)</source>
         <translation>已确认（自动）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="334"/>
+        <location filename="../../ui/MessageModel.cpp" line="334" />
         <source>no ack</source>
         <translation>不确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="336"/>
+        <location filename="../../ui/MessageModel.cpp" line="336" />
         <source>requeued</source>
         <translation>已重新入队</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="338"/>
+        <location filename="../../ui/MessageModel.cpp" line="338" />
         <source>dead-lettered</source>
         <translation>已转入死信</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="340"/>
+        <location filename="../../ui/MessageModel.cpp" line="340" />
         <source>gone</source>
         <translation>已不在</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="342"/>
+        <location filename="../../ui/MessageModel.cpp" line="342" />
         <source>released</source>
         <translation>已释放</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="392"/>
+        <location filename="../../ui/MessageModel.cpp" line="392" />
         <source>%1, message #%2</source>
         <translation>%1，第 %2 条消息</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/MessageModel.cpp" line="399"/>
+        <location filename="../../ui/MessageModel.cpp" line="399" />
         <source>%n byte(s)</source>
         <translation>
             <numerusform>%n 字节</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="406"/>
+        <location filename="../../ui/MessageModel.cpp" line="406" />
         <source>Redelivered: delivery %1 of this message</source>
         <translation>重新投递：此消息的第 %1 次投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="407"/>
+        <location filename="../../ui/MessageModel.cpp" line="407" />
         <source>First delivery</source>
         <translation>首次投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="412"/>
+        <location filename="../../ui/MessageModel.cpp" line="412" />
         <source>Client %1, %2 %3</source>
         <translation>客户端 %1，%2 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="472"/>
+        <location filename="../../ui/MessageModel.cpp" line="472" />
         <source>%1 (event only)</source>
         <translation>%1（仅事件）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="481"/>
+        <location filename="../../ui/MessageModel.cpp" line="481" />
         <source>(events name no client)</source>
         <translation>（事件不指明客户端）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="492"/>
+        <location filename="../../ui/MessageModel.cpp" line="492" />
         <source>→ %1</source>
         <translation>→ %1</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="497"/>
+        <location filename="../../ui/MessageModel.cpp" line="497" />
         <source>?</source>
         <translation>？</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="498"/>
+        <location filename="../../ui/MessageModel.cpp" line="498" />
         <source>removed</source>
         <translation>已移除</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="499"/>
+        <location filename="../../ui/MessageModel.cpp" line="499" />
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="502"/>
+        <location filename="../../ui/MessageModel.cpp" line="502" />
         <source>, %1 ms</source>
         <translation>，%1 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="504"/>
+        <location filename="../../ui/MessageModel.cpp" line="504" />
         <source>(inferred)</source>
         <translation>（推断）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="514"/>
+        <location filename="../../ui/MessageModel.cpp" line="514" />
         <source>A keyspace event: it names neither the message nor the client.</source>
         <translation>键空间事件：既不指明消息，也不指明客户端。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="517"/>
+        <location filename="../../ui/MessageModel.cpp" line="517" />
         <source>Pushed by %1</source>
         <translation>由 %1 推入</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="519"/>
+        <location filename="../../ui/MessageModel.cpp" line="519" />
         <source>Taken by %1</source>
         <translation>被 %1 取走</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="521"/>
-        <source>Certain: the server&apos;s own record names this message.</source>
+        <location filename="../../ui/MessageModel.cpp" line="521" />
+        <source>Certain: the server's own record names this message.</source>
         <translation>确定：服务器自己的记录指明了这条消息。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="522"/>
+        <location filename="../../ui/MessageModel.cpp" line="522" />
         <source>Inferred: MONITOR does not show which blocked client a push served; this is worked out from the order they blocked in.</source>
         <translation>推断：MONITOR 不显示一次推入由哪个阻塞的客户端接收；这是根据它们进入阻塞的顺序推算出来的。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="533"/>
+        <location filename="../../ui/MessageModel.cpp" line="533" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="535"/>
+        <location filename="../../ui/MessageModel.cpp" line="535" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="537"/>
+        <location filename="../../ui/MessageModel.cpp" line="537" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="539"/>
+        <location filename="../../ui/MessageModel.cpp" line="539" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="541"/>
+        <location filename="../../ui/MessageModel.cpp" line="541" />
         <source>Delivery</source>
         <translation>投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="543"/>
+        <location filename="../../ui/MessageModel.cpp" line="543" />
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="545"/>
+        <location filename="../../ui/MessageModel.cpp" line="545" />
         <source>Client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="547"/>
+        <location filename="../../ui/MessageModel.cpp" line="547" />
         <source>Producer → consumer</source>
         <translation>生产者 → 消费者</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="549"/>
+        <location filename="../../ui/MessageModel.cpp" line="549" />
         <source>Preview</source>
         <translation>预览</translation>
     </message>
@@ -1526,27 +2071,27 @@
 <context>
     <name>rqc::NewPaneDialog</name>
     <message>
-        <location filename="../../ui/NewPaneDialog.cpp" line="19"/>
+        <location filename="../../ui/NewPaneDialog.cpp" line="19" />
         <source>New pane</source>
         <translation>新建窗格</translation>
     </message>
     <message>
-        <location filename="../../ui/NewPaneDialog.cpp" line="32"/>
+        <location filename="../../ui/NewPaneDialog.cpp" line="32" />
         <source>list key, stream, channel or pattern</source>
         <translation>列表键、流、频道或匹配模式</translation>
     </message>
     <message>
-        <location filename="../../ui/NewPaneDialog.cpp" line="34"/>
+        <location filename="../../ui/NewPaneDialog.cpp" line="34" />
         <source>&amp;Mode:</source>
         <translation>模式(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/NewPaneDialog.cpp" line="35"/>
+        <location filename="../../ui/NewPaneDialog.cpp" line="35" />
         <source>&amp;Target:</source>
         <translation>目标(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/NewPaneDialog.cpp" line="41"/>
+        <location filename="../../ui/NewPaneDialog.cpp" line="41" />
         <source>Open pane</source>
         <translation>打开窗格</translation>
     </message>
@@ -1554,110 +2099,158 @@
 <context>
     <name>rqc::ObserveWorker</name>
     <message>
-        <location filename="../../core/ObserveWorker.cpp" line="80"/>
-        <source>Observing with MONITOR: the server sends this console every command it runs, which costs it throughput (about half, by Redis&apos;s own measurement). Meant for development servers; source=events is cheap but shows no payloads and no clients.</source>
+        <location filename="../../core/ObserveWorker.cpp" line="80" />
+        <source>Observing with MONITOR: the server sends this console every command it runs, which costs it throughput (about half, by Redis's own measurement). Meant for development servers; source=events is cheap but shows no payloads and no clients.</source>
         <translation>正在用 MONITOR 观察：服务器会把它执行的每条命令都发给本控制台，这会消耗其吞吐量（按 Redis 自己的测量约为一半）。仅适用于开发服务器；source=events 开销很小，但不显示消息体和客户端。</translation>
     </message>
     <message>
-        <location filename="../../core/ObserveWorker.cpp" line="87"/>
+        <location filename="../../core/ObserveWorker.cpp" line="87" />
         <source>Commands run while disconnected were not seen; who took what resumes from a fresh snapshot of the list.</source>
         <translation>断开期间执行的命令未被看到；对谁取走了哪条消息的跟踪将从列表的最新快照重新开始。</translation>
     </message>
     <message>
-        <location filename="../../core/ObserveWorker.cpp" line="144"/>
+        <location filename="../../core/ObserveWorker.cpp" line="144" />
         <source>The server refused MONITOR: %1 — this user may not observe with MONITOR; source=events needs no such permission.</source>
         <translation>服务器拒绝了 MONITOR：%1——此用户可能没有使用 MONITOR 观察的权限；source=events 不需要此权限。</translation>
     </message>
     <message>
-        <location filename="../../core/ObserveWorker.cpp" line="170"/>
-        <source>The observer&apos;s side connection failed (%1); retrying.</source>
+        <location filename="../../core/ObserveWorker.cpp" line="170" />
+        <source>The observer's side connection failed (%1); retrying.</source>
         <translation>观察器的辅助连接失败（%1），正在重试。</translation>
     </message>
     <message>
-        <location filename="../../core/ObserveWorker.cpp" line="191"/>
+        <location filename="../../core/ObserveWorker.cpp" line="191" />
         <source>Cannot check whether keyspace notifications are on: %1</source>
         <translation>无法检查键空间通知是否已开启：%1</translation>
     </message>
     <message>
-        <location filename="../../core/ObserveWorker.cpp" line="202"/>
-        <source>Keyspace notifications are off on this server (notify-keyspace-events is &quot;%1&quot;): this pane will show no events. CONFIG SET notify-keyspace-events Klgt would turn them on for lists, streams and deletes; the console never changes it by itself.</source>
-        <translation>此服务器关闭了键空间通知（notify-keyspace-events 为 &quot;%1&quot;）：此窗格将不会显示任何事件。CONFIG SET notify-keyspace-events Klgt 可为列表、流和删除操作开启通知；控制台从不自行更改该设置。</translation>
+        <location filename="../../core/ObserveWorker.cpp" line="202" />
+        <source>Keyspace notifications are off on this server (notify-keyspace-events is "%1"): this pane will show no events. CONFIG SET notify-keyspace-events Klgt would turn them on for lists, streams and deletes; the console never changes it by itself.</source>
+        <translation>此服务器关闭了键空间通知（notify-keyspace-events 为 "%1"）：此窗格将不会显示任何事件。CONFIG SET notify-keyspace-events Klgt 可为列表、流和删除操作开启通知；控制台从不自行更改该设置。</translation>
     </message>
     <message>
-        <location filename="../../core/ObserveWorker.cpp" line="331"/>
+        <location filename="../../core/ObserveWorker.cpp" line="331" />
         <source>Client names are unknown: CLIENT LIST was refused (%1).</source>
         <translation>客户端名称未知：CLIENT LIST 被拒绝（%1）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../core/ObserveWorker.cpp" line="374"/>
+        <location filename="../../core/ObserveWorker.cpp" line="374" />
         <source>The observer fell more than %1 s behind the server and skipped %n command(s) to catch up; who took what resumes from a fresh snapshot.</source>
         <translation>
             <numerusform>观察器落后服务器超过 %1 秒，为追上进度跳过了 %n 条命令；对谁取走了哪条消息的跟踪将从最新快照重新开始。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../core/ObserveWorker.cpp" line="522"/>
+        <location filename="../../core/ObserveWorker.cpp" line="522" />
         <source>The server holds %1 MiB of MONITOR output for this observer (omem); Redis disconnects it when that reaches client-output-buffer-limit for normal clients.</source>
         <translation>服务器为此观察器积压了 %1 MiB 的 MONITOR 输出（omem）；当它达到普通客户端的 client-output-buffer-limit 时，Redis 会断开其连接。</translation>
     </message>
     <message>
-        <location filename="../../core/ObserveWorker.cpp" line="528"/>
-        <source>The observer caught up: the server&apos;s output buffer for it is back under 1 MiB.</source>
+        <location filename="../../core/ObserveWorker.cpp" line="528" />
+        <source>The observer caught up: the server's output buffer for it is back under 1 MiB.</source>
         <translation>观察器已追上：服务器为它保留的输出缓冲区已回落到 1 MiB 以下。</translation>
     </message>
 </context>
 <context>
     <name>rqc::ObservedConsumers</name>
     <message>
-        <location filename="../../ui/ObservedConsumers.cpp" line="91"/>
+        <location filename="../../ui/ObservedConsumers.cpp" line="91" />
         <source>Taking: nobody seen yet</source>
         <translation>正在取走：尚未看到任何消费者</translation>
     </message>
     <message>
-        <location filename="../../ui/ObservedConsumers.cpp" line="92"/>
+        <location filename="../../ui/ObservedConsumers.cpp" line="92" />
         <source>Consumers appear here as the observer sees them take from this key.</source>
         <translation>观察器看到消费者从这个键取走消息后，会在这里列出它们。</translation>
     </message>
     <message>
-        <location filename="../../ui/ObservedConsumers.cpp" line="106"/>
+        <location filename="../../ui/ObservedConsumers.cpp" line="106" />
         <source>%1 %2/s</source>
         <translation>%1 %2/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/ObservedConsumers.cpp" line="110"/>
-        <source>%1: %2 takes/s over 10 s, %3 in all; last took &quot;%4&quot; %5 s ago</source>
-        <translation>%1：近 10 秒每秒取走 %2 条，共 %3 条；最近一次取走 &quot;%4&quot;，在 %5 秒前</translation>
+        <location filename="../../ui/ObservedConsumers.cpp" line="110" />
+        <source>%1: %2 takes/s over 10 s, %3 in all; last took "%4" %5 s ago</source>
+        <translation>%1：近 10 秒每秒取走 %2 条，共 %3 条；最近一次取走 "%4"，在 %5 秒前</translation>
     </message>
     <message>
-        <location filename="../../ui/ObservedConsumers.cpp" line="111"/>
-        <source>%1: %2 takes/s over 10 s, %3 in all; last took &quot;%4&quot; %5 s ago (inferred)</source>
-        <translation>%1：近 10 秒每秒取走 %2 条，共 %3 条；最近一次取走 &quot;%4&quot;，在 %5 秒前（推断）</translation>
+        <location filename="../../ui/ObservedConsumers.cpp" line="111" />
+        <source>%1: %2 takes/s over 10 s, %3 in all; last took "%4" %5 s ago (inferred)</source>
+        <translation>%1：近 10 秒每秒取走 %2 条，共 %3 条；最近一次取走 "%4"，在 %5 秒前（推断）</translation>
     </message>
     <message>
-        <location filename="../../ui/ObservedConsumers.cpp" line="115"/>
+        <location filename="../../ui/ObservedConsumers.cpp" line="115" />
         <source>Taking: %1</source>
         <translation>正在取走：%1</translation>
     </message>
 </context>
 <context>
+    <name>rqc::OutputBufferWatch</name>
+    <message>
+        <location filename="../../core/OutputBufferWatch.cpp" line="65" />
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../core/OutputBufferWatch.cpp" line="70" />
+        <source>%1 for %2 s</source>
+        <translation>%1 持续 %2 秒</translation>
+    </message>
+    <message>
+        <location filename="../../core/OutputBufferWatch.cpp" line="74" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../core/OutputBufferWatch.cpp" line="75" />
+        <source>, or </source>
+        <translation>，或 </translation>
+    </message>
+    <message>
+        <location filename="../../core/OutputBufferWatch.cpp" line="91" />
+        <source>%1 B</source>
+        <translation>%1 B</translation>
+    </message>
+    <message>
+        <location filename="../../core/OutputBufferWatch.cpp" line="93" />
+        <source>%1 KiB</source>
+        <translation>%1 KiB</translation>
+    </message>
+    <message>
+        <location filename="../../core/OutputBufferWatch.cpp" line="94" />
+        <source>%1 MiB</source>
+        <translation>%1 MiB</translation>
+    </message>
+    <message>
+        <location filename="../../core/OutputBufferWatch.cpp" line="187" />
+        <source>the subscriber is not in CLIENT LIST</source>
+        <translation>该订阅者不在 CLIENT LIST 中</translation>
+    </message>
+</context>
+<context>
     <name>rqc::PaneRecorder</name>
     <message>
-        <location filename="../../ui/PaneRecorder.cpp" line="118"/>
+        <location filename="../../ui/PaneRecorder.cpp" line="143" />
         <source>● recording to %1 — 1 row</source>
         <translation>● 正在录制到 %1 — 1 行</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneRecorder.cpp" line="119"/>
+        <location filename="../../ui/PaneRecorder.cpp" line="144" />
         <source>● recording to %1 — %2 rows</source>
         <translation>● 正在录制到 %1 — %2 行</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneRecorder.cpp" line="123"/>
+        <location filename="../../ui/PaneRecorder.cpp" line="148" />
         <source> (%1 waiting to be written)</source>
         <translation>（%1 行等待写入）</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneRecorder.cpp" line="125"/>
+        <location filename="../../ui/PaneRecorder.cpp" line="151" />
+        <source>At each refresh, the rows that came into this peek view or left it are written to %1 (JSON Lines). File › Stop recording ends it.</source>
+        <translation>每次刷新时，进入或离开此查看视图的行都会写入 %1（JSON Lines）。“文件 › 停止录制”可结束录制。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneRecorder.cpp" line="155" />
         <source>Every row this pane receives is written to %1 (JSON Lines), also while the view is paused. File › Stop recording ends it.</source>
         <translation>此窗格收到的每一行都会写入 %1（JSON Lines），视图暂停时也是如此。“文件 › 停止录制”可结束录制。</translation>
     </message>
@@ -1665,86 +2258,96 @@
 <context>
     <name>rqc::PaneStatusLine</name>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="34"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="35" />
         <source>Dropped: messages received but no longer kept in the view (the view keeps the newest %1).</source>
         <translation>已丢弃：已接收但不再保留在视图中的消息（视图只保留最新的 %1 条）。</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="40"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="41" />
         <source>This consumer since it started: requeued %1, gone %2 (settled elsewhere meanwhile), trimmed %3 (deleted from the stream while pending).</source>
         <translation>此消费者自启动以来：重新入队 %1，已不在 %2（期间在别处已处理），已裁剪 %3（待确认期间从流中删除）。</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="47"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="48" />
         <source>Stale depth: it was read before the latest messages were consumed; it is read again as soon as the consumer is idle.</source>
         <translation>深度已过时：它是在最近的消息被消费之前读取的；消费者一空闲就会重新读取。</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="84"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="62" />
         <source>received %1</source>
         <translation>已接收 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="85"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="63" />
         <source>%1 msg/s</source>
         <translation>%1 条/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="88"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="66" />
         <source>acked %1</source>
         <translation>已确认 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="89"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="67" />
         <source>pending %1</source>
         <translation>待确认 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="90"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="68" />
         <source>redelivered %1</source>
         <translation>重新投递 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="91"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="69" />
         <source>dead %1</source>
         <translation>死信 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="96"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="74" />
+        <source> (%1)</source>
+        <translation>（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneStatusLine.cpp" line="77" />
         <source>depth %1 (stale)</source>
         <translation>深度 %1（已过时）</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="98"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="79" />
         <source>depth %1</source>
         <translation>深度 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="100"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="81" />
         <source>length %1</source>
         <translation>长度 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/PaneStatusLine.cpp" line="102"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="83" />
         <source>%n subscriber(s)</source>
         <translation>
             <numerusform>%n 个订阅者</numerusform>
         </translation>
     </message>
+    <message>
+        <location filename="../../ui/PaneStatusLine.cpp" line="85" />
+        <source>subscribers %1</source>
+        <translation>订阅者 %1</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../ui/PaneStatusLine.cpp" line="104"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="87" />
         <source>last publish reached %n</source>
         <translation>
             <numerusform>上次发布送达 %n 个订阅者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="105"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="88" />
         <source>dropped %1</source>
         <translation>已丢弃 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="109"/>
+        <location filename="../../ui/PaneStatusLine.cpp" line="92" />
         <source>paused, %1 held back</source>
         <translation>已暂停，暂存 %1 条</translation>
     </message>
@@ -1752,32 +2355,32 @@
 <context>
     <name>rqc::PayloadFormat</name>
     <message>
-        <location filename="../../core/PayloadFormat.cpp" line="350"/>
+        <location filename="../../core/PayloadFormat.cpp" line="350" />
         <source>… %1 more not shown (%2 in total)</source>
         <translation>… 还有 %1 未显示（共 %2）</translation>
     </message>
     <message>
-        <location filename="../../core/PayloadFormat.cpp" line="359"/>
+        <location filename="../../core/PayloadFormat.cpp" line="359" />
         <source>%1 B</source>
         <translation>%1 B</translation>
     </message>
     <message>
-        <location filename="../../core/PayloadFormat.cpp" line="361"/>
+        <location filename="../../core/PayloadFormat.cpp" line="361" />
         <source>%1 KiB</source>
         <translation>%1 KiB</translation>
     </message>
     <message>
-        <location filename="../../core/PayloadFormat.cpp" line="362"/>
+        <location filename="../../core/PayloadFormat.cpp" line="362" />
         <source>%1 MiB</source>
         <translation>%1 MiB</translation>
     </message>
     <message>
-        <location filename="../../core/PayloadFormat.cpp" line="363"/>
+        <location filename="../../core/PayloadFormat.cpp" line="363" />
         <source>%1 GiB</source>
         <translation>%1 GiB</translation>
     </message>
     <message>
-        <location filename="../../core/PayloadFormat.cpp" line="364"/>
+        <location filename="../../core/PayloadFormat.cpp" line="364" />
         <source>%1 TiB</source>
         <translation>%1 TiB</translation>
     </message>
@@ -1785,87 +2388,87 @@
 <context>
     <name>rqc::PayloadView</name>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="47"/>
+        <location filename="../../ui/PayloadView.cpp" line="47" />
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="48"/>
+        <location filename="../../ui/PayloadView.cpp" line="48" />
         <source>JSON</source>
         <translation>JSON</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="49"/>
+        <location filename="../../ui/PayloadView.cpp" line="49" />
         <source>Hex</source>
         <translation>十六进制</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="83"/>
+        <location filename="../../ui/PayloadView.cpp" line="83" />
         <source>(empty payload)</source>
         <translation>（空消息体）</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="105"/>
+        <location filename="../../ui/PayloadView.cpp" line="105" />
         <source>Too large to parse as JSON</source>
         <translation>太大，无法按 JSON 解析</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="106"/>
+        <location filename="../../ui/PayloadView.cpp" line="106" />
         <source>The payload is not valid JSON</source>
         <translation>消息体不是有效的 JSON</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="116"/>
+        <location filename="../../ui/PayloadView.cpp" line="116" />
         <source>No message selected</source>
         <translation>未选择消息</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="140"/>
+        <location filename="../../ui/PayloadView.cpp" line="140" />
         <source>… %1 more not shown (%2 in total); see Hex or export</source>
         <translation>… 还有 %1 未显示（共 %2）；请查看十六进制或导出</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="187"/>
+        <location filename="../../ui/PayloadView.cpp" line="187" />
         <source>pushed by %1</source>
         <translation>由 %1 推入</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="189"/>
+        <location filename="../../ui/PayloadView.cpp" line="189" />
         <source>taken by %1</source>
         <translation>被 %1 取走</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="191"/>
+        <location filename="../../ui/PayloadView.cpp" line="191" />
         <source>(inferred)</source>
         <translation>（推断）</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="193"/>
+        <location filename="../../ui/PayloadView.cpp" line="193" />
         <source>after %1 ms</source>
         <translation>%1 毫秒后</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="198"/>
+        <location filename="../../ui/PayloadView.cpp" line="198" />
         <source>acked after %1 ms</source>
         <translation>%1 毫秒后确认</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="199"/>
+        <location filename="../../ui/PayloadView.cpp" line="199" />
         <source>acked</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="216"/>
+        <location filename="../../ui/PayloadView.cpp" line="216" />
         <source>#%1</source>
         <translation>#%1</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="218"/>
+        <location filename="../../ui/PayloadView.cpp" line="218" />
         <source>id %1</source>
         <translation>ID %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/PayloadView.cpp" line="220"/>
+        <location filename="../../ui/PayloadView.cpp" line="220" />
         <source>delivered %n time(s)</source>
         <translation>
             <numerusform>已投递 %n 次</numerusform>
@@ -1875,117 +2478,117 @@
 <context>
     <name>rqc::PeekModel</name>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="19"/>
+        <location filename="../../ui/PeekModel.cpp" line="19" />
         <source>next</source>
         <translation>下一个</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="22"/>
-        <location filename="../../ui/PeekModel.cpp" line="31"/>
+        <location filename="../../ui/PeekModel.cpp" line="22" />
+        <location filename="../../ui/PeekModel.cpp" line="31" />
         <source>%1th</source>
         <translation>第 %1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="25"/>
+        <location filename="../../ui/PeekModel.cpp" line="25" />
         <source>%1st</source>
         <translation>第 %1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="27"/>
+        <location filename="../../ui/PeekModel.cpp" line="27" />
         <source>%1nd</source>
         <translation>第 %1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="29"/>
+        <location filename="../../ui/PeekModel.cpp" line="29" />
         <source>%1rd</source>
         <translation>第 %1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="139"/>
+        <location filename="../../ui/PeekModel.cpp" line="139" />
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="141"/>
+        <location filename="../../ui/PeekModel.cpp" line="141" />
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="143"/>
+        <location filename="../../ui/PeekModel.cpp" line="143" />
         <source>%1 h</source>
         <translation>%1 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="144"/>
+        <location filename="../../ui/PeekModel.cpp" line="144" />
         <source>%1 d</source>
         <translation>%1 天</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/PeekModel.cpp" line="166"/>
+        <location filename="../../ui/PeekModel.cpp" line="166" />
         <source>… %n element(s) not shown (indices %1 to %2) — use the pager …</source>
         <translation>
             <numerusform>… 还有 %n 个元素未显示（索引 %1 至 %2）——请使用翻页控件 …</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="207"/>
+        <location filename="../../ui/PeekModel.cpp" line="207" />
         <source>Added %1 (from the entry id)</source>
         <translation>添加于 %1（根据条目 ID）</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="224"/>
+        <location filename="../../ui/PeekModel.cpp" line="224" />
         <source>next ← BRPOP</source>
         <translation>下一个 ← BRPOP</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="234"/>
+        <location filename="../../ui/PeekModel.cpp" line="234" />
         <source>Next to be taken by BRPOP consumers (FIFO consumers take from the tail, the end of the list)</source>
         <translation>下一个将被 BRPOP 消费者取走（FIFO 消费者从尾部，即列表末端取出）</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="236"/>
+        <location filename="../../ui/PeekModel.cpp" line="236" />
         <source>%1 to be taken by BRPOP consumers</source>
         <translation>%1将被 BRPOP 消费者取走</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/PeekModel.cpp" line="238"/>
+        <location filename="../../ui/PeekModel.cpp" line="238" />
         <source>%n byte(s)</source>
         <translation>
             <numerusform>%n 字节</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="262"/>
+        <location filename="../../ui/PeekModel.cpp" line="262" />
         <source>Entry id</source>
         <translation>条目 ID</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="262"/>
+        <location filename="../../ui/PeekModel.cpp" line="262" />
         <source>Index</source>
         <translation>索引</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="264"/>
+        <location filename="../../ui/PeekModel.cpp" line="264" />
         <source>Age</source>
         <translation>存在时长</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="264"/>
+        <location filename="../../ui/PeekModel.cpp" line="264" />
         <source>Position</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="266"/>
+        <location filename="../../ui/PeekModel.cpp" line="266" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="268"/>
+        <location filename="../../ui/PeekModel.cpp" line="268" />
         <source>Fields</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="268"/>
+        <location filename="../../ui/PeekModel.cpp" line="268" />
         <source>Payload</source>
         <translation>消息体</translation>
     </message>
@@ -1993,355 +2596,360 @@
 <context>
     <name>rqc::PeekReaderWorker</name>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="189"/>
-        <source>Keyspace notifications are off on this server (notify-keyspace-events &quot;%1&quot;).</source>
-        <translation>此服务器关闭了键空间通知（notify-keyspace-events 为 &quot;%1&quot;）。</translation>
+        <location filename="../../core/PeekReader.cpp" line="194" />
+        <source>Keyspace notifications are off on this server (notify-keyspace-events "%1").</source>
+        <translation>此服务器关闭了键空间通知（notify-keyspace-events 为 "%1"）。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="191"/>
+        <location filename="../../core/PeekReader.cpp" line="196" />
         <source>Could not read notify-keyspace-events: %1</source>
         <translation>无法读取 notify-keyspace-events：%1</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="215"/>
-        <source>Refreshed on keyspace notifications (notify-keyspace-events &quot;%1&quot;).</source>
-        <translation>根据键空间通知刷新（notify-keyspace-events 为 &quot;%1&quot;）。</translation>
+        <location filename="../../core/PeekReader.cpp" line="220" />
+        <source>Refreshed on keyspace notifications (notify-keyspace-events "%1").</source>
+        <translation>根据键空间通知刷新（notify-keyspace-events 为 "%1"）。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="224"/>
+        <location filename="../../core/PeekReader.cpp" line="229" />
         <source>Notifications connection lost: %1</source>
         <translation>通知连接已断开：%1</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="478"/>
-        <location filename="../../core/PeekReader.cpp" line="543"/>
-        <location filename="../../core/PeekReader.cpp" line="568"/>
+        <location filename="../../core/PeekReader.cpp" line="483" />
+        <location filename="../../core/PeekReader.cpp" line="548" />
+        <location filename="../../core/PeekReader.cpp" line="573" />
         <source>Not connected to the server.</source>
         <translation>未连接到服务器。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="500"/>
+        <location filename="../../core/PeekReader.cpp" line="505" />
         <source>Name the list to move the element to.</source>
         <translation>请填写要把元素移到的列表名。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="513"/>
+        <location filename="../../core/PeekReader.cpp" line="518" />
         <source>The element moved or was taken since it was shown (index %1 holds something else now): nothing changed.</source>
         <translation>该元素在显示之后已被移动或取走（索引 %1 上现在是别的内容）：未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="520"/>
+        <location filename="../../core/PeekReader.cpp" line="525" />
         <source>Deleted the element at index %1.</source>
         <translation>已删除索引 %1 处的元素。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="524"/>
+        <location filename="../../core/PeekReader.cpp" line="529" />
         <source>Pushed a copy of the element to the consuming end (RPUSH).</source>
         <translation>已将该元素的副本推入消费端（RPUSH）。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="527"/>
+        <location filename="../../core/PeekReader.cpp" line="532" />
         <source>Moved the element at index %1 to %2.</source>
         <translation>已将索引 %1 处的元素移到 %2。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="553"/>
+        <location filename="../../core/PeekReader.cpp" line="558" />
         <source>Entry %1 was already gone: nothing changed.</source>
         <translation>条目 %1 已不存在：未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="556"/>
+        <location filename="../../core/PeekReader.cpp" line="561" />
         <source>Deleted entry %1 (XDEL).</source>
         <translation>已删除条目 %1（XDEL）。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="593"/>
-        <source>notify-keyspace-events is now &quot;%1&quot; (was &quot;%2&quot;).</source>
-        <translation>notify-keyspace-events 现在为 &quot;%1&quot;（原为 &quot;%2&quot;）。</translation>
+        <location filename="../../core/PeekReader.cpp" line="598" />
+        <source>notify-keyspace-events is now "%1" (was "%2").</source>
+        <translation>notify-keyspace-events 现在为 "%1"（原为 "%2"）。</translation>
     </message>
 </context>
 <context>
     <name>rqc::PeekView</name>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="61"/>
+        <location filename="../../ui/PeekView.cpp" line="61" />
         <source>Turn on notifications…</source>
         <translation>开启通知…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="63"/>
+        <location filename="../../ui/PeekView.cpp" line="63" />
         <source>Asks the server to publish keyspace notifications, so this view refreshes on changes instead of polling. Confirmed first: it changes the server for every client.</source>
         <translation>请求服务器发布键空间通知，使此视图在发生变化时刷新，而不是轮询。会先请你确认：这会更改服务器设置，影响所有客户端。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="87"/>
+        <location filename="../../ui/PeekView.cpp" line="87" />
         <source>Show from index:</source>
         <translation>从索引开始显示：</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="92"/>
+        <location filename="../../ui/PeekView.cpp" line="92" />
         <source>Index from the head (0 = the element pushed last by LPUSH)</source>
         <translation>从头部算起的索引（0 = 最后一次 LPUSH 推入的元素）</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="100"/>
+        <location filename="../../ui/PeekView.cpp" line="100" />
         <source>Page up</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="101"/>
+        <location filename="../../ui/PeekView.cpp" line="101" />
         <source>Page down</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="102"/>
+        <location filename="../../ui/PeekView.cpp" line="102" />
         <source>Hide page</source>
         <translation>隐藏该页</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="135"/>
+        <location filename="../../ui/PeekView.cpp" line="135" />
         <source>Newest</source>
         <translation>最新</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="136"/>
+        <location filename="../../ui/PeekView.cpp" line="136" />
         <source>Newer</source>
         <translation>较新</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="137"/>
+        <location filename="../../ui/PeekView.cpp" line="137" />
         <source>Older</source>
         <translation>较旧</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="138"/>
+        <location filename="../../ui/PeekView.cpp" line="138" />
         <source>Oldest</source>
         <translation>最旧</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="178"/>
+        <location filename="../../ui/PeekView.cpp" line="178" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="178"/>
-        <source>Copy the element&apos;s bytes</source>
+        <location filename="../../ui/PeekView.cpp" line="178" />
+        <source>Copy the element's bytes</source>
         <translation>复制该元素的字节</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="181"/>
+        <location filename="../../ui/PeekView.cpp" line="181" />
         <source>Save to file…</source>
         <translation>保存到文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="182"/>
-        <source>Write the element&apos;s bytes to a file, exactly</source>
+        <location filename="../../ui/PeekView.cpp" line="182" />
+        <source>Write the element's bytes to a file, exactly</source>
         <translation>将该元素的字节原样写入文件</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="183"/>
+        <location filename="../../ui/PeekView.cpp" line="183" />
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="184"/>
+        <location filename="../../ui/PeekView.cpp" line="184" />
         <source>Remove this element (only this one, even if others are equal)</source>
         <translation>移除此元素（只移除这一个，即使有其他相同的元素）</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="186"/>
+        <location filename="../../ui/PeekView.cpp" line="186" />
         <source>Move to list…</source>
         <translation>移到列表…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="186"/>
+        <location filename="../../ui/PeekView.cpp" line="186" />
         <source>Remove it here, LPUSH it to a list</source>
         <translation>从这里移除，并 LPUSH 到某个列表</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="187"/>
+        <location filename="../../ui/PeekView.cpp" line="187" />
         <source>Requeue a copy…</source>
         <translation>重新入队一个副本…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="188"/>
+        <location filename="../../ui/PeekView.cpp" line="188" />
         <source>RPUSH a copy to the consuming end: it is taken next</source>
         <translation>将副本 RPUSH 到消费端：它会被下一个取走</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="189"/>
+        <location filename="../../ui/PeekView.cpp" line="189" />
         <source>Move to dead list…</source>
         <translation>移到死信列表…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="190"/>
+        <location filename="../../ui/PeekView.cpp" line="190" />
         <source>Remove it here, LPUSH it to &lt;key&gt;:dead</source>
         <translation>从这里移除，并 LPUSH 到 &lt;key&gt;:dead</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="192"/>
+        <location filename="../../ui/PeekView.cpp" line="192" />
         <source>Delete entry (XDEL)…</source>
         <translation>删除条目（XDEL）…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="192"/>
+        <location filename="../../ui/PeekView.cpp" line="192" />
         <source>Delete this stream entry</source>
         <translation>删除此流条目</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="232"/>
+        <location filename="../../ui/PeekView.cpp" line="232" />
         <source>connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="312"/>
+        <location filename="../../ui/PeekView.cpp" line="319" />
         <source>%1: empty / does not exist</source>
         <translation>%1：为空 / 不存在</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="315"/>
+        <location filename="../../ui/PeekView.cpp" line="322" />
         <source>%1 is a %2, not a list or stream: nothing to show</source>
         <translation>%1 是 %2 类型，不是列表或流：没有可显示的内容</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="320"/>
+        <location filename="../../ui/PeekView.cpp" line="327" />
         <source>Depth %1</source>
         <translation>深度 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="322"/>
+        <location filename="../../ui/PeekView.cpp" line="329" />
         <source> · in %1/s · out %2/s (notification events: one per command, not per element)</source>
         <translation> · 入 %1/秒 · 出 %2/秒（通知事件：每条命令一个，而非每个元素一个）</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="326"/>
+        <location filename="../../ui/PeekView.cpp" line="333" />
         <source> · net %1%2/s</source>
         <translation> · 净 %1%2/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="330"/>
+        <location filename="../../ui/PeekView.cpp" line="337" />
         <source> (polling: only the net change of the length is known)</source>
         <translation>（轮询：只能得知长度的净变化）</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="337"/>
+        <location filename="../../ui/PeekView.cpp" line="344" />
         <source>Top: head (producers LPUSH here). Bottom: tail ← next to be taken by BRPOP consumers. Reading only: nothing is taken.</source>
         <translation>顶部：头部（生产者在此 LPUSH）。底部：尾部 ← 下一个被 BRPOP 消费者取走。只读：不取走任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="340"/>
-        <source>Newest entries first; the age comes from each entry&apos;s id. Reading only: nothing is acknowledged or deleted.</source>
+        <location filename="../../ui/PeekView.cpp" line="347" />
+        <source>Newest entries first; the age comes from each entry's id. Reading only: nothing is acknowledged or deleted.</source>
         <translation>最新的条目在前；存在时长根据各条目的 ID 计算。只读：不确认也不删除任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="353"/>
+        <location filename="../../ui/PeekView.cpp" line="355" />
+        <source>WRONGTYPE: %1 holds a %2</source>
+        <translation>WRONGTYPE：%1 是 %2 类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PeekView.cpp" line="367" />
         <source>live: keyspace notifications</source>
         <translation>实时：键空间通知</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="356"/>
+        <location filename="../../ui/PeekView.cpp" line="370" />
         <source>live: polling 4×/s</source>
         <translation>实时：每秒轮询 4 次</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="359"/>
+        <location filename="../../ui/PeekView.cpp" line="373" />
         <source>not connected</source>
         <translation>未连接</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="451"/>
+        <location filename="../../ui/PeekView.cpp" line="465" />
         <source>the element at index %1 (%2 to be taken), %3: “%4”</source>
         <translation>索引 %1 处的元素（%2将被取走），%3：“%4”</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="465"/>
+        <location filename="../../ui/PeekView.cpp" line="479" />
         <source>Select an element first.</source>
         <translation>请先选择一个元素。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="469"/>
+        <location filename="../../ui/PeekView.cpp" line="483" />
         <source>It runs as one script that first checks the element is still there; if it moved or was taken meanwhile, nothing changes.</source>
         <translation>它作为一个脚本运行，先检查该元素是否仍在原处；如果期间它已被移动或取走，则不做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="477"/>
+        <location filename="../../ui/PeekView.cpp" line="491" />
         <source>Delete element</source>
         <translation>删除元素</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="478"/>
+        <location filename="../../ui/PeekView.cpp" line="492" />
         <source>Delete %1 from %2? Only this element is removed, even if others are equal. Consumers will never get it.</source>
         <translation>从 %2 中删除%1？只会移除这一个元素，即使有其他相同的元素。消费者将永远收不到它。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="481"/>
-        <location filename="../../ui/PeekView.cpp" line="516"/>
+        <location filename="../../ui/PeekView.cpp" line="495" />
+        <location filename="../../ui/PeekView.cpp" line="530" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="486"/>
-        <location filename="../../ui/PeekView.cpp" line="491"/>
+        <location filename="../../ui/PeekView.cpp" line="500" />
+        <location filename="../../ui/PeekView.cpp" line="505" />
         <source>Move element</source>
         <translation>移动元素</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="486"/>
+        <location filename="../../ui/PeekView.cpp" line="500" />
         <source>Move to list (LPUSH):</source>
         <translation>移到列表（LPUSH）：</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="492"/>
+        <location filename="../../ui/PeekView.cpp" line="506" />
         <source>Move %1 from %2 to the list %3 (removed here, LPUSHed there)?</source>
         <translation>将%1从 %2 移到列表 %3（从这里移除，并 LPUSH 到那里）？</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="494"/>
+        <location filename="../../ui/PeekView.cpp" line="508" />
         <source>Move</source>
         <translation>移动</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="498"/>
+        <location filename="../../ui/PeekView.cpp" line="512" />
         <source>Requeue a copy</source>
         <translation>重新入队一个副本</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="499"/>
+        <location filename="../../ui/PeekView.cpp" line="513" />
         <source>Push a copy of %1 to the consuming end of %2 (RPUSH)? It will be the next element BRPOP consumers take; the original stays where it is.</source>
         <translation>将%1的副本推入 %2 的消费端（RPUSH）？它将成为 BRPOP 消费者取走的下一个元素；原元素保留在原处。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="502"/>
+        <location filename="../../ui/PeekView.cpp" line="516" />
         <source>Requeue</source>
         <translation>重新入队</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="506"/>
-        <location filename="../../ui/PeekView.cpp" line="509"/>
+        <location filename="../../ui/PeekView.cpp" line="520" />
+        <location filename="../../ui/PeekView.cpp" line="523" />
         <source>Move to dead list</source>
         <translation>移到死信列表</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="507"/>
+        <location filename="../../ui/PeekView.cpp" line="521" />
         <source>Move %1 from %2 to the dead list %3 (removed here, LPUSHed there)?</source>
         <translation>将%1从 %2 移到死信列表 %3（从这里移除，并 LPUSH 到那里）？</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="512"/>
+        <location filename="../../ui/PeekView.cpp" line="526" />
         <source>Delete entry</source>
         <translation>删除条目</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="513"/>
+        <location filename="../../ui/PeekView.cpp" line="527" />
         <source>Delete entry %1 from the stream %2 (XDEL)? Consumer groups that have not read it will never get it; pending references to it stay in their PEL.</source>
         <translation>从流 %2 中删除条目 %1（XDEL）？尚未读取它的消费组将永远收不到它；对它的待确认引用仍保留在各自的 PEL 中。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="525"/>
+        <location filename="../../ui/PeekView.cpp" line="539" />
         <source>Working…</source>
         <translation>正在处理…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="537"/>
+        <location filename="../../ui/PeekView.cpp" line="551" />
         <source>Turn on keyspace notifications on this server?
 
 This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (list events; t for streams) to what is set now. It changes the server for every client: from then on, every write to every list publishes a notification, which costs the server a little on each write, and clients subscribed to notifications start receiving them. It stays on until someone changes it back (and is lost on restart unless written to the configuration file).</source>
@@ -2350,32 +2958,32 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 这会执行 CONFIG SET notify-keyspace-events，在当前设置的基础上添加 K（键空间频道）和 l（列表事件；流为 t）。它会更改服务器设置，影响所有客户端：此后每个列表的每次写入都会发布一条通知，每次写入都会给服务器带来少许开销，订阅了通知的客户端也会开始收到这些通知。该设置会一直生效，直到有人改回（除非写入配置文件，否则重启后会失效）。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="544"/>
+        <location filename="../../ui/PeekView.cpp" line="558" />
         <source>Turn on notifications</source>
         <translation>开启通知</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="544"/>
+        <location filename="../../ui/PeekView.cpp" line="558" />
         <source>Turn on</source>
         <translation>开启</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="559"/>
+        <location filename="../../ui/PeekView.cpp" line="573" />
         <source>Copied %1.</source>
         <translation>已复制 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="568"/>
+        <location filename="../../ui/PeekView.cpp" line="582" />
         <source>Save element</source>
         <translation>保存元素</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="574"/>
+        <location filename="../../ui/PeekView.cpp" line="588" />
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="577"/>
+        <location filename="../../ui/PeekView.cpp" line="591" />
         <source>Saved %1 to %2.</source>
         <translation>已将 %1 保存到 %2。</translation>
     </message>
@@ -2383,21 +2991,36 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::PubSubConsumer</name>
     <message>
-        <location filename="../../core/PubSubConsumer.cpp" line="17"/>
+        <location filename="../../core/PubSubConsumer.cpp" line="28" />
         <source>Messages published while disconnected are gone: pub/sub keeps nothing for absent subscribers.</source>
         <translation>断开期间发布的消息已丢失：发布/订阅不会为不在线的订阅者保留任何消息。</translation>
+    </message>
+    <message>
+        <location filename="../../core/PubSubConsumer.cpp" line="125" />
+        <source>Redis closed the subscription: its output buffer passed the pubsub limit — messages were lost.</source>
+        <translation>Redis 关闭了订阅：其输出缓冲区超过了 pubsub 上限——消息已丢失。</translation>
+    </message>
+    <message>
+        <location filename="../../core/PubSubConsumer.cpp" line="128" />
+        <source>Redis dropped at least %1 queued for this subscriber (limit: %2; last reading %3).</source>
+        <translation>Redis 丢弃了至少 %1 为此订阅者排队的数据（上限：%2；最近一次读数：%3）。</translation>
+    </message>
+    <message>
+        <location filename="../../core/PubSubConsumer.cpp" line="135" />
+        <source>At the average size of the %1 message(s) received, that is at least %2 message(s).</source>
+        <translation>按已收到的 %1 条消息的平均大小计算，至少相当于 %2 条消息。</translation>
     </message>
 </context>
 <context>
     <name>rqc::Publisher</name>
     <message>
-        <location filename="../../core/Publisher.cpp" line="350"/>
+        <location filename="../../core/Publisher.cpp" line="381" />
         <source>A stream entry needs at least one field.</source>
         <translation>Stream 条目至少需要一个字段。</translation>
     </message>
     <message>
-        <location filename="../../core/Publisher.cpp" line="351"/>
-        <location filename="../../core/Publisher.cpp" line="365"/>
+        <location filename="../../core/Publisher.cpp" line="382" />
+        <location filename="../../core/Publisher.cpp" line="396" />
         <source>The publisher is stopped; nothing was sent.</source>
         <translation>发布器已停止，没有发送任何消息。</translation>
     </message>
@@ -2405,17 +3028,17 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::PublisherWorker</name>
     <message>
-        <location filename="../../core/Publisher.cpp" line="112"/>
+        <location filename="../../core/Publisher.cpp" line="114" />
         <source>Connection lost while sending to %1: %2 of %3 acknowledged; %4 sent without an answer (they may or may not have reached Redis) and %5 not sent. Nothing was retried.</source>
         <translation>向 %1 发送时连接断开：%3 条中已确认 %2 条；%4 条已发出但未收到应答（可能已到达 Redis，也可能没有），%5 条未发送。没有进行任何重试。</translation>
     </message>
     <message>
-        <location filename="../../core/Publisher.cpp" line="143"/>
+        <location filename="../../core/Publisher.cpp" line="167" />
         <source>The publisher is stopped; nothing was sent.</source>
         <translation>发布器已停止，没有发送任何消息。</translation>
     </message>
     <message>
-        <location filename="../../core/Publisher.cpp" line="291"/>
+        <location filename="../../core/Publisher.cpp" line="321" />
         <source>Stopped with %1 messages to %2 sent but not yet acknowledged.</source>
         <translation>停止时，发往 %2 的 %1 条消息已发出但尚未确认。</translation>
     </message>
@@ -2423,7 +3046,7 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::QueueInspector</name>
     <message>
-        <location filename="../../core/QueueInspector.cpp" line="676"/>
+        <location filename="../../core/QueueInspector.cpp" line="695" />
         <source>The inspector is not running.</source>
         <translation>检查器未在运行。</translation>
     </message>
@@ -2431,13 +3054,13 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::QueueInspectorWorker</name>
     <message>
-        <location filename="../../core/QueueInspector.cpp" line="143"/>
+        <location filename="../../core/QueueInspector.cpp" line="149" />
         <source>Connection lost before Redis answered (%1); the outcome is unknown.</source>
         <translation>在 Redis 应答之前连接已断开（%1）；结果未知。</translation>
     </message>
     <message>
-        <location filename="../../core/QueueInspector.cpp" line="164"/>
-        <location filename="../../core/QueueInspector.cpp" line="487"/>
+        <location filename="../../core/QueueInspector.cpp" line="170" />
+        <location filename="../../core/QueueInspector.cpp" line="506" />
         <source>The inspector stopped.</source>
         <translation>检查器已停止。</translation>
     </message>
@@ -2445,85 +3068,85 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::QueuePane</name>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="103"/>
+        <location filename="../../ui/QueuePane.cpp" line="107" />
         <source>The list key, stream, channel or pattern this pane consumes. Press Enter to switch.</source>
         <translation>此窗格消费的列表键、流、频道或匹配模式。按回车键切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="116"/>
+        <location filename="../../ui/QueuePane.cpp" line="120" />
         <source>How this pane consumes; switching restarts its consumer.</source>
         <translation>此窗格的消费方式；切换后会重启消费者。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="124"/>
+        <location filename="../../ui/QueuePane.cpp" line="128" />
         <source>Close this pane (its consumer stops)</source>
         <translation>关闭此窗格（其消费者随之停止）</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="224"/>
+        <location filename="../../ui/QueuePane.cpp" line="245" />
         <source>Filter by source or content…</source>
         <translation>按来源或内容过滤…</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="227"/>
-        <location filename="../../ui/QueuePane.cpp" line="610"/>
+        <location filename="../../ui/QueuePane.cpp" line="248" />
+        <location filename="../../ui/QueuePane.cpp" line="656" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="230"/>
+        <location filename="../../ui/QueuePane.cpp" line="251" />
         <source>Freeze the view. Messages are still consumed and counted; those arriving meanwhile are held back and shown on resume.</source>
         <translation>冻结视图。消息仍会被消费和计数；期间到达的消息会先暂存，恢复后再显示。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="233"/>
+        <location filename="../../ui/QueuePane.cpp" line="254" />
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="235"/>
+        <location filename="../../ui/QueuePane.cpp" line="256" />
         <source>Remove the messages from the view (totals stay). Messages waiting for your ack stay too.</source>
         <translation>从视图中移除消息（统计总数保留）。等待你确认的消息也会保留。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="375"/>
+        <location filename="../../ui/QueuePane.cpp" line="414" />
         <source>Peeking</source>
         <translation>只读查看中</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="376"/>
+        <location filename="../../ui/QueuePane.cpp" line="415" />
         <source>Reading only: nothing is taken from the list.</source>
         <translation>只读：不会从列表中取走任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="407"/>
+        <location filename="../../ui/QueuePane.cpp" line="451" />
         <source>Connection lost at %1: %2 — reconnecting…</source>
         <translation>%1 连接断开：%2——正在重连…</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="414"/>
+        <location filename="../../ui/QueuePane.cpp" line="459" />
         <source>The connection was down from %1 to %2.</source>
         <translation>连接在 %1 至 %2 期间中断。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="610"/>
+        <location filename="../../ui/QueuePane.cpp" line="656" />
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="655"/>
+        <location filename="../../ui/QueuePane.cpp" line="701" />
         <source>Not connected to a server yet.</source>
         <translation>尚未连接到服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="692"/>
+        <location filename="../../ui/QueuePane.cpp" line="739" />
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="72"/>
-        <location filename="../../ui/QueuePane.cpp" line="184"/>
-        <location filename="../../ui/QueuePane.cpp" line="694"/>
+        <location filename="../../ui/QueuePane.cpp" line="74" />
+        <location filename="../../ui/QueuePane.cpp" line="198" />
+        <location filename="../../ui/QueuePane.cpp" line="741" />
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
@@ -2531,122 +3154,148 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::RecordingReader</name>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="45"/>
+        <location filename="../../core/RecordingReader.cpp" line="45" />
         <source>both %1 and %2 are given</source>
         <translation>同时给出了 %1 和 %2</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="50"/>
+        <location filename="../../core/RecordingReader.cpp" line="50" />
         <source>%1 is not a string</source>
         <translation>%1 不是字符串</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="58"/>
+        <location filename="../../core/RecordingReader.cpp" line="58" />
         <source>%1 is not valid base64</source>
         <translation>%1 不是有效的 base64</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="65"/>
+        <location filename="../../core/RecordingReader.cpp" line="65" />
         <source>%1 (or %2) is missing</source>
         <translation>缺少 %1（或 %2）</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="76"/>
+        <location filename="../../core/RecordingReader.cpp" line="76" />
+        <location filename="../../core/RecordingReader.cpp" line="190" />
         <source>%1 is missing</source>
         <translation>缺少 %1</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="82"/>
+        <location filename="../../core/RecordingReader.cpp" line="82" />
         <source>%1 is not a whole number of at least %2</source>
         <translation>%1 不是不小于 %2 的整数</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="127"/>
+        <location filename="../../core/RecordingReader.cpp" line="127" />
         <source>not JSON (%1 at character %2)</source>
         <translation>不是 JSON（%1，位于第 %2 个字符）</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="133"/>
+        <location filename="../../core/RecordingReader.cpp" line="133" />
         <source>not a JSON object</source>
         <translation>不是 JSON 对象</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="145"/>
-        <source>&quot;client&quot; is not an object</source>
-        <translation>&quot;client&quot; 不是对象</translation>
+        <location filename="../../core/RecordingReader.cpp" line="145" />
+        <source>"client" is not an object</source>
+        <translation>"client" 不是对象</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="152"/>
-        <source>in &quot;client&quot;: </source>
-        <translation>在 &quot;client&quot; 中：</translation>
+        <location filename="../../core/RecordingReader.cpp" line="152" />
+        <source>in "client": </source>
+        <translation>在 "client" 中：</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="158"/>
-        <source>&quot;kind&quot; is not one of produce, consume, ack, remove, other</source>
-        <translation>&quot;kind&quot; 不是 produce、consume、ack、remove、other 之一</translation>
+        <location filename="../../core/RecordingReader.cpp" line="158" />
+        <source>"kind" is not one of produce, consume, ack, remove, other</source>
+        <translation>"kind" 不是 produce、consume、ack、remove、other 之一</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="163"/>
-        <source>&quot;certain&quot; is missing or not true/false</source>
-        <translation>&quot;certain&quot; 缺失或不是 true/false</translation>
+        <location filename="../../core/RecordingReader.cpp" line="163" />
+        <source>"certain" is missing or not true/false</source>
+        <translation>"certain" 缺失或不是 true/false</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="189"/>
-        <source>not a recording header (no &quot;rqconsole_recording&quot;)</source>
-        <translation>不是录制文件头（没有 &quot;rqconsole_recording&quot;）</translation>
+        <location filename="../../core/RecordingReader.cpp" line="181" />
+        <source>"event" of a peek row is not one of peek, entry, gone</source>
+        <translation>peek 行的 "event" 不是 peek、entry、gone 之一</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="195"/>
+        <location filename="../../core/RecordingReader.cpp" line="186" />
+        <source>"section" is not one of head, tail, page</source>
+        <translation>"section" 不是 head、tail、page 之一</translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="195" />
+        <source>a peek row needs "index", "position" and "section"</source>
+        <translation>peek 行需要 "index"、"position" 和 "section"</translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="199" />
+        <source>an entry row needs "id"</source>
+        <translation>entry 行需要 "id"</translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="203" />
+        <source>a gone row needs "id", or "index", "position" and "section"</source>
+        <translation>gone 行需要 "id"，或 "index"、"position" 和 "section"</translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="225" />
+        <source>not a recording header (no "rqconsole_recording")</source>
+        <translation>不是录制文件头（没有 "rqconsole_recording"）</translation>
+    </message>
+    <message>
+        <location filename="../../core/RecordingReader.cpp" line="231" />
         <source>written in format %1; this build reads format %2 and older</source>
         <translation>以格式 %1 写入；此版本只能读取格式 %2 及更早的格式</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="214"/>
+        <location filename="../../core/RecordingReader.cpp" line="250" />
         <source>a second header inside the recording</source>
         <translation>录制文件中出现了第二个文件头</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="222"/>
-        <source>&quot;mode&quot; is missing or not one of %1</source>
-        <translation>&quot;mode&quot; 缺失或不是 %1 之一</translation>
+        <location filename="../../core/RecordingReader.cpp" line="258" />
+        <source>"mode" is missing or not one of %1</source>
+        <translation>"mode" 缺失或不是 %1 之一</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="240"/>
-        <source>&quot;delivery&quot; is out of range</source>
-        <translation>&quot;delivery&quot; 超出范围</translation>
+        <location filename="../../core/RecordingReader.cpp" line="276" />
+        <source>"delivery" is out of range</source>
+        <translation>"delivery" 超出范围</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="248"/>
-        <source>&quot;fields&quot; is not an array</source>
-        <translation>&quot;fields&quot; 不是数组</translation>
+        <location filename="../../core/RecordingReader.cpp" line="291" />
+        <source>"fields" is not an array</source>
+        <translation>"fields" 不是数组</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="258"/>
-        <source>field %1 is not [name, value] (each a string or {&quot;b64&quot;: …})</source>
-        <translation>字段 %1 不是 [name, value]（每项为字符串或 {&quot;b64&quot;: …}）</translation>
+        <location filename="../../core/RecordingReader.cpp" line="301" />
+        <source>field %1 is not [name, value] (each a string or {"b64": …})</source>
+        <translation>字段 %1 不是 [name, value]（每项为字符串或 {"b64": …}）</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="283"/>
+        <location filename="../../core/RecordingReader.cpp" line="326" />
         <source>Cannot read %1: %2.</source>
         <translation>无法读取 %1：%2。</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="292"/>
+        <location filename="../../core/RecordingReader.cpp" line="335" />
         <source>the file is empty</source>
         <translation>文件为空</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="294"/>
+        <location filename="../../core/RecordingReader.cpp" line="337" />
         <source>%1 is not an rqconsole recording: line 1: %2.</source>
         <translation>%1 不是 rqconsole 录制文件：第 1 行：%2。</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="308"/>
+        <location filename="../../core/RecordingReader.cpp" line="351" />
         <source>Reading %1 failed at line %2: %3.</source>
         <translation>读取 %1 时在第 %2 行失败：%3。</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingReader.cpp" line="325"/>
+        <location filename="../../core/RecordingReader.cpp" line="368" />
         <source>the last line is cut short (%1)</source>
         <translation>最后一行不完整（%1）</translation>
     </message>
@@ -2654,17 +3303,17 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::RecordingSink</name>
     <message>
-        <location filename="../../core/RecordingSink.cpp" line="35"/>
+        <location filename="../../core/RecordingSink.cpp" line="35" />
         <source>Cannot record to %1: %2.</source>
         <translation>无法录制到 %1：%2。</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingSink.cpp" line="65"/>
+        <location filename="../../core/RecordingSink.cpp" line="79" />
         <source>Recording to %1 stopped after %2 rows: %3.</source>
         <translation>录制到 %1 在写入 %2 行后停止：%3。</translation>
     </message>
     <message>
-        <location filename="../../core/RecordingSink.cpp" line="81"/>
+        <location filename="../../core/RecordingSink.cpp" line="95" />
         <source>Recording to %1 could not be closed: %2.</source>
         <translation>无法关闭录制文件 %1：%2。</translation>
     </message>
@@ -2672,67 +3321,67 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::RedisConnection</name>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="97"/>
-        <source>TLS error: %1</source>
-        <translation>TLS 错误：%1</translation>
-    </message>
-    <message>
-        <location filename="../../core/RedisConnection.cpp" line="171"/>
+        <location filename="../../core/RedisConnection.cpp" line="279" />
         <source>Timed out after %1 ms waiting for %2 to answer %3 (handshake step %4 of %5).</source>
         <translation>等待 %2 应答 %3 时，%1 毫秒后超时（握手第 %4 步，共 %5 步）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="178"/>
+        <location filename="../../core/RedisConnection.cpp" line="286" />
         <source>Nothing of the answer arrived.</source>
         <translation>没有收到任何应答内容。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="179"/>
+        <location filename="../../core/RedisConnection.cpp" line="287" />
         <source>Only part of the answer arrived: %1.</source>
         <translation>只收到了部分应答：%1。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="183"/>
+        <location filename="../../core/RedisConnection.cpp" line="291" />
         <source>Timed out after %1 ms in the TLS handshake with %2: the connection was made, but the handshake did not finish (does this port speak TLS?).</source>
         <translation>与 %2 进行 TLS 握手时，%1 毫秒后超时：连接已建立，但握手未完成（该端口是否使用 TLS？）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="188"/>
+        <location filename="../../core/RedisConnection.cpp" line="296" />
         <source>Timed out after %1 ms connecting to %2: no answer to the connection request.</source>
         <translation>连接 %2 时，%1 毫秒后超时：连接请求没有得到任何应答。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="242"/>
-        <source>The server at %1 answered %2 with &quot;%3&quot; where Redis answers %4: it does not behave like Redis.</source>
-        <translation>%1 处的服务器对 %2 的应答是 &quot;%3&quot;，而 Redis 应答的是 %4：它的行为不像 Redis。</translation>
+        <location filename="../../core/RedisConnection.cpp" line="352" />
+        <source>The server at %1 answered %2 with "%3" where Redis answers %4: it does not behave like Redis.</source>
+        <translation>%1 处的服务器对 %2 的应答是 "%3"，而 Redis 应答的是 %4：它的行为不像 Redis。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="249"/>
+        <location filename="../../core/RedisConnection.cpp" line="359" />
         <source>an integer</source>
         <translation>一个整数</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="331"/>
+        <location filename="../../core/RedisConnection.cpp" line="456" />
         <source>Ran out of memory handling a reply from %1; the connection was closed.</source>
         <translation>处理来自 %1 的应答时内存不足；连接已关闭。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="390"/>
+        <location filename="../../core/RedisConnection.cpp" line="540" />
+        <source>No reply for %1 s from %2 — the network may be down (half-open connection).</source>
+        <translation>%2 已有 %1 秒没有应答——网络可能已断开（半开连接）。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisConnection.cpp" line="609" />
         <source>%1, in the middle of a reply (%2).</source>
         <translation>%1，发生在接收应答的中途（%2）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="392"/>
+        <location filename="../../core/RedisConnection.cpp" line="611" />
         <source>Cannot connect to %1: %2</source>
         <translation>无法连接到 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="405"/>
+        <location filename="../../core/RedisConnection.cpp" line="624" />
         <source>The server closed the connection.</source>
         <translation>服务器关闭了连接。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="406"/>
+        <location filename="../../core/RedisConnection.cpp" line="625" />
         <source>The server closed the connection in the middle of a reply (%1).</source>
         <translation>服务器在应答中途关闭了连接（%1）。</translation>
     </message>
@@ -2740,19 +3389,19 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::ReliableListConsumer</name>
     <message>
-        <location filename="../../core/ReliableListConsumer.cpp" line="102"/>
+        <location filename="../../core/ReliableListConsumer.cpp" line="102" />
         <source>Nothing was lost: messages taken before the gap are still in the processing list.</source>
         <translation>没有丢失任何消息：中断前取出的消息仍在处理列表中。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../core/ReliableListConsumer.cpp" line="145"/>
+        <location filename="../../core/ReliableListConsumer.cpp" line="145" />
         <source>%n message(s) in the processing list reached %1 deliveries and went to %2.</source>
         <translation>
             <numerusform>处理列表中有 %n 条消息已投递 %1 次，已转入 %2。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../core/ReliableListConsumer.cpp" line="397"/>
+        <location filename="../../core/ReliableListConsumer.cpp" line="399" />
         <source>Recovered %1 message(s) from %2 orphaned processing list(s); %3 went to the dead list.</source>
         <translation>已从 %2 个无主的处理列表中恢复 %1 条消息；其中 %3 条转入死信列表。</translation>
     </message>
@@ -2760,7 +3409,7 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::ReliableRecovery</name>
     <message>
-        <location filename="../../core/ReliableRecovery.cpp" line="85"/>
+        <location filename="../../core/ReliableRecovery.cpp" line="85" />
         <source>Not connected.</source>
         <translation>未连接。</translation>
     </message>
@@ -2768,92 +3417,92 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::RespReader</name>
     <message>
-        <location filename="../../core/RedisReply.cpp" line="220"/>
-        <location filename="../../core/RedisReply.cpp" line="395"/>
-        <location filename="../../core/RedisReply.cpp" line="454"/>
-        <location filename="../../core/RedisReply.cpp" line="469"/>
+        <location filename="../../core/RedisReply.cpp" line="220" />
+        <location filename="../../core/RedisReply.cpp" line="395" />
+        <location filename="../../core/RedisReply.cpp" line="454" />
+        <location filename="../../core/RedisReply.cpp" line="469" />
         <source>Ran out of memory decoding a reply from the server.</source>
         <translation>解码服务器的应答时内存不足。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisReply.cpp" line="247"/>
-        <source>The server answered like an HTTP server, not Redis (it sent &quot;%1&quot;). Check the host and port.</source>
-        <translation>服务器的应答像是来自 HTTP 服务器，而不是 Redis（它发送了 &quot;%1&quot;）。请检查主机和端口。</translation>
+        <location filename="../../core/RedisReply.cpp" line="247" />
+        <source>The server answered like an HTTP server, not Redis (it sent "%1"). Check the host and port.</source>
+        <translation>服务器的应答像是来自 HTTP 服务器，而不是 Redis（它发送了 "%1"）。请检查主机和端口。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisReply.cpp" line="251"/>
-        <source>The server answered like an SSH server, not Redis (it sent &quot;%1&quot;). Check the host and port.</source>
-        <translation>服务器的应答像是来自 SSH 服务器，而不是 Redis（它发送了 &quot;%1&quot;）。请检查主机和端口。</translation>
+        <location filename="../../core/RedisReply.cpp" line="251" />
+        <source>The server answered like an SSH server, not Redis (it sent "%1"). Check the host and port.</source>
+        <translation>服务器的应答像是来自 SSH 服务器，而不是 Redis（它发送了 "%1"）。请检查主机和端口。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisReply.cpp" line="255"/>
+        <location filename="../../core/RedisReply.cpp" line="255" />
         <source>The server answered with TLS, not plain Redis: use a rediss:// URL for this port.</source>
         <translation>服务器以 TLS 应答，而不是明文 Redis：此端口请使用 rediss:// URL。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisReply.cpp" line="257"/>
-        <source>The server does not speak the Redis protocol: its first bytes were &quot;%1&quot;. Check the host and port.</source>
-        <translation>服务器使用的不是 Redis 协议：它发送的前几个字节是 &quot;%1&quot;。请检查主机和端口。</translation>
+        <location filename="../../core/RedisReply.cpp" line="257" />
+        <source>The server does not speak the Redis protocol: its first bytes were "%1". Check the host and port.</source>
+        <translation>服务器使用的不是 Redis 协议：它发送的前几个字节是 "%1"。请检查主机和端口。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisReply.cpp" line="287"/>
-        <location filename="../../core/RedisReply.cpp" line="320"/>
-        <location filename="../../core/RedisReply.cpp" line="374"/>
+        <location filename="../../core/RedisReply.cpp" line="287" />
+        <location filename="../../core/RedisReply.cpp" line="320" />
+        <location filename="../../core/RedisReply.cpp" line="374" />
         <source>The server sent a reply larger than the %1 limit for one reply.</source>
         <translation>服务器发送的应答超过了单个应答 %1 的上限。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisReply.cpp" line="296"/>
-        <source>Protocol error: the server sent &quot;%1&quot; where a number was expected.</source>
-        <translation>协议错误：服务器在应为数字的位置发送了 &quot;%1&quot;。</translation>
+        <location filename="../../core/RedisReply.cpp" line="296" />
+        <source>Protocol error: the server sent "%1" where a number was expected.</source>
+        <translation>协议错误：服务器在应为数字的位置发送了 "%1"。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisReply.cpp" line="309"/>
+        <location filename="../../core/RedisReply.cpp" line="309" />
         <source>Protocol error: the server announced a negative length (%1).</source>
         <translation>协议错误：服务器声明了负数长度（%1）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisReply.cpp" line="314"/>
+        <location filename="../../core/RedisReply.cpp" line="314" />
         <source>The server announced a %1-byte value, above the %2 limit for one value.</source>
         <translation>服务器声明了一个 %1 字节的值，超过了单个值 %2 的上限。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisReply.cpp" line="330"/>
+        <location filename="../../core/RedisReply.cpp" line="330" />
         <source>Protocol error: the server nested arrays more than %1 levels deep.</source>
         <translation>协议错误：服务器发送的数组嵌套超过 %1 层。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisReply.cpp" line="335"/>
+        <location filename="../../core/RedisReply.cpp" line="335" />
         <source>The server announced an array of %1 elements (about %2 once decoded), above the %3 limit for one reply.</source>
         <translation>服务器声明了一个包含 %1 个元素的数组（解码后约 %2），超过了单个应答 %3 的上限。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisReply.cpp" line="365"/>
-        <source>Protocol error: the server sent &quot;%1&quot; where a reply type was expected.</source>
-        <translation>协议错误：服务器在应为应答类型的位置发送了 &quot;%1&quot;。</translation>
+        <location filename="../../core/RedisReply.cpp" line="365" />
+        <source>Protocol error: the server sent "%1" where a reply type was expected.</source>
+        <translation>协议错误：服务器在应为应答类型的位置发送了 "%1"。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisReply.cpp" line="372"/>
-        <source>Protocol error: the server sent an over-long length (&quot;%1&quot;).</source>
-        <translation>协议错误：服务器发送的长度过长（&quot;%1&quot;）。</translation>
+        <location filename="../../core/RedisReply.cpp" line="372" />
+        <source>Protocol error: the server sent an over-long length ("%1").</source>
+        <translation>协议错误：服务器发送的长度过长（"%1"）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisReply.cpp" line="379"/>
-        <source>Protocol error: a line from the server ends in a bare line feed (&quot;%1&quot;).</source>
-        <translation>协议错误：服务器发来的一行以单独的换行符 LF 结尾，前面没有 CR（&quot;%1&quot;）。</translation>
+        <location filename="../../core/RedisReply.cpp" line="379" />
+        <source>Protocol error: a line from the server ends in a bare line feed ("%1").</source>
+        <translation>协议错误：服务器发来的一行以单独的换行符 LF 结尾，前面没有 CR（"%1"）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisReply.cpp" line="470"/>
+        <location filename="../../core/RedisReply.cpp" line="470" />
         <source>Protocol error: %1.</source>
         <translation>协议错误：%1。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisReply.cpp" line="486"/>
+        <location filename="../../core/RedisReply.cpp" line="486" />
         <source>%1 bytes of a reply had arrived</source>
         <translation>已收到应答的 %1 字节</translation>
     </message>
     <message>
-        <location filename="../../core/RedisReply.cpp" line="489"/>
+        <location filename="../../core/RedisReply.cpp" line="489" />
         <source>%1 of a value of %2 bytes had arrived, %3 bytes of the reply in all</source>
         <translation>一个 %2 字节的值已收到 %1，整个应答共收到 %3 字节</translation>
     </message>
@@ -2861,32 +3510,37 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::SandboxServer</name>
     <message>
-        <location filename="../../core/SandboxServer.cpp" line="117"/>
+        <location filename="../../core/SandboxServer.cpp" line="119" />
         <source>Could not create a TLS certificate with openssl: %1</source>
         <translation>无法用 openssl 生成 TLS 证书：%1</translation>
     </message>
     <message>
-        <location filename="../../core/SandboxServer.cpp" line="133"/>
+        <location filename="../../core/SandboxServer.cpp" line="135" />
         <source>Could not create a temporary directory: %1</source>
         <translation>无法创建临时目录：%1</translation>
     </message>
     <message>
-        <location filename="../../core/SandboxServer.cpp" line="137"/>
+        <location filename="../../core/SandboxServer.cpp" line="149" />
         <source>%1 is not installed (Debian package redis-server).</source>
         <translation>未安装 %1（Debian 软件包 redis-server）。</translation>
     </message>
     <message>
-        <location filename="../../core/SandboxServer.cpp" line="214"/>
+        <location filename="../../core/SandboxServer.cpp" line="187" />
+        <source>Could not write the sandbox's configuration: %1</source>
+        <translation>无法写入沙箱的配置：%1</translation>
+    </message>
+    <message>
+        <location filename="../../core/SandboxServer.cpp" line="245" />
         <source>Could not start %1: %2</source>
         <translation>无法启动 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../core/SandboxServer.cpp" line="234"/>
+        <location filename="../../core/SandboxServer.cpp" line="265" />
         <source>redis-server did not become ready within %1 ms: %2</source>
         <translation>redis-server 在 %1 毫秒内未就绪：%2</translation>
     </message>
     <message>
-        <location filename="../../core/SandboxServer.cpp" line="237"/>
+        <location filename="../../core/SandboxServer.cpp" line="268" />
         <source>redis-server exited at start-up: %1</source>
         <translation>redis-server 启动时退出：%1</translation>
     </message>
@@ -2894,126 +3548,144 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::SendBox</name>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="34"/>
+        <location filename="../../ui/SendBox.cpp" line="34" />
         <source>Publish to:</source>
         <translation>发布到：</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="37"/>
+        <location filename="../../ui/SendBox.cpp" line="37" />
         <source>a channel matching the pattern</source>
         <translation>一个匹配该模式的频道</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="45"/>
+        <location filename="../../ui/SendBox.cpp" line="45" />
         <source>Field:</source>
         <translation>字段：</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="48"/>
+        <location filename="../../ui/SendBox.cpp" line="48" />
         <source>The stream field that holds the text (XADD stream * field text).</source>
         <translation>存放文本的流字段（XADD stream * field text）。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="50"/>
+        <location filename="../../ui/SendBox.cpp" line="50" />
         <source>field=value lines</source>
         <translation>field=value 多行</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="53"/>
+        <location filename="../../ui/SendBox.cpp" line="53" />
         <source>Each line of the text is one field=value pair of the entry.</source>
         <translation>文本的每一行是条目的一个 field=value 字段对。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="62"/>
-        <location filename="../../ui/SendBox.cpp" line="118"/>
+        <location filename="../../ui/SendBox.cpp" line="62" />
+        <location filename="../../ui/SendBox.cpp" line="118" />
         <source>Message to send — Ctrl+Enter sends</source>
         <translation>要发送的消息——按 Ctrl+Enter 发送</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="69"/>
+        <location filename="../../ui/SendBox.cpp" line="69" />
         <source>Repeat:</source>
         <translation>重复：</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="74"/>
+        <location filename="../../ui/SendBox.cpp" line="74" />
         <source>Send the message this many times, pipelined.</source>
         <translation>以管道方式将消息发送这么多次。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="78"/>
+        <location filename="../../ui/SendBox.cpp" line="78" />
         <source>Send (Ctrl+Enter)</source>
         <translation>发送（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="108"/>
+        <location filename="../../ui/SendBox.cpp" line="108" />
         <source>Send (LPUSH)</source>
         <translation>发送（LPUSH）</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="111"/>
+        <location filename="../../ui/SendBox.cpp" line="111" />
         <source>Send (XADD)</source>
         <translation>发送（XADD）</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="114"/>
+        <location filename="../../ui/SendBox.cpp" line="114" />
         <source>Send (PUBLISH)</source>
         <translation>发送（PUBLISH）</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="117"/>
+        <location filename="../../ui/SendBox.cpp" line="117" />
         <source>Entry to add — Ctrl+Enter sends</source>
         <translation>要添加的条目——按 Ctrl+Enter 发送</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="187"/>
+        <location filename="../../ui/SendBox.cpp" line="190" />
         <source>sending %1 of %2</source>
         <translation>正在发送 %1/%2</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="193"/>
+        <location filename="../../ui/SendBox.cpp" line="197" />
         <source>Sending failed: %1</source>
         <translation>发送失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="202"/>
+        <location filename="../../ui/SendBox.cpp" line="206" />
         <source>sent %1</source>
         <translation>已发送 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="220"/>
+        <location filename="../../ui/SendBox.cpp" line="224" />
         <source>Name the field the text goes into.</source>
         <translation>请填写存放文本的字段名。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="231"/>
-        <source>&quot;%1&quot; is not field=value.</source>
+        <location filename="../../ui/SendBox.cpp" line="235" />
+        <source>"%1" is not field=value.</source>
         <translation>“%1”不是 field=value 格式。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="237"/>
+        <location filename="../../ui/SendBox.cpp" line="241" />
         <source>Write at least one field=value line.</source>
         <translation>请至少写一行 field=value。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="244"/>
+        <location filename="../../ui/SendBox.cpp" line="248" />
         <source>Not connected to a server yet.</source>
         <translation>尚未连接到服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="250"/>
-        <source>Pattern panes need a channel to publish to: fill in &quot;Publish to&quot;.</source>
+        <location filename="../../ui/SendBox.cpp" line="254" />
+        <source>Pattern panes need a channel to publish to: fill in "Publish to".</source>
         <translation>模式订阅窗格需要一个具体频道才能发布：请填写“发布到”。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="270"/>
+        <location filename="../../ui/SendBox.cpp" line="274" />
         <source>sending %1</source>
         <translation>正在发送 %1 条</translation>
     </message>
 </context>
 <context>
+    <name>rqc::ServerAuthPrompt</name>
+    <message>
+        <location filename="../../ui/ServerAuthPrompt.cpp" line="16" />
+        <source>&amp;Connect with password or certificate…</source>
+        <translation>使用密码或证书连接(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerAuthPrompt.cpp" line="30" />
+        <source>%1: the server's TLS certificate is not trusted (%2). Every connection to it has stopped.</source>
+        <translation>%1：服务器的 TLS 证书不受信任（%2）。到它的所有连接均已停止。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerAuthPrompt.cpp" line="33" />
+        <source>%1 refused the credentials (%2). Every connection to it has stopped.</source>
+        <translation>%1 拒绝了凭据（%2）。到它的所有连接均已停止。</translation>
+    </message>
+</context>
+<context>
     <name>rqc::ServerMonitorWorker</name>
     <message>
-        <location filename="../../core/ServerMonitor.cpp" line="149"/>
+        <location filename="../../core/ServerMonitor.cpp" line="171" />
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
@@ -3021,97 +3693,115 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::ServerProbe</name>
     <message>
-        <location filename="../../core/ServerProbe.cpp" line="14"/>
+        <location filename="../../core/ServerProbe.cpp" line="14" />
         <source>No answer within the time limit.</source>
         <translation>在时限内没有响应。</translation>
     </message>
 </context>
 <context>
+    <name>rqc::ServerTag</name>
+    <message>
+        <location filename="../../ui/ServerTag.cpp" line="39" />
+        <source>This pane belongs to %1</source>
+        <translation>此窗格属于 %1</translation>
+    </message>
+</context>
+<context>
     <name>rqc::ServerTreeModel</name>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="30"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="31" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="30"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="31" />
         <source>Depth</source>
         <translation>深度</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="32"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="33" />
         <source>Length for lists and streams, subscribers for channels</source>
         <translation>列表和 Stream 显示长度，频道显示订阅者数</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="33"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="34" />
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="36"/>
-        <location filename="../../ui/ServerTreeModel.cpp" line="91"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="37" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="92" />
         <source>Discovering…</source>
         <translation>正在发现…</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="50"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="51" />
         <source>Lists</source>
         <translation>列表</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="51"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="52" />
         <source>Streams</source>
         <translation>Stream</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="52"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="53" />
         <source>Channels</source>
         <translation>频道</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="82"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="83" />
         <source>≥ %1</source>
         <comment>at least this many: discovery has not seen every key yet</comment>
         <translation>≥ %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="93"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="94" />
         <source>Scanned %1 % of ~%2 keys (estimate); the lists and streams found so far are shown</source>
         <translation>已扫描 %1 %（共约 %2 个键，估算）；显示目前已找到的列表和流</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="98"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="99" />
         <source>Walked all %1 keys; new keys appear at once (keyspace notifications)</source>
         <translation>已遍历全部 %1 个键；新键会立即出现（键空间通知）</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="101"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="102" />
         <source>Walked all %1 keys; new keys appear when the walk passes them again</source>
         <translation>已遍历全部 %1 个键；新键会在遍历再次经过时出现</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="109"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="110" />
         <source>(only keys and channels matching %1)</source>
         <translation>（仅匹配 %1 的键和频道）</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="112"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="113" />
         <source>(truncated: at most %1 names per kind are kept)</source>
         <translation>（已截断：每类最多保留 %1 个名称）</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="133"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="121" />
+        <source>Server unreachable: nothing read from it yet</source>
+        <translation>服务器不可达：尚未从中读取到任何内容</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="122" />
+        <source>Sidebar last refreshed %1 — server unreachable</source>
+        <translation>侧边栏最后刷新于 %1——服务器不可达</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="157" />
         <source>At most %1 names are kept; the rest are not shown.</source>
         <translation>最多保留 %1 个名称；其余的不显示。</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="135"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="159" />
         <source>Found so far: the walk of the keyspace has not finished.</source>
         <translation>这是目前已找到的数量：对键空间的遍历尚未完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="139"/>
+        <location filename="../../ui/ServerTreeModel.cpp" line="163" />
         <source>At most %1 channels are kept; the rest are not shown.</source>
         <translation>最多保留 %1 个频道；其余的不显示。</translation>
     </message>
@@ -3119,27 +3809,27 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::SettleTracker</name>
     <message>
-        <location filename="../../ui/SettleTracker.cpp" line="16"/>
+        <location filename="../../ui/SettleTracker.cpp" line="16" />
         <source>Ack</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../ui/SettleTracker.cpp" line="18"/>
+        <location filename="../../ui/SettleTracker.cpp" line="18" />
         <source>Requeue</source>
         <translation>重新入队</translation>
     </message>
     <message>
-        <location filename="../../ui/SettleTracker.cpp" line="20"/>
+        <location filename="../../ui/SettleTracker.cpp" line="20" />
         <source>Dead-letter</source>
         <translation>转入死信</translation>
     </message>
     <message>
-        <location filename="../../ui/SettleTracker.cpp" line="65"/>
+        <location filename="../../ui/SettleTracker.cpp" line="65" />
         <source>Recovered %1 message(s) from %2 orphaned processing list(s); %3 dead-lettered after too many deliveries.</source>
         <translation>已从 %2 个无主处理列表中恢复 %1 条消息；%3 条因投递次数过多转入死信。</translation>
     </message>
     <message>
-        <location filename="../../ui/SettleTracker.cpp" line="148"/>
+        <location filename="../../ui/SettleTracker.cpp" line="148" />
         <source>%1 failed: %2</source>
         <translation>%1 失败：%2</translation>
     </message>
@@ -3147,39 +3837,39 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::StreamGroupConsumer</name>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="123"/>
+        <location filename="../../core/StreamGroupConsumer.cpp" line="126" />
         <source>Nothing was lost: entries added during the gap are read now; entries read before it stay pending until acked.</source>
         <translation>没有丢失任何条目：中断期间新增的条目现在开始读取；中断前已读取的条目在确认前保持待确认状态。</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="238"/>
+        <location filename="../../core/StreamGroupConsumer.cpp" line="241" />
         <source>%1 entr(ies) passed %2 deliveries and went to %3.</source>
         <translation>%1 个条目投递已超过 %2 次，已转入 %3。</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="244"/>
+        <location filename="../../core/StreamGroupConsumer.cpp" line="247" />
         <source>Deleted or trimmed while pending (acked away): %1</source>
         <translation>待确认期间被删除或裁剪（已确认移除）：%1</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="302"/>
+        <location filename="../../core/StreamGroupConsumer.cpp" line="305" />
         <source>Group %1 was missing; created it again.</source>
         <translation>消费组 %1 不存在，已重新创建。</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="490"/>
+        <location filename="../../core/StreamGroupConsumer.cpp" line="493" />
         <source>Claiming with ack=none</source>
         <translation>以 ack=none 方式认领</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../core/StreamGroupConsumer.cpp" line="529"/>
+        <location filename="../../core/StreamGroupConsumer.cpp" line="532" />
         <source>Claimed %n idle entr(ies) from other consumers of the group.</source>
         <translation>
             <numerusform>已从消费组的其他消费者处认领 %n 个空闲条目。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="554"/>
+        <location filename="../../core/StreamGroupConsumer.cpp" line="557" />
         <source>Deleted or trimmed while pending: %1</source>
         <translation>待确认期间被删除或裁剪：%1</translation>
     </message>
@@ -3187,25 +3877,53 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::StreamTailConsumer</name>
     <message>
-        <location filename="../../core/StreamTailConsumer.cpp" line="21"/>
+        <location filename="../../core/StreamTailConsumer.cpp" line="21" />
         <source>Entries added during the gap are read now, unless the stream was trimmed meanwhile.</source>
         <translation>中断期间新增的条目现在开始读取，除非这期间 Stream 被裁剪过。</translation>
     </message>
 </context>
 <context>
+    <name>rqc::SubscriberBufferLine</name>
+    <message>
+        <location filename="../../ui/SubscriberBufferLine.cpp" line="21" />
+        <source>Redis output buffer for this subscriber: unknown (%1).</source>
+        <translation>Redis 为此订阅者保留的输出缓冲区：未知（%1）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SubscriberBufferLine.cpp" line="24" />
+        <source>Warning: Redis holds %1 for this subscriber that the window has not taken yet; it disconnects the subscriber at %2 (client-output-buffer-limit pubsub), and the messages it holds are then lost.</source>
+        <translation>警告：Redis 为此订阅者积压了 %1 尚未被窗口取走的数据；达到 %2 时会断开该订阅者（client-output-buffer-limit pubsub），届时积压的消息将会丢失。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SubscriberBufferLine.cpp" line="28" />
+        <source>Redis output buffer for this subscriber: %1 (disconnects at %2).</source>
+        <translation>Redis 为此订阅者保留的输出缓冲区：%1（达到 %2 时断开）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SubscriberBufferLine.cpp" line="44" />
+        <source>Redis output buffer for this subscriber: not read yet.</source>
+        <translation>Redis 为此订阅者保留的输出缓冲区：尚未读取。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SubscriberBufferLine.cpp" line="47" />
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+</context>
+<context>
     <name>rqc::TraceFollowerWorker</name>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="139"/>
+        <location filename="../../core/TraceFollower.cpp" line="139" />
         <source>%1 is a channel with subscribers: a published message is not kept, so there is nothing to follow.</source>
         <translation>%1 是一个有订阅者的频道：发布的消息不会被保留，因此没有可跟踪的内容。</translation>
     </message>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="151"/>
+        <location filename="../../core/TraceFollower.cpp" line="151" />
         <source>a stream entry needs at least one field.</source>
         <translation>流条目至少需要一个字段。</translation>
     </message>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="169"/>
+        <location filename="../../core/TraceFollower.cpp" line="169" />
         <source>%1 is a %2: only lists and streams can be traced.</source>
         <translation>%1 的类型是 %2：只能跟踪列表和流。</translation>
     </message>
@@ -3213,97 +3931,97 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::TraceJourney</name>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="48"/>
+        <location filename="../../core/TraceFollower.cpp" line="48" />
         <source>Trace failed: %1</source>
         <translation>跟踪失败：%1</translation>
     </message>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="50"/>
+        <location filename="../../core/TraceFollower.cpp" line="50" />
         <source>sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="52"/>
+        <location filename="../../core/TraceFollower.cpp" line="52" />
         <source>pushed as %1 (by us)</source>
         <translation>已作为 %1 推入（由本控制台）</translation>
     </message>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="53"/>
+        <location filename="../../core/TraceFollower.cpp" line="53" />
         <source>pushed (by us)</source>
         <translation>已推入（由本控制台）</translation>
     </message>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="56"/>
+        <location filename="../../core/TraceFollower.cpp" line="56" />
         <source>still in the stream after %1 s: no consumer group read it</source>
         <translation>%1 秒后仍在流中：没有消费组读取它</translation>
     </message>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="57"/>
+        <location filename="../../core/TraceFollower.cpp" line="57" />
         <source>still in the list after %1 s: nobody took it</source>
         <translation>%1 秒后仍在列表中：没有人取走它</translation>
     </message>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="60"/>
+        <location filename="../../core/TraceFollower.cpp" line="60" />
         <source>not taken yet</source>
         <translation>尚未被取走</translation>
     </message>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="66"/>
+        <location filename="../../core/TraceFollower.cpp" line="66" />
         <source> within %1</source>
         <translation>（%1 内）</translation>
     </message>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="67"/>
+        <location filename="../../core/TraceFollower.cpp" line="67" />
         <source> after %1</source>
         <translation>（%1 后）</translation>
     </message>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="70"/>
+        <location filename="../../core/TraceFollower.cpp" line="70" />
         <source>taken%1 (by whom: unknown without Observe — switch to Observe to see)</source>
         <translation>已被取走%1（被谁取走：不使用观察模式则无从得知——切换到“观察”即可看到）</translation>
     </message>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="72"/>
+        <location filename="../../core/TraceFollower.cpp" line="72" />
         <source>delivered in group %1%2 (consumer not seen)</source>
         <translation>已在消费组 %1 中投递%2（未看到消费者）</translation>
     </message>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="75"/>
+        <location filename="../../core/TraceFollower.cpp" line="75" />
         <source>delivered to %1 in group %2%3</source>
         <translation>已在消费组 %2 中投递给 %1%3</translation>
     </message>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="78"/>
+        <location filename="../../core/TraceFollower.cpp" line="78" />
         <source> (%1 deliveries)</source>
         <translation>（共投递 %1 次）</translation>
     </message>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="80"/>
+        <location filename="../../core/TraceFollower.cpp" line="80" />
         <source>taken by %1%2%3</source>
         <translation>被 %1 取走%2%3</translation>
     </message>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="82"/>
+        <location filename="../../core/TraceFollower.cpp" line="82" />
         <source> (inferred)</source>
         <translation>（推断）</translation>
     </message>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="85"/>
+        <location filename="../../core/TraceFollower.cpp" line="85" />
         <source>, landed in %1</source>
         <translation>，落入 %1</translation>
     </message>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="90"/>
+        <location filename="../../core/TraceFollower.cpp" line="90" />
         <source>acked within %1</source>
         <translation>%1 内确认</translation>
     </message>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="90"/>
+        <location filename="../../core/TraceFollower.cpp" line="90" />
         <source>acked after %1</source>
         <translation>%1 后确认</translation>
     </message>
     <message>
-        <location filename="../../core/TraceFollower.cpp" line="93"/>
+        <location filename="../../core/TraceFollower.cpp" line="93" />
         <source>not acked after %1 s</source>
         <translation>%1 秒后仍未确认</translation>
     </message>
@@ -3311,32 +4029,32 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::TraceTracker</name>
     <message>
-        <location filename="../../ui/TraceTracker.cpp" line="32"/>
+        <location filename="../../ui/TraceTracker.cpp" line="32" />
         <source>Send and trace</source>
         <translation>发送并跟踪</translation>
     </message>
     <message>
-        <location filename="../../ui/TraceTracker.cpp" line="34"/>
+        <location filename="../../ui/TraceTracker.cpp" line="34" />
         <source>Send the text once and follow it: who takes it, when, and whether it is acked.</source>
         <translation>发送一次该文本并跟踪它：谁取走了它、何时取走，以及是否被确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/TraceTracker.cpp" line="37"/>
+        <location filename="../../ui/TraceTracker.cpp" line="37" />
         <source>give up after</source>
         <translation>最长跟踪</translation>
     </message>
     <message>
-        <location filename="../../ui/TraceTracker.cpp" line="42"/>
+        <location filename="../../ui/TraceTracker.cpp" line="42" />
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../ui/TraceTracker.cpp" line="206"/>
+        <location filename="../../ui/TraceTracker.cpp" line="206" />
         <source>(not known)</source>
         <translation>（未知）</translation>
     </message>
     <message>
-        <location filename="../../ui/TraceTracker.cpp" line="211"/>
+        <location filename="../../ui/TraceTracker.cpp" line="211" />
         <source>(nobody)</source>
         <translation>（无人）</translation>
     </message>
