@@ -62,7 +62,7 @@ private slots:
                 {QStringLiteral("--sandbox"), QStringLiteral("--settings"), m_settingsFile});
             QVERIFY(window);
             QTRY_VERIFY_WITH_TIMEOUT(window->session()->isReady(), 20000);
-            QVERIFY(!window->session()->settings().password.size());
+            QVERIFY(window->session()->usingSandbox());
 
             QAction* connectAction = child<QAction>(window.get(), "connectAction");
             QVERIFY(connectAction);
