@@ -31,6 +31,8 @@ namespace rqc {
 // on a side connection and passes replies to seedReplied(). Its ECHO line in the MONITOR stream
 // marks where the snapshot holds; lines after it wait until the reply is in. Everything is bounded
 // (Limits); beyond a bound the model forgets, and later takes of what it forgot carry no payload.
+// Three files: TakeAttributor.cpp (the list model), TakeAttributorCommands.cpp (what each MONITOR
+// line does to it), TakeAttributorStreams.cpp (streams).
 class TakeAttributor {
 public:
     struct Limits {
