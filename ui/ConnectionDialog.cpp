@@ -268,6 +268,7 @@ void ConnectionDialog::showProfile(const ConnectionProfile& p)
     m_filling = true;
     const ConnectionSettings& s = p.server;
     m_name->setText(p.name);
+    m_autoName.clear();
     m_transport->setCurrentIndex(m_transport->findData(int(s.transport)));
     m_host->setText(s.host);
     m_port->setValue(s.port);
@@ -326,13 +327,17 @@ bool ConnectionDialog::applyUrl(const QString& url)
     ConnectionProfile p = profile();
     QByteArray password;
     QString error;
-    p.name = m_name->text().trimmed();
+    // A name the URL filled in follows the URL as it is typed; one the user typed stays.
+    const QString typed = m_name->text().trimmed();
+    const bool userNamed = !typed.isEmpty() && typed != m_autoName;
+    p.name = userNamed ? typed : QString();
     if (!ConnectionProfile::fromUrl(url, &p, &password, &error)) {
         m_testResult->setText(error);
         return false;
     }
     const QString keep = m_url->text();
     showProfile(p);
+    m_autoName = userNamed ? QString() : p.name;
     m_url->setText(keep); // the user's text, with its password, until they edit a field
     if (!password.isEmpty()) {
         m_password->setText(QString::fromUtf8(password));

@@ -62,6 +62,9 @@ private:
     QString m_id; // the saved profile shown, empty for a new one
     bool m_filling = false;
     bool m_passwordEdited = false;
+    // The name the URL filled in, which later URL edits may replace (a name typed by the user
+    // stays).
+    QString m_autoName;
 
     QListWidget* m_list = nullptr;
     QLineEdit* m_name = nullptr;

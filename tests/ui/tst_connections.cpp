@@ -51,6 +51,32 @@ private slots:
         m_settingsFile = m_dir.filePath(QStringLiteral("rqconsole.ini"));
     }
 
+    void nameFollowsATypedUrlUntilTheUserNamesIt()
+    {
+        // Typing a URL applies it at every keystroke: the name it fills in must follow to the
+        // end (it once stuck at "127.0.0.1:6379", parsed before the port was typed).
+        QTemporaryDir dir;
+        auto window = openMainWindow({QStringLiteral("--sandbox"), QStringLiteral("--settings"),
+                                      dir.filePath(QStringLiteral("typed.ini"))});
+        QVERIFY(window);
+        QTRY_VERIFY_WITH_TIMEOUT(window->session()->isReady(), 20000);
+        child<QAction>(window.get(), "connectAction")->trigger();
+        ConnectionDialog* dialog = window->connections()->dialog();
+        QVERIFY(dialog);
+        auto* urlEdit = child<QLineEdit>(dialog, "urlEdit");
+        auto* name = child<QLineEdit>(dialog, "nameEdit");
+        QTest::keyClicks(urlEdit, QStringLiteral("redis://:pw@127.0.0.1:37777/2"));
+        QCOMPARE(child<QSpinBox>(dialog, "portSpin")->value(), 37777);
+        QCOMPARE(name->text(), QStringLiteral("127.0.0.1:37777"));
+        // A name the user typed stays while the URL changes.
+        name->clear();
+        QTest::keyClicks(name, QStringLiteral("staging"));
+        urlEdit->clear();
+        QTest::keyClicks(urlEdit, QStringLiteral("redis://127.0.0.1:6390"));
+        QCOMPARE(child<QSpinBox>(dialog, "portSpin")->value(), 6390);
+        QCOMPARE(name->text(), QStringLiteral("staging"));
+    }
+
     void pasteTestSaveConnectAndReconnect()
     {
         const QString url = QStringLiteral("redis://:%1@127.0.0.1:%2/0")
