@@ -375,7 +375,12 @@ void QueuePane::resumeConnection(const ConnectionSettings& settings, CensusServi
     m_consumersLine->setConnection(settings, census);
     if (m_errorFromConsumer)
         clearError();
-    if (m_state == ConsumerState::Failed || m_spec.mode == Mode::Peek)
+    // Failed, or still trying with the refused settings (its own refusal may come after the
+    // window's): start again with the new ones. A listening consumer was let in: keep it.
+    const bool refusedOrTrying = m_state == ConsumerState::Failed ||
+                                 m_state == ConsumerState::Connecting ||
+                                 m_state == ConsumerState::Reconnecting;
+    if (refusedOrTrying || m_spec.mode == Mode::Peek)
         restartConsumer();
 }
 

@@ -255,7 +255,8 @@ private slots:
             }
             child<QDialogButtonBox>(dialog, "accessButtons")->button(QDialogButtonBox::Ok)->click();
             QueuePane* p = pane(window.get(), "jobs");
-            QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
+            QTRY_VERIFY2_WITH_TIMEOUT(p->consumerState() == ConsumerState::Listening,
+                                      qPrintable(p->errorText()), kTimeoutMs);
             QTRY_VERIFY_WITH_TIMEOUT(window->findChild<QLabel*>(str("connectionLabel"))
                                          ->text()
                                          .startsWith(str("Connected")),
