@@ -81,6 +81,7 @@ OutputBufferWatch::OutputBufferWatch(const ConnectionSettings& settings, const Q
     , m_settings(settings)
     , m_name(name)
 {
+    m_clock.start();
 }
 
 OutputBufferWatch::~OutputBufferWatch() = default;
@@ -107,6 +108,7 @@ void OutputBufferWatch::watch(qint64 clientId)
         connect(m_conn, &RedisConnection::ready, this, &OutputBufferWatch::tick);
         const auto down = [this](const QString&) {
             m_inFlight = false;
+            m_limitReadMs = -1; // the server may have restarted with another limit
         };
         connect(m_conn, &RedisConnection::failed, this, down);
         connect(m_conn, &RedisConnection::disconnected, this, down);
@@ -157,19 +159,24 @@ void OutputBufferWatch::tick()
     if (m_inFlight)
         return; // at most one reading in flight
     m_inFlight = true;
+    const qint64 now = m_clock.elapsed();
+    const bool readLimit = m_limitReadMs < 0 || now - m_limitReadMs >= kLimitIntervalMs;
     QByteArray encoded;
     appendCommand(encoded, {"CLIENT", "LIST", "ID", QByteArray::number(m_clientId)});
-    appendCommand(encoded, {"CONFIG", "GET", "client-output-buffer-limit"});
+    if (readLimit)
+        appendCommand(encoded, {"CONFIG", "GET", "client-output-buffer-limit"});
     const qint64 id = m_clientId;
-    m_conn->sendEncoded(encoded, 2, [this, id](QList<RedisReply>& replies) {
+    m_conn->sendEncoded(encoded, readLimit ? 2 : 1, [this, id, now](QList<RedisReply>& replies) {
         m_inFlight = false;
+        if (replies.size() == 2)
+            m_limitReadMs = now;
         onReplies(id, replies);
     });
 }
 
 void OutputBufferWatch::onReplies(qint64 clientId, const QList<RedisReply>& replies)
 {
-    if (clientId != m_clientId || replies.size() != 2)
+    if (clientId != m_clientId || replies.isEmpty() || replies.size() > 2)
         return;
     OutputBufferReport r;
     r.clientId = clientId;
@@ -187,22 +194,31 @@ void OutputBufferWatch::onReplies(qint64 clientId, const QList<RedisReply>& repl
             r.unknownReason = tr("the subscriber is not in CLIENT LIST");
         }
     }
-    const RedisReply& config = replies[1];
-    if (config.isError()) {
-        if (r.unknownReason.isEmpty())
-            r.unknownReason = QString::fromUtf8(config.str);
-    } else if (config.elements.size() >= 2) {
-        // "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"
-        const QList<QByteArray> words = config.elements[1].str.simplified().split(' ');
-        for (qsizetype i = 0; i + 3 < words.size(); i += 4) {
-            if (words[i] != "pubsub")
-                continue;
-            r.hardLimit = parseBytes(words[i + 1]);
-            r.softLimit = parseBytes(words[i + 2]);
-            r.softSeconds = words[i + 3].toInt();
-            r.limitKnown = true;
+    if (replies.size() == 2) {
+        OutputBufferReport limit;
+        const RedisReply& config = replies[1];
+        if (config.isError()) {
+            limit.unknownReason = QString::fromUtf8(config.str);
+        } else if (config.elements.size() >= 2) {
+            // "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"
+            const QList<QByteArray> words = config.elements[1].str.simplified().split(' ');
+            for (qsizetype i = 0; i + 3 < words.size(); i += 4) {
+                if (words[i] != "pubsub")
+                    continue;
+                limit.hardLimit = parseBytes(words[i + 1]);
+                limit.softLimit = parseBytes(words[i + 2]);
+                limit.softSeconds = words[i + 3].toInt();
+                limit.limitKnown = true;
+            }
         }
+        m_limit = limit;
     }
+    if (r.unknownReason.isEmpty())
+        r.unknownReason = m_limit.unknownReason;
+    r.hardLimit = m_limit.hardLimit;
+    r.softLimit = m_limit.softLimit;
+    r.softSeconds = m_limit.softSeconds;
+    r.limitKnown = m_limit.limitKnown;
     m_last = r;
     emit reported(r);
 }

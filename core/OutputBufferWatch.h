@@ -3,6 +3,7 @@
 #include "ConnectionSettings.h"
 #include "RedisReply.h"
 
+#include <QElapsedTimer>
 #include <QMetaType>
 #include <QObject>
 #include <QString>
@@ -35,13 +36,16 @@ struct OutputBufferReport {
 };
 
 // Reads a subscriber's output buffer through a connection of its own (a subscribed connection
-// cannot ask, and no pane waits behind a slow answer), at most once a second: one pipelined
-// CLIENT LIST ID <id> + CONFIG GET client-output-buffer-limit per reading. Lives on the thread of
-// the worker that owns it. Lazily connected on the first watch(); closed by watch(0).
+// cannot ask, and no pane waits behind a slow answer), at most once a second: CLIENT LIST ID <id>
+// per reading. The limit (CONFIG GET client-output-buffer-limit) changes rarely: it is read with
+// the first reading, again once every kLimitIntervalMs and after every reconnect, and carried into
+// the readings in between. Lives on the thread of the worker that owns it. Lazily connected on the
+// first watch(); closed by watch(0).
 class OutputBufferWatch : public QObject {
     Q_OBJECT
 public:
     static constexpr int kIntervalMs = 1000;
+    static constexpr int kLimitIntervalMs = 60000;
 
     OutputBufferWatch(const ConnectionSettings& settings, const QString& name,
                       QObject* parent = nullptr);
@@ -72,6 +76,11 @@ private:
     qint64 m_clientId = 0;
     bool m_inFlight = false;
     OutputBufferReport m_last;
+    // The limit as last read (hardLimit, softLimit, softSeconds, limitKnown, unknownReason), and
+    // when, on m_clock (-1: read it with the next reading).
+    OutputBufferReport m_limit;
+    QElapsedTimer m_clock;
+    qint64 m_limitReadMs = -1;
 };
 
 } // namespace rqc

@@ -281,6 +281,44 @@ private slots:
         QVERIFY(consumer.stopAndWait(5000));
     }
 
+    void watchReadsTheLimitOncePerMinute()
+    {
+        // The limit changes rarely: one CONFIG GET with the first reading, then CLIENT LIST alone
+        // once a second (it was a CONFIG GET every second per pub/sub pane), and every reading
+        // still carries the limit.
+        test::SyncClient c(m_server.settings());
+        const qint64 id = c.command({"CLIENT", "ID"}).integer;
+        QVERIFY(id > 0);
+        QVERIFY(c.command({"CONFIG", "SET", "client-output-buffer-limit", "pubsub 32mb 8mb 60"})
+                    .isStatus("OK"));
+        QVERIFY(c.command({"CONFIG", "RESETSTAT"}).isStatus("OK"));
+        OutputBufferWatch watch(m_server.settings(), QStringLiteral("bp:watch"));
+        QList<OutputBufferReport> reports;
+        connect(&watch, &OutputBufferWatch::reported, this,
+                [&](const OutputBufferReport& r) { reports << r; });
+        watch.watch(id);
+        QVERIFY(test::waitUntil([&] { return reports.size() >= 4; }, 15000));
+        watch.watch(0);
+        const auto calls = [&](const QByteArray& command) {
+            const QByteArray info = c.command({"INFO", "commandstats"}).str;
+            const QByteArray key = "cmdstat_" + command + ":calls=";
+            const qsizetype at = info.indexOf(key);
+            if (at < 0)
+                return qint64(0);
+            const qsizetype from = at + key.size();
+            return info.mid(from, info.indexOf(',', from) - from).toLongLong();
+        };
+        QCOMPARE(calls("config|get"), 1);
+        QVERIFY2(calls("client|list") >= 4, QByteArray::number(calls("client|list")));
+        for (const OutputBufferReport& r : reports) {
+            QVERIFY(r.limitKnown);
+            QCOMPARE(r.hardLimit, 32 * 1024 * 1024);
+            QCOMPARE(r.softLimit, 8 * 1024 * 1024);
+            QCOMPARE(r.softSeconds, 60);
+            QVERIFY(r.omem >= 0);
+        }
+    }
+
     void plainDisconnectIsNotCalledALimit()
     {
         // CLIENT KILL of a subscriber whose buffer is empty: a generic loss, no limit claim.
