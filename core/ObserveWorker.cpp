@@ -1,5 +1,6 @@
 #include "ObserveWorker.h"
 
+#include "ClientListFields.h"
 #include "RedisConnection.h"
 
 #include <QDateTime>
@@ -36,19 +37,6 @@ qint64 lineTimeUs(const QByteArray& raw)
     for (int i = 0; i < 6 && p < end && *p >= '0' && *p <= '9'; ++i)
         u = u * 10 + (*p++ - '0');
     return s * 1000000 + u;
-}
-
-QByteArray fieldOf(const QByteArray& line, const QByteArray& name)
-{
-    const QByteArray key = name + '=';
-    qsizetype at = line.startsWith(key) ? 0 : line.indexOf(' ' + key);
-    if (at < 0)
-        return {};
-    if (at > 0)
-        ++at;
-    at += key.size();
-    const qsizetype end = line.indexOf(' ', at);
-    return line.mid(at, end < 0 ? -1 : end - at);
 }
 
 Observation::Kind kindOfEvent(const QByteArray& e)
@@ -333,11 +321,11 @@ void ObserveWorker::refreshClients()
         } else {
             QHash<QByteArray, ClientInfo> clients;
             for (const QByteArray& line : r.str.split('\n')) {
-                QByteArray addr = fieldOf(line, "addr");
+                QByteArray addr = clientListField(line, "addr");
                 if (addr.isEmpty())
                     continue;
-                clients.insert(addr,
-                               ClientInfo{fieldOf(line, "id").toLongLong(), fieldOf(line, "name")});
+                clients.insert(addr, ClientInfo{clientListField(line, "id").toLongLong(),
+                                                clientListField(line, "name")});
             }
             // Keep names of clients that left: their rows may still be on the way.
             for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it) {
@@ -515,7 +503,7 @@ void ObserveWorker::checkOutputBuffer()
                  [this](const RedisReply& r) {
                      if (!r.isString())
                          return;
-                     const qint64 omem = fieldOf(r.str.trimmed(), "omem").toLongLong();
+                     const qint64 omem = clientListField(r.str.trimmed(), "omem").toLongLong();
                      const bool grew = omem >= kOmemReportBytes && omem >= 2 * m_lastOmem;
                      const bool cleared = omem < kOmemReportBytes && m_lastOmem >= kOmemReportBytes;
                      if (grew) {

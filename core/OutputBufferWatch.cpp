@@ -1,5 +1,6 @@
 #include "OutputBufferWatch.h"
 
+#include "ClientListFields.h"
 #include "RedisConnection.h"
 
 #include <QDateTime>
@@ -8,19 +9,6 @@
 namespace rqc {
 
 namespace {
-
-QByteArray fieldOf(const QByteArray& line, const QByteArray& name)
-{
-    const QByteArray key = name + '=';
-    qsizetype at = line.startsWith(key) ? 0 : line.indexOf(' ' + key);
-    if (at < 0)
-        return {};
-    if (at > 0)
-        ++at;
-    at += key.size();
-    const qsizetype end = line.indexOf(' ', at);
-    return line.mid(at, end < 0 ? -1 : end - at);
-}
 
 // "64kb" / "8mb" / "33554432" (CONFIG GET answers bytes; CONFIG SET accepts units too).
 qint64 parseBytes(const QByteArray& text)
@@ -186,7 +174,7 @@ void OutputBufferWatch::onReplies(qint64 clientId, const QList<RedisReply>& repl
         r.unknownReason = QString::fromUtf8(list.str);
     } else {
         const QByteArray line = list.str.trimmed();
-        const QByteArray omem = fieldOf(line, "omem");
+        const QByteArray omem = clientListField(line, "omem");
         if (!omem.isEmpty())
             r.omem = omem.toLongLong();
         else {

@@ -1,5 +1,6 @@
 #include "QueueInspector.h"
 
+#include "ClientListFields.h"
 #include "LuaScript.h"
 #include "RedisConnection.h"
 #include "ReliableRecovery.h"
@@ -64,12 +65,7 @@ QList<QueueSnapshot::BlockedClient> blockedListPops(const QByteArray& clientList
     static const QList<QByteArray> pops{"brpop", "blpop", "blmove", "brpoplpush", "blmpop"};
     QList<QueueSnapshot::BlockedClient> out;
     for (const QByteArray& line : clientList.split('\n')) {
-        QHash<QByteArray, QByteArray> f;
-        for (const QByteArray& part : line.trimmed().split(' ')) {
-            const qsizetype eq = part.indexOf('=');
-            if (eq > 0)
-                f.insert(part.left(eq), part.mid(eq + 1));
-        }
+        const QHash<QByteArray, QByteArray> f = clientListFields(line);
         if (!f.value("flags").contains('b') || !pops.contains(f.value("cmd").toLower()))
             continue;
         QueueSnapshot::BlockedClient c;

@@ -3,6 +3,7 @@
 // and that taking a census changes nothing on the server.
 #include "BlockedWorker.h"
 #include "CensusService.h"
+#include "ClientListFields.h"
 #include "Consumer.h"
 #include "ConsumerCensus.h"
 #include "QueueInspector.h"
@@ -80,6 +81,26 @@ private slots:
         QCOMPARE(clients[1].name, QByteArray());
         QCOMPARE(clients[1].cmd, QByteArray("blmove"));
         QCOMPARE(clients[2].cmd, QByteArray("blmpop"));
+    }
+
+    void clientListFieldsOfOneLine()
+    {
+        // The one reader of CLIENT LIST lines that the watch, observe and the census share: a
+        // field at the start, in the middle, at the end, empty, and one whose name ends another.
+        const QByteArray line = "id=12 addr=127.0.0.1:5001 fd=8 name= age=9 omem=16384 "
+                                "tot-mem=22400 user=default";
+        QCOMPARE(clientListField(line, "id"), QByteArray("12"));
+        QCOMPARE(clientListField(line, "addr"), QByteArray("127.0.0.1:5001"));
+        QCOMPARE(clientListField(line, "mem"), QByteArray()); // not tot-mem's value
+        QCOMPARE(clientListField(line, "omem"), QByteArray("16384"));
+        QCOMPARE(clientListField(line, "user"), QByteArray("default"));
+        QCOMPARE(clientListField(line, "name"), QByteArray());
+        QCOMPARE(clientListField(line, "cmd"), QByteArray());
+        const QHash<QByteArray, QByteArray> all = clientListFields(line + "\n");
+        QCOMPARE(all.size(), 8);
+        QCOMPARE(all.value("tot-mem"), QByteArray("22400"));
+        QVERIFY(all.contains("name"));
+        QCOMPARE(all.value("user"), QByteArray("default"));
     }
 
     void listsBlockedWorkersAndProcessingLists()
