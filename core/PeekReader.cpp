@@ -93,6 +93,25 @@ PeekSnapshot::Kind kindOf(const QByteArray& type)
 
 } // namespace
 
+QByteArray PeekEntry::payload() const
+{
+    for (const auto& kv : fields) {
+        if (kv.first == "message")
+            return kv.second;
+    }
+    return fields.isEmpty() ? QByteArray() : fields.first().second;
+}
+
+QMap<qint64, QByteArray> PeekSnapshot::listByIndex() const
+{
+    QMap<qint64, QByteArray> byIndex;
+    for (const QList<PeekRow>* part : {&head, &page, &tail}) {
+        for (const PeekRow& p : *part)
+            byIndex.insert(p.index, p.payload);
+    }
+    return byIndex;
+}
+
 PeekReaderWorker::PeekReaderWorker(const ConnectionSettings& settings, const QByteArray& key,
                                    int window, QObject* parent)
     : QObject(parent)

@@ -7,6 +7,7 @@
 #include <QByteArray>
 #include <QElapsedTimer>
 #include <QList>
+#include <QMap>
 #include <QMetaType>
 #include <QObject>
 #include <QPair>
@@ -34,6 +35,8 @@ struct PeekEntry {
     QList<QPair<QByteArray, QByteArray>> fields;
     // Milliseconds part of the id (when it was added, by the server's clock).
     qint64 idMs() const { return id.left(id.indexOf('-')).toLongLong(); }
+    // What the pane's payload column shows: the "message" field, or the first value.
+    QByteArray payload() const;
 };
 
 // How a peek stays current.
@@ -77,6 +80,9 @@ struct PeekSnapshot {
     int heldRows() const { return int(head.size() + tail.size() + page.size() + entries.size()); }
     // Position from the consuming end (0 = next to be taken by a BRPOP consumer).
     qint64 positionOf(qint64 index) const { return length - 1 - index; }
+    // A list's rows as the pane shows them: head, page and tail merged (they overlap on a short
+    // list), each index once, in index order.
+    QMap<qint64, QByteArray> listByIndex() const;
 };
 
 // Check-and-act on one list element, each one Lua script: it runs only if LINDEX key index still

@@ -108,14 +108,7 @@ QList<PeekRecord> PeekViewDiff::viewRows(const PeekSnapshot& s)
             r.section = QByteArrayLiteral("page");
             r.id = e.id;
             r.fields = e.fields;
-            // As the pane's payload column: the "message" field, or the first value.
-            r.payload = e.fields.isEmpty() ? QByteArray() : e.fields.first().second;
-            for (const auto& kv : e.fields) {
-                if (kv.first == "message") {
-                    r.payload = kv.second;
-                    break;
-                }
-            }
+            r.payload = e.payload(); // as the pane's payload column
             rows.append(std::move(r));
         }
         return rows;
@@ -123,11 +116,7 @@ QList<PeekRecord> PeekViewDiff::viewRows(const PeekSnapshot& s)
     if (s.kind != PeekSnapshot::Kind::List)
         return rows;
     // Head, page and tail overlap on a short list: one row per index, as the pane shows them.
-    QMap<qint64, QByteArray> byIndex;
-    for (const QList<PeekRow>* part : {&s.head, &s.page, &s.tail}) {
-        for (const PeekRow& p : *part)
-            byIndex.insert(p.index, p.payload);
-    }
+    const QMap<qint64, QByteArray> byIndex = s.listByIndex();
     rows.reserve(byIndex.size());
     for (auto it = byIndex.cbegin(); it != byIndex.cend(); ++it) {
         PeekRecord r = row();

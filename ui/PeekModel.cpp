@@ -41,13 +41,7 @@ QList<PeekModel::Row> PeekModel::buildRows(const PeekSnapshot& s) const
             Row r;
             r.kind = RowKind::Entry;
             r.entry = e;
-            r.payload = e.fields.isEmpty() ? QByteArray() : e.fields.first().second;
-            for (const auto& kv : e.fields) {
-                if (kv.first == "message") {
-                    r.payload = kv.second;
-                    break;
-                }
-            }
+            r.payload = e.payload();
             rows.append(std::move(r));
         }
         return rows;
@@ -55,11 +49,7 @@ QList<PeekModel::Row> PeekModel::buildRows(const PeekSnapshot& s) const
     if (s.kind != PeekSnapshot::Kind::List)
         return rows;
     // Head, page and tail may overlap (a short list): one row per index, in order.
-    QMap<qint64, QByteArray> byIndex;
-    for (const QList<PeekRow>* part : {&s.head, &s.page, &s.tail}) {
-        for (const PeekRow& p : *part)
-            byIndex.insert(p.index, p.payload);
-    }
+    const QMap<qint64, QByteArray> byIndex = s.listByIndex();
     qint64 expected = 0;
     for (auto it = byIndex.cbegin(); it != byIndex.cend(); ++it) {
         if (it.key() > expected) {
