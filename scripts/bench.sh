@@ -30,6 +30,11 @@
 #                         with --enable-debug-command yes) + 50 lists + 5 streams, against the same
 #                         server without it in the same run (measured after the console stopped); PING p99 (redis-benchmark -t ping -c 1,
 #                         best of 3 runs) with and without; first discovery's CPU share and duration. Runs once.
+#   idle-pubsub           issue 9: an idle console with 10 pub/sub panes (Consumers, no window), each
+#                         with its subscribed connection (idle PING) and its output-buffer watch
+#                         (CLIENT LIST ID once a second, CONFIG GET once a minute): server CPU and
+#                         commands/s (each command's calls/s) over a window of 60 s (--quick: 15 s),
+#                         against the same server without it, measured after. Own server. Once.
 #   discovery             issue 10: 5M keys (--quick: 1M) + 50 lists + 5 streams: time until every one
 #                         is in a snapshot; then 20 000 lists, all rows of the sidebar's tree.
 #   peek-10m              a list of 10 000 000 short elements (always, whatever N), then a peek
@@ -60,7 +65,7 @@ REPEAT=3
 QUICK=0
 BUILD=1
 ONLY=""
-ALL="publish-list publish-pubsub drain-list pubsub-receive drain-reliable drain-stream window-flood latency peek-10m panes-30 filter-flood observe idle-cost discovery"
+ALL="publish-list publish-pubsub drain-list pubsub-receive drain-reliable drain-stream window-flood latency peek-10m panes-30 filter-flood observe idle-cost idle-pubsub discovery"
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -70,8 +75,7 @@ while [ $# -gt 0 ]; do
     --repeat) REPEAT="$2"; shift ;;
     --no-build) BUILD=0 ;;
     --build-dir) BUILD_DIR="$2"; shift ;;
-    -h | --help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    -h | --help) sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,50p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 1 ;;
     esac
     shift
@@ -191,12 +195,13 @@ for s in $SCENARIOS; do
     [ "$s" = idle-cost-1m ] && args=(--scenario idle-cost --messages 1000000 --window "$IDLE_WINDOW")
     [ "$s" = idle-cost-5m ] && args=(--scenario idle-cost --messages 5000000 --window "$IDLE_WINDOW")
     [ "$s" = discovery ] && args=(--scenario discovery --messages "$DISCOVERY_KEYS")
+    [ "$s" = idle-pubsub ] && args=(--scenario idle-pubsub --messages 10 --window "$IDLE_WINDOW")
     runs=$REPEAT
     [ "$s" = latency ] && runs=1
     [ "$s" = peek-10m ] && runs=1
     [ "$s" = filter-flood ] && args=(--url "$URL" --scenario "$s" --messages 1000000 --size "$SIZE")
     case "$s" in panes-30 | filter-flood) runs=1 ;; esac
-    case "$s" in latency | peek-10m | idle-cost-* | discovery) runs=1 ;; esac
+    case "$s" in latency | peek-10m | idle-cost-* | idle-pubsub | discovery) runs=1 ;; esac
     worst=0
     : >"$WORK/$s.json"
     for _ in $(seq "$runs"); do
@@ -441,6 +446,12 @@ for name in scenarios.split():
             misses.append("ping p99 %s vs %s ms" % (entry["ping_p99_ms"], entry["ref_ping_p99_ms"]))
         if entry["first_discovery_cpu_pct"] is None or entry["first_discovery_cpu_pct"] > 10:
             misses.append("first discovery %s %%" % entry["first_discovery_cpu_pct"])
+    if name == "idle-pubsub":
+        entry["reference"] = "same server, no console"
+        entry["rate"] = None
+        for k in ("panes", "console_clients", "window_s", "server_cpu_pct", "ref_server_cpu_pct",
+                  "console_cpu_pct", "commands_per_s", "ref_commands_per_s", "commands"):
+            entry[k] = r.get(k)
     if name == "discovery":
         entry["reference"] = None
         entry["rate"] = None
@@ -470,7 +481,8 @@ for name in scenarios.split():
     if counts_bad:
         status = max(status, 2)
         verdict = "FAIL"
-    elif rc != 0 or (entry["rate"] is None and name not in ("peek-10m", "panes-30", "discovery")
+    elif rc != 0 or (entry["rate"] is None
+                     and name not in ("peek-10m", "panes-30", "discovery", "idle-pubsub")
                      and not name.startswith("idle-cost")):
         status = max(status, 1)
         verdict = "ERROR"
@@ -503,7 +515,15 @@ for name in scenarios.split():
                      % (entry["max_key_to_box_ms"], entry["max_key_to_view_ms"],
                         entry["keys_during_drain"], entry["keys"], entry["rss_idle_mb"],
                         entry["rss_during_max_mb"], entry["rss_after_mb"]))
-    if "console_cpu_pct" in entry:
+    if name == "idle-pubsub":
+        extra.append("%s pub/sub panes (%s console connections), %s s: server %s %% of a core "
+                     "(without console %s %%, console %s %%); %s commands/s (without %s): %s"
+                     % (entry["panes"], entry["console_clients"], entry["window_s"],
+                        entry["server_cpu_pct"], entry["ref_server_cpu_pct"],
+                        entry["console_cpu_pct"], entry["commands_per_s"],
+                        entry["ref_commands_per_s"],
+                        ", ".join("%s %s/s" % kv for kv in sorted((entry["commands"] or {}).items()))))
+    if name.startswith("idle-cost"):
         extra.append("%s keys, %s s: server %s %% of a core (without console %s %%, console %s %%); "
                      "PING p99 %s ms (without %s ms); first discovery %s s at %s %% of a core, all "
                      "55 found in %s s; %s SCANs in the window; slowest admin command %s us (%s), "
