@@ -89,6 +89,8 @@ public:
     void add(qint64 tMs, const ChartSample& sample, qint64 consumedTotal = -1);
     void markDropped(qint64 tMs);
     void markRestored(qint64 tMs);
+    // Sampling paused (the chart was hidden): no rate across the gap, and no marker either.
+    void gap() { m_prevT = -1; }
     void clear();
 
     // Null when the series never had a value.
