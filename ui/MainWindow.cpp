@@ -8,6 +8,7 @@
 #include "NewPaneDialog.h"
 #include "QueuePane.h"
 #include "ServerAuthPrompt.h"
+#include "ServerChartDialog.h"
 #include "ServerSidebar.h"
 
 #include <QAction>
@@ -92,6 +93,14 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
     menuBar()
         ->findChild<QMenu*>(QStringLiteral("viewMenu"))
         ->insertAction(m_refreshAction, sidebarAction);
+    menuBar()
+        ->findChild<QMenu*>(QStringLiteral("viewMenu"))
+        ->addAction(
+            ServerChartDialog::createAction(this, [this]() -> std::optional<ConnectionSettings> {
+                if (m_session && m_session->isReady())
+                    return m_session->settings();
+                return std::nullopt;
+            }));
     buildStatusBar();
 
     // SIGTERM/SIGINT end in quit() without closing the window: save there too.
