@@ -41,6 +41,8 @@ bool runFilterFlood(const Options& o, Result* r);
 // the time until every list and stream is found (plus 20 000 lists in the sidebar's tree).
 bool runIdleCost(const Options& o, Result* r);
 bool runDiscovery(const Options& o, Result* r);
+// Issue 11: server CPU of 50 visible chart series beside the idle console's, same run.
+bool runCharts(const Options& o, Result* r);
 // Not scenarios: pre-fill a list for the redis-py reference, delete keys.
 bool runFillList(const Options& o, Result* r);
 

@@ -43,6 +43,7 @@ constexpr Entry kScenarios[] = {
     {"filter-flood", runFilterFlood},
     {"idle-cost", runIdleCost},
     {"discovery", runDiscovery},
+    {"charts", runCharts},
     {"fill-list", runFillList},
 };
 
@@ -116,7 +117,7 @@ int main(int argc, char** argv)
         QStringLiteral("key=value"));
     const QCommandLineOption windowOpt(
         QStringLiteral("window"),
-        QStringLiteral("idle-cost: seconds of each measuring window (default 60)."),
+        QStringLiteral("idle-cost, charts: seconds of each measuring window (default 60)."),
         QStringLiteral("s"), QStringLiteral("60"));
     const QCommandLineOption versionsOpt(QStringLiteral("qt-version"),
                                          QStringLiteral("Print the Qt version and exit."));
