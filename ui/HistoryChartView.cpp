@@ -12,6 +12,44 @@
 
 namespace rqc {
 
+namespace {
+// One colour per series, the same in every chart.
+QColor colorOf(ChartSeries s)
+{
+    switch (s) {
+    case ChartSeries::Depth:
+        return QColor(0x1f, 0x77, 0xb4);
+    case ChartSeries::InRate:
+        return QColor(0x2c, 0xa0, 0x2c);
+    case ChartSeries::OutRate:
+        return QColor(0xd6, 0x27, 0x28);
+    case ChartSeries::NetRate:
+        return QColor(0x8c, 0x56, 0x4b);
+    case ChartSeries::Pending:
+        return QColor(0xff, 0x7f, 0x0e);
+    case ChartSeries::Lag:
+        return QColor(0x94, 0x67, 0xbd);
+    case ChartSeries::Consumers:
+        return QColor(0x7f, 0x7f, 0x7f);
+    case ChartSeries::OpsPerSec:
+        return QColor(0xd6, 0x27, 0x28);
+    case ChartSeries::UsedMemory:
+        return QColor(0x1f, 0x77, 0xb4);
+    case ChartSeries::ConnectedClients:
+        return QColor(0x1f, 0x77, 0xb4);
+    case ChartSeries::BlockedClients:
+        return QColor(0xff, 0x7f, 0x0e);
+    case ChartSeries::PubsubChannels:
+        return QColor(0x2c, 0xa0, 0x2c);
+    case ChartSeries::PubsubPatterns:
+        return QColor(0x94, 0x67, 0xbd);
+    case ChartSeries::Count:
+        break;
+    }
+    return Qt::black;
+}
+} // namespace
+
 HistoryChartView::HistoryChartView(const QList<ChartSeries>& left, const QList<ChartSeries>& right,
                                    QWidget* parent)
     : QChartView(parent)
@@ -27,16 +65,23 @@ HistoryChartView::HistoryChartView(const QList<ChartSeries>& left, const QList<C
     chart->addAxis(m_x, Qt::AlignBottom);
     m_left = new QValueAxis(chart);
     m_left->setLabelFormat(QStringLiteral("%.0f"));
+    m_left->setTickCount(4);
     chart->addAxis(m_left, Qt::AlignLeft);
     if (!right.isEmpty()) {
         m_rightAxis = new QValueAxis(chart);
         m_rightAxis->setLabelFormat(QStringLiteral("%.1f"));
+        m_rightAxis->setTickCount(4);
         m_rightAxis->setTitleText(tr("per second"));
         chart->addAxis(m_rightAxis, Qt::AlignRight);
     }
     const auto add = [&](ChartSeries s, QValueAxis* axis) {
         auto* line = new QLineSeries(chart);
         line->setName(ChartHistory::seriesName(s));
+        QPen pen(colorOf(s));
+        pen.setWidthF(s == ChartSeries::Depth || s == ChartSeries::UsedMemory ? 2.2 : 1.5);
+        if (axis == m_rightAxis)
+            pen.setStyle(Qt::DashLine); // rates, on the right axis
+        line->setPen(pen);
         chart->addSeries(line);
         line->attachAxis(m_x);
         line->attachAxis(axis);
@@ -47,24 +92,25 @@ HistoryChartView::HistoryChartView(const QList<ChartSeries>& left, const QList<C
         add(s, m_left);
     for (ChartSeries s : right)
         add(s, m_rightAxis);
-    const auto dots = [&](const QString& name, const QColor& color) {
+    const auto dots = [&](const QString& name, const QColor& color, qreal size) {
         auto* scatter = new QScatterSeries(chart);
         scatter->setName(name);
         scatter->setColor(color);
-        scatter->setMarkerSize(9);
+        scatter->setMarkerSize(size);
         chart->addSeries(scatter);
         scatter->attachAxis(m_x);
         scatter->attachAxis(m_left);
         return scatter;
     };
-    m_dropped = dots(tr("connection lost"), QColor(0xc0, 0x20, 0x20));
-    m_restored = dots(tr("connection back"), QColor(0x20, 0x90, 0x30));
+    // Drawn over each other when the connection came back at once: the red ring stays visible.
+    m_dropped = dots(tr("connection lost"), QColor(0xc0, 0x20, 0x20), 14);
+    m_restored = dots(tr("connection back"), QColor(0x20, 0x90, 0x30), 7);
     for (QScatterSeries* d : {m_dropped, m_restored})
         for (QLegendMarker* m : chart->legend()->markers(d))
             m->setVisible(false);
     setChart(chart);
     setRenderHint(QPainter::Antialiasing);
-    setMinimumHeight(160);
+    setMinimumHeight(230);
 }
 
 void HistoryChartView::setLeftScale(double factor, const QString& title)

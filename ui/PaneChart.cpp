@@ -63,7 +63,7 @@ PaneChart::PaneChart(QWidget* parent)
         {ChartSeries::InRate, ChartSeries::OutRate, ChartSeries::NetRate}, this);
     m_view->setObjectName(QStringLiteral("paneChartView"));
     layout->addWidget(m_view, 1);
-    setMinimumHeight(200);
+    setMinimumHeight(270);
     QWidget::setVisible(false);
 }
 

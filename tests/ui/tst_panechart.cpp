@@ -174,6 +174,42 @@ private slots:
         QVERIFY(!p->chart()->chartable());
     }
 
+    // Not a check: with RQ_CHART_SCREENSHOT=FILE, a minute of a stream group pane taking a
+    // producer's bursts (and one dropped sampler connection), saved as the README's picture.
+    void screenshot()
+    {
+        const QString file = qEnvironmentVariable("RQ_CHART_SCREENSHOT");
+        if (file.isEmpty())
+            QSKIP("RQ_CHART_SCREENSHOT not set");
+        test::SyncClient c(m_server.settings());
+        c.command({"FLUSHALL"});
+        auto window = makeWindow({str("stream:orders,group=billing,ack=manual")});
+        QVERIFY(window);
+        window->resize(1100, 760);
+        QueuePane* p = pane(window.get(), "orders");
+        QTRY_VERIFY_WITH_TIMEOUT(p->consumerState() == ConsumerState::Listening, kTimeoutMs);
+        child<QToolButton>(p, "chartButton")->click();
+        test::SyncClient producer(m_server.settings());
+        for (int second = 0; second < 75; ++second) {
+            const int burst =
+                second % 20 < 8 ? 40 + 5 * (second % 20) : (second % 20 < 12 ? 0 : 12);
+            QList<QList<QByteArray>> cmds;
+            for (int i = 0; i < burst; ++i)
+                cmds.append(
+                    {"XADD", "orders", "*", "message",
+                     QByteArray("{\"order\":") + QByteArray::number(second * 100 + i) + "}"});
+            if (!cmds.isEmpty())
+                producer.pipeline(cmds);
+            if (second == 40) {
+                for (const QByteArray& line : c.command({"CLIENT", "LIST"}).str.split('\n'))
+                    if (line.contains("name=rqconsole:charts"))
+                        c.command({"CLIENT", "KILL", "ID", line.mid(3, line.indexOf(' ') - 3)});
+            }
+            QTest::qWait(1000);
+        }
+        QVERIFY(window->grab().save(file));
+    }
+
 private:
     SandboxServer m_server;
     QTemporaryDir m_dir;
