@@ -37,6 +37,9 @@
 #                         against the same server without it, measured after. Own server. Once.
 #   discovery             issue 10: 5M keys (--quick: 1M) + 50 lists + 5 streams: time until every one
 #                         is in a snapshot; then 20 000 lists, all rows of the sidebar's tree.
+#   charts                issue 11: server CPU (INFO cpu) of a ChartSampler watching 50 series (45
+#                         lists, 5 stream groups) on its own server, beside the idle console's and
+#                         the server alone, three windows of 60 s (--quick: 15 s) in one run. Once.
 #   peek-10m              a list of 10 000 000 short elements (always, whatever N), then a peek
 #                         pane in the window: pane opened -> first rows, and the RSS over the idle
 #                         console (peak VmHWM minus VmRSS before the pane); the list must be
@@ -65,7 +68,7 @@ REPEAT=3
 QUICK=0
 BUILD=1
 ONLY=""
-ALL="publish-list publish-pubsub drain-list pubsub-receive drain-reliable drain-stream window-flood latency peek-10m panes-30 filter-flood observe idle-cost idle-pubsub discovery"
+ALL="publish-list publish-pubsub drain-list pubsub-receive drain-reliable drain-stream window-flood latency peek-10m panes-30 filter-flood observe idle-cost idle-pubsub discovery charts"
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -75,7 +78,7 @@ while [ $# -gt 0 ]; do
     --repeat) REPEAT="$2"; shift ;;
     --no-build) BUILD=0 ;;
     --build-dir) BUILD_DIR="$2"; shift ;;
-    -h | --help) sed -n '2,50p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,59p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 1 ;;
     esac
     shift
@@ -196,12 +199,13 @@ for s in $SCENARIOS; do
     [ "$s" = idle-cost-5m ] && args=(--scenario idle-cost --messages 5000000 --window "$IDLE_WINDOW")
     [ "$s" = discovery ] && args=(--scenario discovery --messages "$DISCOVERY_KEYS")
     [ "$s" = idle-pubsub ] && args=(--scenario idle-pubsub --messages 10 --window "$IDLE_WINDOW")
+    [ "$s" = charts ] && args=(--scenario charts --window "$IDLE_WINDOW")
     runs=$REPEAT
     [ "$s" = latency ] && runs=1
     [ "$s" = peek-10m ] && runs=1
     [ "$s" = filter-flood ] && args=(--url "$URL" --scenario "$s" --messages 1000000 --size "$SIZE")
     case "$s" in panes-30 | filter-flood) runs=1 ;; esac
-    case "$s" in latency | peek-10m | idle-cost-* | idle-pubsub | discovery) runs=1 ;; esac
+    case "$s" in latency | peek-10m | idle-cost-* | idle-pubsub | discovery | charts) runs=1 ;; esac
     worst=0
     : >"$WORK/$s.json"
     for _ in $(seq "$runs"); do
@@ -452,6 +456,17 @@ for name in scenarios.split():
         for k in ("panes", "console_clients", "window_s", "server_cpu_pct", "ref_server_cpu_pct",
                   "console_cpu_pct", "commands_per_s", "ref_commands_per_s", "commands"):
             entry[k] = r.get(k)
+    if name == "charts":
+        entry["reference"] = "same server: alone, and with the idle console"
+        entry["rate"] = None
+        for k in ("window_s", "series", "ref_server_cpu_pct", "idle_server_cpu_pct",
+                  "charts_server_cpu_pct", "idle_console_cpu_pct", "charts_cpu_pct",
+                  "charts_server_ms_per_s", "round_trips", "charts_commands_per_s",
+                  "charts_command_usec_per_s"):
+            entry[k] = r.get(k)
+        entry["target"] = "charts_cpu_pct < 1 (50 series)"
+        if entry["charts_cpu_pct"] is None or entry["charts_cpu_pct"] >= 1:
+            misses.append("charts %s %% of a core" % entry["charts_cpu_pct"])
     if name == "discovery":
         entry["reference"] = None
         entry["rate"] = None
@@ -482,7 +497,7 @@ for name in scenarios.split():
         status = max(status, 2)
         verdict = "FAIL"
     elif rc != 0 or (entry["rate"] is None
-                     and name not in ("peek-10m", "panes-30", "discovery", "idle-pubsub")
+                     and name not in ("peek-10m", "panes-30", "discovery", "idle-pubsub", "charts")
                      and not name.startswith("idle-cost")):
         status = max(status, 1)
         verdict = "ERROR"
@@ -534,6 +549,16 @@ for name in scenarios.split():
                         entry["first_discovery_cpu_pct"], entry["all_found_s"],
                         entry["steady_scan_calls"], entry["admin_max_us"], entry["admin_max_cmd"],
                         entry["admin_over_1ms"], entry["admin_over_10ms"]))
+    if name == "charts":
+        extra.append("%s series, %s s windows, %s round trips: charts %s %% of a core (%s ms of "
+                     "server CPU per second; commandstats: %s commands/s taking %s us/s); idle "
+                     "console %s %%; server alone %s %%, with the console %s %%, with console "
+                     "and charts %s %%"
+                     % (entry["series"], entry["window_s"], entry["round_trips"],
+                        entry["charts_cpu_pct"], entry["charts_server_ms_per_s"],
+                        entry["charts_commands_per_s"], entry["charts_command_usec_per_s"],
+                        entry["idle_console_cpu_pct"], entry["ref_server_cpu_pct"],
+                        entry["idle_server_cpu_pct"], entry["charts_server_cpu_pct"]))
     if "lists_20k_in_sidebar" in entry:
         extra.append("%s keys: all 55 found in %s s (walk done %s s, %s %% of a core, budget "
                      "predicts %s s); 20 000 lists: %s rows, count \"%s\", found in %s s"

@@ -8,7 +8,9 @@
 #include "NewPaneDialog.h"
 #include "QueuePane.h"
 #include "ServerAuthPrompt.h"
+#include "ServerChartDialog.h"
 #include "ServerSidebar.h"
+#include "SidebarSparklines.h"
 
 #include <QAction>
 #include <QApplication>
@@ -92,6 +94,17 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
     menuBar()
         ->findChild<QMenu*>(QStringLiteral("viewMenu"))
         ->insertAction(m_refreshAction, sidebarAction);
+    menuBar()
+        ->findChild<QMenu*>(QStringLiteral("viewMenu"))
+        ->addAction(
+            ServerChartDialog::createAction(this, [this]() -> std::optional<ConnectionSettings> {
+                if (m_session && m_session->isReady())
+                    return m_session->settings();
+                return std::nullopt;
+            }));
+    menuBar()
+        ->findChild<QMenu*>(QStringLiteral("viewMenu"))
+        ->addAction(m_sidebar->sparklines()->action());
     buildStatusBar();
 
     // SIGTERM/SIGINT end in quit() without closing the window: save there too.
@@ -552,6 +565,7 @@ void MainWindow::onSessionReady()
     setConnectionText(tr("Connecting to %1…").arg(url));
     showInsecureWarning(m_session->settings());
     m_sidebar->setServer(url, QString());
+    m_sidebar->setChartServer(m_session->settings());
     m_guard->setServer(m_session->settings(), m_session->usingSandbox(), m_session->census());
     for (const ConsumerSpec& spec : std::as_const(m_commandLineConsuming))
         m_guard->recordConfirmed(spec);

@@ -7,6 +7,7 @@
 #include "MessageFilterProxy.h"
 #include "ModeFamily.h"
 #include "ObservedConsumers.h"
+#include "PaneChart.h"
 #include "PaneRecorder.h"
 #include "PaneStatusLine.h"
 #include "PayloadView.h"
@@ -130,6 +131,9 @@ void QueuePane::buildUi()
     header->addWidget(m_targetEdit, 1);
     header->addWidget(m_modeCombo);
     header->addWidget(m_stateLabel);
+    m_chart = new PaneChart(this);
+    m_chart->setConsumedCounter([this] { return qint64(m_received); });
+    header->addWidget(m_chart->toggleButton());
     header->addWidget(m_closeButton);
     layout->addLayout(header);
 
@@ -204,6 +208,7 @@ void QueuePane::buildUi()
     m_contentSplitter->setStretchFactor(1, 3);
     m_contentSplitter->setStretchFactor(2, 2);
     layout->addWidget(m_contentSplitter, 1);
+    layout->addWidget(m_chart);
 
     m_sendBox = new SendBox(this);
     connect(m_sendBox, &SendBox::sent, this, [this] {
@@ -312,6 +317,7 @@ QWidget* QueuePane::buildView()
 void QueuePane::updateModeUi()
 {
     m_updatingUi = true;
+    m_chart->setSpec(m_spec);
     const int index = m_modeCombo->findData(int(m_spec.mode));
     m_modeCombo->setCurrentIndex(index);
     m_targetEdit->setText(QString::fromUtf8(m_spec.target));
@@ -358,6 +364,7 @@ void QueuePane::setConnection(const ConnectionSettings& settings, Publisher* pub
     m_trace->setConnection(settings);
     m_consumersLine->setConnection(settings, census);
     m_recorder->setServer(settings.displayUrl());
+    m_chart->setConnection(settings);
     startConsumer();
 }
 
@@ -373,6 +380,7 @@ void QueuePane::resumeConnection(const ConnectionSettings& settings, CensusServi
     m_settings = settings;
     m_trace->setConnection(settings);
     m_consumersLine->setConnection(settings, census);
+    m_chart->setConnection(settings);
     if (m_errorFromConsumer)
         clearError();
     // Failed, or still trying with the refused settings (its own refusal may come after the
@@ -757,6 +765,7 @@ void QueuePane::clearError()
 
 void QueuePane::applySnapshot(const ServerSnapshot& snapshot)
 {
+    m_chart->applySnapshot(snapshot);
     if (m_spec.mode == Mode::Peek)
         return; // the peek reads its own depth (LLEN or XLEN) several times a second
     m_depth.applySnapshot(m_spec, snapshot);

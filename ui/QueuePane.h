@@ -33,6 +33,7 @@ class SubscriberBufferLine;
 class InspectorDialog;
 class MessageFilterProxy;
 class ObservedConsumers;
+class PaneChart;
 class PaneRecorder;
 class PaneStatusLine;
 class PayloadView;
@@ -119,6 +120,8 @@ public:
     // above the header; an empty text hides it.
     void setServerTag(const QString& text, const QString& color);
     ServerTag* serverTag() const { return m_serverTag; }
+    // The chart of the pane's queue over time (hidden until its toggle is checked).
+    PaneChart* chart() const { return m_chart; }
 
 signals:
     void closeRequested(rqc::QueuePane* pane);
@@ -198,6 +201,7 @@ private:
     QLabel* m_stateLabel = nullptr;
     QToolButton* m_closeButton = nullptr;
     ServerTag* m_serverTag = nullptr;
+    PaneChart* m_chart = nullptr;
     QLabel* m_guaranteeLabel = nullptr;
     QLabel* m_errorLabel = nullptr;
     AckBar* m_ackBar = nullptr;

@@ -1,6 +1,7 @@
 #include "ServerSidebar.h"
 
 #include "ServerTreeModel.h"
+#include "SidebarSparklines.h"
 
 #include <QHeaderView>
 
@@ -20,6 +21,7 @@ ServerSidebar::ServerSidebar(QWidget* parent)
     header()->setSectionResizeMode(ServerTreeModel::NameColumn, QHeaderView::Stretch);
     header()->setSectionResizeMode(ServerTreeModel::CountColumn, QHeaderView::ResizeToContents);
     expandAll();
+    m_sparklines = new SidebarSparklines(this);
     connect(this, &QTreeView::clicked, this, &ServerSidebar::onClicked);
     connect(this, &QTreeView::activated, this, &ServerSidebar::onClicked);
     // New rows under an expanded group are visible already; keep groups open as keys appear.
@@ -38,6 +40,11 @@ void ServerSidebar::setServer(const QString& url, const QString& detail)
 void ServerSidebar::applySnapshot(const ServerSnapshot& snapshot)
 {
     m_model->applySnapshot(snapshot);
+}
+
+void ServerSidebar::setChartServer(const ConnectionSettings& settings)
+{
+    m_sparklines->setServer(settings);
 }
 
 void ServerSidebar::markUnreachable(qint64 lastRefreshMs, const QString& reason)

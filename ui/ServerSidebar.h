@@ -8,6 +8,7 @@
 namespace rqc {
 
 class ServerTreeModel;
+class SidebarSparklines;
 
 // The server's lists, streams and channels with live depth. Clicking one asks for its pane in a
 // mode that takes nothing away (list → Peek, stream → Tail, channel → Pub/Sub): consuming is
@@ -21,6 +22,9 @@ public:
     void setServer(const QString& url, const QString& detail);
     void applySnapshot(const ServerSnapshot& snapshot);
     void markUnreachable(qint64 lastRefreshMs, const QString& reason);
+    // The server whose lists and streams the depth sparklines sample (when turned on).
+    void setChartServer(const ConnectionSettings& settings);
+    SidebarSparklines* sparklines() const { return m_sparklines; }
 
 signals:
     void openRequested(const rqc::ConsumerSpec& spec);
@@ -29,6 +33,7 @@ private:
     void onClicked(const QModelIndex& index);
 
     ServerTreeModel* m_model = nullptr;
+    SidebarSparklines* m_sparklines = nullptr;
 };
 
 } // namespace rqc

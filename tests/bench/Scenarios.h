@@ -43,6 +43,8 @@ bool runIdleCost(const Options& o, Result* r);
 bool runDiscovery(const Options& o, Result* r);
 // Issue 9: an idle console with N (--messages) pub/sub panes: server CPU and commands per second.
 bool runIdlePubSub(const Options& o, Result* r);
+// Issue 11: server CPU of 50 visible chart series beside the idle console's, same run.
+bool runCharts(const Options& o, Result* r);
 // Not scenarios: pre-fill a list for the redis-py reference, delete keys.
 bool runFillList(const Options& o, Result* r);
 

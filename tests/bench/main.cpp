@@ -44,6 +44,7 @@ constexpr Entry kScenarios[] = {
     {"idle-cost", runIdleCost},
     {"discovery", runDiscovery},
     {"idle-pubsub", runIdlePubSub},
+    {"charts", runCharts},
     {"fill-list", runFillList},
 };
 
@@ -117,7 +118,7 @@ int main(int argc, char** argv)
         QStringLiteral("key=value"));
     const QCommandLineOption windowOpt(
         QStringLiteral("window"),
-        QStringLiteral("idle-cost, idle-pubsub: seconds of each measuring window (default 60)."),
+        QStringLiteral("idle-cost, idle-pubsub, charts: seconds of each measuring window (default 60)."),
         QStringLiteral("s"), QStringLiteral("60"));
     const QCommandLineOption versionsOpt(QStringLiteral("qt-version"),
                                          QStringLiteral("Print the Qt version and exit."));

@@ -1,0 +1,203 @@
+#include "PaneChart.h"
+
+#include "HistoryChartView.h"
+
+#include <QLabel>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace rqc {
+
+namespace {
+
+std::optional<SampleTarget> targetFor(const ConsumerSpec& spec)
+{
+    if (spec.target.isEmpty())
+        return std::nullopt;
+    SampleTarget t;
+    t.key = spec.target;
+    switch (spec.mode) {
+    case Mode::List:
+    case Mode::Reliable:
+    case Mode::Peek:
+        t.kind = SampleTarget::Kind::List;
+        return t;
+    case Mode::Stream:
+        t.kind = SampleTarget::Kind::Stream;
+        t.group = spec.option(QStringLiteral("group"), QStringLiteral("rqconsole")).toUtf8();
+        return t;
+    case Mode::Tail:
+        t.kind = SampleTarget::Kind::Stream; // every group of the stream, summed
+        return t;
+    case Mode::PubSub:
+    case Mode::Pattern:
+    case Mode::Observe:
+        break;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+PaneChart::PaneChart(QWidget* parent)
+    : QWidget(parent)
+{
+    setObjectName(QStringLiteral("paneChart"));
+    m_toggle = new QToolButton(parent);
+    m_toggle->setObjectName(QStringLiteral("chartButton"));
+    m_toggle->setText(tr("Chart"));
+    m_toggle->setCheckable(true);
+    m_toggle->setAutoRaise(true);
+    m_toggle->setToolTip(tr("Show this queue's depth, rates, pending and consumers over the last "
+                            "hour (sampled once a second only while shown)"));
+    connect(m_toggle, &QToolButton::toggled, this, &QWidget::setVisible);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_note = new QLabel(this);
+    m_note->setObjectName(QStringLiteral("chartNote"));
+    m_note->setWordWrap(true);
+    layout->addWidget(m_note);
+    m_view = new HistoryChartView(
+        {ChartSeries::Depth, ChartSeries::Pending, ChartSeries::Lag, ChartSeries::Consumers},
+        {ChartSeries::InRate, ChartSeries::OutRate, ChartSeries::NetRate}, this);
+    m_view->setObjectName(QStringLiteral("paneChartView"));
+    layout->addWidget(m_view, 1);
+    setMinimumHeight(270);
+    QWidget::setVisible(false);
+}
+
+PaneChart::~PaneChart() { stopSampling(); }
+
+void PaneChart::setConnection(const ConnectionSettings& settings)
+{
+    if (m_haveSettings && settings == m_settings)
+        return;
+    m_settings = settings;
+    m_haveSettings = true;
+    if (isSampling() || isVisible()) {
+        stopSampling();
+        startSampling();
+    }
+}
+
+void PaneChart::setSpec(const ConsumerSpec& spec)
+{
+    const bool sameQueue = spec.target == m_spec.target && spec.mode == m_spec.mode;
+    m_spec = spec;
+    auto target = targetFor(spec);
+    m_toggle->setEnabled(target.has_value());
+    if (!target && m_toggle->isChecked())
+        m_toggle->setChecked(false);
+    if (!sameQueue)
+        m_history.clear();
+    const bool same = target && m_target && target->kind == m_target->kind &&
+                      target->key == m_target->key && target->group == m_target->group;
+    if (same)
+        return;
+    m_target = target;
+    if (isSampling()) {
+        stopSampling();
+        startSampling();
+    }
+    updateNote();
+}
+
+void PaneChart::applySnapshot(const ServerSnapshot& snapshot)
+{
+    if (!m_target || m_spec.mode != Mode::Reliable)
+        return;
+    const QByteArray prefix = m_spec.target + ":processing:";
+    QList<QByteArray> processing;
+    for (const ServerSnapshot::Key& k : snapshot.lists)
+        if (k.name.startsWith(prefix))
+            processing << k.name;
+    if (processing == m_target->processingLists)
+        return;
+    m_target->processingLists = processing;
+    if (isSampling()) {
+        stopSampling();
+        startSampling();
+    }
+}
+
+void PaneChart::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    startSampling();
+}
+
+void PaneChart::hideEvent(QHideEvent* event)
+{
+    QWidget::hideEvent(event);
+    stopSampling();
+}
+
+void PaneChart::startSampling()
+{
+    if (isSampling() || !m_haveSettings || !m_target || !isVisible())
+        return;
+    m_sampler = ChartSampler::shared(m_settings);
+    connect(m_sampler.get(), &ChartSampler::sampled, this, &PaneChart::onSampled);
+    connect(m_sampler.get(), &ChartSampler::connectionDropped, this, [this](qint64 tMs) {
+        m_history.markDropped(tMs);
+        m_view->render(m_history);
+    });
+    connect(m_sampler.get(), &ChartSampler::connectionRestored, this, [this](qint64 tMs) {
+        m_history.markRestored(tMs);
+        m_view->render(m_history);
+    });
+    m_watchId = m_sampler->watch(*m_target);
+    updateNote();
+}
+
+void PaneChart::stopSampling()
+{
+    if (!m_sampler)
+        return;
+    disconnect(m_sampler.get(), nullptr, this, nullptr);
+    if (m_watchId)
+        m_sampler->unwatch(m_watchId);
+    m_watchId = 0;
+    m_sampler.reset(); // the last holder ends the server's sampler
+    m_history.gap();   // no rate across the time nothing was sampled
+}
+
+void PaneChart::onSampled(qint64 tMs, const QHash<int, ChartSample>& samples)
+{
+    const auto it = samples.constFind(m_watchId);
+    if (it == samples.cend())
+        return;
+    // Lists: what this pane took is the only honest out rate. Stream groups: the group's own
+    // entries-read counts every consumer of the group, this pane's among them.
+    const bool countsOut = m_spec.mode == Mode::List || m_spec.mode == Mode::Reliable;
+    const qint64 consumed = m_consumed && countsOut ? m_consumed() : qint64(-1);
+    m_history.add(tMs, it.value(), consumed);
+    m_view->render(m_history);
+    updateNote();
+}
+
+void PaneChart::updateNote()
+{
+    if (!m_target) {
+        m_note->setText(tr("Nothing to chart in this mode: pub/sub and observe have no depth."));
+        return;
+    }
+    if (!m_history.lastError().isEmpty()) {
+        m_note->setText(tr("Cannot sample %1: %2")
+                            .arg(QString::fromUtf8(m_target->key), m_history.lastError()));
+        return;
+    }
+    QString rates;
+    if (ConsumerSpec::consumes(m_spec.mode) && m_spec.mode != Mode::Stream)
+        rates = tr("out/s is what this pane took; in/s is that plus the change in depth.");
+    else if (m_target->kind == SampleTarget::Kind::Stream)
+        rates = tr("in/s is entries added and out/s entries read by the group (XINFO GROUPS); "
+                   "without a group only the change in length is known.");
+    else
+        rates = tr("Nothing here consumes this list, so only its net change per second is "
+                   "known, not what came in and went out.");
+    m_note->setText(tr("Last hour, one sample a second. %1").arg(rates));
+}
+
+} // namespace rqc
