@@ -17,11 +17,12 @@ RQ_ROOT=${RQ_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 # formatting use. qt6-qpa-plugins (offscreen/xcb platform plugins) is only a Recommends of
 # libqt6gui6, so it is named here for machines that install without recommends. gnome-keyring
 # and dbus (dbus-run-session, dbus-send) give the keychain tests a private Secret Service.
+# zlib1g-dev and libzstd-dev: the payload decoders (gzip, zlib, zstd).
 RQ_PACKAGES=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qt6-charts-dev qt6-qpa-plugins qtkeychain-qt6-dev libgl1-mesa-dev
-    libhiredis-dev redis-server redis-tools
+    libhiredis-dev redis-server redis-tools zlib1g-dev libzstd-dev
     xvfb xauth openssl python3-redis fonts-dejavu-core ccache clang-format
     gnome-keyring dbus dbus-x11
 )

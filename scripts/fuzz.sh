@@ -7,6 +7,11 @@
 #   payload    the payload views: text/JSON detection, escaping, hex dump (core/PayloadFormat)
 #   recording  the recording reader (core/RecordingReader)
 #   monitor    the MONITOR line parser (core/MonitorParser)
+#   msgpack    the MessagePack decoder (core/DecodeMsgpack.cpp through core/PayloadDecoder)
+#   protobuf   the schema-less protobuf decoder (core/DecodeProtobuf.cpp)
+#   pickle     the pickle disassembler (core/DecodePickle.cpp)
+#   compressed gzip, zlib, zstd and base64 (core/DecodeCompressed.cpp), then Auto on the result
+#   decode     Auto's choice and every decoder on the same bytes (core/PayloadDecoder)
 #
 #   scripts/fuzz.sh [--seconds N] [--only NAME] [--jobs N]
 #
@@ -22,14 +27,14 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-TARGETS=(resp url spec payload recording monitor)
+TARGETS=(resp url spec payload recording monitor msgpack protobuf pickle compressed decode)
 SECONDS_TO_RUN=60
 ONLY=
 while [[ $# -gt 0 ]]; do
     case "$1" in
     --seconds) SECONDS_TO_RUN=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
-    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "fuzz.sh: unknown option $1" >&2; exit 1 ;;
     esac
 done
@@ -51,12 +56,16 @@ sources_of()
     payload) echo PayloadFormat.cpp ;;
     recording) echo RecordingReader.cpp ConsumerSpec.cpp ;;
     monitor) echo MonitorParser.cpp ;;
+    msgpack | protobuf | pickle | compressed | decode)
+        echo PayloadDecoder.cpp DecodeMsgpack.cpp DecodeProtobuf.cpp DecodePickle.cpp \
+            DecodeCompressed.cpp PayloadFormat.cpp ;;
     esac
 }
 libs_of()
 {
     case "$1" in
     resp) echo -lhiredis ;;
+    msgpack | protobuf | pickle | compressed | decode) echo -lz -lzstd ;;
     esac
 }
 

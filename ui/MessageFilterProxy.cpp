@@ -133,14 +133,44 @@ bool MessageFilterProxy::acceptsRow(int sourceRow) const
     if (!m_messages || sourceRow < 0 || sourceRow >= m_messages->rowCount())
         return false;
     const Message& m = m_messages->messageAt(sourceRow);
-    if (m_asciiNeedle)
-        return containsFolded(m.source, m_needle) || containsFolded(m.pattern, m_needle) ||
-               containsFolded(m.payload, m_needle);
-    for (const QByteArray* bytes : {&m.source, &m.pattern, &m.payload}) {
-        if (QString::fromUtf8(*bytes).contains(m_text, Qt::CaseInsensitive))
+    if (m_asciiNeedle) {
+        if (containsFolded(m.source, m_needle) || containsFolded(m.pattern, m_needle) ||
+            containsFolded(m.payload, m_needle))
             return true;
+    } else {
+        for (const QByteArray* bytes : {&m.source, &m.pattern, &m.payload}) {
+            if (QString::fromUtf8(*bytes).contains(m_text, Qt::CaseInsensitive))
+                return true;
+        }
     }
-    return false;
+    if (m_decoder == PayloadDecoder::Kind::Text)
+        return false;
+    // The decoded text, as one line (what the preview shows, a little longer). Text that
+    // decodes as text has been searched above.
+    PayloadDecoder::Options o;
+    o.compact = true;
+    o.maxChars = kDecodedChars;
+    const PayloadDecoder::Result r = PayloadDecoder::decode(m.payload, m_decoder, o);
+    if (r.ok && r.layers.isEmpty() &&
+        (r.kind == PayloadDecoder::Kind::Text || r.kind == PayloadDecoder::Kind::Raw))
+        return false;
+    return r.text.contains(m_text, Qt::CaseInsensitive);
+}
+
+void MessageFilterProxy::setDecoder(PayloadDecoder::Kind kind)
+{
+    if (kind == m_decoder)
+        return;
+    m_decoder = kind;
+    if (!filtering())
+        return;
+    beginResetModel();
+    restart();
+    endResetModel();
+    if (isScanning())
+        m_scanTimer->start();
+    else
+        emit scanFinished();
 }
 
 bool MessageFilterProxy::scan(bool silent)

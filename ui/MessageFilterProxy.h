@@ -1,5 +1,7 @@
 #pragma once
 
+#include "PayloadDecoder.h"
+
 #include <QAbstractProxyModel>
 #include <QByteArray>
 #include <QString>
@@ -31,6 +33,8 @@ class MessageFilterProxy : public QAbstractProxyModel {
 public:
     // The longest stretch one filtering step keeps the GUI thread busy.
     static constexpr int kSliceMs = 8;
+    // How much of a decoded payload the filter searches.
+    static constexpr int kDecodedChars = 4096;
     // Test hook: 0 makes every step match one clock check's worth of rows (512).
     void setSliceMs(int ms) { m_sliceMs = ms; }
 
@@ -43,6 +47,11 @@ public:
     // Applies the new text: the first slice at once (enough for a few thousand rows), the rest
     // in further slices from the event loop.
     void setFilterText(const QString& text);
+    // With a decoder other than Text, a row whose bytes do not match is matched again against
+    // its decoded preview (so a MessagePack or gzip'd payload can be searched by its content).
+    // Changing it applies the filter text again.
+    void setDecoder(PayloadDecoder::Kind kind);
+    PayloadDecoder::Kind decoder() const { return m_decoder; }
     // Rows are waiting to be matched (a new text is being applied).
     bool isScanning() const { return filtering() && m_scanNext < sourceEnd(); }
 
@@ -95,6 +104,7 @@ private:
     bool m_trimAnnounced = false;
     QTimer* m_scanTimer = nullptr;
     int m_sliceMs = kSliceMs;
+    PayloadDecoder::Kind m_decoder = PayloadDecoder::Kind::Auto;
 };
 
 } // namespace rqc

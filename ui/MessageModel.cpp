@@ -1,6 +1,7 @@
 #include "MessageModel.h"
 
 #include "PayloadFormat.h"
+#include "ReadingAids.h"
 
 #include <QColor>
 #include <QDateTime>
@@ -224,6 +225,31 @@ void MessageModel::appendBatch(const MessageList& batch, RowState state)
     endInsertRows();
 }
 
+void MessageModel::setDecoder(PayloadDecoder::Kind kind)
+{
+    if (kind == m_decoder)
+        return;
+    m_decoder = kind;
+    m_previews.clear();
+    if (m_count > 0)
+        emit dataChanged(index(0, PreviewColumn), index(m_count - 1, PreviewColumn));
+}
+
+QString MessageModel::previewText(const Message& m) const
+{
+    if (m_decoder == PayloadDecoder::Kind::Text)
+        return PayloadFormat::preview(m.payload, kPreviewChars);
+    const auto it = m_previews.constFind(m.seq);
+    if (it != m_previews.constEnd() && it->data == m.payload.constData() &&
+        it->size == m.payload.size())
+        return it->text;
+    const QString text = ReadingAids::decodedPreview(m.payload, m_decoder, kPreviewChars);
+    if (m_previews.size() >= 4096) // the rows on screen are far fewer; start again
+        m_previews.clear();
+    m_previews.insert(m.seq, CachedPreview{m.payload.constData(), m.payload.size(), text});
+    return text;
+}
+
 void MessageModel::clear()
 {
     beginResetModel();
@@ -233,6 +259,7 @@ void MessageModel::clear()
     m_count = 0;
     m_totalAppended = 0;
     m_dropped = 0;
+    m_previews.clear();
     endResetModel();
 }
 
@@ -382,7 +409,7 @@ QVariant MessageModel::data(const QModelIndex& index, int role) const
         case FlowColumn:
             return flowText(m);
         case PreviewColumn:
-            return PayloadFormat::preview(m.payload, kPreviewChars);
+            return previewText(m);
         default:
             return QVariant();
         }
@@ -417,6 +444,11 @@ QVariant MessageModel::data(const QModelIndex& index, int role) const
         case FlowColumn:
             return flowToolTip(m).toHtmlEscaped();
         case PreviewColumn:
+            if (m_decoder != PayloadDecoder::Kind::Text) {
+                const QString decoded = ReadingAids::decodedToolTip(m.payload, m_decoder);
+                if (!decoded.isEmpty())
+                    return decoded;
+            }
             return payloadToolTip(m.payload);
         default:
             return QVariant();
@@ -428,8 +460,16 @@ QVariant MessageModel::data(const QModelIndex& index, int role) const
     case Qt::BackgroundRole:
         if (index.column() == StateColumn)
             return stateColor(state);
+        if (index.column() == SourceColumn || index.column() == FlowColumn) {
+            const QString key = ReadingAids::colourKey(m);
+            if (!key.isEmpty())
+                return ReadingAids::colourFor(key);
+        }
         return QVariant();
     case Qt::ForegroundRole:
+        if ((index.column() == SourceColumn || index.column() == FlowColumn) &&
+            !ReadingAids::colourKey(m).isEmpty())
+            return QColor(0x21, 0x25, 0x29); // dark text on the light source colours
         if (index.column() == StateColumn && stateColor(state).isValid())
             return QColor(0x21, 0x25, 0x29); // dark text on the light state colours
         if (isSettled(state))

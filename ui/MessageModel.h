@@ -1,8 +1,10 @@
 #pragma once
 
 #include "Message.h"
+#include "PayloadDecoder.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 
 #include <vector>
 
@@ -88,6 +90,13 @@ public:
     static QString flowText(const Message& m);
     static QString flowToolTip(const Message& m);
 
+    // How the preview column reads payloads (Auto by default; Text shows the bytes as they are).
+    // Decoded previews are made for the rows that are painted and kept in a small cache.
+    void setDecoder(PayloadDecoder::Kind kind);
+    PayloadDecoder::Kind decoder() const { return m_decoder; }
+    // One line: the payload as the decoder reads it (what the preview column shows).
+    QString previewText(const Message& m) const;
+
     quint64 totalAppended() const { return m_totalAppended; }
     quint64 dropped() const { return m_dropped; }
 
@@ -114,6 +123,13 @@ private:
     int m_capacity = DefaultCapacity;
     quint64 m_totalAppended = 0;
     quint64 m_dropped = 0;
+    PayloadDecoder::Kind m_decoder = PayloadDecoder::Kind::Auto;
+    struct CachedPreview {
+        const char* data; // identity of the payload (implicitly shared bytes)
+        qsizetype size;
+        QString text;
+    };
+    mutable QHash<quint64, CachedPreview> m_previews; // by Message::seq
 };
 
 } // namespace rqc

@@ -44,9 +44,11 @@ PayloadView::PayloadView(QWidget* parent)
     m_text = makeEditor(QStringLiteral("payloadText"), QPlainTextEdit::WidgetWidth, m_tabs);
     m_json = makeEditor(QStringLiteral("payloadJson"), QPlainTextEdit::NoWrap, m_tabs);
     m_hex = makeEditor(QStringLiteral("payloadHex"), QPlainTextEdit::NoWrap, m_tabs);
+    m_decoded = makeEditor(QStringLiteral("payloadDecoded"), QPlainTextEdit::NoWrap, m_tabs);
     m_tabs->insertTab(TextTab, m_text, tr("Text"));
     m_tabs->insertTab(JsonTab, m_json, tr("JSON"));
     m_tabs->insertTab(HexTab, m_hex, tr("Hex"));
+    m_tabs->insertTab(DecodedTab, m_decoded, tr("Decoded"));
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -66,7 +68,30 @@ void PayloadView::showMessage(const Message& m)
 {
     m_message = m;
     m_hasMessage = true;
-    m_filled[TextTab] = m_filled[JsonTab] = m_filled[HexTab] = false;
+    m_filled[TextTab] = m_filled[JsonTab] = m_filled[HexTab] = m_filled[DecodedTab] = false;
+
+    // The payload as the pane's decoder reads it (bounded: decompression stops at 64 MiB).
+    PayloadDecoder::Options options;
+    options.maxChars = MaxTextBytes;
+    m_decodedResult = PayloadDecoder::decode(m.payload, m_decoder, options);
+    using K = PayloadDecoder::Kind;
+    const bool decodedMore = !m_decodedResult.layers.isEmpty() ||
+                             (m_decodedResult.kind != K::Text && m_decodedResult.kind != K::Raw &&
+                              m_decodedResult.kind != K::Json);
+    const bool showDecoded =
+        m_decoder == K::Auto ? decodedMore : m_decoder != K::Text || !m_decodedResult.ok;
+    QString title = tr("Decoded");
+    if (m_decodedResult.ok && (decodedMore || m_decoder != K::Auto)) {
+        QStringList chain = m_decodedResult.layers;
+        chain << PayloadDecoder::displayName(m_decodedResult.kind);
+        title = chain.join(QStringLiteral(" \u2192 "));
+    } else if (!m_decodedResult.ok) {
+        title = tr("Decoded (failed)");
+    }
+    m_tabs->setTabText(DecodedTab, title);
+    m_tabs->setTabToolTip(DecodedTab, m_decodedResult.ok
+                                          ? m_decodedResult.note
+                                          : PayloadDecoder::errorLine(m_decodedResult));
 
     m_jsonText.clear();
     m_jsonOk =
@@ -75,19 +100,23 @@ void PayloadView::showMessage(const Message& m)
     m_header->setToolTip(m_header->text());
 
     int target = m_tabs->currentIndex();
-    if (m_jsonOk && PayloadFormat::looksLikeJsonContainer(m.payload))
+    if (target == DecodedTab)
+        target = TextTab; // only while the decoder finds more than text
+    if (showDecoded)
+        target = DecodedTab;
+    else if (m_jsonOk && PayloadFormat::looksLikeJsonContainer(m.payload))
         target = JsonTab;
     else if (!m_jsonOk && target == JsonTab)
         target = PayloadFormat::isText(m.payload.left(MaxTextBytes)) ? TextTab : HexTab;
 
     const QString empty = tr("(empty payload)");
-    for (QPlainTextEdit* edit : {m_text, m_json, m_hex}) {
+    for (QPlainTextEdit* edit : {m_text, m_json, m_hex, m_decoded}) {
         edit->clear();
         edit->setPlaceholderText(empty);
     }
     m_json->setPlaceholderText(QString());
     if (m.payload.size() <= EagerBytes) {
-        for (int tab : {TextTab, JsonTab, HexTab})
+        for (int tab : {TextTab, JsonTab, HexTab, DecodedTab})
             fillTab(tab);
     } else {
         fillTab(target); // the others when first shown
@@ -112,10 +141,13 @@ void PayloadView::clear()
     m_hasMessage = false;
     m_jsonOk = false;
     m_jsonText.clear();
-    m_filled[TextTab] = m_filled[JsonTab] = m_filled[HexTab] = false;
+    m_filled[TextTab] = m_filled[JsonTab] = m_filled[HexTab] = m_filled[DecodedTab] = false;
+    m_decodedResult = PayloadDecoder::Result();
+    m_tabs->setTabText(DecodedTab, tr("Decoded"));
+    m_tabs->setTabToolTip(DecodedTab, QString());
     m_header->setText(tr("No message selected"));
     m_header->setToolTip(QString());
-    for (QPlainTextEdit* edit : {m_text, m_json, m_hex}) {
+    for (QPlainTextEdit* edit : {m_text, m_json, m_hex, m_decoded}) {
         edit->clear();
         edit->setPlaceholderText(QString());
     }
@@ -127,7 +159,7 @@ void PayloadView::clear()
 
 void PayloadView::fillTab(int index)
 {
-    if (index < TextTab || index > HexTab || m_filled[index])
+    if (index < TextTab || index > DecodedTab || m_filled[index])
         return;
     m_filled[index] = true;
     const QByteArray& payload = m_message.payload;
@@ -154,6 +186,14 @@ void PayloadView::fillTab(int index)
     case HexTab:
         m_hex->setPlainText(PayloadFormat::hexDump(payload));
         break;
+    case DecodedTab: {
+        const PayloadDecoder::Result& r = m_decodedResult;
+        QString text = r.text;
+        if (!r.note.isEmpty())
+            text = r.note + QStringLiteral("\n\n") + text;
+        m_decoded->setPlainText(text);
+        break;
+    }
     default:
         break;
     }
@@ -175,6 +215,15 @@ void PayloadView::setTextWrap()
     }
     m_text->setWordWrapMode(longRun ? QTextOption::WrapAnywhere
                                     : QTextOption::WrapAtWordBoundaryOrAnywhere);
+}
+
+void PayloadView::setDecoder(PayloadDecoder::Kind kind)
+{
+    if (kind == m_decoder)
+        return;
+    m_decoder = kind;
+    if (m_hasMessage)
+        showMessage(Message(m_message));
 }
 
 QString PayloadView::journeyText(const Observation& o)

@@ -12,6 +12,7 @@
 #include "PaneStatusLine.h"
 #include "PayloadView.h"
 #include "PeekView.h"
+#include "ReadingAids.h"
 #include "SendBox.h"
 #include "ServerTag.h"
 #include "SettleTracker.h"
@@ -298,6 +299,8 @@ QWidget* QueuePane::buildView()
         qMax(width(QStringLiteral("999")),
              width(m_model->headerData(MessageModel::DeliveryColumn, Qt::Horizontal).toString())));
     viewLayout->addWidget(m_view, 1);
+    auto* aids = new ReadingAids(m_model, m_proxy, m_payloadView, m_view, m_filterEdit, viewBox);
+    tools->insertWidget(1, aids->decoderCombo()); // decoder choice, source colours
     QScrollBar* bar = m_view->verticalScrollBar();
     // Follow the newest message unless the user scrolled up to read.
     connect(bar, &QScrollBar::valueChanged, this,

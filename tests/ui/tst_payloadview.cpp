@@ -70,16 +70,17 @@ void TstPayloadView::cleanup()
 void TstPayloadView::objectNames()
 {
     QCOMPARE(m_view->objectName(), QStringLiteral("payloadView"));
-    for (const char* name : {"payloadText", "payloadJson", "payloadHex"}) {
+    for (const char* name : {"payloadText", "payloadJson", "payloadHex", "payloadDecoded"}) {
         QPlainTextEdit* e = edit(name);
         QVERIFY2(e, name);
         QVERIFY(e->isReadOnly());
     }
     QVERIFY(tabs());
-    QCOMPARE(tabs()->count(), 3);
+    QCOMPARE(tabs()->count(), 4); // Decoded: issue 11's decoders
     QCOMPARE(tabs()->tabText(PayloadView::TextTab), QStringLiteral("Text"));
     QCOMPARE(tabs()->tabText(PayloadView::JsonTab), QStringLiteral("JSON"));
     QCOMPARE(tabs()->tabText(PayloadView::HexTab), QStringLiteral("Hex"));
+    QCOMPARE(tabs()->tabText(PayloadView::DecodedTab), QStringLiteral("Decoded"));
     QVERIFY(!m_view->hasMessage());
 }
 

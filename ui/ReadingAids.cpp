@@ -1,0 +1,129 @@
+#include "ReadingAids.h"
+
+#include "MessageFilterProxy.h"
+#include "MessageModel.h"
+#include "PayloadView.h"
+
+#include <QComboBox>
+#include <QCryptographicHash>
+#include <QLineEdit>
+#include <QTableView>
+
+namespace rqc {
+
+ReadingAids::ReadingAids(MessageModel* model, MessageFilterProxy* proxy, PayloadView* payloadView,
+                         QTableView* view, QLineEdit* filterEdit, QWidget* toolParent)
+    : QObject(toolParent)
+    , m_model(model)
+    , m_proxy(proxy)
+    , m_payloadView(payloadView)
+    , m_view(view)
+    , m_filterEdit(filterEdit)
+{
+    setObjectName(QStringLiteral("readingAids"));
+    m_combo = new QComboBox(toolParent);
+    m_combo->setObjectName(QStringLiteral("decoderCombo"));
+    for (const PayloadDecoder::Kind kind : PayloadDecoder::choices())
+        m_combo->addItem(PayloadDecoder::displayName(kind), PayloadDecoder::key(kind));
+    m_combo->setToolTip(
+        tr("How payloads are read in the list, the payload view and the filter: Auto recognises "
+           "JSON, MessagePack, gzip/zlib/zstd, base64, protobuf and pickles by their bytes; a "
+           "fixed decoder says where and why a payload does not decode"));
+    connect(m_combo, &QComboBox::currentIndexChanged, this, &ReadingAids::apply);
+    if (m_view)
+        connect(m_view, &QAbstractItemView::doubleClicked, this, &ReadingAids::onDoubleClicked);
+    apply();
+}
+
+PayloadDecoder::Kind ReadingAids::decoder() const
+{
+    return PayloadDecoder::fromKey(m_combo->currentData().toString());
+}
+
+void ReadingAids::setDecoder(PayloadDecoder::Kind kind)
+{
+    const int index = m_combo->findData(PayloadDecoder::key(kind));
+    if (index >= 0)
+        m_combo->setCurrentIndex(index);
+}
+
+void ReadingAids::apply()
+{
+    const PayloadDecoder::Kind kind = decoder();
+    m_model->setDecoder(kind);
+    m_proxy->setDecoder(kind);
+    if (m_payloadView)
+        m_payloadView->setDecoder(kind);
+}
+
+void ReadingAids::onDoubleClicked(const QModelIndex& index)
+{
+    if (!m_filterEdit || !index.isValid() ||
+        (index.column() != MessageModel::SourceColumn &&
+         index.column() != MessageModel::FlowColumn))
+        return;
+    const QModelIndex source = m_proxy->mapToSource(index);
+    if (!source.isValid())
+        return;
+    const QString key = colourKey(m_model->messageAt(source.row()));
+    if (!key.isEmpty())
+        m_filterEdit->setText(key);
+}
+
+QString ReadingAids::colourKey(const Message& m)
+{
+    if (m.observed) {
+        const QByteArray& producer = m.observed->producer;
+        const qsizetype paren = producer.indexOf(" (");
+        return QString::fromUtf8(paren > 0 ? producer.left(paren) : producer);
+    }
+    if (!m.pattern.isEmpty())
+        return QString::fromUtf8(m.source);
+    return QString();
+}
+
+QColor ReadingAids::colourFor(const QString& key)
+{
+    // A stable hash (qHash is seeded per process): the same channel keeps its colour.
+    const QByteArray digest = QCryptographicHash::hash(key.toUtf8(), QCryptographicHash::Md5);
+    const quint32 v = quint32(uchar(digest[0])) << 24 | quint32(uchar(digest[1])) << 16 |
+                      quint32(uchar(digest[2])) << 8 | uchar(digest[3]);
+    // Hue from the hash, and one of three lightnesses so that near hues still differ.
+    return QColor::fromHsl(int(v % 360), 170, 200 + 15 * int((v / 360) % 3));
+}
+
+QString ReadingAids::decodedPreview(const QByteArray& payload, PayloadDecoder::Kind kind,
+                                    int maxChars)
+{
+    PayloadDecoder::Options o;
+    o.compact = true;
+    o.maxChars = maxChars;
+    const PayloadDecoder::Result r = PayloadDecoder::decode(payload, kind, o);
+    if (r.text.size() > maxChars) // an escape or a bracket past the budget
+        return r.text.left(maxChars) + QChar(0x2026);
+    return r.text;
+}
+
+QString ReadingAids::decodedToolTip(const QByteArray& payload, PayloadDecoder::Kind kind)
+{
+    constexpr int kChars = 2048, kLines = 25, kLineChars = 200;
+    PayloadDecoder::Options o;
+    o.maxChars = kChars;
+    o.maxOutput = 1 << 20;
+    const PayloadDecoder::Result r = PayloadDecoder::decode(payload, kind, o);
+    if (r.ok && (r.kind == PayloadDecoder::Kind::Text || r.kind == PayloadDecoder::Kind::Raw) &&
+        r.layers.isEmpty())
+        return QString();
+    QStringList lines = r.text.split(QLatin1Char('\n')).mid(0, kLines);
+    for (QString& line : lines) {
+        if (line.size() > kLineChars)
+            line = line.left(kLineChars) + QChar(0x2026);
+    }
+    QString head = PayloadDecoder::displayName(r.kind);
+    if (!r.note.isEmpty())
+        head = r.note + QStringLiteral(" \u2192 ") + head;
+    return QStringLiteral("<b>") + head.toHtmlEscaped() + QStringLiteral("</b><pre>") +
+           lines.join(QLatin1Char('\n')).toHtmlEscaped() + QStringLiteral("</pre>");
+}
+
+} // namespace rqc
