@@ -1,5 +1,6 @@
 #include "AckingConsumer.h"
 
+#include "ClusterMap.h"
 #include "LuaScript.h"
 #include "RedisConnection.h"
 
@@ -23,7 +24,9 @@ bool isTransientError(const QList<RedisReply>& replies)
 {
     for (const RedisReply& r : replies) {
         if (r.isError() && (r.str.startsWith("LOADING") || r.str.startsWith("BUSY") ||
-                            r.str.startsWith("TRYAGAIN") || r.str.startsWith("MASTERDOWN")))
+                            r.str.startsWith("TRYAGAIN") || r.str.startsWith("MASTERDOWN") ||
+                            r.str.startsWith("CLUSTERDOWN") || r.str.startsWith("MOVED ") ||
+                            r.str.startsWith("ASK ")))
             return true;
     }
     return false;
@@ -135,6 +138,7 @@ void AckingConsumer::sendAutoAcks(RedisConnection* conn)
                 const MessageList messages = std::move(it->messages);
                 m_autoInFlight.erase(it);
                 if (isTransientError(r)) {
+                    opsRedirected(r);
                     // Not taken yet (LOADING after a restart…): owed again and retried, never
                     // counted as gone while the messages still wait in the server's pending list.
                     m_autoOwed = messages + m_autoOwed;
@@ -273,7 +277,8 @@ void AckingConsumer::claimName(int attempt)
 void AckingConsumer::sendHeartbeat()
 {
     if (opsReady() && !isStopping() && !m_failed)
-        m_ops->send({"SET", m_heartbeatKey, m_token, "PX", QByteArray::number(m_heartbeatMs)});
+        m_ops->send({"SET", m_heartbeatKey, m_token, "PX", QByteArray::number(m_heartbeatMs)},
+                    [this](const RedisReply& r) { opsRedirected({r}); });
 }
 
 void AckingConsumer::openOps()
@@ -296,8 +301,35 @@ void AckingConsumer::openOps()
         connect(m_ops, &RedisConnection::failed, this, &AckingConsumer::onOpsDown);
         connect(m_ops, &RedisConnection::disconnected, this, &AckingConsumer::onOpsDown);
     }
-    if (!isStopping() && !m_failed)
+    if (!isStopping() && !m_failed) {
+        m_ops->setSettings(routedSettings());
         m_ops->open();
+    }
+}
+
+bool AckingConsumer::opsRedirected(const QList<RedisReply>& replies)
+{
+    for (const RedisReply& r : replies) {
+        ClusterRedirect redirect;
+        if (!r.isError() || !ClusterMap::parseRedirect(r.str, &redirect))
+            continue;
+        if (redirect.ask)
+            return true; // the slot is migrating: what was refused is retried on this node
+        ClusterRouting::noteMoved(m_ops->settings(), redirect);
+        // Reconnect ops to the slot's new owner (queued: we are inside one of its callbacks);
+        // onOpsDown() owes again what it had in flight.
+        QMetaObject::invokeMethod(
+            this,
+            [this, reason = QString::fromUtf8(r.str)] {
+                if (!m_ops || !m_ops->isOpen() || isStopping())
+                    return;
+                m_ops->close();
+                onOpsDown(reason);
+            },
+            Qt::QueuedConnection);
+        return true;
+    }
+    return false;
 }
 
 void AckingConsumer::onOpsDown(const QString& reason)

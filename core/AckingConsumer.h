@@ -147,6 +147,9 @@ private:
     void claimName(int attempt);
     void openOps();
     void onOpsDown(const QString& reason);
+    // A -MOVED among replies on ops: the routing table learns it and ops reconnects to the slot's
+    // new owner. True for -MOVED and -ASK (the refused commands are to be sent again).
+    bool opsRedirected(const QList<RedisReply>& replies);
     void runWhenOpsReady(std::function<void()> job, std::function<void(const QString&)> onFail);
     void sendHeartbeat();
     void emitCounters();

@@ -119,6 +119,10 @@ bool ConnectionSettings::parse(const QString& urlText, ConnectionSettings* out, 
         const QString v = query.queryItemValue(QStringLiteral("insecure")).toLower();
         s.tlsInsecure = v.isEmpty() || v == QLatin1String("1") || v == QLatin1String("true");
     }
+    if (query.hasQueryItem(QStringLiteral("cluster"))) {
+        const QString v = query.queryItemValue(QStringLiteral("cluster")).toLower();
+        s.cluster = v.isEmpty() || v == QLatin1String("1") || v == QLatin1String("true");
+    }
     if (query.hasQueryItem(QStringLiteral("timeout"))) {
         bool ok = false;
         const int ms = query.queryItemValue(QStringLiteral("timeout")).toInt(&ok);
@@ -211,6 +215,8 @@ QString ConnectionSettings::displayUrl() const
                      QString::fromLatin1(QUrl::toPercentEncoding(clientKeyFile, "/"));
     if (tlsInsecure)
         query << QStringLiteral("insecure=1");
+    if (cluster)
+        query << QStringLiteral("cluster=1");
     if (connectTimeoutMs != ConnectionSettings().connectTimeoutMs)
         query << QStringLiteral("timeout=%1").arg(connectTimeoutMs);
     if (healthMs != ConnectionSettings().healthMs)
@@ -227,7 +233,7 @@ bool ConnectionSettings::operator==(const ConnectionSettings& o) const
            caCertFile == o.caCertFile && clientCertFile == o.clientCertFile &&
            clientKeyFile == o.clientKeyFile && tlsInsecure == o.tlsInsecure &&
            connectTimeoutMs == o.connectTimeoutMs && maxReplyBytes == o.maxReplyBytes &&
-           healthMs == o.healthMs;
+           healthMs == o.healthMs && cluster == o.cluster;
 }
 
 } // namespace rqc

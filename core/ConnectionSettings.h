@@ -36,6 +36,10 @@ public:
     // failed. Idle connections PING, and blocking commands time out, after a third of it, so a
     // network that silently stops delivering is noticed within about 4/3 of it.
     int healthMs = 20000;
+    // A node of a Redis Cluster (URL query cluster=1, or found so at connect): keys are routed to
+    // the node serving their slot, and a reliable list's companion keys carry the queue's hash tag
+    // ({queue}:processing:…) so that they share its slot.
+    bool cluster = false;
 
     // How long a blocking command (BRPOP, BLMOVE, XREAD… BLOCK) may wait on the server before it
     // is issued again: bounded so that a silent network is noticed. 0 = for ever (health off).

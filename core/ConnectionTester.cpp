@@ -1,5 +1,6 @@
 #include "ConnectionTester.h"
 
+#include "ClusterMap.h"
 #include "RedisConnection.h"
 
 #include <QCoreApplication>
@@ -10,9 +11,16 @@ QString ConnectionTester::Result::summary() const
 {
     if (!ok)
         return QCoreApplication::translate("rqc::ConnectionTester", "Failed: %1").arg(error);
+    const QString shownMode =
+        masters == 1
+            ? QCoreApplication::translate("rqc::ConnectionTester", "%1, 1 master").arg(mode)
+        : masters > 1 ? QCoreApplication::translate("rqc::ConnectionTester", "%1, %2 masters")
+                            .arg(mode)
+                            .arg(masters)
+                      : mode;
     return QCoreApplication::translate("rqc::ConnectionTester",
                                        "Reached Redis %1 · role %2 · mode %3 · latency %4 ms")
-        .arg(version, role, mode, QString::number(latencyMs, 'f', latencyMs < 10 ? 2 : 0));
+        .arg(version, role, shownMode, QString::number(latencyMs, 'f', latencyMs < 10 ? 2 : 0));
 }
 
 ConnectionTester::ConnectionTester(QObject* parent)
@@ -70,12 +78,43 @@ void ConnectionTester::test(const ConnectionSettings& settings)
                 m_result.error = QString::fromUtf8(r.str);
             else if (!r.isError())
                 m_result.role = infoField(r.str, "role");
+            if (m_result.mode == QLatin1String("cluster") && m_result.error.isEmpty()) {
+                readClusterMap(true);
+                return;
+            }
             Result result = m_result;
             result.ok = result.error.isEmpty();
             done(result);
         });
     });
     conn->open();
+}
+
+void ConnectionTester::readClusterMap(bool shards)
+{
+    RedisConnection* conn = m_conn;
+    const ConnectionSettings settings = conn->settings();
+    conn->send({"CLUSTER", shards ? QByteArray("SHARDS") : QByteArray("SLOTS")},
+               [this, shards, settings](const RedisReply& r) {
+                   ClusterMap map;
+                   QString error;
+                   const bool ok = shards ? ClusterMap::fromShards(r, settings.host, &map, &error)
+                                          : ClusterMap::fromSlots(r, settings.host, &map, &error);
+                   if (!ok && shards) { // CLUSTER SHARDS is Redis 7: ask an older node for SLOTS
+                       readClusterMap(false);
+                       return;
+                   }
+                   Result result = m_result;
+                   if (ok) {
+                       result.masters = int(map.masters().size());
+                       result.cluster = map;
+                       ClusterRouting::learn(settings, map);
+                   } else {
+                       result.error = error;
+                   }
+                   result.ok = result.error.isEmpty();
+                   done(result);
+               });
 }
 
 void ConnectionTester::done(Result result)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ClusterMap.h"
 #include "ConnectionSettings.h"
 
 #include <QElapsedTimer>
@@ -23,6 +24,9 @@ public:
         QString role; // master, slave (as INFO says)
         QString mode; // standalone, sentinel, cluster (INFO server redis_mode)
         double latencyMs = 0;
+        // A Redis Cluster: its masters (CLUSTER SHARDS, or CLUSTER SLOTS before Redis 7).
+        int masters = 0;
+        ClusterMap cluster;
         // One sentence for the user, either way.
         QString summary() const;
     };
@@ -42,6 +46,7 @@ signals:
 
 private:
     void done(Result result);
+    void readClusterMap(bool shards);
 
     QPointer<RedisConnection> m_conn;
     QElapsedTimer m_pingTimer;

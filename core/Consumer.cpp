@@ -30,6 +30,7 @@ ConsumerWorker* Consumer::createWorker(const ConnectionSettings& settings, const
     switch (spec.mode) {
     case Mode::PubSub:
     case Mode::Pattern:
+    case Mode::SPubSub:
         return new PubSubConsumer(settings, spec);
     case Mode::List:
         return new ListConsumer(settings, spec);

@@ -13,7 +13,7 @@ struct ModeInfo {
 constexpr ModeInfo kModes[] = {
     {Mode::PubSub, "pubsub"},     {Mode::Pattern, "pattern"}, {Mode::List, "list"},
     {Mode::Reliable, "reliable"}, {Mode::Stream, "stream"},   {Mode::Tail, "tail"},
-    {Mode::Peek, "peek"},         {Mode::Observe, "observe"},
+    {Mode::Peek, "peek"},         {Mode::Observe, "observe"}, {Mode::SPubSub, "spubsub"},
 };
 } // namespace
 
@@ -52,6 +52,8 @@ QString ConsumerSpec::modeLabel(Mode mode)
         return tr("Pub/Sub");
     case Mode::Pattern:
         return tr("Pattern");
+    case Mode::SPubSub:
+        return tr("Sharded Pub/Sub");
     case Mode::List:
         return tr("List (LPUSH/BRPOP)");
     case Mode::Reliable:
@@ -77,6 +79,10 @@ QString ConsumerSpec::guarantee(Mode mode)
     case Mode::Pattern:
         return tr("At most once, for every channel matching the pattern; messages published while "
                   "disconnected are gone.");
+    case Mode::SPubSub:
+        return tr("At most once, as pub/sub: SSUBSCRIBE on the cluster node that serves the "
+                  "channel's slot, followed when the slot moves; messages published while "
+                  "resubscribing are gone.");
     case Mode::List:
         return tr("At most once: each message goes to one consumer, but is lost if that consumer "
                   "dies between the pop and processing.");
@@ -108,6 +114,7 @@ QStringList modeOptions(Mode mode)
     switch (mode) {
     case Mode::PubSub:
     case Mode::Pattern:
+    case Mode::SPubSub:
         return {};
     case Mode::List:
         // direction=fifo (BRPOP, the default with LPUSH) or lifo (BLPOP); batch = RPOP count.

@@ -11,8 +11,9 @@ namespace rqc {
 
 // The delivery modes a pane can run in (see DESIGN.md).
 // Peek and Observe read only: they never take a message from anyone (DESIGN.md, "Safe on a real
-// server"). List, Reliable and Stream consume.
-enum class Mode { PubSub, Pattern, List, Reliable, Stream, Tail, Peek, Observe };
+// server"). List, Reliable and Stream consume. SPubSub is Redis 7's sharded pub/sub (SSUBSCRIBE on
+// the cluster node that serves the channel's slot).
+enum class Mode { PubSub, Pattern, List, Reliable, Stream, Tail, Peek, Observe, SPubSub };
 
 // What one pane consumes: a mode, a target (channel, pattern or key) and key=value options,
 // as given on the command line: `list:queue1,direction=lifo`.

@@ -1,9 +1,12 @@
 #include "ConsumerWorker.h"
 
+#include "ClusterMap.h"
 #include "RedisConnection.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
+
+#include <utility>
 
 namespace rqc {
 
@@ -37,7 +40,8 @@ bool isPermanentRefusal(const QString& error)
 // (the handshake's commands are allowed meanwhile), but consuming must wait, not stop.
 bool isPassingServerState(const QString& error)
 {
-    static const char* const prefixes[] = {"LOADING ", "BUSY ", "MASTERDOWN ", "TRYAGAIN "};
+    static const char* const prefixes[] = {"LOADING ", "BUSY ", "MASTERDOWN ", "TRYAGAIN ",
+                                           "CLUSTERDOWN "};
     for (const char* p : prefixes) {
         if (error.startsWith(QLatin1String(p)))
             return true;
@@ -76,6 +80,12 @@ ConsumerWorker::ConsumerWorker(const ConnectionSettings& settings, const Consume
 }
 
 ConsumerWorker::~ConsumerWorker() = default;
+
+ConnectionSettings ConsumerWorker::routedSettings() const
+{
+    const QByteArray key = routingKey();
+    return key.isEmpty() ? m_settings : ClusterRouting::forKey(m_settings, key);
+}
 
 QString ConsumerWorker::gapNote() const { return {}; }
 
@@ -128,8 +138,9 @@ void ConsumerWorker::openConnection()
         connect(m_conn, &RedisConnection::disconnected, this,
                 [this](const QString& e) { onConnectionDown(e, true); });
     }
+    m_conn->setSettings(routedSettings());
     setState(m_lostAtMs ? ConsumerState::Reconnecting : ConsumerState::Connecting,
-             m_settings.displayUrl());
+             m_conn->settings().displayUrl());
     m_conn->open();
 }
 
@@ -177,12 +188,14 @@ void ConsumerWorker::onConnectionDown(const QString& reason, bool wasReady)
         fail(reason);
         return;
     }
-    emit errorOccurred(reason);
+    const int redirectDelay = std::exchange(m_redirectDelayMs, -1);
+    if (redirectDelay < 0)
+        emit errorOccurred(reason);
     if (wasReady) {
         m_lostAtMs = QDateTime::currentMSecsSinceEpoch();
         emit connectionLost(m_lostAtMs, reason);
     }
-    const int delay = m_backoff.next();
+    const int delay = redirectDelay >= 0 ? redirectDelay : m_backoff.next();
     setState(ConsumerState::Reconnecting, tr("%1 — retrying in %2 ms").arg(reason).arg(delay));
     m_reconnectTimer->start(delay);
 }
@@ -294,8 +307,49 @@ bool ConsumerWorker::shouldContinue()
     return false;
 }
 
+void ConsumerWorker::followRedirect(const QString& error)
+{
+    ClusterRedirect redirect;
+    if (!ClusterMap::parseRedirect(error.toUtf8(), &redirect))
+        return;
+    ClusterRouting::noteMoved(m_conn->settings(), redirect);
+    const QString target = QStringLiteral("%1:%2").arg(redirect.host).arg(redirect.port);
+    const QString reason =
+        redirect.ask
+            ? tr("Cluster slot %1 is migrating to %2; asking again").arg(redirect.slot).arg(target)
+            : tr("Cluster slot %1 moved to %2; following it").arg(redirect.slot).arg(target);
+    // Queued: we are inside one of the connection's callbacks. Whatever the command had taken is
+    // nothing (a redirect is answered instead of running it); what was in flight behind it is
+    // asked again on the next connection, as after any lost connection.
+    QMetaObject::invokeMethod(
+        this,
+        [this, reason, ask = redirect.ask] {
+            if (m_stopping || m_finished || !m_conn || m_state == ConsumerState::Failed)
+                return;
+            m_conn->close();
+            m_redirectDelayMs = ask ? m_backoff.next() : 0;
+            onConnectionDown(reason, true);
+        },
+        Qt::QueuedConnection);
+}
+
 void ConsumerWorker::fail(const QString& error)
 {
+    ClusterRedirect redirect;
+    bool foreignSlot = false;
+    if (ClusterMap::parseRedirect(error.toUtf8(), &redirect)) {
+        // Not a failure of the consumer when its key is served elsewhere now (or for now). A
+        // redirect for another slot is: the command touched a key that lives elsewhere.
+        const QByteArray key = routingKey();
+        foreignSlot = !key.isEmpty() && ClusterMap::keySlot(key) != redirect.slot;
+        if (!foreignSlot) {
+            if (m_stopping)
+                finish();
+            else if (!m_finished && m_conn)
+                followRedirect(error);
+            return;
+        }
+    }
     if (!m_stopping && !m_finished && m_conn && isPassingServerState(error)) {
         // Treated like a lost connection: drop it (whatever it had in flight is asked again on
         // the next one) and reconnect with backoff. Queued: we are inside one of its callbacks.
@@ -310,9 +364,15 @@ void ConsumerWorker::fail(const QString& error)
             Qt::QueuedConnection);
         return;
     }
+    QString text = error;
+    if ((foreignSlot || error.startsWith(QLatin1String("CROSSSLOT"))) && !m_settings.cluster)
+        text = tr("%1 — this is a Redis Cluster: add cluster=1 to the URL, and a reliable list "
+                  "names its processing list {queue}:processing:… so that it shares the queue's "
+                  "slot.")
+                   .arg(error);
     const bool first = m_state != ConsumerState::Failed;
-    setState(ConsumerState::Failed, error);
-    emit errorOccurred(error);
+    setState(ConsumerState::Failed, text);
+    emit errorOccurred(text);
     if (first && !m_finished) {
         if (m_reconnectTimer)
             m_reconnectTimer->stop();
@@ -362,8 +422,17 @@ void ConsumerWorker::sendUnblock()
         return; // an ACL user without +client: only the stop deadline can end the wait
     const QByteArray id = QByteArray::number(m_conn->clientId());
     if (!m_control) {
-        m_control = new RedisConnection(m_settings, QStringLiteral("control"), QString(), this);
+        m_control =
+            new RedisConnection(m_conn->settings(), QStringLiteral("control"), QString(), this);
         connect(m_control, &RedisConnection::ready, this, &ConsumerWorker::sendUnblock);
+        m_control->open();
+        return;
+    }
+    // In a cluster, the blocked client is on the node that serves the key.
+    if (m_control->settings().host != m_conn->settings().host ||
+        m_control->settings().port != m_conn->settings().port) {
+        m_control->close();
+        m_control->setSettings(m_conn->settings());
         m_control->open();
         return;
     }

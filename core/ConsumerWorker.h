@@ -73,6 +73,12 @@ protected:
     virtual QString gapNote() const;
     // Called when the worker is about to reconnect (drop per-connection state).
     virtual void onConnectionLost() {}
+    // The key whose slot decides which node of a Redis Cluster the consuming connection goes to
+    // (see ClusterRouting), asked before each connect; empty = any node (plain pub/sub).
+    virtual QByteArray routingKey() const { return m_spec.target; }
+    // The settings of the consuming connection: routed to the node serving routingKey()'s slot
+    // when that is known, the given settings otherwise.
+    ConnectionSettings routedSettings() const;
     // Whether the worker is listening as soon as the connection is ready. A subclass whose set-up
     // needs the server's confirmation (SUBSCRIBE) returns false and calls markListening() then,
     // so that "listening" never shows while a message could still be missed.
@@ -119,6 +125,9 @@ private:
     void openConnection();
     void onConnectionReady();
     void onConnectionDown(const QString& reason, bool wasReady);
+    // -MOVED (the slot has a new owner: reconnect there at once) or -ASK (the slot is migrating:
+    // ask the same node again shortly) answered to a command on the consuming connection.
+    void followRedirect(const QString& error);
     void sendUnblock();
     void finish();
     void setState(ConsumerState state, const QString& detail = QString());
@@ -139,6 +148,7 @@ private:
     bool m_stopping = false;
     bool m_finished = false;
     bool m_deadlinePassed = false;
+    int m_redirectDelayMs = -1; // >= 0: the next reconnect follows a redirect after this long
     qint64 m_lostAtMs = 0;
     quint64 m_seq = 0;
     std::atomic<quint64> m_received{0};

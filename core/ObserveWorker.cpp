@@ -144,7 +144,7 @@ void ObserveWorker::openSide()
 {
     if (m_side)
         return;
-    m_side = new RedisConnection(settings(), QStringLiteral("observe-side"),
+    m_side = new RedisConnection(routedSettings(), QStringLiteral("observe-side"),
                                  QString::fromUtf8(spec().target), this);
     m_sideRetry = new QTimer(this);
     m_sideRetry->setSingleShot(true);

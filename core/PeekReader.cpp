@@ -1,6 +1,7 @@
 #include "PeekReader.h"
 
 #include "AccessRefusal.h"
+#include "ClusterMap.h"
 #include "RedisConnection.h"
 #include "WorkerThread.h"
 
@@ -116,8 +117,10 @@ void PeekReaderWorker::start()
 
 void PeekReaderWorker::openConnection()
 {
-    if (!m_stopping)
-        m_conn->open();
+    if (m_stopping)
+        return;
+    m_conn->setSettings(ClusterRouting::forKey(m_settings, m_key)); // a cluster: the key's node
+    m_conn->open();
 }
 
 void PeekReaderWorker::onReady()
@@ -196,7 +199,9 @@ void PeekReaderWorker::subscribe(bool keyspace)
         m_events->close();
         m_events->deleteLater();
     }
-    m_events = new RedisConnection(m_settings, QStringLiteral("peek-events"), QString(), this);
+    // Keyspace notifications are node-local: on the node that serves the key.
+    m_events =
+        new RedisConnection(m_conn->settings(), QStringLiteral("peek-events"), QString(), this);
     m_events->setPushHandler([this](RedisReply& r) { onPush(r); });
     RedisConnection* events = m_events;
     connect(events, &RedisConnection::ready, this, [this, events, keyspace] {
@@ -324,6 +329,14 @@ void PeekReaderWorker::refresh()
                                     }
                                 }
                                 snap.error = QString::fromUtf8(why.str);
+                                if (ClusterRouting::followMovedLater(m_conn->settings(), why, this,
+                                                                     [this](const QString& e) {
+                                                                         if (m_stopping)
+                                                                             return;
+                                                                         m_conn->close();
+                                                                         onDown(e);
+                                                                     }))
+                                    return; // a cluster slot's new owner: reconnect there
                                 finishRefresh(std::move(snap));
                                 return;
                             }

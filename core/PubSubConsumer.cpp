@@ -32,13 +32,20 @@ QString PubSubConsumer::gapNote() const
     return m_dropText.isEmpty() ? gone : m_dropText + QLatin1Char(' ') + gone;
 }
 
+QByteArray PubSubConsumer::routingKey() const
+{
+    return spec().mode == Mode::SPubSub ? spec().target : QByteArray();
+}
+
 void PubSubConsumer::onReady()
 {
     m_dropText.clear();
     // The socket reads at most this far ahead of a worker that paused reading (back-pressure).
     connection()->setReadBufferSize(kReadBufferBytes);
     connection()->setPushHandler([this](RedisReply& r) { onPush(r); });
-    const QByteArray cmd = spec().mode == Mode::Pattern ? "PSUBSCRIBE" : "SUBSCRIBE";
+    const QByteArray cmd = spec().mode == Mode::Pattern   ? "PSUBSCRIBE"
+                           : spec().mode == Mode::SPubSub ? "SSUBSCRIBE"
+                                                          : "SUBSCRIBE";
     connection()->sendNoReply({cmd, spec().target});
 }
 
@@ -52,10 +59,10 @@ void PubSubConsumer::onPush(RedisReply& r)
         return;
     const QByteArray& kind = r.elements[0].str;
     Message m;
-    if (kind == "message") {
+    if (kind == "message" || kind == "smessage") {
         m.source = std::move(r.elements[1].str);
         m.payload = std::move(r.elements[2].str);
-        m_wireBytes += 4 + bulkBytes("message") + bulkBytes(m.source) + bulkBytes(m.payload);
+        m_wireBytes += 4 + bulkBytes(kind) + bulkBytes(m.source) + bulkBytes(m.payload);
     } else if (kind == "pmessage" && r.elements.size() >= 4) {
         m.pattern = std::move(r.elements[1].str);
         m.source = std::move(r.elements[2].str);
@@ -63,10 +70,25 @@ void PubSubConsumer::onPush(RedisReply& r)
         m_wireBytes += 4 + bulkBytes("pmessage") + bulkBytes(m.pattern) + bulkBytes(m.source) +
                        bulkBytes(m.payload);
     } else {
-        if (kind == "subscribe" || kind == "psubscribe") {
+        if (kind == "sunsubscribe" && !isStopping()) {
+            // Not asked for: the channel's slot moved to another node. Asking again here gets
+            // -MOVED with the new owner, which fail() follows (see ConsumerWorker).
+            connection()->sendNoReply({"SSUBSCRIBE", spec().target});
+            return;
+        }
+        if (kind == "subscribe" || kind == "psubscribe" || kind == "ssubscribe") {
             markListening();
+            // The watch asks the node this connection is on (a cluster node, for spubsub).
+            const ConnectionSettings here = connection()->settings();
+            if (m_watch && (m_watchedHost != here.host || m_watchedPort != here.port)) {
+                m_watch->watch(0);
+                m_watch->deleteLater();
+                m_watch = nullptr;
+            }
             if (!m_watch) {
-                m_watch = new OutputBufferWatch(settings(), QString::fromUtf8(spec().target), this);
+                m_watchedHost = here.host;
+                m_watchedPort = here.port;
+                m_watch = new OutputBufferWatch(here, QString::fromUtf8(spec().target), this);
                 connect(m_watch, &OutputBufferWatch::reported, this, &PubSubConsumer::onReport);
             }
             m_watchedId = connection()->clientId();

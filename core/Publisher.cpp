@@ -1,5 +1,6 @@
 #include "Publisher.h"
 
+#include "ClusterMap.h"
 #include "RedisConnection.h"
 #include "WorkerThread.h"
 
@@ -19,6 +20,8 @@ PublisherWorker::Plan PublisherWorker::plan(Command command, const QByteArray& t
     switch (command) {
     case Command::Publish:
         return {{"PUBLISH", target, payload}, Fold::SumIntegers};
+    case Command::SPublish:
+        return {{"SPUBLISH", target, payload}, Fold::SumIntegers};
     case Command::LPush:
         return {{"LPUSH", target, payload}, Fold::LastInteger};
     case Command::XAdd: {
@@ -215,7 +218,22 @@ void PublisherWorker::beginNext()
     m_receivers = 0;
     m_inFlight = 0;
     m_failed = false;
+    m_moved = false;
     m_sinceProgress.start();
+}
+
+bool PublisherWorker::routeCurrent()
+{
+    if (m_cur.command == Command::Publish) // PUBLISH reaches the whole cluster from any node
+        return true;
+    const ConnectionSettings routed = ClusterRouting::forKey(m_settings, m_cur.target);
+    const ConnectionSettings& now = m_conn->settings();
+    if (routed.host == now.host && routed.port == now.port)
+        return true;
+    m_conn->close(); // nothing is in flight between two requests
+    m_conn->setSettings(routed);
+    openConnection();
+    return false;
 }
 
 void PublisherWorker::pump()
@@ -226,6 +244,8 @@ void PublisherWorker::pump()
         if (m_queue.empty())
             return;
         beginNext();
+        if (!routeCurrent())
+            return;
     }
     // Keep a couple of batches on the wire so the server never waits for us.
     while (!m_failed && m_inFlight < kMaxBatchesInFlight && m_issued < m_cur.count) {
@@ -243,6 +263,14 @@ void PublisherWorker::onBatch(QList<RedisReply>& replies)
     --m_inFlight;
     for (const RedisReply& r : replies) {
         ++m_replied;
+        ClusterRedirect redirect;
+        if (r.isError() && m_acked == 0 && m_cur.redirects < 3 &&
+            ClusterMap::parseRedirect(r.str, &redirect) && !redirect.ask) {
+            if (!m_moved)
+                ClusterRouting::noteMoved(m_conn->settings(), redirect);
+            m_moved = m_failed = true; // nothing more on this node
+            continue;
+        }
         if (r.isError()) {
             if (!m_failed) {
                 m_failed = true; // no further batches; those on the wire still count
@@ -259,6 +287,23 @@ void PublisherWorker::onBatch(QList<RedisReply>& replies)
             m_receivers = r.integer;
     }
     const bool done = m_replied == m_cur.count || ((m_failed || m_stopping) && m_inFlight == 0);
+    if (done && m_moved && m_inFlight == 0 && !m_stopping) {
+        if (m_acked == 0) {
+            // The key's slot is served by another node: the whole request goes there.
+            Request again = std::move(m_cur);
+            ++again.redirects;
+            m_active = false;
+            m_cur = Request();
+            m_queue.push_front(std::move(again));
+            pump();
+            return;
+        }
+        fail(m_cur.id, tr("Part of the burst to %1 was answered MOVED: the key's slot moved "
+                          "while sending; %2 of %3 acknowledged, nothing was retried.")
+                           .arg(QString::fromUtf8(m_cur.target))
+                           .arg(m_acked)
+                           .arg(m_cur.count));
+    }
     if (done) {
         finishCurrent();
         if (m_stopping)

@@ -28,7 +28,8 @@ class PublisherWorker : public QObject {
 public:
     // XAdd: XADD <stream> * message <payload>, or the given field/value pairs (see
     // Publisher::sendEntry). Its replies are entry ids, so "receivers" stays 0.
-    enum class Command { Publish, LPush, XAdd };
+    // SPublish: sharded pub/sub (Redis 7), for spubsub panes.
+    enum class Command { Publish, LPush, XAdd, SPublish };
     Q_ENUM(Command)
     using StreamFields = QList<QPair<QByteArray, QByteArray>>;
 
@@ -98,6 +99,7 @@ private:
         QByteArray payload;
         quint64 count = 0;
         StreamFields fields; // XAdd with explicit fields
+        int redirects = 0;   // times sent again after a whole -MOVED answer (Redis Cluster)
     };
 
     void openConnection();
@@ -105,6 +107,9 @@ private:
     void onConnectionDown(const QString& reason, bool wasReady);
     void pump();
     void beginNext();
+    // In a Redis Cluster: points the connection at the node serving the current request's key
+    // (see ClusterRouting); false while it reconnects there (ready() pumps again).
+    bool routeCurrent();
     void onBatch(QList<RedisReply>& replies);
     void finishCurrent();
     void report(const QString& error);
@@ -136,6 +141,7 @@ private:
     qint64 m_receivers = 0;
     int m_inFlight = 0;
     bool m_failed = false;
+    bool m_moved = false; // answered -MOVED: sent again on the slot's owner if nothing was taken
     QElapsedTimer m_sinceProgress;
 };
 

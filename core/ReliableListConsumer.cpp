@@ -1,5 +1,6 @@
 #include "ReliableListConsumer.h"
 
+#include "ClusterMap.h"
 #include "LuaScript.h"
 #include "RedisConnection.h"
 
@@ -92,7 +93,8 @@ ReliableListConsumer::ReliableListConsumer(const ConnectionSettings& settings,
                                            const ConsumerSpec& spec, QObject* parent)
     : AckingConsumer(settings, spec, parent)
 {
-    m_keys = ReliableListKeys::forQueue(spec.target, spec.option(QStringLiteral("dead")).toUtf8());
+    m_keys = ReliableListKeys::forQueue(spec.target, spec.option(QStringLiteral("dead")).toUtf8(),
+                                        settings.cluster);
     m_keys.maxDeliveries = maxDeliveries();
     m_processingOption = spec.option(QStringLiteral("processing")).toUtf8();
 }
@@ -116,6 +118,13 @@ void ReliableListConsumer::onStarted()
 {
     m_processing = processingFor(consumerName());
     emit identityChosen(consumerName(), m_processing);
+    if (settings().cluster && m_keys.prefix != m_keys.queue)
+        emit notice(tr("Redis Cluster: BLMOVE and the scripts need the queue and its processing "
+                       "list in one slot, so the processing list is %1 and the other companion "
+                       "keys start with %2 too (the hash tag makes them hash like the queue, slot "
+                       "%3).")
+                        .arg(QString::fromUtf8(m_processing), QString::fromUtf8(m_keys.prefix))
+                        .arg(ClusterMap::keySlot(m_keys.queue)));
     recover(0); // orphaned lists of other consumers, on the ops connection
     rereadOwn();
 }

@@ -1,5 +1,7 @@
 #include "ReliableRecovery.h"
 
+#include "ClusterMap.h"
+
 #include "LuaScript.h"
 #include "RedisConnection.h"
 
@@ -41,29 +43,36 @@ QByteArray escapeGlob(const QByteArray& text)
 }
 } // namespace
 
-ReliableListKeys ReliableListKeys::forQueue(const QByteArray& queue, const QByteArray& dead)
+ReliableListKeys ReliableListKeys::forQueue(const QByteArray& queue, const QByteArray& dead,
+                                            bool cluster)
 {
     ReliableListKeys k;
     k.queue = queue;
-    k.dead = dead.isEmpty() ? queue + ":dead" : dead;
-    k.deliveries = queue + ":deliveries";
+    k.prefix = prefixFor(queue, cluster);
+    k.dead = dead.isEmpty() ? k.prefix + ":dead" : dead;
+    k.deliveries = k.prefix + ":deliveries";
     return k;
+}
+
+QByteArray ReliableListKeys::prefixFor(const QByteArray& queue, bool cluster)
+{
+    return cluster && !ClusterMap::hasHashTag(queue) ? '{' + queue + '}' : queue;
 }
 
 QByteArray ReliableListKeys::processingFor(const QByteArray& consumer) const
 {
-    return queue + ":processing:" + consumer;
+    return base() + ":processing:" + consumer;
 }
 
 QByteArray ReliableListKeys::processingPattern() const
 {
-    return escapeGlob(queue) + ":processing:*";
+    return escapeGlob(base()) + ":processing:*";
 }
 
 QByteArray ReliableListKeys::consumerOf(const QByteArray& processing) const
 {
-    const QByteArray prefix = queue + ":processing:";
-    return processing.startsWith(prefix) ? processing.mid(prefix.size()) : QByteArray();
+    const QByteArray start = base() + ":processing:";
+    return processing.startsWith(start) ? processing.mid(start.size()) : QByteArray();
 }
 
 ReliableRecovery::ReliableRecovery(RedisConnection* connection, const ReliableListKeys& keys,

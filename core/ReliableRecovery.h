@@ -13,14 +13,22 @@ namespace rqc {
 class RedisConnection;
 
 // The keys of one reliable list (see ReliableListConsumer), derived from the queue's name.
+// In a Redis Cluster every key a script or BLMOVE touches together must be in one slot: there the
+// companion keys are named after the queue's hash tag, {queue}:processing:<consumer>,
+// {queue}:dead, {queue}:deliveries (CRC16 of "queue" is the queue's own slot). A queue name that
+// already has a hash tag keeps the plain names (they share its tag).
 struct ReliableListKeys {
     QByteArray queue;
-    QByteArray dead;       // <queue>:dead unless set
-    QByteArray deliveries; // <queue>:deliveries: failed-delivery counts, field = SHA-1 of payload
+    QByteArray prefix;     // what the companion keys start with: queue, or {queue} in a cluster
+    QByteArray dead;       // <prefix>:dead unless set
+    QByteArray deliveries; // <prefix>:deliveries: failed-delivery counts, field = SHA-1 of payload
     int maxDeliveries = 5;
 
-    static ReliableListKeys forQueue(const QByteArray& queue, const QByteArray& dead = {});
-    // <queue>:processing:<consumer>
+    static ReliableListKeys forQueue(const QByteArray& queue, const QByteArray& dead = {},
+                                     bool cluster = false);
+    static QByteArray prefixFor(const QByteArray& queue, bool cluster);
+    QByteArray base() const { return prefix.isEmpty() ? queue : prefix; }
+    // <prefix>:processing:<consumer>
     QByteArray processingFor(const QByteArray& consumer) const;
     // The SCAN MATCH pattern for every consumer's processing list (glob characters escaped).
     QByteArray processingPattern() const;

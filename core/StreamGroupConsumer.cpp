@@ -2,6 +2,7 @@
 
 #include "LuaScript.h"
 #include "RedisConnection.h"
+#include "ReliableRecovery.h"
 
 #include <QHash>
 #include <QTimer>
@@ -99,8 +100,8 @@ StreamGroupConsumer::StreamGroupConsumer(const ConnectionSettings& settings,
     if (m_block.toLongLong() <= 0)
         m_block = settings.blockMillisArg();
     m_dead = optionBytes(spec, "dead", "");
-    if (m_dead.isEmpty())
-        m_dead = spec.target + ":dead";
+    if (m_dead.isEmpty()) // in a cluster, hash-tagged to share the stream's slot (one script)
+        m_dead = ReliableListKeys::prefixFor(spec.target, settings.cluster) + ":dead";
     bool ok = false;
     const qint64 idle = spec.option(QStringLiteral("minidle")).toLongLong(&ok);
     if (ok && idle >= 0)
@@ -118,7 +119,10 @@ QByteArray StreamGroupConsumer::heartbeatKey(const QByteArray& stream, const QBy
 
 QByteArray StreamGroupConsumer::heartbeatKeyFor(const QByteArray& consumer) const
 {
-    return heartbeatKey(spec().target, m_group, consumer);
+    // In a cluster, {stream}:alive:… lives on the stream's node, where the consumer's
+    // connections are.
+    return heartbeatKey(ReliableListKeys::prefixFor(spec().target, settings().cluster), m_group,
+                        consumer);
 }
 
 QString StreamGroupConsumer::gapNote() const

@@ -13,7 +13,7 @@ inline ModeFamily modeFamily(Mode mode)
 {
     if (mode == Mode::List || mode == Mode::Peek) // peek reads a list (or browses a stream)
         return ModeFamily::List;
-    if (mode == Mode::PubSub || mode == Mode::Pattern)
+    if (mode == Mode::PubSub || mode == Mode::Pattern || mode == Mode::SPubSub)
         return ModeFamily::Channel;
     const QString name = ConsumerSpec::modeName(mode);
     if (name == QLatin1String("reliable"))

@@ -113,6 +113,9 @@ void SendBox::setSpec(const ConsumerSpec& spec)
     case PublisherWorker::Command::Publish:
         m_sendButton->setText(tr("Send (PUBLISH)"));
         break;
+    case PublisherWorker::Command::SPublish:
+        m_sendButton->setText(tr("Send (SPUBLISH)"));
+        break;
     }
     m_messageEdit->setPlaceholderText(stream ? tr("Entry to add — Ctrl+Enter sends")
                                              : tr("Message to send — Ctrl+Enter sends"));
@@ -142,6 +145,9 @@ PublisherWorker::Command SendBox::command() const
     case ModeFamily::Stream:
         return PublisherWorker::Command::XAdd;
     case ModeFamily::Channel:
+        if (m_spec.mode == Mode::SPubSub)
+            return PublisherWorker::Command::SPublish;
+        break;
     case ModeFamily::Other:
         break;
     }
@@ -172,7 +178,9 @@ void SendBox::setPublisher(Publisher* publisher)
         m_sent += count;
         if (command == int(PublisherWorker::Command::LPush) && count > 0)
             emit depthReported(receivers);
-        else if (command == int(PublisherWorker::Command::Publish) && count > 0)
+        else if ((command == int(PublisherWorker::Command::Publish) ||
+                  command == int(PublisherWorker::Command::SPublish)) &&
+                 count > 0)
             m_lastReach = receivers;
         if (m_pendingSends.isEmpty())
             m_progress.clear();

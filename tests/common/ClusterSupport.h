@@ -1,0 +1,63 @@
+#pragma once
+
+#include "ClusterMap.h"
+#include "RedisReply.h"
+#include "SandboxServer.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace rqc::test {
+
+// A three-master Redis Cluster on loopback for one test executable: three redis-servers with
+// --cluster-enabled on free ports (and free bus ports), each in its own temporary directory,
+// joined by `redis-cli --cluster create … --cluster-replicas 0 --cluster-yes`. start() waits for
+// cluster_state:ok on every node; the destructor stops them.
+class ClusterFixture {
+public:
+    ClusterFixture();
+    ~ClusterFixture();
+
+    bool start(int masters = 3, QString* error = nullptr);
+    void stop();
+
+    int size() const { return int(m_nodes.size()); }
+    SandboxServer& node(int i) { return *m_nodes[size_t(i)]; }
+    ConnectionSettings settings(int i) const { return m_nodes[size_t(i)]->settings(); }
+    quint16 port(int i) const { return m_nodes[size_t(i)]->port(); }
+    QByteArray nodeId(int i);
+    // Which node (index) serves the slot now, asked of node 0 (CLUSTER SHARDS); -1 if none.
+    int ownerOf(int slot);
+    int ownerOfKey(const QByteArray& key) { return ownerOf(ClusterMap::keySlot(key)); }
+    // A command on node i.
+    RedisReply command(int i, const QList<QByteArray>& argv, int timeoutMs = 10000);
+    // A command on the node that serves argv[keyIndex] (following MOVED/ASK, as redis-cli -c).
+    RedisReply keyCommand(const QList<QByteArray>& argv, int keyIndex = 1);
+    // A key name (prefix + number) whose slot node `owner` serves, different from `avoidSlot`.
+    QByteArray keyOnNode(const QByteArray& prefix, int owner, int avoidSlot = -1);
+
+    // Moves a slot with its keys from one master to another, as redis-cli --cluster reshard does:
+    // SETSLOT IMPORTING on the target, MIGRATING on the source, MIGRATE of the keys in batches of
+    // `batch` (midway() is called after the first batch, while the slot is half moved), then
+    // SETSLOT NODE on every master. false with *error on any failure.
+    bool migrateSlot(int slot, int from, int to, QString* error,
+                     const std::function<void()>& midway = {}, int batch = 10);
+
+private:
+    std::vector<std::unique_ptr<SandboxServer>> m_nodes;
+};
+
+} // namespace rqc::test
+
+// Starts the cluster or skips the test with the reason (a machine without redis-cli).
+#define RQ_START_CLUSTER(fixture)                                                                  \
+    do {                                                                                           \
+        QString rqClusterError;                                                                    \
+        if (!(fixture).start(3, &rqClusterError))                                                  \
+            QFAIL(qPrintable(rqClusterError));                                                     \
+    } while (0)
