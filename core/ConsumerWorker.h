@@ -73,6 +73,9 @@ protected:
     virtual QString gapNote() const;
     // Called when the worker is about to reconnect (drop per-connection state).
     virtual void onConnectionLost() {}
+    // Whether anything taken is not settled yet (a read in flight, rows not handed on, messages
+    // not acknowledged): a failover then may leave a gap (see failoverNote()).
+    virtual bool hasUnsettledWork() const { return blockingInFlight() || queuedRows() > 0; }
     // Whether the worker is listening as soon as the connection is ready. A subclass whose set-up
     // needs the server's confirmation (SUBSCRIBE) returns false and calls markListening() then,
     // so that "listening" never shows while a message could still be missed.
@@ -118,6 +121,8 @@ protected:
 private:
     void openConnection();
     void onConnectionReady();
+    void startConsuming();
+    QString failoverNote();
     void onConnectionDown(const QString& reason, bool wasReady);
     void sendUnblock();
     void finish();
@@ -140,6 +145,8 @@ private:
     bool m_finished = false;
     bool m_deadlinePassed = false;
     qint64 m_lostAtMs = 0;
+    QString m_addressAtLoss; // the master's host:port when the connection went away
+    bool m_busyAtLoss = false;
     quint64 m_seq = 0;
     std::atomic<quint64> m_received{0};
 
