@@ -38,10 +38,12 @@ bool isPermanentRefusal(const QString& error)
 // (the handshake's commands are allowed meanwhile), but consuming must wait, not stop.
 bool isPassingServerState(const QString& error)
 {
-    // READONLY and UNBLOCKED: the master was demoted under us (a failover). The next connection
-    // asks again where the master is (Sentinel), or refuses to consume on what is now a replica.
-    static const char* const prefixes[] = {"LOADING ",  "BUSY ",     "MASTERDOWN ",
-                                           "TRYAGAIN ", "READONLY ", "UNBLOCKED "};
+    // READONLY and UNBLOCKED: the master was demoted under us (a failover); NOREPLICAS: a master
+    // with min-replicas-to-write that lost its replicas (one was just promoted, say). The next
+    // connection asks again where the master is (Sentinel), or refuses to consume on what is now a
+    // replica.
+    static const char* const prefixes[] = {"LOADING ",  "BUSY ",      "MASTERDOWN ", "TRYAGAIN ",
+                                           "READONLY ", "UNBLOCKED ", "NOREPLICAS "};
     for (const char* p : prefixes) {
         if (error.startsWith(QLatin1String(p)))
             return true;

@@ -31,18 +31,11 @@ bool SentinelTopology::start(QString* error)
         return false;
     }
     SandboxServer::Options mo;
-    // Once its replica has left it (promoted), the old master refuses writes at once.
-    mo.extraArgs = {QStringLiteral("--min-replicas-to-write"), QStringLiteral("1"),
-                    QStringLiteral("--min-replicas-max-lag"), QStringLiteral("10")};
     if (!startServer(m_master, mo, error))
         return false;
     SandboxServer::Options ro;
     ro.extraArgs = {QStringLiteral("--replicaof"),
-                    QStringLiteral("127.0.0.1 %1").arg(m_master.port()),
-                    QStringLiteral("--min-replicas-to-write"),
-                    QStringLiteral("1"),
-                    QStringLiteral("--min-replicas-max-lag"),
-                    QStringLiteral("10")};
+                    QStringLiteral("127.0.0.1 %1").arg(m_master.port())};
     if (!startServer(m_replica, ro, error))
         return false;
     {
@@ -172,6 +165,17 @@ ConnectionSettings SentinelTopology::serverAt(const QString& address) const
     s.host = address.section(QLatin1Char(':'), 0, 0);
     s.port = quint16(address.section(QLatin1Char(':'), 1).toUInt());
     return s;
+}
+
+void SentinelTopology::guardCurrentMaster()
+{
+    const QString now = masterAddress();
+    for (SandboxServer* server : {&m_master, &m_replica}) {
+        SyncClient c(server->settings());
+        const bool isMaster = now.endsWith(QLatin1Char(':') + QString::number(server->port()));
+        c.command({"CONFIG", "SET", "min-replicas-to-write", isMaster ? "1" : "0"});
+        c.command({"CONFIG", "SET", "min-replicas-max-lag", "10"});
+    }
 }
 
 bool SentinelTopology::forceFailover(QString* error)

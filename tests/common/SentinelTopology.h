@@ -14,9 +14,7 @@ namespace rqc::test {
 
 // A Sentinel set-up on loopback for tests: one master, one --replicaof replica and three
 // Sentinels (quorum 2, down-after 1000 ms, failover-timeout 5000 ms), each on a free port, in
-// temp dirs, killed with the test. The master refuses writes once it has no replica
-// (min-replicas-to-write 1): after a failover the old master takes nothing more that the new
-// one would not have (see tst_sentinel).
+// temp dirs, killed with the test.
 class SentinelTopology {
 public:
     static constexpr const char* kMaster = "rqmaster";
@@ -39,6 +37,10 @@ public:
     QString masterAddress() const;
     // Plain settings for the server at host:port.
     ConnectionSettings serverAt(const QString& address) const;
+    // The master now refuses writes once it has no replica (min-replicas-to-write 1), the
+    // replica not: after a failover the old master takes nothing more that the new one would not
+    // have (its replica left it when promoted).
+    void guardCurrentMaster();
     // SENTINEL FAILOVER on a Sentinel; true once that Sentinel answered OK.
     bool forceFailover(QString* error);
     // Waits until every Sentinel names a master other than `from`, and that server says ROLE

@@ -3,10 +3,12 @@
 #include "ConsumerWorker.h"
 #include "MainWindow.h"
 #include "QueuePane.h"
+#include "SentinelTopology.h"
 #include "TestSupport.h"
 #include "UiTestSupport.h"
 
 #include <QLabel>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -80,6 +82,30 @@ private slots:
                                  scaled(10000));
         QTest::qWait(300); // the role check follows the monitor's connect
         QVERIFY(!label->isVisible());
+    }
+
+    void failoverIsSaid()
+    {
+        SentinelTopology topo;
+        QString error;
+        QVERIFY2(topo.start(&error), qPrintable(error));
+        const QString from = topo.masterAddress();
+        auto window =
+            openMainWindow({QStringLiteral("--url"), topo.url(), QStringLiteral("--settings"),
+                            m_dir.filePath(QStringLiteral("f.ini"))});
+        QVERIFY(window);
+        auto* connection = child<QLabel>(window.get(), "connectionLabel");
+        QTRY_VERIFY_WITH_TIMEOUT(connection->text().contains(QStringLiteral("Redis")),
+                                 scaled(10000));
+        QTest::qWait(500); // the watcher subscribes to the Sentinels
+        QVERIFY(waitUntil([&] { return topo.forceFailover(&error); }, scaled(15000)));
+        auto* label = child<QLabel>(window.get(), "serverRoleLabel");
+        QTRY_VERIFY_WITH_TIMEOUT(
+            label->text().contains(QStringLiteral("failover: master moved from %1 to ").arg(from)),
+            scaled(20000));
+        QVERIFY(label->isVisible());
+        QVERIFY(
+            label->text().contains(QRegularExpression(QStringLiteral("at \\d\\d:\\d\\d:\\d\\d"))));
     }
 };
 
