@@ -100,6 +100,10 @@ protected:
     void onReady() final;
     // Subclasses that override it call it too.
     void onConnectionLost() override;
+    bool hasUnsettledWork() const override
+    {
+        return ConsumerWorker::hasUnsettledWork() || pendingCount() > 0;
+    }
     void onBatchEmitted(const MessageList& batch) final;
     bool lastWorkPending() final;
     // A failed consumer holds no name: its heartbeat is released (owed acks first) and its

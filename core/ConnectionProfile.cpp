@@ -15,6 +15,7 @@ bool ConnectionProfile::fromUrl(const QString& url, ConnectionProfile* out, QByt
     server.password.clear();
     ConnectionProfile p = out ? *out : ConnectionProfile();
     p.server = server;
+    p.kind = server.isSentinel() ? Kind::Sentinel : Kind::Standalone;
     if (p.name.isEmpty())
         p.name = defaultName(server);
     if (out)
@@ -55,6 +56,8 @@ QString ConnectionProfile::defaultName(const ConnectionSettings& server)
 {
     if (server.transport == ConnectionSettings::Transport::Unix)
         return server.socketPath;
+    if (server.isSentinel())
+        return server.masterName;
     return QStringLiteral("%1:%2").arg(server.host).arg(server.port);
 }
 

@@ -15,7 +15,8 @@ struct ConnectionProfile {
     Q_DECLARE_TR_FUNCTIONS(rqc::ConnectionProfile)
 
 public:
-    enum class Kind { Standalone };
+    // Sentinel: server.sentinels names where to ask for the master (redis+sentinel://).
+    enum class Kind { Standalone, Sentinel };
 
     QString id; // stable, assigned by ConnectionStore::save(); the settings group and secret key
     QString name;

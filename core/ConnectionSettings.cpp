@@ -47,6 +47,83 @@ QString redactedUrl(const QString& urlText)
 }
 } // namespace
 
+bool ConnectionSettings::parseSentinel(const QString& text, const QString& shown,
+                                       ConnectionSettings* out, QString* error)
+{
+    // redis+sentinel://[user:pass@]h1:26379[,h2:26379…]/MASTER_NAME[/db][?query]: QUrl takes one
+    // host only, so the host list is cut out here and the rest parsed as a redis:// URL.
+    QString rest = text.mid(int(qstrlen("redis+sentinel://")));
+    QString query;
+    if (const qsizetype q = rest.indexOf(QLatin1Char('?')); q >= 0) {
+        query = rest.mid(q);
+        rest.truncate(q);
+    }
+    QString userInfo;
+    if (const qsizetype at = rest.lastIndexOf(QLatin1Char('@')); at >= 0) {
+        userInfo = rest.left(at + 1);
+        rest.remove(0, at + 1);
+    }
+    const qsizetype slash = rest.indexOf(QLatin1Char('/'));
+    const QString hostList = slash < 0 ? rest : rest.left(slash);
+    const QStringList path =
+        slash < 0 ? QStringList() : rest.mid(slash + 1).split(QLatin1Char('/'), Qt::KeepEmptyParts);
+    const QString masterName =
+        path.isEmpty() ? QString() : QUrl::fromPercentEncoding(path[0].toUtf8());
+    if (masterName.isEmpty()) {
+        *error = tr("The Sentinel URL \"%1\" names no master: use "
+                    "redis+sentinel://host:26379[,host2:26379]/MASTER_NAME[/db].")
+                     .arg(shown);
+        return false;
+    }
+    if (path.size() > 2) {
+        *error = tr("The Sentinel URL \"%1\" has more than a master name and a database number.")
+                     .arg(shown);
+        return false;
+    }
+    QList<QPair<QString, quint16>> sentinels;
+    for (const QString& part : hostList.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        ConnectionSettings one;
+        QString partError;
+        const QString asUrl = QLatin1String("redis://") + part.trimmed();
+        if (!parse(asUrl, &one, &partError) || one.db != 0 || part.contains(QLatin1Char('/'))) {
+            *error = tr("The Sentinel address \"%1\" in \"%2\" is not host:port.").arg(part, shown);
+            return false;
+        }
+        sentinels.append({one.host, quint16(QUrl(asUrl).port(26379))});
+    }
+    if (sentinels.isEmpty()) {
+        *error = tr("The Sentinel URL \"%1\" names no Sentinel.").arg(shown);
+        return false;
+    }
+    // The rest (user, password, db, timeout, health…) as for redis://, on the first Sentinel.
+    const QString first = sentinels.first().first.contains(QLatin1Char(':'))
+                              ? QLatin1Char('[') + sentinels.first().first + QLatin1Char(']')
+                              : sentinels.first().first;
+    const QString db = path.size() == 2 ? path[1] : QString();
+    ConnectionSettings s;
+    if (!parse(QLatin1String("redis://") + userInfo + first + QLatin1Char(':') +
+                   QString::number(sentinels.first().second) + QLatin1Char('/') + db + query,
+               &s, error))
+        return false;
+    const QUrlQuery q(QUrl(QLatin1String("redis://x/") + query));
+    if (q.hasQueryItem(QStringLiteral("sentinel_password")))
+        s.sentinelPassword = QByteArray::fromPercentEncoding(
+            q.queryItemValue(QStringLiteral("sentinel_password"), QUrl::FullyEncoded).toLatin1());
+    s.sentinels = sentinels;
+    s.masterName = masterName;
+    *out = s;
+    return true;
+}
+
+QString ConnectionSettings::address() const
+{
+    if (transport == Transport::Unix)
+        return socketPath;
+    const QString h =
+        host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+    return h + QLatin1Char(':') + QString::number(port);
+}
+
 bool ConnectionSettings::parse(const QString& urlText, ConnectionSettings* out, QString* error)
 {
     QString dummy;
@@ -59,6 +136,8 @@ bool ConnectionSettings::parse(const QString& urlText, ConnectionSettings* out, 
         *error = tr("The server URL is empty.");
         return false;
     }
+    if (trimmed.startsWith(QLatin1String("redis+sentinel://"), Qt::CaseInsensitive))
+        return parseSentinel(trimmed, shown, out, error);
     const QUrl url(trimmed, QUrl::StrictMode);
     if (!url.isValid()) {
         *error = tr("\"%1\" is not a valid URL: %2")
@@ -101,7 +180,8 @@ bool ConnectionSettings::parse(const QString& urlText, ConnectionSettings* out, 
             return false;
         }
     } else {
-        *error = tr("Unsupported URL scheme \"%1\": use redis://, rediss:// or unix://.")
+        *error = tr("Unsupported URL scheme \"%1\": use redis://, rediss://, unix:// or "
+                    "redis+sentinel://.")
                      .arg(url.scheme());
         return false;
     }
@@ -195,6 +275,14 @@ QString ConnectionSettings::displayUrl() const
         url = QLatin1String("unix://") + userPart +
               QString::fromLatin1(QUrl::toPercentEncoding(socketPath, "/"));
         query << QStringLiteral("db=%1").arg(db);
+    } else if (isSentinel()) {
+        QStringList hosts;
+        for (const auto& [h, p] : sentinels)
+            hosts << (h.contains(QLatin1Char(':')) ? QLatin1Char('[') + h + QLatin1Char(']') : h) +
+                         QLatin1Char(':') + QString::number(p);
+        url = QLatin1String("redis+sentinel://") + userPart + hosts.join(QLatin1Char(',')) +
+              QLatin1Char('/') + QString::fromLatin1(QUrl::toPercentEncoding(masterName)) +
+              QLatin1Char('/') + QString::number(db);
     } else {
         // Concatenated, not arg(): a percent-encoded user ("%3A") must not become a placeholder.
         const QString h =
@@ -228,6 +316,9 @@ QString ConnectionSettings::displayUrl() const
 
 bool ConnectionSettings::operator==(const ConnectionSettings& o) const
 {
+    if (sentinels != o.sentinels || masterName != o.masterName ||
+        sentinelPassword != o.sentinelPassword)
+        return false;
     return transport == o.transport && host == o.host && port == o.port &&
            socketPath == o.socketPath && db == o.db && user == o.user && password == o.password &&
            caCertFile == o.caCertFile && clientCertFile == o.clientCertFile &&

@@ -2,12 +2,17 @@
 
 #include <QByteArray>
 #include <QCoreApplication>
+#include <QList>
 #include <QMetaType>
+#include <QPair>
 #include <QString>
 
 namespace rqc {
 
-// Where and how to reach a Redis server, parsed from a redis://, rediss:// or unix:// URL.
+// Where and how to reach a Redis server, parsed from a redis://, rediss:// or unix:// URL, or
+// redis+sentinel://[user:pass@]host:26379[,host2:26379…]/MASTER_NAME[/db]: then the master is
+// found through the Sentinels at every connect (see SentinelResolver), and host/port are the
+// address found last.
 struct ConnectionSettings {
     Q_DECLARE_TR_FUNCTIONS(rqc::ConnectionSettings)
 
@@ -40,6 +45,15 @@ public:
     // the node serving their slot, and a reliable list's companion keys carry the queue's hash tag
     // ({queue}:processing:…) so that they share its slot.
     bool cluster = false;
+    // Sentinel: where to ask for the master's address (non-empty means a Sentinel set-up), the
+    // name the Sentinels monitor it under, and their own password (requirepass of the Sentinels;
+    // the master's is password above). Query sentinel_password= in the URL.
+    QList<QPair<QString, quint16>> sentinels;
+    QString masterName;
+    QByteArray sentinelPassword;
+    bool isSentinel() const { return !sentinels.isEmpty(); }
+    // The address in use: host:port (the master found last, for a Sentinel set-up), or the socket.
+    QString address() const;
 
     // How long a blocking command (BRPOP, BLMOVE, XREAD… BLOCK) may wait on the server before it
     // is issued again: bounded so that a silent network is noticed. 0 = for ever (health off).
@@ -59,6 +73,10 @@ public:
     QString displayUrl() const;
     bool operator==(const ConnectionSettings& o) const;
     bool operator!=(const ConnectionSettings& o) const { return !(*this == o); }
+
+private:
+    static bool parseSentinel(const QString& text, const QString& shown, ConnectionSettings* out,
+                              QString* error);
 };
 
 } // namespace rqc

@@ -58,6 +58,8 @@ ConnectionProfile ConnectionStore::profile(const QString& id) const
     if (!ConnectionSettings::parse(url, &p.server, nullptr))
         return {};
     p.server.password.clear();
+    p.kind = p.server.isSentinel() ? ConnectionProfile::Kind::Sentinel
+                                   : ConnectionProfile::Kind::Standalone;
     return p;
 }
 
@@ -68,7 +70,9 @@ ConnectionProfile ConnectionStore::save(ConnectionProfile p)
     p.server.password.clear();
     m_settings->beginGroup(kGroup + QLatin1Char('/') + p.id);
     m_settings->setValue(QStringLiteral("name"), p.name);
-    m_settings->setValue(QStringLiteral("kind"), QStringLiteral("standalone"));
+    m_settings->setValue(QStringLiteral("kind"), p.server.isSentinel()
+                                                     ? QStringLiteral("sentinel")
+                                                     : QStringLiteral("standalone"));
     m_settings->setValue(QStringLiteral("url"), p.url());
     m_settings->setValue(QStringLiteral("label"), p.label);
     m_settings->setValue(QStringLiteral("color"), p.color);

@@ -2,6 +2,7 @@
 
 #include "ClusterMap.h"
 #include "RedisConnection.h"
+#include "ServerRole.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -40,8 +41,13 @@ bool isPermanentRefusal(const QString& error)
 // (the handshake's commands are allowed meanwhile), but consuming must wait, not stop.
 bool isPassingServerState(const QString& error)
 {
-    static const char* const prefixes[] = {"LOADING ", "BUSY ", "MASTERDOWN ", "TRYAGAIN ",
-                                           "CLUSTERDOWN "};
+    // READONLY and UNBLOCKED: the master was demoted under us (a failover); NOREPLICAS: a master
+    // with min-replicas-to-write that lost its replicas (one was just promoted, say). The next
+    // connection asks again where the master is (Sentinel), or refuses to consume on what is now a
+    // replica. CLUSTERDOWN: a Redis Cluster without a quorum or with unserved slots, for a while.
+    static const char* const prefixes[] = {"LOADING ",  "BUSY ",       "MASTERDOWN ",
+                                           "TRYAGAIN ", "CLUSTERDOWN ", "READONLY ",
+                                           "UNBLOCKED ", "NOREPLICAS "};
     for (const char* p : prefixes) {
         if (error.startsWith(QLatin1String(p)))
             return true;
@@ -149,9 +155,51 @@ void ConsumerWorker::onConnectionReady()
     m_backoff.reset();
     if (m_lostAtMs) {
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        emit connectionRestored(m_lostAtMs, now, gapNote());
+        emit connectionRestored(m_lostAtMs, now, failoverNote() + gapNote());
         m_lostAtMs = 0;
     }
+    if (!ConsumerSpec::consumes(m_spec.mode)) {
+        startConsuming();
+        return;
+    }
+    // Never take from a replica: what is taken there is not taken on the master (or fails with
+    // READONLY). ROLE first; an ACL user without it (NOPERM) is let through.
+    m_conn->send({"ROLE"}, [this](const RedisReply& reply) {
+        if (m_stopping) {
+            finish();
+            return;
+        }
+        const ServerRole role = ServerRole::fromRoleReply(reply);
+        if (!role.replica) {
+            startConsuming();
+        } else if (m_settings.isSentinel()) {
+            fail(QStringLiteral("READONLY ") + role.consumeRefusal()); // ask the Sentinels again
+        } else {
+            fail(role.consumeRefusal());
+        }
+    });
+}
+
+QString ConsumerWorker::failoverNote()
+{
+    // A Sentinel set-up whose master moved while we were away: what the old master acknowledged
+    // but had not yet replicated is not on the new one.
+    const QString from = std::exchange(m_addressAtLoss, QString());
+    const QString to = m_conn->settings().address();
+    if (!m_settings.isSentinel() || from.isEmpty() || from == to)
+        return QString();
+    const QString at = QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"));
+    if (m_busyAtLoss)
+        return tr("failover: master moved from %1 to %2 at %3 while this pane had unacknowledged "
+                  "or in-flight work — possible gap: what the old master had not yet replicated "
+                  "(asynchronous replication) may be lost or delivered again. ")
+            .arg(from, to, at);
+    return tr("failover: master moved from %1 to %2 at %3; nothing was in flight. ")
+        .arg(from, to, at);
+}
+
+void ConsumerWorker::startConsuming()
+{
     if (listeningWhenReady())
         setState(ConsumerState::Listening);
     onReady();
@@ -167,6 +215,10 @@ void ConsumerWorker::markListening()
 void ConsumerWorker::onConnectionDown(const QString& reason, bool wasReady)
 {
     // A pull mode waiting for room starts afresh in onReady(); a new socket reads from the start.
+    if (wasReady && m_conn) {
+        m_addressAtLoss = m_conn->settings().address();
+        m_busyAtLoss = hasUnsettledWork();
+    }
     m_resume = nullptr;
     m_readToEnd = false;
     if (m_readPaused) {

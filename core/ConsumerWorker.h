@@ -79,6 +79,9 @@ protected:
     // The settings of the consuming connection: routed to the node serving routingKey()'s slot
     // when that is known, the given settings otherwise.
     ConnectionSettings routedSettings() const;
+    // Whether anything taken is not settled yet (a read in flight, rows not handed on, messages
+    // not acknowledged): a failover then may leave a gap (see failoverNote()).
+    virtual bool hasUnsettledWork() const { return blockingInFlight() || queuedRows() > 0; }
     // Whether the worker is listening as soon as the connection is ready. A subclass whose set-up
     // needs the server's confirmation (SUBSCRIBE) returns false and calls markListening() then,
     // so that "listening" never shows while a message could still be missed.
@@ -124,6 +127,8 @@ protected:
 private:
     void openConnection();
     void onConnectionReady();
+    void startConsuming();
+    QString failoverNote();
     void onConnectionDown(const QString& reason, bool wasReady);
     // -MOVED (the slot has a new owner: reconnect there at once) or -ASK (the slot is migrating:
     // ask the same node again shortly) answered to a command on the consuming connection.
@@ -150,6 +155,8 @@ private:
     bool m_deadlinePassed = false;
     int m_redirectDelayMs = -1; // >= 0: the next reconnect follows a redirect after this long
     qint64 m_lostAtMs = 0;
+    QString m_addressAtLoss; // the master's host:port when the connection went away
+    bool m_busyAtLoss = false;
     quint64 m_seq = 0;
     std::atomic<quint64> m_received{0};
 

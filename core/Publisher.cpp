@@ -2,6 +2,7 @@
 
 #include "ClusterMap.h"
 #include "RedisConnection.h"
+#include "ServerRole.h"
 #include "WorkerThread.h"
 
 #include <QTimer>
@@ -73,6 +74,16 @@ void PublisherWorker::openConnection()
 }
 
 void PublisherWorker::onReady()
+{
+    // Never write to a replica (READONLY, or a write the master never sees): ROLE first.
+    m_conn->send({"ROLE"}, [this](const RedisReply& reply) {
+        const ServerRole role = ServerRole::fromRoleReply(reply);
+        m_replicaRefusal = role.replica ? tr("Not sent: %1").arg(role.consumeRefusal()) : QString();
+        onRoleKnown();
+    });
+}
+
+void PublisherWorker::onRoleKnown()
 {
     m_state = State::Ready;
     m_backoff.reset();
@@ -240,6 +251,12 @@ void PublisherWorker::pump()
 {
     if (m_state != State::Ready || m_stopping)
         return;
+    while (!m_replicaRefusal.isEmpty() && !m_queue.empty()) {
+        const qint64 id = m_queue.front().id;
+        m_queue.pop_front();
+        fail(id, m_replicaRefusal);
+        emit sent(id, 0, 0);
+    }
     if (!m_active) {
         if (m_queue.empty())
             return;

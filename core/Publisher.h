@@ -92,6 +92,7 @@ signals:
 
 private:
     enum class State { Idle, Connecting, Ready, Waiting, Refused, Stopped };
+    QString m_replicaRefusal; // the server is a replica: every request is refused with this
     struct Request {
         qint64 id = 0;
         Command command = Command::Publish;
@@ -104,6 +105,7 @@ private:
 
     void openConnection();
     void onReady();
+    void onRoleKnown();
     void onConnectionDown(const QString& reason, bool wasReady);
     void pump();
     void beginNext();

@@ -110,6 +110,8 @@ int RedisConnection::pendingReplies() const
 
 void RedisConnection::open()
 {
+    if (openThroughSentinels()) // a Sentinel set-up: the master is found first, then open() again
+        return;
     close();
     ++m_generation;
     m_state = State::Connecting;
@@ -236,6 +238,7 @@ void RedisConnection::setReadPaused(bool paused)
 
 void RedisConnection::close()
 {
+    dropResolver();
     m_connectTimer.stop();
     m_healthTimer.stop();
     m_state = State::Closed;
@@ -460,6 +463,8 @@ void RedisConnection::onReadyRead()
 
 void RedisConnection::dispatch(RedisReply& reply)
 {
+    if (!m_pending.empty() && followDemotion(reply))
+        return;
     if (m_pending.empty()) {
         if (m_pushProbes > 0 && swallowProbeReply(reply))
             return;

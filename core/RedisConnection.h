@@ -110,6 +110,13 @@ private:
     void sendProbe();
     bool swallowProbeReply(const RedisReply& reply);
     void setKeepAlive();
+    // Sentinel (RedisConnectionSentinel.cpp): asks the Sentinels for the master before a
+    // connect (true: open() goes on once it is found); a demoted master's READONLY or UNBLOCKED
+    // drops the connection so that its owner reconnects to the new master (true: handled).
+    bool openThroughSentinels();
+    void dropResolver();
+    bool followDemotion(const RedisReply& reply);
+    void onMasterSwitched(const QString& name, const QString& from, const QString& to);
 
     ConnectionSettings m_settings;
     QByteArray m_clientName;
@@ -135,6 +142,9 @@ private:
     bool m_pushMode = false;
     int m_pushProbes = 0;
     qint64 m_pushProbeSentMs = 0;
+    QPointer<QObject> m_resolver;
+    bool m_masterFound = false; // the next open() connects to the master just found
+    bool m_followingSwitches = false;
 };
 
 } // namespace rqc

@@ -22,7 +22,7 @@ RQ_PACKAGES=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qt6-charts-dev qt6-qpa-plugins qtkeychain-qt6-dev libgl1-mesa-dev
-    libhiredis-dev redis-server redis-tools zlib1g-dev libzstd-dev
+    libhiredis-dev redis-server redis-sentinel redis-tools zlib1g-dev libzstd-dev
     xvfb xauth openssl python3-redis fonts-dejavu-core ccache clang-format
     gnome-keyring dbus dbus-x11
 )

@@ -3,6 +3,7 @@
 #include "CensusService.h"
 #include "Publisher.h"
 #include "SandboxServer.h"
+#include "SentinelWatcher.h"
 #include "ServerProbe.h"
 
 namespace rqc {
@@ -88,6 +89,18 @@ void ConsoleSession::useServer(const ConnectionSettings& settings)
 {
     m_settings = settings;
     m_state = State::Ready;
+    m_roleCheck = new ServerRoleCheck(this);
+    connect(m_roleCheck, &ServerRoleCheck::checked, this, [this](const ServerRole& role) {
+        m_role = role;
+        emit roleChanged(role);
+    });
+    if (settings.isSentinel()) {
+        m_sentinelWatcher = new SentinelWatcher(settings, this);
+        connect(m_sentinelWatcher, &SentinelWatcher::masterSwitched, this,
+                [this](const QString&, const QString& from, const QString& to,
+                       const QDateTime& at) { emit failover(from, to, at); });
+        m_sentinelWatcher->start();
+    }
     m_monitor = std::make_unique<ServerMonitor>(settings, monitorIntervalMs());
     m_monitor->setPatterns(m_options.discoverPatterns);
     connect(m_monitor.get(), &ServerMonitor::snapshotReady, this, &ConsoleSession::snapshotReady);
@@ -96,6 +109,7 @@ void ConsoleSession::useServer(const ConnectionSettings& settings)
     connect(m_monitor.get(), &ServerMonitor::connected, this, [this](const QString& version) {
         m_serverVersion = version;
         emit serverConnected(version);
+        m_roleCheck->check(m_settings); // again at each connect: a failover may have moved it
     });
     connect(m_monitor.get(), &ServerMonitor::accessRefused, this, &ConsoleSession::onRefused);
     m_monitor->start();

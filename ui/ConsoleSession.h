@@ -3,7 +3,9 @@
 #include "AppOptions.h"
 #include "ConnectionSettings.h"
 #include "ServerMonitor.h"
+#include "ServerRole.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QPointer>
 
@@ -15,6 +17,7 @@ class CensusService;
 class Publisher;
 class SandboxServer;
 class ServerProbe;
+class SentinelWatcher;
 
 // Which server this window talks to, and what keeps it alive: the server from --url, the
 // default one if something answers there, or a private sandbox (--sandbox, or nothing at the
@@ -58,6 +61,9 @@ public:
     // the first request).
     CensusService* census() const { return m_census.get(); }
 
+    // What the server is (asked at every connect of the monitor): a replica, loading…
+    const ServerRole& role() const { return m_role; }
+
     static int monitorIntervalMs() { return 3000; }
 
 signals:
@@ -72,6 +78,9 @@ signals:
     // Once per refusal, however many of the session's connections meet it.
     void accessRefused(rqc::AccessRefusal kind, const QString& reason);
     void resumed(const rqc::ConnectionSettings& settings);
+    void roleChanged(const rqc::ServerRole& role);
+    // A Sentinel set-up's master moved (+switch-master); every connection follows it.
+    void failover(const QString& from, const QString& to, const QDateTime& at);
 
 private:
     void onRefused(AccessRefusal kind, const QString& reason);
@@ -91,6 +100,9 @@ private:
     std::unique_ptr<Publisher> m_publisher;
     std::unique_ptr<CensusService> m_census;
     QPointer<ServerProbe> m_probe;
+    ServerRole m_role;
+    ServerRoleCheck* m_roleCheck = nullptr;
+    SentinelWatcher* m_sentinelWatcher = nullptr;
 };
 
 } // namespace rqc

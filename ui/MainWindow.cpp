@@ -9,6 +9,7 @@
 #include "QueuePane.h"
 #include "ServerAuthPrompt.h"
 #include "ServerChartDialog.h"
+#include "ServerRoleLabel.h"
 #include "ServerSidebar.h"
 #include "SidebarSparklines.h"
 
@@ -140,6 +141,7 @@ void MainWindow::createSession(const AppOptions& options)
 {
     m_session = std::make_unique<ConsoleSession>(options);
     connect(m_session.get(), &ConsoleSession::ready, this, &MainWindow::onSessionReady);
+    m_roleLabel->attach(m_session.get());
     connect(m_session.get(), &ConsoleSession::failed, this, [this](const QString& error) {
         setConnectionText(tr("No server"), error);
         showError(error);
@@ -315,6 +317,8 @@ void MainWindow::buildStatusBar()
     m_tlsWarningLabel->setObjectName(QStringLiteral("tlsWarningLabel"));
     m_tlsWarningLabel->setStyleSheet(QStringLiteral("color: #b00000; font-weight: bold;"));
     m_tlsWarningLabel->setVisible(false);
+    m_roleLabel = new ServerRoleLabel(this);
+    statusBar()->addPermanentWidget(m_roleLabel);
     statusBar()->addPermanentWidget(m_tlsWarningLabel);
     statusBar()->addPermanentWidget(m_sandboxLabel);
     statusBar()->addPermanentWidget(m_connectionLabel);

@@ -23,6 +23,7 @@ namespace rqc {
 class ConnectionController;
 class ConsoleSession;
 class ConsumeGuard;
+class ServerRoleLabel;
 class QueuePane;
 class ServerAuthPrompt;
 class ServerSidebar;
@@ -107,7 +108,8 @@ private:
     QList<ConsumerSpec> m_commandLineConsuming; // explicit choices, remembered as confirmed
     QLabel* m_connectionLabel = nullptr;
     QLabel* m_sandboxLabel = nullptr;
-    QLabel* m_tlsWarningLabel = nullptr; // visible while TLS runs unverified (insecure=1)
+    ServerRoleLabel* m_roleLabel = nullptr; // replica, loading, failover
+    QLabel* m_tlsWarningLabel = nullptr;    // visible while TLS runs unverified (insecure=1)
     ServerAuthPrompt* m_authPrompt = nullptr;
     QTimer* m_refreshTimer = nullptr;
     QAction* m_newPaneAction = nullptr;

@@ -15,6 +15,8 @@ FakeRedisServer::FakeRedisServer(QObject* parent)
     m_answers.insert("CLIENT SETNAME", reply("+OK\r\n"));
     m_answers.insert("CLIENT ID", reply(":7\r\n"));
     m_answers.insert("PING", reply("+PONG\r\n"));
+    // Consumers ask ROLE before taking anything (never from a replica): a master.
+    m_answers.insert("ROLE", reply("*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n"));
     connect(&m_server, &QTcpServer::newConnection, this, &FakeRedisServer::onNewConnection);
 }
 

@@ -19,8 +19,8 @@ namespace rqc::test {
 // A scripted stand-in for a Redis server on 127.0.0.1 (a free port), for hostile-server tests.
 // Each command a client sends is parsed with the real RESP reader and answered from the script:
 // canned bytes per command name, or a handler. By default the handshake is answered as Redis
-// does (+OK to AUTH, SELECT and CLIENT SETNAME; :7 to CLIENT ID), PING with +PONG, and anything
-// else not at all (the client waits, as on a blocking pop).
+// does (+OK to AUTH, SELECT and CLIENT SETNAME; :7 to CLIENT ID), PING with +PONG, ROLE as a
+// master, and anything else not at all (the client waits, as on a blocking pop).
 class FakeRedisServer : public QObject {
     Q_OBJECT
 public:
