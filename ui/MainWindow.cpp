@@ -9,11 +9,11 @@
 #include "QueuePane.h"
 #include "ServerAuthPrompt.h"
 #include "ServerSidebar.h"
+#include "ServerView.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -60,7 +60,6 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
         m_settings = std::make_unique<QSettings>(options.settingsFile, QSettings::IniFormat);
     m_messageLimit =
         qBound(100, m_settings->value(kLimitKey, defaultMessageLimit()).toInt(), 10000000);
-    m_guard = new ConsumeGuard(m_settings.get(), this);
 
     // Panes side by side in a splitter that scrolls sideways once they no longer fit: each keeps
     // its own minimum width, and the window's minimum stays that of one pane, whatever the count.
@@ -84,7 +83,7 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
     m_refreshTimer = new QTimer(this);
     m_refreshTimer->setSingleShot(true);
     m_refreshTimer->setInterval(300);
-    connect(m_refreshTimer, &QTimer::timeout, this, [this] { m_session->refreshNow(); });
+    connect(m_refreshTimer, &QTimer::timeout, this, [this] { session()->refreshNow(); });
 
     buildActions();
     QAction* sidebarAction = dock->toggleViewAction();
@@ -98,7 +97,7 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
     connect(qApp, &QCoreApplication::aboutToQuit, this, &MainWindow::saveSettings);
 
     m_options = options;
-    createSession(options);
+    m_server = createServer(options);
     restoreLayout(options);
     // No server named: the saved connection used last, if any (its password from the keychain).
     if (!options.sandbox && !options.urlGiven() && m_connections->reopenLast())
@@ -109,7 +108,7 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
         setConnectionText(tr("Connecting to %1…").arg(options.server.displayUrl()));
     else
         setConnectionText(tr("Looking for Redis at %1…").arg(options.server.displayUrl()));
-    m_session->start();
+    m_server->start();
 }
 
 MainWindow::~MainWindow()
@@ -118,71 +117,46 @@ MainWindow::~MainWindow()
     // goes last so no consumer sees it vanish.
     for (QueuePane* pane : panes())
         pane->stopConsumer();
-    for (QueuePane* pane : panes())
-        delete pane;
-    m_session.reset();
+    delete m_server;
 }
 
-void MainWindow::createSession(const AppOptions& options)
+ConsoleSession* MainWindow::session() const { return m_server->session(); }
+ServerSidebar* MainWindow::sidebar() const { return m_server->sidebar(); }
+ConsumeGuard* MainWindow::consumeGuard() const { return m_server->guard(); }
+ServerAuthPrompt* MainWindow::authPrompt() const { return m_server->authPrompt(); }
+
+ServerView* MainWindow::createServer(const AppOptions& options)
 {
-    m_session = std::make_unique<ConsoleSession>(options);
-    connect(m_session.get(), &ConsoleSession::ready, this, &MainWindow::onSessionReady);
-    connect(m_session.get(), &ConsoleSession::failed, this, [this](const QString& error) {
-        setConnectionText(tr("No server"), error);
-        showError(error);
-    });
-    connect(m_session.get(), &ConsoleSession::noticeChanged, this, [this](const QString& text) {
+    auto* server = new ServerView(options, m_connections->current(), m_settings.get(), this);
+    server->sidebar()->setMinimumWidth(kSidebarMinWidth);
+    m_trees->addWidget(server->sidebar());
+    // One "Connect with…" per server, in the View menu (it goes with the server).
+    menuBar()
+        ->findChild<QMenu*>(QStringLiteral("viewMenu"))
+        ->addAction(server->authPrompt()->action());
+    connect(server, &ServerView::openRequested, this,
+            [this](ServerView*, const ConsumerSpec& spec) { openPane(spec); });
+    connect(server, &ServerView::message, this, &MainWindow::showError);
+    connect(server, &ServerView::statusChanged, this,
+            [this, server] { setConnectionText(server->statusText(), server->statusTip()); });
+    connect(server, &ServerView::noticeChanged, this, [this](const QString& text) {
         m_sandboxLabel->setText(text);
         m_sandboxLabel->setVisible(!text.isEmpty());
     });
-    connect(m_session.get(), &ConsoleSession::serverConnected, this,
-            [this](const QString& version) {
-                m_monitorOk = true;
-                const QString url = m_session->settings().displayUrl();
-                setConnectionText(tr("Connected to %1 · Redis %2").arg(url, version));
-                m_sidebar->setServer(url, tr("Redis %1").arg(version));
-            });
-    connect(m_session.get(), &ConsoleSession::snapshotReady, this, &MainWindow::onSnapshot);
-    connect(m_session.get(), &ConsoleSession::serverLost, this, [this](const QString& reason) {
-        // What the sidebar and the panes show was read before: say so until the next snapshot.
-        m_unreachableSinceMs = QDateTime::currentMSecsSinceEpoch();
-        m_sidebar->markUnreachable(m_haveSnapshot ? m_lastSnapshot.takenAtMs : 0, reason);
-        for (QueuePane* pane : panes())
-            pane->setServerUnreachable(m_unreachableSinceMs);
-    });
-    connect(m_session.get(), &ConsoleSession::errorOccurred, this, [this](const QString& error) {
-        m_monitorOk = false;
-        setConnectionText(tr("Trouble with %1").arg(m_session->settings().displayUrl()), error);
-        showError(tr("Server: %1").arg(error));
-    });
-    // A refused password or certificate: said once, the dialog offered, everything resumed.
-    // One prompt per session (its action replaces the previous session's in the View menu).
-    delete m_authPrompt;
-    m_authPrompt = new ServerAuthPrompt(m_session.get(), this);
-    menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"))->addAction(m_authPrompt->action());
-    connect(m_authPrompt, &ServerAuthPrompt::refused, this, [this](const QString& text) {
-        m_monitorOk = false;
-        setConnectionText(tr("Refused by %1").arg(m_session->settings().displayUrl()), text);
-        showError(text);
-    });
-    connect(m_session.get(), &ConsoleSession::resumed, this,
-            [this](const ConnectionSettings& settings) {
-                setConnectionText(tr("Connecting to %1…").arg(settings.displayUrl()));
-                showInsecureWarning(settings);
-                for (QueuePane* pane : panes())
-                    pane->resumeConnection(settings, m_session->census());
-            });
+    connect(server, &ServerView::settingsChanged, this,
+            [this, server] { onServerSettings(server); });
+    return server;
 }
 
 QDockWidget* MainWindow::buildDock()
 {
-    m_sidebar = new ServerSidebar(this);
-    m_sidebar->setMinimumWidth(kSidebarMinWidth);
-    connect(m_sidebar, &ServerSidebar::openRequested, this, &MainWindow::openPane);
+    m_trees = new QSplitter(Qt::Vertical, this);
+    m_trees->setObjectName(QStringLiteral("serverTrees"));
+    m_trees->setChildrenCollapsible(false);
     auto* split = new QSplitter(Qt::Vertical, this);
     split->setObjectName(QStringLiteral("sidebarSplitter"));
     split->addWidget(m_connections->createList(split));
-    split->addWidget(m_sidebar);
+    split->addWidget(m_trees);
     split->setStretchFactor(1, 3);
     auto* dock = new QDockWidget(tr("Server"), this);
     dock->setObjectName(QStringLiteral("serverDock"));
@@ -194,37 +168,27 @@ QDockWidget* MainWindow::buildDock()
 
 void MainWindow::switchServer(const ConnectionSettings& server)
 {
-    // Panes that were connected are built again for the new server; the specs survive.
+    // Panes are built again for the new server; the specs survive. Panes of a server that was
+    // never started (the default one, replaced at start-up) are still undecided.
+    const bool started = m_server->session()->state() != ConsoleSession::State::Idle;
+    const bool firstRun = !started && !m_settings->contains(kPanesKey);
     QList<ConsumerSpec> specs;
-    if (m_session->state() != ConsoleSession::State::Idle) {
-        for (QueuePane* pane : panes()) {
-            specs << pane->spec();
-            pane->stopConsumer(); // all at once, as when quitting
-        }
-        for (QueuePane* pane : panes())
-            delete pane; // waits for its own consumers
-        m_panes.clear();
-        m_undecided.clear();
-        m_commandLineConsuming.clear();
-    }
-    m_session.reset();              // after the panes: no consumer sees its server go
+    for (QueuePane* pane : panes())
+        specs << pane->spec();
+    m_panes.clear();
+    delete m_server; // stops every consumer at once, as when quitting, then the session
     AppOptions options = m_options; // its discovery patterns; no --pane, no sandbox
     options.sandbox = false;
     options.server = server;
     options.url = server.displayUrl();
-    m_lastSnapshot = ServerSnapshot();
-    m_haveSnapshot = m_monitorOk = false;
-    m_sidebar->applySnapshot(m_lastSnapshot);
     m_sandboxLabel->setVisible(false);
-    createSession(options);
+    m_server = createServer(options);
     for (const ConsumerSpec& spec : std::as_const(specs)) { // decided once ready, as at start
         if (QueuePane* pane = openPane(spec); ConsumerSpec::consumes(spec.mode))
-            m_undecided.append({pane, false});
+            m_server->decideWhenReady(pane, firstRun);
     }
-    for (QueuePane* pane : panes())
-        m_connections->tagPane(pane);
     setConnectionText(tr("Connecting to %1…").arg(server.displayUrl()));
-    m_session->start();
+    m_server->start();
 }
 
 void MainWindow::buildActions()
@@ -253,7 +217,7 @@ void MainWindow::buildActions()
     m_refreshAction = new QAction(tr("&Refresh server"), this);
     m_refreshAction->setObjectName(QStringLiteral("refreshAction"));
     m_refreshAction->setShortcut(QKeySequence::Refresh);
-    connect(m_refreshAction, &QAction::triggered, this, [this] { m_session->refreshNow(); });
+    connect(m_refreshAction, &QAction::triggered, this, [this] { session()->refreshNow(); });
     m_limitAction = new QAction(tr("Message &limit per pane…"), this);
     connect(m_limitAction, &QAction::triggered, this, &MainWindow::chooseMessageLimit);
     m_aboutAction = new QAction(tr("&About rqconsole"), this);
@@ -353,12 +317,10 @@ void MainWindow::restoreLayout(const AppOptions& options)
         QueuePane* pane = openPane(spec);
         if (!ConsumerSpec::consumes(spec.mode))
             continue;
-        if (!options.panes.isEmpty()) { // --pane: an explicit choice, asked nothing
-            pane->approveConsuming(spec.target);
-            m_commandLineConsuming << spec;
-        } else {
-            m_undecided.append({pane, saved.isEmpty()});
-        }
+        if (!options.panes.isEmpty()) // --pane: an explicit choice, asked nothing
+            m_server->approveFromCommandLine(pane, spec);
+        else
+            m_server->decideWhenReady(pane, saved.isEmpty());
     }
     const QByteArray splitterState = m_settings->value(kSplitterKey).toByteArray();
     if (options.panes.isEmpty() && saved.size() == m_splitter->count())
@@ -416,29 +378,17 @@ QueuePane* MainWindow::openPane(const ConsumerSpec& spec)
     }
     auto* pane = new QueuePane(spec, m_splitter);
     pane->setCapacity(m_messageLimit);
-    m_connections->tagPane(pane);
     connect(pane, &QueuePane::closeRequested, this, &MainWindow::closePane);
     connect(pane, &QueuePane::errorReported, this, &MainWindow::showError);
     connect(pane, &QueuePane::sendFinished, this, &MainWindow::scheduleRefresh);
     connect(pane, &QueuePane::specChanged, this, &MainWindow::scheduleRefresh);
     pane->setConsumeGuarded(true);
-    connect(pane, &QueuePane::consumeRequested, m_guard, &ConsumeGuard::ask);
-    // A pane approved for its target may switch between consuming modes: remember each.
-    connect(pane, &QueuePane::specChanged, m_guard, [this](QueuePane* p, const ConsumerSpec& now) {
-        if (ConsumerSpec::consumes(now.mode) && p->consumeApproved(now.target))
-            m_guard->recordConfirmed(now);
-    });
     connect(pane, &QueuePane::recordingChanged, this, &MainWindow::updateRecordAction);
     m_splitter->addWidget(pane);
     m_panes << pane;
     // Share the room evenly among the panes.
     m_splitter->setSizes(QList<int>(m_splitter->count(), 1000));
-    if (m_session && m_session->isReady())
-        pane->setConnection(m_session->settings(), m_session->publisher(), m_session->census());
-    if (m_haveSnapshot)
-        pane->applySnapshot(m_lastSnapshot);
-    if (m_unreachableSinceMs)
-        pane->setServerUnreachable(m_unreachableSinceMs);
+    m_server->addPane(pane);
     connect(pane, &QueuePane::depthRefreshWanted, this, &MainWindow::scheduleRefresh);
     pane->focusEntry();
     showPane(pane);
@@ -463,6 +413,7 @@ void MainWindow::closePane(QueuePane* pane)
     if (!pane || !m_panes.contains(pane))
         return;
     m_panes.removeAll(pane);
+    m_server->removePane(pane);
     pane->stopConsumer();
     pane->hide();
     // The stop is prompt (CLIENT UNBLOCK), so the pane's destructor waits only briefly.
@@ -493,7 +444,7 @@ QByteArray MainWindow::suggestTarget() const
         bool taken = false;
         for (QueuePane* pane : panes())
             taken = taken || pane->spec().target == name;
-        for (const ServerSnapshot::Key& key : m_lastSnapshot.lists)
+        for (const ServerSnapshot::Key& key : m_server->lastSnapshot().lists)
             taken = taken || key.name == name;
         if (!taken)
             return name;
@@ -545,63 +496,10 @@ void MainWindow::updateRecordAction(const QueuePane* hint)
                                                         : tr("&Record pane…"));
 }
 
-void MainWindow::onSessionReady()
+void MainWindow::onServerSettings(ServerView* server)
 {
-    const QString url = m_session->settings().displayUrl();
-    setWindowTitle(tr("rqconsole — %1").arg(url));
-    setConnectionText(tr("Connecting to %1…").arg(url));
-    showInsecureWarning(m_session->settings());
-    m_sidebar->setServer(url, QString());
-    m_guard->setServer(m_session->settings(), m_session->usingSandbox(), m_session->census());
-    for (const ConsumerSpec& spec : std::as_const(m_commandLineConsuming))
-        m_guard->recordConfirmed(spec);
-    decideRestoredPanes();
-    for (QueuePane* pane : panes())
-        pane->setConnection(m_session->settings(), m_session->publisher(), m_session->census());
-}
-
-void MainWindow::decideRestoredPanes()
-{
-    const QList<Undecided> undecided = std::move(m_undecided);
-    m_undecided.clear();
-    for (const Undecided& u : undecided) {
-        QueuePane* pane = u.pane;
-        if (!pane || !ConsumerSpec::consumes(pane->spec().mode))
-            continue;
-        const ConsumerSpec spec = pane->spec();
-        if (m_guard->wasConfirmed(spec)) {
-            pane->approveConsuming(spec.target);
-            continue;
-        }
-        const ConsumerSpec safe = ConsumeGuard::safeSpec(spec);
-        pane->setSpec(safe);
-        const QString target = QString::fromUtf8(spec.target);
-        pane->showNotice(
-            u.firstRun
-                ? tr("%1 opened in %2: this server is not the console's sandbox, and consuming "
-                     "would take messages from its workers. Choose %3 to consume (you will be "
-                     "asked first).")
-                      .arg(target, ConsumerSpec::modeLabel(safe.mode),
-                           ConsumerSpec::modeLabel(spec.mode))
-                : tr("%1 restored in %2 instead of %3: consuming it on this server was not "
-                     "confirmed before. Choose %3 to consume (you will be asked first).")
-                      .arg(target, ConsumerSpec::modeLabel(safe.mode),
-                           ConsumerSpec::modeLabel(spec.mode)));
-    }
-}
-
-void MainWindow::onSnapshot(const ServerSnapshot& snapshot)
-{
-    if (!m_monitorOk) {
-        m_monitorOk = true;
-        setConnectionText(tr("Connected to %1").arg(m_session->settings().displayUrl()));
-    }
-    m_lastSnapshot = snapshot;
-    m_haveSnapshot = true;
-    m_unreachableSinceMs = 0;
-    m_sidebar->applySnapshot(snapshot);
-    for (QueuePane* pane : panes())
-        pane->applySnapshot(snapshot);
+    setWindowTitle(tr("rqconsole — %1").arg(server->session()->settings().displayUrl()));
+    showInsecureWarning(server->session()->settings());
 }
 
 void MainWindow::setConnectionText(const QString& text, const QString& tip)

@@ -26,6 +26,7 @@ class ConsumeGuard;
 class QueuePane;
 class ServerAuthPrompt;
 class ServerSidebar;
+class ServerView;
 
 // The console window: the server sidebar on the left, queue panes side by side in the middle
 // (scrolling sideways when they do not all fit), the server, connection state, sandbox notice
@@ -36,8 +37,10 @@ public:
     explicit MainWindow(const AppOptions& options, QWidget* parent = nullptr);
     ~MainWindow() override; // stops the panes' consumers, then the server session (and sandbox)
 
-    ConsoleSession* session() const { return m_session.get(); }
-    ServerSidebar* sidebar() const { return m_sidebar; }
+    // The server the window works on (its session, tree, guard and auth prompt).
+    ServerView* currentServer() const { return m_server; }
+    ConsoleSession* session() const;
+    ServerSidebar* sidebar() const;
     QList<QueuePane*> panes() const;
     // The pane consuming target in a mode of the same family (list, or pub/sub and pattern).
     QueuePane* findPane(const ConsumerSpec& spec) const;
@@ -51,14 +54,14 @@ public:
     // Geometry, dock/toolbar state, splitter sizes and the open panes.
     void saveSettings();
     QSettings* settings() const { return m_settings.get(); }
-    ConsumeGuard* consumeGuard() const { return m_guard; }
+    ConsumeGuard* consumeGuard() const;
     ConnectionController* connections() const { return m_connections; }
     // Switches the console to another server: stops every consumer (the prompt, lossless stop
     // of quitting), ends the session, starts one for server, and reopens the panes there — those
     // that consume read only until consuming is confirmed for the new server.
     void switchServer(const ConnectionSettings& server);
     // Asks for a password or a TLS choice when the server refuses this window's connections.
-    ServerAuthPrompt* authPrompt() const { return m_authPrompt; }
+    ServerAuthPrompt* authPrompt() const;
 
     static int defaultMessageLimit() { return 100000; }
 
@@ -68,11 +71,10 @@ protected:
 private:
     void buildActions();
     QDockWidget* buildDock();
-    void createSession(const AppOptions& options);
+    ServerView* createServer(const AppOptions& options);
     void buildStatusBar();
     void restoreLayout(const AppOptions& options);
-    void onSessionReady();
-    void onSnapshot(const ServerSnapshot& snapshot);
+    void onServerSettings(ServerView* server);
     void setConnectionText(const QString& text, const QString& tip = QString());
     void showInsecureWarning(const ConnectionSettings& settings);
     void showError(const QString& message);
@@ -81,34 +83,22 @@ private:
     void about();
     QByteArray suggestTarget() const;
     QueuePane* focusedPane() const;
-    void decideRestoredPanes();
-
-    // Restored or first-run panes in a consuming mode: they consume only if the server allows
-    // it without a question (sandbox, or confirmed before), decided once the server is known.
-    struct Undecided {
-        QPointer<QueuePane> pane;
-        bool firstRun = false;
-    };
     // File › Record pane… / Stop recording, for the focused pane.
     void toggleRecording();
     // Names what Record does for the focused pane (else hint, else the only pane).
     void updateRecordAction(const QueuePane* hint = nullptr);
 
     std::unique_ptr<QSettings> m_settings;
-    std::unique_ptr<ConsoleSession> m_session;
     AppOptions m_options; // as started; switchServer() keeps its discovery patterns
     ConnectionController* m_connections = nullptr;
-    ServerSidebar* m_sidebar = nullptr;
+    ServerView* m_server = nullptr;
+    QSplitter* m_trees = nullptr; // one ServerSidebar per open server
     QScrollArea* m_paneArea = nullptr;
     QSplitter* m_splitter = nullptr;
     QList<QPointer<QueuePane>> m_panes;
-    ConsumeGuard* m_guard = nullptr;
-    QList<Undecided> m_undecided;
-    QList<ConsumerSpec> m_commandLineConsuming; // explicit choices, remembered as confirmed
     QLabel* m_connectionLabel = nullptr;
     QLabel* m_sandboxLabel = nullptr;
     QLabel* m_tlsWarningLabel = nullptr; // visible while TLS runs unverified (insecure=1)
-    ServerAuthPrompt* m_authPrompt = nullptr;
     QTimer* m_refreshTimer = nullptr;
     QAction* m_newPaneAction = nullptr;
     QAction* m_closePaneAction = nullptr;
@@ -117,10 +107,6 @@ private:
     QAction* m_limitAction = nullptr;
     QAction* m_quitAction = nullptr;
     QAction* m_aboutAction = nullptr;
-    ServerSnapshot m_lastSnapshot;
-    bool m_haveSnapshot = false;
-    qint64 m_unreachableSinceMs = 0; // the monitor lost the server then (epoch ms); 0: reachable
-    bool m_monitorOk = false;
     int m_messageLimit = defaultMessageLimit();
 };
 
