@@ -8,6 +8,7 @@
 #include "NewPaneDialog.h"
 #include "QueuePane.h"
 #include "ServerAuthPrompt.h"
+#include "ServerHub.h"
 #include "ServerSidebar.h"
 #include "ServerView.h"
 
@@ -36,7 +37,7 @@ namespace {
 const QString kGeometryKey = QStringLiteral("window/geometry");
 const QString kStateKey = QStringLiteral("window/state");
 const QString kSplitterKey = QStringLiteral("window/paneSplitter");
-const QString kPanesKey = QStringLiteral("panes");
+const QString kPanesKey = ServerHub::unsavedPanesKey();
 const QString kLimitKey = QStringLiteral("view/messageLimit");
 constexpr int kErrorShownMs = 15000;
 // The sidebar never gets narrower than this, and a restored layout that left it narrower than
@@ -76,39 +77,43 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
     setCentralWidget(m_paneArea);
 
     m_connections = new ConnectionController(m_settings.get(), this);
-    connect(m_connections, &ConnectionController::switchRequested, this, &MainWindow::switchServer);
     connect(m_connections, &ConnectionController::message, this, &MainWindow::showError);
     QDockWidget* dock = buildDock();
 
     m_refreshTimer = new QTimer(this);
     m_refreshTimer->setSingleShot(true);
     m_refreshTimer->setInterval(300);
-    connect(m_refreshTimer, &QTimer::timeout, this, [this] { session()->refreshNow(); });
 
     buildActions();
+    QMenu* viewMenu = menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"));
+    m_hub = new ServerHub(
+        m_settings.get(), m_connections, m_trees, viewMenu, this,
+        [this](const ConsumerSpec& spec, ServerView* server) { return openPane(spec, server); });
+    connect(m_hub, &ServerHub::message, this, &MainWindow::showError);
+    connect(m_refreshTimer, &QTimer::timeout, m_hub, &ServerHub::refreshAll);
     QAction* sidebarAction = dock->toggleViewAction();
     sidebarAction->setText(tr("Show &sidebar"));
-    menuBar()
-        ->findChild<QMenu*>(QStringLiteral("viewMenu"))
-        ->insertAction(m_refreshAction, sidebarAction);
-    buildStatusBar();
+    viewMenu->insertAction(m_refreshAction, sidebarAction);
+    statusBar()->addPermanentWidget(m_connections->createWaitLabel(this));
+    m_hub->addStatusWidgets(statusBar());
 
     // SIGTERM/SIGINT end in quit() without closing the window: save there too.
     connect(qApp, &QCoreApplication::aboutToQuit, this, &MainWindow::saveSettings);
 
-    m_options = options;
-    m_server = createServer(options);
     restoreLayout(options);
-    // No server named: the saved connection used last, if any (its password from the keychain).
-    if (!options.sandbox && !options.urlGiven() && m_connections->reopenLast())
-        return; // the controller says what it is doing; switchServer() follows
+    // The saved connections open at the last quit (their passwords from the keychain), beside
+    // the server named on the command line; the default server only when nothing else opens.
+    if (!m_hub->reopenSaved(options))
+        return;
+    ServerView* server = m_hub->open(options, ConnectionProfile());
+    restorePanes(server, options);
     if (options.sandbox)
-        setConnectionText(tr("Starting a private sandbox server…"));
+        m_hub->setConnectionText(tr("Starting a private sandbox server…"));
     else if (options.urlGiven())
-        setConnectionText(tr("Connecting to %1…").arg(options.server.displayUrl()));
+        m_hub->setConnectionText(tr("Connecting to %1…").arg(options.server.displayUrl()));
     else
-        setConnectionText(tr("Looking for Redis at %1…").arg(options.server.displayUrl()));
-    m_server->start();
+        m_hub->setConnectionText(tr("Looking for Redis at %1…").arg(options.server.displayUrl()));
+    server->start();
 }
 
 MainWindow::~MainWindow()
@@ -117,36 +122,18 @@ MainWindow::~MainWindow()
     // goes last so no consumer sees it vanish.
     for (QueuePane* pane : panes())
         pane->stopConsumer();
-    delete m_server;
+    delete m_hub; // the servers, each deleting its panes (waiting for their consumers)
 }
 
-ConsoleSession* MainWindow::session() const { return m_server->session(); }
-ServerSidebar* MainWindow::sidebar() const { return m_server->sidebar(); }
-ConsumeGuard* MainWindow::consumeGuard() const { return m_server->guard(); }
-ServerAuthPrompt* MainWindow::authPrompt() const { return m_server->authPrompt(); }
+ServerView* MainWindow::currentServer() const { return m_hub->current(); }
+QList<ServerView*> MainWindow::servers() const { return m_hub->servers(); }
+ServerView* MainWindow::serverOf(const QueuePane* pane) const { return m_hub->serverOf(pane); }
+void MainWindow::closeServer(ServerView* server) { m_hub->close(server); }
 
-ServerView* MainWindow::createServer(const AppOptions& options)
-{
-    auto* server = new ServerView(options, m_connections->current(), m_settings.get(), this);
-    server->sidebar()->setMinimumWidth(kSidebarMinWidth);
-    m_trees->addWidget(server->sidebar());
-    // One "Connect with…" per server, in the View menu (it goes with the server).
-    menuBar()
-        ->findChild<QMenu*>(QStringLiteral("viewMenu"))
-        ->addAction(server->authPrompt()->action());
-    connect(server, &ServerView::openRequested, this,
-            [this](ServerView*, const ConsumerSpec& spec) { openPane(spec); });
-    connect(server, &ServerView::message, this, &MainWindow::showError);
-    connect(server, &ServerView::statusChanged, this,
-            [this, server] { setConnectionText(server->statusText(), server->statusTip()); });
-    connect(server, &ServerView::noticeChanged, this, [this](const QString& text) {
-        m_sandboxLabel->setText(text);
-        m_sandboxLabel->setVisible(!text.isEmpty());
-    });
-    connect(server, &ServerView::settingsChanged, this,
-            [this, server] { onServerSettings(server); });
-    return server;
-}
+ConsoleSession* MainWindow::session() const { return currentServer()->session(); }
+ServerSidebar* MainWindow::sidebar() const { return currentServer()->sidebar(); }
+ConsumeGuard* MainWindow::consumeGuard() const { return currentServer()->guard(); }
+ServerAuthPrompt* MainWindow::authPrompt() const { return currentServer()->authPrompt(); }
 
 QDockWidget* MainWindow::buildDock()
 {
@@ -164,31 +151,6 @@ QDockWidget* MainWindow::buildDock()
     dock->setWidget(split);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
     return dock;
-}
-
-void MainWindow::switchServer(const ConnectionSettings& server)
-{
-    // Panes are built again for the new server; the specs survive. Panes of a server that was
-    // never started (the default one, replaced at start-up) are still undecided.
-    const bool started = m_server->session()->state() != ConsoleSession::State::Idle;
-    const bool firstRun = !started && !m_settings->contains(kPanesKey);
-    QList<ConsumerSpec> specs;
-    for (QueuePane* pane : panes())
-        specs << pane->spec();
-    m_panes.clear();
-    delete m_server; // stops every consumer at once, as when quitting, then the session
-    AppOptions options = m_options; // its discovery patterns; no --pane, no sandbox
-    options.sandbox = false;
-    options.server = server;
-    options.url = server.displayUrl();
-    m_sandboxLabel->setVisible(false);
-    m_server = createServer(options);
-    for (const ConsumerSpec& spec : std::as_const(specs)) { // decided once ready, as at start
-        if (QueuePane* pane = openPane(spec); ConsumerSpec::consumes(spec.mode))
-            m_server->decideWhenReady(pane, firstRun);
-    }
-    setConnectionText(tr("Connecting to %1…").arg(server.displayUrl()));
-    m_server->start();
 }
 
 void MainWindow::buildActions()
@@ -254,39 +216,7 @@ void MainWindow::buildActions()
         button->setObjectName(QStringLiteral("newPaneButton"));
 }
 
-void MainWindow::buildStatusBar()
-{
-    m_sandboxLabel = new QLabel(this);
-    m_sandboxLabel->setObjectName(QStringLiteral("sandboxLabel"));
-    m_sandboxLabel->setVisible(false);
-    m_sandboxLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_connectionLabel = new QLabel(this);
-    m_connectionLabel->setObjectName(QStringLiteral("connectionLabel"));
-    m_tlsWarningLabel = new QLabel(this);
-    m_tlsWarningLabel->setObjectName(QStringLiteral("tlsWarningLabel"));
-    m_tlsWarningLabel->setStyleSheet(QStringLiteral("color: #b00000; font-weight: bold;"));
-    m_tlsWarningLabel->setVisible(false);
-    statusBar()->addPermanentWidget(m_tlsWarningLabel);
-    statusBar()->addPermanentWidget(m_sandboxLabel);
-    statusBar()->addPermanentWidget(m_connectionLabel);
-}
-
-void MainWindow::showInsecureWarning(const ConnectionSettings& settings)
-{
-    const bool unverified =
-        settings.transport == ConnectionSettings::Transport::Tls && settings.tlsInsecure;
-    m_tlsWarningLabel->setText(
-        unverified ? tr("⚠ TLS not verified: the server's identity is not checked") : QString());
-    m_tlsWarningLabel->setToolTip(
-        unverified ? tr("The connection is encrypted, but anyone between you and %1 could pose as "
-                        "it (insecure=1, or chosen after a refused certificate). Give the CA with "
-                        "cacert=/path/to/ca.pem instead.")
-                         .arg(settings.displayUrl())
-                   : QString());
-    m_tlsWarningLabel->setVisible(unverified);
-}
-
-void MainWindow::restoreLayout(const AppOptions& options)
+void MainWindow::restoreLayout(const AppOptions&)
 {
     if (!restoreGeometry(m_settings->value(kGeometryKey).toByteArray()))
         resize(1280, 800);
@@ -295,7 +225,10 @@ void MainWindow::restoreLayout(const AppOptions& options)
     if (auto* dock = findChild<QDockWidget*>(QStringLiteral("serverDock"));
         dock && dock->width() < kSidebarRestoredWidth && !dock->isFloating())
         resizeDocks({dock}, {kSidebarRestoredWidth}, Qt::Horizontal);
+}
 
+void MainWindow::restorePanes(ServerView* server, const AppOptions& options)
+{
     QList<ConsumerSpec> specs = options.panes;
     const QStringList saved = m_settings->value(kPanesKey).toStringList();
     if (specs.isEmpty()) {
@@ -314,13 +247,13 @@ void MainWindow::restoreLayout(const AppOptions& options)
         }
     }
     for (const ConsumerSpec& spec : specs) {
-        QueuePane* pane = openPane(spec);
+        QueuePane* pane = openPane(spec, server);
         if (!ConsumerSpec::consumes(spec.mode))
             continue;
         if (!options.panes.isEmpty()) // --pane: an explicit choice, asked nothing
-            m_server->approveFromCommandLine(pane, spec);
+            server->approveFromCommandLine(pane, spec);
         else
-            m_server->decideWhenReady(pane, saved.isEmpty());
+            server->decideWhenReady(pane, saved.isEmpty());
     }
     const QByteArray splitterState = m_settings->value(kSplitterKey).toByteArray();
     if (options.panes.isEmpty() && saved.size() == m_splitter->count())
@@ -334,10 +267,7 @@ void MainWindow::saveSettings()
     m_settings->setValue(kGeometryKey, saveGeometry());
     m_settings->setValue(kStateKey, saveState());
     m_settings->setValue(kSplitterKey, m_splitter->saveState());
-    QStringList specs;
-    for (QueuePane* pane : panes())
-        specs << pane->spec().toString();
-    m_settings->setValue(kPanesKey, specs);
+    m_hub->save();
     m_settings->setValue(kLimitKey, m_messageLimit);
     m_settings->sync();
 }
@@ -360,18 +290,26 @@ QList<QueuePane*> MainWindow::panes() const
     return result;
 }
 
-QueuePane* MainWindow::findPane(const ConsumerSpec& spec) const
+QueuePane* MainWindow::findPane(const ConsumerSpec& spec, ServerView* server) const
 {
-    for (QueuePane* pane : panes()) {
+    if (!server)
+        server = currentServer();
+    for (QueuePane* pane : server ? server->panes() : QList<QueuePane*>()) {
         if (pane->spec().target == spec.target && sameFamily(pane->spec().mode, spec.mode))
             return pane;
     }
     return nullptr;
 }
 
-QueuePane* MainWindow::openPane(const ConsumerSpec& spec)
+QueuePane* MainWindow::openPane(const ConsumerSpec& spec, ServerView* server)
 {
-    if (QueuePane* existing = findPane(spec)) {
+    if (!server)
+        server = currentServer();
+    if (!server) {
+        showError(tr("No server is open: File › Connect… opens one."));
+        return nullptr;
+    }
+    if (QueuePane* existing = findPane(spec, server)) {
         showPane(existing);
         existing->focusEntry();
         return existing;
@@ -388,7 +326,7 @@ QueuePane* MainWindow::openPane(const ConsumerSpec& spec)
     m_panes << pane;
     // Share the room evenly among the panes.
     m_splitter->setSizes(QList<int>(m_splitter->count(), 1000));
-    m_server->addPane(pane);
+    server->addPane(pane);
     connect(pane, &QueuePane::depthRefreshWanted, this, &MainWindow::scheduleRefresh);
     pane->focusEntry();
     showPane(pane);
@@ -413,7 +351,8 @@ void MainWindow::closePane(QueuePane* pane)
     if (!pane || !m_panes.contains(pane))
         return;
     m_panes.removeAll(pane);
-    m_server->removePane(pane);
+    if (ServerView* server = serverOf(pane))
+        server->removePane(pane);
     pane->stopConsumer();
     pane->hide();
     // The stop is prompt (CLIENT UNBLOCK), so the pane's destructor waits only briefly.
@@ -422,29 +361,42 @@ void MainWindow::closePane(QueuePane* pane)
 
 void MainWindow::newPane()
 {
+    // The server of the focused pane, else the current one; asked for when several are open.
+    ServerView* server = focusedPane() ? serverOf(focusedPane()) : currentServer();
+    if (!server)
+        server = currentServer();
+    if (!server) {
+        showError(tr("No server is open: File › Connect… opens one."));
+        return;
+    }
     ConsumerSpec suggestion;
     suggestion.mode = Mode::List;
-    suggestion.target = suggestTarget();
+    suggestion.target = suggestTarget(server);
     NewPaneDialog dialog(suggestion, this);
+    QStringList names;
+    for (ServerView* open : servers())
+        names << open->tagText();
+    dialog.setServers(names, int(servers().indexOf(server)));
     if (dialog.exec() != QDialog::Accepted)
         return;
+    server = servers().value(dialog.serverIndex(), server);
     // A consuming pane opens reading only, and consumes once that is confirmed.
     const ConsumerSpec spec = dialog.spec();
     const qsizetype before = panes().size();
-    QueuePane* pane = openPane(ConsumeGuard::safeSpec(spec));
-    if (panes().size() > before && !(pane->spec() == spec))
+    QueuePane* pane = openPane(ConsumeGuard::safeSpec(spec), server);
+    if (pane && panes().size() > before && !(pane->spec() == spec))
         pane->requestSpec(spec);
 }
 
-QByteArray MainWindow::suggestTarget() const
+QByteArray MainWindow::suggestTarget(ServerView* server) const
 {
     // The next queueN that no pane shows and the server does not have yet.
     for (int n = 1;; ++n) {
         const QByteArray name = "queue" + QByteArray::number(n);
         bool taken = false;
-        for (QueuePane* pane : panes())
+        for (QueuePane* pane : server->panes())
             taken = taken || pane->spec().target == name;
-        for (const ServerSnapshot::Key& key : m_server->lastSnapshot().lists)
+        for (const ServerSnapshot::Key& key : server->lastSnapshot().lists)
             taken = taken || key.name == name;
         if (!taken)
             return name;
@@ -494,18 +446,6 @@ void MainWindow::updateRecordAction(const QueuePane* hint)
         pane = panes().first();
     m_recordAction->setText(pane && pane->isRecording() ? tr("Stop &recording")
                                                         : tr("&Record pane…"));
-}
-
-void MainWindow::onServerSettings(ServerView* server)
-{
-    setWindowTitle(tr("rqconsole — %1").arg(server->session()->settings().displayUrl()));
-    showInsecureWarning(server->session()->settings());
-}
-
-void MainWindow::setConnectionText(const QString& text, const QString& tip)
-{
-    m_connectionLabel->setText(text);
-    m_connectionLabel->setToolTip(tip);
 }
 
 void MainWindow::showError(const QString& message)

@@ -26,26 +26,37 @@ class ConsumeGuard;
 class QueuePane;
 class ServerAuthPrompt;
 class ServerSidebar;
+class ServerHub;
 class ServerView;
 
-// The console window: the server sidebar on the left, queue panes side by side in the middle
-// (scrolling sideways when they do not all fit), the server, connection state, sandbox notice
-// and errors in the status bar.
+// The console window: the connection list and one tree per open server on the left, queue panes
+// side by side in the middle (scrolling sideways when they do not all fit; each names its
+// server), the servers' connection state, sandbox notice and errors in the status bar.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(const AppOptions& options, QWidget* parent = nullptr);
     ~MainWindow() override; // stops the panes' consumers, then the server session (and sandbox)
 
-    // The server the window works on (its session, tree, guard and auth prompt).
-    ServerView* currentServer() const { return m_server; }
+    // The servers open in the window, in the order they opened; the current one is the last
+    // opened (session(), sidebar(), consumeGuard() and authPrompt() are its).
+    QList<ServerView*> servers() const;
+    ServerView* currentServer() const;
+    ServerView* serverOf(const QueuePane* pane) const;
+    // The open servers, the status bar's connection texts, what reopens at the next start.
+    ServerHub* hub() const { return m_hub; }
+    // Closes a server: its consumers stop as when quitting (all at once, lossless), its panes
+    // and tree go; a saved connection keeps its panes for when it is opened again.
+    void closeServer(ServerView* server);
     ConsoleSession* session() const;
     ServerSidebar* sidebar() const;
     QList<QueuePane*> panes() const;
-    // The pane consuming target in a mode of the same family (list, or pub/sub and pattern).
-    QueuePane* findPane(const ConsumerSpec& spec) const;
-    // Opens a pane for spec, or focuses the one that already shows it.
-    QueuePane* openPane(const ConsumerSpec& spec);
+    // The pane of server (null: the current one) consuming target in a mode of the same
+    // family (list, or pub/sub and pattern).
+    QueuePane* findPane(const ConsumerSpec& spec, ServerView* server = nullptr) const;
+    // Opens a pane for spec on server (null: the current one), or focuses the one that already
+    // shows it there.
+    QueuePane* openPane(const ConsumerSpec& spec, ServerView* server = nullptr);
     void closePane(QueuePane* pane);
     // Scrolls the pane area so that pane is in view.
     void showPane(QueuePane* pane);
@@ -56,10 +67,6 @@ public:
     QSettings* settings() const { return m_settings.get(); }
     ConsumeGuard* consumeGuard() const;
     ConnectionController* connections() const { return m_connections; }
-    // Switches the console to another server: stops every consumer (the prompt, lossless stop
-    // of quitting), ends the session, starts one for server, and reopens the panes there — those
-    // that consume read only until consuming is confirmed for the new server.
-    void switchServer(const ConnectionSettings& server);
     // Asks for a password or a TLS choice when the server refuses this window's connections.
     ServerAuthPrompt* authPrompt() const;
 
@@ -71,17 +78,13 @@ protected:
 private:
     void buildActions();
     QDockWidget* buildDock();
-    ServerView* createServer(const AppOptions& options);
-    void buildStatusBar();
     void restoreLayout(const AppOptions& options);
-    void onServerSettings(ServerView* server);
-    void setConnectionText(const QString& text, const QString& tip = QString());
-    void showInsecureWarning(const ConnectionSettings& settings);
+    void restorePanes(ServerView* server, const AppOptions& options);
     void showError(const QString& message);
     void scheduleRefresh();
     void chooseMessageLimit();
     void about();
-    QByteArray suggestTarget() const;
+    QByteArray suggestTarget(ServerView* server) const;
     QueuePane* focusedPane() const;
     // File › Record pane… / Stop recording, for the focused pane.
     void toggleRecording();
@@ -89,16 +92,12 @@ private:
     void updateRecordAction(const QueuePane* hint = nullptr);
 
     std::unique_ptr<QSettings> m_settings;
-    AppOptions m_options; // as started; switchServer() keeps its discovery patterns
     ConnectionController* m_connections = nullptr;
-    ServerView* m_server = nullptr;
+    ServerHub* m_hub = nullptr;
     QSplitter* m_trees = nullptr; // one ServerSidebar per open server
     QScrollArea* m_paneArea = nullptr;
     QSplitter* m_splitter = nullptr;
     QList<QPointer<QueuePane>> m_panes;
-    QLabel* m_connectionLabel = nullptr;
-    QLabel* m_sandboxLabel = nullptr;
-    QLabel* m_tlsWarningLabel = nullptr; // visible while TLS runs unverified (insecure=1)
     QTimer* m_refreshTimer = nullptr;
     QAction* m_newPaneAction = nullptr;
     QAction* m_closePaneAction = nullptr;

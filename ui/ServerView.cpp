@@ -7,6 +7,7 @@
 #include "ServerSidebar.h"
 
 #include <QDateTime>
+#include <QMenu>
 #include <QWidget>
 
 namespace rqc {
@@ -21,6 +22,14 @@ ServerView::ServerView(const AppOptions& options, const ConnectionProfile& profi
     m_sidebar = new ServerSidebar();
     connect(m_sidebar, &ServerSidebar::openRequested, this,
             [this](const ConsumerSpec& spec) { emit openRequested(this, spec); });
+    m_sidebar->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_sidebar, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        QMenu menu(m_sidebar);
+        QAction* close = menu.addAction(tr("&Close connection to %1").arg(tagText()));
+        close->setObjectName(QStringLiteral("closeConnectionAction"));
+        if (menu.exec(m_sidebar->viewport()->mapToGlobal(pos)) == close)
+            emit closeRequested(this);
+    });
 
     ConsoleSession* session = m_session.get();
     connect(session, &ConsoleSession::ready, this, &ServerView::onReady);
@@ -33,7 +42,7 @@ ServerView::ServerView(const AppOptions& options, const ConnectionProfile& profi
         m_monitorOk = true;
         const QString url = m_session->settings().displayUrl();
         setStatus(tr("Connected to %1 · Redis %2").arg(url, version));
-        m_sidebar->setServer(url, tr("Redis %1").arg(version));
+        m_sidebar->setServer(treeTitle(), tr("Redis %1").arg(version));
     });
     connect(session, &ConsoleSession::snapshotReady, this, &ServerView::onSnapshot);
     connect(session, &ConsoleSession::serverLost, this, [this](const QString& reason) {
@@ -88,6 +97,12 @@ QString ServerView::tagText() const
     return QStringLiteral("%1:%2").arg(s.host).arg(s.port);
 }
 
+QString ServerView::treeTitle() const
+{
+    const QString url = m_session->settings().displayUrl();
+    return m_profile.id.isEmpty() ? url : tr("%1 — %2").arg(m_profile.tagText(), url);
+}
+
 void ServerView::start() { m_session->start(); }
 
 void ServerView::addPane(QueuePane* pane)
@@ -109,6 +124,14 @@ void ServerView::addPane(QueuePane* pane)
 }
 
 void ServerView::removePane(QueuePane* pane) { m_panes.removeAll(pane); }
+
+QStringList ServerView::paneSpecs() const
+{
+    QStringList specs;
+    for (QueuePane* pane : panes())
+        specs << pane->spec().toString();
+    return specs;
+}
 
 QList<QueuePane*> ServerView::panes() const
 {
@@ -143,7 +166,7 @@ void ServerView::onReady()
 {
     const QString url = m_session->settings().displayUrl();
     setStatus(tr("Connecting to %1…").arg(url));
-    m_sidebar->setServer(url, QString());
+    m_sidebar->setServer(treeTitle(), QString());
     m_guard->setServer(m_session->settings(), m_session->usingSandbox(), m_session->census());
     for (const ConsumerSpec& spec : std::as_const(m_commandLineConsuming))
         m_guard->recordConfirmed(spec);

@@ -4,6 +4,7 @@
 #include "ConnectionProfile.h"
 #include "ConsumerSpec.h"
 #include "ServerMonitor.h"
+#include "ServerSidebar.h"
 
 #include <QList>
 #include <QObject>
@@ -20,7 +21,6 @@ class ConsoleSession;
 class ConsumeGuard;
 class QueuePane;
 class ServerAuthPrompt;
-class ServerSidebar;
 
 // One server open in the window: its ConsoleSession, its sidebar tree, its auth prompt, its
 // consume guard and its panes. Keeps each pane connected to the server, tagged with it (the
@@ -54,6 +54,12 @@ public:
     // Forgets a pane the window closes (it stops the consumer itself).
     void removePane(QueuePane* pane);
     QList<QueuePane*> panes() const;
+    QStringList paneSpecs() const;
+    // Where a saved connection's panes are kept between sessions.
+    static QString panesKey(const QString& id)
+    {
+        return QStringLiteral("window/panesOf/%1").arg(id);
+    }
     // Restored or first-run panes in a consuming mode: they consume only if the server allows
     // it without a question (sandbox, or confirmed before), decided once the server is known.
     void decideWhenReady(QueuePane* pane, bool firstRun);
@@ -72,9 +78,12 @@ signals:
     void settingsChanged();
     // A pane for spec on this server (a click in its tree).
     void openRequested(rqc::ServerView* server, const rqc::ConsumerSpec& spec);
+    // "Close this connection" from its tree's context menu.
+    void closeRequested(rqc::ServerView* server);
 
 private:
     void onReady();
+    QString treeTitle() const;
     void onSnapshot(const ServerSnapshot& snapshot);
     void decideRestoredPanes();
     void setStatus(const QString& text, const QString& tip = QString());
