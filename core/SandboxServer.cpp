@@ -75,6 +75,12 @@ QString SandboxServer::socketPath() const
 
 QString SandboxServer::directory() const { return m_dir ? m_dir->path() : QString(); }
 
+QString SandboxServer::passwordFile() const
+{
+    return m_options.password.isEmpty() || !m_dir ? QString()
+                                                  : m_dir->filePath(QStringLiteral("password"));
+}
+
 QString SandboxServer::caCertFile() const
 {
     return m_options.tls && m_dir ? m_dir->filePath(QStringLiteral("cert.pem")) : QString();
@@ -185,6 +191,14 @@ bool SandboxServer::writePasswordConfig(QString* error)
         !conf.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
         conf.write(line) != line.size()) {
         *error = tr("Could not write the sandbox's configuration: %1").arg(conf.errorString());
+        return false;
+    }
+    // The password alone too (0600, in the 0700 directory), for redis-cli: "$(cat FILE)".
+    QFile plain(m_dir->filePath(QStringLiteral("password")));
+    if (!plain.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+        !plain.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
+        plain.write(m_options.password) != m_options.password.size()) {
+        *error = tr("Could not write the sandbox's password file: %1").arg(plain.errorString());
         return false;
     }
     return true;

@@ -51,6 +51,8 @@ public:
     QString socketPath() const;
     QString directory() const;
     QString caCertFile() const;
+    // The password alone in a file only its owner reads (0600), or empty when there is none.
+    QString passwordFile() const;
     // The server's log so far (its stdout), for error messages.
     QString log() const { return m_log; }
 

@@ -9,6 +9,7 @@
 #include <memory>
 
 class QAction;
+class QLabel;
 class QSettings;
 class QWidget;
 
@@ -23,7 +24,7 @@ class QueuePane;
 // The window's saved connections: the store (QSettings, no secrets), the passwords (keychain,
 // or memory when there is none), the sidebar list, File › Connect…, and reopening the last one
 // at start-up. Connecting fetches the password (asking for it when no keychain can) and then
-// emits switchRequested(); the window does the switching. Keeps MainWindow to panes and layout.
+// emits openRequested(); the window opens that server beside the others (ServerView).
 class ConnectionController : public QObject {
     Q_OBJECT
 public:
@@ -37,10 +38,16 @@ public:
     PasswordVault* vault() const { return m_vault; }
     // The sidebar's list of saved connections (created once, owned by its parent widget).
     ConnectionList* createList(QWidget* parent);
-    // The saved connection in use, or an empty profile (--url, default server, sandbox).
-    const ConnectionProfile& current() const { return m_current; }
-    // Shows the current connection's label and colour in the pane's header.
-    void tagPane(QueuePane* pane) const;
+    // The status bar's "asking the keychain for its password… type it instead" (created once):
+    // shown while a keychain lookup is under way (D-Bus may take 25 s to give up), until it
+    // answers or the user chooses to type the password.
+    QLabel* createWaitLabel(QWidget* parent);
+    QLabel* waitLabel() const { return m_waitLabel; }
+    // Stops waiting for the keychain: asks for the passwords instead (memory only).
+    void typeInstead();
+    // The saved connections open in the window (bold in the list).
+    void setOpenConnections(const QStringList& ids);
+    QStringList openConnections() const { return m_open; }
 
     // File › Connect… (Ctrl+Shift+O): opens the dialog.
     QAction* connectAction() const { return m_connectAction; }
@@ -49,20 +56,20 @@ public:
     ConnectionDialog* dialog() const;
     // Connects to a saved connection: its password from the keychain, else asked.
     void connectTo(const QString& id);
-    // Reopens the connection used last; false when there is none.
-    bool reopenLast();
-    // The server the window now uses is no saved connection (--url, sandbox).
-    void clearCurrent();
 
 signals:
-    // The window should switch to this server (stopping the current consumers first).
-    void switchRequested(const rqc::ConnectionSettings& settings);
+    // The window should open this server beside the others (closing it first if it is open).
+    void openRequested(const rqc::ConnectionProfile& profile,
+                       const rqc::ConnectionSettings& settings);
+    // The user asked to close a saved connection that is open (the list's context menu).
+    void closeRequested(const QString& id);
     // Something the user should see in the status bar.
     void message(const QString& text);
 
 private:
     void connectWith(const ConnectionProfile& profile, const QByteArray& password);
-    void askPassword(const ConnectionProfile& profile, const QString& why);
+    void askPassword(const ConnectionProfile& profile, const QString& why, bool keychainSlow);
+    void updateWaitLabel();
 
     QWidget* m_window;
     ConnectionStore* m_store = nullptr;
@@ -70,7 +77,9 @@ private:
     ConnectionList* m_list = nullptr;
     QAction* m_connectAction = nullptr;
     QPointer<ConnectionDialog> m_dialog;
-    ConnectionProfile m_current;
+    QStringList m_open;
+    QLabel* m_waitLabel = nullptr;
+    QList<ConnectionProfile> m_waiting; // keychain lookups under way
 };
 
 } // namespace rqc

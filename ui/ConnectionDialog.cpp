@@ -2,6 +2,7 @@
 
 #include "ConnectionStore.h"
 #include "PasswordVault.h"
+#include "RedisCliImport.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -13,6 +14,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
+#include <QProcessEnvironment>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QToolButton>
@@ -76,8 +78,8 @@ void ConnectionDialog::buildUi()
     m_name = lineEdit("nameEdit");
     m_name->setPlaceholderText(tr("e.g. orders (production)"));
     m_url = lineEdit("urlEdit");
-    m_url->setPlaceholderText(tr("Paste redis://user:password@host:6379/0, rediss://… or "
-                                 "unix:///path.sock"));
+    m_url->setPlaceholderText(tr("Paste redis://user:password@host:6379/0, rediss://…, "
+                                 "unix:///path.sock or a redis-cli command line"));
     m_url->setToolTip(tr("Paste a URL and the fields below fill in; editing the fields "
                          "rewrites it (without the password)."));
     connect(m_url, &QLineEdit::textEdited, this, [this](const QString& text) {
@@ -140,7 +142,18 @@ void ConnectionDialog::buildUi()
         return row;
     };
     form->addRow(tr("&Name:"), m_name);
-    form->addRow(tr("&URL:"), m_url);
+    auto* urlRow = new QHBoxLayout;
+    urlRow->addWidget(m_url, 1);
+    auto* importEnv = new QToolButton(this);
+    importEnv->setObjectName(QStringLiteral("importEnvButton"));
+    importEnv->setText(tr("From &environment"));
+    importEnv->setToolTip(tr("Import redis-cli's connection from the console's environment: "
+                             "REDIS_URL if set, and the password in REDISCLI_AUTH"));
+    connect(importEnv, &QToolButton::clicked, this, &ConnectionDialog::importEnvironment);
+    urlRow->addWidget(importEnv);
+    auto* urlLabel = new QLabel(tr("&URL:"), this);
+    urlLabel->setBuddy(m_url);
+    form->addRow(urlLabel, urlRow);
     form->addRow(tr("&Transport:"), m_transport);
     form->addRow(tr("&Host:"), m_host);
     form->addRow(tr("&Port:"), m_port);
@@ -331,15 +344,36 @@ bool ConnectionDialog::applyUrl(const QString& url)
     const QString typed = m_name->text().trimmed();
     const bool userNamed = !typed.isEmpty() && typed != m_autoName;
     p.name = userNamed ? typed : QString();
-    if (!ConnectionProfile::fromUrl(url, &p, &password, &error)) {
+    QString note;
+    if (RedisCliImport::looksLikeCommand(url)) { // a redis-cli command line
+        RedisCliImport::Result r;
+        if (!RedisCliImport::parseCommand(url, QProcessEnvironment::systemEnvironment(), &r,
+                                          &error)) {
+            m_testResult->setText(error);
+            return false;
+        }
+        r.profile.id = p.id;
+        r.profile.label = p.label;
+        r.profile.color = p.color;
+        if (userNamed)
+            r.profile.name = typed;
+        p = r.profile;
+        password = r.password;
+        if (!r.ignored.isEmpty())
+            note =
+                tr("Not used from the command line: %1").arg(r.ignored.join(QStringLiteral(", ")));
+    } else if (!ConnectionProfile::fromUrl(url, &p, &password, &error)) {
         m_testResult->setText(error);
         return false;
     }
-    const QString keep = m_url->text();
+    // The user's text until they edit a field, its password shown as bullets (a password
+    // made only of bullets is the one masked before: the field keeps it).
+    const QString keep = RedisCliImport::maskPassword(m_url->text());
     showProfile(p);
+    m_testResult->setText(note);
     m_autoName = userNamed ? QString() : p.name;
-    m_url->setText(keep); // the user's text, with its password, until they edit a field
-    if (!password.isEmpty()) {
+    m_url->setText(keep);
+    if (!password.isEmpty() && !RedisCliImport::isMask(password)) {
         m_password->setText(QString::fromUtf8(password));
         m_passwordEdited = true;
     }
@@ -387,6 +421,23 @@ void ConnectionDialog::updateTransportUi()
     for (QWidget* w : std::as_const(m_unixFields))
         w->setEnabled(t == Transport::Unix);
     m_insecureWarning->setVisible(t == Transport::Tls && m_insecure->isChecked());
+}
+
+void ConnectionDialog::importEnvironment()
+{
+    RedisCliImport::Result r;
+    QString error;
+    if (!RedisCliImport::fromEnvironment(QProcessEnvironment::systemEnvironment(), &r, &error)) {
+        m_testResult->setText(error);
+        return;
+    }
+    newProfile();
+    showProfile(r.profile);
+    m_autoName = r.profile.name;
+    m_password->setText(QString::fromUtf8(r.password));
+    m_passwordEdited = !r.password.isEmpty();
+    m_testResult->setText(tr("Imported from the environment: Save keeps it, and its password "
+                             "goes to the keychain like any other."));
 }
 
 void ConnectionDialog::updateUrlFromFields()

@@ -33,8 +33,11 @@ public:
     // The profile the fields describe (the saved id, if it is a saved one).
     ConnectionProfile profile() const;
     QByteArray password() const;
-    // Fills the fields from a URL; false (and the error shown) when it does not parse.
+    // Fills the fields from a URL or a redis-cli command line; false (and the error shown) when
+    // it does not parse. The field then shows the password as bullets.
     bool applyUrl(const QString& url);
+    // "From environment": REDIS_URL and REDISCLI_AUTH, as redis-cli reads them.
+    void importEnvironment();
     // The last test's result text, where the password is kept, …
     QString testResult() const;
 

@@ -3,6 +3,7 @@
 #include "ConnectionStore.h"
 
 #include <QColor>
+#include <QMenu>
 #include <QPainter>
 #include <QPixmap>
 
@@ -30,8 +31,25 @@ ConnectionList::ConnectionList(ConnectionStore* store, QWidget* parent)
     , m_store(store)
 {
     setObjectName(QStringLiteral("connectionList"));
-    setToolTip(tr("Saved connections: double-click one to switch the console to it "
-                  "(File › Connect… to add or edit)"));
+    setToolTip(tr("Saved connections: double-click one to open it beside the servers already "
+                  "open; right-click an open one (bold) to close it (File › Connect… to add or "
+                  "edit)"));
+    setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(this, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        QListWidgetItem* item = itemAt(pos);
+        if (!item)
+            return;
+        const QString id = item->data(IdRole).toString();
+        QMenu menu(this);
+        QAction* open = menu.addAction(tr("&Open"));
+        QAction* close = menu.addAction(tr("&Close connection"));
+        close->setEnabled(m_open.contains(id));
+        QAction* chosen = menu.exec(viewport()->mapToGlobal(pos));
+        if (chosen == open)
+            emit connectRequested(id);
+        else if (chosen == close)
+            emit closeRequested(id);
+    });
     setUniformItemSizes(true);
     // The sidebar's width is the server tree's to decide (MainWindow keeps it usable).
     setMinimumWidth(40);
@@ -42,9 +60,9 @@ ConnectionList::ConnectionList(ConnectionStore* store, QWidget* parent)
     reload();
 }
 
-void ConnectionList::setCurrentConnection(const QString& id)
+void ConnectionList::setOpenConnections(const QStringList& ids)
 {
-    m_current = id;
+    m_open = ids;
     reload();
 }
 
@@ -57,7 +75,7 @@ void ConnectionList::reload()
             this);
         item->setData(IdRole, p.id);
         item->setToolTip(p.url());
-        if (p.id == m_current) {
+        if (m_open.contains(p.id)) {
             QFont bold = font();
             bold.setBold(true);
             item->setFont(bold);

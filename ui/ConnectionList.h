@@ -7,24 +7,27 @@ namespace rqc {
 class ConnectionStore;
 
 // The saved connections in the sidebar, by name, each with its colour and label. Activating one
-// (double-click, Enter) asks to connect to it; the one in use is shown in bold.
+// (double-click, Enter) opens it beside the servers already open; the open ones are in bold,
+// and their context menu closes them.
 class ConnectionList : public QListWidget {
     Q_OBJECT
 public:
     explicit ConnectionList(ConnectionStore* store, QWidget* parent = nullptr);
 
-    void setCurrentConnection(const QString& id);
-    QString currentConnection() const { return m_current; }
+    // The connections open in the window, shown in bold.
+    void setOpenConnections(const QStringList& ids);
+    QStringList openConnections() const { return m_open; }
     void reload();
 
     static constexpr int IdRole = Qt::UserRole + 1;
 
 signals:
     void connectRequested(const QString& id);
+    void closeRequested(const QString& id);
 
 private:
     ConnectionStore* m_store;
-    QString m_current;
+    QStringList m_open;
 };
 
 } // namespace rqc

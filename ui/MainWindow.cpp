@@ -9,14 +9,13 @@
 #include "QueuePane.h"
 #include "ServerAuthPrompt.h"
 #include "ServerChartDialog.h"
-#include "ServerRoleLabel.h"
+#include "ServerHub.h"
 #include "ServerSidebar.h"
-#include "SidebarSparklines.h"
+#include "ServerView.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -39,7 +38,7 @@ namespace {
 const QString kGeometryKey = QStringLiteral("window/geometry");
 const QString kStateKey = QStringLiteral("window/state");
 const QString kSplitterKey = QStringLiteral("window/paneSplitter");
-const QString kPanesKey = QStringLiteral("panes");
+const QString kPanesKey = ServerHub::unsavedPanesKey();
 const QString kLimitKey = QStringLiteral("view/messageLimit");
 constexpr int kErrorShownMs = 15000;
 // The sidebar never gets narrower than this, and a restored layout that left it narrower than
@@ -63,7 +62,6 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
         m_settings = std::make_unique<QSettings>(options.settingsFile, QSettings::IniFormat);
     m_messageLimit =
         qBound(100, m_settings->value(kLimitKey, defaultMessageLimit()).toInt(), 10000000);
-    m_guard = new ConsumeGuard(m_settings.get(), this);
 
     // Panes side by side in a splitter that scrolls sideways once they no longer fit: each keeps
     // its own minimum width, and the window's minimum stays that of one pane, whatever the count.
@@ -80,50 +78,51 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
     setCentralWidget(m_paneArea);
 
     m_connections = new ConnectionController(m_settings.get(), this);
-    connect(m_connections, &ConnectionController::switchRequested, this, &MainWindow::switchServer);
     connect(m_connections, &ConnectionController::message, this, &MainWindow::showError);
     QDockWidget* dock = buildDock();
 
     m_refreshTimer = new QTimer(this);
     m_refreshTimer->setSingleShot(true);
     m_refreshTimer->setInterval(300);
-    connect(m_refreshTimer, &QTimer::timeout, this, [this] { m_session->refreshNow(); });
 
     buildActions();
+    QMenu* viewMenu = menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"));
+    m_hub = new ServerHub(
+        m_settings.get(), m_connections, m_trees, viewMenu, this,
+        [this](const ConsumerSpec& spec, ServerView* server) { return openPane(spec, server); });
+    connect(m_hub, &ServerHub::message, this, &MainWindow::showError);
+    connect(m_refreshTimer, &QTimer::timeout, m_hub, &ServerHub::refreshAll);
     QAction* sidebarAction = dock->toggleViewAction();
     sidebarAction->setText(tr("Show &sidebar"));
-    menuBar()
-        ->findChild<QMenu*>(QStringLiteral("viewMenu"))
-        ->insertAction(m_refreshAction, sidebarAction);
-    menuBar()
-        ->findChild<QMenu*>(QStringLiteral("viewMenu"))
-        ->addAction(
-            ServerChartDialog::createAction(this, [this]() -> std::optional<ConnectionSettings> {
-                if (m_session && m_session->isReady())
-                    return m_session->settings();
-                return std::nullopt;
-            }));
-    menuBar()
-        ->findChild<QMenu*>(QStringLiteral("viewMenu"))
-        ->addAction(m_sidebar->sparklines()->action());
-    buildStatusBar();
+    viewMenu->insertAction(m_refreshAction, sidebarAction);
+    viewMenu->addAction(
+        ServerChartDialog::createAction(this, [this]() -> std::optional<ConnectionSettings> {
+            ServerView* server = m_hub->current();
+            if (server && server->session()->isReady())
+                return server->session()->settings();
+            return std::nullopt;
+        }));
+    viewMenu->addAction(m_hub->sparklinesAction());
+    statusBar()->addPermanentWidget(m_connections->createWaitLabel(this));
+    m_hub->addStatusWidgets(statusBar());
 
     // SIGTERM/SIGINT end in quit() without closing the window: save there too.
     connect(qApp, &QCoreApplication::aboutToQuit, this, &MainWindow::saveSettings);
 
-    m_options = options;
-    createSession(options);
     restoreLayout(options);
-    // No server named: the saved connection used last, if any (its password from the keychain).
-    if (!options.sandbox && !options.urlGiven() && m_connections->reopenLast())
-        return; // the controller says what it is doing; switchServer() follows
+    // The saved connections open at the last quit (their passwords from the keychain), beside
+    // the server named on the command line; the default server only when nothing else opens.
+    if (!m_hub->reopenSaved(options))
+        return;
+    ServerView* server = m_hub->open(options, ConnectionProfile());
+    restorePanes(server, options);
     if (options.sandbox)
-        setConnectionText(tr("Starting a private sandbox server…"));
+        m_hub->setConnectionText(tr("Starting a private sandbox server…"));
     else if (options.urlGiven())
-        setConnectionText(tr("Connecting to %1…").arg(options.server.displayUrl()));
+        m_hub->setConnectionText(tr("Connecting to %1…").arg(options.server.displayUrl()));
     else
-        setConnectionText(tr("Looking for Redis at %1…").arg(options.server.displayUrl()));
-    m_session->start();
+        m_hub->setConnectionText(tr("Looking for Redis at %1…").arg(options.server.displayUrl()));
+    server->start();
 }
 
 MainWindow::~MainWindow()
@@ -132,72 +131,28 @@ MainWindow::~MainWindow()
     // goes last so no consumer sees it vanish.
     for (QueuePane* pane : panes())
         pane->stopConsumer();
-    for (QueuePane* pane : panes())
-        delete pane;
-    m_session.reset();
+    delete m_hub; // the servers, each deleting its panes (waiting for their consumers)
 }
 
-void MainWindow::createSession(const AppOptions& options)
-{
-    m_session = std::make_unique<ConsoleSession>(options);
-    connect(m_session.get(), &ConsoleSession::ready, this, &MainWindow::onSessionReady);
-    m_roleLabel->attach(m_session.get());
-    connect(m_session.get(), &ConsoleSession::failed, this, [this](const QString& error) {
-        setConnectionText(tr("No server"), error);
-        showError(error);
-    });
-    connect(m_session.get(), &ConsoleSession::noticeChanged, this, [this](const QString& text) {
-        m_sandboxLabel->setText(text);
-        m_sandboxLabel->setVisible(!text.isEmpty());
-    });
-    connect(m_session.get(), &ConsoleSession::serverConnected, this,
-            [this](const QString& version) {
-                m_monitorOk = true;
-                const QString url = m_session->settings().displayUrl();
-                setConnectionText(tr("Connected to %1 · Redis %2").arg(url, version));
-                m_sidebar->setServer(url, tr("Redis %1").arg(version));
-            });
-    connect(m_session.get(), &ConsoleSession::snapshotReady, this, &MainWindow::onSnapshot);
-    connect(m_session.get(), &ConsoleSession::serverLost, this, [this](const QString& reason) {
-        // What the sidebar and the panes show was read before: say so until the next snapshot.
-        m_unreachableSinceMs = QDateTime::currentMSecsSinceEpoch();
-        m_sidebar->markUnreachable(m_haveSnapshot ? m_lastSnapshot.takenAtMs : 0, reason);
-        for (QueuePane* pane : panes())
-            pane->setServerUnreachable(m_unreachableSinceMs);
-    });
-    connect(m_session.get(), &ConsoleSession::errorOccurred, this, [this](const QString& error) {
-        m_monitorOk = false;
-        setConnectionText(tr("Trouble with %1").arg(m_session->settings().displayUrl()), error);
-        showError(tr("Server: %1").arg(error));
-    });
-    // A refused password or certificate: said once, the dialog offered, everything resumed.
-    // One prompt per session (its action replaces the previous session's in the View menu).
-    delete m_authPrompt;
-    m_authPrompt = new ServerAuthPrompt(m_session.get(), this);
-    menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"))->addAction(m_authPrompt->action());
-    connect(m_authPrompt, &ServerAuthPrompt::refused, this, [this](const QString& text) {
-        m_monitorOk = false;
-        setConnectionText(tr("Refused by %1").arg(m_session->settings().displayUrl()), text);
-        showError(text);
-    });
-    connect(m_session.get(), &ConsoleSession::resumed, this,
-            [this](const ConnectionSettings& settings) {
-                setConnectionText(tr("Connecting to %1…").arg(settings.displayUrl()));
-                showInsecureWarning(settings);
-                for (QueuePane* pane : panes())
-                    pane->resumeConnection(settings, m_session->census());
-            });
-}
+ServerView* MainWindow::currentServer() const { return m_hub->current(); }
+QList<ServerView*> MainWindow::servers() const { return m_hub->servers(); }
+ServerView* MainWindow::serverOf(const QueuePane* pane) const { return m_hub->serverOf(pane); }
+void MainWindow::closeServer(ServerView* server) { m_hub->close(server); }
+
+ConsoleSession* MainWindow::session() const { return currentServer()->session(); }
+ServerSidebar* MainWindow::sidebar() const { return currentServer()->sidebar(); }
+ConsumeGuard* MainWindow::consumeGuard() const { return currentServer()->guard(); }
+ServerAuthPrompt* MainWindow::authPrompt() const { return currentServer()->authPrompt(); }
 
 QDockWidget* MainWindow::buildDock()
 {
-    m_sidebar = new ServerSidebar(this);
-    m_sidebar->setMinimumWidth(kSidebarMinWidth);
-    connect(m_sidebar, &ServerSidebar::openRequested, this, &MainWindow::openPane);
+    m_trees = new QSplitter(Qt::Vertical, this);
+    m_trees->setObjectName(QStringLiteral("serverTrees"));
+    m_trees->setChildrenCollapsible(false);
     auto* split = new QSplitter(Qt::Vertical, this);
     split->setObjectName(QStringLiteral("sidebarSplitter"));
     split->addWidget(m_connections->createList(split));
-    split->addWidget(m_sidebar);
+    split->addWidget(m_trees);
     split->setStretchFactor(1, 3);
     auto* dock = new QDockWidget(tr("Server"), this);
     dock->setObjectName(QStringLiteral("serverDock"));
@@ -205,41 +160,6 @@ QDockWidget* MainWindow::buildDock()
     dock->setWidget(split);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
     return dock;
-}
-
-void MainWindow::switchServer(const ConnectionSettings& server)
-{
-    // Panes that were connected are built again for the new server; the specs survive.
-    QList<ConsumerSpec> specs;
-    if (m_session->state() != ConsoleSession::State::Idle) {
-        for (QueuePane* pane : panes()) {
-            specs << pane->spec();
-            pane->stopConsumer(); // all at once, as when quitting
-        }
-        for (QueuePane* pane : panes())
-            delete pane; // waits for its own consumers
-        m_panes.clear();
-        m_undecided.clear();
-        m_commandLineConsuming.clear();
-    }
-    m_session.reset();              // after the panes: no consumer sees its server go
-    AppOptions options = m_options; // its discovery patterns; no --pane, no sandbox
-    options.sandbox = false;
-    options.server = server;
-    options.url = server.displayUrl();
-    m_lastSnapshot = ServerSnapshot();
-    m_haveSnapshot = m_monitorOk = false;
-    m_sidebar->applySnapshot(m_lastSnapshot);
-    m_sandboxLabel->setVisible(false);
-    createSession(options);
-    for (const ConsumerSpec& spec : std::as_const(specs)) { // decided once ready, as at start
-        if (QueuePane* pane = openPane(spec); ConsumerSpec::consumes(spec.mode))
-            m_undecided.append({pane, false});
-    }
-    for (QueuePane* pane : panes())
-        m_connections->tagPane(pane);
-    setConnectionText(tr("Connecting to %1…").arg(server.displayUrl()));
-    m_session->start();
 }
 
 void MainWindow::buildActions()
@@ -268,7 +188,7 @@ void MainWindow::buildActions()
     m_refreshAction = new QAction(tr("&Refresh server"), this);
     m_refreshAction->setObjectName(QStringLiteral("refreshAction"));
     m_refreshAction->setShortcut(QKeySequence::Refresh);
-    connect(m_refreshAction, &QAction::triggered, this, [this] { m_session->refreshNow(); });
+    connect(m_refreshAction, &QAction::triggered, this, [this] { session()->refreshNow(); });
     m_limitAction = new QAction(tr("Message &limit per pane…"), this);
     connect(m_limitAction, &QAction::triggered, this, &MainWindow::chooseMessageLimit);
     m_aboutAction = new QAction(tr("&About rqconsole"), this);
@@ -305,41 +225,7 @@ void MainWindow::buildActions()
         button->setObjectName(QStringLiteral("newPaneButton"));
 }
 
-void MainWindow::buildStatusBar()
-{
-    m_sandboxLabel = new QLabel(this);
-    m_sandboxLabel->setObjectName(QStringLiteral("sandboxLabel"));
-    m_sandboxLabel->setVisible(false);
-    m_sandboxLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_connectionLabel = new QLabel(this);
-    m_connectionLabel->setObjectName(QStringLiteral("connectionLabel"));
-    m_tlsWarningLabel = new QLabel(this);
-    m_tlsWarningLabel->setObjectName(QStringLiteral("tlsWarningLabel"));
-    m_tlsWarningLabel->setStyleSheet(QStringLiteral("color: #b00000; font-weight: bold;"));
-    m_tlsWarningLabel->setVisible(false);
-    m_roleLabel = new ServerRoleLabel(this);
-    statusBar()->addPermanentWidget(m_roleLabel);
-    statusBar()->addPermanentWidget(m_tlsWarningLabel);
-    statusBar()->addPermanentWidget(m_sandboxLabel);
-    statusBar()->addPermanentWidget(m_connectionLabel);
-}
-
-void MainWindow::showInsecureWarning(const ConnectionSettings& settings)
-{
-    const bool unverified =
-        settings.transport == ConnectionSettings::Transport::Tls && settings.tlsInsecure;
-    m_tlsWarningLabel->setText(
-        unverified ? tr("⚠ TLS not verified: the server's identity is not checked") : QString());
-    m_tlsWarningLabel->setToolTip(
-        unverified ? tr("The connection is encrypted, but anyone between you and %1 could pose as "
-                        "it (insecure=1, or chosen after a refused certificate). Give the CA with "
-                        "cacert=/path/to/ca.pem instead.")
-                         .arg(settings.displayUrl())
-                   : QString());
-    m_tlsWarningLabel->setVisible(unverified);
-}
-
-void MainWindow::restoreLayout(const AppOptions& options)
+void MainWindow::restoreLayout(const AppOptions&)
 {
     if (!restoreGeometry(m_settings->value(kGeometryKey).toByteArray()))
         resize(1280, 800);
@@ -348,7 +234,10 @@ void MainWindow::restoreLayout(const AppOptions& options)
     if (auto* dock = findChild<QDockWidget*>(QStringLiteral("serverDock"));
         dock && dock->width() < kSidebarRestoredWidth && !dock->isFloating())
         resizeDocks({dock}, {kSidebarRestoredWidth}, Qt::Horizontal);
+}
 
+void MainWindow::restorePanes(ServerView* server, const AppOptions& options)
+{
     QList<ConsumerSpec> specs = options.panes;
     const QStringList saved = m_settings->value(kPanesKey).toStringList();
     if (specs.isEmpty()) {
@@ -367,15 +256,13 @@ void MainWindow::restoreLayout(const AppOptions& options)
         }
     }
     for (const ConsumerSpec& spec : specs) {
-        QueuePane* pane = openPane(spec);
+        QueuePane* pane = openPane(spec, server);
         if (!ConsumerSpec::consumes(spec.mode))
             continue;
-        if (!options.panes.isEmpty()) { // --pane: an explicit choice, asked nothing
-            pane->approveConsuming(spec.target);
-            m_commandLineConsuming << spec;
-        } else {
-            m_undecided.append({pane, saved.isEmpty()});
-        }
+        if (!options.panes.isEmpty()) // --pane: an explicit choice, asked nothing
+            server->approveFromCommandLine(pane, spec);
+        else
+            server->decideWhenReady(pane, saved.isEmpty());
     }
     const QByteArray splitterState = m_settings->value(kSplitterKey).toByteArray();
     if (options.panes.isEmpty() && saved.size() == m_splitter->count())
@@ -389,10 +276,7 @@ void MainWindow::saveSettings()
     m_settings->setValue(kGeometryKey, saveGeometry());
     m_settings->setValue(kStateKey, saveState());
     m_settings->setValue(kSplitterKey, m_splitter->saveState());
-    QStringList specs;
-    for (QueuePane* pane : panes())
-        specs << pane->spec().toString();
-    m_settings->setValue(kPanesKey, specs);
+    m_hub->save();
     m_settings->setValue(kLimitKey, m_messageLimit);
     m_settings->sync();
 }
@@ -415,47 +299,43 @@ QList<QueuePane*> MainWindow::panes() const
     return result;
 }
 
-QueuePane* MainWindow::findPane(const ConsumerSpec& spec) const
+QueuePane* MainWindow::findPane(const ConsumerSpec& spec, ServerView* server) const
 {
-    for (QueuePane* pane : panes()) {
+    if (!server)
+        server = currentServer();
+    for (QueuePane* pane : server ? server->panes() : QList<QueuePane*>()) {
         if (pane->spec().target == spec.target && sameFamily(pane->spec().mode, spec.mode))
             return pane;
     }
     return nullptr;
 }
 
-QueuePane* MainWindow::openPane(const ConsumerSpec& spec)
+QueuePane* MainWindow::openPane(const ConsumerSpec& spec, ServerView* server)
 {
-    if (QueuePane* existing = findPane(spec)) {
+    if (!server)
+        server = currentServer();
+    if (!server) {
+        showError(tr("No server is open: File › Connect… opens one."));
+        return nullptr;
+    }
+    if (QueuePane* existing = findPane(spec, server)) {
         showPane(existing);
         existing->focusEntry();
         return existing;
     }
     auto* pane = new QueuePane(spec, m_splitter);
     pane->setCapacity(m_messageLimit);
-    m_connections->tagPane(pane);
     connect(pane, &QueuePane::closeRequested, this, &MainWindow::closePane);
     connect(pane, &QueuePane::errorReported, this, &MainWindow::showError);
     connect(pane, &QueuePane::sendFinished, this, &MainWindow::scheduleRefresh);
     connect(pane, &QueuePane::specChanged, this, &MainWindow::scheduleRefresh);
     pane->setConsumeGuarded(true);
-    connect(pane, &QueuePane::consumeRequested, m_guard, &ConsumeGuard::ask);
-    // A pane approved for its target may switch between consuming modes: remember each.
-    connect(pane, &QueuePane::specChanged, m_guard, [this](QueuePane* p, const ConsumerSpec& now) {
-        if (ConsumerSpec::consumes(now.mode) && p->consumeApproved(now.target))
-            m_guard->recordConfirmed(now);
-    });
     connect(pane, &QueuePane::recordingChanged, this, &MainWindow::updateRecordAction);
     m_splitter->addWidget(pane);
     m_panes << pane;
     // Share the room evenly among the panes.
     m_splitter->setSizes(QList<int>(m_splitter->count(), 1000));
-    if (m_session && m_session->isReady())
-        pane->setConnection(m_session->settings(), m_session->publisher(), m_session->census());
-    if (m_haveSnapshot)
-        pane->applySnapshot(m_lastSnapshot);
-    if (m_unreachableSinceMs)
-        pane->setServerUnreachable(m_unreachableSinceMs);
+    server->addPane(pane);
     connect(pane, &QueuePane::depthRefreshWanted, this, &MainWindow::scheduleRefresh);
     pane->focusEntry();
     showPane(pane);
@@ -480,6 +360,8 @@ void MainWindow::closePane(QueuePane* pane)
     if (!pane || !m_panes.contains(pane))
         return;
     m_panes.removeAll(pane);
+    if (ServerView* server = serverOf(pane))
+        server->removePane(pane);
     pane->stopConsumer();
     pane->hide();
     // The stop is prompt (CLIENT UNBLOCK), so the pane's destructor waits only briefly.
@@ -488,29 +370,42 @@ void MainWindow::closePane(QueuePane* pane)
 
 void MainWindow::newPane()
 {
+    // The server of the focused pane, else the current one; asked for when several are open.
+    ServerView* server = focusedPane() ? serverOf(focusedPane()) : currentServer();
+    if (!server)
+        server = currentServer();
+    if (!server) {
+        showError(tr("No server is open: File › Connect… opens one."));
+        return;
+    }
     ConsumerSpec suggestion;
     suggestion.mode = Mode::List;
-    suggestion.target = suggestTarget();
+    suggestion.target = suggestTarget(server);
     NewPaneDialog dialog(suggestion, this);
+    QStringList names;
+    for (ServerView* open : servers())
+        names << open->tagText();
+    dialog.setServers(names, int(servers().indexOf(server)));
     if (dialog.exec() != QDialog::Accepted)
         return;
+    server = servers().value(dialog.serverIndex(), server);
     // A consuming pane opens reading only, and consumes once that is confirmed.
     const ConsumerSpec spec = dialog.spec();
     const qsizetype before = panes().size();
-    QueuePane* pane = openPane(ConsumeGuard::safeSpec(spec));
-    if (panes().size() > before && !(pane->spec() == spec))
+    QueuePane* pane = openPane(ConsumeGuard::safeSpec(spec), server);
+    if (pane && panes().size() > before && !(pane->spec() == spec))
         pane->requestSpec(spec);
 }
 
-QByteArray MainWindow::suggestTarget() const
+QByteArray MainWindow::suggestTarget(ServerView* server) const
 {
     // The next queueN that no pane shows and the server does not have yet.
     for (int n = 1;; ++n) {
         const QByteArray name = "queue" + QByteArray::number(n);
         bool taken = false;
-        for (QueuePane* pane : panes())
+        for (QueuePane* pane : server->panes())
             taken = taken || pane->spec().target == name;
-        for (const ServerSnapshot::Key& key : m_lastSnapshot.lists)
+        for (const ServerSnapshot::Key& key : server->lastSnapshot().lists)
             taken = taken || key.name == name;
         if (!taken)
             return name;
@@ -560,72 +455,6 @@ void MainWindow::updateRecordAction(const QueuePane* hint)
         pane = panes().first();
     m_recordAction->setText(pane && pane->isRecording() ? tr("Stop &recording")
                                                         : tr("&Record pane…"));
-}
-
-void MainWindow::onSessionReady()
-{
-    const QString url = m_session->settings().displayUrl();
-    setWindowTitle(tr("rqconsole — %1").arg(url));
-    setConnectionText(tr("Connecting to %1…").arg(url));
-    showInsecureWarning(m_session->settings());
-    m_sidebar->setServer(url, QString());
-    m_sidebar->setChartServer(m_session->settings());
-    m_guard->setServer(m_session->settings(), m_session->usingSandbox(), m_session->census());
-    for (const ConsumerSpec& spec : std::as_const(m_commandLineConsuming))
-        m_guard->recordConfirmed(spec);
-    decideRestoredPanes();
-    for (QueuePane* pane : panes())
-        pane->setConnection(m_session->settings(), m_session->publisher(), m_session->census());
-}
-
-void MainWindow::decideRestoredPanes()
-{
-    const QList<Undecided> undecided = std::move(m_undecided);
-    m_undecided.clear();
-    for (const Undecided& u : undecided) {
-        QueuePane* pane = u.pane;
-        if (!pane || !ConsumerSpec::consumes(pane->spec().mode))
-            continue;
-        const ConsumerSpec spec = pane->spec();
-        if (m_guard->wasConfirmed(spec)) {
-            pane->approveConsuming(spec.target);
-            continue;
-        }
-        const ConsumerSpec safe = ConsumeGuard::safeSpec(spec);
-        pane->setSpec(safe);
-        const QString target = QString::fromUtf8(spec.target);
-        pane->showNotice(
-            u.firstRun
-                ? tr("%1 opened in %2: this server is not the console's sandbox, and consuming "
-                     "would take messages from its workers. Choose %3 to consume (you will be "
-                     "asked first).")
-                      .arg(target, ConsumerSpec::modeLabel(safe.mode),
-                           ConsumerSpec::modeLabel(spec.mode))
-                : tr("%1 restored in %2 instead of %3: consuming it on this server was not "
-                     "confirmed before. Choose %3 to consume (you will be asked first).")
-                      .arg(target, ConsumerSpec::modeLabel(safe.mode),
-                           ConsumerSpec::modeLabel(spec.mode)));
-    }
-}
-
-void MainWindow::onSnapshot(const ServerSnapshot& snapshot)
-{
-    if (!m_monitorOk) {
-        m_monitorOk = true;
-        setConnectionText(tr("Connected to %1").arg(m_session->settings().displayUrl()));
-    }
-    m_lastSnapshot = snapshot;
-    m_haveSnapshot = true;
-    m_unreachableSinceMs = 0;
-    m_sidebar->applySnapshot(snapshot);
-    for (QueuePane* pane : panes())
-        pane->applySnapshot(snapshot);
-}
-
-void MainWindow::setConnectionText(const QString& text, const QString& tip)
-{
-    m_connectionLabel->setText(text);
-    m_connectionLabel->setToolTip(tip);
 }
 
 void MainWindow::showError(const QString& message)

@@ -19,6 +19,13 @@ NewPaneDialog::NewPaneDialog(const ConsumerSpec& suggestion, QWidget* parent)
     setWindowTitle(tr("New pane"));
     auto* layout = new QVBoxLayout(this);
     auto* form = new QFormLayout;
+    m_serverCombo = new QComboBox(this);
+    m_serverCombo->setObjectName(QStringLiteral("newPaneServer"));
+    m_serverLabel = new QLabel(tr("&Server:"), this);
+    m_serverLabel->setBuddy(m_serverCombo);
+    form->addRow(m_serverLabel, m_serverCombo);
+    m_serverCombo->setVisible(false);
+    m_serverLabel->setVisible(false);
     m_modeCombo = new QComboBox(this);
     m_modeCombo->setObjectName(QStringLiteral("newPaneMode"));
     for (const Mode mode : paneModes()) {
@@ -55,6 +62,17 @@ ConsumerSpec NewPaneDialog::spec() const
     spec.target = m_targetEdit->text().trimmed().toUtf8();
     return spec;
 }
+
+void NewPaneDialog::setServers(const QStringList& names, int current)
+{
+    m_serverCombo->clear();
+    m_serverCombo->addItems(names);
+    m_serverCombo->setCurrentIndex(current);
+    m_serverCombo->setVisible(names.size() > 1);
+    m_serverLabel->setVisible(names.size() > 1);
+}
+
+int NewPaneDialog::serverIndex() const { return qMax(0, m_serverCombo->currentIndex()); }
 
 void NewPaneDialog::updateState()
 {

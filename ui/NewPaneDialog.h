@@ -18,10 +18,16 @@ public:
     explicit NewPaneDialog(const ConsumerSpec& suggestion, QWidget* parent = nullptr);
 
     ConsumerSpec spec() const;
+    // With several servers open: which one the pane is for (shown only when there are two or
+    // more); serverIndex() is the chosen one's position in names.
+    void setServers(const QStringList& names, int current);
+    int serverIndex() const;
 
 private:
     void updateState();
 
+    QComboBox* m_serverCombo = nullptr;
+    QLabel* m_serverLabel = nullptr;
     QComboBox* m_modeCombo = nullptr;
     QLineEdit* m_targetEdit = nullptr;
     QLabel* m_guaranteeLabel = nullptr;

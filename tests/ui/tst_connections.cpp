@@ -8,6 +8,7 @@
 #include "ConnectionList.h"
 #include "ConsoleSession.h"
 #include "ServerTag.h"
+#include "ServerView.h"
 #include "TestSupport.h"
 #include "UiTestSupport.h"
 
@@ -144,21 +145,25 @@ private slots:
             QVERIFY2(!fileText(m_settingsFile).contains(kPassword), fileText(m_settingsFile));
             QVERIFY(fileText(m_settingsFile).contains("orders"));
 
-            // Connect: the console switches from its sandbox to the saved server.
+            // Connect: the saved server opens beside the sandbox.
             QTest::mouseClick(child<QPushButton>(dialog, "connectButton"), Qt::LeftButton);
             QTRY_VERIFY_WITH_TIMEOUT(window->session()->isReady() &&
                                          window->session()->settings().port == m_server.port(),
                                      20000);
             QVERIFY(!window->session()->usingSandbox());
+            QCOMPARE(window->servers().size(), 2);
+            QVERIFY(window->servers().first()->session()->usingSandbox());
             auto* status = child<QLabel>(window.get(), "connectionLabel");
             // The monitor's connection got in: the password reached the server.
             QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QLatin1String("Connected to")),
                                      20000);
 
-            // Every pane wears the server's label and colour; consuming panes read only until
-            // consuming is confirmed on this server.
-            QueuePane* queue1 = pane(window.get(), "queue1");
+            // Its panes wear the server's label and colour (a click in its tree opens Peek).
+            ServerView* orders = window->currentServer();
+            QCOMPARE(orders->profile().name, QStringLiteral("orders"));
+            QueuePane* queue1 = window->openPane(makeSpec(Mode::Peek, "queue1"), orders);
             QVERIFY(queue1);
+            QCOMPARE(window->serverOf(queue1), orders);
             QTRY_VERIFY(queue1->serverTag()->isVisible());
             QCOMPARE(queue1->serverTag()->text(), QStringLiteral("production · orders"));
             QCOMPARE(queue1->serverTag()->color(), QStringLiteral("#d32f2f"));
@@ -173,10 +178,14 @@ private slots:
         }
         QVERIFY2(!fileText(m_settingsFile).contains(kPassword), fileText(m_settingsFile));
 
-        // A new start with no server named: the last connection, its password from the keychain.
+        // A new start with no server named: the connections open at quit, the saved one with
+        // its password from the keychain.
         auto window = openMainWindow({QStringLiteral("--settings"), m_settingsFile});
         QVERIFY(window);
-        QTRY_VERIFY_WITH_TIMEOUT(window->session()->isReady(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(window->currentServer() &&
+                                     !window->currentServer()->profile().id.isEmpty() &&
+                                     window->session()->isReady(),
+                                 20000);
         QCOMPARE(window->session()->settings().port, m_server.port());
         QCOMPARE(window->session()->settings().password, kPassword);
         QVERIFY(!window->session()->usingSandbox());
@@ -185,7 +194,8 @@ private slots:
                                      .startsWith(QLatin1String("Connected to")),
                                  20000);
         QVERIFY(!window->findChild<QInputDialog*>(QStringLiteral("passwordPrompt")));
-        QCOMPARE(pane(window.get(), "queue1")->serverTag()->text(),
+        QCOMPARE(window->currentServer()->panes().size(), 1);
+        QCOMPARE(window->currentServer()->panes().first()->serverTag()->text(),
                  QStringLiteral("production · orders"));
         window->close();
         QVERIFY(!fileText(m_settingsFile).contains(kPassword));
