@@ -1,5 +1,6 @@
 #include "Publisher.h"
 
+#include "LoadJob.h"
 #include "RedisConnection.h"
 #include "WorkerThread.h"
 
@@ -52,6 +53,10 @@ void PublisherWorker::start()
     m_stopDeadline = new QTimer(this);
     m_stopDeadline->setSingleShot(true);
     connect(m_stopDeadline, &QTimer::timeout, this, &PublisherWorker::finishStop);
+    m_paceTimer = new QTimer(this);
+    m_paceTimer->setSingleShot(true);
+    m_paceTimer->setTimerType(Qt::PreciseTimer);
+    connect(m_paceTimer, &QTimer::timeout, this, &PublisherWorker::pump);
     m_conn = new RedisConnection(m_settings, QStringLiteral("publisher"), QString(), this);
     connect(m_conn, &RedisConnection::ready, this, &PublisherWorker::onReady);
     connect(m_conn, &RedisConnection::failed, this,
@@ -109,6 +114,8 @@ void PublisherWorker::onConnectionDown(const QString& reason, bool wasReady)
     report(reason);
     if (m_active) {
         const quint64 unanswered = m_issued - m_replied;
+        // A load run bounded by time has no count: what it meant to send is what it issued.
+        const quint64 total = qMax(m_cur.count, m_issued);
         // Always says what happened to this request: it was under way, so something is open.
         fail(m_cur.id,
              tr("Connection lost while sending to %1: %2 of %3 acknowledged; %4 sent without an "
@@ -116,9 +123,9 @@ void PublisherWorker::onConnectionDown(const QString& reason, bool wasReady)
                 "retried.")
                  .arg(QString::fromUtf8(m_cur.target))
                  .arg(m_acked)
-                 .arg(m_cur.count)
+                 .arg(total)
                  .arg(unanswered)
-                 .arg(m_cur.count - m_issued));
+                 .arg(total - m_issued));
         finishCurrent();
     }
     // Requests waiting behind it end too: the user sees the error now, not a send minutes later.
@@ -203,6 +210,17 @@ void PublisherWorker::beginNext()
     m_active = true;
     Plan p = plan(m_cur.command, m_cur.target, m_cur.payload, m_cur.fields);
     m_fold = p.fold;
+    if (m_cur.load) {
+        m_issued = m_replied = m_acked = 0;
+        m_receivers = 0;
+        m_inFlight = 0;
+        m_failed = false;
+        m_cancelled = false;
+        m_sinceProgress.start();
+        m_loadClock.start();
+        m_cur.load->pacer().start(0);
+        return;
+    }
     // Every message of a burst is the same command, so it is encoded once and a full batch is that
     // encoding repeated: no per-message allocation or formatting.
     m_one.clear();
@@ -215,6 +233,7 @@ void PublisherWorker::beginNext()
     m_receivers = 0;
     m_inFlight = 0;
     m_failed = false;
+    m_cancelled = false;
     m_sinceProgress.start();
 }
 
@@ -226,6 +245,10 @@ void PublisherWorker::pump()
         if (m_queue.empty())
             return;
         beginNext();
+    }
+    if (m_cur.load) {
+        pumpLoad();
+        return;
     }
     // Keep a couple of batches on the wire so the server never waits for us.
     while (!m_failed && m_inFlight < kMaxBatchesInFlight && m_issued < m_cur.count) {
@@ -258,8 +281,7 @@ void PublisherWorker::onBatch(QList<RedisReply>& replies)
         else
             m_receivers = r.integer;
     }
-    const bool done = m_replied == m_cur.count || ((m_failed || m_stopping) && m_inFlight == 0);
-    if (done) {
+    if (currentDone()) {
         finishCurrent();
         if (m_stopping)
             finishStop();
@@ -269,6 +291,8 @@ void PublisherWorker::onBatch(QList<RedisReply>& replies)
     }
     if (m_sinceProgress.elapsed() >= kProgressIntervalMs) {
         m_sinceProgress.restart();
+        if (m_cur.load)
+            emitLoadProgress();
         emit progress(m_acked, m_cur.count);
         emit requestProgress(m_cur.id, m_acked, m_cur.count);
     }
@@ -280,12 +304,17 @@ void PublisherWorker::finishCurrent()
     if (!m_active)
         return;
     m_active = false;
+    if (m_paceTimer)
+        m_paceTimer->stop();
+    if (m_cur.load)
+        emitLoadProgress();
     if (m_cur.count > 1) {
         emit progress(m_acked, m_cur.count);
         emit requestProgress(m_cur.id, m_acked, m_cur.count);
     }
     emit sent(m_cur.id, m_acked, m_receivers);
     m_cur = Request();
+    m_cancelled = false;
     m_one.clear();
     m_batch.clear();
     m_inFlight = 0;
@@ -350,6 +379,7 @@ Publisher::Publisher(const ConnectionSettings& settings, QObject* parent)
     connect(worker, &PublisherWorker::requestProgress, this, &Publisher::requestProgress);
     connect(worker, &PublisherWorker::connectionLost, this, &Publisher::connectionLost);
     connect(worker, &PublisherWorker::accessRefused, this, &Publisher::accessRefused);
+    connect(worker, &PublisherWorker::loadProgress, this, &Publisher::loadProgress);
 }
 
 Publisher::~Publisher()
