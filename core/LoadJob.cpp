@@ -1,13 +1,18 @@
 #include "LoadJob.h"
 
+#include <charconv>
+
 namespace rqc {
 
 namespace {
 void appendBulk(QByteArray& out, const char* data, qsizetype size)
 {
-    out += '$';
-    out += QByteArray::number(size);
-    out += "\r\n";
+    char head[24];
+    head[0] = '$';
+    char* end = std::to_chars(head + 1, head + sizeof head - 2, qint64(size)).ptr;
+    *end++ = '\r';
+    *end++ = '\n';
+    out.append(head, end - head);
     out.append(data, size);
     out += "\r\n";
 }

@@ -2,6 +2,8 @@
 
 #include <QDateTime>
 
+#include <charconv>
+
 namespace rqc {
 
 namespace {
@@ -209,9 +211,12 @@ void MessageTemplate::expandInto(QByteArray& out, quint64 seq)
         case Kind::Literal:
             out += p.text;
             break;
-        case Kind::Seq:
-            out += QByteArray::number(seq);
+        case Kind::Seq: {
+            char buf[24];
+            const auto end = std::to_chars(buf, buf + sizeof buf, seq).ptr;
+            out.append(buf, end - buf);
             break;
+        }
         case Kind::Uuid:
             appendUuid(out);
             break;
