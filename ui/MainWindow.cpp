@@ -416,6 +416,7 @@ QueuePane* MainWindow::openPane(const ConsumerSpec& spec)
     }
     auto* pane = new QueuePane(spec, m_splitter);
     pane->setCapacity(m_messageLimit);
+    pane->setSettingsStore(m_settings.get());
     m_connections->tagPane(pane);
     connect(pane, &QueuePane::closeRequested, this, &MainWindow::closePane);
     connect(pane, &QueuePane::errorReported, this, &MainWindow::showError);

@@ -11,6 +11,7 @@
 #include "PaneStatusLine.h"
 #include "PayloadView.h"
 #include "PeekView.h"
+#include "RowExportActions.h"
 #include "SendBox.h"
 #include "ServerTag.h"
 #include "SettleTracker.h"
@@ -221,6 +222,9 @@ void QueuePane::buildUi()
         if (m_errorFromSend)
             clearError();
     });
+    m_sendBox->setAckedCounter([this]() -> qint64 {
+        return AckBar::settles(m_spec.mode) ? qint64(m_tracker->counters().acked) : -1;
+    });
     layout->addWidget(m_sendBox);
     m_trace = new TraceTracker(m_sendBox, this);
     connect(m_trace, &TraceTracker::traced, this, [this](const Message& row) {
@@ -293,6 +297,9 @@ QWidget* QueuePane::buildView()
         qMax(width(QStringLiteral("999")),
              width(m_model->headerData(MessageModel::DeliveryColumn, Qt::Horizontal).toString())));
     viewLayout->addWidget(m_view, 1);
+    new RowExportActions(
+        m_view, m_proxy, m_model, [this] { return m_spec; },
+        [this] { return m_settings.displayUrl(); });
     QScrollBar* bar = m_view->verticalScrollBar();
     // Follow the newest message unless the user scrolled up to read.
     connect(bar, &QScrollBar::valueChanged, this,
@@ -818,6 +825,8 @@ void QueuePane::updateStatus()
 }
 
 void QueuePane::focusEntry() { m_sendBox->focusEntry(); }
+
+void QueuePane::setSettingsStore(QSettings* settings) { m_sendBox->setSettings(settings); }
 
 void QueuePane::requestSpec(const ConsumerSpec& spec)
 {
