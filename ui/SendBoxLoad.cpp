@@ -92,7 +92,8 @@ void SendBox::onSent(qint64 id, quint64 count, qint64 receivers)
     emit sent(count);
     if (!failed)
         emit sendSucceeded();
-    if (publish && count > 0 && receivers == 0)
+    // A failed send says why it failed; the warning is for sends that went through.
+    if (!failed && publish && count > 0 && receivers == 0)
         emit errorOccurred(count == 1 ? tr("Nobody was listening: the message is gone (PUBLISH "
                                            "reached 0 subscribers).")
                                       : tr("Nobody was listening: the %n message(s) are gone "
