@@ -1,6 +1,7 @@
 #include "Publisher.h"
 
 #include "ClusterMap.h"
+#include "LoadJob.h"
 #include "RedisConnection.h"
 #include "ServerRole.h"
 #include "WorkerThread.h"
@@ -56,6 +57,10 @@ void PublisherWorker::start()
     m_stopDeadline = new QTimer(this);
     m_stopDeadline->setSingleShot(true);
     connect(m_stopDeadline, &QTimer::timeout, this, &PublisherWorker::finishStop);
+    m_paceTimer = new QTimer(this);
+    m_paceTimer->setSingleShot(true);
+    m_paceTimer->setTimerType(Qt::PreciseTimer);
+    connect(m_paceTimer, &QTimer::timeout, this, &PublisherWorker::pump);
     m_conn = new RedisConnection(m_settings, QStringLiteral("publisher"), QString(), this);
     connect(m_conn, &RedisConnection::ready, this, &PublisherWorker::onReady);
     connect(m_conn, &RedisConnection::failed, this,
@@ -123,6 +128,8 @@ void PublisherWorker::onConnectionDown(const QString& reason, bool wasReady)
     report(reason);
     if (m_active) {
         const quint64 unanswered = m_issued - m_replied;
+        // A load run bounded by time has no count: what it meant to send is what it issued.
+        const quint64 total = qMax(m_cur.count, m_issued);
         // Always says what happened to this request: it was under way, so something is open.
         fail(m_cur.id,
              tr("Connection lost while sending to %1: %2 of %3 acknowledged; %4 sent without an "
@@ -130,9 +137,9 @@ void PublisherWorker::onConnectionDown(const QString& reason, bool wasReady)
                 "retried.")
                  .arg(QString::fromUtf8(m_cur.target))
                  .arg(m_acked)
-                 .arg(m_cur.count)
+                 .arg(total)
                  .arg(unanswered)
-                 .arg(m_cur.count - m_issued));
+                 .arg(total - m_issued));
         finishCurrent();
     }
     // Requests waiting behind it end too: the user sees the error now, not a send minutes later.
@@ -217,6 +224,17 @@ void PublisherWorker::beginNext()
     m_active = true;
     Plan p = plan(m_cur.command, m_cur.target, m_cur.payload, m_cur.fields);
     m_fold = p.fold;
+    if (m_cur.load) {
+        m_issued = m_replied = m_acked = 0;
+        m_receivers = 0;
+        m_inFlight = 0;
+        m_failed = false;
+        m_cancelled = false;
+        m_sinceProgress.start();
+        m_loadClock.start();
+        m_cur.load->pacer().start(0);
+        return;
+    }
     // Every message of a burst is the same command, so it is encoded once and a full batch is that
     // encoding repeated: no per-message allocation or formatting.
     m_one.clear();
@@ -230,6 +248,7 @@ void PublisherWorker::beginNext()
     m_inFlight = 0;
     m_failed = false;
     m_moved = false;
+    m_cancelled = false;
     m_sinceProgress.start();
 }
 
@@ -263,6 +282,10 @@ void PublisherWorker::pump()
         beginNext();
         if (!routeCurrent())
             return;
+    }
+    if (m_cur.load) {
+        pumpLoad();
+        return;
     }
     // Keep a couple of batches on the wire so the server never waits for us.
     while (!m_failed && m_inFlight < kMaxBatchesInFlight && m_issued < m_cur.count) {
@@ -303,9 +326,10 @@ void PublisherWorker::onBatch(QList<RedisReply>& replies)
         else
             m_receivers = r.integer;
     }
-    const bool done = m_replied == m_cur.count || ((m_failed || m_stopping) && m_inFlight == 0);
+    const bool done = currentDone();
     if (done && m_moved && m_inFlight == 0 && !m_stopping) {
-        if (m_acked == 0) {
+        // A load run is not sent again (its pacing has moved on): it ends with the reason.
+        if (m_acked == 0 && !m_cur.load) {
             // The key's slot is served by another node: the whole request goes there.
             Request again = std::move(m_cur);
             ++again.redirects;
@@ -331,6 +355,8 @@ void PublisherWorker::onBatch(QList<RedisReply>& replies)
     }
     if (m_sinceProgress.elapsed() >= kProgressIntervalMs) {
         m_sinceProgress.restart();
+        if (m_cur.load)
+            emitLoadProgress();
         emit progress(m_acked, m_cur.count);
         emit requestProgress(m_cur.id, m_acked, m_cur.count);
     }
@@ -342,12 +368,17 @@ void PublisherWorker::finishCurrent()
     if (!m_active)
         return;
     m_active = false;
+    if (m_paceTimer)
+        m_paceTimer->stop();
+    if (m_cur.load)
+        emitLoadProgress();
     if (m_cur.count > 1) {
         emit progress(m_acked, m_cur.count);
         emit requestProgress(m_cur.id, m_acked, m_cur.count);
     }
     emit sent(m_cur.id, m_acked, m_receivers);
     m_cur = Request();
+    m_cancelled = false;
     m_one.clear();
     m_batch.clear();
     m_inFlight = 0;
@@ -412,6 +443,7 @@ Publisher::Publisher(const ConnectionSettings& settings, QObject* parent)
     connect(worker, &PublisherWorker::requestProgress, this, &Publisher::requestProgress);
     connect(worker, &PublisherWorker::connectionLost, this, &Publisher::connectionLost);
     connect(worker, &PublisherWorker::accessRefused, this, &Publisher::accessRefused);
+    connect(worker, &PublisherWorker::loadProgress, this, &Publisher::loadProgress);
 }
 
 Publisher::~Publisher()

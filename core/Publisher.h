@@ -2,6 +2,8 @@
 
 #include "AccessRefusal.h"
 #include "ConnectionSettings.h"
+#include "LoadJob.h"
+#include "LoadPacer.h"
 #include "MessageBatcher.h"
 #include "RedisReply.h"
 
@@ -45,6 +47,13 @@ public:
     void sendRequest(qint64 requestId, rqc::PublisherWorker::Command command,
                      const QByteArray& target, const QByteArray& payload, int count,
                      const StreamFields& fields = {});
+    // Queues a load run (see Publisher::sendLoad); payload and fields may hold placeholders.
+    void sendLoad(qint64 requestId, rqc::PublisherWorker::Command command, const QByteArray& target,
+                  const QByteArray& payload, const rqc::PublisherWorker::StreamFields& fields,
+                  const rqc::LoadPacer::Limits& limits, const rqc::LoadSource& source = {});
+    // Ends a request early: a queued one is dropped (sent() with 0), a running one stops issuing
+    // and reports once the replies on the wire are in.
+    void cancel(qint64 requestId);
     // Stops issuing commands, waits briefly for replies already on the wire (so counts stay true),
     // reports every request, closes, and emits stopped().
     void stop();
@@ -67,6 +76,8 @@ public:
     static constexpr int kMaxBatchCommands = 1000;
     static constexpr int kMaxBatchBytes = 256 * 1024;
     static constexpr int kMaxBatchesInFlight = 2;
+    // A paced load run writes what is due at every tick (a millisecond at most apart).
+    static constexpr int kMaxLoadBatchesInFlight = 4;
 
 signals:
     // The connection is ready (first time and after every reconnect).
@@ -88,6 +99,9 @@ signals:
     // The server refused our credentials, or TLS its certificate: no reconnect follows (until
     // resume()), and every request fails at once with this reason. Emitted once per refusal.
     void accessRefused(rqc::AccessRefusal kind, const QString& reason);
+    // A load run's figures so far (at most ~30 times a second, and once at its end before
+    // sent()): acknowledged messages, the receivers PUBLISH reported, and the time since it began.
+    void loadProgress(qint64 requestId, quint64 acked, qint64 receivers, qint64 elapsedNs);
     void stopped();
 
 private:
@@ -99,8 +113,9 @@ private:
         QByteArray target;
         QByteArray payload;
         quint64 count = 0;
-        StreamFields fields; // XAdd with explicit fields
-        int redirects = 0;   // times sent again after a whole -MOVED answer (Redis Cluster)
+        StreamFields fields;           // XAdd with explicit fields
+        int redirects = 0;             // times sent again after a whole -MOVED answer (Cluster)
+        std::shared_ptr<LoadJob> load; // a load run or a templated burst
     };
 
     void openConnection();
@@ -117,6 +132,10 @@ private:
     void report(const QString& error);
     void fail(qint64 requestId, const QString& error);
     void finishStop();
+    // Load runs (PublisherLoad.cpp).
+    void pumpLoad();
+    bool currentDone() const;
+    void emitLoadProgress();
 
     ConnectionSettings m_settings;
     RedisConnection* m_conn = nullptr;
@@ -144,7 +163,10 @@ private:
     int m_inFlight = 0;
     bool m_failed = false;
     bool m_moved = false; // answered -MOVED: sent again on the slot's owner if nothing was taken
+    bool m_cancelled = false;
     QElapsedTimer m_sinceProgress;
+    QElapsedTimer m_loadClock;
+    QTimer* m_paceTimer = nullptr;
 };
 
 // The main thread's handle: owns the thread ("rq-publisher") and the worker, queues sends.
@@ -166,6 +188,14 @@ public:
     // with Command::XAdd uses the single field "message"). Empty fields: nothing to add, refused.
     qint64 sendEntry(const QByteArray& stream, const PublisherWorker::StreamFields& fields,
                      int count = 1);
+    // A load run: the command with payload (or stream fields) as templates expanded per message,
+    // paced and bounded by limits. Returns the request id; invalid templates or limits are
+    // refused (requestFailed, then sent() with 0). Progress comes as loadProgress().
+    qint64 sendLoad(PublisherWorker::Command command, const QByteArray& target,
+                    const QByteArray& payload, const PublisherWorker::StreamFields& fields,
+                    const LoadPacer::Limits& limits, const LoadSource& source = {});
+    // See PublisherWorker::cancel.
+    void cancel(qint64 requestId);
     bool stopAndWait(int timeoutMs = 3000);
     // After accessRefused(): connects again with these settings (see PublisherWorker::resume).
     void resume(const ConnectionSettings& settings);
@@ -179,6 +209,7 @@ signals:
     void requestProgress(qint64 requestId, quint64 sentSoFar, quint64 total);
     void connectionLost(const QString& reason);
     void accessRefused(rqc::AccessRefusal kind, const QString& reason);
+    void loadProgress(qint64 requestId, quint64 acked, qint64 receivers, qint64 elapsedNs);
 
 private:
     // Reports a request that was never queued (after the caller has its id).

@@ -16,6 +16,10 @@
 # What each scenario measures (details in tests/bench/*.cpp):
 #   publish-list/-pubsub  the product's Publisher, one burst of N (send() to sent()). publish-pubsub
 #                         has no subscriber, like its reference; pubsub-receive loads a subscriber.
+#   publish-template      issue 11: load mode, LPUSH "{{seq}} {{uuid}} xxx…" (~SIZE bytes, expanded
+#                         per message) N times as fast as possible, against publish-list of the same
+#                         run (target >= 0.8x; publish-list is run first if not asked for); then paced
+#                         runs of 2 s at 1 000, 10 000 and 50 000 msgs/s: achieved vs requested (5 %).
 #   drain-*               N pre-filled messages, Consumer start -> N-th message on the main thread;
 #                         payloads carry sequence numbers, so lost and duplicated are counted.
 #   pubsub-receive        a pipelined in-process publisher at full speed; a drop by the server's
@@ -68,7 +72,7 @@ REPEAT=3
 QUICK=0
 BUILD=1
 ONLY=""
-ALL="publish-list publish-pubsub drain-list pubsub-receive drain-reliable drain-stream window-flood latency peek-10m panes-30 filter-flood observe idle-cost idle-pubsub discovery charts"
+ALL="publish-list publish-pubsub publish-template drain-list pubsub-receive drain-reliable drain-stream window-flood latency peek-10m panes-30 filter-flood observe idle-cost idle-pubsub discovery charts"
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -85,6 +89,10 @@ while [ $# -gt 0 ]; do
 done
 SCENARIOS=${ONLY//,/ }
 SCENARIOS=${SCENARIOS:-$ALL}
+# publish-template is measured against publish-list of the same run.
+case " $SCENARIOS " in
+*" publish-template "*) case " $SCENARIOS " in *" publish-list "*) ;; *) SCENARIOS="publish-list $SCENARIOS" ;; esac ;;
+esac
 # idle-cost runs on two keyspaces (--quick: 1M only, 15 s windows; discovery on 1M keys).
 if [ "$QUICK" = 1 ]; then
     SCENARIOS=$(echo " $SCENARIOS " | sed 's/ idle-cost / idle-cost-1m /; s/^ //; s/ $//')
@@ -301,6 +309,7 @@ def mem_gb():
 R = lambda x: None if x is None else round(x)
 results, rows, status = [], [], 0
 drain_list_rate = None
+publish_list_rate = None
 REFS = {
     "publish-list": ("redis-benchmark LPUSH -P 128 -c 1", "lpush", 0.9),
     "publish-pubsub": ("redis-benchmark PUBLISH -P 128 -c 1", "publish", 0.9),
@@ -330,6 +339,21 @@ for name in scenarios.split():
             entry["target"] = "ratio >= %g" % target
             if entry["ratio"] is None or entry["ratio"] < target:
                 misses.append("ratio %s < %g" % (entry["ratio"], target))
+    if name == "publish-list":
+        publish_list_rate = entry["rate"]
+    if name == "publish-template":
+        entry["reference"] = "publish-list (this run)"
+        entry["reference_rate"] = R(publish_list_rate)
+        if entry["rate"] and publish_list_rate:
+            entry["ratio"] = round(entry["rate"] / publish_list_rate, 3)
+        entry["ordered"] = r.get("ordered")
+        entry["paced"] = r.get("paced")
+        entry["target"] = "ratio >= 0.8; paced runs within 5 % of the rate asked"
+        if entry["ratio"] is None or entry["ratio"] < 0.8:
+            misses.append("ratio %s < 0.8" % entry["ratio"])
+        for p in entry["paced"] or []:
+            if p.get("error_pct") is None or abs(p["error_pct"]) > 5:
+                misses.append("%d/s achieved %s" % (p["requested"], p.get("achieved")))
     if name == "drain-list":
         drain_list_rate = entry["rate"]
         py = read_json("redis-py.json")
@@ -514,6 +538,10 @@ for name in scenarios.split():
         extra.append("first rows %s ms, rss %s MB idle +%s MB, %s rows held"
                      % (entry["first_rows_ms"], entry["rss_idle_mb"], entry["rss_over_idle_mb"],
                         entry["rows_held"]))
+    if name == "publish-template" and entry.get("paced"):
+        extra.append("paced: " + ", ".join("%d/s -> %s/s (%+.1f %%)" % (p["requested"], p.get("achieved"),
+                                                                       p.get("error_pct") or 0)
+                                           for p in entry["paced"]))
     if name == "panes-30":
         byname = entry["connections_by_name"] or {}
         extra.append("connections %s (%s), threads %s, rss %s MB, min %sx%s, %s/30 reachable; "

@@ -325,6 +325,7 @@ QueuePane* MainWindow::openPane(const ConsumerSpec& spec, ServerView* server)
     }
     auto* pane = new QueuePane(spec, m_splitter);
     pane->setCapacity(m_messageLimit);
+    pane->setSettingsStore(m_settings.get());
     connect(pane, &QueuePane::closeRequested, this, &MainWindow::closePane);
     connect(pane, &QueuePane::errorReported, this, &MainWindow::showError);
     connect(pane, &QueuePane::sendFinished, this, &MainWindow::scheduleRefresh);

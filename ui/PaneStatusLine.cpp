@@ -84,7 +84,7 @@ QString PaneStatusLine::textFor(const Figures& f, double rate)
     else if (f.mode == Mode::PubSub && !f.depthWhy.isEmpty())
         parts << tr("subscribers %1").arg(depth);
     if (family == ModeFamily::Channel && f.lastReach >= 0)
-        parts << tr("last publish reached %n", nullptr, int(f.lastReach));
+        parts << tr("last publish reached %n subscriber(s)", nullptr, int(f.lastReach));
     parts << tr("dropped %1").arg(locale.toString(f.dropped));
     if (!f.sendText.isEmpty())
         parts << f.sendText;

@@ -13,6 +13,7 @@
 #include "PayloadView.h"
 #include "PeekView.h"
 #include "ReadingAids.h"
+#include "RowExportActions.h"
 #include "SendBox.h"
 #include "ServerTag.h"
 #include "SettleTracker.h"
@@ -227,6 +228,9 @@ void QueuePane::buildUi()
         if (m_errorFromSend)
             clearError();
     });
+    m_sendBox->setAckedCounter([this]() -> qint64 {
+        return AckBar::settles(m_spec.mode) ? qint64(m_tracker->counters().acked) : -1;
+    });
     layout->addWidget(m_sendBox);
     m_trace = new TraceTracker(m_sendBox, this);
     connect(m_trace, &TraceTracker::traced, this, [this](const Message& row) {
@@ -301,6 +305,9 @@ QWidget* QueuePane::buildView()
     viewLayout->addWidget(m_view, 1);
     auto* aids = new ReadingAids(m_model, m_proxy, m_payloadView, m_view, m_filterEdit, viewBox);
     tools->insertWidget(1, aids->decoderCombo()); // decoder choice, source colours
+    new RowExportActions(
+        m_view, m_proxy, m_model, [this] { return m_spec; },
+        [this] { return m_settings.displayUrl(); });
     QScrollBar* bar = m_view->verticalScrollBar();
     // Follow the newest message unless the user scrolled up to read.
     connect(bar, &QScrollBar::valueChanged, this,
@@ -830,6 +837,8 @@ void QueuePane::updateStatus()
 }
 
 void QueuePane::focusEntry() { m_sendBox->focusEntry(); }
+
+void QueuePane::setSettingsStore(QSettings* settings) { m_sendBox->setSettings(settings); }
 
 void QueuePane::requestSpec(const ConsumerSpec& spec)
 {

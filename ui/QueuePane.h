@@ -23,6 +23,8 @@ class QTableView;
 class QTimer;
 class QToolButton;
 
+class QSettings;
+
 namespace rqc {
 
 class AckBar;
@@ -115,6 +117,8 @@ public:
     void requestSpec(const ConsumerSpec& spec);
     // A notice in the pane (and the status bar) until dismissed.
     void showNotice(const QString& text);
+    // Where the entry box keeps its history and snippets (the window's settings).
+    void setSettingsStore(QSettings* settings);
     ConsumersLine* consumersLine() const { return m_consumersLine; }
     // The saved connection this pane's server is ("production · orders"), as a coloured strip
     // above the header; an empty text hides it.

@@ -1,6 +1,10 @@
 #include "SendBox.h"
 
+#include "LoadPanel.h"
+#include "MessageTemplate.h"
 #include "ModeFamily.h"
+#include "SendTools.h"
+#include "TemplateHelp.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>
@@ -11,6 +15,9 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTextCursor>
+#include <QTextDocument>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace rqc {
@@ -63,6 +70,10 @@ SendBox::SendBox(QWidget* parent)
     m_messageEdit->setTabChangesFocus(true);
     m_messageEdit->setFixedHeight(m_messageEdit->fontMetrics().lineSpacing() * 3 + 14);
     m_messageEdit->installEventFilter(this);
+    connect(m_messageEdit, &QPlainTextEdit::textChanged, this, [this] {
+        if (!m_settingText)
+            m_browsingHistory = false; // typing starts a new draft
+    });
     layout->addWidget(m_messageEdit);
 
     auto* sendRow = new QHBoxLayout;
@@ -77,11 +88,33 @@ SendBox::SendBox(QWidget* parent)
     m_sendButton->setObjectName(QStringLiteral("sendButton"));
     m_sendButton->setToolTip(tr("Send (Ctrl+Enter)"));
     connect(m_sendButton, &QPushButton::clicked, this, &SendBox::send);
+    m_helpButton = new QToolButton(this);
+    m_helpButton->setObjectName(QStringLiteral("templateHelpButton"));
+    m_helpButton->setText(tr("{{…}}"));
+    m_helpButton->setToolTip(tr("Placeholders: {{seq}}, {{uuid}}, {{now}}… expanded per message"));
+    connect(m_helpButton, &QToolButton::clicked, this,
+            [this] { TemplateHelp::show(m_helpButton); });
+    m_loadButton = new QToolButton(this);
+    m_loadButton->setObjectName(QStringLiteral("loadModeButton"));
+    m_loadButton->setText(tr("Load…"));
+    m_loadButton->setCheckable(true);
+    m_loadButton->setToolTip(
+        tr("Load mode: send many messages, or for a time, at a rate, with progress and Stop"));
     sendRow->addWidget(repeatLabel);
     sendRow->addWidget(m_repeatSpin);
+    sendRow->addWidget(m_helpButton);
+    sendRow->addWidget(m_loadButton);
+    m_toolsButton = SendTools::makeButton(this);
+    sendRow->addWidget(m_toolsButton);
     sendRow->addStretch(1);
     sendRow->addWidget(m_sendButton);
     layout->addLayout(sendRow);
+    m_loadPanel = new LoadPanel(this);
+    m_loadPanel->setVisible(false);
+    connect(m_loadButton, &QToolButton::toggled, m_loadPanel, &QWidget::setVisible);
+    connect(m_loadPanel, &LoadPanel::startRequested, this, &SendBox::startLoad);
+    connect(m_loadPanel, &LoadPanel::stopRequested, this, &SendBox::stopLoad);
+    layout->addWidget(m_loadPanel);
 }
 
 void SendBox::setSpec(const ConsumerSpec& spec)
@@ -169,26 +202,8 @@ void SendBox::setPublisher(Publisher* publisher)
         return;
     m_publisher = publisher;
     // Only this box's requests concern it: the publisher may serve every pane of the server.
-    connect(publisher, &Publisher::sent, this, [this](qint64 id, quint64 count, qint64 receivers) {
-        const auto it = m_pendingSends.constFind(id);
-        if (it == m_pendingSends.cend())
-            return;
-        const int command = it.value();
-        m_pendingSends.erase(it);
-        m_sent += count;
-        if (command == int(PublisherWorker::Command::LPush) && count > 0)
-            emit depthReported(receivers);
-        else if ((command == int(PublisherWorker::Command::Publish) ||
-                  command == int(PublisherWorker::Command::SPublish)) &&
-                 count > 0)
-            m_lastReach = receivers;
-        if (m_pendingSends.isEmpty())
-            m_progress.clear();
-        const bool failed = m_failedSends.remove(id);
-        emit sent(count);
-        if (!failed)
-            emit sendSucceeded();
-    });
+    connect(publisher, &Publisher::sent, this, &SendBox::onSent);
+    connect(publisher, &Publisher::loadProgress, this, &SendBox::onLoadProgress);
     connect(publisher, &Publisher::requestProgress, this,
             [this](qint64 id, quint64 done, quint64 total) {
                 if (!m_pendingSends.contains(id))
@@ -210,6 +225,12 @@ QString SendBox::sendText() const
 {
     if (!m_progress.isEmpty())
         return m_progress;
+    if (m_loadId != 0 ||
+        (m_loadPanel && !m_loadPanel->figures().isEmpty() && m_loadButton->isChecked()))
+        return tr("load: %1").arg(m_loadPanel->figures());
+    if (m_sent && m_lastBurstReach >= 0)
+        return tr("sent %1 (reached %2)")
+            .arg(QLocale().toString(m_sent), QLocale().toString(m_lastBurstReach));
     if (m_sent)
         return tr("sent %1").arg(QLocale().toString(m_sent));
     return QString();
@@ -256,28 +277,10 @@ void SendBox::send()
         emit errorOccurred(tr("Not connected to a server yet."));
         return;
     }
-    const QByteArray target = publishTarget();
-    if (target.isEmpty()) {
-        emit errorOccurred(
-            tr("Pattern panes need a channel to publish to: fill in \"Publish to\"."));
-        m_publishToEdit->setFocus();
-        return;
-    }
-    const PublisherWorker::Command cmd = command();
     const int count = m_repeatSpin->value();
-    qint64 id = 0;
-    if (cmd == PublisherWorker::Command::XAdd) {
-        QString error;
-        const PublisherWorker::StreamFields fields = streamFields(&error);
-        if (fields.isEmpty()) {
-            emit errorOccurred(error);
-            return;
-        }
-        id = m_publisher->sendEntry(target, fields, count);
-    } else {
-        id = m_publisher->send(cmd, target, m_messageEdit->toPlainText().toUtf8(), count);
-    }
-    m_pendingSends.insert(id, int(cmd));
+    const qint64 id = queueSend(nullptr, count);
+    if (id == 0)
+        return;
     if (count > 1)
         m_progress = tr("sending %1").arg(QLocale().toString(count));
     // Keep the text, selected: Ctrl+Enter again resends it, typing replaces it.
@@ -285,6 +288,8 @@ void SendBox::send()
 }
 
 QByteArray SendBox::messageBytes() const { return m_messageEdit->toPlainText().toUtf8(); }
+
+void SendBox::setMessageText(const QString& text) { m_messageEdit->setPlainText(text); }
 
 void SendBox::focusEntry() { m_messageEdit->setFocus(Qt::OtherFocusReason); }
 
@@ -297,6 +302,14 @@ bool SendBox::eventFilter(QObject* watched, QEvent* event)
             send();
             return true;
         }
+        // Up on the first line, Down on the last: the target's earlier messages.
+        const QTextCursor cursor = m_messageEdit->textCursor();
+        if (key->key() == Qt::Key_Up && key->modifiers() == Qt::NoModifier &&
+            cursor.blockNumber() == 0 && recall(true))
+            return true;
+        if (key->key() == Qt::Key_Down && key->modifiers() == Qt::NoModifier &&
+            cursor.blockNumber() == m_messageEdit->document()->blockCount() - 1 && recall(false))
+            return true;
     }
     return QWidget::eventFilter(watched, event);
 }

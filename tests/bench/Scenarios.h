@@ -27,6 +27,8 @@ struct Options {
 // counts are checked by the caller.
 bool runPublishList(const Options& o, Result* r);
 bool runPublishPubSub(const Options& o, Result* r);
+// Issue 11: load mode with {{seq}} {{uuid}}, fast and paced at 1 000 / 10 000 / 50 000 msgs/s.
+bool runPublishTemplate(const Options& o, Result* r);
 bool runDrainList(const Options& o, Result* r);
 bool runPubSubReceive(const Options& o, Result* r);
 bool runDrainReliable(const Options& o, Result* r);

@@ -31,6 +31,7 @@ struct Entry {
 constexpr Entry kScenarios[] = {
     {"publish-list", runPublishList},
     {"publish-pubsub", runPublishPubSub},
+    {"publish-template", runPublishTemplate},
     {"drain-list", runDrainList},
     {"pubsub-receive", runPubSubReceive},
     {"drain-reliable", runDrainReliable},
