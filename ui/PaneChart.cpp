@@ -30,6 +30,7 @@ std::optional<SampleTarget> targetFor(const ConsumerSpec& spec)
         t.kind = SampleTarget::Kind::Stream; // every group of the stream, summed
         return t;
     case Mode::PubSub:
+    case Mode::SPubSub:
     case Mode::Pattern:
     case Mode::Observe:
         break;

@@ -200,53 +200,53 @@ Every connection to this server has stopped. Enter the password (and the ACL use
 <context>
     <name>rqc::AckingConsumer</name>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="59" />
+        <location filename="../../core/AckingConsumer.cpp" line="62" />
         <source>The consumer stopped before Redis answered; the messages stay pending and will be delivered again.</source>
         <translation>消费者在 Redis 应答之前已停止；这些消息仍处于待确认状态，之后会再次投递。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="61" />
+        <location filename="../../core/AckingConsumer.cpp" line="64" />
         <source>The consumer stopped.</source>
         <translation>消费者已停止。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="79" />
+        <location filename="../../core/AckingConsumer.cpp" line="82" />
         <source>%1 is not possible in this mode.</source>
         <translation>此模式下不能执行 %1。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="208" />
-        <location filename="../../core/AckingConsumer.cpp" line="338" />
+        <location filename="../../core/AckingConsumer.cpp" line="212" />
+        <location filename="../../core/AckingConsumer.cpp" line="370" />
         <source>The consumer failed; nothing more is settled through it.</source>
         <translation>消费者已失败；不会再通过它处理任何消息。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="251" />
+        <location filename="../../core/AckingConsumer.cpp" line="255" />
         <source>No free consumer name after %1 tries.</source>
         <translation>尝试 %1 次后仍找不到可用的消费者名称。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="258" />
+        <location filename="../../core/AckingConsumer.cpp" line="262" />
         <source>Another consumer named %1 looked alive (%2); both now share its pending messages.</source>
         <translation>另一个名为 %1 的消费者似乎仍在运行（%2）；现在两者共享它的待确认消息。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="307" />
+        <location filename="../../core/AckingConsumer.cpp" line="339" />
         <source>Connection lost before Redis answered (%1); the outcome is unknown — settle again if the messages are still pending.</source>
         <translation>在 Redis 应答之前连接已断开（%1）；结果未知——如果消息仍处于待确认状态，请再处理一次。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="334" />
+        <location filename="../../core/AckingConsumer.cpp" line="366" />
         <source>The consumer is stopping.</source>
         <translation>消费者正在停止。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="366" />
+        <location filename="../../core/AckingConsumer.cpp" line="398" />
         <source>This consumer reads with NOACK: there is nothing to ack.</source>
         <translation>此消费者以 NOACK 方式读取：没有需要确认的消息。</translation>
     </message>
     <message>
-        <location filename="../../core/AckingConsumer.cpp" line="440" />
+        <location filename="../../core/AckingConsumer.cpp" line="472" />
         <source>Claiming idle entries</source>
         <translation>正在认领空闲条目</translation>
     </message>
@@ -340,6 +340,89 @@ Every connection to this server has stopped. Enter the password (and the ACL use
     </message>
 </context>
 <context>
+    <name>rqc::ChartHistory</name>
+    <message>
+        <location filename="../../core/ChartHistory.cpp" line="144" />
+        <source>depth</source>
+        <translation>深度</translation>
+    </message>
+    <message>
+        <location filename="../../core/ChartHistory.cpp" line="146" />
+        <source>in/s</source>
+        <translation>入/秒</translation>
+    </message>
+    <message>
+        <location filename="../../core/ChartHistory.cpp" line="148" />
+        <source>out/s</source>
+        <translation>出/秒</translation>
+    </message>
+    <message>
+        <location filename="../../core/ChartHistory.cpp" line="150" />
+        <source>net change/s</source>
+        <translation>净变化/秒</translation>
+    </message>
+    <message>
+        <location filename="../../core/ChartHistory.cpp" line="152" />
+        <source>pending</source>
+        <translation>待确认</translation>
+    </message>
+    <message>
+        <location filename="../../core/ChartHistory.cpp" line="154" />
+        <source>lag</source>
+        <translation>积压</translation>
+    </message>
+    <message>
+        <location filename="../../core/ChartHistory.cpp" line="156" />
+        <source>consumers</source>
+        <translation>消费者</translation>
+    </message>
+    <message>
+        <location filename="../../core/ChartHistory.cpp" line="158" />
+        <source>ops/s</source>
+        <translation>每秒操作数</translation>
+    </message>
+    <message>
+        <location filename="../../core/ChartHistory.cpp" line="160" />
+        <source>memory (bytes)</source>
+        <translation>内存（字节）</translation>
+    </message>
+    <message>
+        <location filename="../../core/ChartHistory.cpp" line="162" />
+        <source>connected clients</source>
+        <translation>已连接客户端</translation>
+    </message>
+    <message>
+        <location filename="../../core/ChartHistory.cpp" line="164" />
+        <source>blocked clients</source>
+        <translation>阻塞的客户端</translation>
+    </message>
+    <message>
+        <location filename="../../core/ChartHistory.cpp" line="166" />
+        <source>pub/sub channels</source>
+        <translation>发布/订阅频道</translation>
+    </message>
+    <message>
+        <location filename="../../core/ChartHistory.cpp" line="168" />
+        <source>pub/sub patterns</source>
+        <translation>发布/订阅模式</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::ClusterMap</name>
+    <message>
+        <location filename="../../core/ClusterMap.cpp" line="107" />
+        <location filename="../../core/ClusterMap.cpp" line="115" />
+        <source>CLUSTER SHARDS gave an unexpected reply.</source>
+        <translation>CLUSTER SHARDS 返回了意外的应答。</translation>
+    </message>
+    <message>
+        <location filename="../../core/ClusterMap.cpp" line="153" />
+        <location filename="../../core/ClusterMap.cpp" line="160" />
+        <source>CLUSTER SLOTS gave an unexpected reply.</source>
+        <translation>CLUSTER SLOTS 返回了意外的应答。</translation>
+    </message>
+</context>
+<context>
     <name>rqc::ConnectionController</name>
     <message>
         <location filename="../../ui/ConnectionController.cpp" line="25" />
@@ -347,22 +430,36 @@ Every connection to this server has stopped. Enter the password (and the ACL use
         <translation>连接(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="28" />
-        <source>Choose, add or edit a saved server and switch to it</source>
-        <translation>选择、添加或编辑已保存的服务器，并切换到该服务器</translation>
+        <location filename="../../ui/ConnectionController.cpp" line="29" />
+        <source>Choose, add or edit a saved server and open it beside the ones already open</source>
+        <translation>选择、添加或编辑已保存的服务器，并在已打开的服务器旁边打开它</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="69" />
-        <source>Opening %1: asking the keychain for its password…</source>
-        <translation>正在打开 %1：正在向钥匙串获取其密码…</translation>
+        <location filename="../../ui/ConnectionController.cpp" line="127" />
+        <source>Opening %1: asking the keychain for its password… &lt;a href="type"&gt;type it instead&lt;/a&gt;</source>
+        <translation>正在打开 %1：正在向钥匙串获取其密码… &lt;a href="type"&gt;改为手动输入&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="108" />
+        <location filename="../../ui/ConnectionController.cpp" line="131" />
+        <source>The system keychain has not answered yet (over D-Bus it can take up to 25 s to give up). Type the password instead and it is kept in memory only.</source>
+        <translation>系统钥匙串尚未应答（通过 D-Bus 时，它可能要等 25 秒才会放弃）。改为手动输入密码，密码将仅保存在内存中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionController.cpp" line="152" />
         <source>Password for %1</source>
         <translation>%1 的密码</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="110" />
+        <location filename="../../ui/ConnectionController.cpp" line="155" />
+        <source>The system keychain has not answered.
+The password you type for %1 is kept in memory only, until the console quits.
+Password (empty for none):</source>
+        <translation>系统钥匙串没有应答。
+你为 %1 输入的密码仅保存在内存中，直到控制台退出。
+密码（无密码则留空）：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionController.cpp" line="158" />
         <source>No system keychain is available (%1).
 The password for %2 is kept in memory only, until the console quits.
 Password (empty for none):</source>
@@ -371,17 +468,22 @@ Password (empty for none):</source>
 密码（无密码则留空）：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="112" />
+        <location filename="../../ui/ConnectionController.cpp" line="160" />
         <source>no Secret Service</source>
         <translation>没有 Secret Service</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="115" />
+        <location filename="../../ui/ConnectionController.cpp" line="163" />
         <source>Not connected to %1: no password given. File › Connect… chooses a server.</source>
         <translation>未连接到 %1：未提供密码。可通过“文件 › 连接…”选择服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="122" />
+        <location filename="../../ui/ConnectionController.cpp" line="173" />
+        <source>The password for %1 is kept in memory only (typed instead of waiting for the keychain).</source>
+        <translation>%1 的密码仅保存在内存中（手动输入，未等待钥匙串）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionController.cpp" line="176" />
         <source>No system keychain: the password for %1 is kept in memory only.</source>
         <translation>没有系统钥匙串：%1 的密码仅保存在内存中。</translation>
     </message>
@@ -389,277 +491,297 @@ Password (empty for none):</source>
 <context>
     <name>rqc::ConnectionDialog</name>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="34" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="36" />
         <source>Connect to a server</source>
         <translation>连接到服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="51" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="53" />
         <source>&amp;New</source>
         <translation>新建(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="54" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="56" />
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="60" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="62" />
         <source>Saved connections</source>
         <translation>已保存的连接</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="77" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="79" />
         <source>e.g. orders (production)</source>
         <translation>例如：orders（生产环境）</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="79" />
-        <source>Paste redis://user:password@host:6379/0, rediss://… or unix:///path.sock</source>
-        <translation>粘贴 redis://user:password@host:6379/0、rediss://… 或 unix:///path.sock</translation>
+        <location filename="../../ui/ConnectionDialog.cpp" line="81" />
+        <source>Paste redis://user:password@host:6379/0, rediss://…, unix:///path.sock or a redis-cli command line</source>
+        <translation>粘贴 redis://user:password@host:6379/0、rediss://…、unix:///path.sock 或 redis-cli 命令行</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="81" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="83" />
         <source>Paste a URL and the fields below fill in; editing the fields rewrites it (without the password).</source>
         <translation>粘贴 URL 后会自动填写下面的字段；编辑这些字段会重写 URL（不含密码）。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="89" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="91" />
         <source>TCP</source>
         <translation>TCP</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="90" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="92" />
         <source>TLS</source>
         <translation>TLS</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="91" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="93" />
         <source>Unix socket</source>
         <translation>Unix 套接字</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="97" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="99" />
         <source>default</source>
         <translation>default</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="104" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="106" />
         <source>Skip certificate verification</source>
         <translation>跳过证书验证</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="107" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="109" />
         <source>⚠ Anyone between you and the server can read and change what you send, passwords included.</source>
         <translation>⚠ 你与服务器之间的任何人都能读取和篡改你发送的内容，包括密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="114" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="116" />
         <source> ms</source>
         <translation> 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="117" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="119" />
         <source>e.g. production</source>
         <translation>例如：生产环境</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="120" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="122" />
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="122" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="124" />
         <source>Red</source>
         <translation>红色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="122" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="124" />
         <source>Orange</source>
         <translation>橙色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="123" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="125" />
         <source>Yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="123" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="125" />
         <source>Green</source>
         <translation>绿色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="124" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="126" />
         <source>Blue</source>
         <translation>蓝色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="124" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="126" />
         <source>Purple</source>
         <translation>紫色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="125" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="127" />
         <source>Grey</source>
         <translation>灰色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="135" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="137" />
         <source>…</source>
         <translation>…</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="142" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="144" />
         <source>&amp;Name:</source>
         <translation>名称(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="143" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="149" />
+        <source>From &amp;environment</source>
+        <translation>从环境变量导入(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="150" />
+        <source>Import redis-cli's connection from the console's environment: REDIS_URL if set, and the password in REDISCLI_AUTH</source>
+        <translation>从控制台的环境变量导入 redis-cli 的连接：REDIS_URL（如已设置），以及 REDISCLI_AUTH 中的密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="154" />
         <source>&amp;URL:</source>
         <translation>URL(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="144" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="157" />
         <source>&amp;Transport:</source>
         <translation>传输方式(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="145" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="158" />
         <source>&amp;Host:</source>
         <translation>主机(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="146" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="159" />
         <source>&amp;Port:</source>
         <translation>端口(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="147" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="160" />
         <source>&amp;Socket:</source>
         <translation>套接字(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="148" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="161" />
         <source>&amp;Database:</source>
         <translation>数据库(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="149" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="162" />
         <source>U&amp;ser:</source>
         <translation>用户(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="150" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="163" />
         <source>Pass&amp;word:</source>
         <translation>密码(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="151" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="164" />
         <source>CA file:</source>
         <translation>CA 文件：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="151" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="164" />
         <source>CA certificate</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="152" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="165" />
         <source>Client certificate:</source>
         <translation>客户端证书：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="152" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="165" />
         <source>Client certificate</source>
         <translation>客户端证书</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="153" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="166" />
         <source>Client key:</source>
         <translation>客户端密钥：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="153" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="166" />
         <source>Client key</source>
         <translation>客户端密钥</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="156" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="169" />
         <source>Connect &amp;timeout:</source>
         <translation>连接超时(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="157" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="170" />
         <source>&amp;Label:</source>
         <translation>标签(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="158" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="171" />
         <source>&amp;Colour:</source>
         <translation>颜色(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="185" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="198" />
         <source>&amp;Test connection</source>
         <translation>测试连接(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="188" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="201" />
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="191" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="204" />
         <source>C&amp;onnect</source>
         <translation>连接(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="239" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="252" />
         <source>asking the keychain…</source>
         <translation>正在询问钥匙串…</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="255" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="268" />
         <source>No system keychain (%1): passwords are kept in memory only, until the console quits.</source>
         <translation>没有系统钥匙串（%1）：密码仅保存在内存中，直到控制台退出。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="260" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="273" />
         <source>The password is kept in memory only.</source>
         <translation>密码仅保存在内存中。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="261" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="274" />
         <source>The password is kept in the system keychain.</source>
         <translation>密码保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="314" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="328" />
         <source>Delete connection</source>
         <translation>删除连接</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="315" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="329" />
         <source>Delete the saved connection %1 and its password?</source>
         <translation>要删除已保存的连接 %1 及其密码吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="413" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="364" />
+        <source>Not used from the command line: %1</source>
+        <translation>命令行中未采用的部分：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="439" />
+        <source>Imported from the environment: Save keeps it, and its password goes to the keychain like any other.</source>
+        <translation>已从环境变量导入：点击“保存”即可保留，其密码会像其他连接一样存入钥匙串。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="469" />
         <source>Testing %1…</source>
         <translation>正在测试 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="438" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="494" />
         <source>Saved %1 (no password).</source>
         <translation>已保存 %1（无密码）。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="441" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="497" />
         <source>Saved %1; its password is in the system keychain.</source>
         <translation>已保存 %1；其密码保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="444" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="500" />
         <source>Saved %1, but not its password: no system keychain (%2). The password is kept in memory only, until the console quits; you will be asked for it next time.</source>
         <translation>已保存 %1，但未保存其密码：没有系统钥匙串（%2）。密码仅保存在内存中，直到控制台退出；下次会再次向你询问密码。</translation>
     </message>
@@ -667,12 +789,22 @@ Password (empty for none):</source>
 <context>
     <name>rqc::ConnectionList</name>
     <message>
-        <location filename="../../ui/ConnectionList.cpp" line="33" />
-        <source>Saved connections: double-click one to switch the console to it (File › Connect… to add or edit)</source>
-        <translation>已保存的连接：双击某个连接即可将控制台切换到它（通过“文件 › 连接…”添加或编辑）</translation>
+        <location filename="../../ui/ConnectionList.cpp" line="34" />
+        <source>Saved connections: double-click one to open it beside the servers already open; right-click an open one (bold) to close it (File › Connect… to add or edit)</source>
+        <translation>已保存的连接：双击某个连接即可在已打开的服务器旁边打开它；右键单击已打开的连接（粗体）可将其关闭（通过“文件 › 连接…”添加或编辑）</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionList.cpp" line="56" />
+        <location filename="../../ui/ConnectionList.cpp" line="44" />
+        <source>&amp;Open</source>
+        <translation>打开(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionList.cpp" line="45" />
+        <source>&amp;Close connection</source>
+        <translation>关闭连接(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionList.cpp" line="74" />
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
@@ -685,52 +817,72 @@ Password (empty for none):</source>
         <translation>数据库编号 "%1" 不是非负整数。</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="59" />
+        <location filename="../../core/ConnectionSettings.cpp" line="73" />
+        <source>The Sentinel URL "%1" names no master: use redis+sentinel://host:26379[,host2:26379]/MASTER_NAME[/db].</source>
+        <translation>哨兵 URL "%1" 未指定主节点：请使用 redis+sentinel://host:26379[,host2:26379]/MASTER_NAME[/db]。</translation>
+    </message>
+    <message>
+        <location filename="../../core/ConnectionSettings.cpp" line="79" />
+        <source>The Sentinel URL "%1" has more than a master name and a database number.</source>
+        <translation>哨兵 URL "%1" 中除了主节点名称和数据库编号之外还有其他内容。</translation>
+    </message>
+    <message>
+        <location filename="../../core/ConnectionSettings.cpp" line="89" />
+        <source>The Sentinel address "%1" in "%2" is not host:port.</source>
+        <translation>"%2" 中的哨兵地址 "%1" 不是 host:port 格式。</translation>
+    </message>
+    <message>
+        <location filename="../../core/ConnectionSettings.cpp" line="95" />
+        <source>The Sentinel URL "%1" names no Sentinel.</source>
+        <translation>哨兵 URL "%1" 未指定任何哨兵。</translation>
+    </message>
+    <message>
+        <location filename="../../core/ConnectionSettings.cpp" line="136" />
         <source>The server URL is empty.</source>
         <translation>服务器 URL 为空。</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="64" />
+        <location filename="../../core/ConnectionSettings.cpp" line="143" />
         <source>"%1" is not a valid URL: %2</source>
         <translation>"%1" 不是有效的 URL：%2</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="73" />
+        <location filename="../../core/ConnectionSettings.cpp" line="152" />
         <source>The URL "%1" names no host.</source>
         <translation>URL "%1" 中没有主机名。</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="79" />
+        <location filename="../../core/ConnectionSettings.cpp" line="158" />
         <source>The port in "%1" is out of range.</source>
         <translation>"%1" 中的端口超出范围。</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="92" />
+        <location filename="../../core/ConnectionSettings.cpp" line="171" />
         <source>The URL "%1" names no socket path.</source>
         <translation>URL "%1" 中没有套接字路径。</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="98" />
+        <location filename="../../core/ConnectionSettings.cpp" line="177" />
         <source>The socket path in "%1" is not absolute (use unix:///path/to/redis.sock).</source>
         <translation>"%1" 中的套接字路径不是绝对路径（请使用 unix:///path/to/redis.sock）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="104" />
-        <source>Unsupported URL scheme "%1": use redis://, rediss:// or unix://.</source>
-        <translation>不支持的 URL 协议 "%1"：请使用 redis://、rediss:// 或 unix://。</translation>
+        <location filename="../../core/ConnectionSettings.cpp" line="183" />
+        <source>Unsupported URL scheme "%1": use redis://, rediss://, unix:// or redis+sentinel://.</source>
+        <translation>不支持的 URL 协议 "%1"：请使用 redis://、rediss://、unix:// 或 redis+sentinel://。</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="127" />
+        <location filename="../../core/ConnectionSettings.cpp" line="211" />
         <source>The timeout in "%1" must be a positive number of milliseconds.</source>
         <translation>"%1" 中的超时必须是正的毫秒数。</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="136" />
+        <location filename="../../core/ConnectionSettings.cpp" line="220" />
         <source>The health interval in "%1" must be a number of seconds (0 turns the check off).</source>
         <translation>"%1" 中的健康检查间隔必须是秒数（0 表示关闭检查）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionSettings.cpp" line="143" />
+        <location filename="../../core/ConnectionSettings.cpp" line="227" />
         <source>The health interval in "%1" must be at least 0.3 seconds.</source>
         <translation>"%1" 中的健康检查间隔至少为 0.3 秒。</translation>
     </message>
@@ -748,12 +900,22 @@ Password (empty for none):</source>
 <context>
     <name>rqc::ConnectionTester</name>
     <message>
-        <location filename="../../core/ConnectionTester.cpp" line="12" />
+        <location filename="../../core/ConnectionTester.cpp" line="13" />
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionTester.cpp" line="13" />
+        <location filename="../../core/ConnectionTester.cpp" line="16" />
+        <source>%1, 1 master</source>
+        <translation>%1，1 个主节点</translation>
+    </message>
+    <message>
+        <location filename="../../core/ConnectionTester.cpp" line="17" />
+        <source>%1, %2 masters</source>
+        <translation>%1，%2 个主节点</translation>
+    </message>
+    <message>
+        <location filename="../../core/ConnectionTester.cpp" line="21" />
         <source>Reached Redis %1 · role %2 · mode %3 · latency %4 ms</source>
         <translation>已连通 Redis %1 · 角色 %2 · 模式 %3 · 延迟 %4 毫秒</translation>
     </message>
@@ -761,22 +923,22 @@ Password (empty for none):</source>
 <context>
     <name>rqc::ConsoleSession</name>
     <message>
-        <location filename="../../ui/ConsoleSession.cpp" line="34" />
+        <location filename="../../ui/ConsoleSession.cpp" line="35" />
         <source>Started a private sandbox server at %1 (--sandbox); it ends with the console.</source>
         <translation>已在 %1 启动私有沙箱服务器（--sandbox），它会随控制台一起退出。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsoleSession.cpp" line="50" />
+        <location filename="../../ui/ConsoleSession.cpp" line="51" />
         <source>No Redis at %1:%2 — started a private sandbox server at %3; it ends with the console.</source>
         <translation>%1:%2 上没有 Redis——已在 %3 启动私有沙箱服务器，它会随控制台一起退出。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsoleSession.cpp" line="64" />
+        <location filename="../../ui/ConsoleSession.cpp" line="65" />
         <source>No Redis server to use: nothing answers at %1, and redis-server is not installed for a private sandbox.</source>
         <translation>没有可用的 Redis 服务器：%1 无响应，而且未安装 redis-server，无法启动私有沙箱。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsoleSession.cpp" line="74" />
+        <location filename="../../ui/ConsoleSession.cpp" line="75" />
         <source>Could not start a private sandbox server: %1</source>
         <translation>无法启动私有沙箱服务器：%1</translation>
     </message>
@@ -853,18 +1015,18 @@ Password (empty for none):</source>
 <context>
     <name>rqc::Consumer</name>
     <message>
-        <location filename="../../core/Consumer.cpp" line="158" />
-        <location filename="../../core/Consumer.cpp" line="191" />
+        <location filename="../../core/Consumer.cpp" line="159" />
+        <location filename="../../core/Consumer.cpp" line="192" />
         <source>The consumer is not running.</source>
         <translation>消费者未在运行。</translation>
     </message>
     <message>
-        <location filename="../../core/Consumer.cpp" line="159" />
+        <location filename="../../core/Consumer.cpp" line="160" />
         <source>Mode %1 does not settle messages.</source>
         <translation>%1 模式不需要确认或退回消息。</translation>
     </message>
     <message>
-        <location filename="../../core/Consumer.cpp" line="192" />
+        <location filename="../../core/Consumer.cpp" line="193" />
         <source>Mode %1 has nothing to recover.</source>
         <translation>%1 模式没有可恢复的内容。</translation>
     </message>
@@ -883,141 +1045,151 @@ Password (empty for none):</source>
     </message>
     <message>
         <location filename="../../core/ConsumerSpec.cpp" line="56" />
+        <source>Sharded Pub/Sub</source>
+        <translation>分片发布/订阅</translation>
+    </message>
+    <message>
+        <location filename="../../core/ConsumerSpec.cpp" line="58" />
         <source>List (LPUSH/BRPOP)</source>
         <translation>列表（LPUSH/BRPOP）</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="58" />
+        <location filename="../../core/ConsumerSpec.cpp" line="60" />
         <source>Reliable list</source>
         <translation>可靠列表</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="60" />
+        <location filename="../../core/ConsumerSpec.cpp" line="62" />
         <source>Stream group</source>
         <translation>Stream 消费组</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="62" />
+        <location filename="../../core/ConsumerSpec.cpp" line="64" />
         <source>Stream tail</source>
         <translation>Stream 跟读</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="64" />
+        <location filename="../../core/ConsumerSpec.cpp" line="66" />
         <source>Peek (read only)</source>
         <translation>查看（只读）</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="66" />
+        <location filename="../../core/ConsumerSpec.cpp" line="68" />
         <source>Observe all clients</source>
         <translation>观察所有客户端</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="75" />
+        <location filename="../../core/ConsumerSpec.cpp" line="77" />
         <source>At most once: every subscriber sees each message; whatever is published while nobody listens is gone.</source>
         <translation>至多一次：每个订阅者都会收到每条消息；无人订阅时发布的消息会直接丢失。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="78" />
+        <location filename="../../core/ConsumerSpec.cpp" line="80" />
         <source>At most once, for every channel matching the pattern; messages published while disconnected are gone.</source>
         <translation>至多一次，适用于所有匹配该模式的频道；断开期间发布的消息会丢失。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="81" />
+        <location filename="../../core/ConsumerSpec.cpp" line="83" />
+        <source>At most once, as pub/sub: SSUBSCRIBE on the cluster node that serves the channel's slot, followed when the slot moves; messages published while resubscribing are gone.</source>
+        <translation>至多一次，与发布/订阅相同：在负责该频道所在槽的集群节点上执行 SSUBSCRIBE，槽迁移时随之切换；重新订阅期间发布的消息会丢失。</translation>
+    </message>
+    <message>
+        <location filename="../../core/ConsumerSpec.cpp" line="87" />
         <source>At most once: each message goes to one consumer, but is lost if that consumer dies between the pop and processing.</source>
         <translation>至多一次：每条消息只交给一个消费者，但如果该消费者在取出消息后、处理完成前崩溃，消息就会丢失。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="84" />
+        <location filename="../../core/ConsumerSpec.cpp" line="90" />
         <source>At least once, acked exactly once: a taken message waits in the consumer's processing list until acked; a stop or crash loses nothing.</source>
         <translation>至少一次，确认恰好一次：取出的消息会留在该消费者的处理列表中直到被确认；停止或崩溃都不会丢消息。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="87" />
+        <location filename="../../core/ConsumerSpec.cpp" line="93" />
         <source>At least once, acked exactly once: an entry stays pending in the group until acked (ack=none: at most once).</source>
         <translation>至少一次，确认恰好一次：条目在被确认之前一直处于消费组的待确认状态（ack=none 时为至多一次）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="90" />
+        <location filename="../../core/ConsumerSpec.cpp" line="96" />
         <source>Reads only: follows new entries without consuming; the application's consumers are not affected.</source>
         <translation>只读：跟随读取新条目而不消费，不影响应用自己的消费者。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="93" />
+        <location filename="../../core/ConsumerSpec.cpp" line="99" />
         <source>Reads only: shows what the list or stream holds now, live, and takes nothing from it.</source>
         <translation>只读：实时显示列表或流当前的内容，不取走任何内容。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="96" />
+        <location filename="../../core/ConsumerSpec.cpp" line="102" />
         <source>Reads only: shows every client's produce and consume commands on this key or channel and who took each message; takes nothing. MONITOR (the default source) costs the server throughput, about half by Redis's documentation: meant for development servers. source=events is cheap but shows no payloads and no clients.</source>
         <translation>只读：显示所有客户端对此键或频道执行的生产和消费命令，以及每条消息被谁取走；不取走任何内容。MONITOR（默认数据源）会消耗服务器吞吐量，按 Redis 文档的说法约为一半：仅适用于开发服务器。source=events 开销很小，但不显示消息体和客户端。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="177" />
+        <location filename="../../core/ConsumerSpec.cpp" line="184" />
         <source>a file name</source>
         <translation>一个文件名</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="187" />
+        <location filename="../../core/ConsumerSpec.cpp" line="194" />
         <source>a whole number from 1 to 10000</source>
         <translation>1 到 10000 之间的整数</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="190" />
+        <location filename="../../core/ConsumerSpec.cpp" line="197" />
         <source>a whole number above 0</source>
         <translation>大于 0 的整数</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="195" />
+        <location filename="../../core/ConsumerSpec.cpp" line="202" />
         <source>milliseconds, 0 or more</source>
         <translation>毫秒数，不小于 0</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="199" />
+        <location filename="../../core/ConsumerSpec.cpp" line="206" />
         <source>milliseconds, 300 or more</source>
         <translation>毫秒数，不小于 300</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="202" />
+        <location filename="../../core/ConsumerSpec.cpp" line="209" />
         <source>$ (new entries only), 0 (from the start) or an entry id</source>
         <translation>$（只读新条目）、0（从头开始）或一个条目 ID</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="212" />
+        <location filename="../../core/ConsumerSpec.cpp" line="219" />
         <source>a name, not ending in :alive</source>
         <translation>一个名称，且不能以 :alive 结尾</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="213" />
+        <location filename="../../core/ConsumerSpec.cpp" line="220" />
         <source>a key other than the queue itself, not ending in :alive</source>
         <translation>队列本身以外的键，且不能以 :alive 结尾</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="216" />
+        <location filename="../../core/ConsumerSpec.cpp" line="223" />
         <source>Option %1=%2 is not valid for mode %3 (expected %4).</source>
         <translation>选项 %1=%2 对 %3 模式无效（应为%4）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="231" />
+        <location filename="../../core/ConsumerSpec.cpp" line="238" />
         <source>"%1" is not MODE:TARGET (MODE is one of %2).</source>
         <translation>"%1" 不是 MODE:TARGET 格式（MODE 为 %2 之一）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="238" />
+        <location filename="../../core/ConsumerSpec.cpp" line="245" />
         <source>Unknown mode "%1" (use one of %2).</source>
         <translation>未知模式 "%1"（请使用 %2 之一）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="245" />
+        <location filename="../../core/ConsumerSpec.cpp" line="252" />
         <source>"%1" names no target.</source>
         <translation>"%1" 没有指定目标。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="253" />
+        <location filename="../../core/ConsumerSpec.cpp" line="260" />
         <source>Option "%1" is not key=value.</source>
         <translation>选项 "%1" 不是 key=value 格式。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="258" />
+        <location filename="../../core/ConsumerSpec.cpp" line="265" />
         <source>Mode %1 has no option "%2".</source>
         <translation>%1 模式没有选项 "%2"。</translation>
     </message>
@@ -1025,44 +1197,69 @@ Password (empty for none):</source>
 <context>
     <name>rqc::ConsumerWorker</name>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="53" />
+        <location filename="../../core/ConsumerWorker.cpp" line="63" />
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="55" />
+        <location filename="../../core/ConsumerWorker.cpp" line="65" />
         <source>connecting</source>
         <translation>正在连接</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="57" />
+        <location filename="../../core/ConsumerWorker.cpp" line="67" />
         <source>listening</source>
         <translation>监听中</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="59" />
+        <location filename="../../core/ConsumerWorker.cpp" line="69" />
         <source>reconnecting</source>
         <translation>正在重连</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="61" />
+        <location filename="../../core/ConsumerWorker.cpp" line="71" />
         <source>stopping</source>
         <translation>正在停止</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="63" />
+        <location filename="../../core/ConsumerWorker.cpp" line="73" />
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="65" />
+        <location filename="../../core/ConsumerWorker.cpp" line="75" />
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="186" />
+        <location filename="../../core/ConsumerWorker.cpp" line="193" />
+        <source>failover: master moved from %1 to %2 at %3 while this pane had unacknowledged or in-flight work — possible gap: what the old master had not yet replicated (asynchronous replication) may be lost or delivered again. </source>
+        <translation>故障转移：%3 时主节点从 %1 切换到 %2，而此窗格仍有未确认或处理中的工作——可能存在缺口：旧主节点尚未复制的内容（异步复制）可能丢失或被重复投递。 </translation>
+    </message>
+    <message>
+        <location filename="../../core/ConsumerWorker.cpp" line="197" />
+        <source>failover: master moved from %1 to %2 at %3; nothing was in flight. </source>
+        <translation>故障转移：%3 时主节点从 %1 切换到 %2；当时没有处理中的工作。 </translation>
+    </message>
+    <message>
+        <location filename="../../core/ConsumerWorker.cpp" line="251" />
         <source>%1 — retrying in %2 ms</source>
         <translation>%1——%2 毫秒后重试</translation>
+    </message>
+    <message>
+        <location filename="../../core/ConsumerWorker.cpp" line="371" />
+        <source>Cluster slot %1 is migrating to %2; asking again</source>
+        <translation>集群槽 %1 正在迁移到 %2；正在重新请求</translation>
+    </message>
+    <message>
+        <location filename="../../core/ConsumerWorker.cpp" line="372" />
+        <source>Cluster slot %1 moved to %2; following it</source>
+        <translation>集群槽 %1 已迁移到 %2；正在跟随</translation>
+    </message>
+    <message>
+        <location filename="../../core/ConsumerWorker.cpp" line="421" />
+        <source>%1 — this is a Redis Cluster: add cluster=1 to the URL, and a reliable list names its processing list {queue}:processing:… so that it shares the queue's slot.</source>
+        <translation>%1——这是 Redis 集群：请在 URL 中添加 cluster=1；可靠列表会将其处理列表命名为 {queue}:processing:…，使其与队列位于同一个槽。</translation>
     </message>
 </context>
 <context>
@@ -1280,6 +1477,24 @@ Password (empty for none):</source>
         <location filename="../../ui/DepthFact.cpp" line="119" />
         <source>discovery has not reached %1 yet</source>
         <translation>发现过程尚未到达 %1</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::HistoryChartView</name>
+    <message>
+        <location filename="../../ui/HistoryChartView.cpp" line="74" />
+        <source>per second</source>
+        <translation>每秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/HistoryChartView.cpp" line="106" />
+        <source>connection lost</source>
+        <translation>连接断开</translation>
+    </message>
+    <message>
+        <location filename="../../ui/HistoryChartView.cpp" line="107" />
+        <source>connection back</source>
+        <translation>连接恢复</translation>
     </message>
 </context>
 <context>
@@ -1629,213 +1844,234 @@ Password (empty for none):</source>
     </message>
 </context>
 <context>
+    <name>rqc::LoadPanel</name>
+    <message>
+        <location filename="../../ui/LoadPanel.cpp" line="28" />
+        <source>Messages</source>
+        <translation>消息数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/LoadPanel.cpp" line="29" />
+        <source>Seconds</source>
+        <translation>秒数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/LoadPanel.cpp" line="35" />
+        <source>at</source>
+        <translation>速率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/LoadPanel.cpp" line="41" />
+        <source> msg/s</source>
+        <translation> 条/秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/LoadPanel.cpp" line="42" />
+        <source>as fast as possible</source>
+        <translation>尽可能快</translation>
+    </message>
+    <message>
+        <location filename="../../ui/LoadPanel.cpp" line="43" />
+        <source>Messages per second; 0 sends as fast as the connection takes them (pipelined).</source>
+        <translation>每秒消息数；0 表示按连接能接受的最快速度发送（流水线）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/LoadPanel.cpp" line="46" />
+        <source>Start load</source>
+        <translation>开始压测</translation>
+    </message>
+    <message>
+        <location filename="../../ui/LoadPanel.cpp" line="48" />
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../ui/LoadPanel.cpp" line="103" />
+        <source>sent %1 of %2</source>
+        <translation>已发送 %1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/LoadPanel.cpp" line="105" />
+        <source>sent %1</source>
+        <translation>已发送 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/LoadPanel.cpp" line="108" />
+        <source>%1 msg/s (asked %2)</source>
+        <translation>%1 条/秒（设定 %2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/LoadPanel.cpp" line="111" />
+        <source>%1 msg/s</source>
+        <translation>%1 条/秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/LoadPanel.cpp" line="113" />
+        <source>reached %1</source>
+        <translation>送达 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/LoadPanel.cpp" line="115" />
+        <source>acked %1</source>
+        <translation>已确认 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/LoadPanel.cpp" line="146" />
+        <source>done: %1</source>
+        <translation>完成：%1</translation>
+    </message>
+</context>
+<context>
     <name>rqc::MainWindow</name>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="56" />
+        <location filename="../../ui/MainWindow.cpp" line="58" />
         <source>rqconsole</source>
         <translation>rqconsole</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="187" />
+        <location filename="../../ui/MainWindow.cpp" line="157" />
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="91" />
+        <location filename="../../ui/MainWindow.cpp" line="96" />
         <source>Show &amp;sidebar</source>
         <translation>显示侧边栏(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="131" />
-        <source>No server</source>
-        <translation>没有服务器</translation>
-    </message>
-    <message>
-        <location filename="../../ui/MainWindow.cpp" line="142" />
-        <source>Connected to %1 · Redis %2</source>
-        <translation>已连接到 %1 · Redis %2</translation>
-    </message>
-    <message>
-        <location filename="../../ui/MainWindow.cpp" line="143" />
-        <source>Redis %1</source>
-        <translation>Redis %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/MainWindow.cpp" line="155" />
-        <source>Trouble with %1</source>
-        <translation>%1 出现问题</translation>
-    </message>
-    <message>
-        <location filename="../../ui/MainWindow.cpp" line="156" />
-        <source>Server: %1</source>
-        <translation>服务器：%1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/MainWindow.cpp" line="107" />
+        <location filename="../../ui/MainWindow.cpp" line="120" />
         <source>Starting a private sandbox server…</source>
         <translation>正在启动私有沙箱服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="109" />
-        <location filename="../../ui/MainWindow.cpp" line="170" />
-        <location filename="../../ui/MainWindow.cpp" line="226" />
-        <location filename="../../ui/MainWindow.cpp" line="552" />
+        <location filename="../../ui/MainWindow.cpp" line="122" />
         <source>Connecting to %1…</source>
         <translation>正在连接 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="111" />
+        <location filename="../../ui/MainWindow.cpp" line="124" />
         <source>Looking for Redis at %1…</source>
         <translation>正在 %1 查找 Redis…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="165" />
-        <source>Refused by %1</source>
-        <translation>被 %1 拒绝</translation>
-    </message>
-    <message>
-        <location filename="../../ui/MainWindow.cpp" line="232" />
+        <location filename="../../ui/MainWindow.cpp" line="167" />
         <source>&amp;New pane…</source>
         <translation>新建窗格(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="235" />
+        <location filename="../../ui/MainWindow.cpp" line="170" />
         <source>Open a pane for a queue or channel (it need not exist yet)</source>
         <translation>为队列或频道打开一个窗格（它可以尚不存在）</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="237" />
+        <location filename="../../ui/MainWindow.cpp" line="172" />
         <source>&amp;Close pane</source>
         <translation>关闭窗格(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="243" />
-        <location filename="../../ui/MainWindow.cpp" line="545" />
+        <location filename="../../ui/MainWindow.cpp" line="178" />
+        <location filename="../../ui/MainWindow.cpp" line="458" />
         <source>&amp;Record pane…</source>
         <translation>录制窗格(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="245" />
+        <location filename="../../ui/MainWindow.cpp" line="180" />
         <source>Record every row the focused pane receives to a JSON Lines file</source>
         <translation>将焦点所在窗格收到的每一行录制到 JSON Lines 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="248" />
+        <location filename="../../ui/MainWindow.cpp" line="183" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="253" />
+        <location filename="../../ui/MainWindow.cpp" line="188" />
         <source>&amp;Refresh server</source>
         <translation>刷新服务器(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="257" />
+        <location filename="../../ui/MainWindow.cpp" line="192" />
         <source>Message &amp;limit per pane…</source>
         <translation>每个窗格的消息上限(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="259" />
+        <location filename="../../ui/MainWindow.cpp" line="194" />
         <source>&amp;About rqconsole</source>
         <translation>关于 rqconsole(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="262" />
+        <location filename="../../ui/MainWindow.cpp" line="197" />
         <source>About &amp;Qt</source>
         <translation>关于 &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="265" />
+        <location filename="../../ui/MainWindow.cpp" line="200" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="275" />
+        <location filename="../../ui/MainWindow.cpp" line="210" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="279" />
+        <location filename="../../ui/MainWindow.cpp" line="214" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="283" />
+        <location filename="../../ui/MainWindow.cpp" line="218" />
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="315" />
-        <source>⚠ TLS not verified: the server's identity is not checked</source>
-        <translation>⚠ TLS 未验证：不核实服务器的身份</translation>
+        <location filename="../../ui/MainWindow.cpp" line="318" />
+        <location filename="../../ui/MainWindow.cpp" line="379" />
+        <source>No server is open: File › Connect… opens one.</source>
+        <translation>没有打开的服务器：可通过“文件 › 连接…”打开一个。</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="317" />
-        <source>The connection is encrypted, but anyone between you and %1 could pose as it (insecure=1, or chosen after a refused certificate). Give the CA with cacert=/path/to/ca.pem instead.</source>
-        <translation>连接已加密，但你与 %1 之间的任何人都可以冒充它（insecure=1，或在证书被拒后选择了跳过验证）。请改用 cacert=/path/to/ca.pem 指定 CA。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/MainWindow.cpp" line="518" />
+        <location filename="../../ui/MainWindow.cpp" line="431" />
         <source>Click into a pane first: Record pane… records the pane that has the focus.</source>
         <translation>请先点击一个窗格：“录制窗格…”录制的是焦点所在的窗格。</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="526" />
+        <location filename="../../ui/MainWindow.cpp" line="439" />
         <source>Record %1 to</source>
         <translation>将 %1 录制到</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="529" />
+        <location filename="../../ui/MainWindow.cpp" line="442" />
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="529" />
+        <location filename="../../ui/MainWindow.cpp" line="442" />
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="544" />
+        <location filename="../../ui/MainWindow.cpp" line="457" />
         <source>Stop &amp;recording</source>
         <translation>停止录制(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="551" />
-        <source>rqconsole — %1</source>
-        <translation>rqconsole — %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/MainWindow.cpp" line="581" />
-        <source>%1 opened in %2: this server is not the console's sandbox, and consuming would take messages from its workers. Choose %3 to consume (you will be asked first).</source>
-        <translation>%1 已以 %2 模式打开：此服务器不是控制台的沙箱，消费会从它的工作进程那里取走消息。选择 %3 模式即可消费（会先询问你）。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/MainWindow.cpp" line="586" />
-        <source>%1 restored in %2 instead of %3: consuming it on this server was not confirmed before. Choose %3 to consume (you will be asked first).</source>
-        <translation>%1 已以 %2 模式恢复，而不是 %3 模式：此前未同意在此服务器上消费它。选择 %3 模式即可消费（会先询问你）。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/MainWindow.cpp" line="597" />
-        <source>Connected to %1</source>
-        <translation>已连接到 %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/MainWindow.cpp" line="628" />
+        <location filename="../../ui/MainWindow.cpp" line="476" />
         <source>Message limit</source>
         <translation>消息上限</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="629" />
+        <location filename="../../ui/MainWindow.cpp" line="477" />
         <source>Messages kept in each pane's view (older ones are dropped from the view, the totals stay true):</source>
         <translation>每个窗格视图中保留的消息数（更早的消息会从视图中移除，统计总数保持准确）：</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="642" />
+        <location filename="../../ui/MainWindow.cpp" line="490" />
         <source>About rqconsole</source>
         <translation>关于 rqconsole</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="643" />
+        <location filename="../../ui/MainWindow.cpp" line="491" />
         <source>&lt;h3&gt;rqconsole %1&lt;/h3&gt;&lt;p&gt;A desktop console for Redis message queues: publish test messages and watch them consumed live, with each mode's delivery guarantee stated plainly.&lt;/p&gt;&lt;p&gt;Built with Qt %2 and hiredis.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;rqconsole %1&lt;/h3&gt;&lt;p&gt;Redis 消息队列桌面控制台：发布测试消息，实时观察它们被消费，并明确说明每种模式的投递保证。&lt;/p&gt;&lt;p&gt;基于 Qt %2 和 hiredis 构建。&lt;/p&gt;</translation>
     </message>
@@ -1851,221 +2087,264 @@ Password (empty for none):</source>
 <context>
     <name>rqc::MessageModel</name>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="113" />
+        <location filename="../../ui/MessageModel.cpp" line="114" />
         <source>Delivered and not acked yet: it stays in Redis (processing list or pending entries) until you ack, requeue or dead-letter it.</source>
         <translation>已投递但尚未确认：它会留在 Redis 中（处理列表或待确认条目），直到你确认、重新入队或转入死信。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="116" />
+        <location filename="../../ui/MessageModel.cpp" line="117" />
         <source>Acked: removed from Redis, exactly once.</source>
         <translation>已确认：已从 Redis 移除，恰好一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="118" />
+        <location filename="../../ui/MessageModel.cpp" line="119" />
         <source>Acked automatically once it reached this pane (ack=auto).</source>
         <translation>到达此窗格后已自动确认（ack=auto）。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="120" />
+        <location filename="../../ui/MessageModel.cpp" line="121" />
         <source>Read with NOACK: never pending, so at most once.</source>
         <translation>以 NOACK 方式读取：从不待确认，因此至多一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="122" />
+        <location filename="../../ui/MessageModel.cpp" line="123" />
         <source>Given back to the queue; it is delivered again as a new row.</source>
         <translation>已退回队列；它会作为新的一行再次投递。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="124" />
+        <location filename="../../ui/MessageModel.cpp" line="125" />
         <source>Moved to the dead-letter list or stream.</source>
         <translation>已移到死信列表或死信流。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="126" />
+        <location filename="../../ui/MessageModel.cpp" line="127" />
         <source>No longer pending for this consumer: acked, recovered or claimed elsewhere meanwhile.</source>
         <translation>对此消费者已不再待确认：期间已在别处被确认、恢复或认领。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="129" />
+        <location filename="../../ui/MessageModel.cpp" line="130" />
         <source>Its consumer stopped before it was settled; it stays pending in Redis and is delivered again when the pane restarts.</source>
         <translation>它的消费者在处理完之前已停止；它仍在 Redis 中待确认，窗格重启时会再次投递。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="328" />
+        <location filename="../../ui/MessageModel.cpp" line="355" />
         <source>pending</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="330" />
+        <location filename="../../ui/MessageModel.cpp" line="357" />
         <source>acked</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="332" />
+        <location filename="../../ui/MessageModel.cpp" line="359" />
         <source>acked (auto)</source>
         <translation>已确认（自动）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="334" />
+        <location filename="../../ui/MessageModel.cpp" line="361" />
         <source>no ack</source>
         <translation>不确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="336" />
+        <location filename="../../ui/MessageModel.cpp" line="363" />
         <source>requeued</source>
         <translation>已重新入队</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="338" />
+        <location filename="../../ui/MessageModel.cpp" line="365" />
         <source>dead-lettered</source>
         <translation>已转入死信</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="340" />
+        <location filename="../../ui/MessageModel.cpp" line="367" />
         <source>gone</source>
         <translation>已不在</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="342" />
+        <location filename="../../ui/MessageModel.cpp" line="369" />
         <source>released</source>
         <translation>已释放</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="392" />
+        <location filename="../../ui/MessageModel.cpp" line="419" />
         <source>%1, message #%2</source>
         <translation>%1，第 %2 条消息</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/MessageModel.cpp" line="399" />
+        <location filename="../../ui/MessageModel.cpp" line="426" />
         <source>%n byte(s)</source>
         <translation>
             <numerusform>%n 字节</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="406" />
+        <location filename="../../ui/MessageModel.cpp" line="433" />
         <source>Redelivered: delivery %1 of this message</source>
         <translation>重新投递：此消息的第 %1 次投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="407" />
+        <location filename="../../ui/MessageModel.cpp" line="434" />
         <source>First delivery</source>
         <translation>首次投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="412" />
+        <location filename="../../ui/MessageModel.cpp" line="439" />
         <source>Client %1, %2 %3</source>
         <translation>客户端 %1，%2 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="472" />
+        <location filename="../../ui/MessageModel.cpp" line="512" />
         <source>%1 (event only)</source>
         <translation>%1（仅事件）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="481" />
+        <location filename="../../ui/MessageModel.cpp" line="521" />
         <source>(events name no client)</source>
         <translation>（事件不指明客户端）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="492" />
+        <location filename="../../ui/MessageModel.cpp" line="532" />
         <source>→ %1</source>
         <translation>→ %1</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="497" />
+        <location filename="../../ui/MessageModel.cpp" line="537" />
         <source>?</source>
         <translation>？</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="498" />
+        <location filename="../../ui/MessageModel.cpp" line="538" />
         <source>removed</source>
         <translation>已移除</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="499" />
+        <location filename="../../ui/MessageModel.cpp" line="539" />
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="502" />
+        <location filename="../../ui/MessageModel.cpp" line="542" />
         <source>, %1 ms</source>
         <translation>，%1 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="504" />
+        <location filename="../../ui/MessageModel.cpp" line="544" />
         <source>(inferred)</source>
         <translation>（推断）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="514" />
+        <location filename="../../ui/MessageModel.cpp" line="554" />
         <source>A keyspace event: it names neither the message nor the client.</source>
         <translation>键空间事件：既不指明消息，也不指明客户端。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="517" />
+        <location filename="../../ui/MessageModel.cpp" line="557" />
         <source>Pushed by %1</source>
         <translation>由 %1 推入</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="519" />
+        <location filename="../../ui/MessageModel.cpp" line="559" />
         <source>Taken by %1</source>
         <translation>被 %1 取走</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="521" />
+        <location filename="../../ui/MessageModel.cpp" line="561" />
         <source>Certain: the server's own record names this message.</source>
         <translation>确定：服务器自己的记录指明了这条消息。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="522" />
+        <location filename="../../ui/MessageModel.cpp" line="562" />
         <source>Inferred: MONITOR does not show which blocked client a push served; this is worked out from the order they blocked in.</source>
         <translation>推断：MONITOR 不显示一次推入由哪个阻塞的客户端接收；这是根据它们进入阻塞的顺序推算出来的。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="533" />
+        <location filename="../../ui/MessageModel.cpp" line="573" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="535" />
+        <location filename="../../ui/MessageModel.cpp" line="575" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="537" />
+        <location filename="../../ui/MessageModel.cpp" line="577" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="539" />
+        <location filename="../../ui/MessageModel.cpp" line="579" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="541" />
+        <location filename="../../ui/MessageModel.cpp" line="581" />
         <source>Delivery</source>
         <translation>投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="543" />
+        <location filename="../../ui/MessageModel.cpp" line="583" />
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="545" />
+        <location filename="../../ui/MessageModel.cpp" line="585" />
         <source>Client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="547" />
+        <location filename="../../ui/MessageModel.cpp" line="587" />
         <source>Producer → consumer</source>
         <translation>生产者 → 消费者</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="549" />
+        <location filename="../../ui/MessageModel.cpp" line="589" />
         <source>Preview</source>
         <translation>预览</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::MessageTemplate</name>
+    <message>
+        <location filename="../../core/MessageTemplate.cpp" line="57" />
+        <source>Unclosed placeholder at character %1: "{{" without "}}" (write {{{{ for a literal {{).</source>
+        <translation>第 %1 个字符处的占位符未闭合：有 "{{" 却没有 "}}"（要表示字面量 {{，请写 {{{{）。</translation>
+    </message>
+    <message>
+        <location filename="../../core/MessageTemplate.cpp" line="68" />
+        <source>%1 at character %2 takes no arguments.</source>
+        <translation>第 %2 个字符处的 %1 不接受参数。</translation>
+    </message>
+    <message>
+        <location filename="../../core/MessageTemplate.cpp" line="87" />
+        <source>%1 at character %2: write {{random LOW HIGH}} with two whole numbers.</source>
+        <translation>第 %2 个字符处的 %1：请写成 {{random LOW HIGH}}，并给出两个整数。</translation>
+    </message>
+    <message>
+        <location filename="../../core/MessageTemplate.cpp" line="93" />
+        <source>%1 at character %2: the low end is above the high end.</source>
+        <translation>第 %2 个字符处的 %1：下限大于上限。</translation>
+    </message>
+    <message>
+        <location filename="../../core/MessageTemplate.cpp" line="102" />
+        <source>%1 at character %2: write {{pick a b c}} with at least one word.</source>
+        <translation>第 %2 个字符处的 %1：请写成 {{pick a b c}}，至少给出一个词。</translation>
+    </message>
+    <message>
+        <location filename="../../core/MessageTemplate.cpp" line="110" />
+        <source>%1 at character %2: write {{bytes SIZE}}, such as 100, 1KiB or 2MB, at most 64 MiB.</source>
+        <translation>第 %2 个字符处的 %1：请写成 {{bytes SIZE}}，例如 100、1KiB 或 2MB，最大 64 MiB。</translation>
+    </message>
+    <message>
+        <location filename="../../core/MessageTemplate.cpp" line="117" />
+        <source>Empty placeholder {{}} at character %1.</source>
+        <translation>第 %1 个字符处有空占位符 {{}}。</translation>
+    </message>
+    <message>
+        <location filename="../../core/MessageTemplate.cpp" line="120" />
+        <source>Unknown placeholder %1 at character %2 (known: seq, uuid, now, ts_ms, random, pick, bytes; {{{{ is a literal {{).</source>
+        <translation>第 %2 个字符处有未知占位符 %1（已知的有：seq、uuid、now、ts_ms、random、pick、bytes；{{{{ 表示字面量 {{）。</translation>
     </message>
 </context>
 <context>
@@ -2076,22 +2355,27 @@ Password (empty for none):</source>
         <translation>新建窗格</translation>
     </message>
     <message>
-        <location filename="../../ui/NewPaneDialog.cpp" line="32" />
+        <location filename="../../ui/NewPaneDialog.cpp" line="24" />
+        <source>&amp;Server:</source>
+        <translation>服务器(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/NewPaneDialog.cpp" line="39" />
         <source>list key, stream, channel or pattern</source>
         <translation>列表键、流、频道或匹配模式</translation>
     </message>
     <message>
-        <location filename="../../ui/NewPaneDialog.cpp" line="34" />
+        <location filename="../../ui/NewPaneDialog.cpp" line="41" />
         <source>&amp;Mode:</source>
         <translation>模式(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/NewPaneDialog.cpp" line="35" />
+        <location filename="../../ui/NewPaneDialog.cpp" line="42" />
         <source>&amp;Target:</source>
         <translation>目标(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/NewPaneDialog.cpp" line="41" />
+        <location filename="../../ui/NewPaneDialog.cpp" line="48" />
         <source>Open pane</source>
         <translation>打开窗格</translation>
     </message>
@@ -2099,54 +2383,54 @@ Password (empty for none):</source>
 <context>
     <name>rqc::ObserveWorker</name>
     <message>
-        <location filename="../../core/ObserveWorker.cpp" line="80" />
+        <location filename="../../core/ObserveWorker.cpp" line="68" />
         <source>Observing with MONITOR: the server sends this console every command it runs, which costs it throughput (about half, by Redis's own measurement). Meant for development servers; source=events is cheap but shows no payloads and no clients.</source>
         <translation>正在用 MONITOR 观察：服务器会把它执行的每条命令都发给本控制台，这会消耗其吞吐量（按 Redis 自己的测量约为一半）。仅适用于开发服务器；source=events 开销很小，但不显示消息体和客户端。</translation>
     </message>
     <message>
-        <location filename="../../core/ObserveWorker.cpp" line="87" />
+        <location filename="../../core/ObserveWorker.cpp" line="75" />
         <source>Commands run while disconnected were not seen; who took what resumes from a fresh snapshot of the list.</source>
         <translation>断开期间执行的命令未被看到；对谁取走了哪条消息的跟踪将从列表的最新快照重新开始。</translation>
     </message>
     <message>
-        <location filename="../../core/ObserveWorker.cpp" line="144" />
+        <location filename="../../core/ObserveWorker.cpp" line="132" />
         <source>The server refused MONITOR: %1 — this user may not observe with MONITOR; source=events needs no such permission.</source>
         <translation>服务器拒绝了 MONITOR：%1——此用户可能没有使用 MONITOR 观察的权限；source=events 不需要此权限。</translation>
     </message>
     <message>
-        <location filename="../../core/ObserveWorker.cpp" line="170" />
+        <location filename="../../core/ObserveWorker.cpp" line="158" />
         <source>The observer's side connection failed (%1); retrying.</source>
         <translation>观察器的辅助连接失败（%1），正在重试。</translation>
     </message>
     <message>
-        <location filename="../../core/ObserveWorker.cpp" line="191" />
+        <location filename="../../core/ObserveWorker.cpp" line="179" />
         <source>Cannot check whether keyspace notifications are on: %1</source>
         <translation>无法检查键空间通知是否已开启：%1</translation>
     </message>
     <message>
-        <location filename="../../core/ObserveWorker.cpp" line="202" />
+        <location filename="../../core/ObserveWorker.cpp" line="190" />
         <source>Keyspace notifications are off on this server (notify-keyspace-events is "%1"): this pane will show no events. CONFIG SET notify-keyspace-events Klgt would turn them on for lists, streams and deletes; the console never changes it by itself.</source>
         <translation>此服务器关闭了键空间通知（notify-keyspace-events 为 "%1"）：此窗格将不会显示任何事件。CONFIG SET notify-keyspace-events Klgt 可为列表、流和删除操作开启通知；控制台从不自行更改该设置。</translation>
     </message>
     <message>
-        <location filename="../../core/ObserveWorker.cpp" line="331" />
+        <location filename="../../core/ObserveWorker.cpp" line="319" />
         <source>Client names are unknown: CLIENT LIST was refused (%1).</source>
         <translation>客户端名称未知：CLIENT LIST 被拒绝（%1）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../core/ObserveWorker.cpp" line="374" />
+        <location filename="../../core/ObserveWorker.cpp" line="362" />
         <source>The observer fell more than %1 s behind the server and skipped %n command(s) to catch up; who took what resumes from a fresh snapshot.</source>
         <translation>
             <numerusform>观察器落后服务器超过 %1 秒，为追上进度跳过了 %n 条命令；对谁取走了哪条消息的跟踪将从最新快照重新开始。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../core/ObserveWorker.cpp" line="522" />
+        <location filename="../../core/ObserveWorker.cpp" line="510" />
         <source>The server holds %1 MiB of MONITOR output for this observer (omem); Redis disconnects it when that reaches client-output-buffer-limit for normal clients.</source>
         <translation>服务器为此观察器积压了 %1 MiB 的 MONITOR 输出（omem）；当它达到普通客户端的 client-output-buffer-limit 时，Redis 会断开其连接。</translation>
     </message>
     <message>
-        <location filename="../../core/ObserveWorker.cpp" line="528" />
+        <location filename="../../core/ObserveWorker.cpp" line="516" />
         <source>The observer caught up: the server's output buffer for it is back under 1 MiB.</source>
         <translation>观察器已追上：服务器为它保留的输出缓冲区已回落到 1 MiB 以下。</translation>
     </message>
@@ -2187,44 +2471,87 @@ Password (empty for none):</source>
 <context>
     <name>rqc::OutputBufferWatch</name>
     <message>
-        <location filename="../../core/OutputBufferWatch.cpp" line="65" />
+        <location filename="../../core/OutputBufferWatch.cpp" line="53" />
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../core/OutputBufferWatch.cpp" line="70" />
+        <location filename="../../core/OutputBufferWatch.cpp" line="58" />
         <source>%1 for %2 s</source>
         <translation>%1 持续 %2 秒</translation>
     </message>
     <message>
-        <location filename="../../core/OutputBufferWatch.cpp" line="74" />
+        <location filename="../../core/OutputBufferWatch.cpp" line="62" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../core/OutputBufferWatch.cpp" line="75" />
+        <location filename="../../core/OutputBufferWatch.cpp" line="63" />
         <source>, or </source>
         <translation>，或 </translation>
     </message>
     <message>
-        <location filename="../../core/OutputBufferWatch.cpp" line="91" />
+        <location filename="../../core/OutputBufferWatch.cpp" line="80" />
         <source>%1 B</source>
         <translation>%1 B</translation>
     </message>
     <message>
-        <location filename="../../core/OutputBufferWatch.cpp" line="93" />
+        <location filename="../../core/OutputBufferWatch.cpp" line="82" />
         <source>%1 KiB</source>
         <translation>%1 KiB</translation>
     </message>
     <message>
-        <location filename="../../core/OutputBufferWatch.cpp" line="94" />
+        <location filename="../../core/OutputBufferWatch.cpp" line="83" />
         <source>%1 MiB</source>
         <translation>%1 MiB</translation>
     </message>
     <message>
-        <location filename="../../core/OutputBufferWatch.cpp" line="187" />
+        <location filename="../../core/OutputBufferWatch.cpp" line="182" />
         <source>the subscriber is not in CLIENT LIST</source>
         <translation>该订阅者不在 CLIENT LIST 中</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::PaneChart</name>
+    <message>
+        <location filename="../../ui/PaneChart.cpp" line="49" />
+        <source>Chart</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneChart.cpp" line="52" />
+        <source>Show this queue's depth, rates, pending and consumers over the last hour (sampled once a second only while shown)</source>
+        <translation>显示此队列最近一小时的深度、速率、待确认数和消费者数（仅在显示时每秒采样一次）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneChart.cpp" line="184" />
+        <source>Nothing to chart in this mode: pub/sub and observe have no depth.</source>
+        <translation>此模式下没有可绘制图表的内容：发布/订阅和观察模式没有深度。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneChart.cpp" line="188" />
+        <source>Cannot sample %1: %2</source>
+        <translation>无法采样 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneChart.cpp" line="194" />
+        <source>out/s is what this pane took; in/s is that plus the change in depth.</source>
+        <translation>出/秒是此窗格取走的量；入/秒是该值加上深度的变化。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneChart.cpp" line="196" />
+        <source>in/s is entries added and out/s entries read by the group (XINFO GROUPS); without a group only the change in length is known.</source>
+        <translation>入/秒是新增的条目数，出/秒是消费组读取的条目数（XINFO GROUPS）；没有消费组时只能得知长度的变化。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneChart.cpp" line="199" />
+        <source>Nothing here consumes this list, so only its net change per second is known, not what came in and went out.</source>
+        <translation>这里没有窗格在消费此列表，因此只能得知其每秒的净变化，无法得知流入和流出的量。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneChart.cpp" line="201" />
+        <source>Last hour, one sample a second. %1</source>
+        <translation>最近一小时，每秒一个采样。%1</translation>
     </message>
 </context>
 <context>
@@ -2336,10 +2663,9 @@ Password (empty for none):</source>
     </message>
     <message numerus="yes">
         <location filename="../../ui/PaneStatusLine.cpp" line="87" />
-        <source>last publish reached %n</source>
+        <source>last publish reached %n subscriber(s)</source>
         <translation>
-            <numerusform>上次发布送达 %n 个订阅者</numerusform>
-        </translation>
+            <numerusform>上次发布送达了 %n 个订阅者</numerusform></translation>
     </message>
     <message>
         <location filename="../../ui/PaneStatusLine.cpp" line="88" />
@@ -2350,6 +2676,372 @@ Password (empty for none):</source>
         <location filename="../../ui/PaneStatusLine.cpp" line="92" />
         <source>paused, %1 held back</source>
         <translation>已暂停，暂存 %1 条</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::PayloadDecoder</name>
+    <message>
+        <location filename="../../core/PayloadDecoder.cpp" line="164" />
+        <source>%1: %2 → %3</source>
+        <translation>%1：%2 → %3</translation>
+    </message>
+    <message>
+        <location filename="../../core/PayloadDecoder.cpp" line="168" />
+        <source>(cut at %1)</source>
+        <translation>（截断于 %1）</translation>
+    </message>
+    <message>
+        <location filename="../../core/PayloadDecoder.cpp" line="199" />
+        <source>not one JSON value</source>
+        <translation>不是单个 JSON 值</translation>
+    </message>
+    <message>
+        <location filename="../../core/PayloadDecoder.cpp" line="310" />
+        <source>Auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../core/PayloadDecoder.cpp" line="312" />
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <location filename="../../core/PayloadDecoder.cpp" line="314" />
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <location filename="../../core/PayloadDecoder.cpp" line="316" />
+        <source>MessagePack</source>
+        <translation>MessagePack</translation>
+    </message>
+    <message>
+        <location filename="../../core/PayloadDecoder.cpp" line="318" />
+        <source>gzip</source>
+        <translation>gzip</translation>
+    </message>
+    <message>
+        <location filename="../../core/PayloadDecoder.cpp" line="320" />
+        <source>zlib</source>
+        <translation>zlib</translation>
+    </message>
+    <message>
+        <location filename="../../core/PayloadDecoder.cpp" line="322" />
+        <source>zstd</source>
+        <translation>zstd</translation>
+    </message>
+    <message>
+        <location filename="../../core/PayloadDecoder.cpp" line="324" />
+        <source>base64</source>
+        <translation>base64</translation>
+    </message>
+    <message>
+        <location filename="../../core/PayloadDecoder.cpp" line="326" />
+        <source>Protobuf (raw)</source>
+        <translation>Protobuf（原始）</translation>
+    </message>
+    <message>
+        <location filename="../../core/PayloadDecoder.cpp" line="328" />
+        <source>Pickle (disassembled)</source>
+        <translation>Pickle（反汇编）</translation>
+    </message>
+    <message>
+        <location filename="../../core/PayloadDecoder.cpp" line="330" />
+        <source>Bytes</source>
+        <translation>字节</translation>
+    </message>
+    <message>
+        <location filename="../../core/PayloadDecoder.cpp" line="389" />
+        <source>%1: cannot decode at byte %2: %3</source>
+        <translation>%1：在第 %2 字节处无法解码：%3</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::PayloadDecoder::detail</name>
+    <message>
+        <location filename="../../core/DecodeCompressed.cpp" line="32" />
+        <source>too large to decompress</source>
+        <translation>太大，无法解压缩</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeCompressed.cpp" line="35" />
+        <source>zlib could not start</source>
+        <translation>zlib 无法初始化</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeCompressed.cpp" line="60" />
+        <source>%1 byte(s) after the end of the compressed data</source>
+        <translation>压缩数据结束后还有 %1 字节</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeCompressed.cpp" line="66" />
+        <location filename="../../core/DecodeCompressed.cpp" line="111" />
+        <location filename="../../core/DecodeCompressed.cpp" line="115" />
+        <source>the compressed data is cut short</source>
+        <translation>压缩数据被截断</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeCompressed.cpp" line="69" />
+        <source>needs a preset dictionary</source>
+        <translation>需要预设字典</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeCompressed.cpp" line="71" />
+        <source>zlib error %1</source>
+        <translation>zlib 错误 %1</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeCompressed.cpp" line="86" />
+        <source>zstd could not start</source>
+        <translation>zstd 无法初始化</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeCompressed.cpp" line="143" />
+        <source>'%1' after the padding</source>
+        <translation>填充之后出现 '%1'</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeCompressed.cpp" line="151" />
+        <source>'%1' is not a base64 character</source>
+        <translation>'%1' 不是 base64 字符</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeCompressed.cpp" line="152" />
+        <source>byte 0x%1 is not a base64 character</source>
+        <translation>字节 0x%1 不是 base64 字符</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeCompressed.cpp" line="155" />
+        <source>mixes the standard and the URL-safe alphabet</source>
+        <translation>混用了标准字母表和 URL 安全字母表</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeCompressed.cpp" line="159" />
+        <location filename="../../core/DecodePickle.cpp" line="709" />
+        <location filename="../../core/DecodeProtobuf.cpp" line="167" />
+        <source>the payload is empty</source>
+        <translation>消息体为空</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeCompressed.cpp" line="163" />
+        <source>%1 characters cannot be base64</source>
+        <translation>长度为 %1 个字符，不可能是 base64</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeCompressed.cpp" line="165" />
+        <source>wrong padding</source>
+        <translation>填充错误</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::PayloadDecoder::detail::Disassembler</name>
+    <message>
+        <location filename="../../core/DecodePickle.cpp" line="154" />
+        <source>unknown opcode 0x%1</source>
+        <translation>未知操作码 0x%1</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodePickle.cpp" line="183" />
+        <source>the pickle ends without STOP</source>
+        <translation>pickle 结束时没有 STOP</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodePickle.cpp" line="186" />
+        <source>%1 byte(s) after STOP</source>
+        <translation>STOP 之后还有 %1 字节</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodePickle.cpp" line="192" />
+        <source>%1 byte(s) after STOP not read</source>
+        <translation>STOP 之后的 %1 字节未读取</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodePickle.cpp" line="213" />
+        <source>argument needs %1 byte(s), %2 left</source>
+        <translation>参数需要 %1 字节，只剩 %2 字节</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodePickle.cpp" line="226" />
+        <source>argument has no end of line</source>
+        <translation>参数没有行结束符</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodePickle.cpp" line="283" />
+        <location filename="../../core/DecodePickle.cpp" line="310" />
+        <source>negative length %1</source>
+        <translation>负长度 %1</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodePickle.cpp" line="323" />
+        <source>&lt;%1-byte integer&gt;</source>
+        <translation>&lt;%1 字节整数&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodePickle.cpp" line="343" />
+        <location filename="../../core/DecodePickle.cpp" line="365" />
+        <source>stack underflow</source>
+        <translation>栈下溢</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodePickle.cpp" line="344" />
+        <source>expected an object, found MARK</source>
+        <translation>应为对象，却遇到 MARK</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodePickle.cpp" line="356" />
+        <source>no MARK on the stack</source>
+        <translation>栈上没有 MARK</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodePickle.cpp" line="388" />
+        <source>%1 on something that is not a %2</source>
+        <translation>%1 作用于非 %2 的对象</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodePickle.cpp" line="405" />
+        <source>stack not empty after STOP (%1 left)</source>
+        <translation>STOP 之后栈不为空（剩余 %1 项）</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodePickle.cpp" line="506" />
+        <source>DICT with an odd number of items</source>
+        <translation>DICT 的项数为奇数</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodePickle.cpp" line="518" />
+        <source>OBJ without a class</source>
+        <translation>OBJ 缺少类</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodePickle.cpp" line="547" />
+        <source>SETITEMS with an odd number of items</source>
+        <translation>SETITEMS 的项数为奇数</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodePickle.cpp" line="571" />
+        <source>memo has no entry %1</source>
+        <translation>memo 中没有条目 %1</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodePickle.cpp" line="588" />
+        <source>unknown pickle protocol %1</source>
+        <translation>未知的 pickle 协议 %1</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodePickle.cpp" line="597" />
+        <source>opcode %1 not handled</source>
+        <translation>未处理的操作码 %1</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::PayloadDecoder::detail::MsgpackReader</name>
+    <message>
+        <location filename="../../core/DecodeMsgpack.cpp" line="31" />
+        <source>the payload is empty</source>
+        <translation>消息体为空</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../core/DecodeMsgpack.cpp" line="37" />
+        <source>%n byte(s) after the first value</source>
+        <translation>
+            <numerusform>第一个值之后还有 %n 字节</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeMsgpack.cpp" line="56" />
+        <source>%1 needs %2 byte(s), %3 left</source>
+        <translation>%1 需要 %2 字节，只剩 %3 字节</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeMsgpack.cpp" line="70" />
+        <source>nested deeper than %1 levels</source>
+        <translation>嵌套超过 %1 层</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeMsgpack.cpp" line="94" />
+        <source>byte 0xc1 is never used in MessagePack</source>
+        <translation>字节 0xc1 在 MessagePack 中从不使用</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeMsgpack.cpp" line="265" />
+        <source>array of %1 elements, only %2 byte(s) left</source>
+        <translation>数组有 %1 个元素，但只剩 %2 字节</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeMsgpack.cpp" line="292" />
+        <source>map of %1 entries, only %2 byte(s) left</source>
+        <translation>映射有 %1 个条目，但只剩 %2 字节</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::PayloadDecoder::detail::Parser</name>
+    <message>
+        <location filename="../../core/DecodeProtobuf.cpp" line="30" />
+        <source>varint cut short by the end</source>
+        <translation>varint 被数据末尾截断</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeProtobuf.cpp" line="38" />
+        <source>varint longer than 10 bytes</source>
+        <translation>varint 超过 10 字节</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeProtobuf.cpp" line="54" />
+        <source>field number 0 is not allowed</source>
+        <translation>不允许字段编号 0</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeProtobuf.cpp" line="56" />
+        <source>field number %1 is too large</source>
+        <translation>字段编号 %1 太大</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeProtobuf.cpp" line="59" />
+        <source>end of group %1 without its start</source>
+        <translation>组 %1 的结束标记没有对应的开始标记</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeProtobuf.cpp" line="78" />
+        <source>fixed%1 needs %2 bytes, %3 left</source>
+        <translation>fixed%1 需要 %2 字节，只剩 %3 字节</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeProtobuf.cpp" line="97" />
+        <source>length %1 runs past the end (%2 bytes left)</source>
+        <translation>长度 %1 超出了末尾（只剩 %2 字节）</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeProtobuf.cpp" line="113" />
+        <source>groups nested deeper than %1</source>
+        <translation>组嵌套超过 %1 层</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeProtobuf.cpp" line="127" />
+        <source>wire type %1 is not defined</source>
+        <translation>wire type %1 未定义</translation>
+    </message>
+    <message>
+        <location filename="../../core/DecodeProtobuf.cpp" line="130" />
+        <source>group %1 is not closed</source>
+        <translation>组 %1 未闭合</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::PayloadFile</name>
+    <message>
+        <location filename="../../core/PayloadFile.cpp" line="31" />
+        <location filename="../../core/PayloadFile.cpp" line="42" />
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../core/PayloadFile.cpp" line="35" />
+        <source>%1 is %2: files up to %3 can be sent.</source>
+        <translation>%1 的大小为 %2：只能发送不超过 %3 的文件。</translation>
+    </message>
+    <message>
+        <location filename="../../core/PayloadFile.cpp" line="51" />
+        <source>%1 has no lines to send.</source>
+        <translation>%1 中没有可发送的行。</translation>
     </message>
 </context>
 <context>
@@ -2388,87 +3080,99 @@ Password (empty for none):</source>
 <context>
     <name>rqc::PayloadView</name>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="47" />
+        <location filename="../../ui/PayloadView.cpp" line="48" />
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="48" />
+        <location filename="../../ui/PayloadView.cpp" line="49" />
         <source>JSON</source>
         <translation>JSON</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="49" />
+        <location filename="../../ui/PayloadView.cpp" line="50" />
         <source>Hex</source>
         <translation>十六进制</translation>
     </message>
     <message>
+        <location filename="../../ui/PayloadView.cpp" line="51" />
         <location filename="../../ui/PayloadView.cpp" line="83" />
+        <location filename="../../ui/PayloadView.cpp" line="146" />
+        <source>Decoded</source>
+        <translation>已解码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PayloadView.cpp" line="89" />
+        <source>Decoded (failed)</source>
+        <translation>解码（失败）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PayloadView.cpp" line="112" />
         <source>(empty payload)</source>
         <translation>（空消息体）</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="105" />
+        <location filename="../../ui/PayloadView.cpp" line="134" />
         <source>Too large to parse as JSON</source>
         <translation>太大，无法按 JSON 解析</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="106" />
+        <location filename="../../ui/PayloadView.cpp" line="135" />
         <source>The payload is not valid JSON</source>
         <translation>消息体不是有效的 JSON</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="116" />
+        <location filename="../../ui/PayloadView.cpp" line="148" />
         <source>No message selected</source>
         <translation>未选择消息</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="140" />
+        <location filename="../../ui/PayloadView.cpp" line="172" />
         <source>… %1 more not shown (%2 in total); see Hex or export</source>
         <translation>… 还有 %1 未显示（共 %2）；请查看十六进制或导出</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="187" />
+        <location filename="../../ui/PayloadView.cpp" line="236" />
         <source>pushed by %1</source>
         <translation>由 %1 推入</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="189" />
+        <location filename="../../ui/PayloadView.cpp" line="238" />
         <source>taken by %1</source>
         <translation>被 %1 取走</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="191" />
+        <location filename="../../ui/PayloadView.cpp" line="240" />
         <source>(inferred)</source>
         <translation>（推断）</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="193" />
+        <location filename="../../ui/PayloadView.cpp" line="242" />
         <source>after %1 ms</source>
         <translation>%1 毫秒后</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="198" />
+        <location filename="../../ui/PayloadView.cpp" line="247" />
         <source>acked after %1 ms</source>
         <translation>%1 毫秒后确认</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="199" />
+        <location filename="../../ui/PayloadView.cpp" line="248" />
         <source>acked</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="216" />
+        <location filename="../../ui/PayloadView.cpp" line="265" />
         <source>#%1</source>
         <translation>#%1</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="218" />
+        <location filename="../../ui/PayloadView.cpp" line="267" />
         <source>id %1</source>
         <translation>ID %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/PayloadView.cpp" line="220" />
+        <location filename="../../ui/PayloadView.cpp" line="269" />
         <source>delivered %n time(s)</source>
         <translation>
             <numerusform>已投递 %n 次</numerusform>
@@ -2504,91 +3208,91 @@ Password (empty for none):</source>
         <translation>第 %1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="139" />
+        <location filename="../../ui/PeekModel.cpp" line="129" />
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="141" />
+        <location filename="../../ui/PeekModel.cpp" line="131" />
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="143" />
+        <location filename="../../ui/PeekModel.cpp" line="133" />
         <source>%1 h</source>
         <translation>%1 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="144" />
+        <location filename="../../ui/PeekModel.cpp" line="134" />
         <source>%1 d</source>
         <translation>%1 天</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/PeekModel.cpp" line="166" />
+        <location filename="../../ui/PeekModel.cpp" line="156" />
         <source>… %n element(s) not shown (indices %1 to %2) — use the pager …</source>
         <translation>
             <numerusform>… 还有 %n 个元素未显示（索引 %1 至 %2）——请使用翻页控件 …</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="207" />
+        <location filename="../../ui/PeekModel.cpp" line="197" />
         <source>Added %1 (from the entry id)</source>
         <translation>添加于 %1（根据条目 ID）</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="224" />
+        <location filename="../../ui/PeekModel.cpp" line="214" />
         <source>next ← BRPOP</source>
         <translation>下一个 ← BRPOP</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="234" />
+        <location filename="../../ui/PeekModel.cpp" line="224" />
         <source>Next to be taken by BRPOP consumers (FIFO consumers take from the tail, the end of the list)</source>
         <translation>下一个将被 BRPOP 消费者取走（FIFO 消费者从尾部，即列表末端取出）</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="236" />
+        <location filename="../../ui/PeekModel.cpp" line="226" />
         <source>%1 to be taken by BRPOP consumers</source>
         <translation>%1将被 BRPOP 消费者取走</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/PeekModel.cpp" line="238" />
+        <location filename="../../ui/PeekModel.cpp" line="228" />
         <source>%n byte(s)</source>
         <translation>
             <numerusform>%n 字节</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="262" />
+        <location filename="../../ui/PeekModel.cpp" line="252" />
         <source>Entry id</source>
         <translation>条目 ID</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="262" />
+        <location filename="../../ui/PeekModel.cpp" line="252" />
         <source>Index</source>
         <translation>索引</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="264" />
+        <location filename="../../ui/PeekModel.cpp" line="254" />
         <source>Age</source>
         <translation>存在时长</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="264" />
+        <location filename="../../ui/PeekModel.cpp" line="254" />
         <source>Position</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="266" />
+        <location filename="../../ui/PeekModel.cpp" line="256" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="268" />
+        <location filename="../../ui/PeekModel.cpp" line="258" />
         <source>Fields</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekModel.cpp" line="268" />
+        <location filename="../../ui/PeekModel.cpp" line="258" />
         <source>Payload</source>
         <translation>消息体</translation>
     </message>
@@ -2596,69 +3300,69 @@ Password (empty for none):</source>
 <context>
     <name>rqc::PeekReaderWorker</name>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="194" />
+        <location filename="../../core/PeekReader.cpp" line="189" />
         <source>Keyspace notifications are off on this server (notify-keyspace-events "%1").</source>
         <translation>此服务器关闭了键空间通知（notify-keyspace-events 为 "%1"）。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="196" />
+        <location filename="../../core/PeekReader.cpp" line="191" />
         <source>Could not read notify-keyspace-events: %1</source>
         <translation>无法读取 notify-keyspace-events：%1</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="220" />
+        <location filename="../../core/PeekReader.cpp" line="217" />
         <source>Refreshed on keyspace notifications (notify-keyspace-events "%1").</source>
         <translation>根据键空间通知刷新（notify-keyspace-events 为 "%1"）。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="229" />
+        <location filename="../../core/PeekReader.cpp" line="226" />
         <source>Notifications connection lost: %1</source>
         <translation>通知连接已断开：%1</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="483" />
-        <location filename="../../core/PeekReader.cpp" line="548" />
-        <location filename="../../core/PeekReader.cpp" line="573" />
+        <location filename="../../core/PeekActions.cpp" line="49" />
+        <location filename="../../core/PeekActions.cpp" line="114" />
+        <location filename="../../core/PeekActions.cpp" line="139" />
         <source>Not connected to the server.</source>
         <translation>未连接到服务器。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="505" />
+        <location filename="../../core/PeekActions.cpp" line="71" />
         <source>Name the list to move the element to.</source>
         <translation>请填写要把元素移到的列表名。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="518" />
+        <location filename="../../core/PeekActions.cpp" line="84" />
         <source>The element moved or was taken since it was shown (index %1 holds something else now): nothing changed.</source>
         <translation>该元素在显示之后已被移动或取走（索引 %1 上现在是别的内容）：未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="525" />
+        <location filename="../../core/PeekActions.cpp" line="91" />
         <source>Deleted the element at index %1.</source>
         <translation>已删除索引 %1 处的元素。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="529" />
+        <location filename="../../core/PeekActions.cpp" line="95" />
         <source>Pushed a copy of the element to the consuming end (RPUSH).</source>
         <translation>已将该元素的副本推入消费端（RPUSH）。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="532" />
+        <location filename="../../core/PeekActions.cpp" line="98" />
         <source>Moved the element at index %1 to %2.</source>
         <translation>已将索引 %1 处的元素移到 %2。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="558" />
+        <location filename="../../core/PeekActions.cpp" line="124" />
         <source>Entry %1 was already gone: nothing changed.</source>
         <translation>条目 %1 已不存在：未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="561" />
+        <location filename="../../core/PeekActions.cpp" line="127" />
         <source>Deleted entry %1 (XDEL).</source>
         <translation>已删除条目 %1（XDEL）。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="598" />
+        <location filename="../../core/PeekActions.cpp" line="164" />
         <source>notify-keyspace-events is now "%1" (was "%2").</source>
         <translation>notify-keyspace-events 现在为 "%1"（原为 "%2"）。</translation>
     </message>
@@ -2996,17 +3700,17 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
         <translation>断开期间发布的消息已丢失：发布/订阅不会为不在线的订阅者保留任何消息。</translation>
     </message>
     <message>
-        <location filename="../../core/PubSubConsumer.cpp" line="125" />
+        <location filename="../../core/PubSubConsumer.cpp" line="147" />
         <source>Redis closed the subscription: its output buffer passed the pubsub limit — messages were lost.</source>
         <translation>Redis 关闭了订阅：其输出缓冲区超过了 pubsub 上限——消息已丢失。</translation>
     </message>
     <message>
-        <location filename="../../core/PubSubConsumer.cpp" line="128" />
+        <location filename="../../core/PubSubConsumer.cpp" line="150" />
         <source>Redis dropped at least %1 queued for this subscriber (limit: %2; last reading %3).</source>
         <translation>Redis 丢弃了至少 %1 为此订阅者排队的数据（上限：%2；最近一次读数：%3）。</translation>
     </message>
     <message>
-        <location filename="../../core/PubSubConsumer.cpp" line="135" />
+        <location filename="../../core/PubSubConsumer.cpp" line="157" />
         <source>At the average size of the %1 message(s) received, that is at least %2 message(s).</source>
         <translation>按已收到的 %1 条消息的平均大小计算，至少相当于 %2 条消息。</translation>
     </message>
@@ -3014,13 +3718,14 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::Publisher</name>
     <message>
-        <location filename="../../core/Publisher.cpp" line="381" />
+        <location filename="../../core/Publisher.cpp" line="475" />
         <source>A stream entry needs at least one field.</source>
         <translation>Stream 条目至少需要一个字段。</translation>
     </message>
     <message>
-        <location filename="../../core/Publisher.cpp" line="382" />
-        <location filename="../../core/Publisher.cpp" line="396" />
+        <location filename="../../core/Publisher.cpp" line="476" />
+        <location filename="../../core/Publisher.cpp" line="490" />
+        <location filename="../../core/PublisherLoad.cpp" line="133" />
         <source>The publisher is stopped; nothing was sent.</source>
         <translation>发布器已停止，没有发送任何消息。</translation>
     </message>
@@ -3028,25 +3733,41 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::PublisherWorker</name>
     <message>
-        <location filename="../../core/Publisher.cpp" line="114" />
+        <location filename="../../core/Publisher.cpp" line="86" />
+        <source>Not sent: %1</source>
+        <translation>未发送：%1</translation>
+    </message>
+    <message>
+        <location filename="../../core/Publisher.cpp" line="135" />
         <source>Connection lost while sending to %1: %2 of %3 acknowledged; %4 sent without an answer (they may or may not have reached Redis) and %5 not sent. Nothing was retried.</source>
         <translation>向 %1 发送时连接断开：%3 条中已确认 %2 条；%4 条已发出但未收到应答（可能已到达 Redis，也可能没有），%5 条未发送。没有进行任何重试。</translation>
     </message>
     <message>
-        <location filename="../../core/Publisher.cpp" line="167" />
+        <location filename="../../core/Publisher.cpp" line="188" />
+        <location filename="../../core/PublisherLoad.cpp" line="31" />
         <source>The publisher is stopped; nothing was sent.</source>
         <translation>发布器已停止，没有发送任何消息。</translation>
     </message>
     <message>
-        <location filename="../../core/Publisher.cpp" line="321" />
+        <location filename="../../core/Publisher.cpp" line="342" />
+        <source>Part of the burst to %1 was answered MOVED: the key's slot moved while sending; %2 of %3 acknowledged, nothing was retried.</source>
+        <translation>发往 %1 的这批消息中有一部分收到了 MOVED 应答：发送期间该键的槽发生了迁移；%3 条中有 %2 条得到确认，未重试任何消息。</translation>
+    </message>
+    <message>
+        <location filename="../../core/Publisher.cpp" line="414" />
         <source>Stopped with %1 messages to %2 sent but not yet acknowledged.</source>
         <translation>停止时，发往 %2 的 %1 条消息已发出但尚未确认。</translation>
+    </message>
+    <message>
+        <location filename="../../core/PublisherLoad.cpp" line="27" />
+        <source>A load run needs a number of messages or a duration.</source>
+        <translation>压测需要指定消息数或持续时间。</translation>
     </message>
 </context>
 <context>
     <name>rqc::QueueInspector</name>
     <message>
-        <location filename="../../core/QueueInspector.cpp" line="695" />
+        <location filename="../../core/QueueInspector.cpp" line="530" />
         <source>The inspector is not running.</source>
         <translation>检查器未在运行。</translation>
     </message>
@@ -3054,13 +3775,13 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::QueueInspectorWorker</name>
     <message>
-        <location filename="../../core/QueueInspector.cpp" line="149" />
+        <location filename="../../core/QueueInspector.cpp" line="117" />
         <source>Connection lost before Redis answered (%1); the outcome is unknown.</source>
         <translation>在 Redis 应答之前连接已断开（%1）；结果未知。</translation>
     </message>
     <message>
-        <location filename="../../core/QueueInspector.cpp" line="170" />
-        <location filename="../../core/QueueInspector.cpp" line="506" />
+        <location filename="../../core/QueueInspector.cpp" line="138" />
+        <location filename="../../core/QueueInspectorActions.cpp" line="48" />
         <source>The inspector stopped.</source>
         <translation>检查器已停止。</translation>
     </message>
@@ -3068,87 +3789,95 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::QueuePane</name>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="107" />
+        <location filename="../../ui/QueuePane.cpp" line="110" />
         <source>The list key, stream, channel or pattern this pane consumes. Press Enter to switch.</source>
         <translation>此窗格消费的列表键、流、频道或匹配模式。按回车键切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="120" />
+        <location filename="../../ui/QueuePane.cpp" line="123" />
         <source>How this pane consumes; switching restarts its consumer.</source>
         <translation>此窗格的消费方式；切换后会重启消费者。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="128" />
+        <location filename="../../ui/QueuePane.cpp" line="131" />
         <source>Close this pane (its consumer stops)</source>
         <translation>关闭此窗格（其消费者随之停止）</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="245" />
+        <location filename="../../ui/QueuePane.cpp" line="255" />
         <source>Filter by source or content…</source>
         <translation>按来源或内容过滤…</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="248" />
-        <location filename="../../ui/QueuePane.cpp" line="656" />
+        <location filename="../../ui/QueuePane.cpp" line="258" />
+        <location filename="../../ui/QueuePane.cpp" line="679" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="251" />
+        <location filename="../../ui/QueuePane.cpp" line="261" />
         <source>Freeze the view. Messages are still consumed and counted; those arriving meanwhile are held back and shown on resume.</source>
         <translation>冻结视图。消息仍会被消费和计数；期间到达的消息会先暂存，恢复后再显示。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="254" />
+        <location filename="../../ui/QueuePane.cpp" line="264" />
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="256" />
+        <location filename="../../ui/QueuePane.cpp" line="266" />
         <source>Remove the messages from the view (totals stay). Messages waiting for your ack stay too.</source>
         <translation>从视图中移除消息（统计总数保留）。等待你确认的消息也会保留。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="414" />
+        <location filename="../../ui/QueuePane.cpp" line="437" />
         <source>Peeking</source>
         <translation>只读查看中</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="415" />
+        <location filename="../../ui/QueuePane.cpp" line="438" />
         <source>Reading only: nothing is taken from the list.</source>
         <translation>只读：不会从列表中取走任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="451" />
+        <location filename="../../ui/QueuePane.cpp" line="474" />
         <source>Connection lost at %1: %2 — reconnecting…</source>
         <translation>%1 连接断开：%2——正在重连…</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="459" />
+        <location filename="../../ui/QueuePane.cpp" line="482" />
         <source>The connection was down from %1 to %2.</source>
         <translation>连接在 %1 至 %2 期间中断。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="656" />
+        <location filename="../../ui/QueuePane.cpp" line="679" />
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="701" />
+        <location filename="../../ui/QueuePane.cpp" line="724" />
         <source>Not connected to a server yet.</source>
         <translation>尚未连接到服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="739" />
+        <location filename="../../ui/QueuePane.cpp" line="762" />
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="74" />
-        <location filename="../../ui/QueuePane.cpp" line="198" />
-        <location filename="../../ui/QueuePane.cpp" line="741" />
+        <location filename="../../ui/QueuePane.cpp" line="77" />
+        <location filename="../../ui/QueuePane.cpp" line="204" />
+        <location filename="../../ui/QueuePane.cpp" line="764" />
         <source>%1: %2</source>
         <translation>%1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::ReadingAids</name>
+    <message>
+        <location filename="../../ui/ReadingAids.cpp" line="29" />
+        <source>How payloads are read in the list, the payload view and the filter: Auto recognises JSON, MessagePack, gzip/zlib/zstd, base64, protobuf and pickles by their bytes; a fixed decoder says where and why a payload does not decode</source>
+        <translation>列表、消息体视图和过滤器中消息体的解读方式：“自动”会根据字节识别 JSON、MessagePack、gzip/zlib/zstd、base64、protobuf 和 pickle；固定的解码器则会指出消息体在哪里、为什么无法解码</translation>
     </message>
 </context>
 <context>
@@ -3319,89 +4048,153 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
     </message>
 </context>
 <context>
+    <name>rqc::RedisCliImport</name>
+    <message>
+        <location filename="../../core/RedisCliImport.cpp" line="41" />
+        <source>A quote (') is not closed.</source>
+        <translation>引号（'）未闭合。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisCliImport.cpp" line="52" />
+        <location filename="../../core/RedisCliImport.cpp" line="74" />
+        <source>The command line runs a command or reads a variable (%1): the console does not run it. Paste the password into the password field instead.</source>
+        <translation>该命令行会执行命令或读取变量（%1）：控制台不会执行它。请改为将密码粘贴到密码字段中。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisCliImport.cpp" line="63" />
+        <source>A quote (") is not closed.</source>
+        <translation>引号（"）未闭合。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisCliImport.cpp" line="112" />
+        <source>%1 needs a value.</source>
+        <translation>%1 需要一个值。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisCliImport.cpp" line="129" />
+        <source>-p %1 is not a port.</source>
+        <translation>-p %1 不是有效的端口。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisCliImport.cpp" line="153" />
+        <source>-n %1 is not a database number.</source>
+        <translation>-n %1 不是有效的数据库编号。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisCliImport.cpp" line="176" />
+        <source>--askpass (type the password into the password field)</source>
+        <translation>--askpass（请在密码字段中输入密码）</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisCliImport.cpp" line="273" />
+        <source>Neither REDIS_URL nor REDISCLI_AUTH is set in the console's environment.</source>
+        <translation>控制台的环境变量中既没有设置 REDIS_URL，也没有设置 REDISCLI_AUTH。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisCliImport.cpp" line="279" />
+        <source>REDIS_URL: %1</source>
+        <translation>REDIS_URL：%1</translation>
+    </message>
+</context>
+<context>
     <name>rqc::RedisConnection</name>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="279" />
+        <location filename="../../core/RedisConnection.cpp" line="282" />
         <source>Timed out after %1 ms waiting for %2 to answer %3 (handshake step %4 of %5).</source>
         <translation>等待 %2 应答 %3 时，%1 毫秒后超时（握手第 %4 步，共 %5 步）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="286" />
+        <location filename="../../core/RedisConnection.cpp" line="289" />
         <source>Nothing of the answer arrived.</source>
         <translation>没有收到任何应答内容。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="287" />
+        <location filename="../../core/RedisConnection.cpp" line="290" />
         <source>Only part of the answer arrived: %1.</source>
         <translation>只收到了部分应答：%1。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="291" />
+        <location filename="../../core/RedisConnection.cpp" line="294" />
         <source>Timed out after %1 ms in the TLS handshake with %2: the connection was made, but the handshake did not finish (does this port speak TLS?).</source>
         <translation>与 %2 进行 TLS 握手时，%1 毫秒后超时：连接已建立，但握手未完成（该端口是否使用 TLS？）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="296" />
+        <location filename="../../core/RedisConnection.cpp" line="299" />
         <source>Timed out after %1 ms connecting to %2: no answer to the connection request.</source>
         <translation>连接 %2 时，%1 毫秒后超时：连接请求没有得到任何应答。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="352" />
+        <location filename="../../core/RedisConnection.cpp" line="355" />
         <source>The server at %1 answered %2 with "%3" where Redis answers %4: it does not behave like Redis.</source>
         <translation>%1 处的服务器对 %2 的应答是 "%3"，而 Redis 应答的是 %4：它的行为不像 Redis。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="359" />
+        <location filename="../../core/RedisConnection.cpp" line="362" />
         <source>an integer</source>
         <translation>一个整数</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="456" />
+        <location filename="../../core/RedisConnection.cpp" line="459" />
         <source>Ran out of memory handling a reply from %1; the connection was closed.</source>
         <translation>处理来自 %1 的应答时内存不足；连接已关闭。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="540" />
+        <location filename="../../core/RedisConnection.cpp" line="545" />
         <source>No reply for %1 s from %2 — the network may be down (half-open connection).</source>
         <translation>%2 已有 %1 秒没有应答——网络可能已断开（半开连接）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="609" />
+        <location filename="../../core/RedisConnection.cpp" line="614" />
         <source>%1, in the middle of a reply (%2).</source>
         <translation>%1，发生在接收应答的中途（%2）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="611" />
+        <location filename="../../core/RedisConnection.cpp" line="616" />
         <source>Cannot connect to %1: %2</source>
         <translation>无法连接到 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="624" />
+        <location filename="../../core/RedisConnection.cpp" line="629" />
         <source>The server closed the connection.</source>
         <translation>服务器关闭了连接。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="625" />
+        <location filename="../../core/RedisConnection.cpp" line="630" />
         <source>The server closed the connection in the middle of a reply (%1).</source>
         <translation>服务器在应答中途关闭了连接（%1）。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisConnectionSentinel.cpp" line="62" />
+        <source>The master at %1 was demoted (%2); asking the Sentinels again.</source>
+        <translation>%1 处的主节点已被降级（%2）；正在重新询问哨兵。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisConnectionSentinel.cpp" line="72" />
+        <source>failover: master moved from %1 to %2</source>
+        <translation>故障转移：主节点从 %1 切换到 %2</translation>
     </message>
 </context>
 <context>
     <name>rqc::ReliableListConsumer</name>
     <message>
-        <location filename="../../core/ReliableListConsumer.cpp" line="102" />
+        <location filename="../../core/ReliableListConsumer.cpp" line="104" />
         <source>Nothing was lost: messages taken before the gap are still in the processing list.</source>
         <translation>没有丢失任何消息：中断前取出的消息仍在处理列表中。</translation>
     </message>
+    <message>
+        <location filename="../../core/ReliableListConsumer.cpp" line="122" />
+        <source>Redis Cluster: BLMOVE and the scripts need the queue and its processing list in one slot, so the processing list is %1 and the other companion keys start with %2 too (the hash tag makes them hash like the queue, slot %3).</source>
+        <translation>Redis 集群：BLMOVE 和脚本要求队列及其处理列表位于同一个槽中，因此处理列表为 %1，其他配套键也都以 %2 开头（hash tag 使它们与队列散列到同一个槽，即槽 %3）。</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../core/ReliableListConsumer.cpp" line="145" />
+        <location filename="../../core/ReliableListConsumer.cpp" line="154" />
         <source>%n message(s) in the processing list reached %1 deliveries and went to %2.</source>
         <translation>
             <numerusform>处理列表中有 %n 条消息已投递 %1 次，已转入 %2。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../core/ReliableListConsumer.cpp" line="399" />
+        <location filename="../../core/ReliableListConsumer.cpp" line="408" />
         <source>Recovered %1 message(s) from %2 orphaned processing list(s); %3 went to the dead list.</source>
         <translation>已从 %2 个无主的处理列表中恢复 %1 条消息；其中 %3 条转入死信列表。</translation>
     </message>
@@ -3409,9 +4202,146 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::ReliableRecovery</name>
     <message>
-        <location filename="../../core/ReliableRecovery.cpp" line="85" />
+        <location filename="../../core/ReliableRecovery.cpp" line="94" />
         <source>Not connected.</source>
         <translation>未连接。</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::ReplayDialog</name>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="27" />
+        <source>Replay a recording</source>
+        <translation>回放录制文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="34" />
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="37" />
+        <source>Open a recording</source>
+        <translation>打开录制文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="37" />
+        <source>Recordings (*.jsonl);;All files (*)</source>
+        <translation>录制文件 (*.jsonl);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="43" />
+        <source>Recording:</source>
+        <translation>录制文件：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="46" />
+        <source>PUBLISH to a channel</source>
+        <translation>PUBLISH 到频道</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="47" />
+        <source>LPUSH to a list</source>
+        <translation>LPUSH 到列表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="48" />
+        <source>XADD to a stream (field "message")</source>
+        <translation>XADD 到流（字段 "message"）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="51" />
+        <source>Send with:</source>
+        <translation>发送方式：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="54" />
+        <source>Target:</source>
+        <translation>目标：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="58" />
+        <source>as recorded</source>
+        <translation>按录制时的节奏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="59" />
+        <source>faster (×N)</source>
+        <translation>加速（×N）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="60" />
+        <source>at a fixed rate</source>
+        <translation>按固定速率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="65" />
+        <source>×</source>
+        <translation>×</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="70" />
+        <source> msg/s</source>
+        <translation> 条/秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="71" />
+        <source>as fast as possible</source>
+        <translation>尽可能快</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="75" />
+        <source>Timing:</source>
+        <translation>节奏：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="85" />
+        <source>Replay</source>
+        <translation>回放</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="87" />
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="108" />
+        <source>replayed %1 of %2</source>
+        <translation>已回放 %1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="131" />
+        <source>Not connected to a server yet.</source>
+        <translation>尚未连接到服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="136" />
+        <source>Name the target to replay to.</source>
+        <translation>请填写要回放到的目标。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="155" />
+        <source>replaying %1 messages</source>
+        <translation>正在回放 %1 条消息</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/ReplayDialog.cpp" line="157" />
+        <source> (%n bad line(s) skipped)</source>
+        <translation>
+            <numerusform> （跳过了 %n 个错误行）</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReplayDialog.cpp" line="176" />
+        <source>done: replayed %1 of %2</source>
+        <translation>完成：已回放 %1 / %2</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::ReplayPlan</name>
+    <message>
+        <location filename="../../core/ReplayPlan.cpp" line="31" />
+        <source>%1 holds no message to replay.</source>
+        <translation>%1 中没有可回放的消息。</translation>
     </message>
 </context>
 <context>
@@ -3508,39 +4438,92 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
     </message>
 </context>
 <context>
+    <name>rqc::RowExportActions</name>
+    <message>
+        <location filename="../../ui/RowExportActions.cpp" line="34" />
+        <source>Copy as redis-cli command</source>
+        <translation>复制为 redis-cli 命令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/RowExportActions.cpp" line="38" />
+        <source>Copy as redis-py line</source>
+        <translation>复制为 redis-py 代码行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/RowExportActions.cpp" line="43" />
+        <source>Export selected rows…</source>
+        <translation>导出所选行…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/RowExportActions.cpp" line="46" />
+        <source>Export all rows…</source>
+        <translation>导出所有行…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/RowExportActions.cpp" line="122" />
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/RowExportActions.cpp" line="131" />
+        <source>Export selected rows</source>
+        <translation>导出所选行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/RowExportActions.cpp" line="131" />
+        <source>Export all rows</source>
+        <translation>导出所有行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/RowExportActions.cpp" line="132" />
+        <source>Recording (*.jsonl);;CSV (*.csv)</source>
+        <translation>录制文件 (*.jsonl);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/RowExportActions.cpp" line="137" />
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+</context>
+<context>
     <name>rqc::SandboxServer</name>
     <message>
-        <location filename="../../core/SandboxServer.cpp" line="119" />
+        <location filename="../../core/SandboxServer.cpp" line="125" />
         <source>Could not create a TLS certificate with openssl: %1</source>
         <translation>无法用 openssl 生成 TLS 证书：%1</translation>
     </message>
     <message>
-        <location filename="../../core/SandboxServer.cpp" line="135" />
+        <location filename="../../core/SandboxServer.cpp" line="141" />
         <source>Could not create a temporary directory: %1</source>
         <translation>无法创建临时目录：%1</translation>
     </message>
     <message>
-        <location filename="../../core/SandboxServer.cpp" line="149" />
+        <location filename="../../core/SandboxServer.cpp" line="155" />
         <source>%1 is not installed (Debian package redis-server).</source>
         <translation>未安装 %1（Debian 软件包 redis-server）。</translation>
     </message>
     <message>
-        <location filename="../../core/SandboxServer.cpp" line="187" />
+        <location filename="../../core/SandboxServer.cpp" line="193" />
         <source>Could not write the sandbox's configuration: %1</source>
         <translation>无法写入沙箱的配置：%1</translation>
     </message>
     <message>
-        <location filename="../../core/SandboxServer.cpp" line="245" />
+        <location filename="../../core/SandboxServer.cpp" line="201" />
+        <source>Could not write the sandbox's password file: %1</source>
+        <translation>无法写入沙箱的密码文件：%1</translation>
+    </message>
+    <message>
+        <location filename="../../core/SandboxServer.cpp" line="259" />
         <source>Could not start %1: %2</source>
         <translation>无法启动 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../core/SandboxServer.cpp" line="265" />
+        <location filename="../../core/SandboxServer.cpp" line="279" />
         <source>redis-server did not become ready within %1 ms: %2</source>
         <translation>redis-server 在 %1 毫秒内未就绪：%2</translation>
     </message>
     <message>
-        <location filename="../../core/SandboxServer.cpp" line="268" />
+        <location filename="../../core/SandboxServer.cpp" line="282" />
         <source>redis-server exited at start-up: %1</source>
         <translation>redis-server 启动时退出：%1</translation>
     </message>
@@ -3548,120 +4531,259 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::SendBox</name>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="34" />
+        <location filename="../../ui/SendBox.cpp" line="41" />
         <source>Publish to:</source>
         <translation>发布到：</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="37" />
+        <location filename="../../ui/SendBox.cpp" line="44" />
         <source>a channel matching the pattern</source>
         <translation>一个匹配该模式的频道</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="45" />
+        <location filename="../../ui/SendBox.cpp" line="52" />
         <source>Field:</source>
         <translation>字段：</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="48" />
+        <location filename="../../ui/SendBox.cpp" line="55" />
         <source>The stream field that holds the text (XADD stream * field text).</source>
         <translation>存放文本的流字段（XADD stream * field text）。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="50" />
+        <location filename="../../ui/SendBox.cpp" line="57" />
         <source>field=value lines</source>
         <translation>field=value 多行</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="53" />
+        <location filename="../../ui/SendBox.cpp" line="60" />
         <source>Each line of the text is one field=value pair of the entry.</source>
         <translation>文本的每一行是条目的一个 field=value 字段对。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="62" />
-        <location filename="../../ui/SendBox.cpp" line="118" />
+        <location filename="../../ui/SendBox.cpp" line="69" />
+        <location filename="../../ui/SendBox.cpp" line="154" />
         <source>Message to send — Ctrl+Enter sends</source>
         <translation>要发送的消息——按 Ctrl+Enter 发送</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="69" />
+        <location filename="../../ui/SendBox.cpp" line="80" />
         <source>Repeat:</source>
         <translation>重复：</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="74" />
+        <location filename="../../ui/SendBox.cpp" line="85" />
         <source>Send the message this many times, pipelined.</source>
         <translation>以管道方式将消息发送这么多次。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="78" />
+        <location filename="../../ui/SendBox.cpp" line="89" />
         <source>Send (Ctrl+Enter)</source>
         <translation>发送（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="108" />
+        <location filename="../../ui/SendBox.cpp" line="93" />
+        <source>{{…}}</source>
+        <translation>{{…}}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="94" />
+        <source>Placeholders: {{seq}}, {{uuid}}, {{now}}… expanded per message</source>
+        <translation>占位符：{{seq}}、{{uuid}}、{{now}}…，每条消息分别展开</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="99" />
+        <source>Load…</source>
+        <translation>压测…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="102" />
+        <source>Load mode: send many messages, or for a time, at a rate, with progress and Stop</source>
+        <translation>负载模式：按指定速率发送大量消息或持续发送一段时间，显示进度，可随时停止</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="141" />
         <source>Send (LPUSH)</source>
         <translation>发送（LPUSH）</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="111" />
+        <location filename="../../ui/SendBox.cpp" line="144" />
         <source>Send (XADD)</source>
         <translation>发送（XADD）</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="114" />
+        <location filename="../../ui/SendBox.cpp" line="147" />
         <source>Send (PUBLISH)</source>
         <translation>发送（PUBLISH）</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="117" />
+        <location filename="../../ui/SendBox.cpp" line="150" />
+        <source>Send (SPUBLISH)</source>
+        <translation>发送（SPUBLISH）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="153" />
         <source>Entry to add — Ctrl+Enter sends</source>
         <translation>要添加的条目——按 Ctrl+Enter 发送</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="190" />
+        <location filename="../../ui/SendBox.cpp" line="213" />
         <source>sending %1 of %2</source>
         <translation>正在发送 %1/%2</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="197" />
+        <location filename="../../ui/SendBox.cpp" line="220" />
         <source>Sending failed: %1</source>
         <translation>发送失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="206" />
+        <location filename="../../ui/SendBox.cpp" line="230" />
+        <source>load: %1</source>
+        <translation>压测：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="232" />
+        <source>sent %1 (reached %2)</source>
+        <translation>已发送 %1（送达 %2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="235" />
         <source>sent %1</source>
         <translation>已发送 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="224" />
+        <location filename="../../ui/SendBox.cpp" line="253" />
         <source>Name the field the text goes into.</source>
         <translation>请填写存放文本的字段名。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="235" />
+        <location filename="../../ui/SendBox.cpp" line="264" />
         <source>"%1" is not field=value.</source>
         <translation>“%1”不是 field=value 格式。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="241" />
+        <location filename="../../ui/SendBox.cpp" line="270" />
         <source>Write at least one field=value line.</source>
         <translation>请至少写一行 field=value。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="248" />
+        <location filename="../../ui/SendBox.cpp" line="277" />
+        <location filename="../../ui/SendBoxLoad.cpp" line="128" />
+        <location filename="../../ui/SendBoxLoad.cpp" line="154" />
         <source>Not connected to a server yet.</source>
         <translation>尚未连接到服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="254" />
+        <location filename="../../ui/SendBoxLoad.cpp" line="17" />
+        <source>Nothing was sent: %1</source>
+        <translation>未发送任何内容：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBoxLoad.cpp" line="26" />
         <source>Pattern panes need a channel to publish to: fill in "Publish to".</source>
         <translation>模式订阅窗格需要一个具体频道才能发布：请填写“发布到”。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBox.cpp" line="274" />
+        <location filename="../../ui/SendBoxLoad.cpp" line="98" />
+        <source>Nobody was listening: the message is gone (PUBLISH reached 0 subscribers).</source>
+        <translation>没有人在监听：消息已丢失（PUBLISH 送达 0 个订阅者）。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/SendBoxLoad.cpp" line="100" />
+        <source>Nobody was listening: the %n message(s) are gone (PUBLISH reached 0 subscribers).</source>
+        <translation>
+            <numerusform>没有人在监听：这 %n 条消息已丢失（PUBLISH 送达 0 个订阅者）。</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBoxLoad.cpp" line="158" />
+        <source>A load run is under way: stop it first.</source>
+        <translation>压测正在进行：请先停止它。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendBox.cpp" line="285" />
         <source>sending %1</source>
         <translation>正在发送 %1 条</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendTools.cpp" line="17" />
+        <source>More</source>
+        <translation>更多</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendTools.cpp" line="24" />
+        <source>Send a file</source>
+        <translation>发送文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendTools.cpp" line="28" />
+        <source>Send a file as one message…</source>
+        <translation>将文件作为一条消息发送…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendTools.cpp" line="32" />
+        <source>Send each line of a file as a message…</source>
+        <translation>将文件的每一行作为一条消息发送…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendTools.cpp" line="36" />
+        <source>Replay a recording…</source>
+        <translation>回放录制文件…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendTools.cpp" line="44" />
+        <source>Save the text as a snippet…</source>
+        <translation>将文本保存为片段…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendTools.cpp" line="51" />
+        <source>Save snippet</source>
+        <translation>保存片段</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendTools.cpp" line="51" />
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendTools.cpp" line="56" />
+        <source>Insert snippet</source>
+        <translation>插入片段</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SendTools.cpp" line="58" />
+        <source>Delete snippet</source>
+        <translation>删除片段</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::SentinelResolver</name>
+    <message>
+        <location filename="../../core/SentinelResolver.cpp" line="58" />
+        <source>No Sentinel named a reachable master "%1": %2</source>
+        <translation>没有哨兵给出名为 "%1" 的可达主节点：%2</translation>
+    </message>
+    <message>
+        <location filename="../../core/SentinelResolver.cpp" line="72" />
+        <location filename="../../core/SentinelResolver.cpp" line="74" />
+        <location filename="../../core/SentinelResolver.cpp" line="79" />
+        <source>Sentinel %1: %2</source>
+        <translation>哨兵 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../core/SentinelResolver.cpp" line="81" />
+        <source>Sentinel %1 does not know a master named "%2"</source>
+        <translation>哨兵 %1 不知道名为 "%2" 的主节点</translation>
+    </message>
+    <message>
+        <location filename="../../core/SentinelResolver.cpp" line="105" />
+        <location filename="../../core/SentinelResolver.cpp" line="107" />
+        <source>master %1: %2</source>
+        <translation>主节点 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../core/SentinelResolver.cpp" line="113" />
+        <source>%1 is a replica, not the master (a failover in progress?)</source>
+        <translation>%1 是副本，不是主节点（是否正在进行故障转移？）</translation>
     </message>
 </context>
 <context>
@@ -3683,6 +4805,105 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
     </message>
 </context>
 <context>
+    <name>rqc::ServerChartDialog</name>
+    <message>
+        <location filename="../../ui/ServerChartDialog.cpp" line="18" />
+        <source>Server charts</source>
+        <translation>服务器图表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerChartDialog.cpp" line="30" />
+        <source>MiB</source>
+        <translation>MiB</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerChartDialog.cpp" line="47" />
+        <source>Server &amp;charts…</source>
+        <translation>服务器图表(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerChartDialog.cpp" line="49" />
+        <source>Ops/s, memory, clients and pub/sub of the server over the last hour</source>
+        <translation>服务器最近一小时的每秒操作数、内存、客户端和发布/订阅</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerChartDialog.cpp" line="85" />
+        <source>Not connected to a server.</source>
+        <translation>未连接到服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerChartDialog.cpp" line="88" />
+        <source>%1 — one sample a second (INFO stats, memory, clients); ops/s counts these few commands too.</source>
+        <translation>%1——每秒采样一次（INFO stats、memory、clients）；每秒操作数也包含这几条采样命令。</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::ServerHub</name>
+    <message>
+        <location filename="../../ui/ServerHub.cpp" line="41" />
+        <source>Depth &amp;sparklines in the sidebar</source>
+        <translation>侧边栏中的深度迷你图(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerHub.cpp" line="44" />
+        <source>Sample the depth of the lists and streams on screen (at most %1 per server) once a second and draw it beside them</source>
+        <translation>每秒对屏幕上的列表和流（每个服务器最多 %1 个）的深度采样一次，并绘制在它们旁边</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerHub.cpp" line="81" />
+        <source>copy redis-cli command</source>
+        <translation>复制 redis-cli 命令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerHub.cpp" line="139" />
+        <source>%1 is open already.</source>
+        <translation>%1 已经打开。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerHub.cpp" line="182" />
+        <source>rqconsole</source>
+        <translation>rqconsole</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerHub.cpp" line="247" />
+        <source>No server open: File › Connect… opens one</source>
+        <translation>没有打开的服务器：可通过“文件 › 连接…”打开一个</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerHub.cpp" line="267" />
+        <source>Reach the sandbox from a terminal:
+%1</source>
+        <translation>从终端访问沙箱：
+%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerHub.cpp" line="299" />
+        <source>Copied: %1</source>
+        <translation>已复制：%1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/ServerHub.cpp" line="309" />
+        <source>rqconsole — %1 (and %n more)</source>
+        <translation>
+            <numerusform>rqconsole — %1（另有 %n 个）</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerHub.cpp" line="311" />
+        <source>rqconsole — %1</source>
+        <translation>rqconsole — %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerHub.cpp" line="321" />
+        <source>⚠ TLS not verified: the server's identity is not checked</source>
+        <translation>⚠ TLS 未验证：不核实服务器的身份</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerHub.cpp" line="324" />
+        <source>The connection is encrypted, but anyone between you and %1 could pose as it (insecure=1, or chosen after a refused certificate). Give the CA with cacert=/path/to/ca.pem instead.</source>
+        <translation>连接已加密，但你与 %1 之间的任何人都可以冒充它（insecure=1，或在证书被拒后选择了跳过验证）。请改用 cacert=/path/to/ca.pem 指定 CA。</translation>
+    </message>
+</context>
+<context>
     <name>rqc::ServerMonitorWorker</name>
     <message>
         <location filename="../../core/ServerMonitor.cpp" line="171" />
@@ -3696,6 +4917,47 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
         <location filename="../../core/ServerProbe.cpp" line="14" />
         <source>No answer within the time limit.</source>
         <translation>在时限内没有响应。</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::ServerRole</name>
+    <message>
+        <location filename="../../core/ServerRole.cpp" line="77" />
+        <source>replica of %1 · read-only</source>
+        <translation>%1 的副本 · 只读</translation>
+    </message>
+    <message>
+        <location filename="../../core/ServerRole.cpp" line="78" />
+        <source>replica of %1 · writable (replica-read-only no)</source>
+        <translation>%1 的副本 · 可写（replica-read-only no）</translation>
+    </message>
+    <message>
+        <location filename="../../core/ServerRole.cpp" line="80" />
+        <source>link to its master is down</source>
+        <translation>与其主节点的连接已断开</translation>
+    </message>
+    <message>
+        <location filename="../../core/ServerRole.cpp" line="83" />
+        <source>loading its data set</source>
+        <translation>正在加载数据集</translation>
+    </message>
+    <message>
+        <location filename="../../core/ServerRole.cpp" line="91" />
+        <source>This server is a replica of %1; consuming here would fail or diverge — connect to the master.</source>
+        <translation>此服务器是 %1 的副本；在此消费会失败或导致数据不一致——请连接到主节点。</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::ServerRoleLabel</name>
+    <message>
+        <location filename="../../ui/ServerRoleLabel.cpp" line="28" />
+        <source>Server: %1</source>
+        <translation>服务器：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerRoleLabel.cpp" line="35" />
+        <source>failover: master moved from %1 to %2 at %3</source>
+        <translation>故障转移：%3 时主节点从 %1 切换到 %2</translation>
     </message>
 </context>
 <context>
@@ -3807,6 +5069,70 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
     </message>
 </context>
 <context>
+    <name>rqc::ServerView</name>
+    <message>
+        <location filename="../../ui/ServerView.cpp" line="29" />
+        <source>&amp;Close connection to %1</source>
+        <translation>关闭到 %1 的连接(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerView.cpp" line="40" />
+        <source>No server</source>
+        <translation>无服务器</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerView.cpp" line="47" />
+        <source>Connected to %1 · Redis %2</source>
+        <translation>已连接到 %1 · Redis %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerView.cpp" line="48" />
+        <source>Redis %1</source>
+        <translation>Redis %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerView.cpp" line="60" />
+        <source>Trouble with %1</source>
+        <translation>%1 出现问题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerView.cpp" line="61" />
+        <source>Server: %1</source>
+        <translation>服务器：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerView.cpp" line="67" />
+        <source>Refused by %1</source>
+        <translation>被 %1 拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerView.cpp" line="71" />
+        <location filename="../../ui/ServerView.cpp" line="172" />
+        <source>Connecting to %1…</source>
+        <translation>正在连接 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerView.cpp" line="107" />
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerView.cpp" line="204" />
+        <source>%1 opened in %2: this server is not the console's sandbox, and consuming would take messages from its workers. Choose %3 to consume (you will be asked first).</source>
+        <translation>%1 已以 %2 模式打开：此服务器不是控制台的沙箱，消费会从它的工作进程那里取走消息。选择 %3 模式即可消费（会先询问你）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerView.cpp" line="209" />
+        <source>%1 restored in %2 instead of %3: consuming it on this server was not confirmed before. Choose %3 to consume (you will be asked first).</source>
+        <translation>%1 已以 %2 模式恢复，而不是 %3 模式：此前未同意在此服务器上消费它。选择 %3 模式即可消费（会先询问你）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerView.cpp" line="220" />
+        <source>Connected to %1</source>
+        <translation>已连接到 %1</translation>
+    </message>
+</context>
+<context>
     <name>rqc::SettleTracker</name>
     <message>
         <location filename="../../ui/SettleTracker.cpp" line="16" />
@@ -3835,41 +5161,54 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
     </message>
 </context>
 <context>
+    <name>rqc::SidebarSparklines</name>
+    <message>
+        <location filename="../../ui/SidebarSparklines.cpp" line="19" />
+        <source>Depth &amp;sparklines in the sidebar</source>
+        <translation>侧边栏中的深度迷你图(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SidebarSparklines.cpp" line="23" />
+        <source>Sample the depth of the lists and streams on screen (at most %1) once a second</source>
+        <translation>每秒对屏幕上的列表和流（最多 %1 个）的深度采样一次</translation>
+    </message>
+</context>
+<context>
     <name>rqc::StreamGroupConsumer</name>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="126" />
+        <location filename="../../core/StreamGroupConsumer.cpp" line="130" />
         <source>Nothing was lost: entries added during the gap are read now; entries read before it stay pending until acked.</source>
         <translation>没有丢失任何条目：中断期间新增的条目现在开始读取；中断前已读取的条目在确认前保持待确认状态。</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="241" />
+        <location filename="../../core/StreamGroupConsumer.cpp" line="245" />
         <source>%1 entr(ies) passed %2 deliveries and went to %3.</source>
         <translation>%1 个条目投递已超过 %2 次，已转入 %3。</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="247" />
+        <location filename="../../core/StreamGroupConsumer.cpp" line="251" />
         <source>Deleted or trimmed while pending (acked away): %1</source>
         <translation>待确认期间被删除或裁剪（已确认移除）：%1</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="305" />
+        <location filename="../../core/StreamGroupConsumer.cpp" line="309" />
         <source>Group %1 was missing; created it again.</source>
         <translation>消费组 %1 不存在，已重新创建。</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="493" />
+        <location filename="../../core/StreamGroupConsumer.cpp" line="497" />
         <source>Claiming with ack=none</source>
         <translation>以 ack=none 方式认领</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../core/StreamGroupConsumer.cpp" line="532" />
+        <location filename="../../core/StreamGroupConsumer.cpp" line="536" />
         <source>Claimed %n idle entr(ies) from other consumers of the group.</source>
         <translation>
             <numerusform>已从消费组的其他消费者处认领 %n 个空闲条目。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="557" />
+        <location filename="../../core/StreamGroupConsumer.cpp" line="561" />
         <source>Deleted or trimmed while pending: %1</source>
         <translation>待确认期间被删除或裁剪：%1</translation>
     </message>
@@ -3908,6 +5247,59 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
         <location filename="../../ui/SubscriberBufferLine.cpp" line="47" />
         <source>%1: %2</source>
         <translation>%1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::TemplateHelp</name>
+    <message>
+        <location filename="../../ui/TemplateHelp.cpp" line="17" />
+        <source>Placeholders, expanded for every message sent:</source>
+        <translation>占位符，在发送每条消息时展开：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/TemplateHelp.cpp" line="19" />
+        <source>1, 2, 3… the message's number</source>
+        <translation>1、2、3…，消息的序号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/TemplateHelp.cpp" line="20" />
+        <source>a random UUID (version 4)</source>
+        <translation>随机 UUID（版本 4）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/TemplateHelp.cpp" line="22" />
+        <source>the time, ISO 8601 UTC with milliseconds</source>
+        <translation>当前时间，ISO 8601 UTC 格式，精确到毫秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/TemplateHelp.cpp" line="23" />
+        <source>milliseconds since 1970 (UTC)</source>
+        <translation>自 1970 年以来的毫秒数（UTC）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/TemplateHelp.cpp" line="25" />
+        <source>a whole number from 1 to 100</source>
+        <translation>1 到 100 之间的整数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/TemplateHelp.cpp" line="26" />
+        <source>one of the words, at random</source>
+        <translation>随机选取其中一个词</translation>
+    </message>
+    <message>
+        <location filename="../../ui/TemplateHelp.cpp" line="28" />
+        <source>random printable filler: B, KB, KiB, MB, MiB (at most 64 MiB)</source>
+        <translation>随机可打印填充内容：B、KB、KiB、MB、MiB（最多 64 MiB）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/TemplateHelp.cpp" line="30" />
+        <source>a literal {{</source>
+        <translation>字面量 {{</translation>
+    </message>
+    <message>
+        <location filename="../../ui/TemplateHelp.cpp" line="37" />
+        <source>An unknown placeholder is an error, shown before anything is sent. Repeat and load mode number their messages from 1.</source>
+        <translation>未知占位符会被视为错误，并在发送任何内容之前提示。重复发送和负载模式的消息都从 1 开始编号。</translation>
     </message>
 </context>
 <context>

@@ -469,15 +469,17 @@ private slots:
         QVERIFY(!panes[1]->statusText().contains(str("sent")));
         const QMap<QString, int> roles = connectionsByRole();
         QCOMPARE(roles.value(str("publisher")), 1);
-        // Besides: the admin connection, and each pane's consumers line ("inspect", its census).
+        // Besides: the admin connection, each pane's consumers line ("inspect", its census), and
+        // the session's short-lived ROLE/INFO check at each monitor connect ("role").
         int consuming = 0;
         for (auto it = roles.cbegin(); it != roles.cend(); ++it) {
             if (it.key() != str("publisher") && it.key() != str("admin") &&
-                it.key() != str("inspect"))
+                it.key() != str("inspect") && it.key() != str("role"))
                 consuming += it.value();
         }
         QVERIFY2(consuming == 4, qPrintable(QStringList(roles.keys()).join(u',')));
         QVERIFY(roles.value(str("admin")) <= 1);
+        QVERIFY(roles.value(str("role")) <= 1);
     }
 
     // The publisher belongs to the server, not to a pane: closing panes (the last one too)

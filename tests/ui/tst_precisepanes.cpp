@@ -126,7 +126,7 @@ private slots:
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "plain");
         auto* combo = child<QComboBox>(p, "modeCombo");
-        QCOMPARE(combo->count(), 8);
+        QCOMPARE(combo->count(), 9);
         QStringList labels;
         for (int i = 0; i < combo->count(); ++i) {
             labels << combo->itemText(i);
@@ -135,7 +135,8 @@ private slots:
         }
         QCOMPARE(labels, QStringList({str("Pub/Sub"), str("Pattern"), str("List (LPUSH/BRPOP)"),
                                       str("Reliable list"), str("Stream group"), str("Stream tail"),
-                                      str("Peek (read only)"), str("Observe all clients")}));
+                                      str("Peek (read only)"), str("Observe all clients"),
+                                      str("Sharded Pub/Sub")}));
         // A classic pane shows no ack bar and no precise columns.
         QVERIFY(!p->ackBar()->isVisible());
         QVERIFY(view(p)->isColumnHidden(MessageModel::StateColumn));
