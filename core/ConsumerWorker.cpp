@@ -45,8 +45,8 @@ bool isPassingServerState(const QString& error)
     // with min-replicas-to-write that lost its replicas (one was just promoted, say). The next
     // connection asks again where the master is (Sentinel), or refuses to consume on what is now a
     // replica. CLUSTERDOWN: a Redis Cluster without a quorum or with unserved slots, for a while.
-    static const char* const prefixes[] = {"LOADING ",  "BUSY ",       "MASTERDOWN ",
-                                           "TRYAGAIN ", "CLUSTERDOWN ", "READONLY ",
+    static const char* const prefixes[] = {"LOADING ",   "BUSY ",        "MASTERDOWN ",
+                                           "TRYAGAIN ",  "CLUSTERDOWN ", "READONLY ",
                                            "UNBLOCKED ", "NOREPLICAS "};
     for (const char* p : prefixes) {
         if (error.startsWith(QLatin1String(p)))
