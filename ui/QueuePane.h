@@ -141,9 +141,15 @@ signals:
     void depthRefreshWanted();
 
 private:
+    // Rows appended to the view per event-loop turn when a big batch arrives (a few milliseconds).
+    static constexpr qsizetype kAppendChunk = 2000;
+
+    // QueuePane.cpp: the pane, its header and its controls.
     void buildUi();
+    // QueuePaneView.cpp: the live view and the rows on their way into it.
     QWidget* buildView();
     void updateModeUi();
+    // QueuePaneConsumer.cpp: the consumer's start, restart and stop.
     void startConsumer();
     void restartConsumer();
     Consumer* retireConsumer();
