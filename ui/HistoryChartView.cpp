@@ -52,10 +52,12 @@ QColor colorOf(ChartSeries s)
 
 HistoryChartView::HistoryChartView(const QList<ChartSeries>& left, const QList<ChartSeries>& right,
                                    QWidget* parent)
-    : QChartView(parent)
+    // The chart is given to QChartView's constructor: a QChartView built without one makes its
+    // own, and setChart() would release that one to us (Qt leaves its deletion to the caller).
+    : QChartView(new QChart, parent)
     , m_right(right)
 {
-    auto* chart = new QChart;
+    QChart* chart = this->chart();
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(2, 2, 2, 2));
     chart->setBackgroundRoundness(0);
@@ -108,7 +110,6 @@ HistoryChartView::HistoryChartView(const QList<ChartSeries>& left, const QList<C
     for (QScatterSeries* d : {m_dropped, m_restored})
         for (QLegendMarker* m : chart->legend()->markers(d))
             m->setVisible(false);
-    setChart(chart);
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(230);
 }
