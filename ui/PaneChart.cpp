@@ -40,17 +40,25 @@ std::optional<SampleTarget> targetFor(const ConsumerSpec& spec)
 
 } // namespace
 
-PaneChart::PaneChart(QWidget* parent)
+QToolButton* PaneChart::createToggle(QWidget* parent)
+{
+    auto* toggle = new QToolButton(parent);
+    toggle->setObjectName(QStringLiteral("chartButton"));
+    toggle->setText(tr("Chart"));
+    toggle->setCheckable(true);
+    toggle->setAutoRaise(true);
+    toggle->setToolTip(tr("Show this queue's depth, rates, pending and consumers over the last "
+                          "hour (sampled once a second only while shown)"));
+    return toggle;
+}
+
+bool PaneChart::canChart(const ConsumerSpec& spec) { return targetFor(spec).has_value(); }
+
+PaneChart::PaneChart(QToolButton* toggle, QWidget* parent)
     : QWidget(parent)
+    , m_toggle(toggle)
 {
     setObjectName(QStringLiteral("paneChart"));
-    m_toggle = new QToolButton(parent);
-    m_toggle->setObjectName(QStringLiteral("chartButton"));
-    m_toggle->setText(tr("Chart"));
-    m_toggle->setCheckable(true);
-    m_toggle->setAutoRaise(true);
-    m_toggle->setToolTip(tr("Show this queue's depth, rates, pending and consumers over the last "
-                            "hour (sampled once a second only while shown)"));
     connect(m_toggle, &QToolButton::toggled, this, &QWidget::setVisible);
 
     auto* layout = new QVBoxLayout(this);

@@ -21,14 +21,21 @@ class HistoryChartView;
 
 // A pane's chart over the last hour: depth (lists, streams), in and out rates, pending and lag
 // (stream groups, reliable lists) and consumers. Hidden by default; its toggle button (for the
-// pane's header) shows it. It samples only while shown, through the server's shared
-// ChartSampler; hidden, it holds no sampler at all. What is kept survives hiding, but the gap
-// is a gap: rates start over when sampling does.
+// pane's header, made by createToggle()) shows it. The pane builds it only when the button is
+// first checked. It samples only while shown, through the server's shared ChartSampler; hidden,
+// it holds no sampler at all. What is kept survives hiding, but the gap is a gap: rates start
+// over when sampling does.
 class PaneChart : public QWidget {
     Q_OBJECT
 public:
-    explicit PaneChart(QWidget* parent = nullptr);
+    // toggle: the button from createToggle(); checking it shows the chart.
+    explicit PaneChart(QToolButton* toggle, QWidget* parent = nullptr);
     ~PaneChart() override;
+
+    // The pane's "Chart" button (checkable, unchecked), before any PaneChart exists.
+    static QToolButton* createToggle(QWidget* parent);
+    // Whether a pane with this spec has anything to chart (pub/sub and observe have no depth).
+    static bool canChart(const ConsumerSpec& spec);
 
     QToolButton* toggleButton() const { return m_toggle; }
     void setConnection(const ConnectionSettings& settings);

@@ -31,6 +31,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace rqc {
 
 namespace {
@@ -120,9 +122,13 @@ void QueuePane::buildUi()
     header->addWidget(m_targetEdit, 1);
     header->addWidget(m_modeCombo);
     header->addWidget(m_stateLabel);
-    m_chart = new PaneChart(this);
-    m_chart->setConsumedCounter([this] { return qint64(m_received); });
-    header->addWidget(m_chart->toggleButton());
+    // The chart itself is built on the first click: most panes never open theirs.
+    m_chartButton = PaneChart::createToggle(this);
+    connect(m_chartButton, &QToolButton::toggled, this, [this](bool on) {
+        if (on && !m_chart)
+            openChart();
+    });
+    header->addWidget(m_chartButton);
     header->addWidget(m_closeButton);
     layout->addLayout(header);
 
@@ -197,7 +203,6 @@ void QueuePane::buildUi()
     m_contentSplitter->setStretchFactor(1, 3);
     m_contentSplitter->setStretchFactor(2, 2);
     layout->addWidget(m_contentSplitter, 1);
-    layout->addWidget(m_chart);
 
     m_sendBox = new SendBox(this);
     connect(m_sendBox, &SendBox::sent, this, [this] {
@@ -230,10 +235,31 @@ void QueuePane::buildUi()
     layout->addWidget(m_statusLine);
 }
 
+void QueuePane::openChart()
+{
+    m_chart = new PaneChart(m_chartButton, this);
+    m_chart->setConsumedCounter([this] { return qint64(m_received); });
+    m_chart->setSpec(m_spec);
+    if (m_connected)
+        m_chart->setConnection(m_settings);
+    if (!m_chartLists.isEmpty()) {
+        ServerSnapshot lists;
+        lists.lists = std::exchange(m_chartLists, {});
+        m_chart->applySnapshot(lists);
+    }
+    auto* box = static_cast<QVBoxLayout*>(layout());
+    box->insertWidget(box->indexOf(m_contentSplitter) + 1, m_chart);
+    m_chart->setVisible(m_chartButton->isChecked());
+}
+
 void QueuePane::updateModeUi()
 {
     m_updatingUi = true;
-    m_chart->setSpec(m_spec);
+    m_chartButton->setEnabled(PaneChart::canChart(m_spec));
+    if (m_chart)
+        m_chart->setSpec(m_spec);
+    else if (m_chartButton->isChecked() && !m_chartButton->isEnabled())
+        m_chartButton->setChecked(false);
     const int index = m_modeCombo->findData(int(m_spec.mode));
     m_modeCombo->setCurrentIndex(index);
     m_targetEdit->setText(QString::fromUtf8(m_spec.target));
@@ -280,7 +306,8 @@ void QueuePane::setConnection(const ConnectionSettings& settings, Publisher* pub
     m_trace->setConnection(settings);
     m_consumersLine->setConnection(settings, census);
     m_recorder->setServer(settings.displayUrl());
-    m_chart->setConnection(settings);
+    if (m_chart)
+        m_chart->setConnection(settings);
     startConsumer();
 }
 
@@ -296,7 +323,8 @@ void QueuePane::resumeConnection(const ConnectionSettings& settings, CensusServi
     m_settings = settings;
     m_trace->setConnection(settings);
     m_consumersLine->setConnection(settings, census);
-    m_chart->setConnection(settings);
+    if (m_chart)
+        m_chart->setConnection(settings);
     if (m_errorFromConsumer)
         clearError();
     // Failed, or still trying with the refused settings (its own refusal may come after the
@@ -414,7 +442,10 @@ void QueuePane::clearError()
 
 void QueuePane::applySnapshot(const ServerSnapshot& snapshot)
 {
-    m_chart->applySnapshot(snapshot);
+    if (m_chart)
+        m_chart->applySnapshot(snapshot);
+    else if (m_spec.mode == Mode::Reliable)
+        m_chartLists = snapshot.lists; // the consumers' processing lists, for a chart opened later
     if (m_spec.mode == Mode::Peek)
         return; // the peek reads its own depth (LLEN or XLEN) several times a second
     m_depth.applySnapshot(m_spec, snapshot);

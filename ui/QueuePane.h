@@ -124,7 +124,8 @@ public:
     // above the header; an empty text hides it.
     void setServerTag(const QString& text, const QString& color);
     ServerTag* serverTag() const { return m_serverTag; }
-    // The chart of the pane's queue over time (hidden until its toggle is checked).
+    // The chart of the pane's queue over time: null until its Chart button is first checked,
+    // hidden again when it is unchecked.
     PaneChart* chart() const { return m_chart; }
 
 signals:
@@ -148,6 +149,7 @@ private:
     void buildUi();
     // QueuePaneView.cpp: the live view and the rows on their way into it.
     QWidget* buildView();
+    void openChart();
     void updateModeUi();
     // QueuePaneConsumer.cpp: the consumer's start, restart and stop.
     void startConsumer();
@@ -211,7 +213,9 @@ private:
     QLabel* m_stateLabel = nullptr;
     QToolButton* m_closeButton = nullptr;
     ServerTag* m_serverTag = nullptr;
-    PaneChart* m_chart = nullptr;
+    QToolButton* m_chartButton = nullptr;
+    PaneChart* m_chart = nullptr;            // built when first shown
+    QList<ServerSnapshot::Key> m_chartLists; // reliable: the last snapshot's lists, until then
     QLabel* m_guaranteeLabel = nullptr;
     QLabel* m_errorLabel = nullptr;
     AckBar* m_ackBar = nullptr;

@@ -1,7 +1,7 @@
-// A pane's chart in the real MainWindow against a real redis-server: hidden (and sampling
-// nothing) by default, shown from the pane's Chart button, with depth, rates, pending, lag and
-// consumers that match the server, and markers where the sampler's connection dropped and came
-// back.
+// A pane's chart in the real MainWindow against a real redis-server: not even built (and
+// sampling nothing) by default, built and shown from the pane's Chart button, with depth, rates,
+// pending, lag and consumers that match the server, and markers where the sampler's connection
+// dropped and came back.
 #include "ChartSampler.h"
 #include "HistoryChartView.h"
 #include "PaneChart.h"
@@ -61,9 +61,8 @@ private slots:
         QVERIFY(button);
         QVERIFY(button->isEnabled());
         QVERIFY(!button->isChecked());
-        QVERIFY(!p->chart()->isVisible());
+        QVERIFY(!p->chart());
         QTest::qWait(test::scaled(1500));
-        QVERIFY(!p->chart()->isSampling());
         QVERIFY(!chartsClient()); // hidden: not even a connection
 
         button->click();
@@ -171,7 +170,58 @@ private slots:
         QueuePane* p = pane(window.get(), "news");
         QVERIFY(p);
         QVERIFY(!child<QToolButton>(p, "chartButton")->isEnabled());
-        QVERIFY(!p->chart()->chartable());
+        QVERIFY(!p->chart());
+        // Switched to a mode with a depth, the button can build the chart.
+        ConsumerSpec spec = p->spec();
+        spec.mode = Mode::Peek;
+        p->setSpec(spec);
+        auto* button = child<QToolButton>(p, "chartButton");
+        QVERIFY(button->isEnabled());
+        button->click();
+        QVERIFY(p->chart() && p->chart()->isVisible() && p->chart()->chartable());
+        // Back to pub/sub: the button unchecks and the chart hides.
+        spec.mode = Mode::PubSub;
+        p->setSpec(spec);
+        QVERIFY(!button->isEnabled());
+        QVERIFY(!button->isChecked());
+        QVERIFY(!p->chart()->isVisible());
+    }
+
+    // Charts are hidden by default, so a pane builds its chart (a QChart with its series, axes
+    // and scene) only when its Chart button is first checked; hiding and showing reuse it.
+    void builtOnlyWhenFirstOpened()
+    {
+        test::SyncClient c(m_server.settings());
+        c.command({"FLUSHALL"});
+        auto window = makeWindow({str("peek:a"), str("list:b"), str("stream:c,group=g")});
+        QVERIFY(window);
+        QCOMPARE(window->findChildren<QueuePane*>().size(), 3);
+        QVERIFY(window->findChildren<PaneChart*>().isEmpty());
+        QVERIFY(window->findChildren<HistoryChartView*>().isEmpty());
+        QueuePane* b = pane(window.get(), "b");
+        QVERIFY(b && !b->chart());
+        auto* button = child<QToolButton>(b, "chartButton");
+        QVERIFY(button->isEnabled());
+        button->click();
+        PaneChart* chart = b->chart();
+        QVERIFY(chart && chart->isVisible());
+        QCOMPARE(window->findChildren<PaneChart*>(), QList<PaneChart*>{chart});
+        QCOMPARE(window->findChildren<HistoryChartView*>().size(), 1);
+        QVERIFY(b->isAncestorOf(chart));
+        QTRY_VERIFY_WITH_TIMEOUT(chart->isSampling(), kTimeoutMs);
+        button->click();
+        QVERIFY(!chart->isVisible() && !chart->isSampling());
+        button->click();
+        QCOMPARE(b->chart(), chart); // the same one, with what it kept
+        QVERIFY(chart->isVisible());
+        QCOMPARE(window->findChildren<PaneChart*>().size(), 1);
+        // The other panes never opened theirs: none was built.
+        for (const char* target : {"a", "c"}) {
+            QueuePane* other = pane(window.get(), target);
+            QVERIFY(other && !other->chart());
+            QVERIFY(other->findChildren<PaneChart*>().isEmpty());
+            QVERIFY(other->findChildren<HistoryChartView*>().isEmpty());
+        }
     }
 
     // Not a check: with RQ_CHART_SCREENSHOT=FILE, a minute of a stream group pane taking a
