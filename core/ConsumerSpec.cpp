@@ -1,5 +1,7 @@
 #include "ConsumerSpec.h"
 
+#include "PayloadDecoder.h"
+
 #include <QCoreApplication>
 #include <QRegularExpression>
 
@@ -149,7 +151,10 @@ QStringList modeOptions(Mode mode)
 QStringList ConsumerSpec::knownOptions(Mode mode)
 {
     // record = a JSON Lines file that every mode can write what the pane shows to.
-    return modeOptions(mode) << QStringLiteral("record");
+    // decoder=, order=newest|oldest and wrap=0|1 only say how the pane shows its rows
+    // (ReadingAids takes them); no consumer sees them.
+    return modeOptions(mode) << QStringLiteral("record") << QStringLiteral("decoder")
+                             << QStringLiteral("order") << QStringLiteral("wrap");
 }
 
 bool ConsumerSpec::consumes(Mode mode)
@@ -182,6 +187,18 @@ bool ConsumerSpec::validateOptions(const ConsumerSpec& spec, QString* error)
         } else if (key == QLatin1String("record")) {
             ok = !v.isEmpty();
             expected = tr("a file name");
+        } else if (key == QLatin1String("decoder")) {
+            QStringList keys;
+            for (const PayloadDecoder::Kind kind : PayloadDecoder::choices())
+                keys << PayloadDecoder::key(kind);
+            ok = keys.contains(v);
+            expected = keys.join(QLatin1Char('|'));
+        } else if (key == QLatin1String("order")) {
+            ok = v == QLatin1String("newest") || v == QLatin1String("oldest");
+            expected = QStringLiteral("newest|oldest");
+        } else if (key == QLatin1String("wrap")) {
+            ok = v == QLatin1String("0") || v == QLatin1String("1");
+            expected = QStringLiteral("0|1");
         } else if (key == QLatin1String("source")) {
             ok = v == QLatin1String("monitor") || v == QLatin1String("events");
             expected = QStringLiteral("monitor|events");

@@ -252,21 +252,26 @@ private:
         return true;
     }
 
-    bool array(quint64 count, int depth)
+    bool array(quint64 count, int depth) { return container(count, depth, false); }
+    bool map(quint64 count, int depth) { return container(count, depth, true); }
+    // An array of `count` values, or a map of `count` key: value pairs.
+    bool container(quint64 count, int depth, bool isMap)
     {
         if (count == 0) {
-            m_w.add(QLatin1String("[]"));
+            m_w.add(isMap ? QLatin1String("{}") : QLatin1String("[]"));
             return true;
         }
-        // Every element takes at least one byte: a count beyond what is left is broken now,
-        // not after looping over it.
-        if (count > quint64(m_end - m_p))
+        // Every value takes at least one byte: a count beyond what is left is broken now, not
+        // after looping over it.
+        const quint64 left = quint64(m_end - m_p);
+        if (count > (isMap ? left / 2 : left))
             return failAt(m_p - m_begin,
-                          tr("array of %1 elements, only %2 byte(s) left")
+                          (isMap ? tr("map of %1 entries, only %2 byte(s) left")
+                                 : tr("array of %1 elements, only %2 byte(s) left"))
                               .arg(count)
-                              .arg(qint64(m_end - m_p)),
+                              .arg(qint64(left)),
                           true);
-        m_w.add('[');
+        m_w.add(isMap ? '{' : '[');
         for (quint64 i = 0; i < count; ++i) {
             if (m_w.full())
                 return true;
@@ -275,37 +280,14 @@ private:
             m_w.breakLine(depth + 1, 4, i > 0 ? QLatin1String(" ") : QLatin1String(""));
             if (!value(depth + 1))
                 return false;
+            if (isMap) {
+                m_w.add(QLatin1String(": "));
+                if (!value(depth + 1))
+                    return false;
+            }
         }
         m_w.breakLine(depth, 4, QLatin1String(""));
-        m_w.add(']');
-        return true;
-    }
-    bool map(quint64 count, int depth)
-    {
-        if (count == 0) {
-            m_w.add(QLatin1String("{}"));
-            return true;
-        }
-        if (count > quint64(m_end - m_p) / 2)
-            return failAt(
-                m_p - m_begin,
-                tr("map of %1 entries, only %2 byte(s) left").arg(count).arg(qint64(m_end - m_p)),
-                true);
-        m_w.add('{');
-        for (quint64 i = 0; i < count; ++i) {
-            if (m_w.full())
-                return true;
-            if (i > 0)
-                m_w.add(',');
-            m_w.breakLine(depth + 1, 4, i > 0 ? QLatin1String(" ") : QLatin1String(""));
-            if (!value(depth + 1))
-                return false;
-            m_w.add(QLatin1String(": "));
-            if (!value(depth + 1))
-                return false;
-        }
-        m_w.breakLine(depth, 4, QLatin1String(""));
-        m_w.add('}');
+        m_w.add(isMap ? '}' : ']');
         return true;
     }
 

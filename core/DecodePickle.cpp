@@ -3,6 +3,7 @@
 // a call "module.name(args)". Nothing is imported, called or evaluated; the opcodes are only
 // read. Stack and memo are checked as pickletools checks them.
 #include "DecoderParts.h"
+#include "PickleTree.h"
 
 #include <QHash>
 
@@ -13,121 +14,6 @@
 namespace rqc::PayloadDecoder::detail {
 
 namespace {
-
-enum class Arg {
-    None,
-    U1,
-    U2,
-    I4,
-    U4,
-    U8,
-    DecNl,    // decimal up to a newline (INT, LONG, FLOAT, GET, PUT)
-    StrNl,    // a repr'd string up to a newline (STRING), or raw-unicode (UNICODE), PERSID
-    StrNlTwo, // two newline-ended words (GLOBAL, INST)
-    Str1,     // 1-byte length, then bytes
-    Str4,     // 4-byte signed length (BINSTRING)
-    Bytes4,   // 4-byte unsigned length
-    Bytes8,   // 8-byte length
-    F8,       // big-endian double
-    Long1,
-    Long4
-};
-
-struct Op {
-    uchar code;
-    const char* name;
-    Arg arg;
-};
-
-constexpr Op kOps[] = {
-    {'(', "MARK", Arg::None},
-    {'.', "STOP", Arg::None},
-    {'0', "POP", Arg::None},
-    {'1', "POP_MARK", Arg::None},
-    {'2', "DUP", Arg::None},
-    {'F', "FLOAT", Arg::DecNl},
-    {'I', "INT", Arg::DecNl},
-    {'J', "BININT", Arg::I4},
-    {'K', "BININT1", Arg::U1},
-    {'L', "LONG", Arg::DecNl},
-    {'M', "BININT2", Arg::U2},
-    {'N', "NONE", Arg::None},
-    {'P', "PERSID", Arg::StrNl},
-    {'Q', "BINPERSID", Arg::None},
-    {'R', "REDUCE", Arg::None},
-    {'S', "STRING", Arg::StrNl},
-    {'T', "BINSTRING", Arg::Str4},
-    {'U', "SHORT_BINSTRING", Arg::Str1},
-    {'V', "UNICODE", Arg::StrNl},
-    {'X', "BINUNICODE", Arg::Bytes4},
-    {'a', "APPEND", Arg::None},
-    {'b', "BUILD", Arg::None},
-    {'c', "GLOBAL", Arg::StrNlTwo},
-    {'d', "DICT", Arg::None},
-    {'}', "EMPTY_DICT", Arg::None},
-    {'e', "APPENDS", Arg::None},
-    {'g', "GET", Arg::DecNl},
-    {'h', "BINGET", Arg::U1},
-    {'i', "INST", Arg::StrNlTwo},
-    {'j', "LONG_BINGET", Arg::U4},
-    {'l', "LIST", Arg::None},
-    {']', "EMPTY_LIST", Arg::None},
-    {'o', "OBJ", Arg::None},
-    {'p', "PUT", Arg::DecNl},
-    {'q', "BINPUT", Arg::U1},
-    {'r', "LONG_BINPUT", Arg::U4},
-    {'s', "SETITEM", Arg::None},
-    {'t', "TUPLE", Arg::None},
-    {')', "EMPTY_TUPLE", Arg::None},
-    {'u', "SETITEMS", Arg::None},
-    {'G', "BINFLOAT", Arg::F8},
-    {0x80, "PROTO", Arg::U1},
-    {0x81, "NEWOBJ", Arg::None},
-    {0x82, "EXT1", Arg::U1},
-    {0x83, "EXT2", Arg::U2},
-    {0x84, "EXT4", Arg::I4},
-    {0x85, "TUPLE1", Arg::None},
-    {0x86, "TUPLE2", Arg::None},
-    {0x87, "TUPLE3", Arg::None},
-    {0x88, "NEWTRUE", Arg::None},
-    {0x89, "NEWFALSE", Arg::None},
-    {0x8a, "LONG1", Arg::Long1},
-    {0x8b, "LONG4", Arg::Long4},
-    {'B', "BINBYTES", Arg::Bytes4},
-    {'C', "SHORT_BINBYTES", Arg::Str1},
-    {0x8c, "SHORT_BINUNICODE", Arg::Str1},
-    {0x8d, "BINUNICODE8", Arg::Bytes8},
-    {0x8e, "BINBYTES8", Arg::Bytes8},
-    {0x8f, "EMPTY_SET", Arg::None},
-    {0x90, "ADDITEMS", Arg::None},
-    {0x91, "FROZENSET", Arg::None},
-    {0x92, "NEWOBJ_EX", Arg::None},
-    {0x93, "STACK_GLOBAL", Arg::None},
-    {0x94, "MEMOIZE", Arg::None},
-    {0x95, "FRAME", Arg::U8},
-    {0x96, "BYTEARRAY8", Arg::Bytes8},
-    {0x97, "NEXT_BUFFER", Arg::None},
-    {0x98, "READONLY_BUFFER", Arg::None},
-};
-
-const Op* findOp(uchar code)
-{
-    for (const Op& op : kOps) {
-        if (op.code == code)
-            return &op;
-    }
-    return nullptr;
-}
-
-// What the opcodes build, by index into an arena (no owning pointers: a list may hold itself).
-struct Node {
-    enum Type { Atom, List, Dict, Tuple, Set, FrozenSet, Call, Mark } type = Atom;
-    QString text;           // Atom: the value's repr; Call: the callable
-    std::vector<int> kids;  // List/Tuple/Set: items; Dict: key, value, key, value…; Call: args
-    int state = -1;         // BUILD's state
-    std::vector<int> added; // Call: items appended or set on the object it made (a subclass)
-    bool addedPairs = false;
-};
 
 class Disassembler {
 public:
@@ -184,7 +70,7 @@ public:
         const qint64 after = end - p;
         if (after > 0 && m_requireStop)
             return failAt(p - begin, tr("%1 byte(s) after STOP").arg(after));
-        renderInto(m_result, m_w, 0);
+        m_tree.renderInto(m_result, m_w, 0);
         if (!m_w.compact()) {
             m_w.add(QLatin1String("\n\n"));
             m_w.add(listing);
@@ -329,14 +215,7 @@ private:
         return true;
     }
 
-    int add(Node::Type type, const QString& text = QString())
-    {
-        Node n;
-        n.type = type;
-        n.text = text;
-        m_nodes.push_back(std::move(n));
-        return int(m_nodes.size()) - 1;
-    }
+    int add(Node::Type type, const QString& text = QString()) { return m_tree.add(type, text); }
     bool pop(qint64 at, int* out)
     {
         if (m_stack.empty() || m_nodes[size_t(m_stack.back())].type == Node::Mark)
@@ -605,96 +484,14 @@ private:
         return s;
     }
 
-    // The node as Python-like text, bounded in depth and length (a memo may share or nest).
-    QString render(int node)
-    {
-        Options o;
-        o.compact = true;
-        o.maxChars = 2000;
-        Writer w(o);
-        renderInto(node, w, 0);
-        return w.take();
-    }
-    void renderInto(int node, Writer& w, int depth)
-    {
-        if (w.full())
-            return;
-        if (node < 0 || depth > 32) {
-            w.add(QLatin1String("..."));
-            return;
-        }
-        const Node& n = m_nodes[size_t(node)];
-        auto items = [&](const std::vector<int>& kids, const char* open, const char* close,
-                         int step) {
-            w.add(QLatin1String(open));
-            for (size_t i = 0; i < kids.size() && !w.full(); i += size_t(step)) {
-                if (i > 0)
-                    w.add(QLatin1String(", "));
-                renderInto(kids[i], w, depth + 1);
-                if (step == 2 && i + 1 < kids.size()) {
-                    w.add(QLatin1String(": "));
-                    renderInto(kids[i + 1], w, depth + 1);
-                }
-            }
-            if (n.type == Node::Tuple && kids.size() == 1)
-                w.add(',');
-            w.add(QLatin1String(close));
-        };
-        auto list = [&](const char* open, const char* close, int step) {
-            items(n.kids, open, close, step);
-        };
-        switch (n.type) {
-        case Node::Atom:
-        case Node::Mark:
-            w.add(n.text);
-            break;
-        case Node::List:
-            list("[", "]", 1);
-            break;
-        case Node::Tuple:
-            list("(", ")", 1);
-            break;
-        case Node::Dict:
-            list("{", "}", 2);
-            break;
-        case Node::Set:
-            if (n.kids.empty())
-                w.add(QLatin1String("set()"));
-            else
-                list("{", "}", 1);
-            break;
-        case Node::FrozenSet:
-            list("frozenset({", "})", 1);
-            break;
-        case Node::Call:
-            w.add(n.text);
-            for (size_t i = 0; i < n.kids.size(); ++i) {
-                const bool tuple = m_nodes[size_t(n.kids[i])].type == Node::Tuple;
-                w.add(QLatin1String(i > 0 ? "(**" : tuple ? "" : "("));
-                renderInto(n.kids[i], w, depth + 1);
-                if (i > 0 || !tuple)
-                    w.add(')');
-            }
-            if (!n.added.empty()) {
-                w.add(QLatin1String(" + "));
-                if (n.addedPairs)
-                    items(n.added, "{", "}", 2);
-                else
-                    items(n.added, "[", "]", 1);
-            }
-            break;
-        }
-        if (n.state >= 0) {
-            w.add(QLatin1String(" with state "));
-            renderInto(n.state, w, depth + 1);
-        }
-    }
+    QString render(int node) { return m_tree.render(node); }
 
     const QByteArray& m_in;
     Writer& m_w;
     bool m_requireStop;
     Failure* m_fail;
-    std::vector<Node> m_nodes;
+    PickleTree m_tree;
+    std::vector<Node>& m_nodes = m_tree.nodes;
     std::vector<int> m_stack;
     QHash<qint64, int> m_memo;
     int m_result = -1;

@@ -56,11 +56,16 @@ int LoadJob::encode(QByteArray& out, int n, qsizetype maxBytes)
                 out += a.encoded;
                 continue;
             }
-            m_scratch.clear();
+            m_scratch.truncate(0); // keeps its capacity: no allocation per message
             a.tmpl.expandInto(m_scratch, m_seq);
             appendBulk(out, m_scratch.constData(), m_scratch.size());
         }
-        ++done;
+        if (++done == 1 && n > 1) {
+            // Room for the whole batch at once (the first command's size times n, within
+            // maxBytes and a command's slack), not regrown step by step while it fills.
+            const qsizetype one = out.size() - start;
+            out.reserve(start + qMin<qsizetype>(maxBytes + 2 * one, qsizetype(n) * one + 64));
+        }
     }
     return done;
 }

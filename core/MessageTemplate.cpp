@@ -204,6 +204,16 @@ void MessageTemplate::appendNow(QByteArray& out, qint64 ms)
     out += m_cachedNow;
 }
 
+namespace {
+// A number in decimal, without a temporary QByteArray.
+void appendNumber(QByteArray& out, qint64 v)
+{
+    char buf[24];
+    const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+    out.append(buf, end - buf);
+}
+} // namespace
+
 void MessageTemplate::expandInto(QByteArray& out, quint64 seq)
 {
     for (const Part& p : m_parts) {
@@ -224,12 +234,12 @@ void MessageTemplate::expandInto(QByteArray& out, quint64 seq)
             appendNow(out, nowMs());
             break;
         case Kind::TsMs:
-            out += QByteArray::number(nowMs());
+            appendNumber(out, nowMs());
             break;
         case Kind::Random: {
             const quint64 span = quint64(p.high) - quint64(p.low);
             const quint64 r = span == ~0ULL ? m_rng() : m_rng() % (span + 1);
-            out += QByteArray::number(qint64(quint64(p.low) + r));
+            appendNumber(out, qint64(quint64(p.low) + r));
             break;
         }
         case Kind::Pick:

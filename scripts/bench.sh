@@ -59,6 +59,10 @@
 #                         10 keystrokes posted to its filter box during the drain: key -> box
 #                         painted (max), key -> view painted; VmRSS during (max) and after. Once.
 #                         Both print the issue's before figures beside their own.
+#   decoders              issue 11: window-flood twice, the pane with decoder=text and with
+#                         decoder=auto (drain rate, longest stall), and a filter scanning 100 000
+#                         rows (the bench's text payloads, then MessagePack ones) with Text and
+#                         Auto: both figures side by side, from the same run. Once.
 # Each result carries the CPU time of the server (INFO cpu) and of each client thread in the timed
 # phase, so a figure taken on a loaded machine can still be explained.
 set -euo pipefail
@@ -72,7 +76,7 @@ REPEAT=3
 QUICK=0
 BUILD=1
 ONLY=""
-ALL="publish-list publish-pubsub publish-template drain-list pubsub-receive drain-reliable drain-stream window-flood latency peek-10m panes-30 filter-flood observe idle-cost idle-pubsub discovery charts"
+ALL="publish-list publish-pubsub publish-template drain-list pubsub-receive drain-reliable drain-stream window-flood latency peek-10m panes-30 filter-flood decoders observe idle-cost idle-pubsub discovery charts"
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -82,7 +86,7 @@ while [ $# -gt 0 ]; do
     --repeat) REPEAT="$2"; shift ;;
     --no-build) BUILD=0 ;;
     --build-dir) BUILD_DIR="$2"; shift ;;
-    -h | --help) sed -n '2,59p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,67p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 1 ;;
     esac
     shift
@@ -212,7 +216,7 @@ for s in $SCENARIOS; do
     [ "$s" = latency ] && runs=1
     [ "$s" = peek-10m ] && runs=1
     [ "$s" = filter-flood ] && args=(--url "$URL" --scenario "$s" --messages 1000000 --size "$SIZE")
-    case "$s" in panes-30 | filter-flood) runs=1 ;; esac
+    case "$s" in panes-30 | filter-flood | decoders) runs=1 ;; esac
     case "$s" in latency | peek-10m | idle-cost-* | idle-pubsub | discovery | charts) runs=1 ;; esac
     worst=0
     : >"$WORK/$s.json"
@@ -456,6 +460,17 @@ for name in scenarios.split():
             misses.append("rss during %s MB" % entry["rss_during_max_mb"])
         if entry["rss_after_mb"] is None or entry["rss_after_mb"] >= 200:
             misses.append("rss after %s MB" % entry["rss_after_mb"])
+    if name == "decoders":
+        entry["reference"] = "decoder=text (this run)"
+        for k in ("flood_text_msgs_per_s", "flood_auto_msgs_per_s", "flood_text_max_stall_ms",
+                  "flood_auto_max_stall_ms", "filter_rows", "filter_text_rows_text_ms",
+                  "filter_text_rows_auto_ms", "filter_msgpack_rows_text_ms",
+                  "filter_msgpack_rows_auto_ms"):
+            entry[k] = r.get(k)
+        entry["reference_rate"] = entry["flood_text_msgs_per_s"]
+        if entry["rate"] and entry["reference_rate"]:
+            entry["ratio"] = round(entry["rate"] / entry["reference_rate"], 3)
+        entry["target"] = "none (a before/after figure)"
     if name.startswith("idle-cost"):
         entry["reference"] = "same server, no console"
         entry["rate"] = None
@@ -558,6 +573,15 @@ for name in scenarios.split():
                      % (entry["max_key_to_box_ms"], entry["max_key_to_view_ms"],
                         entry["keys_during_drain"], entry["keys"], entry["rss_idle_mb"],
                         entry["rss_during_max_mb"], entry["rss_after_mb"]))
+    if name == "decoders":
+        extra.append("window-flood text %s/s vs auto %s/s (stall %s vs %s ms); filter over %s "
+                     "rows: text payloads text %s ms vs auto %s ms, MessagePack payloads text "
+                     "%s ms vs auto %s ms"
+                     % (entry["flood_text_msgs_per_s"], entry["flood_auto_msgs_per_s"],
+                        entry["flood_text_max_stall_ms"], entry["flood_auto_max_stall_ms"],
+                        entry["filter_rows"], entry["filter_text_rows_text_ms"],
+                        entry["filter_text_rows_auto_ms"], entry["filter_msgpack_rows_text_ms"],
+                        entry["filter_msgpack_rows_auto_ms"]))
     if name == "idle-pubsub":
         extra.append("%s pub/sub panes (%s console connections), %s s: server %s %% of a core "
                      "(without console %s %%, console %s %%); %s commands/s (without %s): %s"

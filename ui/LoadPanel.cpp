@@ -133,7 +133,18 @@ void LoadPanel::update(quint64 sent, qint64 reached, qint64 elapsedNs, qint64 ac
         m_progress->setValue(int(qMin<quint64>(1000, sent * 1000 / m_limits.count)));
     else if (m_limits.durationNs > 0)
         m_progress->setValue(int(qMin<qint64>(1000, elapsedNs / (m_limits.durationNs / 1000))));
+    m_sent = sent;
+    m_reached = reached;
+    m_elapsedNs = elapsedNs;
     m_figures = describe(sent, reached, elapsedNs, acked);
+    m_status->setText(m_figures);
+}
+
+void LoadPanel::updateAcked(qint64 acked)
+{
+    m_figures = describe(m_sent, m_reached, m_elapsedNs, acked);
+    if (!m_running)
+        m_figures = tr("done: %1").arg(m_figures);
     m_status->setText(m_figures);
 }
 

@@ -27,6 +27,8 @@ public:
     void begin(const LoadPacer::Limits& limits);
     void update(quint64 sent, qint64 reached, qint64 elapsedNs, qint64 acked);
     void finish(quint64 sent, qint64 reached, qint64 elapsedNs, qint64 acked);
+    // The run's acked figure moved (after it finished too: acks come after the last send).
+    void updateAcked(qint64 acked);
     bool isRunning() const { return m_running; }
     // The figures line, also shown in the pane's status while a run is on.
     QString figures() const { return m_figures; }
@@ -50,6 +52,9 @@ private:
     LoadPacer::Limits m_limits;
     bool m_running = false;
     QString m_figures;
+    quint64 m_sent = 0; // the last figures given, for updateAcked()
+    qint64 m_reached = -1;
+    qint64 m_elapsedNs = 0;
 };
 
 } // namespace rqc

@@ -173,6 +173,38 @@ void MessageFilterProxy::setDecoder(PayloadDecoder::Kind kind)
         emit scanFinished();
 }
 
+void MessageFilterProxy::setNewestFirst(bool newestFirst)
+{
+    if (newestFirst == m_newestFirst)
+        return;
+    emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    const int count = rowCount();
+    const QModelIndexList before = persistentIndexList();
+    QModelIndexList after;
+    after.reserve(before.size());
+    for (const QModelIndex& index : before)
+        after << createIndex(count - 1 - index.row(), index.column());
+    m_newestFirst = newestFirst;
+    changePersistentIndexList(before, after);
+    emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+}
+
+void MessageFilterProxy::beginInsertArrival(int first, int last, int count)
+{
+    if (m_newestFirst) // appended rows come in above the newest
+        beginInsertRows(QModelIndex(), count - first, count - first + (last - first));
+    else
+        beginInsertRows(QModelIndex(), first, last);
+}
+
+void MessageFilterProxy::beginRemoveArrival(int first, int last, int count)
+{
+    if (m_newestFirst) // the oldest rows are at the bottom
+        beginRemoveRows(QModelIndex(), count - 1 - last, count - 1 - first);
+    else
+        beginRemoveRows(QModelIndex(), first, last);
+}
+
 bool MessageFilterProxy::scan(bool silent)
 {
     const qint64 end = sourceEnd();
@@ -198,7 +230,7 @@ bool MessageFilterProxy::scan(bool silent)
     if (!found.empty()) {
         const int first = int(m_rows.size());
         if (!silent)
-            beginInsertRows(QModelIndex(), first, first + int(found.size()) - 1);
+            beginInsertArrival(first, first + int(found.size()) - 1, first);
         m_rows.insert(m_rows.end(), found.cbegin(), found.cend());
         if (!silent)
             endInsertRows();
@@ -224,7 +256,7 @@ QModelIndex MessageFilterProxy::mapToSource(const QModelIndex& proxyIndex) const
 {
     if (!m_messages || !proxyIndex.isValid() || proxyIndex.model() != this)
         return QModelIndex();
-    const int row = proxyIndex.row();
+    const int row = flip(proxyIndex.row(), rowCount());
     if (!filtering())
         return m_messages->index(row, proxyIndex.column());
     if (row < 0 || size_t(row) >= m_rows.size())
@@ -237,12 +269,12 @@ QModelIndex MessageFilterProxy::mapFromSource(const QModelIndex& sourceIndex) co
     if (!m_messages || !sourceIndex.isValid() || sourceIndex.model() != m_messages)
         return QModelIndex();
     if (!filtering())
-        return createIndex(sourceIndex.row(), sourceIndex.column());
+        return createIndex(flip(sourceIndex.row(), rowCount()), sourceIndex.column());
     const qint64 absolute = m_base + sourceIndex.row();
     const int row = proxyRowOf(absolute);
     if (size_t(row) >= m_rows.size() || m_rows[size_t(row)] != absolute)
         return QModelIndex();
-    return createIndex(row, sourceIndex.column());
+    return createIndex(flip(row, rowCount()), sourceIndex.column());
 }
 
 QModelIndex MessageFilterProxy::index(int row, int column, const QModelIndex& parent) const
@@ -283,7 +315,7 @@ void MessageFilterProxy::onRowsAboutToBeInserted(const QModelIndex& parent, int 
     if (parent.isValid())
         return;
     if (!filtering()) {
-        beginInsertRows(QModelIndex(), first, last);
+        beginInsertArrival(first, last, m_messages->rowCount());
         m_pending = Pending::Forward;
     } else if (first != m_messages->rowCount()) {
         beginResetModel(); // rows in the middle: MessageModel never does that
@@ -317,7 +349,7 @@ void MessageFilterProxy::onRowsAboutToBeRemoved(const QModelIndex& parent, int f
     if (parent.isValid())
         return;
     if (!filtering()) {
-        beginRemoveRows(QModelIndex(), first, last);
+        beginRemoveArrival(first, last, m_messages->rowCount());
         m_pending = Pending::Forward;
         return;
     }
@@ -331,7 +363,7 @@ void MessageFilterProxy::onRowsAboutToBeRemoved(const QModelIndex& parent, int f
     m_pending = Pending::Trim;
     m_trimAnnounced = gone > 0;
     if (m_trimAnnounced)
-        beginRemoveRows(QModelIndex(), 0, gone - 1);
+        beginRemoveArrival(0, gone - 1, rowCount());
 }
 
 void MessageFilterProxy::onRowsRemoved(const QModelIndex& parent, int first, int last)
@@ -368,16 +400,22 @@ void MessageFilterProxy::onDataChanged(const QModelIndex& topLeft, const QModelI
 {
     if (!topLeft.isValid() || !bottomRight.isValid())
         return;
+    const int count = rowCount();
     if (!filtering()) {
-        emit dataChanged(index(topLeft.row(), topLeft.column()),
-                         index(bottomRight.row(), bottomRight.column()), roles);
+        emit dataChanged(
+            index(flip(m_newestFirst ? bottomRight.row() : topLeft.row(), count), topLeft.column()),
+            index(flip(m_newestFirst ? topLeft.row() : bottomRight.row(), count),
+                  bottomRight.column()),
+            roles);
         return;
     }
     // What a row shows changes (its state), never whether it matches.
     const int first = proxyRowOf(m_base + topLeft.row());
     const int last = proxyRowOf(m_base + bottomRight.row() + 1) - 1;
     if (first <= last)
-        emit dataChanged(index(first, topLeft.column()), index(last, bottomRight.column()), roles);
+        emit dataChanged(index(flip(m_newestFirst ? last : first, count), topLeft.column()),
+                         index(flip(m_newestFirst ? first : last, count), bottomRight.column()),
+                         roles);
 }
 
 void MessageFilterProxy::onAboutToReset() { beginResetModel(); }

@@ -15,7 +15,9 @@ namespace rqc {
 class MessageModel;
 
 // Filters a MessageModel by a plain, case-insensitive text found in a message's source (channel or
-// key), pattern or payload bytes. Keeps arrival order (no sorting), so new rows stay at the bottom.
+// key), pattern or payload bytes. Keeps arrival order (no sorting): new rows at the bottom, or at
+// the top with setNewestFirst(true) (the same rows, numbered from the newest; still one
+// rowsInserted per batch and one rowsRemoved per trim, so floods cost the same either way).
 //
 // Built for floods: it holds only the accepted rows' positions (never a copy of the messages), and
 // a new filter text is applied to the ring incrementally, on the GUI thread, in time slices of
@@ -52,6 +54,10 @@ public:
     // Changing it applies the filter text again.
     void setDecoder(PayloadDecoder::Kind kind);
     PayloadDecoder::Kind decoder() const { return m_decoder; }
+    // Newest row first (row 0 is the newest). Switching keeps the selection and current row
+    // (persistent indexes follow their messages).
+    void setNewestFirst(bool newestFirst);
+    bool newestFirst() const { return m_newestFirst; }
     // Rows are waiting to be matched (a new text is being applied).
     bool isScanning() const { return filtering() && m_scanNext < sourceEnd(); }
 
@@ -78,6 +84,11 @@ private:
     bool filtering() const { return !m_text.isEmpty(); }
     qint64 sourceEnd() const;              // absolute position after the last source row
     int proxyRowOf(qint64 absolute) const; // first proxy row at or after absolute
+    // Between arrival order (0 = oldest) and the rows shown, for a model of `count` rows.
+    int flip(int row, int count) const { return m_newestFirst ? count - 1 - row : row; }
+    // Announces rows [first, last] in arrival order, of `count` rows before the change.
+    void beginInsertArrival(int first, int last, int count);
+    void beginRemoveArrival(int first, int last, int count);
     // Matches source rows from m_scanNext on until the slice is used up; appends what matches,
     // announcing it unless silent (inside a reset). Returns true when it reached the last row.
     bool scan(bool silent);
@@ -105,6 +116,7 @@ private:
     QTimer* m_scanTimer = nullptr;
     int m_sliceMs = kSliceMs;
     PayloadDecoder::Kind m_decoder = PayloadDecoder::Kind::Auto;
+    bool m_newestFirst = false;
 };
 
 } // namespace rqc

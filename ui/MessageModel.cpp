@@ -12,7 +12,6 @@ namespace rqc {
 
 namespace {
 
-constexpr int kPreviewChars = 200;
 constexpr int kToolTipBytes = 2048;
 constexpr int kToolTipLines = 25;
 constexpr int kToolTipLineChars = 200;
@@ -235,15 +234,26 @@ void MessageModel::setDecoder(PayloadDecoder::Kind kind)
         emit dataChanged(index(0, PreviewColumn), index(m_count - 1, PreviewColumn));
 }
 
+void MessageModel::setPreviewChars(int chars)
+{
+    chars = qMax(1, chars);
+    if (chars == m_previewChars)
+        return;
+    m_previewChars = chars;
+    m_previews.clear();
+    if (m_count > 0)
+        emit dataChanged(index(0, PreviewColumn), index(m_count - 1, PreviewColumn));
+}
+
 QString MessageModel::previewText(const Message& m) const
 {
     if (m_decoder == PayloadDecoder::Kind::Text)
-        return PayloadFormat::preview(m.payload, kPreviewChars);
+        return PayloadFormat::preview(m.payload, m_previewChars);
     const auto it = m_previews.constFind(m.seq);
     if (it != m_previews.constEnd() && it->data == m.payload.constData() &&
         it->size == m.payload.size())
         return it->text;
-    const QString text = ReadingAids::decodedPreview(m.payload, m_decoder, kPreviewChars);
+    const QString text = ReadingAids::decodedPreview(m.payload, m_decoder, m_previewChars);
     if (m_previews.size() >= 4096) // the rows on screen are far fewer; start again
         m_previews.clear();
     m_previews.insert(m.seq, CachedPreview{m.payload.constData(), m.payload.size(), text});

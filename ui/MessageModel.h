@@ -96,6 +96,11 @@ public:
     PayloadDecoder::Kind decoder() const { return m_decoder; }
     // One line: the payload as the decoder reads it (what the preview column shows).
     QString previewText(const Message& m) const;
+    // How many characters a preview holds before it is cut ("…"): one line's worth by default,
+    // more when the view wraps long previews onto several lines.
+    static constexpr int DefaultPreviewChars = 200;
+    void setPreviewChars(int chars);
+    int previewChars() const { return m_previewChars; }
 
     quint64 totalAppended() const { return m_totalAppended; }
     quint64 dropped() const { return m_dropped; }
@@ -124,6 +129,7 @@ private:
     quint64 m_totalAppended = 0;
     quint64 m_dropped = 0;
     PayloadDecoder::Kind m_decoder = PayloadDecoder::Kind::Auto;
+    int m_previewChars = DefaultPreviewChars;
     struct CachedPreview {
         const char* data; // identity of the payload (implicitly shared bytes)
         qsizetype size;

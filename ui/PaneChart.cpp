@@ -2,6 +2,8 @@
 
 #include "HistoryChartView.h"
 
+#include <QLineSeries>
+
 #include <QLabel>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -92,9 +94,11 @@ void PaneChart::setConnection(const ConnectionSettings& settings)
 
 void PaneChart::setSpec(const ConsumerSpec& spec)
 {
-    const bool sameQueue = spec.target == m_spec.target && spec.mode == m_spec.mode;
-    m_spec = spec;
     auto target = targetFor(spec);
+    // Another consumer group of the same stream is another history (its pending, lag, reads).
+    const bool sameQueue = spec.target == m_spec.target && spec.mode == m_spec.mode &&
+                           (!target || !m_target || target->group == m_target->group);
+    m_spec = spec;
     m_toggle->setEnabled(target.has_value());
     if (!target && m_toggle->isChecked())
         m_toggle->setChecked(false);
@@ -102,14 +106,32 @@ void PaneChart::setSpec(const ConsumerSpec& spec)
         m_history.clear();
     const bool same = target && m_target && target->kind == m_target->kind &&
                       target->key == m_target->key && target->group == m_target->group;
-    if (same)
+    if (same) {
+        updatePendingName(); // e.g. a list pane turned reliable
+        updateNote();
         return;
+    }
     m_target = target;
     if (isSampling()) {
         stopSampling();
         startSampling();
     }
+    updatePendingName();
     updateNote();
+}
+
+void PaneChart::updatePendingName()
+{
+    QLineSeries* line = m_view->lineFor(ChartSeries::Pending);
+    if (!line)
+        return;
+    // A reliable list's pending is the length of the processing lists the server's discovery
+    // has found (its SCAN, not one per sample): say so, with how many it found.
+    if (m_target && m_spec.mode == Mode::Reliable)
+        line->setName(
+            tr("pending (processing lists found: %1)").arg(m_target->processingLists.size()));
+    else
+        line->setName(ChartHistory::seriesName(ChartSeries::Pending));
 }
 
 void PaneChart::applySnapshot(const ServerSnapshot& snapshot)
@@ -128,6 +150,8 @@ void PaneChart::applySnapshot(const ServerSnapshot& snapshot)
         stopSampling();
         startSampling();
     }
+    updatePendingName();
+    updateNote();
 }
 
 void PaneChart::showEvent(QShowEvent* event)
@@ -198,7 +222,13 @@ void PaneChart::updateNote()
         return;
     }
     QString rates;
-    if (ConsumerSpec::consumes(m_spec.mode) && m_spec.mode != Mode::Stream)
+    if (m_spec.mode == Mode::Reliable)
+        rates = tr("out/s is what this pane took; in/s is that plus the change in depth. Pending "
+                   "is the length of the %1:processing:* lists the sidebar's discovery has found "
+                   "(%n so far); a consumer's list it has not found yet is not counted.",
+                   nullptr, int(m_target->processingLists.size()))
+                    .arg(QString::fromUtf8(m_target->key));
+    else if (ConsumerSpec::consumes(m_spec.mode) && m_spec.mode != Mode::Stream)
         rates = tr("out/s is what this pane took; in/s is that plus the change in depth.");
     else if (m_target->kind == SampleTarget::Kind::Stream)
         rates = tr("in/s is entries added and out/s entries read by the group (XINFO GROUPS); "

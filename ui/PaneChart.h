@@ -61,6 +61,7 @@ private:
     void stopSampling();
     void onSampled(qint64 tMs, const QHash<int, ChartSample>& samples);
     void updateNote();
+    void updatePendingName();
 
     QToolButton* m_toggle = nullptr;
     QLabel* m_note = nullptr;

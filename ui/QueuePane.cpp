@@ -12,6 +12,7 @@
 #include "PaneStatusLine.h"
 #include "PayloadView.h"
 #include "PeekView.h"
+#include "ReadingAids.h"
 #include "SendBox.h"
 #include "ServerTag.h"
 #include "SettleTracker.h"
@@ -338,7 +339,8 @@ void QueuePane::resumeConnection(const ConnectionSettings& settings, CensusServi
 
 void QueuePane::setSpec(const ConsumerSpec& requested)
 {
-    const ConsumerSpec spec = m_recorder->takeRecordOption(requested);
+    const ConsumerSpec spec = findChild<ReadingAids*>(QStringLiteral("readingAids"))
+                                  ->takeViewOptions(m_recorder->takeRecordOption(requested));
     if (spec == m_spec)
         return;
     const bool sameQueue = spec.target == m_spec.target && spec.mode == m_spec.mode;

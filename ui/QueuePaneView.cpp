@@ -88,7 +88,8 @@ QWidget* QueuePane::buildView()
              width(m_model->headerData(MessageModel::DeliveryColumn, Qt::Horizontal).toString())));
     viewLayout->addWidget(m_view, 1);
     auto* aids = new ReadingAids(m_model, m_proxy, m_payloadView, m_view, m_filterEdit, viewBox);
-    tools->insertWidget(1, aids->decoderCombo()); // decoder choice, source colours
+    tools->insertWidget(1, aids->tools());  // decoder choice, newest first, wrap; source colours
+    m_spec = aids->takeViewOptions(m_spec); // decoder=, order=, wrap=: the view's
     new RowExportActions(
         m_view, m_proxy, m_model, [this] { return m_spec; },
         [this] { return m_settings.displayUrl(); });
@@ -97,7 +98,7 @@ QWidget* QueuePane::buildView()
     connect(bar, &QScrollBar::valueChanged, this,
             [this, bar](int value) { m_followTail = value >= bar->maximum(); });
     connect(bar, &QScrollBar::rangeChanged, this, [this, bar](int, int max) {
-        if (m_followTail)
+        if (m_followTail && !m_proxy->newestFirst()) // newest first: the top follows by itself
             bar->setValue(max);
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,

@@ -6,8 +6,12 @@
 
 #include <QComboBox>
 #include <QCryptographicHash>
+#include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLineEdit>
+#include <QScrollBar>
 #include <QTableView>
+#include <QToolButton>
 
 namespace rqc {
 
@@ -32,7 +36,108 @@ ReadingAids::ReadingAids(MessageModel* model, MessageFilterProxy* proxy, Payload
     connect(m_combo, &QComboBox::currentIndexChanged, this, &ReadingAids::apply);
     if (m_view)
         connect(m_view, &QAbstractItemView::doubleClicked, this, &ReadingAids::onDoubleClicked);
+
+    m_tools = new QWidget(toolParent);
+    m_tools->setObjectName(QStringLiteral("readingTools"));
+    auto* layout = new QHBoxLayout(m_tools);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_combo);
+    m_newestButton = new QToolButton(m_tools);
+    m_newestButton->setObjectName(QStringLiteral("newestFirstButton"));
+    m_newestButton->setText(tr("Newest first"));
+    m_newestButton->setCheckable(true);
+    m_newestButton->setToolTip(
+        tr("Show the newest message at the top of the list (new rows come in above). Scrolled "
+           "down, the rows you read stay in sight while more arrive."));
+    layout->addWidget(m_newestButton);
+    m_wrapButton = new QToolButton(m_tools);
+    m_wrapButton->setObjectName(QStringLiteral("wrapButton"));
+    m_wrapButton->setText(tr("Wrap"));
+    m_wrapButton->setCheckable(true);
+    m_wrapButton->setToolTip(tr("Wrap long previews onto up to %n lines instead of cutting them "
+                                "at one line",
+                                nullptr, kWrapLines));
+    layout->addWidget(m_wrapButton);
+    connect(m_newestButton, &QToolButton::toggled, m_proxy, &MessageFilterProxy::setNewestFirst);
+    connect(m_wrapButton, &QToolButton::toggled, this, &ReadingAids::applyWrap);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &ReadingAids::onRowsInserted);
+    if (m_view)
+        m_oneLineHeight = m_view->verticalHeader()->defaultSectionSize();
     apply();
+}
+
+bool ReadingAids::newestFirst() const { return m_newestButton->isChecked(); }
+
+void ReadingAids::setNewestFirst(bool on) { m_newestButton->setChecked(on); }
+
+bool ReadingAids::wrapping() const { return m_wrapButton->isChecked(); }
+
+void ReadingAids::setWrapping(bool on) { m_wrapButton->setChecked(on); }
+
+void ReadingAids::applyWrap()
+{
+    const bool on = wrapping();
+    m_model->setPreviewChars(on ? MessageModel::DefaultPreviewChars * kWrapLines * 2
+                                : MessageModel::DefaultPreviewChars);
+    if (!m_view)
+        return;
+    m_view->setWordWrap(on);
+    const int lines = m_view->fontMetrics().lineSpacing() * kWrapLines;
+    m_view->verticalHeader()->setDefaultSectionSize(on ? qMax(m_oneLineHeight, lines + 6)
+                                                       : m_oneLineHeight);
+}
+
+void ReadingAids::onRowsInserted(const QModelIndex& parent, int first, int last)
+{
+    // Newest first, scrolled down to read: rows coming in above would push what is read out of
+    // sight; scroll by as much as they take, so the same rows stay where they were.
+    if (!m_view || parent.isValid() || first != 0 || !m_proxy->newestFirst())
+        return;
+    QScrollBar* bar = m_view->verticalScrollBar();
+    if (bar->value() <= 0)
+        return; // at the top: the newest rows are what one follows
+    const int rows = last - first + 1;
+    const int step = m_view->verticalScrollMode() == QAbstractItemView::ScrollPerItem
+                         ? rows
+                         : rows * m_view->verticalHeader()->defaultSectionSize();
+    const int target = bar->value() + step;
+    // The view updates the range later (a delayed layout); it grows by the same amount.
+    if (bar->maximum() < target)
+        bar->setMaximum(target);
+    bar->setValue(target);
+}
+
+ConsumerSpec ReadingAids::takeViewOptions(const ConsumerSpec& spec)
+{
+    ConsumerSpec rest = spec;
+    const QString decoderKey = rest.options.take(QStringLiteral("decoder"));
+    const QString order = rest.options.take(QStringLiteral("order"));
+    const QString wrap = rest.options.take(QStringLiteral("wrap"));
+    if (!decoderKey.isEmpty())
+        setDecoder(PayloadDecoder::fromKey(decoderKey));
+    if (!order.isEmpty())
+        setNewestFirst(order == QLatin1String("newest"));
+    if (!wrap.isEmpty())
+        setWrapping(wrap == QLatin1String("1"));
+    return rest;
+}
+
+ConsumerSpec ReadingAids::withViewOptions(const ConsumerSpec& spec) const
+{
+    ConsumerSpec saved = spec;
+    if (decoder() != PayloadDecoder::Kind::Auto)
+        saved.options.insert(QStringLiteral("decoder"), PayloadDecoder::key(decoder()));
+    if (newestFirst())
+        saved.options.insert(QStringLiteral("order"), QStringLiteral("newest"));
+    if (wrapping())
+        saved.options.insert(QStringLiteral("wrap"), QStringLiteral("1"));
+    return saved;
+}
+
+ConsumerSpec ReadingAids::savedSpec(const QObject* pane, const ConsumerSpec& spec)
+{
+    const auto* aids = pane->findChild<ReadingAids*>(QStringLiteral("readingAids"));
+    return aids ? aids->withViewOptions(spec) : spec;
 }
 
 PayloadDecoder::Kind ReadingAids::decoder() const

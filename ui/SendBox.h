@@ -24,6 +24,8 @@ class QSettings;
 class QSpinBox;
 class QToolButton;
 
+class QTimer;
+
 namespace rqc {
 
 class LoadPanel;
@@ -117,6 +119,9 @@ private:
     void onSent(qint64 id, quint64 count, qint64 receivers);
     void onLoadProgress(qint64 id, quint64 acked, qint64 receivers, qint64 elapsedNs);
     qint64 ackedSinceLoad() const;
+    // After a run to a settling target: acks come after the last send; the run's acked figure
+    // follows them (a few times a second) until it reaches what was sent or stops moving.
+    void followAcks(quint64 sent);
 
     ConsumerSpec m_spec;
     ModeFamily m_targetFamily = ModeFamily::Other; // Other: the mode decides
@@ -133,6 +138,10 @@ private:
     qint64 m_loadElapsedNs = 0;
     qint64 m_ackedAtLoadStart = -1;
     std::function<qint64()> m_ackedCounter;
+    QTimer* m_ackFollow = nullptr;
+    quint64 m_ackFollowSent = 0;
+    qint64 m_ackFollowLast = -1;
+    int m_ackFollowIdle = 0; // ticks without a new ack
     std::unique_ptr<SendHistory> m_history;
     HistoryCursor m_historyCursor;
     bool m_browsingHistory = false;

@@ -6,6 +6,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPlainTextEdit>
+#include <QTimer>
 
 namespace rqc {
 
@@ -86,6 +87,7 @@ void SendBox::onSent(qint64 id, quint64 count, qint64 receivers)
     if (id == m_loadId) {
         m_loadId = 0;
         m_loadPanel->finish(count, publish ? receivers : -1, m_loadElapsedNs, ackedSinceLoad());
+        followAcks(count);
     }
     if (m_pendingSends.isEmpty())
         m_progress.clear();
@@ -120,6 +122,30 @@ qint64 SendBox::ackedSinceLoad() const
     return now < 0 ? -1 : qMax<qint64>(0, now - m_ackedAtLoadStart);
 }
 
+void SendBox::followAcks(quint64 sent)
+{
+    const qint64 acked = ackedSinceLoad();
+    if (acked < 0 || quint64(acked) >= sent)
+        return;
+    if (!m_ackFollow) {
+        m_ackFollow = new QTimer(this);
+        m_ackFollow->setInterval(200);
+        connect(m_ackFollow, &QTimer::timeout, this, [this] {
+            const qint64 now = ackedSinceLoad();
+            m_ackFollowIdle = now == m_ackFollowLast ? m_ackFollowIdle + 1 : 0;
+            m_ackFollowLast = now;
+            m_loadPanel->updateAcked(now);
+            // Done when all are acked, or nothing was acked for 30 s (manual acks, a stop).
+            if (now < 0 || quint64(now) >= m_ackFollowSent || m_ackFollowIdle >= 150)
+                m_ackFollow->stop();
+        });
+    }
+    m_ackFollowSent = sent;
+    m_ackFollowLast = acked;
+    m_ackFollowIdle = 0;
+    m_ackFollow->start();
+}
+
 void SendBox::startLoad(const LoadPacer::Limits& limits)
 {
     if (m_loadId != 0)
@@ -132,6 +158,8 @@ void SendBox::startLoad(const LoadPacer::Limits& limits)
     if (id == 0)
         return;
     m_loadId = id;
+    if (m_ackFollow)
+        m_ackFollow->stop(); // a new run counts from here
     m_loadReceivers = 0;
     m_loadElapsedNs = 0;
     m_ackedAtLoadStart = m_ackedCounter ? m_ackedCounter() : -1;
@@ -172,6 +200,8 @@ bool SendBox::sendFile(const QString& path, PayloadFile::Split split)
     if (id == 0)
         return false;
     m_loadId = id;
+    if (m_ackFollow)
+        m_ackFollow->stop(); // a new run counts from here
     m_loadReceivers = 0;
     m_loadElapsedNs = 0;
     m_ackedAtLoadStart = m_ackedCounter ? m_ackedCounter() : -1;

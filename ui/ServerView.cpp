@@ -3,6 +3,7 @@
 #include "ConsoleSession.h"
 #include "ConsumeGuard.h"
 #include "QueuePane.h"
+#include "ReadingAids.h"
 #include "ServerAuthPrompt.h"
 #include "ServerRoleLabel.h"
 #include "ServerSidebar.h"
@@ -133,7 +134,7 @@ QStringList ServerView::paneSpecs() const
 {
     QStringList specs;
     for (QueuePane* pane : panes())
-        specs << pane->spec().toString();
+        specs << ReadingAids::savedSpec(pane, pane->spec()).toString(); // with decoder=, order=…
     return specs;
 }
 

@@ -39,6 +39,8 @@ bool runPeek10m(const Options& o, Result* r);
 bool runObserve(const Options& o, Result* r);
 bool runPanes30(const Options& o, Result* r);
 bool runFilterFlood(const Options& o, Result* r);
+// Issue 11: window-flood and a filter over 100 000 rows with decoder Text beside Auto.
+bool runDecoders(const Options& o, Result* r);
 // Issue 10, discovery: an idle console's cost on N keys (own server with DEBUG POPULATE), and
 // the time until every list and stream is found (plus 20 000 lists in the sidebar's tree).
 bool runIdleCost(const Options& o, Result* r);

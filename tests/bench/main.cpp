@@ -42,6 +42,7 @@ constexpr Entry kScenarios[] = {
     {"observe", runObserve},
     {"panes-30", runPanes30},
     {"filter-flood", runFilterFlood},
+    {"decoders", runDecoders},
     {"idle-cost", runIdleCost},
     {"discovery", runDiscovery},
     {"idle-pubsub", runIdlePubSub},
@@ -65,7 +66,7 @@ bool needsGui(const QString& scenario)
 {
     return scenario == QLatin1String("window-flood") || scenario == QLatin1String("latency") ||
            scenario == QLatin1String("peek-10m") || scenario == QLatin1String("panes-30") ||
-           scenario == QLatin1String("filter-flood");
+           scenario == QLatin1String("filter-flood") || scenario == QLatin1String("decoders");
     scenario == QLatin1String("peek-10m") || scenario == QLatin1String("discovery");
 }
 

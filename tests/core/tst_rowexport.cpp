@@ -3,6 +3,7 @@
 #include "RecordingReader.h"
 #include "RowExport.h"
 #include "SendHistory.h"
+#include "TestBytes.h"
 #include "TestSupport.h"
 
 #include <QProcess>
@@ -13,17 +14,8 @@
 #include <QTest>
 
 using namespace rqc;
+using rqc::test::allBytes;
 using Cmd = PublisherWorker::Command;
-
-namespace {
-QByteArray allBytes()
-{
-    QByteArray out;
-    for (int b = 0; b < 256; ++b)
-        out.append(char(b));
-    return out;
-}
-} // namespace
 
 // Export of rows (CSV, recording, redis-cli and redis-py lines), sending a file, and the entry
 // box's history and snippets.

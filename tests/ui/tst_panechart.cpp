@@ -8,7 +8,9 @@
 #include "TestSupport.h"
 #include "UiTestSupport.h"
 
+#include <QLabel>
 #include <QLineSeries>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QToolButton>
 
@@ -139,6 +141,62 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(p->chart()->history().series(ChartSeries::InRate), kTimeoutMs);
     }
 
+    // Another group of the same stream is another queue to chart: its history starts again.
+    void changingTheGroupRestartsTheHistory()
+    {
+        test::SyncClient c(m_server.settings());
+        c.command({"FLUSHALL"});
+        for (int i = 0; i < 5; ++i)
+            c.command({"XADD", "events", "*", "message", QByteArray::number(i)});
+        c.command({"XGROUP", "CREATE", "events", "g1", "0"}); // reads all five
+        c.command({"XGROUP", "CREATE", "events", "g2", "$"}); // has read everything
+        auto window = makeWindow({str("stream:events,group=g1,consumer=c1,ack=manual")});
+        QVERIFY(window);
+        QueuePane* p = pane(window.get(), "events");
+        QVERIFY(p);
+        QTRY_COMPARE_WITH_TIMEOUT(p->receivedTotal(), quint64(5), kTimeoutMs);
+        child<QToolButton>(p, "chartButton")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(p->chart()->history().samples() >= 3, 3 * kTimeoutMs);
+        QCOMPARE(lastOf(p->chart(), ChartSeries::Pending), 5.0);
+
+        ConsumerSpec spec = p->spec();
+        spec.options.insert(str("group"), str("g2"));
+        p->setSpec(spec);
+        QVERIFY(p->chart()->history().samples() < 2); // started again, not continued
+        QVERIFY(p->chart()->isSampling());
+        // g2's own figures: nothing pending (g1's five are not carried over), then one.
+        QTRY_VERIFY_WITH_TIMEOUT(p->chart()->history().samples() >= 1, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(lastOf(p->chart(), ChartSeries::Pending) == 0, kTimeoutMs);
+        c.command({"XADD", "events", "*", "message", "late"});
+        QTRY_VERIFY_WITH_TIMEOUT(lastOf(p->chart(), ChartSeries::Pending) == 1, kTimeoutMs);
+    }
+
+    // A reliable list's pending is what the discovery found: the legend and note say so.
+    void reliablePendingSaysWhichListsItCounts()
+    {
+        test::SyncClient c(m_server.settings());
+        c.command({"FLUSHALL"});
+        c.command({"RPUSH", "tasks", "a", "b", "c"});
+        auto window = makeWindow({str("reliable:tasks,consumer=w1,ack=manual")});
+        QVERIFY(window);
+        QueuePane* p = pane(window.get(), "tasks");
+        QVERIFY(p);
+        QTRY_COMPARE_WITH_TIMEOUT(p->receivedTotal(), quint64(3), kTimeoutMs);
+        child<QToolButton>(p, "chartButton")->click();
+        QLineSeries* pending = p->chart()->view()->lineFor(ChartSeries::Pending);
+        QVERIFY(pending);
+        QVERIFY2(pending->name().startsWith(str("pending (processing lists found: ")),
+                 qPrintable(pending->name()));
+        // The sidebar's discovery finds tasks:processing:w1; pending then counts its 3 items.
+        QTRY_COMPARE_WITH_TIMEOUT(pending->name(), str("pending (processing lists found: 1)"),
+                                  3 * kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(lastOf(p->chart(), ChartSeries::Pending) == 3, kTimeoutMs);
+        const QString note = child<QLabel>(p, "chartNote")->text();
+        QVERIFY2(note.contains(str("tasks:processing:* lists the sidebar's discovery has found "
+                                   "(1 so far)")),
+                 qPrintable(note));
+    }
+
     void markersWhereTheConnectionDroppedAndCameBack()
     {
         test::SyncClient c(m_server.settings());
@@ -225,7 +283,8 @@ private slots:
     }
 
     // Not a check: with RQ_CHART_SCREENSHOT=FILE, a minute of a stream group pane taking a
-    // producer's bursts (and one dropped sampler connection), saved as the README's picture.
+    // producer's bursts of MessagePack payloads (and one dropped sampler connection), with one
+    // row's payload decoded in the payload view: the README's picture.
     void screenshot()
     {
         const QString file = qEnvironmentVariable("RQ_CHART_SCREENSHOT");
@@ -235,19 +294,30 @@ private slots:
         c.command({"FLUSHALL"});
         auto window = makeWindow({str("stream:orders,group=billing,ack=manual")});
         QVERIFY(window);
-        window->resize(1100, 760);
+        window->resize(1280, 900);
         QueuePane* p = pane(window.get(), "orders");
         QTRY_VERIFY_WITH_TIMEOUT(p->consumerState() == ConsumerState::Listening, kTimeoutMs);
         child<QToolButton>(p, "chartButton")->click();
         test::SyncClient producer(m_server.settings());
+        const QList<QByteArray> items{"tea", "scones", "jam", "clotted cream"};
         for (int second = 0; second < 75; ++second) {
             const int burst =
                 second % 20 < 8 ? 40 + 5 * (second % 20) : (second % 20 < 12 ? 0 : 12);
             QList<QList<QByteArray>> cmds;
-            for (int i = 0; i < burst; ++i)
-                cmds.append(
-                    {"XADD", "orders", "*", "message",
-                     QByteArray("{\"order\":") + QByteArray::number(second * 100 + i) + "}"});
+            for (int i = 0; i < burst; ++i) {
+                // msgpack {"order": <n>, "item": <name>, "qty": <1..5>}
+                const quint32 order = quint32(second * 100 + i);
+                const QByteArray& item = items[(second + i) % items.size()];
+                QByteArray m("\x83\xa5order\xce", 8);
+                for (int shift = 24; shift >= 0; shift -= 8)
+                    m.append(char((order >> shift) & 0xff));
+                m += "\xa4item";
+                m.append(char(0xa0 | item.size()));
+                m += item;
+                m += "\xa3qty";
+                m.append(char(1 + i % 5));
+                cmds.append({"XADD", "orders", "*", "message", m});
+            }
             if (!cmds.isEmpty())
                 producer.pipeline(cmds);
             if (second == 40) {
@@ -257,6 +327,9 @@ private slots:
             }
             QTest::qWait(1000);
         }
+        auto* view = child<QTableView>(p, "messageView");
+        view->setCurrentIndex(view->model()->index(view->model()->rowCount() - 3, 0));
+        QTest::qWait(300);
         QVERIFY(window->grab().save(file));
     }
 

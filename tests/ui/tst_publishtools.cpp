@@ -9,6 +9,7 @@
 #include "RowExport.h"
 #include "RowExportActions.h"
 #include "SendBox.h"
+#include "TestBytes.h"
 #include "TestSupport.h"
 #include "UiTestSupport.h"
 
@@ -27,6 +28,7 @@
 #include <memory>
 
 using namespace rqc;
+using rqc::test::allBytes;
 using rqc::test::child;
 using rqc::test::pane;
 
@@ -34,13 +36,6 @@ namespace {
 QString str(const char* s) { return QString::fromUtf8(s); }
 constexpr int kTimeoutMs = 20000;
 
-QByteArray allBytes()
-{
-    QByteArray out;
-    for (int b = 0; b < 256; ++b)
-        out.append(char(b));
-    return out;
-}
 } // namespace
 
 class TestPublishTools : public QObject {
