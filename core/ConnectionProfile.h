@@ -21,7 +21,8 @@ public:
     QString id; // stable, assigned by ConnectionStore::save(); the settings group and secret key
     QString name;
     Kind kind = Kind::Standalone;
-    ConnectionSettings server; // server.password is always empty
+    ConnectionSettings server; // server.password is always empty; server.sentinelPassword only
+                               // in memory (never saved with the profile)
     QString label;             // e.g. "production", shown in every pane of this server
     QString color;             // "#rrggbb", or empty for none
 
@@ -38,6 +39,11 @@ public:
     QString urlWithPassword(const QByteArray& password) const;
     // Where the password lives in the secret store.
     QString secretKey() const { return QStringLiteral("connection/%1/password").arg(id); }
+    // Where a Sentinel profile's Sentinel password (server.sentinelPassword) lives.
+    QString sentinelSecretKey() const
+    {
+        return QStringLiteral("connection/%1/sentinel-password").arg(id);
+    }
     // The name, or the address when the profile has none.
     QString title() const;
     // "production · name", or just the name: what pane headers show.

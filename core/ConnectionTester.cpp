@@ -18,9 +18,15 @@ QString ConnectionTester::Result::summary() const
                             .arg(mode)
                             .arg(masters)
                       : mode;
+    const QString reached =
+        QCoreApplication::translate("rqc::ConnectionTester",
+                                    "Reached Redis %1 · role %2 · mode %3 · latency %4 ms")
+            .arg(version, role, shownMode, QString::number(latencyMs, 'f', latencyMs < 10 ? 2 : 0));
+    if (sentinelMaster.isEmpty())
+        return reached;
     return QCoreApplication::translate("rqc::ConnectionTester",
-                                       "Reached Redis %1 · role %2 · mode %3 · latency %4 ms")
-        .arg(version, role, shownMode, QString::number(latencyMs, 'f', latencyMs < 10 ? 2 : 0));
+                                       "The Sentinels resolved master %1 to %2. %3")
+        .arg(sentinelMaster, resolvedAddress, reached);
 }
 
 ConnectionTester::ConnectionTester(QObject* parent)
@@ -57,6 +63,10 @@ void ConnectionTester::test(const ConnectionSettings& settings)
         done(r);
     });
     connect(conn, &RedisConnection::ready, this, [this, conn] {
+        if (conn->settings().isSentinel()) {
+            m_result.sentinelMaster = conn->settings().masterName;
+            m_result.resolvedAddress = conn->settings().address();
+        }
         m_pingTimer.start();
         conn->send({"PING"}, [this](const RedisReply& r) {
             m_result.latencyMs = double(m_pingTimer.nsecsElapsed()) / 1e6;

@@ -27,6 +27,9 @@ public:
         // A Redis Cluster: its masters (CLUSTER SHARDS, or CLUSTER SLOTS before Redis 7).
         int masters = 0;
         ClusterMap cluster;
+        // A Sentinel set-up: the master name asked for and the address the Sentinels gave.
+        QString sentinelMaster;
+        QString resolvedAddress;
         // One sentence for the user, either way.
         QString summary() const;
     };

@@ -1,5 +1,7 @@
 #include "KeychainSecretStore.h"
 
+#include <QPointer>
+
 #include <qt6keychain/keychain.h>
 
 namespace rqc {
@@ -41,11 +43,15 @@ QString KeychainSecretStore::description() const
 }
 
 // The job deletes itself after finished(); the connection's context drops the callback when the
-// caller's object is gone.
+// caller's object is gone, and so does the store's own end (a window closed while the keychain
+// works: the job has no parent, so that libsecret's answer never reaches a deleted job).
 void KeychainSecretStore::finish(QKeychain::Job* job, QObject* context, Callback cb)
 {
+    QPointer<KeychainSecretStore> self(this);
     connect(job, &QKeychain::Job::finished, context ? context : this,
-            [this, cb = std::move(cb)](QKeychain::Job* j) {
+            [this, self, cb = std::move(cb)](QKeychain::Job* j) {
+                if (!self)
+                    return;
                 Result r;
                 r.status = statusOf(j->error());
                 if (r.status == Status::Error || r.status == Status::Unavailable)
@@ -67,7 +73,7 @@ void KeychainSecretStore::finish(QKeychain::Job* job, QObject* context, Callback
 
 void KeychainSecretStore::read(const QString& key, QObject* context, Callback cb)
 {
-    auto* job = new QKeychain::ReadPasswordJob(m_service, this);
+    auto* job = new QKeychain::ReadPasswordJob(m_service);
     job->setKey(key);
     finish(job, context, std::move(cb));
 }
@@ -75,7 +81,7 @@ void KeychainSecretStore::read(const QString& key, QObject* context, Callback cb
 void KeychainSecretStore::write(const QString& key, const QByteArray& secret, QObject* context,
                                 Callback cb)
 {
-    auto* job = new QKeychain::WritePasswordJob(m_service, this);
+    auto* job = new QKeychain::WritePasswordJob(m_service);
     job->setKey(key);
     job->setBinaryData(secret);
     finish(job, context, std::move(cb));
@@ -83,7 +89,7 @@ void KeychainSecretStore::write(const QString& key, const QByteArray& secret, QO
 
 void KeychainSecretStore::remove(const QString& key, QObject* context, Callback cb)
 {
-    auto* job = new QKeychain::DeletePasswordJob(m_service, this);
+    auto* job = new QKeychain::DeletePasswordJob(m_service);
     job->setKey(key);
     finish(job, context, std::move(cb));
 }

@@ -104,8 +104,8 @@ private:
     void startHandshake();
     void onConnectTimeout();
     void writeBytes(const QByteArray& bytes);
-    // Half-open detection (see ConnectionSettings::healthMs): fails a connection that owes a reply
-    // and has received nothing for too long, and PINGs an idle one.
+    // Half-open detection (RedisConnectionHealth.cpp; see ConnectionSettings::healthMs): fails a
+    // connection that owes a reply and has received nothing for too long, and PINGs an idle one.
     void checkHealth();
     void sendProbe();
     bool swallowProbeReply(const RedisReply& reply);

@@ -183,7 +183,19 @@ void ConnectionController::askPassword(const ConnectionProfile& profile, const Q
 void ConnectionController::connectWith(const ConnectionProfile& profile, const QByteArray& password)
 {
     m_store->setLastUsed(profile.id);
-    emit openRequested(profile, profile.settings(password));
+    if (!profile.server.isSentinel() || !profile.server.sentinelPassword.isEmpty()) {
+        emit openRequested(profile, profile.settings(password));
+        return;
+    }
+    // A saved Sentinel profile: its Sentinel password comes from the keychain too (none saved,
+    // or no keychain: the Sentinels are asked without one).
+    m_vault->load(profile.sentinelSecretKey(), this,
+                  [this, profile, password](const PasswordVault::Result& r) {
+                      ConnectionProfile withSecret = profile;
+                      if (r.status == SecretStore::Status::Ok)
+                          withSecret.server.sentinelPassword = r.password;
+                      emit openRequested(withSecret, withSecret.settings(password));
+                  });
 }
 
 } // namespace rqc

@@ -3,6 +3,7 @@
 #include "ConnectionStore.h"
 #include "PasswordVault.h"
 #include "RedisCliImport.h"
+#include "SentinelFields.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -86,6 +87,16 @@ void ConnectionDialog::buildUi()
         if (!text.trimmed().isEmpty())
             applyUrl(text);
     });
+    m_kind = new QComboBox(this);
+    m_kind->setObjectName(QStringLiteral("kindCombo"));
+    m_kind->addItem(tr("Standalone"), int(ConnectionProfile::Kind::Standalone));
+    m_kind->addItem(tr("Sentinel"), int(ConnectionProfile::Kind::Sentinel));
+    m_kind->setToolTip(tr("Sentinel: the master is found through the Sentinels at every connect "
+                          "and followed across failovers (redis+sentinel://)."));
+    m_sentinel = new SentinelFields(this);
+    connect(m_sentinel, &SentinelFields::edited, this, &ConnectionDialog::updateUrlFromFields);
+    connect(m_sentinel, &SentinelFields::passwordEdited, this,
+            [this] { m_sentinelPasswordEdited = true; });
     m_transport = new QComboBox(this);
     m_transport->setObjectName(QStringLiteral("transportCombo"));
     m_transport->addItem(tr("TCP"), int(Transport::Tcp));
@@ -154,6 +165,8 @@ void ConnectionDialog::buildUi()
     auto* urlLabel = new QLabel(tr("&URL:"), this);
     urlLabel->setBuddy(m_url);
     form->addRow(urlLabel, urlRow);
+    form->addRow(tr("&Kind:"), m_kind);
+    form->addRow(m_sentinel);
     form->addRow(tr("&Transport:"), m_transport);
     form->addRow(tr("&Host:"), m_host);
     form->addRow(tr("&Port:"), m_port);
@@ -181,10 +194,12 @@ void ConnectionDialog::buildUi()
         updateTransportUi();
         updateUrlFromFields();
     });
-    connect(m_transport, &QComboBox::currentIndexChanged, this, [this] {
-        updateTransportUi();
-        updateUrlFromFields();
-    });
+    for (QComboBox* combo : {m_transport, m_kind}) {
+        connect(combo, &QComboBox::currentIndexChanged, this, [this] {
+            updateTransportUi();
+            updateUrlFromFields();
+        });
+    }
 
     m_testResult = new QLabel(this);
     m_testResult->setObjectName(QStringLiteral("testResultLabel"));
@@ -206,7 +221,9 @@ void ConnectionDialog::buildUi()
     m_connectButton->setDefault(true);
     connect(m_connectButton, &QPushButton::clicked, this, [this] {
         save([this](const ConnectionProfile& saved) {
-            emit connectRequested(saved, password());
+            ConnectionProfile withSecret = saved;
+            withSecret.server.sentinelPassword = sentinelPassword();
+            emit connectRequested(withSecret, password());
             accept();
         });
     });
@@ -254,11 +271,16 @@ void ConnectionDialog::selectProfile(const QString& id)
     // Saving before the keychain answered would store the empty field over the password.
     m_saveButton->setEnabled(false);
     m_connectButton->setEnabled(false);
-    m_vault->load(p.secretKey(), this, [this, id](const PasswordVault::Result& r) {
+    m_sentinelPasswordEdited = false;
+    m_vault->load(p.secretKey(), this, [this, id, p](const PasswordVault::Result& r) {
         if (m_id != id)
             return; // another profile is shown meanwhile
-        m_saveButton->setEnabled(true);
-        m_connectButton->setEnabled(true);
+        loadSentinelPassword(p, [this, id] {
+            if (m_id != id)
+                return;
+            m_saveButton->setEnabled(true);
+            m_connectButton->setEnabled(true);
+        });
         m_password->setPlaceholderText(QString());
         if (m_passwordEdited)
             return; // the user typed one meanwhile
@@ -276,11 +298,34 @@ void ConnectionDialog::selectProfile(const QString& id)
     });
 }
 
+void ConnectionDialog::loadSentinelPassword(const ConnectionProfile& p, std::function<void()> done)
+{
+    if (!p.server.isSentinel()) {
+        done();
+        return;
+    }
+    const QString id = p.id;
+    m_vault->load(p.sentinelSecretKey(), this,
+                  [this, id, done = std::move(done)](const PasswordVault::Result& r) {
+                      if (m_id == id && !m_sentinelPasswordEdited &&
+                          r.status == SecretStore::Status::Ok)
+                          m_sentinel->setSentinelPassword(r.password);
+                      done();
+                  });
+}
+
 void ConnectionDialog::showProfile(const ConnectionProfile& p)
 {
     m_filling = true;
     const ConnectionSettings& s = p.server;
     m_name->setText(p.name);
+    m_kind->setCurrentIndex(m_kind->findData(int(
+        s.isSentinel() ? ConnectionProfile::Kind::Sentinel : ConnectionProfile::Kind::Standalone)));
+    m_sentinel->show(s);
+    if (!s.sentinelPassword.isEmpty()) {
+        m_sentinel->setSentinelPassword(s.sentinelPassword);
+        m_sentinelPasswordEdited = true;
+    }
     m_autoName.clear();
     m_transport->setCurrentIndex(m_transport->findData(int(s.transport)));
     m_host->setText(s.host);
@@ -312,6 +357,8 @@ void ConnectionDialog::newProfile()
     m_password->clear();
     m_password->setPlaceholderText(QString());
     m_passwordEdited = false;
+    m_sentinel->clear();
+    m_sentinelPasswordEdited = false;
     m_saveButton->setEnabled(true);
     m_connectButton->setEnabled(true);
     m_secretNote->clear();
@@ -330,6 +377,8 @@ void ConnectionDialog::deleteProfile()
         QMessageBox::Yes)
         return;
     m_vault->store(p.secretKey(), {}, this, {});
+    if (p.server.isSentinel())
+        m_vault->store(p.sentinelSecretKey(), {}, this, {});
     m_store->remove(m_id);
     reloadList();
     newProfile();
@@ -386,7 +435,7 @@ ConnectionProfile ConnectionDialog::profile() const
     p.id = m_id;
     p.name = m_name->text().trimmed();
     ConnectionSettings& s = p.server;
-    s.transport = Transport(m_transport->currentData().toInt());
+    s.transport = sentinelKind() ? Transport::Tcp : Transport(m_transport->currentData().toInt());
     s.host = m_host->text().trimmed();
     s.port = quint16(m_port->value());
     s.socketPath = m_socket->text().trimmed();
@@ -400,6 +449,8 @@ ConnectionProfile ConnectionDialog::profile() const
         s.tlsInsecure = m_insecure->isChecked();
     }
     s.connectTimeoutMs = m_timeout->value();
+    if (sentinelKind() && m_sentinel->apply(&s))
+        p.kind = ConnectionProfile::Kind::Sentinel;
     p.label = m_label->text().trimmed();
     p.color = m_color->currentData().toString();
     if (p.name.isEmpty())
@@ -409,13 +460,28 @@ ConnectionProfile ConnectionDialog::profile() const
 
 QByteArray ConnectionDialog::password() const { return m_password->text().toUtf8(); }
 
+QByteArray ConnectionDialog::sentinelPassword() const
+{
+    return sentinelKind() ? m_sentinel->sentinelPassword() : QByteArray();
+}
+
+bool ConnectionDialog::sentinelKind() const
+{
+    return ConnectionProfile::Kind(m_kind->currentData().toInt()) ==
+           ConnectionProfile::Kind::Sentinel;
+}
+
 QString ConnectionDialog::testResult() const { return m_testResult->text(); }
 
 void ConnectionDialog::updateTransportUi()
 {
-    const auto t = Transport(m_transport->currentData().toInt());
+    // A Sentinel profile: the Sentinel section instead of host/port, over TCP.
+    const bool sentinel = sentinelKind();
+    m_sentinel->setVisible(sentinel);
+    m_transport->setEnabled(!sentinel);
+    const auto t = sentinel ? Transport::Tcp : Transport(m_transport->currentData().toInt());
     for (QWidget* w : std::as_const(m_tcpFields))
-        w->setEnabled(t != Transport::Unix);
+        w->setEnabled(t != Transport::Unix && !sentinel);
     for (QWidget* w : std::as_const(m_tlsFields))
         w->setEnabled(t == Transport::Tls);
     for (QWidget* w : std::as_const(m_unixFields))
@@ -444,7 +510,9 @@ void ConnectionDialog::updateUrlFromFields()
 {
     if (m_filling)
         return;
-    m_url->setText(profile().url());
+    const ConnectionProfile p = profile();
+    // A Sentinel profile without an address or a master name has no URL yet.
+    m_url->setText(sentinelKind() && !p.server.isSentinel() ? QString() : p.url());
 }
 
 QString ConnectionDialog::chooseFile(const QString& title, QLineEdit* edit)
@@ -488,8 +556,6 @@ void ConnectionDialog::save(std::function<void(const ConnectionProfile&)> then)
     m_vault->store(
         saved.secretKey(), password(), this,
         [this, saved, then = std::move(then)](const PasswordVault::Result& r) {
-            m_saveButton->setEnabled(true);
-            m_connectButton->setEnabled(true);
             if (password().isEmpty())
                 showSecretNote(tr("Saved %1 (no password).").arg(saved.title()), false);
             else if (r.status == SecretStore::Status::Ok)
@@ -502,8 +568,29 @@ void ConnectionDialog::save(std::function<void(const ConnectionProfile&)> then)
                                   "quits; you will be asked for it next time.")
                                    .arg(saved.title(), r.keychainError),
                                true);
-            if (then)
-                then(saved);
+            auto done = [this, saved, then] {
+                m_saveButton->setEnabled(true);
+                m_connectButton->setEnabled(true);
+                if (then)
+                    then(saved);
+            };
+            if (!saved.server.isSentinel()) {
+                done();
+                return;
+            }
+            // The Sentinel password: in the keychain too, under its own key.
+            m_vault->store(saved.sentinelSecretKey(), sentinelPassword(), this,
+                           [this, done](const PasswordVault::Result& sr) {
+                               if (!sentinelPassword().isEmpty())
+                                   m_secretNote->setText(
+                                       m_secretNote->text() + QLatin1Char(' ') +
+                                       (sr.status == SecretStore::Status::Ok
+                                            ? tr("The Sentinel password is in the system "
+                                                 "keychain.")
+                                            : tr("The Sentinel password is kept in memory "
+                                                 "only.")));
+                               done();
+                           });
         });
 }
 

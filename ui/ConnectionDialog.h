@@ -17,6 +17,7 @@ namespace rqc {
 
 class ConnectionStore;
 class PasswordVault;
+class SentinelFields;
 
 // File › Connect…: the saved connections on the left, the chosen one's fields on the right.
 // Pasting a URL into the URL field fills the fields in; Test connection says what it reached
@@ -33,6 +34,8 @@ public:
     // The profile the fields describe (the saved id, if it is a saved one).
     ConnectionProfile profile() const;
     QByteArray password() const;
+    // A Sentinel profile's Sentinel password (kept in the keychain under sentinelSecretKey()).
+    QByteArray sentinelPassword() const;
     // Fills the fields from a URL or a redis-cli command line; false (and the error shown) when
     // it does not parse. The field then shows the password as bullets.
     bool applyUrl(const QString& url);
@@ -55,6 +58,9 @@ private:
     void test();
     void onTested(const ConnectionTester::Result& result);
     void updateTransportUi();
+    bool sentinelKind() const;
+    // A Sentinel profile's Sentinel password, from the keychain, into its field; then done().
+    void loadSentinelPassword(const ConnectionProfile& p, std::function<void()> done);
     void updateUrlFromFields();
     QString chooseFile(const QString& title, QLineEdit* edit);
     void showSecretNote(const QString& text, bool warning);
@@ -72,6 +78,9 @@ private:
     QListWidget* m_list = nullptr;
     QLineEdit* m_name = nullptr;
     QLineEdit* m_url = nullptr;
+    QComboBox* m_kind = nullptr;
+    SentinelFields* m_sentinel = nullptr;
+    bool m_sentinelPasswordEdited = false;
     QComboBox* m_transport = nullptr;
     QLineEdit* m_host = nullptr;
     QSpinBox* m_port = nullptr;
