@@ -14,7 +14,8 @@
 # runs every test; RQ_SANITIZE=thread builds with TSan in build-tsan and runs the core tests
 # (ctest -L core). Any finding fails its test (halt_on_error, -fno-sanitize-recover). The only
 # suppressions are in tests/sanitizers/*.supp, each with why it is Qt's and not ours. Timeouts that
-# tests wait for are scaled by RQ_TIME_SCALE (default 3 for ASan/UBSan, 5 for TSan).
+# tests wait for are scaled by RQ_TIME_SCALE (default 3 for ASan/UBSan, 5 for TSan), and QtTest's
+# per-function watchdog (QTEST_FUNCTION_TIMEOUT) is raised from 300 s to 840 s for ASan/UBSan.
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
@@ -43,6 +44,9 @@ address | undefined | address,undefined | undefined,address)
     export LSAN_OPTIONS="suppressions=$SUPP/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
     export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
     export RQ_TIME_SCALE=${RQ_TIME_SCALE:-3}
+    # QtTest's watchdog aborts one test function after 300 s; ctest allows a sanitizer test 900 s.
+    # Let QtTest fire first (it names the function) but not before ctest would have.
+    export QTEST_FUNCTION_TIMEOUT=${QTEST_FUNCTION_TIMEOUT:-840000}
     ;;
 thread)
     default_dir=build-tsan
