@@ -21,8 +21,8 @@ public:
     QString id; // stable, assigned by ConnectionStore::save(); the settings group and secret key
     QString name;
     Kind kind = Kind::Standalone;
-    ConnectionSettings server; // server.password is always empty; server.sentinelPassword only
-                               // in memory (never saved with the profile)
+    ConnectionSettings server; // server.password is always empty; server.sentinelPassword and
+                               // server.clientKeyPassphrase only in memory (see ProfileSecrets)
     QString label;             // e.g. "production", shown in every pane of this server
     QString color;             // "#rrggbb", or empty for none
 
@@ -43,6 +43,11 @@ public:
     QString sentinelSecretKey() const
     {
         return QStringLiteral("connection/%1/sentinel-password").arg(id);
+    }
+    // Where an encrypted TLS client key's passphrase (server.clientKeyPassphrase) lives.
+    QString keyPassphraseSecretKey() const
+    {
+        return QStringLiteral("connection/%1/key-passphrase").arg(id);
     }
     // The name, or the address when the profile has none.
     QString title() const;

@@ -317,7 +317,7 @@ QString ConnectionSettings::displayUrl() const
 bool ConnectionSettings::operator==(const ConnectionSettings& o) const
 {
     if (sentinels != o.sentinels || masterName != o.masterName ||
-        sentinelPassword != o.sentinelPassword)
+        sentinelPassword != o.sentinelPassword || clientKeyPassphrase != o.clientKeyPassphrase)
         return false;
     return transport == o.transport && host == o.host && port == o.port &&
            socketPath == o.socketPath && db == o.db && user == o.user && password == o.password &&

@@ -28,9 +28,11 @@ public:
     QByteArray password; // empty means no AUTH
     // TLS: a CA file to trust in addition to the system's, and whether to skip verification.
     QString caCertFile;
-    // TLS client authentication: a PEM certificate and its (unencrypted) PEM private key.
+    // TLS client authentication: a PEM certificate and its PEM private key, and the key's
+    // passphrase when it is encrypted (kept in the keychain, never in a URL or the settings).
     QString clientCertFile;
     QString clientKeyFile;
+    QByteArray clientKeyPassphrase;
     bool tlsInsecure = false;
     int connectTimeoutMs = 3000;
     // The largest value, or whole reply once decoded, the server may send on one connection;

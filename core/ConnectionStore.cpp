@@ -69,6 +69,7 @@ ConnectionProfile ConnectionStore::save(ConnectionProfile p)
         p.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     p.server.password.clear();
     p.server.sentinelPassword.clear();
+    p.server.clientKeyPassphrase.clear();
     m_settings->beginGroup(kGroup + QLatin1Char('/') + p.id);
     m_settings->setValue(QStringLiteral("name"), p.name);
     m_settings->setValue(QStringLiteral("kind"), p.server.isSentinel()

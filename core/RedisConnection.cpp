@@ -149,15 +149,25 @@ void RedisConnection::open()
             if (!certs.isEmpty())
                 conf.setLocalCertificate(certs.first());
         }
+        QString keyError;
         if (!m_settings.clientKeyFile.isEmpty()) {
             QFile keyFile(m_settings.clientKeyFile);
             const QByteArray pem =
                 keyFile.open(QIODevice::ReadOnly) ? keyFile.readAll() : QByteArray();
-            QSslKey key(pem, QSsl::Rsa);
+            const QByteArray& phrase = m_settings.clientKeyPassphrase;
+            QSslKey key(pem, QSsl::Rsa, QSsl::Pem, QSsl::PrivateKey, phrase);
             if (key.isNull())
-                key = QSslKey(pem, QSsl::Ec);
+                key = QSslKey(pem, QSsl::Ec, QSsl::Pem, QSsl::PrivateKey, phrase);
             if (!key.isNull())
                 conf.setPrivateKey(key);
+            else if (pem.contains("ENCRYPTED"))
+                keyError =
+                    phrase.isEmpty()
+                        ? tr("The client key %1 is encrypted: give its passphrase (Key passphrase "
+                             "in the connection dialog).")
+                              .arg(m_settings.clientKeyFile)
+                        : tr("The client key %1 cannot be decrypted with the passphrase given.")
+                              .arg(m_settings.clientKeyFile);
         }
         // The certificate must be valid for the host name given, unless insecure=1 (which the
         // window then shows as a warning).
@@ -179,6 +189,15 @@ void RedisConnection::open()
             onSocketError(tlsErrorText(errors, m_settings));
         });
         connect(sock, &QSslSocket::disconnected, this, &RedisConnection::onSocketClosed);
+        if (!keyError.isEmpty()) { // not worth a connection the server would refuse
+            m_certificateRejected = true;
+            const quint64 generation = m_generation;
+            QTimer::singleShot(0, this, [this, generation, keyError] {
+                if (m_generation == generation && m_state == State::Connecting)
+                    fail(keyError);
+            });
+            break;
+        }
         sock->connectToHostEncrypted(m_settings.host, m_settings.port);
         break;
     }

@@ -5,6 +5,7 @@
 #include "ConnectionStore.h"
 #include "KeychainSecretStore.h"
 #include "PasswordVault.h"
+#include "ProfileSecrets.h"
 
 #include <QAction>
 #include <QInputDialog>
@@ -89,12 +90,16 @@ void ConnectionController::connectTo(const QString& id)
         updateWaitLabel();
         if (!waited)
             return;
+        // The Sentinel password and the key passphrase, if the profile has them, come from the
+        // keychain too (none found: none used).
+        const QByteArray password = r.status == SecretStore::Status::Ok ? r.password : QByteArray();
         switch (r.status) {
         case SecretStore::Status::Ok:
-            connectWith(profile, r.password);
-            return;
         case SecretStore::Status::NotFound: // saved without a password
-            connectWith(profile, {});
+            ProfileSecrets::load(m_vault, profile, this,
+                                 [this, password](const ConnectionProfile& withSecrets) {
+                                     connectWith(withSecrets, password);
+                                 });
             return;
         case SecretStore::Status::Unavailable:
         case SecretStore::Status::Error:
@@ -183,19 +188,7 @@ void ConnectionController::askPassword(const ConnectionProfile& profile, const Q
 void ConnectionController::connectWith(const ConnectionProfile& profile, const QByteArray& password)
 {
     m_store->setLastUsed(profile.id);
-    if (!profile.server.isSentinel() || !profile.server.sentinelPassword.isEmpty()) {
-        emit openRequested(profile, profile.settings(password));
-        return;
-    }
-    // A saved Sentinel profile: its Sentinel password comes from the keychain too (none saved,
-    // or no keychain: the Sentinels are asked without one).
-    m_vault->load(profile.sentinelSecretKey(), this,
-                  [this, profile, password](const PasswordVault::Result& r) {
-                      ConnectionProfile withSecret = profile;
-                      if (r.status == SecretStore::Status::Ok)
-                          withSecret.server.sentinelPassword = r.password;
-                      emit openRequested(withSecret, withSecret.settings(password));
-                  });
+    emit openRequested(profile, profile.settings(password));
 }
 
 } // namespace rqc

@@ -2,6 +2,7 @@
 
 #include "ConnectionStore.h"
 #include "PasswordVault.h"
+#include "ProfileSecrets.h"
 #include "RedisCliImport.h"
 #include "SentinelFields.h"
 
@@ -114,6 +115,12 @@ void ConnectionDialog::buildUi()
     m_caFile = lineEdit("caFileEdit");
     m_certFile = lineEdit("certFileEdit");
     m_keyFile = lineEdit("keyFileEdit");
+    m_keyPassphrase = lineEdit("keyPassphraseEdit");
+    m_keyPassphrase->setEchoMode(QLineEdit::Password);
+    m_keyPassphrase->setPlaceholderText(tr("only if the key file is encrypted"));
+    m_keyPassphrase->setToolTip(tr("The client key's passphrase, kept in the system keychain."));
+    connect(m_keyPassphrase, &QLineEdit::textEdited, this,
+            [this] { m_keyPassphraseEdited = true; });
     m_insecure = new QCheckBox(tr("Skip certificate verification"), this);
     m_insecure->setObjectName(QStringLiteral("insecureCheck"));
     m_insecureWarning = new QLabel(
@@ -177,13 +184,14 @@ void ConnectionDialog::buildUi()
     form->addRow(tr("CA file:"), fileRow(m_caFile, tr("CA certificate")));
     form->addRow(tr("Client certificate:"), fileRow(m_certFile, tr("Client certificate")));
     form->addRow(tr("Client key:"), fileRow(m_keyFile, tr("Client key")));
+    form->addRow(tr("Key passphrase:"), m_keyPassphrase);
     form->addRow(QString(), m_insecure);
     form->addRow(QString(), m_insecureWarning);
     form->addRow(tr("Connect &timeout:"), m_timeout);
     form->addRow(tr("&Label:"), m_label);
     form->addRow(tr("&Colour:"), m_color);
     m_tcpFields = {m_host, m_port};
-    m_tlsFields = {m_caFile, m_certFile, m_keyFile, m_insecure};
+    m_tlsFields = {m_caFile, m_certFile, m_keyFile, m_keyPassphrase, m_insecure};
     m_unixFields = {m_socket};
 
     for (QLineEdit* e : {m_host, m_socket, m_user, m_caFile, m_certFile, m_keyFile})
@@ -221,9 +229,10 @@ void ConnectionDialog::buildUi()
     m_connectButton->setDefault(true);
     connect(m_connectButton, &QPushButton::clicked, this, [this] {
         save([this](const ConnectionProfile& saved) {
-            ConnectionProfile withSecret = saved;
-            withSecret.server.sentinelPassword = sentinelPassword();
-            emit connectRequested(withSecret, password());
+            ConnectionProfile withSecrets = saved;
+            withSecrets.server.sentinelPassword = sentinelPassword();
+            withSecrets.server.clientKeyPassphrase = keyPassphrase();
+            emit connectRequested(withSecrets, password());
             accept();
         });
     });
@@ -272,10 +281,11 @@ void ConnectionDialog::selectProfile(const QString& id)
     m_saveButton->setEnabled(false);
     m_connectButton->setEnabled(false);
     m_sentinelPasswordEdited = false;
+    m_keyPassphraseEdited = false;
     m_vault->load(p.secretKey(), this, [this, id, p](const PasswordVault::Result& r) {
         if (m_id != id)
             return; // another profile is shown meanwhile
-        loadSentinelPassword(p, [this, id] {
+        loadOtherSecrets(p, [this, id] {
             if (m_id != id)
                 return;
             m_saveButton->setEnabled(true);
@@ -298,20 +308,17 @@ void ConnectionDialog::selectProfile(const QString& id)
     });
 }
 
-void ConnectionDialog::loadSentinelPassword(const ConnectionProfile& p, std::function<void()> done)
+void ConnectionDialog::loadOtherSecrets(const ConnectionProfile& p, std::function<void()> done)
 {
-    if (!p.server.isSentinel()) {
-        done();
-        return;
-    }
     const QString id = p.id;
-    m_vault->load(p.sentinelSecretKey(), this,
-                  [this, id, done = std::move(done)](const PasswordVault::Result& r) {
-                      if (m_id == id && !m_sentinelPasswordEdited &&
-                          r.status == SecretStore::Status::Ok)
-                          m_sentinel->setSentinelPassword(r.password);
-                      done();
-                  });
+    ProfileSecrets::load(
+        m_vault, p, this, [this, id, done = std::move(done)](const ConnectionProfile& loaded) {
+            if (m_id == id && !m_sentinelPasswordEdited)
+                m_sentinel->setSentinelPassword(loaded.server.sentinelPassword);
+            if (m_id == id && !m_keyPassphraseEdited)
+                m_keyPassphrase->setText(QString::fromUtf8(loaded.server.clientKeyPassphrase));
+            done();
+        });
 }
 
 void ConnectionDialog::showProfile(const ConnectionProfile& p)
@@ -336,6 +343,8 @@ void ConnectionDialog::showProfile(const ConnectionProfile& p)
     m_caFile->setText(s.caCertFile);
     m_certFile->setText(s.clientCertFile);
     m_keyFile->setText(s.clientKeyFile);
+    if (!s.clientKeyPassphrase.isEmpty())
+        m_keyPassphrase->setText(QString::fromUtf8(s.clientKeyPassphrase));
     m_insecure->setChecked(s.tlsInsecure);
     m_timeout->setValue(s.connectTimeoutMs);
     m_label->setText(p.label);
@@ -359,6 +368,8 @@ void ConnectionDialog::newProfile()
     m_passwordEdited = false;
     m_sentinel->clear();
     m_sentinelPasswordEdited = false;
+    m_keyPassphrase->clear();
+    m_keyPassphraseEdited = false;
     m_saveButton->setEnabled(true);
     m_connectButton->setEnabled(true);
     m_secretNote->clear();
@@ -376,9 +387,8 @@ void ConnectionDialog::deleteProfile()
             tr("Delete the saved connection %1 and its password?").arg(p.title())) !=
         QMessageBox::Yes)
         return;
-    m_vault->store(p.secretKey(), {}, this, {});
-    if (p.server.isSentinel())
-        m_vault->store(p.sentinelSecretKey(), {}, this, {});
+    m_vault->store(p.secretKey(), {}, this, [](const PasswordVault::Result&) {});
+    ProfileSecrets::remove(m_vault, p, this);
     m_store->remove(m_id);
     reloadList();
     newProfile();
@@ -446,6 +456,8 @@ ConnectionProfile ConnectionDialog::profile() const
         s.caCertFile = m_caFile->text().trimmed();
         s.clientCertFile = m_certFile->text().trimmed();
         s.clientKeyFile = m_keyFile->text().trimmed();
+        if (!s.clientKeyFile.isEmpty())
+            s.clientKeyPassphrase = m_keyPassphrase->text().toUtf8();
         s.tlsInsecure = m_insecure->isChecked();
     }
     s.connectTimeoutMs = m_timeout->value();
@@ -464,6 +476,8 @@ QByteArray ConnectionDialog::sentinelPassword() const
 {
     return sentinelKind() ? m_sentinel->sentinelPassword() : QByteArray();
 }
+
+QByteArray ConnectionDialog::keyPassphrase() const { return profile().server.clientKeyPassphrase; }
 
 bool ConnectionDialog::sentinelKind() const
 {
@@ -574,23 +588,23 @@ void ConnectionDialog::save(std::function<void(const ConnectionProfile&)> then)
                 if (then)
                     then(saved);
             };
-            if (!saved.server.isSentinel()) {
+            // The Sentinel password and the key passphrase: in the keychain too, each under its
+            // own key.
+            ConnectionProfile withSecrets = saved;
+            withSecrets.server.sentinelPassword = sentinelPassword();
+            withSecrets.server.clientKeyPassphrase = keyPassphrase();
+            const bool any = !withSecrets.server.sentinelPassword.isEmpty() ||
+                             !withSecrets.server.clientKeyPassphrase.isEmpty();
+            ProfileSecrets::store(m_vault, withSecrets, this, [this, done, any](bool inKeychain) {
+                if (any)
+                    m_secretNote->setText(
+                        m_secretNote->text() + QLatin1Char(' ') +
+                        (inKeychain ? tr("Its Sentinel password or key passphrase is in "
+                                         "the system keychain.")
+                                    : tr("Its Sentinel password or key passphrase is kept "
+                                         "in memory only.")));
                 done();
-                return;
-            }
-            // The Sentinel password: in the keychain too, under its own key.
-            m_vault->store(saved.sentinelSecretKey(), sentinelPassword(), this,
-                           [this, done](const PasswordVault::Result& sr) {
-                               if (!sentinelPassword().isEmpty())
-                                   m_secretNote->setText(
-                                       m_secretNote->text() + QLatin1Char(' ') +
-                                       (sr.status == SecretStore::Status::Ok
-                                            ? tr("The Sentinel password is in the system "
-                                                 "keychain.")
-                                            : tr("The Sentinel password is kept in memory "
-                                                 "only.")));
-                               done();
-                           });
+            });
         });
 }
 

@@ -36,6 +36,8 @@ public:
     QByteArray password() const;
     // A Sentinel profile's Sentinel password (kept in the keychain under sentinelSecretKey()).
     QByteArray sentinelPassword() const;
+    // An encrypted client key's passphrase (kept in the keychain under keyPassphraseSecretKey()).
+    QByteArray keyPassphrase() const;
     // Fills the fields from a URL or a redis-cli command line; false (and the error shown) when
     // it does not parse. The field then shows the password as bullets.
     bool applyUrl(const QString& url);
@@ -59,8 +61,9 @@ private:
     void onTested(const ConnectionTester::Result& result);
     void updateTransportUi();
     bool sentinelKind() const;
-    // A Sentinel profile's Sentinel password, from the keychain, into its field; then done().
-    void loadSentinelPassword(const ConnectionProfile& p, std::function<void()> done);
+    // The profile's other secrets (ProfileSecrets), from the keychain, into their fields; then
+    // done().
+    void loadOtherSecrets(const ConnectionProfile& p, std::function<void()> done);
     void updateUrlFromFields();
     QString chooseFile(const QString& title, QLineEdit* edit);
     void showSecretNote(const QString& text, bool warning);
@@ -81,6 +84,8 @@ private:
     QComboBox* m_kind = nullptr;
     SentinelFields* m_sentinel = nullptr;
     bool m_sentinelPasswordEdited = false;
+    QLineEdit* m_keyPassphrase = nullptr;
+    bool m_keyPassphraseEdited = false;
     QComboBox* m_transport = nullptr;
     QLineEdit* m_host = nullptr;
     QSpinBox* m_port = nullptr;

@@ -12,6 +12,7 @@
 #include "ServerHub.h"
 #include "ServerSidebar.h"
 #include "ServerView.h"
+#include "UnsavedPanes.h"
 
 #include <QAction>
 #include <QApplication>
@@ -38,7 +39,6 @@ namespace {
 const QString kGeometryKey = QStringLiteral("window/geometry");
 const QString kStateKey = QStringLiteral("window/state");
 const QString kSplitterKey = QStringLiteral("window/paneSplitter");
-const QString kPanesKey = ServerHub::unsavedPanesKey();
 const QString kLimitKey = QStringLiteral("view/messageLimit");
 constexpr int kErrorShownMs = 15000;
 // The sidebar never gets narrower than this, and a restored layout that left it narrower than
@@ -239,7 +239,8 @@ void MainWindow::restoreLayout(const AppOptions&)
 void MainWindow::restorePanes(ServerView* server, const AppOptions& options)
 {
     QList<ConsumerSpec> specs = options.panes;
-    const QStringList saved = m_settings->value(kPanesKey).toStringList();
+    QString skipped; // panes of another unsaved server, not reopened here
+    const QStringList saved = UnsavedPanes::restorable(m_settings.get(), options, &skipped);
     if (specs.isEmpty()) {
         for (const QString& text : saved) {
             ConsumerSpec spec;
@@ -247,7 +248,7 @@ void MainWindow::restorePanes(ServerView* server, const AppOptions& options)
                 specs << spec;
         }
     }
-    if (specs.isEmpty()) { // first run: the classic pair
+    if (specs.isEmpty() && skipped.isEmpty()) { // first run: the classic pair
         for (const char* name : {"queue1", "queue2"}) {
             ConsumerSpec spec;
             spec.mode = Mode::List;
@@ -269,6 +270,8 @@ void MainWindow::restorePanes(ServerView* server, const AppOptions& options)
         m_splitter->restoreState(splitterState);
     if (!m_panes.isEmpty())
         m_panes.first()->focusEntry();
+    if (options.panes.isEmpty() && !skipped.isEmpty())
+        showError(skipped);
 }
 
 void MainWindow::saveSettings()

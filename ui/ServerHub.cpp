@@ -8,6 +8,7 @@
 #include "ServerSidebar.h"
 #include "ServerView.h"
 #include "SidebarSparklines.h"
+#include "UnsavedPanes.h"
 
 #include <QAction>
 #include <QClipboard>
@@ -213,6 +214,8 @@ void ServerHub::save()
         unsavedOpen = unsavedOpen || id.isEmpty();
         m_settings->setValue(id.isEmpty() ? unsavedPanesKey() : ServerView::panesKey(id),
                              server->paneSpecs());
+        if (id.isEmpty()) // kept with that server's identity too (UnsavedPanes)
+            UnsavedPanes::remember(m_settings, m_options, server->paneSpecs());
     }
     m_settings->setValue(kOpenKey, open);
     m_settings->setValue(kUnsavedOpenKey, unsavedOpen);

@@ -141,9 +141,10 @@ private slots:
                          QString::fromLatin1(sentinelPassword))));
             QTest::mouseClick(child<QPushButton>(dialog, "saveButton"), Qt::LeftButton);
             auto* note = child<QLabel>(dialog, "secretNoteLabel");
-            QTRY_VERIFY_WITH_TIMEOUT(note->text().contains(QLatin1String(
-                                         "The Sentinel password is in the system keychain.")),
-                                     20000);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                note->text().contains(QLatin1String(
+                    "Its Sentinel password or key passphrase is in the system keychain.")),
+                20000);
             QVERIFY(child<QPushButton>(dialog, "saveButton")->isEnabled());
             const QByteArray ini = fileText(m_settingsFile);
             QVERIFY2(ini.contains("redis+sentinel://127.0.0.1:26999/kept"), ini);
@@ -165,8 +166,31 @@ private slots:
         QCOMPARE(child<QComboBox>(dialog, "kindCombo")->currentText(), QStringLiteral("Sentinel"));
         QCOMPARE(dialog->password(), dataPassword);
         QCOMPARE(dialog->sentinelPassword(), sentinelPassword);
+
+        // An encrypted TLS client key's passphrase: the keychain too, never the INI file.
+        const QByteArray phrase = "Key-Passphrase-55";
+        QTest::mouseClick(child<QPushButton>(dialog, "newConnectionButton"), Qt::LeftButton);
+        QVERIFY(dialog->applyUrl(
+            QStringLiteral("rediss://127.0.0.1:6390/0?cert=/tmp/c.pem&key=/tmp/k.pem")));
+        QTest::keyClicks(child<QLineEdit>(dialog, "keyPassphraseEdit"),
+                         QString::fromLatin1(phrase));
+        QTest::mouseClick(child<QPushButton>(dialog, "saveButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            child<QLabel>(dialog, "secretNoteLabel")
+                ->text()
+                .contains(QLatin1String(
+                    "Its Sentinel password or key passphrase is in the system keychain.")),
+            20000);
+        QVERIFY(!fileText(m_settingsFile).contains(phrase));
+        const QString tlsId = dialog->profile().id;
+        dialog->selectProfile(saved.first().id);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(dialog, "saveButton")->isEnabled(), 20000);
+        dialog->selectProfile(tlsId);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(dialog, "saveButton")->isEnabled(), 20000);
+        QCOMPARE(dialog->keyPassphrase(), phrase);
         window->close();
         QVERIFY(!fileText(m_settingsFile).contains(sentinelPassword));
+        QVERIFY(!fileText(m_settingsFile).contains(phrase));
     }
 
     void testConnectionNamesTheResolvedMaster()
