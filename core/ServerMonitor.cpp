@@ -96,6 +96,9 @@ void ServerMonitorWorker::onReady()
             noteError(r, "INFO");
         else
             m_version = versionFromInfo(r.str);
+        m_cluster = !r.isError() && r.str.contains("\nredis_mode:cluster");
+        if (m_cluster)
+            readClusterTopology(true);
         emit connected(m_version);
     });
     checkNotifications();
@@ -185,6 +188,8 @@ void ServerMonitorWorker::refresh()
     m_refreshing = true;
     m_again = false;
     m_errors.clear();
+    if (m_cluster && followTopology)
+        readClusterTopology(true); // answered before readKnown's replies, in order
     readKnown();
 }
 
@@ -362,6 +367,8 @@ void ServerMonitorWorker::emitSnapshot()
     snap.discovery = m_discovery;
     snap.takenAtMs = QDateTime::currentMSecsSinceEpoch();
     snap.serverVersion = m_version;
+    snap.clusterMasters = m_clusterMasters;
+    snap.clusterSelfId = m_clusterSelfId;
     emit snapshotReady(snap);
 }
 
@@ -477,7 +484,8 @@ void ServerMonitor::start()
     m_worker = worker;
     m_thread = std::make_unique<WorkerThread>(QStringLiteral("rq-monitor"), worker);
     m_thread->quitWhen(worker, &ServerMonitorWorker::stopped);
-    connect(worker, &ServerMonitorWorker::snapshotReady, this, &ServerMonitor::snapshotReady);
+    worker->followTopology = m_fanOut;
+    connect(worker, &ServerMonitorWorker::snapshotReady, this, &ServerMonitor::onOwnSnapshot);
     connect(worker, &ServerMonitorWorker::connected, this, &ServerMonitor::connected);
     connect(worker, &ServerMonitorWorker::errorOccurred, this, &ServerMonitor::errorOccurred);
     connect(worker, &ServerMonitorWorker::connectionLost, this, &ServerMonitor::connectionLost);
@@ -496,6 +504,8 @@ void ServerMonitor::refreshNow()
 void ServerMonitor::resume(const ConnectionSettings& settings)
 {
     m_settings = settings; // for a later start()
+    for (auto& node : m_nodes)
+        node.second->resume(forNode(settings, node.first));
     ServerMonitorWorker* w = m_worker;
     if (m_thread && w)
         m_thread->post([w, settings] { w->resume(settings); });
@@ -503,6 +513,7 @@ void ServerMonitor::resume(const ConnectionSettings& settings)
 
 void ServerMonitor::stop()
 {
+    stopNodes();
     if (!m_thread || !m_thread->isRunning())
         return;
     ServerMonitorWorker* w = m_worker;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AccessRefusal.h"
+#include "ClusterMap.h"
 #include "ConnectionSettings.h"
 #include "MessageBatcher.h"
 #include "RedisReply.h"
@@ -16,6 +17,8 @@
 
 #include <functional>
 #include <memory>
+#include <utility>
+#include <vector>
 
 class QTimer;
 
@@ -76,6 +79,16 @@ struct ServerSnapshot {
     // still listed.
     QStringList errors;
     DiscoveryState discovery;
+    // A Redis Cluster: its masters (address, slot ranges) from CLUSTER SHARDS / SLOTS, and the id
+    // of the node this snapshot was read from (CLUSTER MYID). Empty for a standalone server. In
+    // the snapshot ServerMonitor emits for a cluster, the keys and channels are those of every
+    // master (each walked by its own worker, within its own budget) and the discovery state is
+    // the whole cluster's (complete when every master's walk is); clusterNodesRead says how many
+    // masters have answered so far.
+    QList<ClusterNode> clusterMasters;
+    QByteArray clusterSelfId;
+    int clusterNodesRead = 0;
+    QStringList clusterNodeErrors; // "host:port: error" for a master that cannot be read
 
     // Whether the number of lists (streams) is the whole count, or only what was found so far.
     bool listsExact() const { return discovery.complete && !listsTruncated; }
@@ -108,6 +121,9 @@ public:
                         const ScanBudget& budget, const QList<QByteArray>& patterns = {},
                         QObject* parent = nullptr);
     ~ServerMonitorWorker() override;
+
+    // Before start(): in a cluster, read the masters at every refresh (not only at connect).
+    bool followTopology = true;
 
     // Invoked on the worker's thread (queued from ServerMonitor).
     void start();
@@ -160,6 +176,8 @@ private:
     void report(const QString& error);
     double progressOf(const QByteArray& cursor) const;
     bool wanted(const QByteArray& name) const;
+    // Cluster mode (ServerMonitorCluster.cpp): the masters and this node's id, at every refresh.
+    void readClusterTopology(bool shards);
 
     ConnectionSettings m_settings;
     int m_intervalMs;
@@ -176,6 +194,9 @@ private:
     bool m_refused = false; // waiting for resume()
     QString m_version;
     QString m_lastError;
+    bool m_cluster = false; // INFO server said redis_mode:cluster
+    QList<ClusterNode> m_clusterMasters;
+    QByteArray m_clusterSelfId;
 
     // The walk: its cursor survives refreshes; COUNT adapts to SCAN's measured speed.
     QByteArray m_cursor = "0";
@@ -243,7 +264,22 @@ signals:
     void accessRefused(rqc::AccessRefusal kind, const QString& reason);
 
 private:
+    // Cluster fan-out (ServerMonitorCluster.cpp): one node-only monitor per other master, its
+    // snapshots merged with this node's into the one snapshot emitted.
+    void onOwnSnapshot(const ServerSnapshot& snapshot);
+    void reconcileNodes(const ServerSnapshot& own);
+    void emitMerged();
+    static QString nodeKey(const ClusterNode& node);
+    // m_settings pointed at the master at address ("host:port").
+    static ConnectionSettings forNode(const ConnectionSettings& settings, const QString& address);
+    void stopNodes();
+
     ConnectionSettings m_settings;
+    bool m_fanOut = true; // false for the per-master monitors of a cluster
+    std::vector<std::pair<QString, std::unique_ptr<ServerMonitor>>> m_nodes;
+    QHash<QString, ServerSnapshot> m_nodeSnapshots;
+    QHash<QString, QString> m_nodeErrors;
+    ServerSnapshot m_own;
     int m_intervalMs;
     int m_keyLimit = ServerSnapshot::kDefaultKeyLimit;
     ScanBudget m_budget;

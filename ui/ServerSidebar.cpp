@@ -77,6 +77,7 @@ void ServerSidebar::onClicked(const QModelIndex& index)
     case ServerTreeModel::Kind::Server:
     case ServerTreeModel::Kind::Group:
     case ServerTreeModel::Kind::Status:
+    case ServerTreeModel::Kind::Node:
         break;
     }
 }

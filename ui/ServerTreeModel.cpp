@@ -71,6 +71,7 @@ QStandardItem* ServerTreeModel::groupItem(Kind kind) const
     case Kind::Server:
     case Kind::Group:
     case Kind::Status:
+    case Kind::Node:
         break;
     }
     return nullptr;
@@ -157,6 +158,7 @@ void ServerTreeModel::applySnapshot(const ServerSnapshot& snapshot)
                                 ? tr("At most %1 names are kept; the rest are not shown.")
                                       .arg(QLocale().toString(snapshot.keyLimit))
                                 : tr("Found so far: the walk of the keyspace has not finished.");
+    updateCluster(snapshot);
     updateGroup(Kind::List, lists, snapshot.listsExact(), partial);
     updateGroup(Kind::Stream, streams, snapshot.streamsExact(), partial);
     updateGroup(Kind::Channel, channels, snapshot.channelsExact(),
@@ -210,6 +212,64 @@ void ServerTreeModel::updateGroup(Kind kind, const QList<Entry>& entries, bool e
     if (groupCount->toolTip() != groupTip) {
         groupCount->setToolTip(groupTip);
         group->setToolTip(groupTip.isEmpty() ? group->text() : groupTip);
+    }
+}
+
+QString ServerTreeModel::clusterText(const ServerSnapshot& snapshot)
+{
+    const int masters = int(snapshot.clusterMasters.size());
+    QString text = masters == 1 ? tr("Cluster: 1 master") : tr("Cluster: %1 masters").arg(masters);
+    if (snapshot.clusterNodesRead < masters)
+        text += QLatin1Char(' ') +
+                tr("(keys read from %1 of them so far)").arg(snapshot.clusterNodesRead);
+    return text;
+}
+
+QString ServerTreeModel::nodeText(const ClusterNode& node, bool self)
+{
+    const QString text = tr("%1 — master, slots %2", "address — role, slot ranges")
+                             .arg(node.address(), node.slotsText());
+    return self ? text + QLatin1Char(' ') + tr("(the node given)") : text;
+}
+
+void ServerTreeModel::updateCluster(const ServerSnapshot& snapshot)
+{
+    if (snapshot.clusterMasters.isEmpty()) {
+        if (m_cluster) {
+            m_server->removeRow(m_cluster->row());
+            m_cluster = nullptr;
+        }
+        return;
+    }
+    if (!m_cluster) {
+        QList<QStandardItem*> row = makeRow(QString(), Kind::Group);
+        row.first()->setData(int(Kind::Node), NameRole);
+        QFont bold = row.first()->font();
+        bold.setBold(true);
+        row.first()->setFont(bold);
+        m_server->insertRow(m_status->row() + 1, row);
+        m_cluster = row.first();
+    }
+    const QString text = clusterText(snapshot);
+    if (m_cluster->text() != text)
+        m_cluster->setText(text);
+    const QString errors = snapshot.clusterNodeErrors.join(QLatin1Char('\n'));
+    m_cluster->setToolTip(errors.isEmpty() ? text : text + QLatin1Char('\n') + errors);
+    m_cluster->setForeground(errors.isEmpty() ? QBrush() : QBrush(Qt::darkRed));
+    while (m_cluster->rowCount() > snapshot.clusterMasters.size())
+        m_cluster->removeRow(m_cluster->rowCount() - 1);
+    for (int i = 0; i < snapshot.clusterMasters.size(); ++i) {
+        const ClusterNode& node = snapshot.clusterMasters.at(i);
+        const QString line = nodeText(node, node.id == snapshot.clusterSelfId);
+        if (i >= m_cluster->rowCount())
+            m_cluster->appendRow(makeRow(line, Kind::Node, node.address().toUtf8()));
+        QStandardItem* item = m_cluster->child(i, NameColumn);
+        if (item->text() != line) {
+            item->setText(line);
+            item->setData(node.address().toUtf8(), NameRole);
+        }
+        item->setToolTip(line + QLatin1Char('\n') +
+                         tr("node id %1").arg(QString::fromUtf8(node.id)));
     }
 }
 

@@ -14,7 +14,7 @@ namespace rqc {
 class ServerTreeModel : public QStandardItemModel {
     Q_OBJECT
 public:
-    enum class Kind { Server, Group, List, Stream, Channel, Status };
+    enum class Kind { Server, Group, List, Stream, Channel, Status, Node };
     enum Role { KindRole = Qt::UserRole + 1, NameRole };
     enum Column { NameColumn, CountColumn, ColumnCount };
 
@@ -32,10 +32,14 @@ public:
     QStandardItem* groupItem(Kind kind) const;
     // The discovery line under the server.
     QStandardItem* statusItem() const { return m_status; }
+    // A cluster's "Cluster: 3 masters" row (its children: one per master), or nullptr.
+    QStandardItem* clusterItem() const { return m_cluster; }
 
     // The texts the sidebar shows for a snapshot (public for tests).
     static QString groupCountText(qint64 found, bool exact);
     static QString discoveryText(const ServerSnapshot& snapshot);
+    static QString clusterText(const ServerSnapshot& snapshot);
+    static QString nodeText(const ClusterNode& node, bool self);
 
 private:
     struct Entry {
@@ -43,12 +47,14 @@ private:
         qint64 count = 0;
     };
     void updateGroup(Kind kind, const QList<Entry>& entries, bool exact, const QString& tip);
+    void updateCluster(const ServerSnapshot& snapshot);
 
     QStandardItem* m_server = nullptr;
     QStandardItem* m_status = nullptr;
     QStandardItem* m_lists = nullptr;
     QStandardItem* m_streams = nullptr;
     QStandardItem* m_channels = nullptr;
+    QStandardItem* m_cluster = nullptr;
 };
 
 } // namespace rqc

@@ -7,6 +7,8 @@
 #include "MessageModel.h"
 #include "NewPaneDialog.h"
 #include "QueuePane.h"
+#include "ServerSidebar.h"
+#include "ServerTreeModel.h"
 #include "TestSupport.h"
 #include "UiTestSupport.h"
 
@@ -59,6 +61,56 @@ private slots:
         QCOMPARE(m_cluster.command(1, {"SPUBLISH", channel, "from outside"}).integer, qint64(1));
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 2, kTimeoutMs);
         QCOMPARE(p->model()->messageAt(1).payload, QByteArray("from outside"));
+    }
+
+    void sidebarShowsEveryMasterAndItsKeys()
+    {
+        // Given node 0 (no cluster=1): the sidebar lists the keys of all three masters and the
+        // masters themselves with their slot ranges.
+        QList<QByteArray> lists;
+        for (int node = 0; node < 3; ++node) {
+            lists << m_cluster.keyOnNode("ui-sidebar:", node);
+            QVERIFY(!m_cluster.command(node, {"LPUSH", lists.last(), "a", "b"}).isError());
+        }
+        const QByteArray stream = m_cluster.keyOnNode("ui-sidebar-stream:", 2);
+        QVERIFY(!m_cluster.command(2, {"XADD", stream, "*", "f", "v"}).isError());
+        const QString url = QStringLiteral("redis://127.0.0.1:%1/0").arg(m_cluster.port(0));
+        auto window = openMainWindow(
+            {str("--url"), url, str("--settings"), m_dir.filePath(str("settings3.ini"))});
+        QVERIFY(window);
+        ServerTreeModel* tree = window->sidebar()->treeModel();
+        for (const QByteArray& key : lists) {
+            QTRY_VERIFY_WITH_TIMEOUT(tree->findEntry(ServerTreeModel::Kind::List, key).isValid(),
+                                     kTimeoutMs);
+            const QModelIndex entry = tree->findEntry(ServerTreeModel::Kind::List, key);
+            QCOMPARE(entry.siblingAtColumn(ServerTreeModel::CountColumn).data().toString(),
+                     str("2"));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(tree->findEntry(ServerTreeModel::Kind::Stream, stream).isValid(),
+                                 kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(tree->clusterItem(), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(tree->clusterItem()->text(), str("Cluster: 3 masters"),
+                                  kTimeoutMs);
+        QStandardItem* cluster = tree->clusterItem();
+        QCOMPARE(cluster->rowCount(), 3);
+        int given = 0;
+        for (int row = 0; row < 3; ++row) {
+            const QString line = cluster->child(row)->text();
+            const QByteArray address =
+                cluster->child(row)->data(ServerTreeModel::NameRole).toByteArray();
+            const quint16 port = address.mid(address.lastIndexOf(':') + 1).toUShort();
+            int node = -1;
+            for (int i = 0; i < 3; ++i)
+                node = m_cluster.port(i) == port ? i : node;
+            QVERIFY2(node >= 0, qPrintable(line));
+            // The slot range shown is the one the cluster says the node serves.
+            const QString first = line.section(str("slots "), 1).section(QLatin1Char('-'), 0, 0);
+            QCOMPARE(m_cluster.ownerOf(first.toInt()), node);
+            QVERIFY2(line.contains(str("master")), qPrintable(line));
+            given += line.contains(str("(the node given)")) ? 1 : 0;
+            QCOMPARE(line.contains(str("(the node given)")), node == 0);
+        }
+        QCOMPARE(given, 1);
     }
 
     void newPaneDialogOffersShardedPubSub()
