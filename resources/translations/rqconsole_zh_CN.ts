@@ -425,32 +425,32 @@ Every connection to this server has stopped. Enter the password (and the ACL use
 <context>
     <name>rqc::ConnectionController</name>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="25" />
+        <location filename="../../ui/ConnectionController.cpp" line="26" />
         <source>C&amp;onnect…</source>
         <translation>连接(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="29" />
+        <location filename="../../ui/ConnectionController.cpp" line="30" />
         <source>Choose, add or edit a saved server and open it beside the ones already open</source>
         <translation>选择、添加或编辑已保存的服务器，并在已打开的服务器旁边打开它</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="127" />
+        <location filename="../../ui/ConnectionController.cpp" line="132" />
         <source>Opening %1: asking the keychain for its password… &lt;a href="type"&gt;type it instead&lt;/a&gt;</source>
         <translation>正在打开 %1：正在向钥匙串获取其密码… &lt;a href="type"&gt;改为手动输入&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="131" />
+        <location filename="../../ui/ConnectionController.cpp" line="136" />
         <source>The system keychain has not answered yet (over D-Bus it can take up to 25 s to give up). Type the password instead and it is kept in memory only.</source>
         <translation>系统钥匙串尚未应答（通过 D-Bus 时，它可能要等 25 秒才会放弃）。改为手动输入密码，密码将仅保存在内存中。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="152" />
+        <location filename="../../ui/ConnectionController.cpp" line="157" />
         <source>Password for %1</source>
         <translation>%1 的密码</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="155" />
+        <location filename="../../ui/ConnectionController.cpp" line="160" />
         <source>The system keychain has not answered.
 The password you type for %1 is kept in memory only, until the console quits.
 Password (empty for none):</source>
@@ -459,7 +459,7 @@ Password (empty for none):</source>
 密码（无密码则留空）：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="158" />
+        <location filename="../../ui/ConnectionController.cpp" line="163" />
         <source>No system keychain is available (%1).
 The password for %2 is kept in memory only, until the console quits.
 Password (empty for none):</source>
@@ -468,22 +468,22 @@ Password (empty for none):</source>
 密码（无密码则留空）：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="160" />
+        <location filename="../../ui/ConnectionController.cpp" line="165" />
         <source>no Secret Service</source>
         <translation>没有 Secret Service</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="163" />
+        <location filename="../../ui/ConnectionController.cpp" line="168" />
         <source>Not connected to %1: no password given. File › Connect… chooses a server.</source>
         <translation>未连接到 %1：未提供密码。可通过“文件 › 连接…”选择服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="173" />
+        <location filename="../../ui/ConnectionController.cpp" line="178" />
         <source>The password for %1 is kept in memory only (typed instead of waiting for the keychain).</source>
         <translation>%1 的密码仅保存在内存中（手动输入，未等待钥匙串）。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="176" />
+        <location filename="../../ui/ConnectionController.cpp" line="181" />
         <source>No system keychain: the password for %1 is kept in memory only.</source>
         <translation>没有系统钥匙串：%1 的密码仅保存在内存中。</translation>
     </message>
@@ -491,299 +491,344 @@ Password (empty for none):</source>
 <context>
     <name>rqc::ConnectionDialog</name>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="36" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="38" />
         <source>Connect to a server</source>
         <translation>连接到服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="53" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="55" />
         <source>&amp;New</source>
         <translation>新建(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="56" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="58" />
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="62" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="64" />
         <source>Saved connections</source>
         <translation>已保存的连接</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="79" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="81" />
         <source>e.g. orders (production)</source>
         <translation>例如：orders（生产环境）</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="81" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="83" />
         <source>Paste redis://user:password@host:6379/0, rediss://…, unix:///path.sock or a redis-cli command line</source>
         <translation>粘贴 redis://user:password@host:6379/0、rediss://…、unix:///path.sock 或 redis-cli 命令行</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="83" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="85" />
         <source>Paste a URL and the fields below fill in; editing the fields rewrites it (without the password).</source>
         <translation>粘贴 URL 后会自动填写下面的字段；编辑这些字段会重写 URL（不含密码）。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="91" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="93" />
+        <source>Standalone</source>
+        <translation>独立</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="94" />
+        <source>Sentinel</source>
+        <translation>哨兵</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="95" />
+        <source>Sentinel: the master is found through the Sentinels at every connect and followed across failovers (redis+sentinel://).</source>
+        <translation>哨兵：每次连接时通过哨兵找到主节点，并在故障转移后跟随（redis+sentinel://）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="103" />
         <source>TCP</source>
         <translation>TCP</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="92" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="104" />
         <source>TLS</source>
         <translation>TLS</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="93" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="105" />
         <source>Unix socket</source>
         <translation>Unix 套接字</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="99" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="111" />
         <source>default</source>
         <translation>default</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="106" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="120" />
+        <source>only if the key file is encrypted</source>
+        <translation>仅当密钥文件已加密时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="121" />
+        <source>The client key's passphrase, kept in the system keychain.</source>
+        <translation>客户端密钥的口令，保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="124" />
         <source>Skip certificate verification</source>
         <translation>跳过证书验证</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="109" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="127" />
         <source>⚠ Anyone between you and the server can read and change what you send, passwords included.</source>
         <translation>⚠ 你与服务器之间的任何人都能读取和篡改你发送的内容，包括密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="116" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="134" />
         <source> ms</source>
         <translation> 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="119" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="137" />
         <source>e.g. production</source>
         <translation>例如：生产环境</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="122" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="140" />
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="124" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="142" />
         <source>Red</source>
         <translation>红色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="124" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="142" />
         <source>Orange</source>
         <translation>橙色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="125" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="143" />
         <source>Yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="125" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="143" />
         <source>Green</source>
         <translation>绿色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="126" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="144" />
         <source>Blue</source>
         <translation>蓝色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="126" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="144" />
         <source>Purple</source>
         <translation>紫色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="127" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="145" />
         <source>Grey</source>
         <translation>灰色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="137" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="155" />
         <source>…</source>
         <translation>…</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="144" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="162" />
         <source>&amp;Name:</source>
         <translation>名称(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="149" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="167" />
         <source>From &amp;environment</source>
         <translation>从环境变量导入(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="150" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="168" />
         <source>Import redis-cli's connection from the console's environment: REDIS_URL if set, and the password in REDISCLI_AUTH</source>
         <translation>从控制台的环境变量导入 redis-cli 的连接：REDIS_URL（如已设置），以及 REDISCLI_AUTH 中的密码</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="154" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="172" />
         <source>&amp;URL:</source>
         <translation>URL(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="157" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="175" />
+        <source>&amp;Kind:</source>
+        <translation>类型(&amp;K)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="177" />
         <source>&amp;Transport:</source>
         <translation>传输方式(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="158" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="178" />
         <source>&amp;Host:</source>
         <translation>主机(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="159" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="179" />
         <source>&amp;Port:</source>
         <translation>端口(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="160" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="180" />
         <source>&amp;Socket:</source>
         <translation>套接字(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="161" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="181" />
         <source>&amp;Database:</source>
         <translation>数据库(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="162" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="182" />
         <source>U&amp;ser:</source>
         <translation>用户(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="163" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="183" />
         <source>Pass&amp;word:</source>
         <translation>密码(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="164" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="184" />
         <source>CA file:</source>
         <translation>CA 文件：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="164" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="184" />
         <source>CA certificate</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="165" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="185" />
         <source>Client certificate:</source>
         <translation>客户端证书：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="165" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="185" />
         <source>Client certificate</source>
         <translation>客户端证书</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="166" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="186" />
         <source>Client key:</source>
         <translation>客户端密钥：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="166" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="186" />
         <source>Client key</source>
         <translation>客户端密钥</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="169" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="187" />
+        <source>Key passphrase:</source>
+        <translation>密钥口令：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="190" />
         <source>Connect &amp;timeout:</source>
         <translation>连接超时(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="170" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="191" />
         <source>&amp;Label:</source>
         <translation>标签(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="171" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="192" />
         <source>&amp;Colour:</source>
         <translation>颜色(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="198" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="221" />
         <source>&amp;Test connection</source>
         <translation>测试连接(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="201" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="224" />
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="204" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="227" />
         <source>C&amp;onnect</source>
         <translation>连接(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="252" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="278" />
         <source>asking the keychain…</source>
         <translation>正在询问钥匙串…</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="268" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="300" />
         <source>No system keychain (%1): passwords are kept in memory only, until the console quits.</source>
         <translation>没有系统钥匙串（%1）：密码仅保存在内存中，直到控制台退出。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="273" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="305" />
         <source>The password is kept in memory only.</source>
         <translation>密码仅保存在内存中。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="274" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="306" />
         <source>The password is kept in the system keychain.</source>
         <translation>密码保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="328" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="386" />
         <source>Delete connection</source>
         <translation>删除连接</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="329" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="387" />
         <source>Delete the saved connection %1 and its password?</source>
         <translation>要删除已保存的连接 %1 及其密码吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="364" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="423" />
         <source>Not used from the command line: %1</source>
         <translation>命令行中未采用的部分：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="439" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="519" />
         <source>Imported from the environment: Save keeps it, and its password goes to the keychain like any other.</source>
         <translation>已从环境变量导入：点击“保存”即可保留，其密码会像其他连接一样存入钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="469" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="551" />
         <source>Testing %1…</source>
         <translation>正在测试 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="494" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="574" />
         <source>Saved %1 (no password).</source>
         <translation>已保存 %1（无密码）。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="497" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="577" />
         <source>Saved %1; its password is in the system keychain.</source>
         <translation>已保存 %1；其密码保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="500" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="580" />
         <source>Saved %1, but not its password: no system keychain (%2). The password is kept in memory only, until the console quits; you will be asked for it next time.</source>
         <translation>已保存 %1，但未保存其密码：没有系统钥匙串（%2）。密码仅保存在内存中，直到控制台退出；下次会再次向你询问密码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="602" />
+        <source>Its Sentinel password or key passphrase is in the system keychain.</source>
+        <translation>其哨兵密码或密钥口令保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConnectionDialog.cpp" line="604" />
+        <source>Its Sentinel password or key passphrase is kept in memory only.</source>
+        <translation>其哨兵密码或密钥口令仅保存在内存中。</translation>
     </message>
 </context>
 <context>
@@ -915,9 +960,14 @@ Password (empty for none):</source>
         <translation>%1，%2 个主节点</translation>
     </message>
     <message>
-        <location filename="../../core/ConnectionTester.cpp" line="21" />
+        <location filename="../../core/ConnectionTester.cpp" line="22" />
         <source>Reached Redis %1 · role %2 · mode %3 · latency %4 ms</source>
         <translation>已连通 Redis %1 · 角色 %2 · 模式 %3 · 延迟 %4 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../../core/ConnectionTester.cpp" line="27" />
+        <source>The Sentinels resolved master %1 to %2. %3</source>
+        <translation>哨兵将主节点 %1 解析为 %2。%3</translation>
     </message>
 </context>
 <context>
@@ -1034,162 +1084,162 @@ Password (empty for none):</source>
 <context>
     <name>rqc::ConsumerSpec</name>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="52" />
+        <location filename="../../core/ConsumerSpec.cpp" line="54" />
         <source>Pub/Sub</source>
         <translation>发布/订阅</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="54" />
+        <location filename="../../core/ConsumerSpec.cpp" line="56" />
         <source>Pattern</source>
         <translation>模式订阅</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="56" />
+        <location filename="../../core/ConsumerSpec.cpp" line="58" />
         <source>Sharded Pub/Sub</source>
         <translation>分片发布/订阅</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="58" />
+        <location filename="../../core/ConsumerSpec.cpp" line="60" />
         <source>List (LPUSH/BRPOP)</source>
         <translation>列表（LPUSH/BRPOP）</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="60" />
+        <location filename="../../core/ConsumerSpec.cpp" line="62" />
         <source>Reliable list</source>
         <translation>可靠列表</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="62" />
+        <location filename="../../core/ConsumerSpec.cpp" line="64" />
         <source>Stream group</source>
         <translation>Stream 消费组</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="64" />
+        <location filename="../../core/ConsumerSpec.cpp" line="66" />
         <source>Stream tail</source>
         <translation>Stream 跟读</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="66" />
+        <location filename="../../core/ConsumerSpec.cpp" line="68" />
         <source>Peek (read only)</source>
         <translation>查看（只读）</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="68" />
+        <location filename="../../core/ConsumerSpec.cpp" line="70" />
         <source>Observe all clients</source>
         <translation>观察所有客户端</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="77" />
+        <location filename="../../core/ConsumerSpec.cpp" line="79" />
         <source>At most once: every subscriber sees each message; whatever is published while nobody listens is gone.</source>
         <translation>至多一次：每个订阅者都会收到每条消息；无人订阅时发布的消息会直接丢失。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="80" />
+        <location filename="../../core/ConsumerSpec.cpp" line="82" />
         <source>At most once, for every channel matching the pattern; messages published while disconnected are gone.</source>
         <translation>至多一次，适用于所有匹配该模式的频道；断开期间发布的消息会丢失。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="83" />
+        <location filename="../../core/ConsumerSpec.cpp" line="85" />
         <source>At most once, as pub/sub: SSUBSCRIBE on the cluster node that serves the channel's slot, followed when the slot moves; messages published while resubscribing are gone.</source>
         <translation>至多一次，与发布/订阅相同：在负责该频道所在槽的集群节点上执行 SSUBSCRIBE，槽迁移时随之切换；重新订阅期间发布的消息会丢失。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="87" />
+        <location filename="../../core/ConsumerSpec.cpp" line="89" />
         <source>At most once: each message goes to one consumer, but is lost if that consumer dies between the pop and processing.</source>
         <translation>至多一次：每条消息只交给一个消费者，但如果该消费者在取出消息后、处理完成前崩溃，消息就会丢失。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="90" />
+        <location filename="../../core/ConsumerSpec.cpp" line="92" />
         <source>At least once, acked exactly once: a taken message waits in the consumer's processing list until acked; a stop or crash loses nothing.</source>
         <translation>至少一次，确认恰好一次：取出的消息会留在该消费者的处理列表中直到被确认；停止或崩溃都不会丢消息。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="93" />
+        <location filename="../../core/ConsumerSpec.cpp" line="95" />
         <source>At least once, acked exactly once: an entry stays pending in the group until acked (ack=none: at most once).</source>
         <translation>至少一次，确认恰好一次：条目在被确认之前一直处于消费组的待确认状态（ack=none 时为至多一次）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="96" />
+        <location filename="../../core/ConsumerSpec.cpp" line="98" />
         <source>Reads only: follows new entries without consuming; the application's consumers are not affected.</source>
         <translation>只读：跟随读取新条目而不消费，不影响应用自己的消费者。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="99" />
+        <location filename="../../core/ConsumerSpec.cpp" line="101" />
         <source>Reads only: shows what the list or stream holds now, live, and takes nothing from it.</source>
         <translation>只读：实时显示列表或流当前的内容，不取走任何内容。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="102" />
+        <location filename="../../core/ConsumerSpec.cpp" line="104" />
         <source>Reads only: shows every client's produce and consume commands on this key or channel and who took each message; takes nothing. MONITOR (the default source) costs the server throughput, about half by Redis's documentation: meant for development servers. source=events is cheap but shows no payloads and no clients.</source>
         <translation>只读：显示所有客户端对此键或频道执行的生产和消费命令，以及每条消息被谁取走；不取走任何内容。MONITOR（默认数据源）会消耗服务器吞吐量，按 Redis 文档的说法约为一半：仅适用于开发服务器。source=events 开销很小，但不显示消息体和客户端。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="184" />
+        <location filename="../../core/ConsumerSpec.cpp" line="189" />
         <source>a file name</source>
         <translation>一个文件名</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="194" />
+        <location filename="../../core/ConsumerSpec.cpp" line="211" />
         <source>a whole number from 1 to 10000</source>
         <translation>1 到 10000 之间的整数</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="197" />
+        <location filename="../../core/ConsumerSpec.cpp" line="214" />
         <source>a whole number above 0</source>
         <translation>大于 0 的整数</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="202" />
+        <location filename="../../core/ConsumerSpec.cpp" line="219" />
         <source>milliseconds, 0 or more</source>
         <translation>毫秒数，不小于 0</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="206" />
+        <location filename="../../core/ConsumerSpec.cpp" line="223" />
         <source>milliseconds, 300 or more</source>
         <translation>毫秒数，不小于 300</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="209" />
+        <location filename="../../core/ConsumerSpec.cpp" line="226" />
         <source>$ (new entries only), 0 (from the start) or an entry id</source>
         <translation>$（只读新条目）、0（从头开始）或一个条目 ID</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="219" />
+        <location filename="../../core/ConsumerSpec.cpp" line="236" />
         <source>a name, not ending in :alive</source>
         <translation>一个名称，且不能以 :alive 结尾</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="220" />
+        <location filename="../../core/ConsumerSpec.cpp" line="237" />
         <source>a key other than the queue itself, not ending in :alive</source>
         <translation>队列本身以外的键，且不能以 :alive 结尾</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="223" />
+        <location filename="../../core/ConsumerSpec.cpp" line="240" />
         <source>Option %1=%2 is not valid for mode %3 (expected %4).</source>
         <translation>选项 %1=%2 对 %3 模式无效（应为%4）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="238" />
+        <location filename="../../core/ConsumerSpec.cpp" line="255" />
         <source>"%1" is not MODE:TARGET (MODE is one of %2).</source>
         <translation>"%1" 不是 MODE:TARGET 格式（MODE 为 %2 之一）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="245" />
+        <location filename="../../core/ConsumerSpec.cpp" line="262" />
         <source>Unknown mode "%1" (use one of %2).</source>
         <translation>未知模式 "%1"（请使用 %2 之一）。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="252" />
+        <location filename="../../core/ConsumerSpec.cpp" line="269" />
         <source>"%1" names no target.</source>
         <translation>"%1" 没有指定目标。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="260" />
+        <location filename="../../core/ConsumerSpec.cpp" line="277" />
         <source>Option "%1" is not key=value.</source>
         <translation>选项 "%1" 不是 key=value 格式。</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerSpec.cpp" line="265" />
+        <location filename="../../core/ConsumerSpec.cpp" line="282" />
         <source>Mode %1 has no option "%2".</source>
         <translation>%1 模式没有选项 "%2"。</translation>
     </message>
@@ -1482,17 +1532,17 @@ Password (empty for none):</source>
 <context>
     <name>rqc::HistoryChartView</name>
     <message>
-        <location filename="../../ui/HistoryChartView.cpp" line="74" />
+        <location filename="../../ui/HistoryChartView.cpp" line="76" />
         <source>per second</source>
         <translation>每秒</translation>
     </message>
     <message>
-        <location filename="../../ui/HistoryChartView.cpp" line="106" />
+        <location filename="../../ui/HistoryChartView.cpp" line="108" />
         <source>connection lost</source>
         <translation>连接断开</translation>
     </message>
     <message>
-        <location filename="../../ui/HistoryChartView.cpp" line="107" />
+        <location filename="../../ui/HistoryChartView.cpp" line="109" />
         <source>connection back</source>
         <translation>连接恢复</translation>
     </message>
@@ -1833,12 +1883,12 @@ Password (empty for none):</source>
 <context>
     <name>rqc::KeychainSecretStore</name>
     <message>
-        <location filename="../../core/KeychainSecretStore.cpp" line="40" />
+        <location filename="../../core/KeychainSecretStore.cpp" line="42" />
         <source>no system keychain</source>
         <translation>没有系统钥匙串</translation>
     </message>
     <message>
-        <location filename="../../core/KeychainSecretStore.cpp" line="40" />
+        <location filename="../../core/KeychainSecretStore.cpp" line="42" />
         <source>the system keychain</source>
         <translation>系统钥匙串</translation>
     </message>
@@ -1916,7 +1966,8 @@ Password (empty for none):</source>
         <translation>已确认 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/LoadPanel.cpp" line="146" />
+        <location filename="../../ui/LoadPanel.cpp" line="147" />
+        <location filename="../../ui/LoadPanel.cpp" line="157" />
         <source>done: %1</source>
         <translation>完成：%1</translation>
     </message>
@@ -1970,7 +2021,7 @@ Password (empty for none):</source>
     </message>
     <message>
         <location filename="../../ui/MainWindow.cpp" line="178" />
-        <location filename="../../ui/MainWindow.cpp" line="458" />
+        <location filename="../../ui/MainWindow.cpp" line="461" />
         <source>&amp;Record pane…</source>
         <translation>录制窗格(&amp;R)…</translation>
     </message>
@@ -2025,53 +2076,53 @@ Password (empty for none):</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="318" />
-        <location filename="../../ui/MainWindow.cpp" line="379" />
+        <location filename="../../ui/MainWindow.cpp" line="321" />
+        <location filename="../../ui/MainWindow.cpp" line="382" />
         <source>No server is open: File › Connect… opens one.</source>
         <translation>没有打开的服务器：可通过“文件 › 连接…”打开一个。</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="431" />
+        <location filename="../../ui/MainWindow.cpp" line="434" />
         <source>Click into a pane first: Record pane… records the pane that has the focus.</source>
         <translation>请先点击一个窗格：“录制窗格…”录制的是焦点所在的窗格。</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="439" />
+        <location filename="../../ui/MainWindow.cpp" line="442" />
         <source>Record %1 to</source>
         <translation>将 %1 录制到</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="442" />
+        <location filename="../../ui/MainWindow.cpp" line="445" />
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="442" />
+        <location filename="../../ui/MainWindow.cpp" line="445" />
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="457" />
+        <location filename="../../ui/MainWindow.cpp" line="460" />
         <source>Stop &amp;recording</source>
         <translation>停止录制(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="476" />
+        <location filename="../../ui/MainWindow.cpp" line="479" />
         <source>Message limit</source>
         <translation>消息上限</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="477" />
+        <location filename="../../ui/MainWindow.cpp" line="480" />
         <source>Messages kept in each pane's view (older ones are dropped from the view, the totals stay true):</source>
         <translation>每个窗格视图中保留的消息数（更早的消息会从视图中移除，统计总数保持准确）：</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="490" />
+        <location filename="../../ui/MainWindow.cpp" line="493" />
         <source>About rqconsole</source>
         <translation>关于 rqconsole</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="491" />
+        <location filename="../../ui/MainWindow.cpp" line="494" />
         <source>&lt;h3&gt;rqconsole %1&lt;/h3&gt;&lt;p&gt;A desktop console for Redis message queues: publish test messages and watch them consumed live, with each mode's delivery guarantee stated plainly.&lt;/p&gt;&lt;p&gt;Built with Qt %2 and hiredis.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;rqconsole %1&lt;/h3&gt;&lt;p&gt;Redis 消息队列桌面控制台：发布测试消息，实时观察它们被消费，并明确说明每种模式的投递保证。&lt;/p&gt;&lt;p&gt;基于 Qt %2 和 hiredis 构建。&lt;/p&gt;</translation>
     </message>
@@ -2087,219 +2138,219 @@ Password (empty for none):</source>
 <context>
     <name>rqc::MessageModel</name>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="114" />
+        <location filename="../../ui/MessageModel.cpp" line="113" />
         <source>Delivered and not acked yet: it stays in Redis (processing list or pending entries) until you ack, requeue or dead-letter it.</source>
         <translation>已投递但尚未确认：它会留在 Redis 中（处理列表或待确认条目），直到你确认、重新入队或转入死信。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="117" />
+        <location filename="../../ui/MessageModel.cpp" line="116" />
         <source>Acked: removed from Redis, exactly once.</source>
         <translation>已确认：已从 Redis 移除，恰好一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="119" />
+        <location filename="../../ui/MessageModel.cpp" line="118" />
         <source>Acked automatically once it reached this pane (ack=auto).</source>
         <translation>到达此窗格后已自动确认（ack=auto）。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="121" />
+        <location filename="../../ui/MessageModel.cpp" line="120" />
         <source>Read with NOACK: never pending, so at most once.</source>
         <translation>以 NOACK 方式读取：从不待确认，因此至多一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="123" />
+        <location filename="../../ui/MessageModel.cpp" line="122" />
         <source>Given back to the queue; it is delivered again as a new row.</source>
         <translation>已退回队列；它会作为新的一行再次投递。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="125" />
+        <location filename="../../ui/MessageModel.cpp" line="124" />
         <source>Moved to the dead-letter list or stream.</source>
         <translation>已移到死信列表或死信流。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="127" />
+        <location filename="../../ui/MessageModel.cpp" line="126" />
         <source>No longer pending for this consumer: acked, recovered or claimed elsewhere meanwhile.</source>
         <translation>对此消费者已不再待确认：期间已在别处被确认、恢复或认领。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="130" />
+        <location filename="../../ui/MessageModel.cpp" line="129" />
         <source>Its consumer stopped before it was settled; it stays pending in Redis and is delivered again when the pane restarts.</source>
         <translation>它的消费者在处理完之前已停止；它仍在 Redis 中待确认，窗格重启时会再次投递。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="355" />
+        <location filename="../../ui/MessageModel.cpp" line="365" />
         <source>pending</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="357" />
+        <location filename="../../ui/MessageModel.cpp" line="367" />
         <source>acked</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="359" />
+        <location filename="../../ui/MessageModel.cpp" line="369" />
         <source>acked (auto)</source>
         <translation>已确认（自动）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="361" />
+        <location filename="../../ui/MessageModel.cpp" line="371" />
         <source>no ack</source>
         <translation>不确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="363" />
+        <location filename="../../ui/MessageModel.cpp" line="373" />
         <source>requeued</source>
         <translation>已重新入队</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="365" />
+        <location filename="../../ui/MessageModel.cpp" line="375" />
         <source>dead-lettered</source>
         <translation>已转入死信</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="367" />
+        <location filename="../../ui/MessageModel.cpp" line="377" />
         <source>gone</source>
         <translation>已不在</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="369" />
+        <location filename="../../ui/MessageModel.cpp" line="379" />
         <source>released</source>
         <translation>已释放</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="419" />
+        <location filename="../../ui/MessageModel.cpp" line="429" />
         <source>%1, message #%2</source>
         <translation>%1，第 %2 条消息</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/MessageModel.cpp" line="426" />
+        <location filename="../../ui/MessageModel.cpp" line="436" />
         <source>%n byte(s)</source>
         <translation>
             <numerusform>%n 字节</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="433" />
+        <location filename="../../ui/MessageModel.cpp" line="443" />
         <source>Redelivered: delivery %1 of this message</source>
         <translation>重新投递：此消息的第 %1 次投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="434" />
+        <location filename="../../ui/MessageModel.cpp" line="444" />
         <source>First delivery</source>
         <translation>首次投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="439" />
+        <location filename="../../ui/MessageModel.cpp" line="449" />
         <source>Client %1, %2 %3</source>
         <translation>客户端 %1，%2 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="512" />
+        <location filename="../../ui/MessageModel.cpp" line="522" />
         <source>%1 (event only)</source>
         <translation>%1（仅事件）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="521" />
+        <location filename="../../ui/MessageModel.cpp" line="531" />
         <source>(events name no client)</source>
         <translation>（事件不指明客户端）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="532" />
+        <location filename="../../ui/MessageModel.cpp" line="542" />
         <source>→ %1</source>
         <translation>→ %1</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="537" />
+        <location filename="../../ui/MessageModel.cpp" line="547" />
         <source>?</source>
         <translation>？</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="538" />
+        <location filename="../../ui/MessageModel.cpp" line="548" />
         <source>removed</source>
         <translation>已移除</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="539" />
+        <location filename="../../ui/MessageModel.cpp" line="549" />
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="542" />
+        <location filename="../../ui/MessageModel.cpp" line="552" />
         <source>, %1 ms</source>
         <translation>，%1 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="544" />
+        <location filename="../../ui/MessageModel.cpp" line="554" />
         <source>(inferred)</source>
         <translation>（推断）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="554" />
+        <location filename="../../ui/MessageModel.cpp" line="564" />
         <source>A keyspace event: it names neither the message nor the client.</source>
         <translation>键空间事件：既不指明消息，也不指明客户端。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="557" />
+        <location filename="../../ui/MessageModel.cpp" line="567" />
         <source>Pushed by %1</source>
         <translation>由 %1 推入</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="559" />
+        <location filename="../../ui/MessageModel.cpp" line="569" />
         <source>Taken by %1</source>
         <translation>被 %1 取走</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="561" />
+        <location filename="../../ui/MessageModel.cpp" line="571" />
         <source>Certain: the server's own record names this message.</source>
         <translation>确定：服务器自己的记录指明了这条消息。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="562" />
+        <location filename="../../ui/MessageModel.cpp" line="572" />
         <source>Inferred: MONITOR does not show which blocked client a push served; this is worked out from the order they blocked in.</source>
         <translation>推断：MONITOR 不显示一次推入由哪个阻塞的客户端接收；这是根据它们进入阻塞的顺序推算出来的。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="573" />
+        <location filename="../../ui/MessageModel.cpp" line="583" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="575" />
+        <location filename="../../ui/MessageModel.cpp" line="585" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="577" />
+        <location filename="../../ui/MessageModel.cpp" line="587" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="579" />
+        <location filename="../../ui/MessageModel.cpp" line="589" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="581" />
+        <location filename="../../ui/MessageModel.cpp" line="591" />
         <source>Delivery</source>
         <translation>投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="583" />
+        <location filename="../../ui/MessageModel.cpp" line="593" />
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="585" />
+        <location filename="../../ui/MessageModel.cpp" line="595" />
         <source>Client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="587" />
+        <location filename="../../ui/MessageModel.cpp" line="597" />
         <source>Producer → consumer</source>
         <translation>生产者 → 消费者</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="589" />
+        <location filename="../../ui/MessageModel.cpp" line="599" />
         <source>Preview</source>
         <translation>预览</translation>
     </message>
@@ -2524,32 +2575,43 @@ Password (empty for none):</source>
         <translation>显示此队列最近一小时的深度、速率、待确认数和消费者数（仅在显示时每秒采样一次）</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneChart.cpp" line="184" />
+        <location filename="../../ui/PaneChart.cpp" line="132" />
+        <source>pending (processing lists found: %1)</source>
+        <translation>待确认（已找到的处理列表：%1）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PaneChart.cpp" line="216" />
         <source>Nothing to chart in this mode: pub/sub and observe have no depth.</source>
         <translation>此模式下没有可绘制图表的内容：发布/订阅和观察模式没有深度。</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneChart.cpp" line="188" />
+        <location filename="../../ui/PaneChart.cpp" line="220" />
         <source>Cannot sample %1: %2</source>
         <translation>无法采样 %1：%2</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../ui/PaneChart.cpp" line="226" />
+        <source>out/s is what this pane took; in/s is that plus the change in depth. Pending is the length of the %1:processing:* lists the sidebar's discovery has found (%n so far); a consumer's list it has not found yet is not counted.</source>
+        <translation>
+            <numerusform>out/s 是本窗格取走的速率；in/s 是它加上深度的变化。待确认是侧栏发现已找到的 %1:processing:* 列表的长度（目前 %n 个）；尚未找到的消费者列表不计入。</numerusform></translation>
+    </message>
     <message>
-        <location filename="../../ui/PaneChart.cpp" line="194" />
+        <location filename="../../ui/PaneChart.cpp" line="232" />
         <source>out/s is what this pane took; in/s is that plus the change in depth.</source>
         <translation>出/秒是此窗格取走的量；入/秒是该值加上深度的变化。</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneChart.cpp" line="196" />
+        <location filename="../../ui/PaneChart.cpp" line="234" />
         <source>in/s is entries added and out/s entries read by the group (XINFO GROUPS); without a group only the change in length is known.</source>
         <translation>入/秒是新增的条目数，出/秒是消费组读取的条目数（XINFO GROUPS）；没有消费组时只能得知长度的变化。</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneChart.cpp" line="199" />
+        <location filename="../../ui/PaneChart.cpp" line="237" />
         <source>Nothing here consumes this list, so only its net change per second is known, not what came in and went out.</source>
         <translation>这里没有窗格在消费此列表，因此只能得知其每秒的净变化，无法得知流入和流出的量。</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneChart.cpp" line="201" />
+        <location filename="../../ui/PaneChart.cpp" line="239" />
         <source>Last hour, one sample a second. %1</source>
         <translation>最近一小时，每秒一个采样。%1</translation>
     </message>
@@ -2665,7 +2727,8 @@ Password (empty for none):</source>
         <location filename="../../ui/PaneStatusLine.cpp" line="87" />
         <source>last publish reached %n subscriber(s)</source>
         <translation>
-            <numerusform>上次发布送达了 %n 个订阅者</numerusform></translation>
+            <numerusform>上次发布送达了 %n 个订阅者</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../ui/PaneStatusLine.cpp" line="88" />
@@ -2817,7 +2880,7 @@ Password (empty for none):</source>
     </message>
     <message>
         <location filename="../../core/DecodeCompressed.cpp" line="159" />
-        <location filename="../../core/DecodePickle.cpp" line="709" />
+        <location filename="../../core/DecodePickle.cpp" line="506" />
         <location filename="../../core/DecodeProtobuf.cpp" line="167" />
         <source>the payload is empty</source>
         <translation>消息体为空</translation>
@@ -2836,99 +2899,99 @@ Password (empty for none):</source>
 <context>
     <name>rqc::PayloadDecoder::detail::Disassembler</name>
     <message>
-        <location filename="../../core/DecodePickle.cpp" line="154" />
+        <location filename="../../core/DecodePickle.cpp" line="40" />
         <source>unknown opcode 0x%1</source>
         <translation>未知操作码 0x%1</translation>
     </message>
     <message>
-        <location filename="../../core/DecodePickle.cpp" line="183" />
+        <location filename="../../core/DecodePickle.cpp" line="69" />
         <source>the pickle ends without STOP</source>
         <translation>pickle 结束时没有 STOP</translation>
     </message>
     <message>
-        <location filename="../../core/DecodePickle.cpp" line="186" />
+        <location filename="../../core/DecodePickle.cpp" line="72" />
         <source>%1 byte(s) after STOP</source>
         <translation>STOP 之后还有 %1 字节</translation>
     </message>
     <message>
-        <location filename="../../core/DecodePickle.cpp" line="192" />
+        <location filename="../../core/DecodePickle.cpp" line="78" />
         <source>%1 byte(s) after STOP not read</source>
         <translation>STOP 之后的 %1 字节未读取</translation>
     </message>
     <message>
-        <location filename="../../core/DecodePickle.cpp" line="213" />
+        <location filename="../../core/DecodePickle.cpp" line="99" />
         <source>argument needs %1 byte(s), %2 left</source>
         <translation>参数需要 %1 字节，只剩 %2 字节</translation>
     </message>
     <message>
-        <location filename="../../core/DecodePickle.cpp" line="226" />
+        <location filename="../../core/DecodePickle.cpp" line="112" />
         <source>argument has no end of line</source>
         <translation>参数没有行结束符</translation>
     </message>
     <message>
-        <location filename="../../core/DecodePickle.cpp" line="283" />
-        <location filename="../../core/DecodePickle.cpp" line="310" />
+        <location filename="../../core/DecodePickle.cpp" line="169" />
+        <location filename="../../core/DecodePickle.cpp" line="196" />
         <source>negative length %1</source>
         <translation>负长度 %1</translation>
     </message>
     <message>
-        <location filename="../../core/DecodePickle.cpp" line="323" />
+        <location filename="../../core/DecodePickle.cpp" line="209" />
         <source>&lt;%1-byte integer&gt;</source>
         <translation>&lt;%1 字节整数&gt;</translation>
     </message>
     <message>
-        <location filename="../../core/DecodePickle.cpp" line="343" />
-        <location filename="../../core/DecodePickle.cpp" line="365" />
+        <location filename="../../core/DecodePickle.cpp" line="222" />
+        <location filename="../../core/DecodePickle.cpp" line="244" />
         <source>stack underflow</source>
         <translation>栈下溢</translation>
     </message>
     <message>
-        <location filename="../../core/DecodePickle.cpp" line="344" />
+        <location filename="../../core/DecodePickle.cpp" line="223" />
         <source>expected an object, found MARK</source>
         <translation>应为对象，却遇到 MARK</translation>
     </message>
     <message>
-        <location filename="../../core/DecodePickle.cpp" line="356" />
+        <location filename="../../core/DecodePickle.cpp" line="235" />
         <source>no MARK on the stack</source>
         <translation>栈上没有 MARK</translation>
     </message>
     <message>
-        <location filename="../../core/DecodePickle.cpp" line="388" />
+        <location filename="../../core/DecodePickle.cpp" line="267" />
         <source>%1 on something that is not a %2</source>
         <translation>%1 作用于非 %2 的对象</translation>
     </message>
     <message>
-        <location filename="../../core/DecodePickle.cpp" line="405" />
+        <location filename="../../core/DecodePickle.cpp" line="284" />
         <source>stack not empty after STOP (%1 left)</source>
         <translation>STOP 之后栈不为空（剩余 %1 项）</translation>
     </message>
     <message>
-        <location filename="../../core/DecodePickle.cpp" line="506" />
+        <location filename="../../core/DecodePickle.cpp" line="385" />
         <source>DICT with an odd number of items</source>
         <translation>DICT 的项数为奇数</translation>
     </message>
     <message>
-        <location filename="../../core/DecodePickle.cpp" line="518" />
+        <location filename="../../core/DecodePickle.cpp" line="397" />
         <source>OBJ without a class</source>
         <translation>OBJ 缺少类</translation>
     </message>
     <message>
-        <location filename="../../core/DecodePickle.cpp" line="547" />
+        <location filename="../../core/DecodePickle.cpp" line="426" />
         <source>SETITEMS with an odd number of items</source>
         <translation>SETITEMS 的项数为奇数</translation>
     </message>
     <message>
-        <location filename="../../core/DecodePickle.cpp" line="571" />
+        <location filename="../../core/DecodePickle.cpp" line="450" />
         <source>memo has no entry %1</source>
         <translation>memo 中没有条目 %1</translation>
     </message>
     <message>
-        <location filename="../../core/DecodePickle.cpp" line="588" />
+        <location filename="../../core/DecodePickle.cpp" line="467" />
         <source>unknown pickle protocol %1</source>
         <translation>未知的 pickle 协议 %1</translation>
     </message>
     <message>
-        <location filename="../../core/DecodePickle.cpp" line="597" />
+        <location filename="../../core/DecodePickle.cpp" line="476" />
         <source>opcode %1 not handled</source>
         <translation>未处理的操作码 %1</translation>
     </message>
@@ -2944,7 +3007,8 @@ Password (empty for none):</source>
         <location filename="../../core/DecodeMsgpack.cpp" line="37" />
         <source>%n byte(s) after the first value</source>
         <translation>
-            <numerusform>第一个值之后还有 %n 字节</numerusform></translation>
+            <numerusform>第一个值之后还有 %n 字节</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../core/DecodeMsgpack.cpp" line="56" />
@@ -2962,12 +3026,12 @@ Password (empty for none):</source>
         <translation>字节 0xc1 在 MessagePack 中从不使用</translation>
     </message>
     <message>
-        <location filename="../../core/DecodeMsgpack.cpp" line="265" />
+        <location filename="../../core/DecodeMsgpack.cpp" line="270" />
         <source>array of %1 elements, only %2 byte(s) left</source>
         <translation>数组有 %1 个元素，但只剩 %2 字节</translation>
     </message>
     <message>
-        <location filename="../../core/DecodeMsgpack.cpp" line="292" />
+        <location filename="../../core/DecodeMsgpack.cpp" line="269" />
         <source>map of %1 entries, only %2 byte(s) left</source>
         <translation>映射有 %1 个条目，但只剩 %2 字节</translation>
     </message>
@@ -3789,85 +3853,85 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::QueuePane</name>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="110" />
+        <location filename="../../ui/QueuePane.cpp" line="100" />
         <source>The list key, stream, channel or pattern this pane consumes. Press Enter to switch.</source>
         <translation>此窗格消费的列表键、流、频道或匹配模式。按回车键切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="123" />
+        <location filename="../../ui/QueuePane.cpp" line="113" />
         <source>How this pane consumes; switching restarts its consumer.</source>
         <translation>此窗格的消费方式；切换后会重启消费者。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="131" />
+        <location filename="../../ui/QueuePane.cpp" line="121" />
         <source>Close this pane (its consumer stops)</source>
         <translation>关闭此窗格（其消费者随之停止）</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="255" />
+        <location filename="../../ui/QueuePaneView.cpp" line="39" />
         <source>Filter by source or content…</source>
         <translation>按来源或内容过滤…</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="258" />
-        <location filename="../../ui/QueuePane.cpp" line="679" />
+        <location filename="../../ui/QueuePaneView.cpp" line="42" />
+        <location filename="../../ui/QueuePaneView.cpp" line="201" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="261" />
+        <location filename="../../ui/QueuePaneView.cpp" line="45" />
         <source>Freeze the view. Messages are still consumed and counted; those arriving meanwhile are held back and shown on resume.</source>
         <translation>冻结视图。消息仍会被消费和计数；期间到达的消息会先暂存，恢复后再显示。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="264" />
+        <location filename="../../ui/QueuePaneView.cpp" line="48" />
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="266" />
+        <location filename="../../ui/QueuePaneView.cpp" line="50" />
         <source>Remove the messages from the view (totals stay). Messages waiting for your ack stay too.</source>
         <translation>从视图中移除消息（统计总数保留）。等待你确认的消息也会保留。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="437" />
+        <location filename="../../ui/QueuePaneConsumer.cpp" line="35" />
         <source>Peeking</source>
         <translation>只读查看中</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="438" />
+        <location filename="../../ui/QueuePaneConsumer.cpp" line="36" />
         <source>Reading only: nothing is taken from the list.</source>
         <translation>只读：不会从列表中取走任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="474" />
+        <location filename="../../ui/QueuePaneConsumer.cpp" line="72" />
         <source>Connection lost at %1: %2 — reconnecting…</source>
         <translation>%1 连接断开：%2——正在重连…</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="482" />
+        <location filename="../../ui/QueuePaneConsumer.cpp" line="80" />
         <source>The connection was down from %1 to %2.</source>
         <translation>连接在 %1 至 %2 期间中断。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="679" />
+        <location filename="../../ui/QueuePaneView.cpp" line="201" />
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="724" />
+        <location filename="../../ui/QueuePane.cpp" line="412" />
         <source>Not connected to a server yet.</source>
         <translation>尚未连接到服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="762" />
+        <location filename="../../ui/QueuePane.cpp" line="431" />
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="77" />
-        <location filename="../../ui/QueuePane.cpp" line="204" />
-        <location filename="../../ui/QueuePane.cpp" line="764" />
+        <location filename="../../ui/QueuePane.cpp" line="67" />
+        <location filename="../../ui/QueuePane.cpp" line="198" />
+        <location filename="../../ui/QueuePane.cpp" line="433" />
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
@@ -3875,9 +3939,30 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::ReadingAids</name>
     <message>
-        <location filename="../../ui/ReadingAids.cpp" line="29" />
+        <location filename="../../ui/ReadingAids.cpp" line="33" />
         <source>How payloads are read in the list, the payload view and the filter: Auto recognises JSON, MessagePack, gzip/zlib/zstd, base64, protobuf and pickles by their bytes; a fixed decoder says where and why a payload does not decode</source>
         <translation>列表、消息体视图和过滤器中消息体的解读方式：“自动”会根据字节识别 JSON、MessagePack、gzip/zlib/zstd、base64、protobuf 和 pickle；固定的解码器则会指出消息体在哪里、为什么无法解码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReadingAids.cpp" line="47" />
+        <source>Newest first</source>
+        <translation>最新在前</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReadingAids.cpp" line="50" />
+        <source>Show the newest message at the top of the list (new rows come in above). Scrolled down, the rows you read stay in sight while more arrive.</source>
+        <translation>在列表顶部显示最新消息（新行从上方进入）。向下滚动时，你正在阅读的行在更多消息到达时仍保持可见。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ReadingAids.cpp" line="55" />
+        <source>Wrap</source>
+        <translation>换行</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/ReadingAids.cpp" line="57" />
+        <source>Wrap long previews onto up to %n lines instead of cutting them at one line</source>
+        <translation>
+            <numerusform>将长预览换行显示为最多 %n 行，而不是截断为一行</numerusform></translation>
     </message>
 </context>
 <context>
@@ -4099,67 +4184,77 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::RedisConnection</name>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="282" />
+        <location filename="../../core/RedisConnection.cpp" line="166" />
+        <source>The client key %1 is encrypted: give its passphrase (Key passphrase in the connection dialog).</source>
+        <translation>客户端密钥 %1 已加密：请提供其口令（连接对话框中的“密钥口令”）。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisConnection.cpp" line="169" />
+        <source>The client key %1 cannot be decrypted with the passphrase given.</source>
+        <translation>无法用所给口令解密客户端密钥 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../core/RedisConnection.cpp" line="295" />
         <source>Timed out after %1 ms waiting for %2 to answer %3 (handshake step %4 of %5).</source>
         <translation>等待 %2 应答 %3 时，%1 毫秒后超时（握手第 %4 步，共 %5 步）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="289" />
+        <location filename="../../core/RedisConnection.cpp" line="302" />
         <source>Nothing of the answer arrived.</source>
         <translation>没有收到任何应答内容。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="290" />
+        <location filename="../../core/RedisConnection.cpp" line="303" />
         <source>Only part of the answer arrived: %1.</source>
         <translation>只收到了部分应答：%1。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="294" />
+        <location filename="../../core/RedisConnection.cpp" line="307" />
         <source>Timed out after %1 ms in the TLS handshake with %2: the connection was made, but the handshake did not finish (does this port speak TLS?).</source>
         <translation>与 %2 进行 TLS 握手时，%1 毫秒后超时：连接已建立，但握手未完成（该端口是否使用 TLS？）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="299" />
+        <location filename="../../core/RedisConnection.cpp" line="312" />
         <source>Timed out after %1 ms connecting to %2: no answer to the connection request.</source>
         <translation>连接 %2 时，%1 毫秒后超时：连接请求没有得到任何应答。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="355" />
+        <location filename="../../core/RedisConnection.cpp" line="368" />
         <source>The server at %1 answered %2 with "%3" where Redis answers %4: it does not behave like Redis.</source>
         <translation>%1 处的服务器对 %2 的应答是 "%3"，而 Redis 应答的是 %4：它的行为不像 Redis。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="362" />
+        <location filename="../../core/RedisConnection.cpp" line="375" />
         <source>an integer</source>
         <translation>一个整数</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="459" />
+        <location filename="../../core/RedisConnection.cpp" line="472" />
         <source>Ran out of memory handling a reply from %1; the connection was closed.</source>
         <translation>处理来自 %1 的应答时内存不足；连接已关闭。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="545" />
+        <location filename="../../core/RedisConnectionHealth.cpp" line="71" />
         <source>No reply for %1 s from %2 — the network may be down (half-open connection).</source>
         <translation>%2 已有 %1 秒没有应答——网络可能已断开（半开连接）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="614" />
+        <location filename="../../core/RedisConnection.cpp" line="540" />
         <source>%1, in the middle of a reply (%2).</source>
         <translation>%1，发生在接收应答的中途（%2）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="616" />
+        <location filename="../../core/RedisConnection.cpp" line="542" />
         <source>Cannot connect to %1: %2</source>
         <translation>无法连接到 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="629" />
+        <location filename="../../core/RedisConnection.cpp" line="555" />
         <source>The server closed the connection.</source>
         <translation>服务器关闭了连接。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="630" />
+        <location filename="../../core/RedisConnection.cpp" line="556" />
         <source>The server closed the connection in the middle of a reply (%1).</source>
         <translation>服务器在应答中途关闭了连接（%1）。</translation>
     </message>
@@ -4328,7 +4423,8 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
         <location filename="../../ui/ReplayDialog.cpp" line="157" />
         <source> (%n bad line(s) skipped)</source>
         <translation>
-            <numerusform> （跳过了 %n 个错误行）</numerusform></translation>
+            <numerusform> （跳过了 %n 个错误行）</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../ui/ReplayDialog.cpp" line="176" />
@@ -4668,34 +4764,35 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
     </message>
     <message>
         <location filename="../../ui/SendBox.cpp" line="277" />
-        <location filename="../../ui/SendBoxLoad.cpp" line="128" />
         <location filename="../../ui/SendBoxLoad.cpp" line="154" />
+        <location filename="../../ui/SendBoxLoad.cpp" line="182" />
         <source>Not connected to a server yet.</source>
         <translation>尚未连接到服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBoxLoad.cpp" line="17" />
+        <location filename="../../ui/SendBoxLoad.cpp" line="18" />
         <source>Nothing was sent: %1</source>
         <translation>未发送任何内容：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBoxLoad.cpp" line="26" />
+        <location filename="../../ui/SendBoxLoad.cpp" line="27" />
         <source>Pattern panes need a channel to publish to: fill in "Publish to".</source>
         <translation>模式订阅窗格需要一个具体频道才能发布：请填写“发布到”。</translation>
     </message>
     <message>
-        <location filename="../../ui/SendBoxLoad.cpp" line="98" />
+        <location filename="../../ui/SendBoxLoad.cpp" line="100" />
         <source>Nobody was listening: the message is gone (PUBLISH reached 0 subscribers).</source>
         <translation>没有人在监听：消息已丢失（PUBLISH 送达 0 个订阅者）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/SendBoxLoad.cpp" line="100" />
+        <location filename="../../ui/SendBoxLoad.cpp" line="102" />
         <source>Nobody was listening: the %n message(s) are gone (PUBLISH reached 0 subscribers).</source>
         <translation>
-            <numerusform>没有人在监听：这 %n 条消息已丢失（PUBLISH 送达 0 个订阅者）。</numerusform></translation>
+            <numerusform>没有人在监听：这 %n 条消息已丢失（PUBLISH 送达 0 个订阅者）。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../ui/SendBoxLoad.cpp" line="158" />
+        <location filename="../../ui/SendBoxLoad.cpp" line="186" />
         <source>A load run is under way: stop it first.</source>
         <translation>压测正在进行：请先停止它。</translation>
     </message>
@@ -4753,6 +4850,49 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
         <location filename="../../ui/SendTools.cpp" line="58" />
         <source>Delete snippet</source>
         <translation>删除片段</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::SentinelFields</name>
+    <message>
+        <location filename="../../ui/SentinelFields.cpp" line="15" />
+        <source>host:26379, host2:26379, …</source>
+        <translation>host:26379, host2:26379, …</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SentinelFields.cpp" line="16" />
+        <source>Where to ask for the master: the Sentinels' addresses, separated by commas (26379 when no port is given).</source>
+        <translation>向哪里询问主节点：哨兵的地址，用逗号分隔（未给端口时为 26379）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SentinelFields.cpp" line="20" />
+        <source>the name the Sentinels monitor, e.g. mymaster</source>
+        <translation>哨兵所监控的名称，例如 mymaster</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SentinelFields.cpp" line="24" />
+        <source>only if the Sentinels have their own requirepass</source>
+        <translation>仅当哨兵设置了自己的 requirepass 时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SentinelFields.cpp" line="25" />
+        <source>The Sentinels' own password, not the data node's (that one is the Password field). Kept in the system keychain.</source>
+        <translation>哨兵自己的密码，不是数据节点的密码（那个是“密码”字段）。保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SentinelFields.cpp" line="29" />
+        <source>Sentinels:</source>
+        <translation>哨兵：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SentinelFields.cpp" line="30" />
+        <source>Master name:</source>
+        <translation>主节点名称：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SentinelFields.cpp" line="31" />
+        <source>Sentinel password:</source>
+        <translation>哨兵密码：</translation>
     </message>
 </context>
 <context>
@@ -4840,73 +4980,84 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::ServerHub</name>
     <message>
-        <location filename="../../ui/ServerHub.cpp" line="41" />
+        <location filename="../../ui/ServerHub.cpp" line="42" />
         <source>Depth &amp;sparklines in the sidebar</source>
         <translation>侧边栏中的深度迷你图(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerHub.cpp" line="44" />
+        <location filename="../../ui/ServerHub.cpp" line="45" />
         <source>Sample the depth of the lists and streams on screen (at most %1 per server) once a second and draw it beside them</source>
         <translation>每秒对屏幕上的列表和流（每个服务器最多 %1 个）的深度采样一次，并绘制在它们旁边</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerHub.cpp" line="81" />
+        <location filename="../../ui/ServerHub.cpp" line="82" />
         <source>copy redis-cli command</source>
         <translation>复制 redis-cli 命令</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerHub.cpp" line="139" />
+        <location filename="../../ui/ServerHub.cpp" line="140" />
         <source>%1 is open already.</source>
         <translation>%1 已经打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerHub.cpp" line="182" />
+        <location filename="../../ui/ServerHub.cpp" line="183" />
         <source>rqconsole</source>
         <translation>rqconsole</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerHub.cpp" line="247" />
+        <location filename="../../ui/ServerHub.cpp" line="250" />
         <source>No server open: File › Connect… opens one</source>
         <translation>没有打开的服务器：可通过“文件 › 连接…”打开一个</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerHub.cpp" line="267" />
+        <location filename="../../ui/ServerHub.cpp" line="270" />
         <source>Reach the sandbox from a terminal:
 %1</source>
         <translation>从终端访问沙箱：
 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerHub.cpp" line="299" />
+        <location filename="../../ui/ServerHub.cpp" line="302" />
         <source>Copied: %1</source>
         <translation>已复制：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/ServerHub.cpp" line="309" />
+        <location filename="../../ui/ServerHub.cpp" line="312" />
         <source>rqconsole — %1 (and %n more)</source>
         <translation>
-            <numerusform>rqconsole — %1（另有 %n 个）</numerusform></translation>
+            <numerusform>rqconsole — %1（另有 %n 个）</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../ui/ServerHub.cpp" line="311" />
+        <location filename="../../ui/ServerHub.cpp" line="314" />
         <source>rqconsole — %1</source>
         <translation>rqconsole — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerHub.cpp" line="321" />
+        <location filename="../../ui/ServerHub.cpp" line="324" />
         <source>⚠ TLS not verified: the server's identity is not checked</source>
         <translation>⚠ TLS 未验证：不核实服务器的身份</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerHub.cpp" line="324" />
+        <location filename="../../ui/ServerHub.cpp" line="327" />
         <source>The connection is encrypted, but anyone between you and %1 could pose as it (insecure=1, or chosen after a refused certificate). Give the CA with cacert=/path/to/ca.pem instead.</source>
         <translation>连接已加密，但你与 %1 之间的任何人都可以冒充它（insecure=1，或在证书被拒后选择了跳过验证）。请改用 cacert=/path/to/ca.pem 指定 CA。</translation>
     </message>
 </context>
 <context>
+    <name>rqc::ServerMonitor</name>
+    <message>
+        <location filename="../../core/ServerMonitorCluster.cpp" line="118" />
+        <location filename="../../core/ServerMonitorCluster.cpp" line="175" />
+        <location filename="../../core/ServerMonitorCluster.cpp" line="195" />
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+</context>
+<context>
     <name>rqc::ServerMonitorWorker</name>
     <message>
-        <location filename="../../core/ServerMonitor.cpp" line="171" />
+        <location filename="../../core/ServerMonitor.cpp" line="174" />
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
@@ -4992,7 +5143,7 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
     </message>
     <message>
         <location filename="../../ui/ServerTreeModel.cpp" line="37" />
-        <location filename="../../ui/ServerTreeModel.cpp" line="92" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="93" />
         <source>Discovering…</source>
         <translation>正在发现…</translation>
     </message>
@@ -5012,122 +5163,153 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
         <translation>频道</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="83" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="84" />
         <source>≥ %1</source>
         <comment>at least this many: discovery has not seen every key yet</comment>
         <translation>≥ %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="94" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="95" />
         <source>Scanned %1 % of ~%2 keys (estimate); the lists and streams found so far are shown</source>
         <translation>已扫描 %1 %（共约 %2 个键，估算）；显示目前已找到的列表和流</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="99" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="100" />
         <source>Walked all %1 keys; new keys appear at once (keyspace notifications)</source>
         <translation>已遍历全部 %1 个键；新键会立即出现（键空间通知）</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="102" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="103" />
         <source>Walked all %1 keys; new keys appear when the walk passes them again</source>
         <translation>已遍历全部 %1 个键；新键会在遍历再次经过时出现</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="110" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="111" />
         <source>(only keys and channels matching %1)</source>
         <translation>（仅匹配 %1 的键和频道）</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="113" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="114" />
         <source>(truncated: at most %1 names per kind are kept)</source>
         <translation>（已截断：每类最多保留 %1 个名称）</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="121" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="122" />
         <source>Server unreachable: nothing read from it yet</source>
         <translation>服务器不可达：尚未从中读取到任何内容</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="122" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="123" />
         <source>Sidebar last refreshed %1 — server unreachable</source>
         <translation>侧边栏最后刷新于 %1——服务器不可达</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="157" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="158" />
         <source>At most %1 names are kept; the rest are not shown.</source>
         <translation>最多保留 %1 个名称；其余的不显示。</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="159" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="160" />
         <source>Found so far: the walk of the keyspace has not finished.</source>
         <translation>这是目前已找到的数量：对键空间的遍历尚未完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="163" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="165" />
         <source>At most %1 channels are kept; the rest are not shown.</source>
         <translation>最多保留 %1 个频道；其余的不显示。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="221" />
+        <source>Cluster: 1 master</source>
+        <translation>集群：1 个主节点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="221" />
+        <source>Cluster: %1 masters</source>
+        <translation>集群：%1 个主节点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="224" />
+        <source>(keys read from %1 of them so far)</source>
+        <translation>（目前已读取其中 %1 个的键）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="230" />
+        <source>%1 — master, slots %2</source>
+        <comment>address — role, slot ranges</comment>
+        <translation>%1 — 主节点，槽 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="232" />
+        <source>(the node given)</source>
+        <translation>（所给节点）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="272" />
+        <source>node id %1</source>
+        <translation>节点 id %1</translation>
     </message>
 </context>
 <context>
     <name>rqc::ServerView</name>
     <message>
-        <location filename="../../ui/ServerView.cpp" line="29" />
+        <location filename="../../ui/ServerView.cpp" line="30" />
         <source>&amp;Close connection to %1</source>
         <translation>关闭到 %1 的连接(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerView.cpp" line="40" />
+        <location filename="../../ui/ServerView.cpp" line="41" />
         <source>No server</source>
         <translation>无服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerView.cpp" line="47" />
+        <location filename="../../ui/ServerView.cpp" line="48" />
         <source>Connected to %1 · Redis %2</source>
         <translation>已连接到 %1 · Redis %2</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerView.cpp" line="48" />
+        <location filename="../../ui/ServerView.cpp" line="49" />
         <source>Redis %1</source>
         <translation>Redis %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerView.cpp" line="60" />
+        <location filename="../../ui/ServerView.cpp" line="61" />
         <source>Trouble with %1</source>
         <translation>%1 出现问题</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerView.cpp" line="61" />
+        <location filename="../../ui/ServerView.cpp" line="62" />
         <source>Server: %1</source>
         <translation>服务器：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerView.cpp" line="67" />
+        <location filename="../../ui/ServerView.cpp" line="68" />
         <source>Refused by %1</source>
         <translation>被 %1 拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerView.cpp" line="71" />
-        <location filename="../../ui/ServerView.cpp" line="172" />
+        <location filename="../../ui/ServerView.cpp" line="72" />
+        <location filename="../../ui/ServerView.cpp" line="173" />
         <source>Connecting to %1…</source>
         <translation>正在连接 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerView.cpp" line="107" />
+        <location filename="../../ui/ServerView.cpp" line="108" />
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerView.cpp" line="204" />
+        <location filename="../../ui/ServerView.cpp" line="205" />
         <source>%1 opened in %2: this server is not the console's sandbox, and consuming would take messages from its workers. Choose %3 to consume (you will be asked first).</source>
         <translation>%1 已以 %2 模式打开：此服务器不是控制台的沙箱，消费会从它的工作进程那里取走消息。选择 %3 模式即可消费（会先询问你）。</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerView.cpp" line="209" />
+        <location filename="../../ui/ServerView.cpp" line="210" />
         <source>%1 restored in %2 instead of %3: consuming it on this server was not confirmed before. Choose %3 to consume (you will be asked first).</source>
         <translation>%1 已以 %2 模式恢复，而不是 %3 模式：此前未同意在此服务器上消费它。选择 %3 模式即可消费（会先询问你）。</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerView.cpp" line="220" />
+        <location filename="../../ui/ServerView.cpp" line="221" />
         <source>Connected to %1</source>
         <translation>已连接到 %1</translation>
     </message>
@@ -5449,6 +5631,24 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
         <location filename="../../ui/TraceTracker.cpp" line="211" />
         <source>(nobody)</source>
         <translation>（无人）</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::UnsavedPanes</name>
+    <message>
+        <location filename="../../ui/UnsavedPanes.cpp" line="25" />
+        <source>the sandbox</source>
+        <translation>沙箱</translation>
+    </message>
+    <message>
+        <location filename="../../ui/UnsavedPanes.cpp" line="57" />
+        <source>1 pane of %1 not reopened: it belongs to that server, not this one (start with it again to get it back).</source>
+        <translation>%1 的 1 个窗格未重新打开：它属于那个服务器，而不是当前服务器（用它重新启动即可找回）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/UnsavedPanes.cpp" line="63" />
+        <source>%1 panes of %2 not reopened: they belong to that server, not this one (start with it again to get them back).</source>
+        <translation>%2 的 %1 个窗格未重新打开：它们属于那个服务器，而不是当前服务器（用它重新启动即可找回）。</translation>
     </message>
 </context>
 </TS>
