@@ -402,7 +402,7 @@ void ReliableListConsumer::doSettle(SettleAction action, qint64 requestId,
 
 void ReliableListConsumer::doRecover(qint64 requestId)
 {
-    auto* recovery = new ReliableRecovery(ops(), m_keys, this);
+    auto* recovery = new ReliableRecovery(ops(), m_keys, this, m_processing);
     connect(recovery, &ReliableRecovery::finished, this, [this, recovery](const RecoveryReport& r) {
         if (r.requeued || r.deadLettered) {
             emit notice(tr("Recovered %1 message(s) from %2 orphaned processing list(s); %3 went "

@@ -76,10 +76,11 @@ QByteArray ReliableListKeys::consumerOf(const QByteArray& processing) const
 }
 
 ReliableRecovery::ReliableRecovery(RedisConnection* connection, const ReliableListKeys& keys,
-                                   QObject* parent)
+                                   QObject* parent, const QByteArray& own)
     : QObject(parent)
     , m_conn(connection)
     , m_keys(keys)
+    , m_own(own)
 {
     // A lost connection ends the run; what was moved so far stays moved.
     connect(connection, &RedisConnection::disconnected, this,
@@ -107,6 +108,8 @@ void ReliableRecovery::scan(const QByteArray& cursor)
                 return;
             }
             for (const RedisReply& k : r.elements[1].elements) {
+                if (k.str == m_own)
+                    continue;
                 if (!m_seen.contains(k.str)) { // SCAN may return a key twice
                     m_seen.insert(k.str);
                     m_lists.append(k.str);

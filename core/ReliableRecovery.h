@@ -43,13 +43,16 @@ struct ReliableListKeys {
 // delivery count is incremented; a message that reaches maxDeliveries goes to the dead list
 // instead. Every message is moved by one Lua script run, which checks the heartbeat and moves the
 // message atomically, so two consoles recovering at once move each message exactly once.
+// A consumer's own processing list (`own`) is never recovered by it, whatever its heartbeat says:
+// those messages are its in-flight ones (it re-reads that list itself at start). Its heartbeat may
+// be gone while it still holds them, e.g. released at a stop that raced this run.
 // Runs on a connection owned by the caller (same thread); emits finished() once, then may be
 // deleted.
 class ReliableRecovery : public QObject {
     Q_OBJECT
 public:
     ReliableRecovery(RedisConnection* connection, const ReliableListKeys& keys,
-                     QObject* parent = nullptr);
+                     QObject* parent = nullptr, const QByteArray& own = {});
 
     void start(qint64 requestId = 0);
 
@@ -66,6 +69,7 @@ private:
 
     QPointer<RedisConnection> m_conn;
     ReliableListKeys m_keys;
+    QByteArray m_own;
     RecoveryReport m_report;
     QList<QByteArray> m_lists;
     QSet<QByteArray> m_seen;

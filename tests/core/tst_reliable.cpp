@@ -270,6 +270,36 @@ private slots:
         QCOMPARE(l.pending + l.queued + l.dead, 0);
     }
 
+    void recoveryNeverTakesTheConsumersOwnList()
+    {
+        // A consumer's own processing list holds its in-flight messages even when its heartbeat
+        // is gone (released at a stop that raced the recovery started at its start, or deleted
+        // by hand): its own recovery must leave that list alone, or every one of those messages
+        // is delivered twice. Failed before the fix: requeued == taken, processing list empty.
+        const int total = 200;
+        produceList(*m_client, "q6", total);
+        Consumer a(m_server.settings(),
+                   parseSpec(QStringLiteral("reliable:q6,ack=manual,consumer=a")));
+        PreciseRecorder rec(&a);
+        a.start();
+        QTRY_COMPARE_WITH_TIMEOUT(rec.messages.size(), total, 10000);
+        QTRY_VERIFY(rec.recovery(0).has_value());
+        QCOMPARE(integer(*m_client, {"LLEN", "q6:processing:a"}), total);
+        QCOMPARE(integer(*m_client, {"DEL", "q6:processing:a:alive"}), 1);
+        const qint64 id = a.recover();
+        QTRY_VERIFY(rec.recovery(id).has_value());
+        QVERIFY(rec.recovery(id)->error.isEmpty());
+        QCOMPARE(rec.recovery(id)->requeued, 0);
+        QCOMPARE(integer(*m_client, {"LLEN", "q6:processing:a"}), total);
+        QCOMPARE(integer(*m_client, {"LLEN", "q6"}), 0);
+        // Nothing was delivered twice, and the messages still ack.
+        QCOMPARE(rec.messages.size(), total);
+        const qint64 ackId = a.ack(rec.messages);
+        QTRY_VERIFY(rec.settle(ackId).has_value());
+        QCOMPARE(rec.settle(ackId)->done.size(), total);
+        QCOMPARE(integer(*m_client, {"LLEN", "q6:processing:a"}), 0);
+    }
+
     void consumerProcessKilled()
     {
         const int total = 10000;
