@@ -42,8 +42,11 @@ qint64 DeliveryCredit::messageBytes(const Message& m)
 {
     qint64 n = qint64(sizeof(Message)) + m.payload.size() + m.source.size() + m.pattern.size() +
                m.id.size();
-    for (const auto& f : m.fields)
-        n += qint64(sizeof(f)) + f.first.size() + f.second.size();
+    for (const auto& f : m.fields) {
+        // A stream entry's payload is its payload field's value, shared, not copied.
+        const bool shared = f.second.isSharedWith(m.payload) && !m.payload.isEmpty();
+        n += qint64(sizeof(f)) + f.first.size() + (shared ? 0 : f.second.size());
+    }
     if (m.observed)
         n += qint64(sizeof(Observation)) + m.observed->command.size() + m.observed->key.size() +
              m.observed->clientName.size() + m.observed->producer.size() +

@@ -40,7 +40,8 @@ public:
     qint64 rowsInFlight() const;
     qint64 bytesInFlight() const;
 
-    // What one message costs in memory, roughly (its byte arrays plus the struct).
+    // What one message costs in memory, roughly (its byte arrays plus the struct; bytes shared
+    // between its payload and a field are counted once).
     static qint64 messageBytes(const Message& m);
 
 private:
