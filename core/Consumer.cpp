@@ -103,8 +103,13 @@ void Consumer::start()
 {
     if (m_thread->hasStarted())
         return;
-    m_thread->start();
+    // Queued before the thread starts: the worker's thread runs it first thing. Posting after
+    // start() is just as ordered for Qt (its event queue's mutex), but that mutex is futex-based
+    // inside libQt6Core, invisible to ThreadSanitizer, which then reported the worker reading the
+    // queued call's slot object as a race with its allocation here; before start(), the thread's
+    // creation orders the two where TSan can see it.
     QMetaObject::invokeMethod(m_worker, &ConsumerWorker::start, Qt::QueuedConnection);
+    m_thread->start();
 }
 
 void Consumer::stop()

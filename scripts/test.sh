@@ -69,7 +69,9 @@ case "$BUILD_DIR" in
 /*) ;;
 *) BUILD_DIR="$RQ_ROOT/$BUILD_DIR" ;;
 esac
+build_start=$SECONDS
 rq_build "$BUILD_DIR" RelWithDebInfo -DRQ_SANITIZE="$SANITIZE"
+rq_log "build: $((SECONDS - build_start))s"
 if [ -n "$SANITIZE" ]; then
     rq_log "sanitizers: $SANITIZE (RQ_TIME_SCALE=$RQ_TIME_SCALE)"
 fi
@@ -91,9 +93,11 @@ fi
 rq_log "running $count test(s)"
 
 status=0
+tests_start=$SECONDS
 ctest --test-dir "$BUILD_DIR" --output-on-failure --no-tests=error \
     --timeout "${RQ_TEST_TIMEOUT:-300}" --parallel "${RQ_TEST_JOBS:-1}" "${select[@]}" "$@" ||
     status=$?
+rq_log "tests: $((SECONDS - tests_start))s"
 if [ "$status" -ne 0 ]; then
     rq_error "tests failed (ctest exit status $status)"
     exit "$status"
