@@ -2,9 +2,13 @@
 
 #include "AppOptions.h"
 #include "MainWindow.h"
+#include "MessageFilterProxy.h"
+#include "MessageModel.h"
 #include "QueuePane.h"
+#include "TestSupport.h"
 
 #include <QStringList>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -36,6 +40,53 @@ inline std::unique_ptr<MainWindow> openMainWindow(const QStringList& arguments,
     return window;
 }
 
+// What the window tests share: a private redis-server, a client of the test's own on it, and a
+// temporary directory for the windows' settings files. Started by RQ_START_WINDOW_FIXTURE in
+// initTestCase().
+struct WindowFixture {
+    SandboxServer server;
+    std::unique_ptr<SyncClient> client;
+    QTemporaryDir dir;
+    int settingsFiles = 0;
+
+    // A settings file no window has used yet.
+    QString freshSettings()
+    {
+        return dir.filePath(QStringLiteral("settings-%1.ini").arg(++settingsFiles));
+    }
+};
+
+// The real window on the fixture's server: `--url <server> --settings <file>` (a fresh file
+// when settingsFile is empty), `--pane <spec>` for each of panes, then the extra arguments.
+inline std::unique_ptr<MainWindow> windowOn(WindowFixture& f, const QStringList& panes,
+                                            QString settingsFile = {},
+                                            const QStringList& extra = {}, bool waitActive = false)
+{
+    if (settingsFile.isEmpty())
+        settingsFile = f.freshSettings();
+    QStringList args{QStringLiteral("--url"), f.server.url(), QStringLiteral("--settings"),
+                     settingsFile};
+    for (const QString& p : panes)
+        args << QStringLiteral("--pane") << p;
+    return openMainWindow(args + extra, waitActive);
+}
+
+// The payload of the pane's shown row (filtered, in the order shown), or empty.
+inline QByteArray shownPayload(QueuePane* p, int proxyRow)
+{
+    const QModelIndex source = p->proxy()->mapToSource(p->proxy()->index(proxyRow, 0));
+    return source.isValid() ? p->model()->messageAt(source.row()).payload : QByteArray();
+}
+
+// Every row the pane shows, top to bottom.
+inline QList<QByteArray> shownPayloads(QueuePane* p)
+{
+    QList<QByteArray> rows;
+    for (int r = 0; r < p->proxy()->rowCount(); ++r)
+        rows << shownPayload(p, r);
+    return rows;
+}
+
 inline QueuePane* pane(MainWindow* window, const char* target)
 {
     return window->findChild<QueuePane*>(QueuePane::objectNameFor(target));
@@ -47,3 +98,12 @@ template <typename T> T* child(QObject* parent, const char* name)
 }
 
 } // namespace rqc::test
+
+// Starts the fixture's server and client in initTestCase(), or fails the test saying why.
+#define RQ_START_WINDOW_FIXTURE(f)                                                                 \
+    do {                                                                                           \
+        QVERIFY((f).dir.isValid());                                                                \
+        RQ_START_SERVER((f).server);                                                               \
+        (f).client = std::make_unique<rqc::test::SyncClient>((f).server.settings());               \
+        QVERIFY2((f).client->isConnected(), qPrintable((f).client->error()));                      \
+    } while (0)

@@ -61,12 +61,9 @@ class TestMainWindow : public QObject {
     Q_OBJECT
 private:
     std::unique_ptr<MainWindow> makeWindow(const QStringList& extra = {},
-                                           QString settingsFile = QString())
+                                           const QString& settings = {})
     {
-        if (settingsFile.isEmpty())
-            settingsFile = freshSettingsFile();
-        return test::openMainWindow(
-            QStringList{str("--url"), m_server.url(), str("--settings"), settingsFile} + extra);
+        return test::windowOn(m_f, {}, settings, extra);
     }
 
     // The classic pair consuming, chosen on the command line (the first run consumes only on
@@ -76,14 +73,9 @@ private:
         return makeWindow({str("--pane"), str("list:queue1"), str("--pane"), str("list:queue2")});
     }
 
-    QString freshSettingsFile()
-    {
-        return m_dir.filePath(QStringLiteral("settings-%1.ini").arg(++m_settingsCount));
-    }
-
     qint64 subscribers(const QByteArray& channel)
     {
-        const RedisReply r = m_client->command({"PUBSUB", "NUMSUB", channel});
+        const RedisReply r = m_f.client->command({"PUBSUB", "NUMSUB", channel});
         return r.elements.size() == 2 ? r.elements[1].integer : -1;
     }
 
@@ -107,7 +99,7 @@ private:
     QMap<QString, int> connectionsByRole()
     {
         QMap<QString, int> roles;
-        const QByteArray list = m_client->command({"CLIENT", "LIST"}).str;
+        const QByteArray list = m_f.client->command({"CLIENT", "LIST"}).str;
         for (const QByteArray& line : list.split('\n')) {
             const qsizetype at = line.indexOf(" name=rqconsole:");
             if (at < 0)
@@ -123,7 +115,7 @@ private:
 
     qint64 publisherClientId()
     {
-        const QByteArray list = m_client->command({"CLIENT", "LIST"}).str;
+        const QByteArray list = m_f.client->command({"CLIENT", "LIST"}).str;
         for (const QByteArray& line : list.split('\n')) {
             if (line.contains(" name=rqconsole:publisher "))
                 return line.mid(3, line.indexOf(' ') - 3).toLongLong(); // "id=N …"
@@ -148,15 +140,9 @@ private:
     }
 
 private slots:
-    void initTestCase()
-    {
-        QVERIFY(m_dir.isValid());
-        RQ_START_SERVER(m_server);
-        m_client = std::make_unique<test::SyncClient>(m_server.settings());
-        QVERIFY2(m_client->isConnected(), qPrintable(m_client->error()));
-    }
+    void initTestCase() { RQ_START_WINDOW_FIXTURE(m_f); }
 
-    void init() { m_client->command({"FLUSHALL"}); }
+    void init() { m_f.client->command({"FLUSHALL"}); }
 
     void firstRunOpensQueue1AndQueue2SideBySide()
     {
@@ -181,7 +167,7 @@ private slots:
         QCOMPARE(q1->geometry().top(), q2->geometry().top());
         QVERIFY(window->findChild<ServerSidebar*>(str("serverSidebar")));
         const auto* connection = window->findChild<QLabel*>(str("connectionLabel"));
-        QTRY_VERIFY_WITH_TIMEOUT(connection->text().contains(m_server.url()), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(connection->text().contains(m_f.server.url()), kTimeoutMs);
         QCOMPARE(guarantee(q1), ConsumerSpec::guarantee(Mode::Peek));
         QVERIFY(q1->findChildren<Consumer*>().isEmpty());
     }
@@ -204,7 +190,7 @@ private slots:
         QTRY_COMPARE(q1->sentTotal(), quint64(1));
         QCOMPARE(q2->model()->rowCount(), 0);
         QCOMPARE(q2->receivedTotal(), quint64(0));
-        QCOMPARE(m_client->command({"LLEN", "queue1"}).integer, 0);
+        QCOMPARE(m_f.client->command({"LLEN", "queue1"}).integer, 0);
         // Selecting the row shows its payload.
         auto* view = child<QTableView>(q1, "messageView");
         view->setCurrentIndex(view->model()->index(0, 0));
@@ -219,7 +205,7 @@ private slots:
         auto window = makeClassicWindow();
         QVERIFY(window);
         QueuePane* q2 = pane(window.get(), "queue2");
-        m_client->command({"LPUSH", "queue2", "from outside"});
+        m_f.client->command({"LPUSH", "queue2", "from outside"});
         QTRY_COMPARE_WITH_TIMEOUT(q2->model()->rowCount(), 1, kTimeoutMs);
         QCOMPARE(q2->model()->messageAt(0).payload, QByteArray("from outside"));
         QCOMPARE(pane(window.get(), "queue1")->model()->rowCount(), 0);
@@ -238,7 +224,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(news->consumerState(), ConsumerState::Listening, kTimeoutMs);
         QTRY_COMPARE_WITH_TIMEOUT(pattern->consumerState(), ConsumerState::Listening, kTimeoutMs);
         QTRY_COMPARE_WITH_TIMEOUT(subscribers("news"), 1, kTimeoutMs);
-        QCOMPARE(m_client->command({"PUBLISH", "news", "extra"}).integer, 1);
+        QCOMPARE(m_f.client->command({"PUBLISH", "news", "extra"}).integer, 1);
         QTRY_COMPARE_WITH_TIMEOUT(news->model()->rowCount(), 1, kTimeoutMs);
         QCOMPARE(news->model()->messageAt(0).payload, QByteArray("extra"));
         // Its subscriber's output buffer on the server, read by the pane's own watch (issue 9).
@@ -249,7 +235,7 @@ private slots:
             kTimeoutMs);
         QVERIFY2(buffer->text().contains(str("disconnects at 32.0 MiB, or 8.0 MiB for 60 s")),
                  qPrintable(buffer->text()));
-        QTRY_COMPARE_WITH_TIMEOUT(m_client->command({"PUBSUB", "NUMPAT"}).integer, 1, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_f.client->command({"PUBSUB", "NUMPAT"}).integer, 1, kTimeoutMs);
         // The pattern pane publishes to a concrete channel it names.
         auto* publishTo = child<QLineEdit>(pattern, "publishToEdit");
         QVERIFY(publishTo->isVisible());
@@ -282,12 +268,12 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
         // The list consumer is gone: one consumer left, and a pushed message stays in Redis.
         QTRY_COMPARE_WITH_TIMEOUT(p->findChildren<Consumer*>().size(), 1, kTimeoutMs);
-        m_client->command({"LPUSH", "switchy", "stays"});
+        m_f.client->command({"LPUSH", "switchy", "stays"});
         QTRY_COMPARE_WITH_TIMEOUT(subscribers("switchy"), 1, kTimeoutMs);
-        QCOMPARE(m_client->command({"PUBLISH", "switchy", "ps"}).integer, 1);
+        QCOMPARE(m_f.client->command({"PUBLISH", "switchy", "ps"}).integer, 1);
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 1, kTimeoutMs);
         QCOMPARE(p->model()->messageAt(0).payload, QByteArray("ps"));
-        QCOMPARE(m_client->command({"LLEN", "switchy"}).integer, 1);
+        QCOMPARE(m_f.client->command({"LLEN", "switchy"}).integer, 1);
         // And back: the list consumer takes it.
         combo->setCurrentIndex(combo->findData(int(Mode::List)));
         QCOMPARE(guarantee(p), ConsumerSpec::guarantee(Mode::List));
@@ -297,7 +283,7 @@ private slots:
 
     void wrongTypeErrorShownInPane()
     {
-        m_client->command({"HSET", "ahash", "field", "value"});
+        m_f.client->command({"HSET", "ahash", "field", "value"});
         auto window = makeWindow({str("--pane"), str("list:ahash"), str("--pane"), str("list:ok")});
         QVERIFY(window);
         QueuePane* bad = pane(window.get(), "ahash");
@@ -309,7 +295,7 @@ private slots:
         QVERIFY(window->statusBar()->currentMessage().contains(str("WRONGTYPE")));
         QVERIFY(!child<QLabel>(good, "errorLabel")->isVisible());
         // The window goes on working.
-        m_client->command({"LPUSH", "ok", "still fine"});
+        m_f.client->command({"LPUSH", "ok", "still fine"});
         QTRY_COMPARE_WITH_TIMEOUT(good->model()->rowCount(), 1, kTimeoutMs);
         // Dismissing hides it.
         QMetaObject::invokeMethod(error, "linkActivated", Q_ARG(QString, str("#dismiss")));
@@ -321,7 +307,7 @@ private slots:
         auto window = makeClassicWindow();
         QVERIFY(window);
         QueuePane* q1 = pane(window.get(), "queue1");
-        m_client->command({"LPUSH", "queue1", "apple", "banana", "apricot"});
+        m_f.client->command({"LPUSH", "queue1", "apple", "banana", "apricot"});
         QTRY_COMPARE_WITH_TIMEOUT(q1->model()->rowCount(), 3, kTimeoutMs);
         auto* view = child<QTableView>(q1, "messageView");
         auto* filter = child<QLineEdit>(q1, "filterEdit");
@@ -359,7 +345,7 @@ private slots:
         auto* pause = child<QAbstractButton>(q1, "pauseButton");
         QVERIFY(pause->isCheckable());
         pause->click();
-        m_client->command({"LPUSH", "queue1", "a", "b"});
+        m_f.client->command({"LPUSH", "queue1", "a", "b"});
         QTRY_COMPARE_WITH_TIMEOUT(q1->receivedTotal(), quint64(2), kTimeoutMs);
         QCOMPARE(q1->model()->rowCount(), 0);
         QTRY_VERIFY(child<QLabel>(q1, "statusLine")->text().contains(str("2 held")));
@@ -372,7 +358,7 @@ private slots:
 
     void sidebarListsKeysWithDepthAndOpensPanes()
     {
-        m_client->command({"LPUSH", "waiting", "x", "y", "z"});
+        m_f.client->command({"LPUSH", "waiting", "x", "y", "z"});
         auto window = makeWindow();
         QVERIFY(window);
         auto* sidebar = window->findChild<ServerSidebar*>(str("serverSidebar"));
@@ -391,7 +377,7 @@ private slots:
         QCOMPARE(p->spec().mode, Mode::Peek);
         QCOMPARE(window->panes().size(), 3);
         QVERIFY(p->findChildren<Consumer*>().isEmpty());
-        QCOMPARE(m_client->command({"LLEN", "waiting"}).integer, 3);
+        QCOMPARE(m_f.client->command({"LLEN", "waiting"}).integer, 3);
         // A second click focuses the same pane instead of opening another.
         QTest::mouseClick(sidebar->viewport(), Qt::LeftButton, {},
                           sidebar->visualRect(entry).center());
@@ -429,7 +415,7 @@ private slots:
 
     void layoutRestoredFromSettings()
     {
-        const QString file = freshSettingsFile();
+        const QString file = m_f.freshSettings();
         {
             auto window = makeWindow(
                 {str("--pane"), str("list:alpha"), str("--pane"), str("pubsub:beta")}, file);
@@ -531,7 +517,7 @@ private slots:
         // Sent as soon as the loss is known, while the publisher waits out its backoff.
         qint64 killed = publisherClientId();
         QVERIFY(killed > 0);
-        QCOMPARE(m_client->command({"CLIENT", "KILL", "ID", QByteArray::number(killed)}).integer,
+        QCOMPARE(m_f.client->command({"CLIENT", "KILL", "ID", QByteArray::number(killed)}).integer,
                  1);
         QTRY_COMPARE_WITH_TIMEOUT(lost.size(), 1, kTimeoutMs);
         typeAndSend(first, str("two"));
@@ -541,7 +527,7 @@ private slots:
         // Killed while nobody sends: it reconnects on its own.
         QTRY_VERIFY_WITH_TIMEOUT(publisherClientId() > killed, kTimeoutMs);
         killed = publisherClientId();
-        m_client->command({"CLIENT", "KILL", "ID", QByteArray::number(killed)});
+        m_f.client->command({"CLIENT", "KILL", "ID", QByteArray::number(killed)});
         QTRY_COMPARE_WITH_TIMEOUT(lost.size(), 2, kTimeoutMs);
         QTRY_VERIFY_WITH_TIMEOUT(publisherClientId() > killed, kTimeoutMs);
         QVERIFY(ready.size() >= 2);
@@ -575,7 +561,7 @@ private slots:
         edit->setPlainText(QString(20000, u'x')); // 20 GB in all: still sending when killed
         QTest::keyClick(edit, Qt::Key_Return, Qt::ControlModifier);
         QTRY_VERIFY_WITH_TIMEOUT(sender->statusText().contains(str(" of ")), kTimeoutMs);
-        m_client->command({"CLIENT", "KILL", "ID", QByteArray::number(publisherClientId())});
+        m_f.client->command({"CLIENT", "KILL", "ID", QByteArray::number(publisherClientId())});
         QTRY_VERIFY_WITH_TIMEOUT(sender->errorText().contains(str("Connection lost")), kTimeoutMs);
         QVERIFY(sender->sentTotal() < 1000000);
         QVERIFY2(bystander->errorText().isEmpty(), qPrintable(bystander->errorText()));
@@ -639,7 +625,7 @@ private slots:
     // A layout saved while the sidebar was squeezed (a crowded window) gives it room again.
     void restoredLayoutKeepsTheSidebarUsable()
     {
-        const QString file = freshSettingsFile();
+        const QString file = m_f.freshSettings();
         {
             auto window = makeWindow(paneArgs(str("pubsub"), str("crowd"), 3), file);
             QVERIFY(window);
@@ -670,7 +656,7 @@ private slots:
         QList<QByteArray> push{"LPUSH", "drained"};
         for (int i = 0; i < 500; ++i)
             push << QByteArray::number(i);
-        m_client->command(push);
+        m_f.client->command(push);
         QTRY_COMPARE_WITH_TIMEOUT(p->receivedTotal(), quint64(500), kTimeoutMs);
         // A snapshot taken before the last batch arrives late: its depth is stale.
         ServerSnapshot old;
@@ -695,7 +681,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
         child<QAbstractButton>(p, "pauseButton")->click(); // held back, then released at once
         constexpr int kMessages = 30000;
-        QVERIFY(m_client->pipeline(
+        QVERIFY(m_f.client->pipeline(
             kMessages,
             [](quint64 i, QByteArray& out) {
                 appendCommand(out, {"LPUSH", "bulk", QByteArray::number(i)});
@@ -726,7 +712,7 @@ private slots:
         // Under sanitizers (timeScale() > 1) fewer rows, still more than the view's capacity:
         // 60,000 through QAbstractItemModelTester stalled the pipeline for over 30 s under ASan.
         const int kMessages = test::timeScale() > 1 ? 24000 : 60000;
-        QVERIFY(m_client->pipeline(
+        QVERIFY(m_f.client->pipeline(
             kMessages,
             [](quint64 i, QByteArray& out) {
                 appendCommand(out, {"LPUSH", "pour", "m-" + QByteArray::number(i)});
@@ -760,7 +746,7 @@ private slots:
         AppOptions options;
         options.server.host = str("127.0.0.1");
         options.server.port = SandboxServer::freeLoopbackPort();
-        options.settingsFile = freshSettingsFile();
+        options.settingsFile = m_f.freshSettings();
         qint64 sandboxPid = 0;
         {
             MainWindow window(options);
@@ -789,12 +775,12 @@ private slots:
     void aServerAtTheDefaultAddressIsUsed()
     {
         AppOptions options;
-        options.server = m_server.settings();
-        options.settingsFile = freshSettingsFile();
+        options.server = m_f.server.settings();
+        options.settingsFile = m_f.freshSettings();
         MainWindow window(options);
         QTRY_VERIFY_WITH_TIMEOUT(window.session()->isReady(), kTimeoutMs);
         QVERIFY(!window.session()->usingSandbox());
-        QCOMPARE(window.session()->settings().port, m_server.port());
+        QCOMPARE(window.session()->settings().port, m_f.server.port());
         QVERIFY(window.findChild<QLabel*>(str("sandboxLabel"))->text().isEmpty());
     }
 
@@ -806,17 +792,17 @@ private slots:
         QList<QByteArray> push{"LPUSH", "queue1"};
         for (int i = 0; i < 200; ++i)
             push << QByteArray::number(i);
-        m_client->command(push);
+        m_f.client->command(push);
         QTRY_COMPARE_WITH_TIMEOUT(q1->model()->rowCount(), 200, kTimeoutMs);
         QScrollBar* bar = child<QTableView>(q1, "messageView")->verticalScrollBar();
         QVERIFY(bar->maximum() > 0);
         QTRY_COMPARE(bar->value(), bar->maximum());
         bar->setValue(0); // the user scrolls up to read
-        m_client->command(push);
+        m_f.client->command(push);
         QTRY_COMPARE_WITH_TIMEOUT(q1->model()->rowCount(), 400, kTimeoutMs);
         QCOMPARE(bar->value(), 0);
         bar->setValue(bar->maximum()); // back at the bottom: following again
-        m_client->command(push);
+        m_f.client->command(push);
         QTRY_COMPARE_WITH_TIMEOUT(q1->model()->rowCount(), 600, kTimeoutMs);
         QTRY_COMPARE(bar->value(), bar->maximum());
     }
@@ -828,16 +814,16 @@ private slots:
         QueuePane* p = pane(window.get(), "gap");
         QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
         QString error;
-        QVERIFY2(m_server.restart(&error), qPrintable(error));
+        QVERIFY2(m_f.server.restart(&error), qPrintable(error));
         auto* label = child<QLabel>(p, "errorLabel");
         QTRY_VERIFY_WITH_TIMEOUT(p->errorText().contains(str("was down from")), kTimeoutMs);
         QVERIFY(label->isVisible());
         QVERIFY2(p->errorText().contains(str("gone")), qPrintable(p->errorText()));
         QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
-        m_client = std::make_unique<test::SyncClient>(m_server.settings());
-        QVERIFY(m_client->isConnected());
+        m_f.client = std::make_unique<test::SyncClient>(m_f.server.settings());
+        QVERIFY(m_f.client->isConnected());
         QTRY_COMPARE_WITH_TIMEOUT(subscribers("gap"), 1, kTimeoutMs);
-        m_client->command({"PUBLISH", "gap", "after"});
+        m_f.client->command({"PUBLISH", "gap", "after"});
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 1, kTimeoutMs);
     }
 
@@ -874,10 +860,10 @@ private slots:
         const QString sourceDir = qEnvironmentVariable("RQ_SOURCE_DIR");
         if (qEnvironmentVariableIsEmpty("RQ_UPDATE_SCREENSHOT") || sourceDir.isEmpty())
             QSKIP("set RQ_UPDATE_SCREENSHOT=1 (and RQ_SOURCE_DIR) to update docs/screenshot.png");
-        m_client->command({"RPUSH", "orders:pending", "o-1001", "o-1002", "o-1003", "o-1004"});
-        m_client->command({"RPUSH", "emails:outbox", "welcome", "reset-password"});
-        m_client->command({"XADD", "events", "*", "message", "user.signup"});
-        m_client->command({"XADD", "events", "*", "message", "user.login"});
+        m_f.client->command({"RPUSH", "orders:pending", "o-1001", "o-1002", "o-1003", "o-1004"});
+        m_f.client->command({"RPUSH", "emails:outbox", "welcome", "reset-password"});
+        m_f.client->command({"XADD", "events", "*", "message", "user.signup"});
+        m_f.client->command({"XADD", "events", "*", "message", "user.login"});
         // The classic list queue1 beside queue2 as a reliable list consumed with manual acks.
         auto window = makeWindow({str("--pane"), str("list:queue1"), str("--pane"),
                                   str("reliable:queue2,ack=manual,consumer=worker-1")});
@@ -886,12 +872,12 @@ private slots:
         QueuePane* q2 = pane(window.get(), "queue2");
         QTRY_COMPARE_WITH_TIMEOUT(q1->consumerState(), ConsumerState::Listening, kTimeoutMs);
         QTRY_COMPARE_WITH_TIMEOUT(q2->consumerState(), ConsumerState::Listening, kTimeoutMs);
-        m_client->command(
+        m_f.client->command(
             {"LPUSH", "queue1", "hello, queue1",
              R"({"order":1042,"customer":"Ada Lovelace","items":[{"sku":"RQ-7","qty":2},{"sku":"RQ-9","qty":1}],"total":59.9,"express":true})",
              "resize image 4711", "ping"});
-        m_client->command({"LPUSH", "queue2", "send welcome mail", "charge order 1042",
-                           "resize image 4711", "reindex products", "thumbnail 88"});
+        m_f.client->command({"LPUSH", "queue2", "send welcome mail", "charge order 1042",
+                             "resize image 4711", "reindex products", "thumbnail 88"});
         QTRY_COMPARE_WITH_TIMEOUT(q1->model()->rowCount(), 4, kTimeoutMs);
         QTRY_COMPARE_WITH_TIMEOUT(q2->model()->rowCount(), 5, kTimeoutMs);
         auto* q2View = child<QTableView>(q2, "messageView");
@@ -932,10 +918,7 @@ private slots:
     }
 
 private:
-    SandboxServer m_server;
-    QTemporaryDir m_dir;
-    int m_settingsCount = 0;
-    std::unique_ptr<test::SyncClient> m_client;
+    test::WindowFixture m_f;
 };
 
 QTEST_MAIN(TestMainWindow)
