@@ -7,6 +7,10 @@
 #include "QueuePane.h"
 #include "TestSupport.h"
 
+#include <QDir>
+#include <QFile>
+#include <QMap>
+#include <QPlainTextEdit>
 #include <QStringList>
 #include <QTemporaryDir>
 #include <QTest>
@@ -87,6 +91,47 @@ inline QList<QByteArray> shownPayloads(QueuePane* p)
     return rows;
 }
 
+// `--pane mode:prefix1 --pane mode:prefix2 …`, n of them.
+inline QStringList paneArgs(const QString& mode, const QString& prefix, int n)
+{
+    QStringList args;
+    for (int i = 1; i <= n; ++i)
+        args << QStringLiteral("--pane") << QStringLiteral("%1:%2%3").arg(mode, prefix).arg(i);
+    return args;
+}
+
+// The server's connections from this process's kind, by role: {"publisher": 1, "list": 4…}
+// (names are rqconsole:<role>[:<name>]; the test's own client is left out).
+inline QMap<QString, int> connectionsByRole(SyncClient& client)
+{
+    QMap<QString, int> roles;
+    const QByteArray list = client.command({"CLIENT", "LIST"}).str;
+    for (const QByteArray& line : list.split('\n')) {
+        const qsizetype at = line.indexOf(" name=rqconsole:");
+        if (at < 0)
+            continue;
+        const QByteArray name = line.mid(at + 16, line.indexOf(' ', at + 1) - at - 16);
+        const qsizetype colon = name.indexOf(':');
+        const QByteArray role = colon < 0 ? name : name.left(colon);
+        if (role != "test") // the test's own client
+            ++roles[QString::fromUtf8(role)];
+    }
+    return roles;
+}
+
+// This process's threads whose name starts with prefix (Linux: /proc/self/task/*/comm).
+inline int threadsNamed(const QByteArray& prefix)
+{
+    int n = 0;
+    const QDir tasks(QStringLiteral("/proc/self/task"));
+    for (const QString& task : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile comm(tasks.filePath(task + QStringLiteral("/comm")));
+        if (comm.open(QIODevice::ReadOnly) && comm.readAll().startsWith(prefix))
+            ++n;
+    }
+    return n;
+}
+
 inline QueuePane* pane(MainWindow* window, const char* target)
 {
     return window->findChild<QueuePane*>(QueuePane::objectNameFor(target));
@@ -95,6 +140,15 @@ inline QueuePane* pane(MainWindow* window, const char* target)
 template <typename T> T* child(QObject* parent, const char* name)
 {
     return parent->findChild<T*>(QString::fromLatin1(name));
+}
+
+// Types text into the pane's message box (replacing what is there) and sends it (Ctrl+Return).
+inline void typeAndSend(QueuePane* p, const QString& text)
+{
+    auto* edit = child<QPlainTextEdit>(p, "messageEdit");
+    edit->selectAll();
+    QTest::keyClicks(edit, text);
+    QTest::keyClick(edit, Qt::Key_Return, Qt::ControlModifier);
 }
 
 } // namespace rqc::test

@@ -50,13 +50,6 @@ private:
             },
             kTimeoutMs);
     }
-    static void typeAndSend(QueuePane* p, const QString& text)
-    {
-        auto* edit = child<QPlainTextEdit>(p, "messageEdit");
-        edit->selectAll();
-        QTest::keyClicks(edit, text);
-        QTest::keyClick(edit, Qt::Key_Return, Qt::ControlModifier);
-    }
 
 private slots:
     void initTestCase() { RQ_START_WINDOW_FIXTURE(m_f); }
@@ -70,9 +63,9 @@ private slots:
             QueuePane* p1 = pane(window.get(), "h1");
             QueuePane* p2 = pane(window.get(), "h2");
             QVERIFY(subscribed("h1") && subscribed("h2"));
-            typeAndSend(p1, str("first"));
-            typeAndSend(p1, str("second"));
-            typeAndSend(p2, str("other pane"));
+            test::typeAndSend(p1, str("first"));
+            test::typeAndSend(p1, str("second"));
+            test::typeAndSend(p2, str("other pane"));
             QTRY_COMPARE_WITH_TIMEOUT(p1->model()->rowCount(), 2, kTimeoutMs);
         }
         auto window = test::windowOn(m_f, {str("pubsub:h1")}, ini);
