@@ -91,13 +91,13 @@ inline QList<QByteArray> shownPayloads(QueuePane* p)
     return rows;
 }
 
-// `--pane mode:prefix1 --pane mode:prefix2 …`, n of them.
-inline QStringList paneArgs(const QString& mode, const QString& prefix, int n)
+// Pane specs "mode:prefix1", "mode:prefix2"…, n of them.
+inline QStringList paneSpecs(const QString& mode, const QString& prefix, int n)
 {
-    QStringList args;
+    QStringList specs;
     for (int i = 1; i <= n; ++i)
-        args << QStringLiteral("--pane") << QStringLiteral("%1:%2%3").arg(mode, prefix).arg(i);
-    return args;
+        specs << QStringLiteral("%1:%2%3").arg(mode, prefix).arg(i);
+    return specs;
 }
 
 // The server's connections from this process's kind, by role: {"publisher": 1, "list": 4…}

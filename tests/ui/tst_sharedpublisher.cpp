@@ -61,12 +61,6 @@ constexpr int kTimeoutMs = 8000;
 class TestSharedPublisher : public QObject {
     Q_OBJECT
 private:
-    std::unique_ptr<MainWindow> makeWindow(const QStringList& extra = {},
-                                           const QString& settings = {})
-    {
-        return test::windowOn(m_f, {}, settings, extra);
-    }
-
     qint64 publisherClientId()
     {
         const QByteArray list = m_f.client->command({"CLIENT", "LIST"}).str;
@@ -85,7 +79,7 @@ private slots:
     // One publishing connection serves every pane; each pane sees only its own sends.
     void panesShareOnePublisherConnection()
     {
-        auto window = makeWindow(test::paneArgs(str("list"), str("shared"), 4));
+        auto window = test::windowOn(m_f, test::paneSpecs(str("list"), str("shared"), 4));
         QVERIFY(window);
         const QList<QueuePane*> panes = window->panes();
         QCOMPARE(panes.size(), 4);
@@ -120,7 +114,7 @@ private slots:
     // leaves it working for the next.
     void sharedPublisherSurvivesPaneCloses()
     {
-        auto window = makeWindow(test::paneArgs(str("list"), str("closing"), 2));
+        auto window = test::windowOn(m_f, test::paneSpecs(str("list"), str("closing"), 2));
         QVERIFY(window);
         QueuePane* first = pane(window.get(), "closing1");
         QueuePane* second = pane(window.get(), "closing2");
@@ -150,7 +144,7 @@ private slots:
     // loss goes through, and no pane shows an error for a loss that cost nothing.
     void killedPublisherReconnectsQuietly()
     {
-        auto window = makeWindow(test::paneArgs(str("list"), str("killed"), 2));
+        auto window = test::windowOn(m_f, test::paneSpecs(str("list"), str("killed"), 2));
         QVERIFY(window);
         QueuePane* first = pane(window.get(), "killed1");
         QueuePane* second = pane(window.get(), "killed2");
@@ -196,8 +190,7 @@ private slots:
     // A connection lost in the middle of one pane's burst is that pane's error, and no other's.
     void sendFailureIsReportedToThePaneThatSent()
     {
-        auto window = makeWindow(
-            {str("--pane"), str("pattern:burst-nobody-*"), str("--pane"), str("pubsub:bystander")});
+        auto window = test::windowOn(m_f, {str("pattern:burst-nobody-*"), str("pubsub:bystander")});
         QVERIFY(window);
         QueuePane* sender = pane(window.get(), "burst-nobody-*");
         QueuePane* bystander = pane(window.get(), "bystander");

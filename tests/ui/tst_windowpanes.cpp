@@ -60,13 +60,6 @@ constexpr int kTimeoutMs = 8000;
 
 class TestWindowPanes : public QObject {
     Q_OBJECT
-private:
-    std::unique_ptr<MainWindow> makeWindow(const QStringList& extra = {},
-                                           const QString& settings = {})
-    {
-        return test::windowOn(m_f, {}, settings, extra);
-    }
-
 private slots:
     void initTestCase() { RQ_START_WINDOW_FIXTURE(m_f); }
 
@@ -75,7 +68,7 @@ private slots:
     void sidebarListsKeysWithDepthAndOpensPanes()
     {
         m_f.client->command({"LPUSH", "waiting", "x", "y", "z"});
-        auto window = makeWindow();
+        auto window = test::windowOn(m_f, {});
         QVERIFY(window);
         auto* sidebar = window->findChild<ServerSidebar*>(str("serverSidebar"));
         ServerTreeModel* model = sidebar->treeModel();
@@ -102,7 +95,7 @@ private slots:
 
     void newPaneButtonAndClose()
     {
-        auto window = makeWindow();
+        auto window = test::windowOn(m_f, {});
         QVERIFY(window);
         bool answered = false;
         QTimer::singleShot(0, this, [&answered] {
@@ -133,8 +126,7 @@ private slots:
     {
         const QString file = m_f.freshSettings();
         {
-            auto window = makeWindow(
-                {str("--pane"), str("list:alpha"), str("--pane"), str("pubsub:beta")}, file);
+            auto window = test::windowOn(m_f, {str("list:alpha"), str("pubsub:beta")}, file);
             QVERIFY(window);
             window->resize(1000, 700);
             pane(window.get(), "alpha")
@@ -142,7 +134,7 @@ private slots:
                 ->setCurrentIndex(1); // Pattern
             window->close();
         }
-        auto window = makeWindow({}, file);
+        auto window = test::windowOn(m_f, {}, file);
         QVERIFY(window);
         const QList<QueuePane*> panes = window->panes();
         QCOMPARE(panes.size(), 2);
@@ -154,7 +146,7 @@ private slots:
     // and shown at a usable width. Connections: one per consuming pane and a fixed few.
     void thirtyPanesFitA1366x768Screen()
     {
-        auto window = makeWindow(test::paneArgs(str("list"), str("many"), 30));
+        auto window = test::windowOn(m_f, test::paneSpecs(str("list"), str("many"), 30));
         QVERIFY(window);
         window->resize(1366, 768);
         QCOMPARE(window->panes().size(), 30);
@@ -210,7 +202,8 @@ private slots:
     {
         const QString file = m_f.freshSettings();
         {
-            auto window = makeWindow(test::paneArgs(str("pubsub"), str("crowd"), 3), file);
+            auto window =
+                test::windowOn(m_f, test::paneSpecs(str("pubsub"), str("crowd"), 3), file);
             QVERIFY(window);
             auto* dock = window->findChild<QDockWidget*>(str("serverDock"));
             window->sidebar()->setMinimumWidth(0); // as an older version allowed
@@ -220,7 +213,7 @@ private slots:
             QTRY_VERIFY2(dock->width() < 100, qPrintable(QString::number(dock->width())));
             window->close();
         }
-        auto window = makeWindow({}, file);
+        auto window = test::windowOn(m_f, {}, file);
         QVERIFY(window);
         auto* dock = window->findChild<QDockWidget*>(str("serverDock"));
         QTRY_VERIFY2(dock->width() >= 200, qPrintable(QString::number(dock->width())));
