@@ -62,7 +62,9 @@
 #   decoders              issue 11: window-flood twice, the pane with decoder=text and with
 #                         decoder=auto (drain rate, longest stall), and a filter scanning 100 000
 #                         rows (the bench's text payloads, then MessagePack ones) with Text and
-#                         Auto: both figures side by side, from the same run. Once.
+#                         Auto: both figures side by side, from the same run; then the next
+#                         keystroke over the same rows (_again), and the longest filter step.
+#                         Once.
 # Each result carries the CPU time of the server (INFO cpu) and of each client thread in the timed
 # phase, so a figure taken on a loaded machine can still be explained.
 set -euo pipefail
@@ -86,7 +88,7 @@ while [ $# -gt 0 ]; do
     --repeat) REPEAT="$2"; shift ;;
     --no-build) BUILD=0 ;;
     --build-dir) BUILD_DIR="$2"; shift ;;
-    -h | --help) sed -n '2,67p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,69p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 1 ;;
     esac
     shift
@@ -465,7 +467,10 @@ for name in scenarios.split():
         for k in ("flood_text_msgs_per_s", "flood_auto_msgs_per_s", "flood_text_max_stall_ms",
                   "flood_auto_max_stall_ms", "filter_rows", "filter_text_rows_text_ms",
                   "filter_text_rows_auto_ms", "filter_msgpack_rows_text_ms",
-                  "filter_msgpack_rows_auto_ms"):
+                  "filter_msgpack_rows_auto_ms", "filter_text_rows_text_again_ms",
+                  "filter_text_rows_auto_again_ms", "filter_msgpack_rows_text_again_ms",
+                  "filter_msgpack_rows_auto_again_ms", "filter_text_longest_step_ms",
+                  "filter_auto_longest_step_ms"):
             entry[k] = r.get(k)
         entry["reference_rate"] = entry["flood_text_msgs_per_s"]
         if entry["rate"] and entry["reference_rate"]:
@@ -576,12 +581,17 @@ for name in scenarios.split():
     if name == "decoders":
         extra.append("window-flood text %s/s vs auto %s/s (stall %s vs %s ms); filter over %s "
                      "rows: text payloads text %s ms vs auto %s ms, MessagePack payloads text "
-                     "%s ms vs auto %s ms"
+                     "%s ms vs auto %s ms; next keystroke: %s / %s / %s / %s ms; longest filter "
+                     "step text %s ms, auto %s ms"
                      % (entry["flood_text_msgs_per_s"], entry["flood_auto_msgs_per_s"],
                         entry["flood_text_max_stall_ms"], entry["flood_auto_max_stall_ms"],
                         entry["filter_rows"], entry["filter_text_rows_text_ms"],
                         entry["filter_text_rows_auto_ms"], entry["filter_msgpack_rows_text_ms"],
-                        entry["filter_msgpack_rows_auto_ms"]))
+                        entry["filter_msgpack_rows_auto_ms"], entry["filter_text_rows_text_again_ms"],
+                        entry["filter_text_rows_auto_again_ms"],
+                        entry["filter_msgpack_rows_text_again_ms"],
+                        entry["filter_msgpack_rows_auto_again_ms"],
+                        entry["filter_text_longest_step_ms"], entry["filter_auto_longest_step_ms"]))
     if name == "idle-pubsub":
         extra.append("%s pub/sub panes (%s console connections), %s s: server %s %% of a core "
                      "(without console %s %%, console %s %%); %s commands/s (without %s): %s"

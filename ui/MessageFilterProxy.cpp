@@ -63,6 +63,7 @@ void MessageFilterProxy::setSourceModel(QAbstractItemModel* source)
     m_base = 0;
     std::deque<qint64>().swap(m_rows);
     m_scanNext = 0;
+    forgetDecoded();
     if (messages) {
         connect(messages, &QAbstractItemModel::rowsAboutToBeInserted, this,
                 &MessageFilterProxy::onRowsAboutToBeInserted);
@@ -145,16 +146,64 @@ bool MessageFilterProxy::acceptsRow(int sourceRow) const
     }
     if (m_decoder == PayloadDecoder::Kind::Text)
         return false;
+    QString decoded;
+    return decodedText(sourceRow, &decoded) && decoded.contains(m_text, Qt::CaseInsensitive);
+}
+
+bool MessageFilterProxy::decodedText(int sourceRow, QString* text) const
+{
+    const qint64 absolute = m_base + sourceRow;
+    if (m_decoded.empty())
+        m_decodedBase = absolute;
+    const qint64 at = absolute - m_decodedBase;
+    Decoded* kept = nullptr;
+    if (at >= 0) { // at most the ring: the cache is trimmed with it
+        if (at >= qint64(m_decoded.size()))
+            m_decoded.resize(size_t(at) + 1);
+        kept = &m_decoded[size_t(at)];
+        if (kept->state != DecodedState::Unknown) {
+            *text = kept->text;
+            return kept->state == DecodedState::Text;
+        }
+    }
     // The decoded text, as one line (what the preview shows, a little longer). Text that
-    // decodes as text has been searched above.
+    // decodes as text has been searched as bytes.
     PayloadDecoder::Options o;
     o.compact = true;
     o.maxChars = kDecodedChars;
-    const PayloadDecoder::Result r = PayloadDecoder::decode(m.payload, m_decoder, o);
-    if (r.ok && r.layers.isEmpty() &&
-        (r.kind == PayloadDecoder::Kind::Text || r.kind == PayloadDecoder::Kind::Raw))
+    const PayloadDecoder::Result r =
+        PayloadDecoder::decode(m_messages->messageAt(sourceRow).payload, m_decoder, o);
+    ++m_decodeCount;
+    const bool adds =
+        !(r.ok && r.layers.isEmpty() &&
+          (r.kind == PayloadDecoder::Kind::Text || r.kind == PayloadDecoder::Kind::Raw));
+    if (!adds) {
+        if (kept)
+            kept->state = DecodedState::Nothing;
         return false;
-    return r.text.contains(m_text, Qt::CaseInsensitive);
+    }
+    *text = r.text;
+    if (kept && m_decodedChars + r.text.size() <= kDecodedCacheChars) {
+        kept->text = r.text;
+        kept->state = DecodedState::Text;
+        m_decodedChars += r.text.size();
+    }
+    return true;
+}
+
+void MessageFilterProxy::forgetDecoded()
+{
+    std::deque<Decoded>().swap(m_decoded);
+    m_decodedChars = 0;
+}
+
+void MessageFilterProxy::forgetDecodedBefore(qint64 absolute)
+{
+    while (!m_decoded.empty() && m_decodedBase < absolute) {
+        m_decodedChars -= m_decoded.front().text.size();
+        m_decoded.pop_front();
+        ++m_decodedBase;
+    }
 }
 
 void MessageFilterProxy::setDecoder(PayloadDecoder::Kind kind)
@@ -162,6 +211,7 @@ void MessageFilterProxy::setDecoder(PayloadDecoder::Kind kind)
     if (kind == m_decoder)
         return;
     m_decoder = kind;
+    forgetDecoded();
     if (!filtering())
         return;
     beginResetModel();
@@ -315,6 +365,8 @@ void MessageFilterProxy::onRowsAboutToBeInserted(const QModelIndex& parent, int 
     if (parent.isValid())
         return;
     if (!filtering()) {
+        if (first != m_messages->rowCount())
+            forgetDecoded(); // rows in the middle: MessageModel never does that
         beginInsertArrival(first, last, m_messages->rowCount());
         m_pending = Pending::Forward;
     } else if (first != m_messages->rowCount()) {
@@ -333,6 +385,7 @@ void MessageFilterProxy::onRowsInserted(const QModelIndex& parent, int, int)
         return;
     }
     if (pending == Pending::Reset) {
+        forgetDecoded();
         restart();
         endResetModel();
     } else if (!m_scanTimer->isActive()) {
@@ -373,12 +426,17 @@ void MessageFilterProxy::onRowsRemoved(const QModelIndex& parent, int first, int
     const Pending pending = std::exchange(m_pending, Pending::None);
     const int count = last - first + 1;
     if (pending == Pending::Forward) {
-        if (first == 0)
+        if (first == 0) {
             m_base += count;
+            forgetDecodedBefore(m_base);
+        } else {
+            forgetDecoded(); // not a trim: positions after `first` moved
+        }
         endRemoveRows();
         return;
     }
     if (pending == Pending::Reset) {
+        forgetDecoded();
         restart();
         endResetModel();
         if (isScanning())
@@ -390,6 +448,7 @@ void MessageFilterProxy::onRowsRemoved(const QModelIndex& parent, int first, int
     m_base += count;
     while (!m_rows.empty() && m_rows.front() < m_base)
         m_rows.pop_front();
+    forgetDecodedBefore(m_base);
     m_scanNext = qMax(m_scanNext, m_base);
     if (m_trimAnnounced)
         endRemoveRows();
@@ -423,6 +482,7 @@ void MessageFilterProxy::onAboutToReset() { beginResetModel(); }
 void MessageFilterProxy::onReset()
 {
     m_base = 0;
+    forgetDecoded();
     restart();
     endResetModel();
     if (isScanning())

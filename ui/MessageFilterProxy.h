@@ -30,6 +30,12 @@ class MessageModel;
 // Chosen over filtering off-thread: the ring is not immutable (rows are appended and trimmed while
 // a scan runs), so a worker would need a snapshot, which is the copy the filter must not make;
 // matching raw bytes costs well under a microsecond per row, so a slice covers thousands of rows.
+//
+// Decoding is what costs (several microseconds a row): the decoded text of each row searched is
+// kept, beside the ring, until the row is trimmed, the decoder changes or the model resets, so
+// the next keystroke searches it again without decoding (at most kDecodedCacheChars characters
+// are kept; rows past that are decoded each time). Rows whose decoding adds nothing to their
+// bytes (plain text under Auto) are remembered as such and cost nothing either.
 class MessageFilterProxy : public QAbstractProxyModel {
     Q_OBJECT
 public:
@@ -37,6 +43,8 @@ public:
     static constexpr int kSliceMs = 8;
     // How much of a decoded payload the filter searches.
     static constexpr int kDecodedChars = 4096;
+    // The most decoded characters kept between filter texts (32 MiB of UTF-16).
+    static constexpr qsizetype kDecodedCacheChars = qsizetype(16) << 20;
     // Test hook: 0 makes every step match one clock check's worth of rows (512).
     void setSliceMs(int ms) { m_sliceMs = ms; }
 
@@ -74,6 +82,10 @@ public:
     // Whether the message in source row `sourceRow` matches the current text.
     bool acceptsRow(int sourceRow) const;
 
+    // Test hooks: payloads decoded for the filter so far, and rows whose decoded text is kept.
+    qint64 decodeCount() const { return m_decodeCount; }
+    int decodedRowsKept() const { return int(m_decoded.size()); }
+
 signals:
     // Every row in the ring has been matched against the current text.
     void scanFinished();
@@ -94,6 +106,11 @@ private:
     bool scan(bool silent);
     void scanSlice();
     void restart();
+    // The decoded text of source row `sourceRow` (false: decoding adds nothing to its bytes),
+    // from the cache or decoded now and kept.
+    bool decodedText(int sourceRow, QString* text) const;
+    void forgetDecoded();
+    void forgetDecodedBefore(qint64 absolute);
 
     void onRowsAboutToBeInserted(const QModelIndex& parent, int first, int last);
     void onRowsInserted(const QModelIndex& parent, int first, int last);
@@ -117,6 +134,16 @@ private:
     int m_sliceMs = kSliceMs;
     PayloadDecoder::Kind m_decoder = PayloadDecoder::Kind::Auto;
     bool m_newestFirst = false;
+    // Decoded text by absolute position from m_decodedBase (see decodedText()).
+    enum class DecodedState : quint8 { Unknown, Nothing, Text };
+    struct Decoded {
+        QString text;
+        DecodedState state = DecodedState::Unknown;
+    };
+    mutable std::deque<Decoded> m_decoded;
+    mutable qint64 m_decodedBase = 0;
+    mutable qsizetype m_decodedChars = 0;
+    mutable qint64 m_decodeCount = 0;
 };
 
 } // namespace rqc

@@ -1,6 +1,7 @@
 #include "PeekView.h"
 
 #include "PayloadFormat.h"
+#include "PeekActionPrompt.h"
 #include "PeekModel.h"
 
 #include <QAction>
@@ -10,10 +11,8 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QInputDialog>
 #include <QLabel>
 #include <QLocale>
-#include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
 #include <QSpinBox>
@@ -26,16 +25,6 @@ namespace rqc {
 namespace {
 QString rateText(double perSec) { return QLocale().toString(perSec, 'f', 1); }
 
-// Asks a yes/no question; object name "peekConfirm" for tests.
-bool confirm(QWidget* parent, const QString& title, const QString& text, const QString& yes)
-{
-    QMessageBox box(QMessageBox::Question, title, text, QMessageBox::Cancel, parent);
-    box.setObjectName(QStringLiteral("peekConfirm"));
-    QPushButton* ok = box.addButton(yes, QMessageBox::AcceptRole);
-    box.setDefaultButton(QMessageBox::Cancel);
-    box.exec();
-    return box.clickedButton() == ok;
-}
 } // namespace
 
 PeekView::PeekView(QWidget* parent)
@@ -479,62 +468,12 @@ void PeekView::runAction(PeekAction action)
         showResult(tr("Select an element first."), true);
         return;
     }
-    const QString key = QString::fromUtf8(m_spec.target);
-    const QString safety = tr("It runs as one script that first checks the element is still "
-                              "there; if it moved or was taken meanwhile, nothing changes.");
-    QString title;
-    QString text;
-    QString yes;
-    QByteArray destination;
-    switch (action) {
-    case PeekAction::Delete:
-        title = tr("Delete element");
-        text = tr("Delete %1 from %2? Only this element is removed, even if others are equal. "
-                  "Consumers will never get it.")
-                   .arg(describe(index, payload), key);
-        yes = tr("Delete");
-        break;
-    case PeekAction::MoveTo: {
-        bool ok = false;
-        const QString name =
-            QInputDialog::getText(this, tr("Move element"), tr("Move to list (LPUSH):"),
-                                  QLineEdit::Normal, key + QStringLiteral(":moved"), &ok);
-        if (!ok || name.trimmed().isEmpty())
-            return;
-        destination = name.trimmed().toUtf8();
-        title = tr("Move element");
-        text = tr("Move %1 from %2 to the list %3 (removed here, LPUSHed there)?")
-                   .arg(describe(index, payload), key, QString::fromUtf8(destination));
-        yes = tr("Move");
-        break;
-    }
-    case PeekAction::Requeue:
-        title = tr("Requeue a copy");
-        text = tr("Push a copy of %1 to the consuming end of %2 (RPUSH)? It will be the next "
-                  "element BRPOP consumers take; the original stays where it is.")
-                   .arg(describe(index, payload), key);
-        yes = tr("Requeue");
-        break;
-    case PeekAction::DeadLetter:
-        destination = m_spec.target + ":dead";
-        title = tr("Move to dead list");
-        text = tr("Move %1 from %2 to the dead list %3 (removed here, LPUSHed there)?")
-                   .arg(describe(index, payload), key, QString::fromUtf8(destination));
-        yes = tr("Move to dead list");
-        break;
-    case PeekAction::XDel:
-        title = tr("Delete entry");
-        text = tr("Delete entry %1 from the stream %2 (XDEL)? Consumer groups that have not "
-                  "read it will never get it; pending references to it stay in their PEL.")
-                   .arg(QString::fromUtf8(id), key);
-        yes = tr("Delete");
-        break;
-    case PeekAction::EnableNotifications:
+    if (action == PeekAction::EnableNotifications)
         return;
-    }
-    if (action != PeekAction::XDel)
-        text += QLatin1Char(' ') + safety;
-    if (!confirm(this, title, text, yes) || !m_reader)
+    QByteArray destination;
+    if (!PeekActionPrompt::confirmAction(this, action, m_spec.target, describe(index, payload), id,
+                                         &destination) ||
+        !m_reader)
         return;
     showResult(tr("Working…"), false);
     if (action == PeekAction::XDel)
@@ -547,15 +486,7 @@ void PeekView::turnOnNotifications()
 {
     if (!m_reader)
         return;
-    const QString text =
-        tr("Turn on keyspace notifications on this server?\n\nThis runs CONFIG SET "
-           "notify-keyspace-events, adding K (keyspace channel) and l (list events; t for "
-           "streams) to what is set now. It changes the server for every client: from then on, "
-           "every write to every list publishes a notification, which costs the server a little "
-           "on each write, and clients subscribed to notifications start receiving them. It stays "
-           "on until someone changes it back (and is lost on restart unless written to the "
-           "configuration file).");
-    if (!confirm(this, tr("Turn on notifications"), text, tr("Turn on")) || !m_reader)
+    if (!PeekActionPrompt::confirmNotifications(this) || !m_reader)
         return;
     m_reader->enableNotifications();
 }

@@ -47,38 +47,24 @@ class TestDecoders : public QObject {
     Q_OBJECT
 
 private:
-    std::unique_ptr<MainWindow> makeWindow(const QStringList& panes)
-    {
-        QStringList args{str("--url"), m_server.url(), str("--settings"),
-                         m_dir.filePath(QStringLiteral("s%1.ini").arg(++m_settingsCount))};
-        for (const QString& p : panes)
-            args << str("--pane") << p;
-        return test::openMainWindow(args);
-    }
     static QString preview(QueuePane* p, int row)
     {
         return p->proxy()->index(row, MessageModel::PreviewColumn).data().toString();
     }
 
 private slots:
-    void initTestCase()
-    {
-        QVERIFY(m_dir.isValid());
-        RQ_START_SERVER(m_server);
-        m_client = std::make_unique<test::SyncClient>(m_server.settings());
-        QVERIFY2(m_client->isConnected(), qPrintable(m_client->error()));
-    }
-    void init() { m_client->command({"FLUSHALL"}); }
+    void initTestCase() { RQ_START_WINDOW_FIXTURE(m_f); }
+    void init() { m_f.client->command({"FLUSHALL"}); }
 
     void decoderChoiceAppliesToPreviewViewAndFilter()
     {
-        auto window = makeWindow({str("list:jobs")});
+        auto window = test::windowOn(m_f, {str("list:jobs")});
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "jobs");
         QVERIFY(p);
         QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
         // The pane takes from the right: LPUSH in this order is read in this order.
-        m_client->command({"LPUSH", "jobs", kMsgpack, kGzipJson, "plain words"});
+        m_f.client->command({"LPUSH", "jobs", kMsgpack, kGzipJson, "plain words"});
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 3, kTimeoutMs);
 
         auto* combo = child<QComboBox>(p, "decoderCombo");
@@ -108,9 +94,7 @@ private slots:
         filter->setText(str("\"user\""));
         QTRY_VERIFY(!p->proxy()->isScanning());
         QCOMPARE(p->proxy()->rowCount(), 1);
-        QCOMPARE(
-            p->model()->messageAt(p->proxy()->mapToSource(p->proxy()->index(0, 0)).row()).payload,
-            kGzipJson);
+        QCOMPARE(test::shownPayload(p, 0), kGzipJson);
 
         // Text: the bytes as they are; the gzip'd row no longer matches by its content.
         combo->setCurrentIndex(combo->findData(str("text")));
@@ -136,15 +120,15 @@ private slots:
 
     void sourceColoursAndDoubleClickToFilter()
     {
-        auto window = makeWindow({str("pattern:news.*")});
+        auto window = test::windowOn(m_f, {str("pattern:news.*")});
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "news.*");
         QVERIFY(p);
         QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(m_client->command({"PUBSUB", "NUMPAT"}).integer, 1, kTimeoutMs);
-        m_client->command({"PUBLISH", "news.sport", "goal"});
-        m_client->command({"PUBLISH", "news.weather", "rain"});
-        m_client->command({"PUBLISH", "news.sport", "offside"});
+        QTRY_COMPARE_WITH_TIMEOUT(m_f.client->command({"PUBSUB", "NUMPAT"}).integer, 1, kTimeoutMs);
+        m_f.client->command({"PUBLISH", "news.sport", "goal"});
+        m_f.client->command({"PUBLISH", "news.weather", "rain"});
+        m_f.client->command({"PUBLISH", "news.sport", "offside"});
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 3, kTimeoutMs);
         auto colour = [p](int row) {
             return p->proxy()->index(row, MessageModel::SourceColumn).data(Qt::BackgroundRole);
@@ -165,10 +149,7 @@ private slots:
     }
 
 private:
-    SandboxServer m_server;
-    QTemporaryDir m_dir;
-    int m_settingsCount = 0;
-    std::unique_ptr<test::SyncClient> m_client;
+    test::WindowFixture m_f;
 };
 
 QTEST_MAIN(TestDecoders)

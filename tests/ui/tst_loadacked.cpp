@@ -31,14 +31,6 @@ constexpr int kMessages = 2000;
 class TestLoadAcked : public QObject {
     Q_OBJECT
 private:
-    std::unique_ptr<MainWindow> makeWindow(const QStringList& panes)
-    {
-        QStringList args{str("--url"), m_server.url(), str("--settings"),
-                         m_dir.filePath(QStringLiteral("s-%1.ini").arg(++m_windows))};
-        for (const QString& p : panes)
-            args << str("--pane") << p;
-        return test::openMainWindow(args);
-    }
     // Starts a load run of `count` messages of `text` from the pane's load panel.
     static LoadPanel* startLoad(QueuePane* p, const QString& text, quint64 count)
     {
@@ -56,7 +48,7 @@ private:
     static QString n(int v) { return QLocale().toString(v); }
     void ackedReachesSent(const QString& paneSpec, const char* target)
     {
-        auto window = makeWindow({paneSpec});
+        auto window = test::windowOn(m_f, {paneSpec});
         QVERIFY(window);
         QueuePane* p = pane(window.get(), target);
         QVERIFY(p);
@@ -80,33 +72,27 @@ private:
     }
 
 private slots:
-    void initTestCase()
-    {
-        QVERIFY(m_dir.isValid());
-        RQ_START_SERVER(m_server);
-        m_client = std::make_unique<test::SyncClient>(m_server.settings());
-        QVERIFY2(m_client->isConnected(), qPrintable(m_client->error()));
-    }
-    void init() { m_client->command({"FLUSHALL"}); }
+    void initTestCase() { RQ_START_WINDOW_FIXTURE(m_f); }
+    void init() { m_f.client->command({"FLUSHALL"}); }
 
     void reliableListAckedReachesSent()
     {
         ackedReachesSent(str("reliable:jobs,consumer=w1"), "jobs");
         // Nothing left behind: the queue and the processing list are empty.
-        QCOMPARE(m_client->command({"LLEN", "jobs"}).integer, 0);
-        QCOMPARE(m_client->command({"LLEN", "jobs:processing:w1"}).integer, 0);
+        QCOMPARE(m_f.client->command({"LLEN", "jobs"}).integer, 0);
+        QCOMPARE(m_f.client->command({"LLEN", "jobs:processing:w1"}).integer, 0);
     }
 
     void streamGroupAckedReachesSent()
     {
         ackedReachesSent(str("stream:orders,group=g,consumer=c1"), "orders");
-        QCOMPARE(m_client->command({"XLEN", "orders"}).integer, kMessages);
-        QCOMPARE(m_client->command({"XPENDING", "orders", "g"}).elements.value(0).integer, 0);
+        QCOMPARE(m_f.client->command({"XLEN", "orders"}).integer, kMessages);
+        QCOMPARE(m_f.client->command({"XPENDING", "orders", "g"}).elements.value(0).integer, 0);
     }
 
     void loadRunToAStream()
     {
-        auto window = makeWindow({str("tail:feed")});
+        auto window = test::windowOn(m_f, {str("tail:feed")});
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "feed");
         QVERIFY(p);
@@ -117,10 +103,10 @@ private slots:
         const QString status = child<QLabel>(panel, "loadStatus")->text();
         QVERIFY2(status.startsWith(QStringLiteral("done: sent %1 of %1").arg(n(kMessages))),
                  qPrintable(status));
-        QCOMPARE(m_client->command({"XLEN", "feed"}).integer, kMessages);
-        const RedisReply first = m_client->command({"XRANGE", "feed", "-", "+", "COUNT", "1"});
+        QCOMPARE(m_f.client->command({"XLEN", "feed"}).integer, kMessages);
+        const RedisReply first = m_f.client->command({"XRANGE", "feed", "-", "+", "COUNT", "1"});
         QCOMPARE(first.elements.value(0).elements.value(1).elements.value(1).str, QByteArray("e1"));
-        const RedisReply last = m_client->command({"XREVRANGE", "feed", "+", "-", "COUNT", "1"});
+        const RedisReply last = m_f.client->command({"XREVRANGE", "feed", "+", "-", "COUNT", "1"});
         QCOMPARE(last.elements.value(0).elements.value(1).elements.value(1).str,
                  "e" + QByteArray::number(kMessages));
         // The tail pane saw them all, in order.
@@ -130,10 +116,7 @@ private slots:
     }
 
 private:
-    QTemporaryDir m_dir;
-    SandboxServer m_server;
-    std::unique_ptr<test::SyncClient> m_client;
-    int m_windows = 0;
+    test::WindowFixture m_f;
 };
 
 QTEST_MAIN(TestLoadAcked)

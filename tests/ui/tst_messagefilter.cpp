@@ -46,6 +46,32 @@ QList<quint64> expected(const MessageModel& model, const QString& text)
     return seqs;
 }
 
+// MessagePack {"id": seq} (seq as a uint32).
+QByteArray packedId(quint64 seq)
+{
+    QByteArray out("\x81\xa2id\xce", 5);
+    for (int shift = 24; shift >= 0; shift -= 8)
+        out.append(char((seq >> shift) & 0xff));
+    return out;
+}
+
+// The rows a filter for `text` must show with the decoder Auto, the slow, obvious way: the bytes
+// or the decoded text contain it.
+QList<quint64> expectedDecoded(const MessageModel& model, const QString& text)
+{
+    QList<quint64> seqs;
+    PayloadDecoder::Options o;
+    o.compact = true;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const Message& m = model.messageAt(row);
+        if (QString::fromUtf8(m.payload).contains(text, Qt::CaseInsensitive) ||
+            PayloadDecoder::decode(m.payload, PayloadDecoder::Kind::Auto, o)
+                .text.contains(text, Qt::CaseInsensitive))
+            seqs.append(m.seq);
+    }
+    return seqs;
+}
+
 QList<quint64> shown(const MessageFilterProxy& proxy)
 {
     QList<quint64> seqs;
@@ -178,6 +204,90 @@ private slots:
         changed.clear();
         QCOMPARE(model.markBySeq({1}, MessageModel::RowState::Acked), 1);
         QCOMPARE(changed.size(), 0);
+    }
+
+    // With a decoder, a row is matched by its decoded text too. That text is kept per row: the
+    // next keystroke decodes nothing again, rows arriving are decoded once, rows trimmed from the
+    // ring take theirs with them, and another decoder (or a reset) starts from scratch.
+    void keepsDecodedTextBetweenKeystrokes()
+    {
+        MessageModel model;
+        model.setCapacity(300);
+        MessageFilterProxy proxy;
+        proxy.setSliceMs(0);
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester tester(&proxy,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const auto finish = [&] {
+            int steps = 0;
+            while (proxy.isScanning() && ++steps < 1000)
+                QCoreApplication::processEvents();
+            QVERIFY(!proxy.isScanning());
+        };
+        const auto packedBatch = [](quint64 first, int count) {
+            MessageList batch;
+            for (int i = 0; i < count; ++i)
+                batch.append(makeMessage(first + quint64(i), packedId(first + quint64(i))));
+            return batch;
+        };
+        model.appendBatch(packedBatch(1, 200));
+        // "id": 7 is only in the decoded text ({"id": 7}); the bytes hold the number in binary.
+        proxy.setFilterText(QStringLiteral("\"id\": 7"));
+        finish();
+        QCOMPARE(shown(proxy), expectedDecoded(model, QStringLiteral("\"id\": 7")));
+        QCOMPARE(shown(proxy), QList<quint64>({7, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79}));
+        QCOMPARE(proxy.decodeCount(), 200);
+        QCOMPARE(proxy.decodedRowsKept(), 200);
+        // The next keystroke: the same answer as matching from scratch, without decoding.
+        proxy.setFilterText(QStringLiteral("\"id\": 17"));
+        finish();
+        QCOMPARE(shown(proxy),
+                 QList<quint64>({17, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179}));
+        QCOMPARE(proxy.decodeCount(), 200);
+
+        // The ring wraps while a new text is applied: 250 rows arrive, 150 of the oldest go.
+        proxy.setFilterText(QStringLiteral("\"id\": 2"));
+        for (quint64 seq = 201; seq <= 450; seq += 50) {
+            model.appendBatch(packedBatch(seq, 50));
+            QCoreApplication::processEvents();
+        }
+        finish();
+        QCOMPARE(model.rowCount(), 300);
+        QCOMPARE(model.messageAt(0).seq, quint64(151));
+        QCOMPARE(shown(proxy), expectedDecoded(model, QStringLiteral("\"id\": 2")));
+        QCOMPARE(proxy.decodeCount(), 450); // each new row once
+        QCOMPARE(proxy.decodedRowsKept(), 300);
+        // Kept text still belongs to its row after the wrap.
+        proxy.setFilterText(QStringLiteral("\"id\": 16"));
+        finish();
+        QCOMPARE(shown(proxy), expectedDecoded(model, QStringLiteral("\"id\": 16")));
+        QCOMPARE(shown(proxy).first(), quint64(160));
+        QCOMPARE(proxy.decodeCount(), 450);
+
+        // Another decoder decodes again: JSON does not read MessagePack, so nothing matches.
+        proxy.setDecoder(PayloadDecoder::Kind::Json);
+        finish();
+        QCOMPARE(proxy.rowCount(), 0);
+        QCOMPARE(proxy.decodeCount(), 750);
+        proxy.setDecoder(PayloadDecoder::Kind::MessagePack);
+        finish();
+        QCOMPARE(shown(proxy), expectedDecoded(model, QStringLiteral("\"id\": 16")));
+        QCOMPARE(proxy.decodeCount(), 1050);
+        // Text searches the bytes only and decodes nothing.
+        proxy.setDecoder(PayloadDecoder::Kind::Text);
+        finish();
+        QCOMPARE(proxy.rowCount(), 0);
+        QCOMPARE(proxy.decodeCount(), 1050);
+        QCOMPARE(proxy.decodedRowsKept(), 0);
+        // A cleared model forgets its rows' text.
+        proxy.setDecoder(PayloadDecoder::Kind::Auto);
+        finish();
+        QCOMPARE(proxy.decodedRowsKept(), 300);
+        model.clear();
+        QCOMPARE(proxy.decodedRowsKept(), 0);
+        model.appendBatch(packedBatch(1, 20));
+        finish();
+        QCOMPARE(shown(proxy), QList<quint64>({16}));
     }
 };
 

@@ -44,19 +44,10 @@ constexpr int kTimeoutMs = 15000;
 class TestPrecisePanes : public QObject {
     Q_OBJECT
 private:
-    std::unique_ptr<MainWindow> makeWindow(const QStringList& panes, QString settingsFile = {})
+    // Active windows: these tests click and type.
+    std::unique_ptr<MainWindow> makeWindow(const QStringList& panes, const QString& settings = {})
     {
-        if (settingsFile.isEmpty())
-            settingsFile = freshSettingsFile();
-        QStringList args{str("--url"), m_server.url(), str("--settings"), settingsFile};
-        for (const QString& p : panes)
-            args << str("--pane") << p;
-        return test::openMainWindow(args, /*waitActive=*/true);
-    }
-
-    QString freshSettingsFile()
-    {
-        return m_dir.filePath(QStringLiteral("settings-%1.ini").arg(++m_settingsCount));
+        return test::windowOn(m_f, panes, settings, {}, /*waitActive=*/true);
     }
 
     static QTableView* view(QueuePane* p) { return child<QTableView>(p, "messageView"); }
@@ -98,10 +89,10 @@ private:
         return p->model()->index(row, column).data().toString();
     }
 
-    qint64 integer(const QList<QByteArray>& argv) { return m_client->command(argv).integer; }
+    qint64 integer(const QList<QByteArray>& argv) { return m_f.client->command(argv).integer; }
     qint64 pendingCount(const QByteArray& stream, const QByteArray& group)
     {
-        return m_client->command({"XPENDING", stream, group}).elements.value(0).integer;
+        return m_f.client->command({"XPENDING", stream, group}).elements.value(0).integer;
     }
 
     static InspectorTree* inspectorTree(QueuePane* p)
@@ -110,15 +101,9 @@ private:
     }
 
 private slots:
-    void initTestCase()
-    {
-        QVERIFY(m_dir.isValid());
-        RQ_START_SERVER(m_server);
-        m_client = std::make_unique<test::SyncClient>(m_server.settings());
-        QVERIFY2(m_client->isConnected(), qPrintable(m_client->error()));
-    }
+    void initTestCase() { RQ_START_WINDOW_FIXTURE(m_f); }
 
-    void init() { m_client->command({"FLUSHALL"}); }
+    void init() { m_f.client->command({"FLUSHALL"}); }
 
     void modeChoiceOffersEveryModeWithItsGuarantee()
     {
@@ -179,8 +164,8 @@ private slots:
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "events");
         QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(m_client->command({"XINFO", "GROUPS", "events"}).elements.size(),
-                                  1, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_f.client->command({"XINFO", "GROUPS", "events"}).elements.size(), 1, kTimeoutMs);
         auto* send = child<QAbstractButton>(p, "sendButton");
         QVERIFY(send->isEnabled());
         QVERIFY(send->text().contains(str("XADD")));
@@ -192,7 +177,7 @@ private slots:
         QTest::keyClick(edit, Qt::Key_Return, Qt::ControlModifier);
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 1, kTimeoutMs);
         QCOMPARE(p->model()->messageAt(0).payload, QByteArray("hello stream"));
-        RedisReply entries = m_client->command({"XRANGE", "events", "-", "+"});
+        RedisReply entries = m_f.client->command({"XRANGE", "events", "-", "+"});
         QCOMPARE(entries.elements.size(), 1);
         QCOMPARE(entries.elements[0].elements[1].elements[0].str, QByteArray("message"));
         // Another field name.
@@ -200,7 +185,7 @@ private slots:
         edit->setPlainText(str("in body"));
         send->click();
         QTRY_COMPARE_WITH_TIMEOUT(integer({"XLEN", "events"}), 2, kTimeoutMs);
-        entries = m_client->command({"XREVRANGE", "events", "+", "-", "COUNT", "1"});
+        entries = m_f.client->command({"XREVRANGE", "events", "+", "-", "COUNT", "1"});
         QCOMPARE(entries.elements[0].elements[1].elements[0].str, QByteArray("body"));
         QCOMPARE(entries.elements[0].elements[1].elements[1].str, QByteArray("in body"));
         // field=value lines: one field per line.
@@ -209,7 +194,7 @@ private slots:
         edit->setPlainText(str("message=order 7\ncustomer=Ada\n"));
         send->click();
         QTRY_COMPARE_WITH_TIMEOUT(integer({"XLEN", "events"}), 3, kTimeoutMs);
-        entries = m_client->command({"XREVRANGE", "events", "+", "-", "COUNT", "1"});
+        entries = m_f.client->command({"XREVRANGE", "events", "+", "-", "COUNT", "1"});
         const QList<RedisReply>& f = entries.elements[0].elements[1].elements;
         QCOMPARE(f.size(), 4);
         QCOMPARE(f[1].str, QByteArray("order 7"));
@@ -232,7 +217,7 @@ private slots:
         QueuePane* p = pane(window.get(), "jobs");
         QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
         QCOMPARE(child<QComboBox>(p, "ackPolicyCombo")->currentData().toString(), str("manual"));
-        m_client->command({"LPUSH", "jobs", "a", "b", "c", "d"});
+        m_f.client->command({"LPUSH", "jobs", "a", "b", "c", "d"});
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 4, kTimeoutMs);
         QCOMPARE(states(p), QList<S>(4, S::Pending));
         QCOMPARE(cell(p, 0, MessageModel::StateColumn), str("pending"));
@@ -271,14 +256,15 @@ private slots:
                     .value<QFont>()
                     .bold());
         // It went through the queue: its failed delivery is counted there.
-        QCOMPARE(m_client->command({"HGET", "jobs:deliveries", sha1Hex("c")}).str, QByteArray("1"));
+        QCOMPARE(m_f.client->command({"HGET", "jobs:deliveries", sha1Hex("c")}).str,
+                 QByteArray("1"));
         QTRY_VERIFY_WITH_TIMEOUT(p->statusText().contains(str("redelivered 1")), kTimeoutMs);
 
         // Dead-letter "d" with its button.
         selectRows(p, {3});
         child<QAbstractButton>(p, "deadLetterButton")->click();
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowState(3), S::DeadLettered, kTimeoutMs);
-        QCOMPARE(m_client->command({"LRANGE", "jobs:dead", "0", "-1"}).elements.value(0).str,
+        QCOMPARE(m_f.client->command({"LRANGE", "jobs:dead", "0", "-1"}).elements.value(0).str,
                  QByteArray("d"));
         QCOMPARE(integer({"LLEN", "jobs:processing:w1"}), 1);
         QTRY_VERIFY_WITH_TIMEOUT(p->statusText().contains(str("dead 1")), kTimeoutMs);
@@ -295,7 +281,7 @@ private slots:
         QVERIFY2(p->errorText().isEmpty(), qPrintable(p->errorText()));
 
         // Clear keeps what still waits for an ack: the view is where it is settled.
-        m_client->command({"LPUSH", "jobs", "e", "f"});
+        m_f.client->command({"LPUSH", "jobs", "e", "f"});
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 7, kTimeoutMs);
         child<QAbstractButton>(p, "clearButton")->click();
         QCOMPARE(p->model()->rowCount(), 2);
@@ -313,10 +299,10 @@ private slots:
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "orders");
         QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(m_client->command({"XINFO", "GROUPS", "orders"}).elements.size(),
-                                  1, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_f.client->command({"XINFO", "GROUPS", "orders"}).elements.size(), 1, kTimeoutMs);
         for (const char* o : {"o1", "o2", "o3"})
-            m_client->command({"XADD", "orders", "*", "message", o});
+            m_f.client->command({"XADD", "orders", "*", "message", o});
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 3, kTimeoutMs);
         QCOMPARE(states(p), QList<S>(3, S::Pending));
         QCOMPARE(pendingCount("orders", "g"), 3);
@@ -336,7 +322,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 4, kTimeoutMs);
         QCOMPARE(p->model()->messageAt(3).payload, QByteArray("o2"));
         QCOMPARE(p->model()->messageAt(3).deliveryCount, 2);
-        m_client->command({"XADD", "orders", "*", "message", "o4"});
+        m_f.client->command({"XADD", "orders", "*", "message", "o4"});
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 5, kTimeoutMs);
         QCOMPARE(p->model()->rowState(4), S::AutoAcked);
         QTRY_COMPARE_WITH_TIMEOUT(pendingCount("orders", "g"), 0, kTimeoutMs);
@@ -348,7 +334,7 @@ private slots:
         policy->setCurrentIndex(policy->findData(str("none")));
         QCOMPARE(child<QLabel>(p, "guaranteeLabel")->text(), AckBar::noAckGuarantee());
         QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
-        m_client->command({"XADD", "orders", "*", "message", "o5"});
+        m_f.client->command({"XADD", "orders", "*", "message", "o5"});
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 6, kTimeoutMs);
         QCOMPARE(p->model()->messageAt(5).payload, QByteArray("o5"));
         QCOMPARE(p->model()->rowState(5), S::NoAck);
@@ -362,10 +348,10 @@ private slots:
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "work");
         QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
-        m_client->command({"LPUSH", "work", "w1"});
+        m_f.client->command({"LPUSH", "work", "w1"});
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 1, kTimeoutMs);
         // A consumer that died long ago left two messages in its processing list.
-        m_client->command({"LPUSH", "work:processing:ghost", "o1", "o2"});
+        m_f.client->command({"LPUSH", "work:processing:ghost", "o1", "o2"});
 
         p->ackBar()->inspectAction()->trigger();
         InspectorDialog* inspector = p->inspector();
@@ -428,10 +414,10 @@ private slots:
 
     void inspectorClaimsAnIdleEntryFromAnotherConsumer()
     {
-        m_client->command({"XGROUP", "CREATE", "jobs", "g", "$", "MKSTREAM"});
-        m_client->command({"XADD", "jobs", "*", "message", "stuck"});
+        m_f.client->command({"XGROUP", "CREATE", "jobs", "g", "$", "MKSTREAM"});
+        m_f.client->command({"XADD", "jobs", "*", "message", "stuck"});
         // Another program's consumer took it and died.
-        m_client->command(
+        m_f.client->command(
             {"XREADGROUP", "GROUP", "g", "ghost", "COUNT", "1", "STREAMS", "jobs", ">"});
         auto window = makeWindow({str("stream:jobs,group=g,consumer=mine,ack=manual")});
         QVERIFY(window);
@@ -473,7 +459,7 @@ private slots:
         QCOMPARE(p->model()->messageAt(0).deliveryCount, 2);
         QCOMPARE(p->model()->rowState(0), S::Pending);
         QTRY_VERIFY_WITH_TIMEOUT(inspector->actionText().contains(str("1 entries")), kTimeoutMs);
-        const RedisReply pel = m_client->command({"XPENDING", "jobs", "g", "-", "+", "10"});
+        const RedisReply pel = m_f.client->command({"XPENDING", "jobs", "g", "-", "+", "10"});
         QCOMPARE(pel.elements.size(), 1);
         QCOMPARE(pel.elements[0].elements[1].str, QByteArray("mine"));
         // Acked from the pane: the group holds nothing pending.
@@ -487,15 +473,15 @@ private slots:
 
     void tailPaneReadsWithoutConsuming()
     {
-        m_client->command({"XGROUP", "CREATE", "feed", "workers", "$", "MKSTREAM"});
+        m_f.client->command({"XGROUP", "CREATE", "feed", "workers", "$", "MKSTREAM"});
         auto window = makeWindow({str("tail:feed")});
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "feed");
         QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
         QVERIFY(child<QLabel>(p, "readOnlyLabel")->isVisible());
         QVERIFY(!child<QAbstractButton>(p, "ackButton")->isVisible());
-        m_client->command({"XADD", "feed", "*", "message", "f1"});
-        m_client->command(
+        m_f.client->command({"XADD", "feed", "*", "message", "f1"});
+        m_f.client->command(
             {"XREADGROUP", "GROUP", "workers", "app", "COUNT", "1", "STREAMS", "feed", ">"});
         QCOMPARE(pendingCount("feed", "workers"), 1);
         // The pane's own entry box adds to the stream; the tail sees both.
@@ -507,13 +493,13 @@ private slots:
         QCOMPARE(p->model()->rowState(0), S::None);
         // Nothing consumed: the application's group is unchanged, no group of ours exists.
         QCOMPARE(pendingCount("feed", "workers"), 1);
-        QCOMPARE(m_client->command({"XINFO", "GROUPS", "feed"}).elements.size(), 1);
+        QCOMPARE(m_f.client->command({"XINFO", "GROUPS", "feed"}).elements.size(), 1);
         QCOMPARE(integer({"XLEN", "feed"}), 2);
     }
 
     void killTheConsoleAndStartAgain()
     {
-        const QString file = freshSettingsFile();
+        const QString file = m_f.freshSettings();
         {
             auto window =
                 makeWindow({str("reliable:rq,ack=manual"), str("stream:rs,ack=manual")}, file);
@@ -523,11 +509,11 @@ private slots:
             QTRY_COMPARE_WITH_TIMEOUT(list->consumerState(), ConsumerState::Listening, kTimeoutMs);
             QTRY_COMPARE_WITH_TIMEOUT(stream->consumerState(), ConsumerState::Listening,
                                       kTimeoutMs);
-            QTRY_COMPARE_WITH_TIMEOUT(m_client->command({"XINFO", "GROUPS", "rs"}).elements.size(),
-                                      1, kTimeoutMs);
+            QTRY_COMPARE_WITH_TIMEOUT(
+                m_f.client->command({"XINFO", "GROUPS", "rs"}).elements.size(), 1, kTimeoutMs);
             for (int i = 0; i < 5; ++i) {
-                m_client->command({"LPUSH", "rq", "r" + QByteArray::number(i)});
-                m_client->command({"XADD", "rs", "*", "message", "s" + QByteArray::number(i)});
+                m_f.client->command({"LPUSH", "rq", "r" + QByteArray::number(i)});
+                m_f.client->command({"XADD", "rs", "*", "message", "s" + QByteArray::number(i)});
             }
             QTRY_COMPARE_WITH_TIMEOUT(list->model()->rowCount(), 5, kTimeoutMs);
             QTRY_COMPARE_WITH_TIMEOUT(stream->model()->rowCount(), 5, kTimeoutMs);
@@ -544,7 +530,7 @@ private slots:
         // Nothing lost: the unacked ones wait in Redis (a processing list, the group's PEL).
         const QList<QByteArray> processing = [this] {
             QList<QByteArray> keys;
-            for (const RedisReply& k : m_client->command({"KEYS", "rq:processing:*"}).elements)
+            for (const RedisReply& k : m_f.client->command({"KEYS", "rq:processing:*"}).elements)
                 keys << k.str;
             return keys;
         }();
@@ -609,7 +595,7 @@ private slots:
         QCOMPARE(child<QComboBox>(p, "ackPolicyCombo")->currentText(), str("手动"));
         QCOMPARE(p->model()->headerData(MessageModel::StateColumn, Qt::Horizontal).toString(),
                  str("状态"));
-        m_client->command({"LPUSH", "cn", "x"});
+        m_f.client->command({"LPUSH", "cn", "x"});
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 1, kTimeoutMs);
         QCOMPARE(cell(p, 0, MessageModel::StateColumn), str("待确认"));
         QTRY_VERIFY_WITH_TIMEOUT(p->statusText().contains(str("待确认 1")), kTimeoutMs);
@@ -619,10 +605,7 @@ private slots:
     }
 
 private:
-    SandboxServer m_server;
-    QTemporaryDir m_dir;
-    int m_settingsCount = 0;
-    std::unique_ptr<test::SyncClient> m_client;
+    test::WindowFixture m_f;
 };
 
 QTEST_MAIN(TestPrecisePanes)

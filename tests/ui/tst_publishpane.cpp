@@ -29,17 +29,9 @@ constexpr int kTimeoutMs = 20000;
 class TestPublishPane : public QObject {
     Q_OBJECT
 private:
-    std::unique_ptr<MainWindow> makeWindow(const QStringList& panes)
-    {
-        QStringList args{str("--url"), m_server.url(), str("--settings"),
-                         m_dir.filePath(QStringLiteral("s-%1.ini").arg(++m_windows))};
-        for (const QString& p : panes)
-            args << str("--pane") << p;
-        return test::openMainWindow(args);
-    }
     int subscribers(const QByteArray& channel)
     {
-        const RedisReply r = m_client->command({"PUBSUB", "NUMSUB", channel});
+        const RedisReply r = m_f.client->command({"PUBSUB", "NUMSUB", channel});
         return r.elements.size() == 2 ? int(r.elements[1].integer) : -1;
     }
     static void type(QueuePane* p, const QString& text, int repeat = 1)
@@ -63,17 +55,11 @@ private:
     }
 
 private slots:
-    void initTestCase()
-    {
-        QVERIFY(m_dir.isValid());
-        RQ_START_SERVER(m_server);
-        m_client = std::make_unique<test::SyncClient>(m_server.settings());
-        QVERIFY2(m_client->isConnected(), qPrintable(m_client->error()));
-    }
+    void initTestCase() { RQ_START_WINDOW_FIXTURE(m_f); }
 
     void aRepeatedTemplateIsExpandedPerMessage()
     {
-        auto window = makeWindow({str("pubsub:tpl")});
+        auto window = test::windowOn(m_f, {str("pubsub:tpl")});
         QVERIFY(window);
         QueuePane* p = listeningPane(window.get(), "tpl");
         QVERIFY(p);
@@ -93,7 +79,7 @@ private slots:
 
     void aBadPlaceholderIsAnErrorAndNothingIsSent()
     {
-        auto window = makeWindow({str("pubsub:bad")});
+        auto window = test::windowOn(m_f, {str("pubsub:bad")});
         QVERIFY(window);
         QueuePane* p = listeningPane(window.get(), "bad");
         QVERIFY(p);
@@ -112,7 +98,7 @@ private slots:
 
     void publishSaysWhoHeardIt()
     {
-        auto window = makeWindow({str("pubsub:heard"), str("pattern:zz.*")});
+        auto window = test::windowOn(m_f, {str("pubsub:heard"), str("pattern:zz.*")});
         QVERIFY(window);
         QueuePane* p = listeningPane(window.get(), "heard");
         QVERIFY(p);
@@ -138,7 +124,7 @@ private slots:
 
     void theHelpPopupListsThePlaceholders()
     {
-        auto window = makeWindow({str("pubsub:help")});
+        auto window = test::windowOn(m_f, {str("pubsub:help")});
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "help");
         QVERIFY(p);
@@ -155,7 +141,7 @@ private slots:
 
     void loadModeSendsCountsAndStops()
     {
-        auto window = makeWindow({str("pubsub:load")});
+        auto window = test::windowOn(m_f, {str("pubsub:load")});
         QVERIFY(window);
         QueuePane* p = listeningPane(window.get(), "load");
         QVERIFY(p);
@@ -197,7 +183,7 @@ private slots:
 
     void loadModeRefusesABadTemplate()
     {
-        auto window = makeWindow({str("pubsub:loadbad")});
+        auto window = test::windowOn(m_f, {str("pubsub:loadbad")});
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "loadbad");
         QVERIFY(p);
@@ -211,10 +197,7 @@ private slots:
     }
 
 private:
-    QTemporaryDir m_dir;
-    SandboxServer m_server;
-    std::unique_ptr<test::SyncClient> m_client;
-    int m_windows = 0;
+    test::WindowFixture m_f;
 };
 
 QTEST_MAIN(TestPublishPane)

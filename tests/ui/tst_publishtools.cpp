@@ -41,55 +41,34 @@ constexpr int kTimeoutMs = 20000;
 class TestPublishTools : public QObject {
     Q_OBJECT
 private:
-    std::unique_ptr<MainWindow> makeWindow(const QStringList& panes, const QString& ini)
-    {
-        QStringList args{str("--url"), m_server.url(), str("--settings"), ini};
-        for (const QString& p : panes)
-            args << str("--pane") << p;
-        return test::openMainWindow(args);
-    }
-    QString newIni() { return m_dir.filePath(QStringLiteral("s-%1.ini").arg(++m_windows)); }
     bool subscribed(const QByteArray& channel)
     {
         return QTest::qWaitFor(
             [&] {
-                const RedisReply r = m_client->command({"PUBSUB", "NUMSUB", channel});
+                const RedisReply r = m_f.client->command({"PUBSUB", "NUMSUB", channel});
                 return r.elements.size() == 2 && r.elements[1].integer == 1;
             },
             kTimeoutMs);
     }
-    static void typeAndSend(QueuePane* p, const QString& text)
-    {
-        auto* edit = child<QPlainTextEdit>(p, "messageEdit");
-        edit->selectAll();
-        QTest::keyClicks(edit, text);
-        QTest::keyClick(edit, Qt::Key_Return, Qt::ControlModifier);
-    }
 
 private slots:
-    void initTestCase()
-    {
-        QVERIFY(m_dir.isValid());
-        RQ_START_SERVER(m_server);
-        m_client = std::make_unique<test::SyncClient>(m_server.settings());
-        QVERIFY2(m_client->isConnected(), qPrintable(m_client->error()));
-    }
+    void initTestCase() { RQ_START_WINDOW_FIXTURE(m_f); }
 
     void upAndDownRecallThisTargetsMessagesAcrossRestarts()
     {
-        const QString ini = newIni();
+        const QString ini = m_f.freshSettings();
         {
-            auto window = makeWindow({str("pubsub:h1"), str("pubsub:h2")}, ini);
+            auto window = test::windowOn(m_f, {str("pubsub:h1"), str("pubsub:h2")}, ini);
             QVERIFY(window);
             QueuePane* p1 = pane(window.get(), "h1");
             QueuePane* p2 = pane(window.get(), "h2");
             QVERIFY(subscribed("h1") && subscribed("h2"));
-            typeAndSend(p1, str("first"));
-            typeAndSend(p1, str("second"));
-            typeAndSend(p2, str("other pane"));
+            test::typeAndSend(p1, str("first"));
+            test::typeAndSend(p1, str("second"));
+            test::typeAndSend(p2, str("other pane"));
             QTRY_COMPARE_WITH_TIMEOUT(p1->model()->rowCount(), 2, kTimeoutMs);
         }
-        auto window = makeWindow({str("pubsub:h1")}, ini);
+        auto window = test::windowOn(m_f, {str("pubsub:h1")}, ini);
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "h1");
         auto* edit = child<QPlainTextEdit>(p, "messageEdit");
@@ -109,8 +88,8 @@ private slots:
 
     void snippetsAreKeptInTheSettings()
     {
-        const QString ini = newIni();
-        auto window = makeWindow({str("pubsub:snip")}, ini);
+        const QString ini = m_f.freshSettings();
+        auto window = test::windowOn(m_f, {str("pubsub:snip")}, ini);
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "snip");
         auto* box = child<SendBox>(p, "sendBox");
@@ -125,12 +104,12 @@ private slots:
 
     void aFileGoesOutByteForByteOrByLine()
     {
-        auto window = makeWindow({str("pubsub:file")}, newIni());
+        auto window = test::windowOn(m_f, {str("pubsub:file")}, m_f.freshSettings());
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "file");
         QVERIFY(subscribed("file"));
         auto* box = child<SendBox>(p, "sendBox");
-        const QString bin = m_dir.filePath(QStringLiteral("all.bin"));
+        const QString bin = m_f.dir.filePath(QStringLiteral("all.bin"));
         QFile f(bin);
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(allBytes());
@@ -138,7 +117,7 @@ private slots:
         QVERIFY(box->sendFile(bin, PayloadFile::Split::Whole));
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 1, kTimeoutMs);
         QCOMPARE(p->model()->messageAt(0).payload, allBytes());
-        const QString text = m_dir.filePath(QStringLiteral("lines.txt"));
+        const QString text = m_f.dir.filePath(QStringLiteral("lines.txt"));
         QFile t(text);
         QVERIFY(t.open(QIODevice::WriteOnly));
         t.write("alpha\r\nbeta\n\ngamma");
@@ -152,7 +131,7 @@ private slots:
         QCOMPARE(p->model()->messageAt(3).payload, QByteArray(""));
         QCOMPARE(p->model()->messageAt(4).payload, QByteArray("gamma"));
         QVERIFY(
-            !box->sendFile(m_dir.filePath(QStringLiteral("missing")), PayloadFile::Split::Whole));
+            !box->sendFile(m_f.dir.filePath(QStringLiteral("missing")), PayloadFile::Split::Whole));
         QTRY_VERIFY(p->errorText().contains(str("Cannot read")));
     }
 
@@ -167,12 +146,12 @@ private slots:
             m.payload = i == 7 ? allBytes() : "r" + QByteArray::number(i);
             rows << m;
         }
-        const QString path = m_dir.filePath(QStringLiteral("replay.jsonl"));
+        const QString path = m_f.dir.filePath(QStringLiteral("replay.jsonl"));
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(RowExport::jsonLines(rows, "pubsub", "orig", false, QString(), QString()));
         f.close();
-        auto window = makeWindow({str("pubsub:replayed")}, newIni());
+        auto window = test::windowOn(m_f, {str("pubsub:replayed")}, m_f.freshSettings());
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "replayed");
         QVERIFY(subscribed("replayed"));
@@ -195,12 +174,12 @@ private slots:
 
     void rowsCopyAsCommandsAndExport()
     {
-        auto window = makeWindow({str("pubsub:exp")}, newIni());
+        auto window = test::windowOn(m_f, {str("pubsub:exp")}, m_f.freshSettings());
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "exp");
         QVERIFY(subscribed("exp"));
-        QCOMPARE(m_client->command({"PUBLISH", "exp", allBytes()}).integer, qint64(1));
-        QCOMPARE(m_client->command({"PUBLISH", "exp", "two, \"quoted\""}).integer, qint64(1));
+        QCOMPARE(m_f.client->command({"PUBLISH", "exp", allBytes()}).integer, qint64(1));
+        QCOMPARE(m_f.client->command({"PUBLISH", "exp", "two, \"quoted\""}).integer, qint64(1));
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 2, kTimeoutMs);
         auto* view = child<QTableView>(p, "messageView");
         auto* actions = view->findChild<RowExportActions*>();
@@ -213,7 +192,7 @@ private slots:
         view->findChild<QAction*>(str("copyPyAction"))->trigger();
         QVERIFY(QApplication::clipboard()->text().startsWith(str("r.publish(b'exp', b'\\x00")));
         // The whole pane as a recording, read back exactly; the selection as CSV.
-        const QString jsonl = m_dir.filePath(QStringLiteral("pane.jsonl"));
+        const QString jsonl = m_f.dir.filePath(QStringLiteral("pane.jsonl"));
         QString error;
         QVERIFY2(actions->exportTo(jsonl, false, &error), qPrintable(error));
         RecordingReader reader(jsonl);
@@ -224,7 +203,7 @@ private slots:
         QCOMPARE(back[0].message.payload, allBytes());
         QCOMPARE(back[1].message.payload, QByteArray("two, \"quoted\""));
         view->selectRow(1);
-        const QString csv = m_dir.filePath(QStringLiteral("sel.csv"));
+        const QString csv = m_f.dir.filePath(QStringLiteral("sel.csv"));
         QVERIFY2(actions->exportTo(csv, true, &error), qPrintable(error));
         QFile f(csv);
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -235,10 +214,7 @@ private slots:
     }
 
 private:
-    QTemporaryDir m_dir;
-    SandboxServer m_server;
-    std::unique_ptr<test::SyncClient> m_client;
-    int m_windows = 0;
+    test::WindowFixture m_f;
 };
 
 QTEST_MAIN(TestPublishTools)

@@ -35,18 +35,6 @@ class TestReadingOrder : public QObject {
     Q_OBJECT
 
 private:
-    std::unique_ptr<MainWindow> makeWindow(const QStringList& panes, const QString& settings = {})
-    {
-        QStringList args{str("--url"), m_server.url(), str("--settings"),
-                         settings.isEmpty() ? freshSettings() : settings};
-        for (const QString& p : panes)
-            args << str("--pane") << p;
-        return test::openMainWindow(args);
-    }
-    QString freshSettings()
-    {
-        return m_dir.filePath(QStringLiteral("s%1.ini").arg(++m_settingsCount));
-    }
     // A list pane on `key`, consuming.
     QueuePane* listPane(MainWindow* window, const char* key)
     {
@@ -61,34 +49,16 @@ private:
     {
         QList<QByteArray> argv{"LPUSH", key};
         argv += payloads;
-        m_client->command(argv);
-    }
-    static QByteArray payloadAt(QueuePane* p, int proxyRow)
-    {
-        const QModelIndex source = p->proxy()->mapToSource(p->proxy()->index(proxyRow, 0));
-        return source.isValid() ? p->model()->messageAt(source.row()).payload : QByteArray();
-    }
-    static QList<QByteArray> shown(QueuePane* p)
-    {
-        QList<QByteArray> rows;
-        for (int r = 0; r < p->proxy()->rowCount(); ++r)
-            rows << payloadAt(p, r);
-        return rows;
+        m_f.client->command(argv);
     }
 
 private slots:
-    void initTestCase()
-    {
-        QVERIFY(m_dir.isValid());
-        RQ_START_SERVER(m_server);
-        m_client = std::make_unique<test::SyncClient>(m_server.settings());
-        QVERIFY2(m_client->isConnected(), qPrintable(m_client->error()));
-    }
-    void init() { m_client->command({"FLUSHALL"}); }
+    void initTestCase() { RQ_START_WINDOW_FIXTURE(m_f); }
+    void init() { m_f.client->command({"FLUSHALL"}); }
 
     void newestFirstKeepsSelectionAndFilter()
     {
-        auto window = makeWindow({str("list:jobs")});
+        auto window = test::windowOn(m_f, {str("list:jobs")});
         QVERIFY(window);
         QueuePane* p = listPane(window.get(), "jobs");
         QVERIFY(p);
@@ -96,7 +66,7 @@ private slots:
         QVERIFY(newest && newest->isVisible() && !newest->isChecked());
         push("jobs", {"a-odd", "b-even", "c-odd"});
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 3, kTimeoutMs);
-        QCOMPARE(shown(p), (QList<QByteArray>{"a-odd", "b-even", "c-odd"}));
+        QCOMPARE(test::shownPayloads(p), (QList<QByteArray>{"a-odd", "b-even", "c-odd"}));
 
         // Select b-even, then turn the order round: the same message stays selected.
         auto* view = child<QTableView>(p, "messageView");
@@ -104,18 +74,19 @@ private slots:
         view->selectRow(1);
         newest->click();
         QVERIFY(p->proxy()->newestFirst());
-        QCOMPARE(shown(p), (QList<QByteArray>{"c-odd", "b-even", "a-odd"}));
-        QCOMPARE(payloadAt(p, view->currentIndex().row()), QByteArray("b-even"));
+        QCOMPARE(test::shownPayloads(p), (QList<QByteArray>{"c-odd", "b-even", "a-odd"}));
+        QCOMPARE(test::shownPayload(p, view->currentIndex().row()), QByteArray("b-even"));
         QCOMPARE(view->selectionModel()->selectedRows().size(), 1);
-        QCOMPARE(payloadAt(p, view->selectionModel()->selectedRows().first().row()),
+        QCOMPARE(test::shownPayload(p, view->selectionModel()->selectedRows().first().row()),
                  QByteArray("b-even"));
 
         // New rows come in on top; the selection follows its message down.
         push("jobs", {"d-even", "e-odd"});
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 5, kTimeoutMs);
-        QCOMPARE(shown(p), (QList<QByteArray>{"e-odd", "d-even", "c-odd", "b-even", "a-odd"}));
-        QCOMPARE(payloadAt(p, view->currentIndex().row()), QByteArray("b-even"));
-        QCOMPARE(payloadAt(p, view->selectionModel()->selectedRows().first().row()),
+        QCOMPARE(test::shownPayloads(p),
+                 (QList<QByteArray>{"e-odd", "d-even", "c-odd", "b-even", "a-odd"}));
+        QCOMPARE(test::shownPayload(p, view->currentIndex().row()), QByteArray("b-even"));
+        QCOMPARE(test::shownPayload(p, view->selectionModel()->selectedRows().first().row()),
                  QByteArray("b-even"));
         // The preview column shows the row's own message.
         QCOMPARE(p->proxy()->index(0, MessageModel::PreviewColumn).data().toString(), str("e-odd"));
@@ -123,20 +94,21 @@ private slots:
         // Filtered, still newest first, and rows that arrive while filtered go on top.
         child<QLineEdit>(p, "filterEdit")->setText(str("odd"));
         QTRY_VERIFY(!p->proxy()->isScanning());
-        QCOMPARE(shown(p), (QList<QByteArray>{"e-odd", "c-odd", "a-odd"}));
+        QCOMPARE(test::shownPayloads(p), (QList<QByteArray>{"e-odd", "c-odd", "a-odd"}));
         push("jobs", {"f-odd", "g-even"});
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 7, kTimeoutMs);
-        QTRY_COMPARE(shown(p), (QList<QByteArray>{"f-odd", "e-odd", "c-odd", "a-odd"}));
+        QTRY_COMPARE(test::shownPayloads(p),
+                     (QList<QByteArray>{"f-odd", "e-odd", "c-odd", "a-odd"}));
         // Turned back while filtered: arrival order again.
         newest->click();
-        QCOMPARE(shown(p), (QList<QByteArray>{"a-odd", "c-odd", "e-odd", "f-odd"}));
+        QCOMPARE(test::shownPayloads(p), (QList<QByteArray>{"a-odd", "c-odd", "e-odd", "f-odd"}));
         child<QLineEdit>(p, "filterEdit")->clear();
         QCOMPARE(p->proxy()->rowCount(), 7);
     }
 
     void newestFirstWithTheBoundedRing()
     {
-        auto window = makeWindow({str("list:ring")});
+        auto window = test::windowOn(m_f, {str("list:ring")});
         QVERIFY(window);
         QueuePane* p = listPane(window.get(), "ring");
         QVERIFY(p);
@@ -149,13 +121,13 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->totalAppended(), quint64(4), kTimeoutMs);
         auto* view = child<QTableView>(p, "messageView");
         view->setCurrentIndex(view->model()->index(1, 0)); // m3
-        QCOMPARE(payloadAt(p, view->currentIndex().row()), QByteArray("m3"));
+        QCOMPARE(test::shownPayload(p, view->currentIndex().row()), QByteArray("m3"));
         push("ring", all.mid(4));
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->totalAppended(), quint64(8), kTimeoutMs);
         // The oldest went from the bottom; the newest five, newest on top.
-        QCOMPARE(shown(p), (QList<QByteArray>{"m8", "m7", "m6", "m5", "m4"}));
+        QCOMPARE(test::shownPayloads(p), (QList<QByteArray>{"m8", "m7", "m6", "m5", "m4"}));
         // m3 was trimmed: the view moved its current row to a row still there.
-        QVERIFY(shown(p).contains(payloadAt(p, view->currentIndex().row())));
+        QVERIFY(test::shownPayloads(p).contains(test::shownPayload(p, view->currentIndex().row())));
 
         // Trimmed while filtered: the filtered rows lose their oldest at the bottom too.
         child<QLineEdit>(p, "filterEdit")->setText(str("m"));
@@ -163,13 +135,13 @@ private slots:
         view->setCurrentIndex(view->model()->index(2, 0)); // m6
         push("ring", {"m9", "m10"});
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->totalAppended(), quint64(10), kTimeoutMs);
-        QTRY_COMPARE(shown(p), (QList<QByteArray>{"m10", "m9", "m8", "m7", "m6"}));
-        QCOMPARE(payloadAt(p, view->currentIndex().row()), QByteArray("m6"));
+        QTRY_COMPARE(test::shownPayloads(p), (QList<QByteArray>{"m10", "m9", "m8", "m7", "m6"}));
+        QCOMPARE(test::shownPayload(p, view->currentIndex().row()), QByteArray("m6"));
     }
 
     void scrolledDownRowsStayInSight()
     {
-        auto window = makeWindow({str("list:flow")});
+        auto window = test::windowOn(m_f, {str("list:flow")});
         QVERIFY(window);
         QueuePane* p = listPane(window.get(), "flow");
         QVERIFY(p);
@@ -183,10 +155,10 @@ private slots:
         QScrollBar* bar = view->verticalScrollBar();
         QTRY_VERIFY(bar->maximum() > 100);
         QCOMPARE(bar->value(), 0); // at the top: the newest rows are in sight
-        QCOMPARE(payloadAt(p, view->rowAt(0)), QByteArray("row 299"));
+        QCOMPARE(test::shownPayload(p, view->rowAt(0)), QByteArray("row 299"));
         // Scroll down to read; more rows arrive above.
         view->scrollTo(view->model()->index(100, 0), QAbstractItemView::PositionAtTop);
-        const QByteArray top = payloadAt(p, view->rowAt(0));
+        const QByteArray top = test::shownPayload(p, view->rowAt(0));
         QVERIFY2(top != "row 299", top.constData());
         QList<QByteArray> more;
         for (int i = 300; i < 340; ++i)
@@ -194,19 +166,19 @@ private slots:
         push("flow", more);
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 340, kTimeoutMs);
         QTest::qWait(100); // the view's delayed layout
-        QCOMPARE(payloadAt(p, view->rowAt(0)), top);
+        QCOMPARE(test::shownPayload(p, view->rowAt(0)), top);
         // Back at the top, the newest rows are shown as they come.
         bar->setValue(0);
         push("flow", {"row 340"});
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 341, kTimeoutMs);
         QTest::qWait(100);
         QCOMPARE(bar->value(), 0);
-        QCOMPARE(payloadAt(p, view->rowAt(0)), QByteArray("row 340"));
+        QCOMPARE(test::shownPayload(p, view->rowAt(0)), QByteArray("row 340"));
     }
 
     void wrapShowsLongPreviewsOnSeveralLines()
     {
-        auto window = makeWindow({str("list:long")});
+        auto window = test::windowOn(m_f, {str("list:long")});
         QVERIFY(window);
         QueuePane* p = listPane(window.get(), "long");
         QVERIFY(p);
@@ -240,9 +212,9 @@ private slots:
 
     void choicesSavedWithThePaneAndRestored()
     {
-        const QString settings = freshSettings();
+        const QString settings = m_f.freshSettings();
         {
-            auto window = makeWindow({str("pubsub:news"), str("pubsub:plain")}, settings);
+            auto window = test::windowOn(m_f, {str("pubsub:news"), str("pubsub:plain")}, settings);
             QVERIFY(window);
             QueuePane* p = pane(window.get(), "news");
             QVERIFY(p);
@@ -254,7 +226,7 @@ private slots:
             QCOMPARE(p->spec().toString(), str("pubsub:news"));
             window->close();
         }
-        auto window = makeWindow({}, settings);
+        auto window = test::windowOn(m_f, {}, settings);
         QVERIFY(window);
         QCOMPARE(window->panes().size(), 2);
         QueuePane* p = pane(window.get(), "news");
@@ -277,7 +249,7 @@ private slots:
 
     void viewOptionsOnTheCommandLine()
     {
-        auto window = makeWindow({str("pubsub:cli,decoder=json,order=newest,wrap=1")});
+        auto window = test::windowOn(m_f, {str("pubsub:cli,decoder=json,order=newest,wrap=1")});
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "cli");
         QVERIFY(p);
@@ -292,10 +264,7 @@ private slots:
     }
 
 private:
-    SandboxServer m_server;
-    QTemporaryDir m_dir;
-    int m_settingsCount = 0;
-    std::unique_ptr<test::SyncClient> m_client;
+    test::WindowFixture m_f;
 };
 
 QTEST_MAIN(TestReadingOrder)
