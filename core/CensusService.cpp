@@ -1,5 +1,6 @@
 #include "CensusService.h"
 
+#include "ClusterMap.h"
 #include "RedisConnection.h"
 #include "WorkerThread.h"
 
@@ -169,6 +170,18 @@ void CensusWorker::next()
         return;
     }
     m_current = m_round.takeFirst();
+    // A cluster: the census reads the node given; a key another master serves is not counted
+    // there (no figure rather than a wrong one).
+    const ConnectionSettings routed = ClusterRouting::forKey(m_settings, m_current);
+    if (routed.address() != m_conn->settings().address()) {
+        QueueSnapshot census;
+        census.key = m_current;
+        census.elsewhere = tr("not sampled: key on node %1").arg(routed.address());
+        m_current.clear();
+        emit censusReady(census);
+        QMetaObject::invokeMethod(this, &CensusWorker::next, Qt::QueuedConnection);
+        return;
+    }
     inspectorFor(m_current)->censusOn(m_conn, m_clients);
 }
 

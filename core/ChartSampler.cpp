@@ -1,5 +1,6 @@
 #include "ChartSampler.h"
 
+#include "ClusterMap.h"
 #include "RedisConnection.h"
 #include "WorkerThread.h"
 
@@ -81,6 +82,8 @@ void ChartSamplerWorker::setTargets(const QHash<int, SampleTarget>& targets)
             m_conn->deleteLater();
             m_conn = nullptr;
         }
+        closeNodes();
+        ++m_round;
         m_inFlight = false;
         m_wasDown = false;
         return;
@@ -117,6 +120,7 @@ void ChartSamplerWorker::ensureOpen()
 void ChartSamplerWorker::onDown(const QString& reason)
 {
     m_inFlight = false;
+    ++m_round;
     if (!m_wasDown) {
         m_wasDown = true;
         emit dropped(reason);
@@ -142,41 +146,113 @@ void ChartSamplerWorker::onTick()
         return;
     // Sorted by id, so replies are read back in the order they were asked for.
     const std::map<int, SampleTarget> targets(m_targets.keyValueBegin(), m_targets.keyValueEnd());
-    QByteArray encoded;
-    int count = 0;
+    // One pipeline per node: on a cluster, a key is sampled on the master serving its slot.
+    std::map<RedisConnection*, std::map<int, SampleTarget>> byNode;
+    auto round = std::make_shared<Round>();
     for (const auto& [id, t] : targets) {
-        Q_UNUSED(id)
-        switch (t.kind) {
-        case SampleTarget::Kind::List:
-            appendCommand(encoded, {QByteArrayLiteral("LLEN"), t.key});
-            for (const QByteArray& p : t.processingLists)
-                appendCommand(encoded, {QByteArrayLiteral("LLEN"), p});
-            break;
-        case SampleTarget::Kind::Stream:
-            appendCommand(encoded, {QByteArrayLiteral("XLEN"), t.key});
-            appendCommand(encoded,
-                          {QByteArrayLiteral("XINFO"), QByteArrayLiteral("GROUPS"), t.key});
-            break;
-        case SampleTarget::Kind::Server:
-            appendCommand(encoded, {QByteArrayLiteral("INFO"), QByteArrayLiteral("stats")});
-            appendCommand(encoded, {QByteArrayLiteral("INFO"), QByteArrayLiteral("memory")});
-            appendCommand(encoded, {QByteArrayLiteral("INFO"), QByteArrayLiteral("clients")});
-            break;
+        RedisConnection* c = connectionFor(t);
+        if (c && c->isReady()) {
+            byNode[c].insert({id, t});
+        } else {
+            ChartSample s;
+            s.error = notSampled(ClusterRouting::forKey(m_settings, t.key).address());
+            round->out.insert(id, s);
         }
-        count += t.commandCount();
+    }
+    round->left = int(byNode.size());
+    if (round->left == 0) {
+        emit sampled(round->out);
+        return;
     }
     m_inFlight = true;
-    m_conn->sendEncoded(encoded, count, [this, targets](QList<RedisReply>& replies) {
-        m_inFlight = false;
-        QHash<int, ChartSample> out;
-        int at = 0;
-        for (const auto& [id, t] : targets) {
-            ChartSample s;
-            parse(t, replies, at, s);
-            out.insert(id, s);
+    const quint64 generation = ++m_round;
+    for (const auto& [conn, group] : byNode) {
+        QByteArray encoded;
+        int count = 0;
+        for (const auto& [id, t] : group) {
+            Q_UNUSED(id)
+            encode(t, encoded);
+            count += t.commandCount();
         }
-        emit sampled(out);
-    });
+        RedisConnection* c = conn;
+        c->sendEncoded(encoded, count,
+                       [this, c, ids = group, round, generation](QList<RedisReply>& replies) {
+                           if (generation != m_round)
+                               return; // a round given up (the connection went down)
+                           int at = 0;
+                           for (const auto& [id, t] : ids) {
+                               ChartSample s;
+                               parse(t, replies, at, s);
+                               routeAgain(c, s);
+                               round->out.insert(id, s);
+                           }
+                           if (--round->left == 0) {
+                               m_inFlight = false;
+                               emit sampled(round->out);
+                           }
+                       });
+    }
+}
+
+void ChartSamplerWorker::encode(const SampleTarget& t, QByteArray& encoded)
+{
+    switch (t.kind) {
+    case SampleTarget::Kind::List:
+        appendCommand(encoded, {QByteArrayLiteral("LLEN"), t.key});
+        for (const QByteArray& p : t.processingLists)
+            appendCommand(encoded, {QByteArrayLiteral("LLEN"), p});
+        break;
+    case SampleTarget::Kind::Stream:
+        appendCommand(encoded, {QByteArrayLiteral("XLEN"), t.key});
+        appendCommand(encoded, {QByteArrayLiteral("XINFO"), QByteArrayLiteral("GROUPS"), t.key});
+        break;
+    case SampleTarget::Kind::Server:
+        appendCommand(encoded, {QByteArrayLiteral("INFO"), QByteArrayLiteral("stats")});
+        appendCommand(encoded, {QByteArrayLiteral("INFO"), QByteArrayLiteral("memory")});
+        appendCommand(encoded, {QByteArrayLiteral("INFO"), QByteArrayLiteral("clients")});
+        break;
+    }
+}
+
+RedisConnection* ChartSamplerWorker::connectionFor(const SampleTarget& t)
+{
+    if (t.kind == SampleTarget::Kind::Server)
+        return m_conn;
+    const ConnectionSettings routed = ClusterRouting::forKey(m_settings, t.key);
+    if (routed.address() == m_conn->settings().address())
+        return m_conn;
+    RedisConnection*& c = m_nodes[routed.address()];
+    if (!c)
+        c = new RedisConnection(routed, QStringLiteral("charts"), QString(), this);
+    if (!c->isOpen())
+        c->open(); // sampled from the next tick on
+    return c;
+}
+
+void ChartSamplerWorker::routeAgain(RedisConnection* via, ChartSample& s) const
+{
+    // Not the key's node (the slot moved): no figure rather than a wrong one; the map is
+    // corrected, and the next tick asks the right node.
+    ClusterRedirect redirect;
+    if (!ClusterMap::parseRedirect(s.error.toUtf8(), &redirect))
+        return;
+    ClusterRouting::noteMoved(via->settings(), redirect);
+    s = ChartSample();
+    s.error = notSampled(redirect.host + QLatin1Char(':') + QString::number(redirect.port));
+}
+
+QString ChartSamplerWorker::notSampled(const QString& node) const
+{
+    return tr("not sampled: key on node %1").arg(node);
+}
+
+void ChartSamplerWorker::closeNodes()
+{
+    for (RedisConnection* c : std::as_const(m_nodes)) {
+        c->close();
+        c->deleteLater();
+    }
+    m_nodes.clear();
 }
 
 void ChartSamplerWorker::parse(const SampleTarget& t, const QList<RedisReply>& replies, int& at,
@@ -269,6 +345,7 @@ void ChartSamplerWorker::stop()
         m_reconnect->stop();
     if (m_conn)
         m_conn->close();
+    closeNodes();
     emit stopped();
 }
 

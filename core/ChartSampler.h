@@ -63,6 +63,17 @@ private:
     void onTick();
     void parse(const SampleTarget& t, const QList<RedisReply>& replies, int& at,
                ChartSample& out) const;
+    static void encode(const SampleTarget& t, QByteArray& encoded);
+    // On a cluster (ClusterRouting): the connection to the node serving the
+    // target's key (m_conn for the given node and for the server's own figures).
+    RedisConnection* connectionFor(const SampleTarget& t);
+    void routeAgain(RedisConnection* via, ChartSample& s) const;
+    QString notSampled(const QString& node) const;
+    void closeNodes();
+    struct Round {
+        QHash<int, ChartSample> out;
+        int left = 0;
+    };
 
     ConnectionSettings m_settings;
     int m_intervalMs;
@@ -71,6 +82,8 @@ private:
     QTimer* m_timer = nullptr;
     QTimer* m_reconnect = nullptr;
     Backoff m_backoff;
+    QHash<QString, RedisConnection*> m_nodes; // other masters of a cluster, by address
+    quint64 m_round = 0;                      // the round trip out; bumped to give it up
     bool m_inFlight = false;
     bool m_wasDown = false; // a drop was reported; restored() follows the next ready()
     bool m_stopping = false;

@@ -323,6 +323,13 @@ ClusterMap mapFor(const ConnectionSettings& settings)
     return map ? *map : ClusterMap();
 }
 
+bool knows(const ConnectionSettings& settings)
+{
+    Registry& r = registry();
+    QMutexLocker lock(&r.mutex);
+    return r.byAddress.contains(addressOf(settings));
+}
+
 bool followMovedLater(const ConnectionSettings& via, const RedisReply& reply, QObject* context,
                       std::function<void(const QString&)> reconnect)
 {

@@ -85,6 +85,9 @@ void learn(const ConnectionSettings& via, const ClusterMap& map);
 void noteMoved(const ConnectionSettings& via, const ClusterRedirect& redirect);
 // The map known for the cluster settings belongs to (empty if none).
 ClusterMap mapFor(const ConnectionSettings& settings);
+// Whether settings point at a node of a cluster this process has learnt a map of (from the
+// server monitor's CLUSTER SHARDS, a Test connection or a -MOVED).
+bool knows(const ConnectionSettings& settings);
 // Forgets everything (tests).
 void reset();
 // For a connection's owner inside one of its reply callbacks: when reply is -MOVED, notes it

@@ -1,5 +1,7 @@
 #include "Consumer.h"
 
+#include "ClusterMap.h"
+
 #include "ListConsumer.h"
 #include "ObserveWorker.h"
 #include "PubSubConsumer.h"
@@ -25,8 +27,14 @@ void Consumer::registerMetaTypes()
     qRegisterMetaType<rqc::OutputBufferReport>();
 }
 
-ConsumerWorker* Consumer::createWorker(const ConnectionSettings& settings, const ConsumerSpec& spec)
+ConsumerWorker* Consumer::createWorker(const ConnectionSettings& given, const ConsumerSpec& spec)
 {
+    // A server found to be a cluster node (by the server monitor, a Test connection, a MOVED) is
+    // treated as with cluster=1: keys are routed, and a reliable list's companion keys carry the
+    // queue's hash tag, which its pane's notice explains.
+    ConnectionSettings settings = given;
+    if (!settings.cluster && !settings.isSentinel() && ClusterRouting::knows(settings))
+        settings.cluster = true;
     switch (spec.mode) {
     case Mode::PubSub:
     case Mode::Pattern:

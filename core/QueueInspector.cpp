@@ -1,6 +1,7 @@
 #include "QueueInspector.h"
 
 #include "ClientListFields.h"
+#include "ClusterMap.h"
 #include "LuaScript.h"
 #include "RedisConnection.h"
 #include "ReliableRecovery.h"
@@ -60,8 +61,22 @@ QueueInspectorWorker::QueueInspectorWorker(const ConnectionSettings& settings,
     , m_key(key)
     , m_options(options)
 {
-    if (m_options.dead.isEmpty())
-        m_options.dead = key + ":dead";
+    m_deadGiven = !m_options.dead.isEmpty();
+    updateNaming();
+}
+
+void QueueInspectorWorker::updateNaming()
+{
+    // A cluster node (cluster=1, or a map the monitor learnt): the companion keys carry the
+    // queue's hash tag, as the consumers name them (ReliableListKeys::prefixFor).
+    m_cluster = m_cluster || m_settings.cluster || ClusterRouting::knows(m_settings);
+    if (!m_deadGiven)
+        m_options.dead = ReliableListKeys::prefixFor(m_key, m_cluster) + ":dead";
+}
+
+ReliableListKeys QueueInspectorWorker::keys() const
+{
+    return ReliableListKeys::forQueue(m_key, m_options.dead, m_cluster);
 }
 
 QueueInspectorWorker::~QueueInspectorWorker() = default;
@@ -85,8 +100,11 @@ void QueueInspectorWorker::start()
 
 void QueueInspectorWorker::openConnection()
 {
-    if (!m_stopping)
-        m_conn->open();
+    if (m_stopping)
+        return;
+    updateNaming();
+    m_conn->setSettings(ClusterRouting::forKey(m_settings, m_key)); // a cluster: the key's node
+    m_conn->open();
 }
 
 void QueueInspectorWorker::onReady()
@@ -208,7 +226,7 @@ void QueueInspectorWorker::gatherType(std::shared_ptr<QueueSnapshot> snap)
 
 void QueueInspectorWorker::gatherList(std::shared_ptr<QueueSnapshot> snap)
 {
-    const ReliableListKeys keys = ReliableListKeys::forQueue(m_key, m_options.dead);
+    const ReliableListKeys keys = this->keys();
     QByteArray encoded;
     appendCommand(encoded, {"LLEN", m_key});
     appendCommand(encoded, {"HLEN", keys.deliveries});
@@ -256,7 +274,7 @@ void QueueInspectorWorker::startProcessingScan(std::shared_ptr<QueueSnapshot> sn
     if (m_options.census && (walked || m_hintComplete || noWalk)) {
         // Walking the keyspace costs O(keys): between walks, re-read only the lists known from
         // the last walk and from the hint.
-        const ReliableListKeys keys = ReliableListKeys::forQueue(m_key, m_options.dead);
+        const ReliableListKeys keys = this->keys();
         QList<QByteArray> known = m_knownProcessing;
         for (const QByteArray& key : std::as_const(m_hint)) {
             if (!known.contains(key))
@@ -276,7 +294,7 @@ void QueueInspectorWorker::startProcessingScan(std::shared_ptr<QueueSnapshot> sn
 
 void QueueInspectorWorker::setProcessingHint(const QList<QByteArray>& keys, bool complete)
 {
-    const QByteArray prefix = m_key + ":processing:";
+    const QByteArray prefix = this->keys().base() + ":processing:";
     m_hint.clear();
     for (const QByteArray& key : keys) {
         if (key.startsWith(prefix) && !key.endsWith(":alive"))
@@ -288,7 +306,7 @@ void QueueInspectorWorker::setProcessingHint(const QList<QByteArray>& keys, bool
 void QueueInspectorWorker::scanProcessing(std::shared_ptr<QueueSnapshot> snap,
                                           const QByteArray& cursor)
 {
-    const ReliableListKeys keys = ReliableListKeys::forQueue(m_key, m_options.dead);
+    const ReliableListKeys keys = this->keys();
     QList<QByteArray> argv{"SCAN", cursor, "MATCH", keys.processingPattern(), "COUNT", "1000"};
     if (!m_options.census) // the census wants the heartbeat keys (strings) too
         argv << "TYPE"
@@ -459,6 +477,16 @@ void QueueInspectorWorker::finishSnapshot(std::shared_ptr<QueueSnapshot> snap, c
     snap->error = error;
     snap->takenAtMs = QDateTime::currentMSecsSinceEpoch();
     m_gathering = false;
+    // The key's slot moved: the map is corrected, and the next connection goes to its node.
+    if (m_conn &&
+        ClusterRouting::followMovedLater(m_conn->settings(), RedisReply::error(error.toUtf8()),
+                                         this, [this](const QString&) {
+                                             if (m_stopping)
+                                                 return;
+                                             m_conn->close();
+                                             openConnection();
+                                         }))
+        return;
     emit snapshotReady(*snap);
     if (m_again) {
         m_again = false;

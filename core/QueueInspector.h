@@ -17,6 +17,8 @@ class QTimer;
 
 namespace rqc {
 
+struct ReliableListKeys;
+
 class RedisConnection;
 class WorkerThread;
 
@@ -91,6 +93,8 @@ struct QueueSnapshot {
 
     qint64 takenAtMs = 0;
     QString error; // Redis's own text when a read failed
+    // Not read at all: the key is on another node of a cluster ("not sampled: key on node X").
+    QString elsewhere;
 };
 
 struct InspectorOptions {
@@ -161,9 +165,15 @@ private:
                     const QByteArray& minIdle, const QByteArray& cursor);
     void actionDone(const RecoveryReport& report);
 
+    // The companion keys' names (hash-tagged on a cluster) and the dead-letter key's default.
+    void updateNaming();
+    ReliableListKeys keys() const;
+
     ConnectionSettings m_settings;
     QByteArray m_key;
     InspectorOptions m_options;
+    bool m_deadGiven = false;
+    bool m_cluster = false;
     RedisConnection* m_conn = nullptr;
     QTimer* m_timer = nullptr;
     QTimer* m_reconnect = nullptr;

@@ -72,7 +72,7 @@ void QueueInspectorWorker::recover(qint64 requestId)
 {
     runWhenReady(
         [this, requestId] {
-            ReliableListKeys keys = ReliableListKeys::forQueue(m_key, m_options.dead);
+            ReliableListKeys keys = this->keys();
             keys.maxDeliveries = m_options.maxDeliveries;
             auto* recovery = new ReliableRecovery(m_conn, keys, this);
             connect(recovery, &ReliableRecovery::finished, this,
@@ -154,7 +154,7 @@ void QueueInspectorWorker::requeueItems(qint64 requestId, bool stream,
     RecoveryReport report;
     report.requestId = requestId;
     QList<LuaScript::Call> calls;
-    const QByteArray deliveries = ReliableListKeys::forQueue(m_key).deliveries;
+    const QByteArray deliveries = keys().deliveries;
     for (const QByteArray& item : items) {
         if (stream)
             calls.append({{m_options.dead, m_key}, {item}});

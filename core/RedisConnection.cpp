@@ -99,7 +99,7 @@ int RedisConnection::pendingReplies() const
     int n = 0;
     for (const Pending& p : m_pending)
         n += p.probe ? 0 : p.expected - int(p.replies.size());
-    return n;
+    return n + heldReplies();
 }
 
 void RedisConnection::open()
@@ -108,6 +108,7 @@ void RedisConnection::open()
         return;
     close();
     ++m_generation;
+    prepareAsk();
     m_state = State::Connecting;
     m_reader = new RespReader;
     m_reader->setMaxReplyBytes(m_settings.maxReplyBytes);
@@ -259,6 +260,7 @@ void RedisConnection::close()
     // pending entries out before destroying them.
     std::deque<Pending> dropped;
     dropped.swap(m_pending);
+    closeAsked();
     m_clientId = 0;
     if (m_device) {
         QIODevice* dev = m_device;
@@ -405,7 +407,10 @@ void RedisConnection::send(const QList<QByteArray>& argv, Callback cb)
     m_pending.push_back(std::move(p));
     if (!argv.isEmpty() && argv[0].toUpper() == "MONITOR")
         m_pushMode = true; // from now on, every line is a push
-    writeBytes(encodeCommand(argv));
+    const QByteArray bytes = encodeCommand(argv);
+    if (m_keepForAsk && m_state == State::Ready)
+        m_pending.back().encoded = bytes;
+    writeBytes(bytes);
 }
 
 void RedisConnection::sendNoReply(const QList<QByteArray>& argv)
@@ -426,6 +431,8 @@ void RedisConnection::sendEncoded(const QByteArray& encoded, int replyCount, Bat
     p.batch = std::move(cb);
     p.sentAtMs = m_clock.elapsed();
     p.replies.reserve(replyCount);
+    if (m_keepForAsk)
+        p.encoded = encoded;
     m_pending.push_back(std::move(p));
     writeBytes(encoded);
 }
@@ -486,19 +493,28 @@ void RedisConnection::dispatch(RedisReply& reply)
         return;
     }
     Pending& front = m_pending.front();
-    if (front.batch) {
-        front.replies.append(std::move(reply));
-        if (front.replies.size() < front.expected)
-            return;
-        Pending done = std::move(front);
-        m_pending.pop_front();
-        done.batch(done.replies);
-    } else {
+    if (!front.batch && m_held.empty() && !(reply.isError() && reply.str.startsWith("ASK "))) {
         Callback cb = std::move(front.single);
         m_pending.pop_front();
         if (cb)
             cb(reply);
+        return;
     }
+    front.replies.append(std::move(reply));
+    if (front.replies.size() < front.expected)
+        return;
+    Pending done = std::move(front);
+    m_pending.pop_front();
+    if (!holdForAsk(done))
+        deliver(done);
+}
+
+void RedisConnection::deliver(Pending& done)
+{
+    if (done.batch)
+        done.batch(done.replies);
+    else if (done.single)
+        done.single(done.replies.first());
 }
 
 void RedisConnection::fail(const QString& error)

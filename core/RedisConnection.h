@@ -8,6 +8,8 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <QHash>
+
 #include <deque>
 #include <functional>
 
@@ -91,6 +93,13 @@ private:
         Callback single;
         BatchCallback batch;
         QList<RedisReply> replies;
+        QByteArray encoded; // the command(s) as sent, kept to follow an -ASK
+    };
+    // An entry answered, waiting for -ASK replies followed on another node (or behind one that is).
+    struct Held {
+        quint64 seq = 0;
+        Pending p;
+        QHash<int, QString> asked; // reply index -> address it was sent to with ASKING
     };
 
     void onConnected();
@@ -117,6 +126,17 @@ private:
     void dropResolver();
     bool followDemotion(const RedisReply& reply);
     void onMasterSwitched(const QString& name, const QString& from, const QString& to);
+    // Redis Cluster -ASK (RedisConnectionAsk.cpp): a command answered ASK is sent once more,
+    // after ASKING, to the node named (a side connection per node), and its answer takes the
+    // place of the ASK; replies keep their order. The slot map is not changed (ASK is one-shot).
+    void prepareAsk();
+    bool holdForAsk(Pending& done); // true: taken (followed, or waiting behind one that is)
+    void deliver(Pending& done);
+    void deliverHeld();
+    void askNodeDown(const QString& address);
+    void closeAsked();
+    int heldReplies() const;
+    RedisConnection* askConnection(const QString& host, quint16 port);
 
     ConnectionSettings m_settings;
     QByteArray m_clientName;
@@ -145,6 +165,11 @@ private:
     QPointer<QObject> m_resolver;
     bool m_masterFound = false; // the next open() connects to the master just found
     bool m_followingSwitches = false;
+    bool m_keepForAsk = false; // keep what is sent (a cluster node): an -ASK can be followed
+    std::deque<Held> m_held;
+    quint64 m_heldSeq = 0;
+    QHash<QString, RedisConnection*> m_askConns;               // side connections by address
+    QHash<QString, QList<std::function<void()>>> m_askWaiting; // sends waiting for one to be ready
 };
 
 } // namespace rqc

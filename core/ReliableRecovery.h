@@ -28,6 +28,13 @@ struct ReliableListKeys {
                                      bool cluster = false);
     static QByteArray prefixFor(const QByteArray& queue, bool cluster);
     QByteArray base() const { return prefix.isEmpty() ? queue : prefix; }
+    // Whether key is a processing list (or its heartbeat) of queue, named either way:
+    // queue:processing:… or, on a cluster, {queue}:processing:….
+    static bool isProcessingOf(const QByteArray& queue, const QByteArray& key)
+    {
+        return key.startsWith(queue + ":processing:") ||
+               key.startsWith('{' + queue + "}:processing:");
+    }
     // <prefix>:processing:<consumer>
     QByteArray processingFor(const QByteArray& consumer) const;
     // The SCAN MATCH pattern for every consumer's processing list (glob characters escaped).

@@ -6,6 +6,7 @@
 #include "KeychainSecretStore.h"
 #include "PasswordVault.h"
 #include "ProfileSecrets.h"
+#include "SecretPrompt.h"
 
 #include <QAction>
 #include <QInputDialog>
@@ -180,7 +181,10 @@ void ConnectionController::askPassword(const ConnectionProfile& profile, const Q
                               .arg(profile.title())
                         : tr("No system keychain: the password for %1 is kept in memory only.")
                               .arg(profile.title()));
-                connectWith(profile, password);
+                SecretPrompt::askRest(m_window, m_vault, profile, this,
+                                      [this, password](const ConnectionProfile& withSecrets) {
+                                          connectWith(withSecrets, password);
+                                      });
             });
     prompt->open();
 }

@@ -2,6 +2,7 @@
 
 #include "ConsumerCensus.h"
 #include "ModeFamily.h"
+#include "ReliableRecovery.h"
 
 #include <QTimer>
 
@@ -80,9 +81,8 @@ void ConsumersLine::restart()
 void ConsumersLine::applySnapshot(const ServerSnapshot& snapshot)
 {
     m_processingLists.clear();
-    const QByteArray prefix = m_spec.target + ":processing:";
     for (const ServerSnapshot::Key& key : snapshot.lists) {
-        if (key.name.startsWith(prefix))
+        if (ReliableListKeys::isProcessingOf(m_spec.target, key.name))
             m_processingLists << key.name;
     }
     m_listsComplete = !snapshot.listsTruncated && !snapshot.truncated;
@@ -188,6 +188,8 @@ QString ConsumersLine::partialNote(bool discoveryComplete, double progress)
 
 QString ConsumersLine::summary(const QueueSnapshot& c)
 {
+    if (!c.elsewhere.isEmpty())
+        return tr("Consumers: %1").arg(c.elsewhere);
     QStringList parts;
     switch (c.kind) {
     case QueueSnapshot::Kind::Stream:

@@ -1,6 +1,7 @@
 #include "PaneChart.h"
 
 #include "HistoryChartView.h"
+#include "ReliableRecovery.h"
 
 #include <QLineSeries>
 
@@ -138,10 +139,9 @@ void PaneChart::applySnapshot(const ServerSnapshot& snapshot)
 {
     if (!m_target || m_spec.mode != Mode::Reliable)
         return;
-    const QByteArray prefix = m_spec.target + ":processing:";
     QList<QByteArray> processing;
     for (const ServerSnapshot::Key& k : snapshot.lists)
-        if (k.name.startsWith(prefix))
+        if (ReliableListKeys::isProcessingOf(m_spec.target, k.name))
             processing << k.name;
     if (processing == m_target->processingLists)
         return;

@@ -57,8 +57,7 @@ bool SentinelTopology::start(QString* error)
     }
     // Every Sentinel knows the replica and the two other Sentinels.
     for (int i = 0; i < 3; ++i) {
-        ConnectionSettings s;
-        s.port = m_sentinelPorts[i];
+        const ConnectionSettings s = sentinelSettings(i);
         SyncClient c(s);
         const bool ok = waitUntil(
             [&] {
@@ -100,7 +99,11 @@ bool SentinelTopology::startSentinel(int i, QString* error)
                                 .arg(port)
                                 .arg(m_dir.path(), QLatin1String(kMaster))
                                 .arg(m_master.port())
-                                .toUtf8();
+                                .toUtf8() +
+                            (m_sentinelPassword.isEmpty()
+                                 ? QByteArray()
+                                 : "requirepass " + m_sentinelPassword +
+                                       "\nsentinel sentinel-pass " + m_sentinelPassword + '\n');
     f.write(text);
     f.close();
     auto* p = new QProcess;
@@ -122,6 +125,7 @@ bool SentinelTopology::startSentinel(int i, QString* error)
     m_sentinelPorts.append(port);
     ConnectionSettings s;
     s.port = port;
+    s.password = m_sentinelPassword;
     const bool up = waitUntil(
         [&] {
             SyncClient c(s);
@@ -144,13 +148,27 @@ QString SentinelTopology::url() const
         .arg(hosts.join(QLatin1Char(',')), QLatin1String(kMaster));
 }
 
-ConnectionSettings SentinelTopology::settings() const { return ConnectionSettings::fromUrl(url()); }
+ConnectionSettings SentinelTopology::settings() const
+{
+    ConnectionSettings s = ConnectionSettings::fromUrl(url());
+    s.sentinelPassword = m_sentinelPassword;
+    return s;
+}
+
+ConnectionSettings SentinelTopology::sentinelSettings(int i) const
+{
+    ConnectionSettings s;
+    s.port = m_sentinelPorts.value(i);
+    s.password = m_sentinelPassword;
+    return s;
+}
 
 QString SentinelTopology::masterAddress() const
 {
     for (quint16 port : m_sentinelPorts) {
         ConnectionSettings s;
         s.port = port;
+        s.password = m_sentinelPassword;
         SyncClient c(s);
         const RedisReply r = c.command({"SENTINEL", "GET-MASTER-ADDR-BY-NAME", kMaster}, 2000);
         if (r.isArray() && r.elements.size() == 2)
@@ -180,9 +198,7 @@ void SentinelTopology::guardCurrentMaster()
 
 bool SentinelTopology::forceFailover(QString* error)
 {
-    ConnectionSettings s;
-    s.port = m_sentinelPorts.value(0);
-    SyncClient c(s);
+    SyncClient c(sentinelSettings(0));
     const RedisReply r = c.command({"SENTINEL", "FAILOVER", kMaster});
     if (r.isStatus("OK"))
         return true;
@@ -198,6 +214,7 @@ bool SentinelTopology::waitForSwitch(const QString& from, int timeoutMs, QString
             for (quint16 port : m_sentinelPorts) {
                 ConnectionSettings s;
                 s.port = port;
+                s.password = m_sentinelPassword;
                 SyncClient c(s);
                 const RedisReply r =
                     c.command({"SENTINEL", "GET-MASTER-ADDR-BY-NAME", kMaster}, 2000);

@@ -22,6 +22,11 @@ public:
     SentinelTopology();
     ~SentinelTopology();
 
+    // Before start(): the Sentinels' own requirepass (and sentinel-pass among themselves).
+    void setSentinelPassword(const QByteArray& password) { m_sentinelPassword = password; }
+    // Plain settings for Sentinel i (its password included).
+    ConnectionSettings sentinelSettings(int i) const;
+
     // Starts everything and waits until every Sentinel knows the master, its replica and the
     // other Sentinels. False with *error on failure.
     bool start(QString* error);
@@ -55,6 +60,7 @@ private:
     QTemporaryDir m_dir;
     QList<quint16> m_sentinelPorts;
     QList<QProcess*> m_sentinels;
+    QByteArray m_sentinelPassword;
 };
 
 } // namespace rqc::test

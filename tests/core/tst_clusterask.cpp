@@ -1,0 +1,193 @@
+// -ASK followed during a real slot migration (CLUSTER SETSLOT IMPORTING/MIGRATING, the keys moved
+// by MIGRATE, so that the source answers ASK until SETSLOT NODE): the command goes once more,
+// after ASKING, to the importing node, inside the connection — so consumers, their ack
+// connections and the publisher keep working while the slot is half moved, instead of waiting
+// for the MOVED that ends the migration. Nothing is lost and nothing is acked twice.
+#include "ClusterMap.h"
+#include "ClusterSupport.h"
+#include "Consumer.h"
+#include "Publisher.h"
+#include "TestSupport.h"
+#include "helpers/PreciseSupport.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace rqc;
+using namespace rqc::test;
+
+namespace {
+QList<QByteArray> numbered(const QByteArray& prefix, int from, int count)
+{
+    QList<QByteArray> out;
+    for (int i = from; i < from + count; ++i)
+        out << prefix + QByteArray::number(i);
+    return out;
+}
+} // namespace
+
+class TestClusterAsk : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { RQ_START_CLUSTER(m_cluster); }
+    void init() { ClusterRouting::reset(); }
+    void cleanupTestCase() { m_cluster.stop(); }
+
+    // The publisher on the slot's old owner goes on while the slot is migrating (its LPUSH is
+    // answered ASK and sent to the importing node after ASKING); a reliable-list drain across the
+    // migration loses nothing and acks nothing twice. (BLMOVE touches two keys: while the slot is
+    // half moved Redis answers it TRYAGAIN, and the consumer waits for the end of the migration.)
+    void reliableDrainAndPublisherFollowAsk()
+    {
+        const int before = 3000, during = 1000, after = 1000;
+        const QByteArray q = m_cluster.keyOnNode("ask-q:", 1);
+        const int slot = ClusterMap::keySlot(q);
+        push(q, numbered("q", 0, before));
+        ConnectionSettings seed = m_cluster.settings(0);
+        seed.cluster = true;
+        Consumer c(seed,
+                   parseSpec(QStringLiteral("reliable:%1,consumer=ask").arg(QString::fromUtf8(q))));
+        PreciseRecorder rec(&c);
+        c.start();
+        QTRY_COMPARE_WITH_TIMEOUT(rec.messages.size(), before, scaled(30000));
+        QTRY_COMPARE(rec.counters.acked, quint64(before));
+        // The publisher learns the slot's owner (node 1) before the migration.
+        Publisher pub(seed);
+        QSignalSpy sent(&pub, &Publisher::sent);
+        QSignalSpy failed(&pub, &Publisher::requestFailed);
+        pub.start();
+        pub.send(PublisherWorker::Command::LPush, q, "warm", 1);
+        QTRY_COMPARE(sent.size(), 1);
+        QTRY_COMPARE(rec.messages.size(), before + 1);
+
+        qint64 askingBefore = -1, askingAfter = -1;
+        QByteArray sourceSaid;
+        QString e;
+        QVERIFY2(m_cluster.migrateSlot(
+                     slot, 1, 0, &e,
+                     [&] {
+                         askingBefore = asking(0);
+                         // The queue is drained (absent): the source sends writes to the
+                         // importing node with ASK; the publisher follows it there.
+                         pub.send(PublisherWorker::Command::LPush, q, "mid", during);
+                         QVERIFY(waitUntil([&] { return sent.size() == 2; }, scaled(20000)));
+                         sourceSaid = m_cluster.command(1, {"LLEN", q}).toDebugString();
+                         askingAfter = asking(0);
+                     }),
+                 qPrintable(e));
+        qInfo("during the migration the source answered LLEN with %s", sourceSaid.constData());
+        QVERIFY2(failed.isEmpty(),
+                 failed.isEmpty() ? "" : qPrintable(failed.first().value(1).toString()));
+        QCOMPARE(sent.size(), 2);
+        QCOMPARE(sent[1][1].toULongLong(), quint64(during));
+        // The publisher's LPUSH reached the importing node after ASKING.
+        QVERIFY2(askingAfter > askingBefore,
+                 qPrintable(QStringLiteral("%1 -> %2").arg(askingBefore).arg(askingAfter)));
+        QCOMPARE(m_cluster.ownerOf(slot), 0);
+        push(q, numbered("q", before, after));
+        const int total = before + 1 + during + after;
+        QTRY_COMPARE_WITH_TIMEOUT(rec.messages.size(), total, scaled(30000));
+        QTRY_COMPARE_WITH_TIMEOUT(rec.counters.acked, quint64(total), scaled(30000));
+        QCOMPARE(rec.counters.redelivered, quint64(0));
+        QCOMPARE(rec.counters.gone, quint64(0));
+        QCOMPARE(rec.counters.pending, 0);
+        // "mid" was pushed 1000 times: the distinct payloads are the numbered ones, warm and mid.
+        QCOMPARE(rec.distinctPayloads().size(), before + after + 2);
+        QCOMPARE(m_cluster.command(0, {"LLEN", q}).integer, qint64(0));
+        QCOMPARE(m_cluster.command(0, {"LLEN", rec.pendingKey}).integer, qint64(0));
+        QVERIFY(pub.stopAndWait());
+        QVERIFY(c.stopAndWait(5000));
+    }
+
+    // A stream group drained through a node that is losing the stream's slot: XREADGROUP and XACK
+    // follow ASK, the PEL ends empty and every entry is delivered once.
+    void streamGroupDrainFollowsAsk()
+    {
+        const int before = 2000, during = 1000, after = 500;
+        const QByteArray s = m_cluster.keyOnNode("ask-s:", 2);
+        const int slot = ClusterMap::keySlot(s);
+        xadd(s, 0, before);
+        ConnectionSettings seed = m_cluster.settings(1);
+        seed.cluster = true;
+        Consumer c(
+            seed,
+            parseSpec(
+                QStringLiteral("stream:%1,group=g,from=0,consumer=ask").arg(QString::fromUtf8(s))));
+        PreciseRecorder rec(&c);
+        c.start();
+        QTRY_COMPARE_WITH_TIMEOUT(rec.messages.size(), before, scaled(30000));
+        QTRY_COMPARE(rec.counters.acked, quint64(before));
+        qint64 askingBefore = -1, askingAfter = -1;
+        bool drainedWhileMigrating = false;
+        QString e;
+        QVERIFY2(m_cluster.migrateSlot(slot, 2, 1, &e,
+                                       [&] {
+                                           askingBefore = asking(1);
+                                           xadd(s, before, during); // ASKING once per entry
+                                           const qint64 ours = asking(1) - askingBefore;
+                                           askingBefore += ours;
+                                           drainedWhileMigrating = QTest::qWaitFor(
+                                               [&] {
+                                                   return rec.messages.size() == before + during &&
+                                                          rec.counters.acked ==
+                                                              quint64(before + during);
+                                               },
+                                               scaled(30000));
+                                           askingAfter = asking(1);
+                                       }),
+                 qPrintable(e));
+        QVERIFY2(drainedWhileMigrating,
+                 qPrintable(QStringLiteral("%1 received, %2 acked, errors: %3")
+                                .arg(rec.messages.size())
+                                .arg(rec.counters.acked)
+                                .arg(rec.errors.join(QLatin1Char('\n')))));
+        QVERIFY2(askingAfter > askingBefore,
+                 qPrintable(QStringLiteral("%1 -> %2").arg(askingBefore).arg(askingAfter)));
+        xadd(s, before + during, after);
+        const int total = before + during + after;
+        QTRY_COMPARE_WITH_TIMEOUT(rec.messages.size(), total, scaled(30000));
+        QTRY_COMPARE_WITH_TIMEOUT(rec.counters.acked, quint64(total), scaled(30000));
+        QCOMPARE(rec.distinctPayloads().size(), total);
+        QCOMPARE(rec.counters.redelivered, quint64(0));
+        QCOMPARE(rec.counters.gone, quint64(0));
+        const RedisReply pel = m_cluster.command(1, {"XPENDING", s, "g"});
+        QVERIFY2(pel.isArray(), pel.toDebugString().constData());
+        QCOMPARE(pel.elements.value(0).integer, qint64(0));
+        QVERIFY(c.stopAndWait(5000));
+    }
+
+private:
+    // Calls of ASKING node i has answered (INFO commandstats).
+    qint64 asking(int i)
+    {
+        const RedisReply r = m_cluster.command(i, {"INFO", "commandstats"});
+        const qsizetype at = r.str.indexOf("cmdstat_asking:calls=");
+        if (at < 0)
+            return 0;
+        const qsizetype from = at + qsizetype(qstrlen("cmdstat_asking:calls="));
+        return r.str.mid(from, r.str.indexOf(',', from) - from).toLongLong();
+    }
+    void push(const QByteArray& key, const QList<QByteArray>& values)
+    {
+        for (qsizetype i = 0; i < values.size(); i += 1000) {
+            QList<QByteArray> argv{"LPUSH", key};
+            argv += values.mid(i, 1000);
+            const RedisReply r = m_cluster.keyCommand(argv);
+            QVERIFY2(r.isInteger(), r.toDebugString().constData());
+        }
+    }
+    // XADDs entries s<from>…, on the owner, or after ASKING on the importing node.
+    void xadd(const QByteArray& key, int from, int count)
+    {
+        for (int i = from; i < from + count; ++i) {
+            const RedisReply r =
+                m_cluster.keyCommand({"XADD", key, "*", "message", "s" + QByteArray::number(i)});
+            QVERIFY2(r.isString(), r.toDebugString().constData());
+        }
+    }
+
+    ClusterFixture m_cluster;
+};
+
+QTEST_GUILESS_MAIN(TestClusterAsk)
+#include "tst_clusterask.moc"
