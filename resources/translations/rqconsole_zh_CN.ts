@@ -340,6 +340,14 @@ Every connection to this server has stopped. Enter the password (and the ACL use
     </message>
 </context>
 <context>
+    <name>rqc::CensusWorker</name>
+    <message>
+        <location filename="../../core/CensusService.cpp" line="179" />
+        <source>not sampled: key on node %1</source>
+        <translation>未采样：键在节点 %1 上</translation>
+    </message>
+</context>
+<context>
     <name>rqc::ChartHistory</name>
     <message>
         <location filename="../../core/ChartHistory.cpp" line="144" />
@@ -408,6 +416,14 @@ Every connection to this server has stopped. Enter the password (and the ACL use
     </message>
 </context>
 <context>
+    <name>rqc::ChartSamplerWorker</name>
+    <message>
+        <location filename="../../core/ChartSampler.cpp" line="246" />
+        <source>not sampled: key on node %1</source>
+        <translation>未采样：键在节点 %1 上</translation>
+    </message>
+</context>
+<context>
     <name>rqc::ClusterMap</name>
     <message>
         <location filename="../../core/ClusterMap.cpp" line="107" />
@@ -425,32 +441,32 @@ Every connection to this server has stopped. Enter the password (and the ACL use
 <context>
     <name>rqc::ConnectionController</name>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="26" />
+        <location filename="../../ui/ConnectionController.cpp" line="27" />
         <source>C&amp;onnect…</source>
         <translation>连接(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="30" />
+        <location filename="../../ui/ConnectionController.cpp" line="31" />
         <source>Choose, add or edit a saved server and open it beside the ones already open</source>
         <translation>选择、添加或编辑已保存的服务器，并在已打开的服务器旁边打开它</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="132" />
+        <location filename="../../ui/ConnectionController.cpp" line="133" />
         <source>Opening %1: asking the keychain for its password… &lt;a href="type"&gt;type it instead&lt;/a&gt;</source>
         <translation>正在打开 %1：正在向钥匙串获取其密码… &lt;a href="type"&gt;改为手动输入&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="136" />
+        <location filename="../../ui/ConnectionController.cpp" line="137" />
         <source>The system keychain has not answered yet (over D-Bus it can take up to 25 s to give up). Type the password instead and it is kept in memory only.</source>
         <translation>系统钥匙串尚未应答（通过 D-Bus 时，它可能要等 25 秒才会放弃）。改为手动输入密码，密码将仅保存在内存中。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="157" />
+        <location filename="../../ui/ConnectionController.cpp" line="158" />
         <source>Password for %1</source>
         <translation>%1 的密码</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="160" />
+        <location filename="../../ui/ConnectionController.cpp" line="161" />
         <source>The system keychain has not answered.
 The password you type for %1 is kept in memory only, until the console quits.
 Password (empty for none):</source>
@@ -459,7 +475,7 @@ Password (empty for none):</source>
 密码（无密码则留空）：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="163" />
+        <location filename="../../ui/ConnectionController.cpp" line="164" />
         <source>No system keychain is available (%1).
 The password for %2 is kept in memory only, until the console quits.
 Password (empty for none):</source>
@@ -468,22 +484,22 @@ Password (empty for none):</source>
 密码（无密码则留空）：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="165" />
+        <location filename="../../ui/ConnectionController.cpp" line="166" />
         <source>no Secret Service</source>
         <translation>没有 Secret Service</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="168" />
+        <location filename="../../ui/ConnectionController.cpp" line="169" />
         <source>Not connected to %1: no password given. File › Connect… chooses a server.</source>
         <translation>未连接到 %1：未提供密码。可通过“文件 › 连接…”选择服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="178" />
+        <location filename="../../ui/ConnectionController.cpp" line="179" />
         <source>The password for %1 is kept in memory only (typed instead of waiting for the keychain).</source>
         <translation>%1 的密码仅保存在内存中（手动输入，未等待钥匙串）。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionController.cpp" line="181" />
+        <location filename="../../ui/ConnectionController.cpp" line="182" />
         <source>No system keychain: the password for %1 is kept in memory only.</source>
         <translation>没有系统钥匙串：%1 的密码仅保存在内存中。</translation>
     </message>
@@ -491,342 +507,342 @@ Password (empty for none):</source>
 <context>
     <name>rqc::ConnectionDialog</name>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="38" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="32" />
         <source>Connect to a server</source>
         <translation>连接到服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="55" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="49" />
         <source>&amp;New</source>
         <translation>新建(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="58" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="52" />
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="64" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="58" />
         <source>Saved connections</source>
         <translation>已保存的连接</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="81" />
+        <location filename="../../ui/ConnectionForm.cpp" line="46" />
         <source>e.g. orders (production)</source>
         <translation>例如：orders（生产环境）</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="83" />
+        <location filename="../../ui/ConnectionForm.cpp" line="48" />
         <source>Paste redis://user:password@host:6379/0, rediss://…, unix:///path.sock or a redis-cli command line</source>
         <translation>粘贴 redis://user:password@host:6379/0、rediss://…、unix:///path.sock 或 redis-cli 命令行</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="85" />
+        <location filename="../../ui/ConnectionForm.cpp" line="50" />
         <source>Paste a URL and the fields below fill in; editing the fields rewrites it (without the password).</source>
         <translation>粘贴 URL 后会自动填写下面的字段；编辑这些字段会重写 URL（不含密码）。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="93" />
+        <location filename="../../ui/ConnectionForm.cpp" line="54" />
         <source>Standalone</source>
         <translation>独立</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="94" />
+        <location filename="../../ui/ConnectionForm.cpp" line="55" />
         <source>Sentinel</source>
         <translation>哨兵</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="95" />
+        <location filename="../../ui/ConnectionForm.cpp" line="56" />
         <source>Sentinel: the master is found through the Sentinels at every connect and followed across failovers (redis+sentinel://).</source>
         <translation>哨兵：每次连接时通过哨兵找到主节点，并在故障转移后跟随（redis+sentinel://）。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="103" />
+        <location filename="../../ui/ConnectionForm.cpp" line="64" />
         <source>TCP</source>
         <translation>TCP</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="104" />
+        <location filename="../../ui/ConnectionForm.cpp" line="65" />
         <source>TLS</source>
         <translation>TLS</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="105" />
+        <location filename="../../ui/ConnectionForm.cpp" line="66" />
         <source>Unix socket</source>
         <translation>Unix 套接字</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="111" />
+        <location filename="../../ui/ConnectionForm.cpp" line="72" />
         <source>default</source>
         <translation>default</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="120" />
+        <location filename="../../ui/ConnectionForm.cpp" line="81" />
         <source>only if the key file is encrypted</source>
         <translation>仅当密钥文件已加密时</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="121" />
+        <location filename="../../ui/ConnectionForm.cpp" line="82" />
         <source>The client key's passphrase, kept in the system keychain.</source>
         <translation>客户端密钥的口令，保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="124" />
+        <location filename="../../ui/ConnectionForm.cpp" line="85" />
         <source>Skip certificate verification</source>
         <translation>跳过证书验证</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="127" />
+        <location filename="../../ui/ConnectionForm.cpp" line="88" />
         <source>⚠ Anyone between you and the server can read and change what you send, passwords included.</source>
         <translation>⚠ 你与服务器之间的任何人都能读取和篡改你发送的内容，包括密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="134" />
+        <location filename="../../ui/ConnectionForm.cpp" line="95" />
         <source> ms</source>
         <translation> 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="137" />
+        <location filename="../../ui/ConnectionForm.cpp" line="98" />
         <source>e.g. production</source>
         <translation>例如：生产环境</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="140" />
+        <location filename="../../ui/ConnectionForm.cpp" line="101" />
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="142" />
+        <location filename="../../ui/ConnectionForm.cpp" line="103" />
         <source>Red</source>
         <translation>红色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="142" />
+        <location filename="../../ui/ConnectionForm.cpp" line="103" />
         <source>Orange</source>
         <translation>橙色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="143" />
+        <location filename="../../ui/ConnectionForm.cpp" line="104" />
         <source>Yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="143" />
+        <location filename="../../ui/ConnectionForm.cpp" line="104" />
         <source>Green</source>
         <translation>绿色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="144" />
+        <location filename="../../ui/ConnectionForm.cpp" line="105" />
         <source>Blue</source>
         <translation>蓝色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="144" />
+        <location filename="../../ui/ConnectionForm.cpp" line="105" />
         <source>Purple</source>
         <translation>紫色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="145" />
+        <location filename="../../ui/ConnectionForm.cpp" line="106" />
         <source>Grey</source>
         <translation>灰色</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="155" />
+        <location filename="../../ui/ConnectionForm.cpp" line="116" />
         <source>…</source>
         <translation>…</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="162" />
+        <location filename="../../ui/ConnectionForm.cpp" line="123" />
         <source>&amp;Name:</source>
         <translation>名称(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="167" />
+        <location filename="../../ui/ConnectionForm.cpp" line="128" />
         <source>From &amp;environment</source>
         <translation>从环境变量导入(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="168" />
+        <location filename="../../ui/ConnectionForm.cpp" line="129" />
         <source>Import redis-cli's connection from the console's environment: REDIS_URL if set, and the password in REDISCLI_AUTH</source>
         <translation>从控制台的环境变量导入 redis-cli 的连接：REDIS_URL（如已设置），以及 REDISCLI_AUTH 中的密码</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="172" />
+        <location filename="../../ui/ConnectionForm.cpp" line="132" />
         <source>&amp;URL:</source>
         <translation>URL(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="175" />
+        <location filename="../../ui/ConnectionForm.cpp" line="135" />
         <source>&amp;Kind:</source>
         <translation>类型(&amp;K)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="177" />
+        <location filename="../../ui/ConnectionForm.cpp" line="137" />
         <source>&amp;Transport:</source>
         <translation>传输方式(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="178" />
+        <location filename="../../ui/ConnectionForm.cpp" line="138" />
         <source>&amp;Host:</source>
         <translation>主机(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="179" />
+        <location filename="../../ui/ConnectionForm.cpp" line="139" />
         <source>&amp;Port:</source>
         <translation>端口(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="180" />
+        <location filename="../../ui/ConnectionForm.cpp" line="140" />
         <source>&amp;Socket:</source>
         <translation>套接字(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="181" />
+        <location filename="../../ui/ConnectionForm.cpp" line="141" />
         <source>&amp;Database:</source>
         <translation>数据库(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="182" />
+        <location filename="../../ui/ConnectionForm.cpp" line="142" />
         <source>U&amp;ser:</source>
         <translation>用户(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="183" />
+        <location filename="../../ui/ConnectionForm.cpp" line="143" />
         <source>Pass&amp;word:</source>
         <translation>密码(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="184" />
+        <location filename="../../ui/ConnectionForm.cpp" line="144" />
         <source>CA file:</source>
         <translation>CA 文件：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="184" />
+        <location filename="../../ui/ConnectionForm.cpp" line="144" />
         <source>CA certificate</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="185" />
+        <location filename="../../ui/ConnectionForm.cpp" line="145" />
         <source>Client certificate:</source>
         <translation>客户端证书：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="185" />
+        <location filename="../../ui/ConnectionForm.cpp" line="145" />
         <source>Client certificate</source>
         <translation>客户端证书</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="186" />
+        <location filename="../../ui/ConnectionForm.cpp" line="146" />
         <source>Client key:</source>
         <translation>客户端密钥：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="186" />
+        <location filename="../../ui/ConnectionForm.cpp" line="146" />
         <source>Client key</source>
         <translation>客户端密钥</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="187" />
+        <location filename="../../ui/ConnectionForm.cpp" line="147" />
         <source>Key passphrase:</source>
         <translation>密钥口令：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="190" />
+        <location filename="../../ui/ConnectionForm.cpp" line="150" />
         <source>Connect &amp;timeout:</source>
         <translation>连接超时(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="191" />
+        <location filename="../../ui/ConnectionForm.cpp" line="151" />
         <source>&amp;Label:</source>
         <translation>标签(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="192" />
+        <location filename="../../ui/ConnectionForm.cpp" line="152" />
         <source>&amp;Colour:</source>
         <translation>颜色(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="221" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="79" />
         <source>&amp;Test connection</source>
         <translation>测试连接(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="224" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="82" />
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="227" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="85" />
         <source>C&amp;onnect</source>
         <translation>连接(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="278" />
+        <location filename="../../ui/ConnectionForm.cpp" line="318" />
         <source>asking the keychain…</source>
         <translation>正在询问钥匙串…</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="300" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="151" />
         <source>No system keychain (%1): passwords are kept in memory only, until the console quits.</source>
         <translation>没有系统钥匙串（%1）：密码仅保存在内存中，直到控制台退出。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="305" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="156" />
         <source>The password is kept in memory only.</source>
         <translation>密码仅保存在内存中。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="306" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="157" />
         <source>The password is kept in the system keychain.</source>
         <translation>密码保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="386" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="196" />
         <source>Delete connection</source>
         <translation>删除连接</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="387" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="197" />
         <source>Delete the saved connection %1 and its password?</source>
         <translation>要删除已保存的连接 %1 及其密码吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="423" />
+        <location filename="../../ui/ConnectionForm.cpp" line="257" />
         <source>Not used from the command line: %1</source>
         <translation>命令行中未采用的部分：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="519" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="240" />
         <source>Imported from the environment: Save keeps it, and its password goes to the keychain like any other.</source>
         <translation>已从环境变量导入：点击“保存”即可保留，其密码会像其他连接一样存入钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="551" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="253" />
         <source>Testing %1…</source>
         <translation>正在测试 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="574" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="276" />
         <source>Saved %1 (no password).</source>
         <translation>已保存 %1（无密码）。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="577" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="279" />
         <source>Saved %1; its password is in the system keychain.</source>
         <translation>已保存 %1；其密码保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="580" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="282" />
         <source>Saved %1, but not its password: no system keychain (%2). The password is kept in memory only, until the console quits; you will be asked for it next time.</source>
         <translation>已保存 %1，但未保存其密码：没有系统钥匙串（%2）。密码仅保存在内存中，直到控制台退出；下次会再次向你询问密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="602" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="304" />
         <source>Its Sentinel password or key passphrase is in the system keychain.</source>
         <translation>其哨兵密码或密钥口令保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConnectionDialog.cpp" line="604" />
+        <location filename="../../ui/ConnectionDialog.cpp" line="306" />
         <source>Its Sentinel password or key passphrase is kept in memory only.</source>
         <translation>其哨兵密码或密钥口令仅保存在内存中。</translation>
     </message>
@@ -1065,18 +1081,18 @@ Password (empty for none):</source>
 <context>
     <name>rqc::Consumer</name>
     <message>
-        <location filename="../../core/Consumer.cpp" line="159" />
-        <location filename="../../core/Consumer.cpp" line="192" />
+        <location filename="../../core/Consumer.cpp" line="172" />
+        <location filename="../../core/Consumer.cpp" line="205" />
         <source>The consumer is not running.</source>
         <translation>消费者未在运行。</translation>
     </message>
     <message>
-        <location filename="../../core/Consumer.cpp" line="160" />
+        <location filename="../../core/Consumer.cpp" line="173" />
         <source>Mode %1 does not settle messages.</source>
         <translation>%1 模式不需要确认或退回消息。</translation>
     </message>
     <message>
-        <location filename="../../core/Consumer.cpp" line="193" />
+        <location filename="../../core/Consumer.cpp" line="206" />
         <source>Mode %1 has nothing to recover.</source>
         <translation>%1 模式没有可恢复的内容。</translation>
     </message>
@@ -1315,12 +1331,12 @@ Password (empty for none):</source>
 <context>
     <name>rqc::ConsumersLine</name>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="67" />
+        <location filename="../../ui/ConsumersLine.cpp" line="68" />
         <source>Consumers: asking the server…</source>
         <translation>消费者：正在询问服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="74" />
+        <location filename="../../ui/ConsumersLine.cpp" line="75" />
         <source>Consumers: unknown (%1)</source>
         <translation>消费者：未知（%1）</translation>
     </message>
@@ -1425,68 +1441,69 @@ Password (empty for none):</source>
         <translation>处理列表：服务器的发现过程已遍历约 %1 % 的键，可能还有更多</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="197" />
+        <location filename="../../ui/ConsumersLine.cpp" line="199" />
         <source>not a list or stream</source>
         <translation>不是列表或流</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="205" />
+        <location filename="../../ui/ConsumersLine.cpp" line="207" />
         <source>incomplete: %1</source>
         <translation>不完整：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="206" />
+        <location filename="../../ui/ConsumersLine.cpp" line="192" />
+        <location filename="../../ui/ConsumersLine.cpp" line="208" />
         <source>Consumers: %1</source>
         <translation>消费者：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="216" />
+        <location filename="../../ui/ConsumersLine.cpp" line="218" />
         <source>  %1: %2 pending, idle %3%4</source>
         <translation>  %1：%2 条待确认，空闲 %3%4</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="220" />
+        <location filename="../../ui/ConsumersLine.cpp" line="222" />
         <source>, rqconsole heartbeat alive</source>
         <translation>，rqconsole 心跳存活</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="223" />
+        <location filename="../../ui/ConsumersLine.cpp" line="225" />
         <source>No consumer groups.</source>
         <translation>没有消费组。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="227" />
+        <location filename="../../ui/ConsumersLine.cpp" line="229" />
         <source>Blocked in list pops (CLIENT LIST names the command, not the key):</source>
         <translation>阻塞于列表弹出命令（CLIENT LIST 只显示命令，不显示键）：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="229" />
+        <location filename="../../ui/ConsumersLine.cpp" line="231" />
         <source>  %1 %2 at %3, blocked %4 s</source>
         <translation>  %1 %2，地址 %3，已阻塞 %4 秒</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="234" />
-        <location filename="../../ui/ConsumersLine.cpp" line="246" />
+        <location filename="../../ui/ConsumersLine.cpp" line="236" />
+        <location filename="../../ui/ConsumersLine.cpp" line="248" />
         <source>  none</source>
         <translation>  无</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="238" />
+        <location filename="../../ui/ConsumersLine.cpp" line="240" />
         <source>Processing lists (reliable consumers):</source>
         <translation>处理列表（可靠消费者）：</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="240" />
+        <location filename="../../ui/ConsumersLine.cpp" line="242" />
         <source>  %1: %2 message(s), heartbeat %3</source>
         <translation>  %1：%2 条消息，心跳 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="243" />
+        <location filename="../../ui/ConsumersLine.cpp" line="245" />
         <source>alive (%1 ms left)</source>
         <translation>存活（剩余 %1 毫秒）</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumersLine.cpp" line="244" />
+        <location filename="../../ui/ConsumersLine.cpp" line="246" />
         <source>missing: orphaned</source>
         <translation>缺失：无主</translation>
     </message>
@@ -2138,219 +2155,219 @@ Password (empty for none):</source>
 <context>
     <name>rqc::MessageModel</name>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="113" />
+        <location filename="../../ui/MessageModel.cpp" line="22" />
         <source>Delivered and not acked yet: it stays in Redis (processing list or pending entries) until you ack, requeue or dead-letter it.</source>
         <translation>已投递但尚未确认：它会留在 Redis 中（处理列表或待确认条目），直到你确认、重新入队或转入死信。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="116" />
+        <location filename="../../ui/MessageModel.cpp" line="25" />
         <source>Acked: removed from Redis, exactly once.</source>
         <translation>已确认：已从 Redis 移除，恰好一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="118" />
+        <location filename="../../ui/MessageModel.cpp" line="27" />
         <source>Acked automatically once it reached this pane (ack=auto).</source>
         <translation>到达此窗格后已自动确认（ack=auto）。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="120" />
+        <location filename="../../ui/MessageModel.cpp" line="29" />
         <source>Read with NOACK: never pending, so at most once.</source>
         <translation>以 NOACK 方式读取：从不待确认，因此至多一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="122" />
+        <location filename="../../ui/MessageModel.cpp" line="31" />
         <source>Given back to the queue; it is delivered again as a new row.</source>
         <translation>已退回队列；它会作为新的一行再次投递。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="124" />
+        <location filename="../../ui/MessageModel.cpp" line="33" />
         <source>Moved to the dead-letter list or stream.</source>
         <translation>已移到死信列表或死信流。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="126" />
+        <location filename="../../ui/MessageModel.cpp" line="35" />
         <source>No longer pending for this consumer: acked, recovered or claimed elsewhere meanwhile.</source>
         <translation>对此消费者已不再待确认：期间已在别处被确认、恢复或认领。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="129" />
+        <location filename="../../ui/MessageModel.cpp" line="38" />
         <source>Its consumer stopped before it was settled; it stays pending in Redis and is delivered again when the pane restarts.</source>
         <translation>它的消费者在处理完之前已停止；它仍在 Redis 中待确认，窗格重启时会再次投递。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="365" />
+        <location filename="../../ui/MessageModel.cpp" line="274" />
         <source>pending</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="367" />
+        <location filename="../../ui/MessageModel.cpp" line="276" />
         <source>acked</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="369" />
+        <location filename="../../ui/MessageModel.cpp" line="278" />
         <source>acked (auto)</source>
         <translation>已确认（自动）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="371" />
+        <location filename="../../ui/MessageModel.cpp" line="280" />
         <source>no ack</source>
         <translation>不确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="373" />
+        <location filename="../../ui/MessageModel.cpp" line="282" />
         <source>requeued</source>
         <translation>已重新入队</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="375" />
+        <location filename="../../ui/MessageModel.cpp" line="284" />
         <source>dead-lettered</source>
         <translation>已转入死信</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="377" />
+        <location filename="../../ui/MessageModel.cpp" line="286" />
         <source>gone</source>
         <translation>已不在</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="379" />
+        <location filename="../../ui/MessageModel.cpp" line="288" />
         <source>released</source>
         <translation>已释放</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="429" />
+        <location filename="../../ui/MessageModel.cpp" line="338" />
         <source>%1, message #%2</source>
         <translation>%1，第 %2 条消息</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/MessageModel.cpp" line="436" />
+        <location filename="../../ui/MessageModel.cpp" line="345" />
         <source>%n byte(s)</source>
         <translation>
             <numerusform>%n 字节</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="443" />
+        <location filename="../../ui/MessageModel.cpp" line="352" />
         <source>Redelivered: delivery %1 of this message</source>
         <translation>重新投递：此消息的第 %1 次投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="444" />
+        <location filename="../../ui/MessageModel.cpp" line="353" />
         <source>First delivery</source>
         <translation>首次投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="449" />
+        <location filename="../../ui/MessageModel.cpp" line="358" />
         <source>Client %1, %2 %3</source>
         <translation>客户端 %1，%2 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="522" />
+        <location filename="../../ui/MessageModel.cpp" line="431" />
         <source>%1 (event only)</source>
         <translation>%1（仅事件）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="531" />
+        <location filename="../../ui/MessageModel.cpp" line="440" />
         <source>(events name no client)</source>
         <translation>（事件不指明客户端）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="542" />
+        <location filename="../../ui/MessageModel.cpp" line="451" />
         <source>→ %1</source>
         <translation>→ %1</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="547" />
+        <location filename="../../ui/MessageModel.cpp" line="456" />
         <source>?</source>
         <translation>？</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="548" />
+        <location filename="../../ui/MessageModel.cpp" line="457" />
         <source>removed</source>
         <translation>已移除</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="549" />
+        <location filename="../../ui/MessageModel.cpp" line="458" />
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="552" />
+        <location filename="../../ui/MessageModel.cpp" line="461" />
         <source>, %1 ms</source>
         <translation>，%1 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="554" />
+        <location filename="../../ui/MessageModel.cpp" line="463" />
         <source>(inferred)</source>
         <translation>（推断）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="564" />
+        <location filename="../../ui/MessageModel.cpp" line="473" />
         <source>A keyspace event: it names neither the message nor the client.</source>
         <translation>键空间事件：既不指明消息，也不指明客户端。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="567" />
+        <location filename="../../ui/MessageModel.cpp" line="476" />
         <source>Pushed by %1</source>
         <translation>由 %1 推入</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="569" />
+        <location filename="../../ui/MessageModel.cpp" line="478" />
         <source>Taken by %1</source>
         <translation>被 %1 取走</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="571" />
+        <location filename="../../ui/MessageModel.cpp" line="480" />
         <source>Certain: the server's own record names this message.</source>
         <translation>确定：服务器自己的记录指明了这条消息。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="572" />
+        <location filename="../../ui/MessageModel.cpp" line="481" />
         <source>Inferred: MONITOR does not show which blocked client a push served; this is worked out from the order they blocked in.</source>
         <translation>推断：MONITOR 不显示一次推入由哪个阻塞的客户端接收；这是根据它们进入阻塞的顺序推算出来的。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="583" />
+        <location filename="../../ui/MessageModel.cpp" line="492" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="585" />
+        <location filename="../../ui/MessageModel.cpp" line="494" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="587" />
+        <location filename="../../ui/MessageModel.cpp" line="496" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="589" />
+        <location filename="../../ui/MessageModel.cpp" line="498" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="591" />
+        <location filename="../../ui/MessageModel.cpp" line="500" />
         <source>Delivery</source>
         <translation>投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="593" />
+        <location filename="../../ui/MessageModel.cpp" line="502" />
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="595" />
+        <location filename="../../ui/MessageModel.cpp" line="504" />
         <source>Client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="597" />
+        <location filename="../../ui/MessageModel.cpp" line="506" />
         <source>Producer → consumer</source>
         <translation>生产者 → 消费者</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="599" />
+        <location filename="../../ui/MessageModel.cpp" line="508" />
         <source>Preview</source>
         <translation>预览</translation>
     </message>
@@ -2565,17 +2582,17 @@ Password (empty for none):</source>
 <context>
     <name>rqc::PaneChart</name>
     <message>
-        <location filename="../../ui/PaneChart.cpp" line="49" />
+        <location filename="../../ui/PaneChart.cpp" line="50" />
         <source>Chart</source>
         <translation>图表</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneChart.cpp" line="52" />
+        <location filename="../../ui/PaneChart.cpp" line="53" />
         <source>Show this queue's depth, rates, pending and consumers over the last hour (sampled once a second only while shown)</source>
         <translation>显示此队列最近一小时的深度、速率、待确认数和消费者数（仅在显示时每秒采样一次）</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneChart.cpp" line="132" />
+        <location filename="../../ui/PaneChart.cpp" line="133" />
         <source>pending (processing lists found: %1)</source>
         <translation>待确认（已找到的处理列表：%1）</translation>
     </message>
@@ -2593,7 +2610,8 @@ Password (empty for none):</source>
         <location filename="../../ui/PaneChart.cpp" line="226" />
         <source>out/s is what this pane took; in/s is that plus the change in depth. Pending is the length of the %1:processing:* lists the sidebar's discovery has found (%n so far); a consumer's list it has not found yet is not counted.</source>
         <translation>
-            <numerusform>out/s 是本窗格取走的速率；in/s 是它加上深度的变化。待确认是侧栏发现已找到的 %1:processing:* 列表的长度（目前 %n 个）；尚未找到的消费者列表不计入。</numerusform></translation>
+            <numerusform>out/s 是本窗格取走的速率；in/s 是它加上深度的变化。待确认是侧栏发现已找到的 %1:processing:* 列表的长度（目前 %n 个）；尚未找到的消费者列表不计入。</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../ui/PaneChart.cpp" line="232" />
@@ -3434,290 +3452,290 @@ Password (empty for none):</source>
 <context>
     <name>rqc::PeekView</name>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="61" />
+        <location filename="../../ui/PeekView.cpp" line="50" />
         <source>Turn on notifications…</source>
         <translation>开启通知…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="63" />
+        <location filename="../../ui/PeekView.cpp" line="52" />
         <source>Asks the server to publish keyspace notifications, so this view refreshes on changes instead of polling. Confirmed first: it changes the server for every client.</source>
         <translation>请求服务器发布键空间通知，使此视图在发生变化时刷新，而不是轮询。会先请你确认：这会更改服务器设置，影响所有客户端。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="87" />
+        <location filename="../../ui/PeekView.cpp" line="76" />
         <source>Show from index:</source>
         <translation>从索引开始显示：</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="92" />
+        <location filename="../../ui/PeekView.cpp" line="81" />
         <source>Index from the head (0 = the element pushed last by LPUSH)</source>
         <translation>从头部算起的索引（0 = 最后一次 LPUSH 推入的元素）</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="100" />
+        <location filename="../../ui/PeekView.cpp" line="89" />
         <source>Page up</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="101" />
+        <location filename="../../ui/PeekView.cpp" line="90" />
         <source>Page down</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="102" />
+        <location filename="../../ui/PeekView.cpp" line="91" />
         <source>Hide page</source>
         <translation>隐藏该页</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="135" />
+        <location filename="../../ui/PeekView.cpp" line="124" />
         <source>Newest</source>
         <translation>最新</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="136" />
+        <location filename="../../ui/PeekView.cpp" line="125" />
         <source>Newer</source>
         <translation>较新</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="137" />
+        <location filename="../../ui/PeekView.cpp" line="126" />
         <source>Older</source>
         <translation>较旧</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="138" />
+        <location filename="../../ui/PeekView.cpp" line="127" />
         <source>Oldest</source>
         <translation>最旧</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="178" />
+        <location filename="../../ui/PeekView.cpp" line="167" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="178" />
+        <location filename="../../ui/PeekView.cpp" line="167" />
         <source>Copy the element's bytes</source>
         <translation>复制该元素的字节</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="181" />
+        <location filename="../../ui/PeekView.cpp" line="170" />
         <source>Save to file…</source>
         <translation>保存到文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="182" />
+        <location filename="../../ui/PeekView.cpp" line="171" />
         <source>Write the element's bytes to a file, exactly</source>
         <translation>将该元素的字节原样写入文件</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="183" />
+        <location filename="../../ui/PeekView.cpp" line="172" />
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="184" />
+        <location filename="../../ui/PeekView.cpp" line="173" />
         <source>Remove this element (only this one, even if others are equal)</source>
         <translation>移除此元素（只移除这一个，即使有其他相同的元素）</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="186" />
+        <location filename="../../ui/PeekView.cpp" line="175" />
         <source>Move to list…</source>
         <translation>移到列表…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="186" />
+        <location filename="../../ui/PeekView.cpp" line="175" />
         <source>Remove it here, LPUSH it to a list</source>
         <translation>从这里移除，并 LPUSH 到某个列表</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="187" />
+        <location filename="../../ui/PeekView.cpp" line="176" />
         <source>Requeue a copy…</source>
         <translation>重新入队一个副本…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="188" />
+        <location filename="../../ui/PeekView.cpp" line="177" />
         <source>RPUSH a copy to the consuming end: it is taken next</source>
         <translation>将副本 RPUSH 到消费端：它会被下一个取走</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="189" />
+        <location filename="../../ui/PeekView.cpp" line="178" />
         <source>Move to dead list…</source>
         <translation>移到死信列表…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="190" />
+        <location filename="../../ui/PeekView.cpp" line="179" />
         <source>Remove it here, LPUSH it to &lt;key&gt;:dead</source>
         <translation>从这里移除，并 LPUSH 到 &lt;key&gt;:dead</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="192" />
+        <location filename="../../ui/PeekView.cpp" line="181" />
         <source>Delete entry (XDEL)…</source>
         <translation>删除条目（XDEL）…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="192" />
+        <location filename="../../ui/PeekView.cpp" line="181" />
         <source>Delete this stream entry</source>
         <translation>删除此流条目</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="232" />
+        <location filename="../../ui/PeekView.cpp" line="221" />
         <source>connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="319" />
+        <location filename="../../ui/PeekView.cpp" line="308" />
         <source>%1: empty / does not exist</source>
         <translation>%1：为空 / 不存在</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="322" />
+        <location filename="../../ui/PeekView.cpp" line="311" />
         <source>%1 is a %2, not a list or stream: nothing to show</source>
         <translation>%1 是 %2 类型，不是列表或流：没有可显示的内容</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="327" />
+        <location filename="../../ui/PeekView.cpp" line="316" />
         <source>Depth %1</source>
         <translation>深度 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="329" />
+        <location filename="../../ui/PeekView.cpp" line="318" />
         <source> · in %1/s · out %2/s (notification events: one per command, not per element)</source>
         <translation> · 入 %1/秒 · 出 %2/秒（通知事件：每条命令一个，而非每个元素一个）</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="333" />
+        <location filename="../../ui/PeekView.cpp" line="322" />
         <source> · net %1%2/s</source>
         <translation> · 净 %1%2/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="337" />
+        <location filename="../../ui/PeekView.cpp" line="326" />
         <source> (polling: only the net change of the length is known)</source>
         <translation>（轮询：只能得知长度的净变化）</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="344" />
+        <location filename="../../ui/PeekView.cpp" line="333" />
         <source>Top: head (producers LPUSH here). Bottom: tail ← next to be taken by BRPOP consumers. Reading only: nothing is taken.</source>
         <translation>顶部：头部（生产者在此 LPUSH）。底部：尾部 ← 下一个被 BRPOP 消费者取走。只读：不取走任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="347" />
+        <location filename="../../ui/PeekView.cpp" line="336" />
         <source>Newest entries first; the age comes from each entry's id. Reading only: nothing is acknowledged or deleted.</source>
         <translation>最新的条目在前；存在时长根据各条目的 ID 计算。只读：不确认也不删除任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="355" />
+        <location filename="../../ui/PeekView.cpp" line="344" />
         <source>WRONGTYPE: %1 holds a %2</source>
         <translation>WRONGTYPE：%1 是 %2 类型</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="367" />
+        <location filename="../../ui/PeekView.cpp" line="356" />
         <source>live: keyspace notifications</source>
         <translation>实时：键空间通知</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="370" />
+        <location filename="../../ui/PeekView.cpp" line="359" />
         <source>live: polling 4×/s</source>
         <translation>实时：每秒轮询 4 次</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="373" />
+        <location filename="../../ui/PeekView.cpp" line="362" />
         <source>not connected</source>
         <translation>未连接</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="465" />
+        <location filename="../../ui/PeekView.cpp" line="454" />
         <source>the element at index %1 (%2 to be taken), %3: “%4”</source>
         <translation>索引 %1 处的元素（%2将被取走），%3：“%4”</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="479" />
+        <location filename="../../ui/PeekView.cpp" line="468" />
         <source>Select an element first.</source>
         <translation>请先选择一个元素。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="483" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="27" />
         <source>It runs as one script that first checks the element is still there; if it moved or was taken meanwhile, nothing changes.</source>
         <translation>它作为一个脚本运行，先检查该元素是否仍在原处；如果期间它已被移动或取走，则不做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="491" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="34" />
         <source>Delete element</source>
         <translation>删除元素</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="492" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="35" />
         <source>Delete %1 from %2? Only this element is removed, even if others are equal. Consumers will never get it.</source>
         <translation>从 %2 中删除%1？只会移除这一个元素，即使有其他相同的元素。消费者将永远收不到它。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="495" />
-        <location filename="../../ui/PeekView.cpp" line="530" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="38" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="73" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="500" />
-        <location filename="../../ui/PeekView.cpp" line="505" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="43" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="48" />
         <source>Move element</source>
         <translation>移动元素</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="500" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="43" />
         <source>Move to list (LPUSH):</source>
         <translation>移到列表（LPUSH）：</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="506" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="49" />
         <source>Move %1 from %2 to the list %3 (removed here, LPUSHed there)?</source>
         <translation>将%1从 %2 移到列表 %3（从这里移除，并 LPUSH 到那里）？</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="508" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="51" />
         <source>Move</source>
         <translation>移动</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="512" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="55" />
         <source>Requeue a copy</source>
         <translation>重新入队一个副本</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="513" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="56" />
         <source>Push a copy of %1 to the consuming end of %2 (RPUSH)? It will be the next element BRPOP consumers take; the original stays where it is.</source>
         <translation>将%1的副本推入 %2 的消费端（RPUSH）？它将成为 BRPOP 消费者取走的下一个元素；原元素保留在原处。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="516" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="59" />
         <source>Requeue</source>
         <translation>重新入队</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="520" />
-        <location filename="../../ui/PeekView.cpp" line="523" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="63" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="66" />
         <source>Move to dead list</source>
         <translation>移到死信列表</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="521" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="64" />
         <source>Move %1 from %2 to the dead list %3 (removed here, LPUSHed there)?</source>
         <translation>将%1从 %2 移到死信列表 %3（从这里移除，并 LPUSH 到那里）？</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="526" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="69" />
         <source>Delete entry</source>
         <translation>删除条目</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="527" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="70" />
         <source>Delete entry %1 from the stream %2 (XDEL)? Consumer groups that have not read it will never get it; pending references to it stay in their PEL.</source>
         <translation>从流 %2 中删除条目 %1（XDEL）？尚未读取它的消费组将永远收不到它；对它的待确认引用仍保留在各自的 PEL 中。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="539" />
+        <location filename="../../ui/PeekView.cpp" line="478" />
         <source>Working…</source>
         <translation>正在处理…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="551" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="86" />
         <source>Turn on keyspace notifications on this server?
 
 This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (list events; t for streams) to what is set now. It changes the server for every client: from then on, every write to every list publishes a notification, which costs the server a little on each write, and clients subscribed to notifications start receiving them. It stays on until someone changes it back (and is lost on restart unless written to the configuration file).</source>
@@ -3726,32 +3744,32 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 这会执行 CONFIG SET notify-keyspace-events，在当前设置的基础上添加 K（键空间频道）和 l（列表事件；流为 t）。它会更改服务器设置，影响所有客户端：此后每个列表的每次写入都会发布一条通知，每次写入都会给服务器带来少许开销，订阅了通知的客户端也会开始收到这些通知。该设置会一直生效，直到有人改回（除非写入配置文件，否则重启后会失效）。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="558" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="93" />
         <source>Turn on notifications</source>
         <translation>开启通知</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="558" />
+        <location filename="../../ui/PeekActionPrompt.cpp" line="93" />
         <source>Turn on</source>
         <translation>开启</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="573" />
+        <location filename="../../ui/PeekView.cpp" line="504" />
         <source>Copied %1.</source>
         <translation>已复制 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="582" />
+        <location filename="../../ui/PeekView.cpp" line="513" />
         <source>Save element</source>
         <translation>保存元素</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="588" />
+        <location filename="../../ui/PeekView.cpp" line="519" />
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="591" />
+        <location filename="../../ui/PeekView.cpp" line="522" />
         <source>Saved %1 to %2.</source>
         <translation>已将 %1 保存到 %2。</translation>
     </message>
@@ -3831,7 +3849,7 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::QueueInspector</name>
     <message>
-        <location filename="../../core/QueueInspector.cpp" line="530" />
+        <location filename="../../core/QueueInspector.cpp" line="558" />
         <source>The inspector is not running.</source>
         <translation>检查器未在运行。</translation>
     </message>
@@ -3839,12 +3857,12 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::QueueInspectorWorker</name>
     <message>
-        <location filename="../../core/QueueInspector.cpp" line="117" />
+        <location filename="../../core/QueueInspector.cpp" line="135" />
         <source>Connection lost before Redis answered (%1); the outcome is unknown.</source>
         <translation>在 Redis 应答之前连接已断开（%1）；结果未知。</translation>
     </message>
     <message>
-        <location filename="../../core/QueueInspector.cpp" line="138" />
+        <location filename="../../core/QueueInspector.cpp" line="156" />
         <location filename="../../core/QueueInspectorActions.cpp" line="48" />
         <source>The inspector stopped.</source>
         <translation>检查器已停止。</translation>
@@ -3962,7 +3980,8 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
         <location filename="../../ui/ReadingAids.cpp" line="57" />
         <source>Wrap long previews onto up to %n lines instead of cutting them at one line</source>
         <translation>
-            <numerusform>将长预览换行显示为最多 %n 行，而不是截断为一行</numerusform></translation>
+            <numerusform>将长预览换行显示为最多 %n 行，而不是截断为一行</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -4184,52 +4203,52 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::RedisConnection</name>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="166" />
+        <location filename="../../core/RedisConnection.cpp" line="167" />
         <source>The client key %1 is encrypted: give its passphrase (Key passphrase in the connection dialog).</source>
         <translation>客户端密钥 %1 已加密：请提供其口令（连接对话框中的“密钥口令”）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="169" />
+        <location filename="../../core/RedisConnection.cpp" line="170" />
         <source>The client key %1 cannot be decrypted with the passphrase given.</source>
         <translation>无法用所给口令解密客户端密钥 %1。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="295" />
+        <location filename="../../core/RedisConnection.cpp" line="297" />
         <source>Timed out after %1 ms waiting for %2 to answer %3 (handshake step %4 of %5).</source>
         <translation>等待 %2 应答 %3 时，%1 毫秒后超时（握手第 %4 步，共 %5 步）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="302" />
+        <location filename="../../core/RedisConnection.cpp" line="304" />
         <source>Nothing of the answer arrived.</source>
         <translation>没有收到任何应答内容。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="303" />
+        <location filename="../../core/RedisConnection.cpp" line="305" />
         <source>Only part of the answer arrived: %1.</source>
         <translation>只收到了部分应答：%1。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="307" />
+        <location filename="../../core/RedisConnection.cpp" line="309" />
         <source>Timed out after %1 ms in the TLS handshake with %2: the connection was made, but the handshake did not finish (does this port speak TLS?).</source>
         <translation>与 %2 进行 TLS 握手时，%1 毫秒后超时：连接已建立，但握手未完成（该端口是否使用 TLS？）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="312" />
+        <location filename="../../core/RedisConnection.cpp" line="314" />
         <source>Timed out after %1 ms connecting to %2: no answer to the connection request.</source>
         <translation>连接 %2 时，%1 毫秒后超时：连接请求没有得到任何应答。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="368" />
+        <location filename="../../core/RedisConnection.cpp" line="370" />
         <source>The server at %1 answered %2 with "%3" where Redis answers %4: it does not behave like Redis.</source>
         <translation>%1 处的服务器对 %2 的应答是 "%3"，而 Redis 应答的是 %4：它的行为不像 Redis。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="375" />
+        <location filename="../../core/RedisConnection.cpp" line="377" />
         <source>an integer</source>
         <translation>一个整数</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="472" />
+        <location filename="../../core/RedisConnection.cpp" line="479" />
         <source>Ran out of memory handling a reply from %1; the connection was closed.</source>
         <translation>处理来自 %1 的应答时内存不足；连接已关闭。</translation>
     </message>
@@ -4239,22 +4258,22 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
         <translation>%2 已有 %1 秒没有应答——网络可能已断开（半开连接）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="540" />
+        <location filename="../../core/RedisConnection.cpp" line="556" />
         <source>%1, in the middle of a reply (%2).</source>
         <translation>%1，发生在接收应答的中途（%2）。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="542" />
+        <location filename="../../core/RedisConnection.cpp" line="558" />
         <source>Cannot connect to %1: %2</source>
         <translation>无法连接到 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="555" />
+        <location filename="../../core/RedisConnection.cpp" line="571" />
         <source>The server closed the connection.</source>
         <translation>服务器关闭了连接。</translation>
     </message>
     <message>
-        <location filename="../../core/RedisConnection.cpp" line="556" />
+        <location filename="../../core/RedisConnection.cpp" line="572" />
         <source>The server closed the connection in the middle of a reply (%1).</source>
         <translation>服务器在应答中途关闭了连接（%1）。</translation>
     </message>
@@ -4297,7 +4316,7 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::ReliableRecovery</name>
     <message>
-        <location filename="../../core/ReliableRecovery.cpp" line="94" />
+        <location filename="../../core/ReliableRecovery.cpp" line="95" />
         <source>Not connected.</source>
         <translation>未连接。</translation>
     </message>
@@ -4622,6 +4641,33 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
         <location filename="../../core/SandboxServer.cpp" line="282" />
         <source>redis-server exited at start-up: %1</source>
         <translation>redis-server 启动时退出：%1</translation>
+    </message>
+</context>
+<context>
+    <name>rqc::SecretPrompt</name>
+    <message>
+        <location filename="../../ui/SecretPrompt.cpp" line="74" />
+        <source>Sentinel password for %1</source>
+        <translation>%1 的哨兵密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SecretPrompt.cpp" line="75" />
+        <source>The Sentinels of %1 may want a password of their own (their requirepass). It is kept in memory only, until the console quits.
+Sentinel password (empty for none):</source>
+        <translation>%1 的哨兵可能需要自己的密码（它们的 requirepass）。该密码只保存在内存中，直到控制台退出。
+哨兵密码（无则留空）：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SecretPrompt.cpp" line="86" />
+        <source>Key passphrase for %1</source>
+        <translation>%1 的密钥口令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/SecretPrompt.cpp" line="87" />
+        <source>The client key %1 is encrypted. Its passphrase is kept in memory only, until the console quits.
+Passphrase:</source>
+        <translation>客户端密钥 %1 已加密。其口令只保存在内存中，直到控制台退出。
+口令：</translation>
     </message>
 </context>
 <context>
