@@ -111,8 +111,10 @@ int ClusterFixture::ownerOf(int slot)
     return -1;
 }
 
-RedisReply ClusterFixture::keyCommand(const QList<QByteArray>& argv, int keyIndex)
+RedisReply ClusterFixture::keyCommand(const QList<QByteArray>& argv, int keyIndex, bool* asked)
 {
+    if (asked)
+        *asked = false;
     int target = ownerOfKey(argv.value(keyIndex));
     if (target < 0)
         target = 0;
@@ -127,6 +129,8 @@ RedisReply ClusterFixture::keyCommand(const QList<QByteArray>& argv, int keyInde
                 target = i;
         }
         if (redirect.ask) {
+            if (asked)
+                *asked = true;
             SyncClient a(settings(target));
             const QList<RedisReply> replies = a.pipeline({{"ASKING"}, argv});
             return replies.value(1);

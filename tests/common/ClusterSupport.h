@@ -37,7 +37,7 @@ public:
     // A command on node i.
     RedisReply command(int i, const QList<QByteArray>& argv, int timeoutMs = 10000);
     // A command on the node that serves argv[keyIndex] (following MOVED/ASK, as redis-cli -c).
-    RedisReply keyCommand(const QList<QByteArray>& argv, int keyIndex = 1);
+    RedisReply keyCommand(const QList<QByteArray>& argv, int keyIndex = 1, bool* asked = nullptr);
     // A key name (prefix + number) whose slot node `owner` serves, different from `avoidSlot`.
     QByteArray keyOnNode(const QByteArray& prefix, int owner, int avoidSlot = -1);
 
