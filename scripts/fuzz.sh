@@ -57,7 +57,7 @@ sources_of()
     recording) echo RecordingReader.cpp ConsumerSpec.cpp ;;
     monitor) echo MonitorParser.cpp ;;
     msgpack | protobuf | pickle | compressed | decode)
-        echo PayloadDecoder.cpp DecodeMsgpack.cpp DecodeProtobuf.cpp DecodePickle.cpp \
+        echo PayloadDecoder.cpp DecodeMsgpack.cpp DecodeProtobuf.cpp DecodePickle.cpp PickleTree.cpp \
             DecodeCompressed.cpp PayloadFormat.cpp ;;
     esac
 }
