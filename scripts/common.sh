@@ -8,7 +8,8 @@
 # Sourcing changes no shell option; the functions report failures themselves and return non-zero.
 # Environment: RQ_SKIP_INSTALL=1 skips rq_install_deps (for machines set up by other means);
 # RQ_BUILD_DIR and RQ_BUILD_TYPE are the defaults of rq_build; RQ_BUILD_TARGETS (space-separated)
-# builds only those targets.
+# builds only those targets; RQ_BUILD_TIMEOUT (seconds) stops the build after that long, and
+# rq_build then returns 124.
 
 RQ_ROOT=${RQ_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 
@@ -128,7 +129,17 @@ rq_build()
         targets=(--target "${targets[@]}")
     fi
     rq_log "building with $jobs job(s)"
-    if ! cmake --build "$dir" --parallel "$jobs" "${targets[@]}"; then
+    local limit=()
+    if [ -n "${RQ_BUILD_TIMEOUT:-}" ]; then
+        # timeout signals its whole process group: cmake, ninja and the compilers stop together.
+        limit=(timeout -k 30 "$RQ_BUILD_TIMEOUT")
+    fi
+    local status=0
+    "${limit[@]}" cmake --build "$dir" --parallel "$jobs" "${targets[@]}" || status=$?
+    if [ "$status" -eq 124 ] && [ ${#limit[@]} -gt 0 ]; then
+        rq_error "build in $dir stopped after ${RQ_BUILD_TIMEOUT}s (RQ_BUILD_TIMEOUT)"
+        return 124
+    elif [ "$status" -ne 0 ]; then
         rq_error "build failed in $dir"
         return 1
     fi

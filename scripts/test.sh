@@ -8,7 +8,9 @@
 # needs to be running; the redis-server binary must be installed. UI tests run offscreen.
 # Environment: RQ_BUILD_DIR (default build), RQ_TEST_JOBS (parallel tests, default 1: several
 # tests measure stop latency and prefer a quiet machine), RQ_TEST_TIMEOUT (seconds a test,
-# default 300, for tests that set none), RQ_SKIP_INSTALL=1.
+# default 300, for tests that set none), RQ_SKIP_INSTALL=1, RQ_TEST_DEADLINE (seconds since the
+# epoch: build and test only until then, one test at a time, and say what was left out; see
+# scripts/test-deadline.sh — CI's sanitizer pass uses it).
 #
 # Sanitizers: RQ_SANITIZE=address,undefined builds with ASan + UBSan (+ LSan) in build-asan and
 # runs every test; RQ_SANITIZE=thread builds with TSan in build-tsan and runs the core tests
@@ -69,9 +71,6 @@ case "$BUILD_DIR" in
 /*) ;;
 *) BUILD_DIR="$RQ_ROOT/$BUILD_DIR" ;;
 esac
-build_start=$SECONDS
-rq_build "$BUILD_DIR" RelWithDebInfo -DRQ_SANITIZE="$SANITIZE"
-rq_log "build: $((SECONDS - build_start))s"
 if [ -n "$SANITIZE" ]; then
     rq_log "sanitizers: $SANITIZE (RQ_TIME_SCALE=$RQ_TIME_SCALE)"
 fi
@@ -84,6 +83,17 @@ if [ -z "${XDG_RUNTIME_DIR:-}" ]; then
     export XDG_RUNTIME_DIR
     trap 'rm -rf "$XDG_RUNTIME_DIR"' EXIT
 fi
+
+if [ -n "${RQ_TEST_DEADLINE:-}" ]; then
+    # shellcheck source-path=SCRIPTDIR source=test-deadline.sh
+    . "$RQ_ROOT/scripts/test-deadline.sh"
+    rq_test_by_deadline
+    exit $?
+fi
+
+build_start=$SECONDS
+rq_build "$BUILD_DIR" RelWithDebInfo -DRQ_SANITIZE="$SANITIZE"
+rq_log "build: $((SECONDS - build_start))s"
 
 count=$(ctest --test-dir "$BUILD_DIR" -N "${select[@]}" | sed -n 's/^Total Tests: *//p')
 if [ -z "$count" ] || [ "$count" -eq 0 ]; then
