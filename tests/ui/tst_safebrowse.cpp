@@ -405,6 +405,32 @@ private slots:
         QCOMPARE(serverState({}, {"events"}), before);
     }
 
+    // The pane's own group is among the consumers already there, not among the groups "not
+    // affected" (it was named in both).
+    void streamQuestionKeepsItsOwnGroupOutOfTheOthers()
+    {
+        m_client->command({"XADD", "events", "1-0", "message", "a"});
+        m_client->command({"XGROUP", "CREATE", "events", "rqconsole", "0"});
+        m_client->command({"XGROUP", "CREATE", "events", "billing", "0"});
+        m_client->command(
+            {"XREADGROUP", "GROUP", "billing", "b1", "COUNT", "1", "STREAMS", "events", ">"});
+        auto window = makeWindow({str("--pane"), str("tail:events")});
+        QVERIFY(window);
+        QueuePane* p = pane(window.get(), "events");
+        chooseMode(p, Mode::Stream);
+        QMessageBox* box = question(window.get());
+        QVERIFY(box);
+        const QString info = box->informativeText();
+        const qsizetype others = info.indexOf(str("Other groups (not affected): "));
+        QVERIFY2(others > 0, qPrintable(info));
+        QVERIFY2(info.left(others).contains(str("group rqconsole: 0 consumers")), qPrintable(info));
+        QVERIFY2(info.mid(others).contains(str("group billing: 1 consumer, 1 pending")),
+                 qPrintable(info));
+        QVERIFY2(!info.mid(others).contains(str("rqconsole")), qPrintable(info));
+        child<QAbstractButton>(box, "cancelButton")->click();
+        QTRY_VERIFY(!window->consumeGuard()->openQuestion());
+    }
+
     void dontAskAgainIsRememberedForTheServer()
     {
         const QString file = freshSettingsFile();
