@@ -102,9 +102,11 @@ QStringList ConsumeGuard::consumersThere(const ConsumerSpec& spec, const QueueSn
             spec.option(QStringLiteral("group"), QStringLiteral("rqconsole")).toUtf8();
         lines
             << tr("Consumers already there: %1").arg(ConsumersLine::groupsText(census, group, 10));
-        if (census.groups.size() > 1 ||
-            (census.groups.size() == 1 && census.groups.first().name != group))
-            lines << tr("Other groups (not affected): %1").arg(ConsumersLine::groupsText(census));
+        // The pane's own group is the one affected: the others are named without it.
+        QueueSnapshot others = census;
+        others.groups.removeIf([&group](const auto& g) { return g.name == group; });
+        if (!others.groups.isEmpty())
+            lines << tr("Other groups (not affected): %1").arg(ConsumersLine::groupsText(others));
         return lines;
     }
     const QString pops = ConsumersLine::listPopsText(census, 10);

@@ -156,6 +156,8 @@ void MessageModel::setPreviewChars(int chars)
 
 QString MessageModel::previewText(const Message& m) const
 {
+    if (showsFields(m)) // a stream entry without the payload field
+        return fieldsPreview(m, m_previewChars);
     if (m_decoder == PayloadDecoder::Kind::Text)
         return PayloadFormat::preview(m.payload, m_previewChars);
     const auto it = m_previews.constFind(m.seq);
@@ -316,7 +318,7 @@ QVariant MessageModel::data(const QModelIndex& index, int role) const
         case SourceColumn:
             return sourceText(m);
         case SizeColumn:
-            return PayloadFormat::humanSize(m.payload.size());
+            return PayloadFormat::humanSize(showsFields(m) ? fieldsBytes(m) : m.payload.size());
         case StateColumn:
             return stateText(state);
         case DeliveryColumn:
@@ -342,7 +344,9 @@ QVariant MessageModel::data(const QModelIndex& index, int role) const
         case SourceColumn:
             return sourceText(m).toHtmlEscaped();
         case SizeColumn:
-            return tr("%n byte(s)", nullptr, int(qMin<qsizetype>(m.payload.size(), INT_MAX)));
+            return tr(
+                "%n byte(s)", nullptr,
+                int(qMin<qsizetype>(showsFields(m) ? fieldsBytes(m) : m.payload.size(), INT_MAX)));
         case StateColumn:
             return stateToolTip(state);
         case DeliveryColumn:

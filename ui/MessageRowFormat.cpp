@@ -69,6 +69,39 @@ QString shortClient(const QByteArray& who)
     return QString::fromUtf8(paren > 0 ? who.left(paren) : who);
 }
 
+bool showsFields(const Message& m) { return m.payload.isEmpty() && !m.fields.isEmpty(); }
+
+QString fieldsPreview(const Message& m, int maxChars)
+{
+    QString line;
+    for (const auto& [name, value] : m.fields) {
+        if (!line.isEmpty())
+            line += QLatin1Char(' ');
+        line += PayloadFormat::preview(name, maxChars) + QLatin1Char('=') +
+                PayloadFormat::preview(value, maxChars);
+        if (line.size() >= maxChars)
+            return line.left(maxChars - 1) + QChar(0x2026);
+    }
+    return line;
+}
+
+QString fieldsText(const Message& m)
+{
+    QStringList lines;
+    for (const auto& [name, value] : m.fields)
+        lines << PayloadFormat::preview(name, kToolTipLineChars) + QStringLiteral(" = ") +
+                     PayloadFormat::preview(value, kToolTipBytes);
+    return lines.join(QLatin1Char('\n'));
+}
+
+qsizetype fieldsBytes(const Message& m)
+{
+    qsizetype bytes = 0;
+    for (const auto& [name, value] : m.fields)
+        bytes += name.size() + value.size();
+    return bytes;
+}
+
 bool isEventOnly(const Observation& o) { return o.clientAddr.isEmpty() && o.clientId == 0; }
 
 bool isSettled(MessageModel::RowState state)

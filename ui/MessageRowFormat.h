@@ -20,6 +20,15 @@ QString payloadToolTip(const QByteArray& payload);
 QString sourceText(const Message& m);
 // "name (addr)" → "name"; an address alone stays as it is.
 QString shortClient(const QByteArray& who);
+// A stream entry without the pane's payload field (its payload is empty, its fields are not): it is
+// shown by its fields rather than as an empty payload.
+bool showsFields(const Message& m);
+// The entry's fields on one line, "order=513 amount=12.50 currency=EUR" (at most maxChars).
+QString fieldsPreview(const Message& m, int maxChars);
+// The entry's fields, one "name = value" line each (values as preview() shows them).
+QString fieldsText(const Message& m);
+// The bytes of the entry's names and values.
+qsizetype fieldsBytes(const Message& m);
 // An observation with no client (a keyspace event).
 bool isEventOnly(const Observation& o);
 bool isSettled(MessageModel::RowState state);

@@ -1,5 +1,6 @@
 #include "PayloadView.h"
 
+#include "MessageRowFormat.h"
 #include "PayloadFormat.h"
 
 #include <QDateTime>
@@ -115,6 +116,9 @@ void PayloadView::showMessage(const Message& m)
         edit->setPlaceholderText(empty);
     }
     m_json->setPlaceholderText(QString());
+    if (MessageRowFormat::showsFields(m)) // a stream entry without the pane's payload field
+        m_text->setPlaceholderText(tr("No payload field in this entry; its fields:") +
+                                   QLatin1Char('\n') + MessageRowFormat::fieldsText(m));
     if (m.payload.size() <= EagerBytes) {
         for (int tab : {TextTab, JsonTab, HexTab, DecodedTab})
             fillTab(tab);
@@ -258,7 +262,8 @@ QString PayloadView::headerText() const
     if (!m.pattern.isEmpty())
         source = QString::fromUtf8(m.pattern) + QStringLiteral(" \u2192 ") + source;
     parts << source;
-    parts << PayloadFormat::humanSize(m.payload.size());
+    parts << PayloadFormat::humanSize(
+        MessageRowFormat::showsFields(m) ? MessageRowFormat::fieldsBytes(m) : m.payload.size());
     if (m.receivedMs > 0)
         parts << QDateTime::fromMSecsSinceEpoch(m.receivedMs)
                      .toString(QStringLiteral("yyyy-MM-dd hh:mm:ss.zzz"));

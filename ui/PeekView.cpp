@@ -197,6 +197,8 @@ void PeekView::buildUi()
                        m_deadAction, m_xdelAction}) {
         auto* b = new QToolButton(actionRow);
         b->setDefaultAction(a);
+        // A tool button does not follow its action's visibility by itself.
+        connect(a, &QAction::visibleChanged, b, [a, b] { b->setVisible(a->isVisible()); });
         b->setObjectName(a->objectName() + QStringLiteral("Button"));
         actions->addWidget(b);
     }
@@ -292,6 +294,7 @@ void PeekView::onSnapshot(const PeekSnapshot& s)
     const bool stream = s.kind == PeekSnapshot::Kind::Stream;
     m_listPager->setVisible(!stream);
     m_streamPager->setVisible(stream);
+    updateActions(); // the kind's actions only, before anything is selected too
     {
         const QSignalBlocker block(m_indexSpin);
         m_indexSpin->setRange(0, int(qBound(qint64(0), s.length - 1, qint64(INT_MAX))));

@@ -1,16 +1,13 @@
 // Saved connections where there is no keychain (a session bus address where nothing listens):
 // the console asks for the password when it connects, keeps it in memory only, and says so.
 #include "ConnectionController.h"
-#include "ConnectionStore.h"
 #include "ConsoleSession.h"
+#include "NoKeychainSupport.h"
 #include "TestSupport.h"
 #include "UiTestSupport.h"
 
-#include <QApplication>
-#include <QFile>
 #include <QInputDialog>
 #include <QLabel>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -36,23 +33,13 @@ private slots:
     void asksForThePasswordAndKeepsItInMemory()
     {
         const QString file = m_dir.filePath(QStringLiteral("rqconsole.ini"));
-        {
-            QSettings settings(file, QSettings::IniFormat);
-            ConnectionStore store(&settings);
-            ConnectionProfile p;
-            QVERIFY(ConnectionProfile::fromUrl(
-                QStringLiteral("redis://127.0.0.1:%1/0").arg(m_server.port()), &p, nullptr,
-                nullptr));
-            p.name = QStringLiteral("staging");
-            store.setLastUsed(store.save(p).id);
-        }
+        QVERIFY(saveLastUsed(file, QStringLiteral("redis://127.0.0.1:%1/0").arg(m_server.port()),
+                             QStringLiteral("staging")));
         auto window = openMainWindow({QStringLiteral("--settings"), file});
         QVERIFY(window);
         // The keychain cannot answer: the console asks, without blocking the window.
-        QInputDialog* prompt = nullptr;
-        QTRY_VERIFY_WITH_TIMEOUT(
-            (prompt = window->findChild<QInputDialog*>(QStringLiteral("passwordPrompt"))), 30000);
-        QTRY_VERIFY(prompt->isVisible());
+        QInputDialog* prompt = promptShown(window.get(), QStringLiteral("passwordPrompt"), 30000);
+        QVERIFY(prompt);
         QVERIFY2(prompt->labelText().contains(QLatin1String("memory only")),
                  qPrintable(prompt->labelText()));
         QVERIFY(window->servers().isEmpty()); // nothing else opens in its place
@@ -69,11 +56,9 @@ private slots:
         QVERIFY(!said.isEmpty());
         QVERIFY2(said.first().first().toString().contains(QLatin1String("memory only")),
                  qPrintable(said.first().first().toString()));
-        window->close();
-        window.reset();
-        QFile f(file);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        QVERIFY(!f.readAll().contains(kPassword));
+        bool readable = false;
+        QVERIFY(!settingsHoldAfterClose(window, file, kPassword, &readable));
+        QVERIFY(readable);
     }
 
 private:
@@ -81,12 +66,5 @@ private:
     QTemporaryDir m_dir;
 };
 
-int main(int argc, char** argv)
-{
-    // A bus address where nothing listens: no keychain, whatever the machine has.
-    qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/rqconsole-no-bus");
-    QApplication app(argc, argv);
-    TestConnectionsNoKeychain test;
-    return QTest::qExec(&test, argc, argv);
-}
+RQ_NO_KEYCHAIN_TEST_MAIN(TestConnectionsNoKeychain)
 #include "tst_connectionsnokeychain.moc"

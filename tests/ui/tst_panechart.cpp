@@ -11,7 +11,6 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QTableView>
-#include <QTemporaryDir>
 #include <QToolButton>
 
 using namespace rqc;
@@ -32,30 +31,21 @@ double lastOf(const PaneChart* chart, ChartSeries s)
 class TestPaneChart : public QObject {
     Q_OBJECT
 private:
-    std::unique_ptr<MainWindow> makeWindow(const QStringList& panes)
-    {
-        QStringList args{str("--url"), m_server.url(), str("--settings"),
-                         m_dir.filePath(QStringLiteral("s%1.ini").arg(++m_count))};
-        for (const QString& p : panes)
-            args << str("--pane") << p;
-        return test::openMainWindow(args);
-    }
-
     bool chartsClient()
     {
-        test::SyncClient c(m_server.settings());
+        test::SyncClient c(m_f.server.settings());
         return c.command({"CLIENT", "LIST"}).str.contains("name=rqconsole:charts");
     }
 
 private slots:
-    void initTestCase() { RQ_START_SERVER(m_server); }
+    void initTestCase() { RQ_START_WINDOW_FIXTURE(m_f); }
 
     void hiddenByDefaultShownFromThePane()
     {
-        test::SyncClient c(m_server.settings());
+        test::SyncClient c(m_f.server.settings());
         c.command({"FLUSHALL"});
         c.command({"RPUSH", "jobs", "a", "b", "c"});
-        auto window = makeWindow({str("peek:jobs")});
+        auto window = test::windowOn(m_f, {str("peek:jobs")});
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "jobs");
         QVERIFY(p);
@@ -88,9 +78,9 @@ private slots:
 
     void listConsumerRatesFromThePanesOwnCount()
     {
-        test::SyncClient c(m_server.settings());
+        test::SyncClient c(m_f.server.settings());
         c.command({"FLUSHALL"});
-        auto window = makeWindow({str("list:work")});
+        auto window = test::windowOn(m_f, {str("list:work")});
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "work");
         QVERIFY(p);
@@ -119,13 +109,14 @@ private slots:
 
     void streamGroupPendingLagConsumers()
     {
-        test::SyncClient c(m_server.settings());
+        test::SyncClient c(m_f.server.settings());
         c.command({"FLUSHALL"});
         for (int i = 0; i < 10; ++i)
             c.command({"XADD", "orders", "*", "message", QByteArray::number(i)});
         c.command({"XGROUP", "CREATE", "orders", "g", "0"});
         c.command({"XREADGROUP", "GROUP", "g", "other", "COUNT", "4", "STREAMS", "orders", ">"});
-        auto window = makeWindow({str("stream:orders,group=g,consumer=c1,ack=manual,count=3")});
+        auto window =
+            test::windowOn(m_f, {str("stream:orders,group=g,consumer=c1,ack=manual,count=3")});
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "orders");
         QVERIFY(p);
@@ -144,13 +135,13 @@ private slots:
     // Another group of the same stream is another queue to chart: its history starts again.
     void changingTheGroupRestartsTheHistory()
     {
-        test::SyncClient c(m_server.settings());
+        test::SyncClient c(m_f.server.settings());
         c.command({"FLUSHALL"});
         for (int i = 0; i < 5; ++i)
             c.command({"XADD", "events", "*", "message", QByteArray::number(i)});
         c.command({"XGROUP", "CREATE", "events", "g1", "0"}); // reads all five
         c.command({"XGROUP", "CREATE", "events", "g2", "$"}); // has read everything
-        auto window = makeWindow({str("stream:events,group=g1,consumer=c1,ack=manual")});
+        auto window = test::windowOn(m_f, {str("stream:events,group=g1,consumer=c1,ack=manual")});
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "events");
         QVERIFY(p);
@@ -174,10 +165,10 @@ private slots:
     // A reliable list's pending is what the discovery found: the legend and note say so.
     void reliablePendingSaysWhichListsItCounts()
     {
-        test::SyncClient c(m_server.settings());
+        test::SyncClient c(m_f.server.settings());
         c.command({"FLUSHALL"});
         c.command({"RPUSH", "tasks", "a", "b", "c"});
-        auto window = makeWindow({str("reliable:tasks,consumer=w1,ack=manual")});
+        auto window = test::windowOn(m_f, {str("reliable:tasks,consumer=w1,ack=manual")});
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "tasks");
         QVERIFY(p);
@@ -199,10 +190,10 @@ private slots:
 
     void markersWhereTheConnectionDroppedAndCameBack()
     {
-        test::SyncClient c(m_server.settings());
+        test::SyncClient c(m_f.server.settings());
         c.command({"FLUSHALL"});
         c.command({"RPUSH", "jobs", "a"});
-        auto window = makeWindow({str("peek:jobs")});
+        auto window = test::windowOn(m_f, {str("peek:jobs")});
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "jobs");
         child<QToolButton>(p, "chartButton")->click();
@@ -223,7 +214,7 @@ private slots:
 
     void nothingToChartForPubSub()
     {
-        auto window = makeWindow({str("pubsub:news")});
+        auto window = test::windowOn(m_f, {str("pubsub:news")});
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "news");
         QVERIFY(p);
@@ -249,9 +240,9 @@ private slots:
     // and scene) only when its Chart button is first checked; hiding and showing reuse it.
     void builtOnlyWhenFirstOpened()
     {
-        test::SyncClient c(m_server.settings());
+        test::SyncClient c(m_f.server.settings());
         c.command({"FLUSHALL"});
-        auto window = makeWindow({str("peek:a"), str("list:b"), str("stream:c,group=g")});
+        auto window = test::windowOn(m_f, {str("peek:a"), str("list:b"), str("stream:c,group=g")});
         QVERIFY(window);
         QCOMPARE(window->findChildren<QueuePane*>().size(), 3);
         QVERIFY(window->findChildren<PaneChart*>().isEmpty());
@@ -290,15 +281,15 @@ private slots:
         const QString file = qEnvironmentVariable("RQ_CHART_SCREENSHOT");
         if (file.isEmpty())
             QSKIP("RQ_CHART_SCREENSHOT not set");
-        test::SyncClient c(m_server.settings());
+        test::SyncClient c(m_f.server.settings());
         c.command({"FLUSHALL"});
-        auto window = makeWindow({str("stream:orders,group=billing,ack=manual")});
+        auto window = test::windowOn(m_f, {str("stream:orders,group=billing,ack=manual")});
         QVERIFY(window);
         window->resize(1280, 900);
         QueuePane* p = pane(window.get(), "orders");
         QTRY_VERIFY_WITH_TIMEOUT(p->consumerState() == ConsumerState::Listening, kTimeoutMs);
         child<QToolButton>(p, "chartButton")->click();
-        test::SyncClient producer(m_server.settings());
+        test::SyncClient producer(m_f.server.settings());
         const QList<QByteArray> items{"tea", "scones", "jam", "clotted cream"};
         for (int second = 0; second < 75; ++second) {
             const int burst =
@@ -334,9 +325,7 @@ private slots:
     }
 
 private:
-    SandboxServer m_server;
-    QTemporaryDir m_dir;
-    int m_count = 0;
+    test::WindowFixture m_f;
 };
 
 QTEST_MAIN(TestPaneChart)

@@ -23,8 +23,8 @@
 #include <QMimeData>
 #include <QPushButton>
 #include <QTableView>
-#include <QTemporaryDir>
 #include <QTimer>
+#include <QToolButton>
 
 #include <functional>
 #include <memory>
@@ -50,10 +50,7 @@ class TestPeekPane : public QObject {
 private:
     std::unique_ptr<MainWindow> makeWindow(const QString& paneSpec)
     {
-        const QString settings =
-            m_dir.filePath(QStringLiteral("settings-%1.ini").arg(++m_settingsCount));
-        return test::openMainWindow(
-            {str("--url"), m_server.url(), str("--settings"), settings, str("--pane"), paneSpec});
+        return test::windowOn(m_f, {paneSpec});
     }
 
     // Answers the next peek confirmation: runs before() while it is open, then accepts it.
@@ -78,23 +75,42 @@ private:
     static QAction* action(PeekView* v, const char* name) { return child<QAction>(v, name); }
 
 private slots:
-    void initTestCase()
-    {
-        QVERIFY(m_dir.isValid());
-        RQ_START_SERVER(m_server);
-        m_client = std::make_unique<test::SyncClient>(m_server.settings());
-        QVERIFY2(m_client->isConnected(), qPrintable(m_client->error()));
-    }
+    void initTestCase() { RQ_START_WINDOW_FIXTURE(m_f); }
     void init()
     {
-        m_client->command({"FLUSHALL"});
-        m_client->command({"CONFIG", "SET", "notify-keyspace-events", ""});
+        m_f.client->command({"FLUSHALL"});
+        m_f.client->command({"CONFIG", "SET", "notify-keyspace-events", ""});
     }
-    void cleanupTestCase() { m_client.reset(); }
+    void cleanupTestCase() { m_f.client.reset(); }
+
+    // The row of action buttons offers only the kind's actions, also before anything is
+    // selected: a list showed the stream's "Delete entry (XDEL)…" and a stream the list's five
+    // (their tool buttons did not follow the actions' visibility; seen in the walk).
+    void actionRowShowsOnlyTheKindsActions()
+    {
+        m_f.client->command({"RPUSH", "q", "a", "b"});
+        m_f.client->command({"XADD", "s", "1-0", "message", "a"});
+        for (const char* key : {"q", "s"}) {
+            auto window = makeWindow(str("peek:") + str(key));
+            QVERIFY(window);
+            PeekView* v = pane(window.get(), key)->peekView();
+            QTRY_VERIFY(v->model()->rowCount() > 0);
+            const bool stream = QByteArray(key) == "s";
+            QTRY_COMPARE(child<QToolButton>(v, "peekXdelActionButton")->isVisibleTo(v), stream);
+            for (const char* name : {"peekDeleteActionButton", "peekMoveActionButton",
+                                     "peekRequeueActionButton", "peekDeadActionButton"})
+                QCOMPARE(child<QToolButton>(v, name)->isVisibleTo(v), !stream);
+            QVERIFY(child<QToolButton>(v, "peekCopyActionButton")->isVisibleTo(v));
+            // Selecting a row keeps it so.
+            QVERIFY(stream ? v->selectEntry("1-0") : v->selectIndex(0));
+            QCOMPARE(child<QToolButton>(v, "peekXdelActionButton")->isVisibleTo(v), stream);
+            QCOMPARE(child<QToolButton>(v, "peekDeleteActionButton")->isVisibleTo(v), !stream);
+        }
+    }
 
     void showsTheListAndTakesNothing()
     {
-        m_client->command({"RPUSH", "q", "a", "b", "c", "d", "e"});
+        m_f.client->command({"RPUSH", "q", "a", "b", "c", "d", "e"});
         auto window = makeWindow(str("peek:q"));
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "q");
@@ -117,21 +133,21 @@ private slots:
         QTRY_VERIFY(p->findChild<PayloadView*>()->hasMessage());
         QCOMPARE(p->findChild<PayloadView*>()->message().payload, QByteArray("b"));
         // A push by someone else shows up (live), and nothing was taken.
-        m_client->command({"LPUSH", "q", "new"});
+        m_f.client->command({"LPUSH", "q", "new"});
         QTRY_COMPARE(v->model()->rowCount(), 6);
         // The selection follows the element, which the push moved from index 1 to 2.
         const QModelIndex current = v->table()->currentIndex();
         QCOMPARE(current.data(PeekModel::ListIndexRole).toLongLong(), qint64(2));
         QCOMPARE(current.data(PeekModel::PayloadRole).toByteArray(), QByteArray("b"));
         QVERIFY(v->table()->selectionModel()->isRowSelected(current.row(), {}));
-        QCOMPARE(elements(m_client->command({"LRANGE", "q", "0", "-1"})),
+        QCOMPARE(elements(m_f.client->command({"LRANGE", "q", "0", "-1"})),
                  (QList<QByteArray>{"new", "a", "b", "c", "d", "e"}));
-        QVERIFY(!m_client->command({"CLIENT", "LIST"}).str.contains(" flags=b "));
+        QVERIFY(!m_f.client->command({"CLIENT", "LIST"}).str.contains(" flags=b "));
     }
 
     void deleteThroughTheUi()
     {
-        m_client->command({"RPUSH", "q", "a", "x", "b", "x", "c"});
+        m_f.client->command({"RPUSH", "q", "a", "x", "b", "x", "c"});
         auto window = makeWindow(str("peek:q"));
         QVERIFY(window);
         PeekView* v = pane(window.get(), "q")->peekView();
@@ -143,14 +159,14 @@ private slots:
         action(v, "peekDeleteAction")->trigger();
         QVERIFY(answered);
         QTRY_VERIFY(v->resultText().contains(str("Deleted")));
-        QCOMPARE(elements(m_client->command({"LRANGE", "q", "0", "-1"})),
+        QCOMPARE(elements(m_f.client->command({"LRANGE", "q", "0", "-1"})),
                  (QList<QByteArray>{"a", "x", "b", "c"}));
         QTRY_COMPARE(v->model()->rowCount(), 4);
     }
 
     void takenMeanwhileChangesNothing()
     {
-        m_client->command({"RPUSH", "q", "a", "b", "c"});
+        m_f.client->command({"RPUSH", "q", "a", "b", "c"});
         auto window = makeWindow(str("peek:q"));
         QVERIFY(window);
         PeekView* v = pane(window.get(), "q")->peekView();
@@ -158,18 +174,18 @@ private slots:
         QVERIFY(v->selectIndex(2)); // "c", next to be taken
         bool answered = false;
         // A worker takes it while the user reads the question.
-        answerConfirm(&answered, [this] { m_client->command({"RPOP", "q"}); });
+        answerConfirm(&answered, [this] { m_f.client->command({"RPOP", "q"}); });
         action(v, "peekDeadAction")->trigger();
         QVERIFY(answered);
         QTRY_VERIFY(v->resultText().contains(str("nothing changed")));
-        QCOMPARE(elements(m_client->command({"LRANGE", "q", "0", "-1"})),
+        QCOMPARE(elements(m_f.client->command({"LRANGE", "q", "0", "-1"})),
                  (QList<QByteArray>{"a", "b"}));
-        QCOMPARE(m_client->command({"EXISTS", "q:dead"}).integer, qint64(0));
+        QCOMPARE(m_f.client->command({"EXISTS", "q:dead"}).integer, qint64(0));
     }
 
     void requeueThroughTheUi()
     {
-        m_client->command({"RPUSH", "q", "a", "b", "c"});
+        m_f.client->command({"RPUSH", "q", "a", "b", "c"});
         auto window = makeWindow(str("peek:q"));
         QVERIFY(window);
         PeekView* v = pane(window.get(), "q")->peekView();
@@ -180,7 +196,7 @@ private slots:
         action(v, "peekRequeueAction")->trigger();
         QVERIFY(answered);
         QTRY_COMPARE(v->model()->rowCount(), 4);
-        QCOMPARE(elements(m_client->command({"LRANGE", "q", "0", "-1"})),
+        QCOMPARE(elements(m_f.client->command({"LRANGE", "q", "0", "-1"})),
                  (QList<QByteArray>{"a", "b", "c", "a"}));
         // Cancelled: nothing happens.
         QVERIFY(v->selectIndex(1));
@@ -193,12 +209,12 @@ private slots:
         });
         action(v, "peekDeleteAction")->trigger();
         QVERIFY(rejected);
-        QCOMPARE(m_client->command({"LLEN", "q"}).integer, qint64(4));
+        QCOMPARE(m_f.client->command({"LLEN", "q"}).integer, qint64(4));
     }
 
     void moveToAnotherListThroughTheUi()
     {
-        m_client->command({"RPUSH", "q", "a", "b", "c"});
+        m_f.client->command({"RPUSH", "q", "a", "b", "c"});
         auto window = makeWindow(str("peek:q"));
         QVERIFY(window);
         PeekView* v = pane(window.get(), "q")->peekView();
@@ -220,16 +236,16 @@ private slots:
         QVERIFY(named);
         QVERIFY(answered);
         QTRY_VERIFY(v->resultText().contains(str("elsewhere")));
-        QCOMPARE(elements(m_client->command({"LRANGE", "q", "0", "-1"})),
+        QCOMPARE(elements(m_f.client->command({"LRANGE", "q", "0", "-1"})),
                  (QList<QByteArray>{"a", "c"}));
-        QCOMPARE(elements(m_client->command({"LRANGE", "elsewhere", "0", "-1"})),
+        QCOMPARE(elements(m_f.client->command({"LRANGE", "elsewhere", "0", "-1"})),
                  (QList<QByteArray>{"b"}));
     }
 
     void copyAndSaveAreByteExact()
     {
         const QByteArray bin("\x00\xff\x00bin\r\n\x80", 9);
-        m_client->command({"RPUSH", "q", bin});
+        m_f.client->command({"RPUSH", "q", bin});
         auto window = makeWindow(str("peek:q"));
         QVERIFY(window);
         PeekView* v = pane(window.get(), "q")->peekView();
@@ -240,7 +256,7 @@ private slots:
         QVERIFY(mime);
         QCOMPARE(mime->data(str("application/octet-stream")), bin);
 
-        const QString path = m_dir.filePath(str("element.bin"));
+        const QString path = m_f.dir.filePath(str("element.bin"));
         bool answered = false;
         QTimer::singleShot(0, this, [&] {
             auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
@@ -260,7 +276,7 @@ private slots:
 
     void switchingModesStartsAndStopsThePeek()
     {
-        m_client->command({"RPUSH", "q", "a", "b"});
+        m_f.client->command({"RPUSH", "q", "a", "b"});
         auto window = makeWindow(str("pubsub:q"));
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "q");
@@ -280,19 +296,19 @@ private slots:
         QVERIFY(!v->isVisible());
         QVERIFY(!v->isRunning());
         QTRY_COMPARE(p->findChildren<Consumer*>().size(), 1);
-        QCOMPARE(m_client->command({"LLEN", "q"}).integer, qint64(2));
+        QCOMPARE(m_f.client->command({"LLEN", "q"}).integer, qint64(2));
     }
 
     void notificationsOnlyAfterConfirmation()
     {
-        m_client->command({"RPUSH", "q", "a"});
+        m_f.client->command({"RPUSH", "q", "a"});
         auto window = makeWindow(str("peek:q"));
         QVERIFY(window);
         PeekView* v = pane(window.get(), "q")->peekView();
         auto* button = child<QPushButton>(v, "peekNotifyButton");
         QTRY_VERIFY(button->isVisible());
         QCOMPARE(
-            m_client->command({"CONFIG", "GET", "notify-keyspace-events"}).elements.value(1).str,
+            m_f.client->command({"CONFIG", "GET", "notify-keyspace-events"}).elements.value(1).str,
             QByteArray());
         bool answered = false;
         answerConfirm(&answered);
@@ -300,18 +316,18 @@ private slots:
         QVERIFY(answered);
         QTRY_VERIFY(child<QLabel>(v, "peekLiveLabel")->text().contains(str("notifications")));
         const QByteArray flags =
-            m_client->command({"CONFIG", "GET", "notify-keyspace-events"}).elements.value(1).str;
+            m_f.client->command({"CONFIG", "GET", "notify-keyspace-events"}).elements.value(1).str;
         QVERIFY2(flags.contains('K') && flags.contains('l'), flags.constData());
         QVERIFY(!button->isVisible());
-        m_client->command({"LPUSH", "q", "b"});
+        m_f.client->command({"LPUSH", "q", "b"});
         QTRY_COMPARE(v->model()->rowCount(), 2);
     }
 
     void streamBrowseAndXdel()
     {
         for (int i = 1; i <= 5; ++i)
-            m_client->command({"XADD", "s", QByteArray::number(i) + "-0", "message",
-                               "m" + QByteArray::number(i)});
+            m_f.client->command({"XADD", "s", QByteArray::number(i) + "-0", "message",
+                                 "m" + QByteArray::number(i)});
         auto window = makeWindow(str("peek:s"));
         QVERIFY(window);
         PeekView* v = pane(window.get(), "s")->peekView();
@@ -334,15 +350,12 @@ private slots:
         action(v, "peekXdelAction")->trigger();
         QVERIFY(answered);
         QTRY_VERIFY(v->resultText().contains(str("Deleted entry 3-0")));
-        QCOMPARE(m_client->command({"XLEN", "s"}).integer, qint64(4));
+        QCOMPARE(m_f.client->command({"XLEN", "s"}).integer, qint64(4));
         QTRY_COMPARE(v->model()->rowCount(), 4);
     }
 
 private:
-    QTemporaryDir m_dir;
-    int m_settingsCount = 0;
-    SandboxServer m_server;
-    std::unique_ptr<test::SyncClient> m_client;
+    test::WindowFixture m_f;
 };
 
 QTEST_MAIN(TestPeekPane)

@@ -19,7 +19,6 @@
 #include <QLabel>
 #include <QPointer>
 #include <QSettings>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -43,14 +42,12 @@ QString labelFor(const QString& file, quint64 rows)
 class TestRecordPane : public QObject {
     Q_OBJECT
 private:
+    // Every window of this test shares one settings file.
     std::unique_ptr<MainWindow> makeWindow(const QStringList& panes, bool waitActive = false)
     {
-        QStringList args{str("--url"), m_server.url(), str("--settings"), settingsFile()};
-        for (const QString& spec : panes)
-            args << str("--pane") << spec;
-        return test::openMainWindow(args, waitActive);
+        return test::windowOn(m_f, panes, settingsFile(), {}, waitActive);
     }
-    QString settingsFile() const { return m_dir.filePath(str("settings.ini")); }
+    QString settingsFile() const { return m_f.dir.filePath(str("settings.ini")); }
 
     // LPUSHes prefix+first … prefix+last, one command each, so BRPOP takes them in this order.
     bool push(const QByteArray& key, int first, int last)
@@ -58,7 +55,7 @@ private:
         QList<QList<QByteArray>> commands;
         for (int i = first; i <= last; ++i)
             commands << QList<QByteArray>{"LPUSH", key, "m" + QByteArray::number(i)};
-        const QList<RedisReply> replies = m_client->pipeline(commands);
+        const QList<RedisReply> replies = m_f.client->pipeline(commands);
         return replies.size() == commands.size();
     }
 
@@ -79,17 +76,11 @@ private:
     }
 
 private slots:
-    void initTestCase()
-    {
-        QVERIFY(m_dir.isValid());
-        RQ_START_SERVER(m_server);
-        m_client = std::make_unique<test::SyncClient>(m_server.settings());
-        QVERIFY2(m_client->isConnected(), qPrintable(m_client->error()));
-    }
+    void initTestCase() { RQ_START_WINDOW_FIXTURE(m_f); }
 
     void commandLineRecordsEveryRowOnceInOrderAlsoWhilePaused()
     {
-        const QString path = m_dir.filePath(str("cli.jsonl"));
+        const QString path = m_f.dir.filePath(str("cli.jsonl"));
         auto window = makeWindow({str("list:rec1,record=") + path});
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "rec1");
@@ -124,7 +115,7 @@ private slots:
         qint64 problems = 0;
         const QList<RecordedRow> rows = readBack(path, &header, &problems);
         QCOMPARE(problems, 0);
-        QCOMPARE(header.server, m_server.url());
+        QCOMPARE(header.server, m_f.server.url());
         QCOMPARE(header.spec, str("list:rec1"));
         QCOMPARE(rows.size(), 710);
         for (int i = 0; i < rows.size(); ++i) {
@@ -146,7 +137,7 @@ private slots:
 
     void recordPaneMenuRecordsTheFocusedPane()
     {
-        const QString path = m_dir.filePath(str("menu.jsonl"));
+        const QString path = m_f.dir.filePath(str("menu.jsonl"));
         auto window = makeWindow({str("list:recA"), str("list:recB")}, true);
         QVERIFY(window);
         QueuePane* a = pane(window.get(), "recA");
@@ -220,7 +211,7 @@ private slots:
         QVERIFY(consumer);
 
         // record= through setSpec (as a saved or typed spec would) starts recording only.
-        const QString path = m_dir.filePath(str("spec.jsonl"));
+        const QString path = m_f.dir.filePath(str("spec.jsonl"));
         ConsumerSpec spec = p->spec();
         spec.options.insert(str("record"), path);
         p->setSpec(spec);
@@ -255,7 +246,7 @@ private slots:
 
     void patternPaneRecordsBytesExactly()
     {
-        const QString path = m_dir.filePath(str("pattern.jsonl"));
+        const QString path = m_f.dir.filePath(str("pattern.jsonl"));
         auto window = makeWindow({str("pattern:recnews.*,record=") + path});
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "recnews.*");
@@ -265,7 +256,7 @@ private slots:
                                             QByteArray("\0\xff\xfe bin", 7), QByteArray("caf\xe9"),
                                             QByteArray("\"q\"\n")};
         for (const QByteArray& payload : payloads)
-            QCOMPARE(m_client->command({"PUBLISH", "recnews.a", payload}).integer, 1);
+            QCOMPARE(m_f.client->command({"PUBLISH", "recnews.a", payload}).integer, 1);
         QTRY_COMPARE_WITH_TIMEOUT(p->receivedTotal(), quint64(payloads.size()), kTimeoutMs);
         window.reset();
 
@@ -291,7 +282,7 @@ private slots:
     void writeErrorIsShownInThePane()
     {
         // Root ignores permission bits: a path under a regular file cannot be created by anyone.
-        const QString plain = m_dir.filePath(str("not-a-directory"));
+        const QString plain = m_f.dir.filePath(str("not-a-directory"));
         QFile f(plain);
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.close();
@@ -326,12 +317,10 @@ private slots:
         QVERIFY(child<QLabel>(p, "errorLabel")->isVisible());
     }
 
-    void cleanupTestCase() { m_client.reset(); }
+    void cleanupTestCase() { m_f.client.reset(); }
 
 private:
-    QTemporaryDir m_dir;
-    SandboxServer m_server;
-    std::unique_ptr<test::SyncClient> m_client;
+    test::WindowFixture m_f;
 };
 
 QTEST_MAIN(TestRecordPane)

@@ -25,7 +25,6 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QSettings>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -71,38 +70,31 @@ QByteArray flatten(const RedisReply& r)
 class TestSafeBrowse : public QObject {
     Q_OBJECT
 private:
+    // The window on the test's server with these arguments (a fresh settings file if none).
     std::unique_ptr<MainWindow> makeWindow(const QStringList& extra = {},
-                                           QString settingsFile = QString())
+                                           const QString& settingsFile = QString())
     {
-        if (settingsFile.isEmpty())
-            settingsFile = freshSettingsFile();
-        return test::openMainWindow(
-            QStringList{str("--url"), m_server.url(), str("--settings"), settingsFile} + extra);
+        return test::windowOn(m_f, {}, settingsFile, extra);
     }
 
-    QString freshSettingsFile()
-    {
-        return m_dir.filePath(QStringLiteral("settings-%1.ini").arg(++m_settingsCount));
-    }
-
-    qint64 integer(const QList<QByteArray>& argv) { return m_client->command(argv).integer; }
+    qint64 integer(const QList<QByteArray>& argv) { return m_f.client->command(argv).integer; }
 
     ServerState serverState(const QList<QByteArray>& lists, const QList<QByteArray>& streams)
     {
         ServerState s;
         for (const QByteArray& key : lists) {
-            for (const RedisReply& e : m_client->command({"LRANGE", key, "0", "-1"}).elements)
+            for (const RedisReply& e : m_f.client->command({"LRANGE", key, "0", "-1"}).elements)
                 s.lists[key] << e.str;
         }
         for (const QByteArray& key : streams) {
-            const RedisReply groups = m_client->command({"XINFO", "GROUPS", key});
+            const RedisReply groups = m_f.client->command({"XINFO", "GROUPS", key});
             QByteArray flat = flatten(groups);
             for (const RedisReply& g : groups.elements) {
                 for (qsizetype i = 0; i + 1 < g.elements.size(); i += 2) {
                     if (g.elements[i].str != "name")
                         continue;
                     const RedisReply consumers =
-                        m_client->command({"XINFO", "CONSUMERS", key, g.elements[i + 1].str});
+                        m_f.client->command({"XINFO", "CONSUMERS", key, g.elements[i + 1].str});
                     for (const RedisReply& c : consumers.elements) {
                         for (qsizetype j = 0; j + 1 < c.elements.size(); j += 2) {
                             const QByteArray field = c.elements[j].str;
@@ -114,12 +106,12 @@ private:
             }
             s.groups[key] = flat;
         }
-        const RedisReply persistence = m_client->command({"INFO", "persistence"});
+        const RedisReply persistence = m_f.client->command({"INFO", "persistence"});
         for (const QByteArray& line : persistence.str.split('\n')) {
             if (line.startsWith("rdb_changes_since_last_save:"))
                 s.dirty = line.mid(line.indexOf(':') + 1).trimmed().toLongLong();
         }
-        const RedisReply stats = m_client->command({"INFO", "commandstats"});
+        const RedisReply stats = m_f.client->command({"INFO", "commandstats"});
         static const QList<QByteArray> taking{
             "rpop",  "lpop",   "brpop",      "blpop",      "blmove",     "lmove",
             "lmpop", "blmpop", "rpoplpush",  "brpoplpush", "xreadgroup", "xgroup",
@@ -166,43 +158,37 @@ private:
     }
 
 private slots:
-    void initTestCase()
-    {
-        QVERIFY(m_dir.isValid());
-        RQ_START_SERVER(m_server);
-        m_client = std::make_unique<test::SyncClient>(m_server.settings());
-        QVERIFY2(m_client->isConnected(), qPrintable(m_client->error()));
-    }
+    void initTestCase() { RQ_START_WINDOW_FIXTURE(m_f); }
 
-    void init() { m_client->command({"FLUSHALL"}); }
+    void init() { m_f.client->command({"FLUSHALL"}); }
 
     void sidebarClicksTakeNothing()
     {
         // The application's data and workers: two named BRPOP workers waiting on their (empty)
         // queue, a reliable worker's processing list with its heartbeat and an orphaned one, a
         // stream group with a consumer holding an entry and one blocked for more, a subscriber.
-        m_client->command({"RPUSH", "jobs", "j1", "j2", "j3"});
-        m_client->command({"RPUSH", "emails", "e1", "e2"});
-        m_client->command({"RPUSH", "jobs:processing:rw1", "in-flight"});
-        m_client->command({"SET", "jobs:processing:rw1:alive", "host pid 1", "EX", "3600"});
-        m_client->command({"RPUSH", "jobs:processing:gone", "left-behind"});
-        m_client->command({"XADD", "events", "1-0", "message", "a"});
-        m_client->command({"XADD", "events", "2-0", "message", "b"});
-        m_client->command({"XGROUP", "CREATE", "events", "g", "0"});
-        m_client->command(
+        m_f.client->command({"RPUSH", "jobs", "j1", "j2", "j3"});
+        m_f.client->command({"RPUSH", "emails", "e1", "e2"});
+        m_f.client->command({"RPUSH", "jobs:processing:rw1", "in-flight"});
+        m_f.client->command({"SET", "jobs:processing:rw1:alive", "host pid 1", "EX", "3600"});
+        m_f.client->command({"RPUSH", "jobs:processing:gone", "left-behind"});
+        m_f.client->command({"XADD", "events", "1-0", "message", "a"});
+        m_f.client->command({"XADD", "events", "2-0", "message", "b"});
+        m_f.client->command({"XGROUP", "CREATE", "events", "g", "0"});
+        m_f.client->command(
             {"XREADGROUP", "GROUP", "g", "c1", "COUNT", "2", "STREAMS", "events", ">"});
-        m_client->command({"XADD", "events", "3-0", "message", "c"});
-        m_client->command(
+        m_f.client->command({"XADD", "events", "3-0", "message", "c"});
+        m_f.client->command(
             {"XREADGROUP", "GROUP", "g", "c2", "COUNT", "1", "STREAMS", "events", ">"});
-        BlockedWorker a(m_server.settings(), "worker-a", {"BRPOP", "work", "0"});
-        BlockedWorker b(m_server.settings(), "worker-b", {"BRPOP", "work", "0"});
+        BlockedWorker a(m_f.server.settings(), "worker-a", {"BRPOP", "work", "0"});
+        BlockedWorker b(m_f.server.settings(), "worker-b", {"BRPOP", "work", "0"});
         BlockedWorker c2(
-            m_server.settings(), "stream-worker",
+            m_f.server.settings(), "stream-worker",
             {"XREADGROUP", "GROUP", "g", "c2", "BLOCK", "0", "STREAMS", "events", ">"});
-        BlockedWorker subscriber(m_server.settings(), "subscriber", {"SUBSCRIBE", "news"});
+        BlockedWorker subscriber(m_f.server.settings(), "subscriber", {"SUBSCRIBE", "news"});
         QVERIFY(test::waitUntil([&] {
-            return a.isBlocked(*m_client) && b.isBlocked(*m_client) && c2.isBlocked(*m_client) &&
-                   subscriber.answered();
+            return a.isBlocked(*m_f.client) && b.isBlocked(*m_f.client) &&
+                   c2.isBlocked(*m_f.client) && subscriber.answered();
         }));
         const QList<QByteArray> lists{"jobs", "emails", "jobs:processing:rw1",
                                       "jobs:processing:gone"};
@@ -296,11 +282,12 @@ private slots:
 
     void switchingToListAsksNamingTheWorkers()
     {
-        m_client->command({"RPUSH", "jobs", "j1", "j2"});
-        BlockedWorker a(m_server.settings(), "worker-a", {"BRPOP", "work", "0"});
-        BlockedWorker b(m_server.settings(), "worker-b",
+        m_f.client->command({"RPUSH", "jobs", "j1", "j2"});
+        BlockedWorker a(m_f.server.settings(), "worker-a", {"BRPOP", "work", "0"});
+        BlockedWorker b(m_f.server.settings(), "worker-b",
                         {"BLMOVE", "work", "w:p", "RIGHT", "LEFT", "0"});
-        QVERIFY(test::waitUntil([&] { return a.isBlocked(*m_client) && b.isBlocked(*m_client); }));
+        QVERIFY(
+            test::waitUntil([&] { return a.isBlocked(*m_f.client) && b.isBlocked(*m_f.client); }));
         auto window = makeWindow({str("--pane"), str("peek:jobs")});
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "jobs");
@@ -359,9 +346,9 @@ private slots:
 
     void switchingToReliableNamesTheLiveProcessingLists()
     {
-        m_client->command({"RPUSH", "jobs:processing:rw1", "in-flight"});
-        m_client->command({"SET", "jobs:processing:rw1:alive", "host pid 1", "EX", "3600"});
-        m_client->command({"RPUSH", "jobs:processing:gone", "left-behind"});
+        m_f.client->command({"RPUSH", "jobs:processing:rw1", "in-flight"});
+        m_f.client->command({"SET", "jobs:processing:rw1:alive", "host pid 1", "EX", "3600"});
+        m_f.client->command({"RPUSH", "jobs:processing:gone", "left-behind"});
         auto window = makeWindow({str("--pane"), str("peek:jobs")});
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "jobs");
@@ -382,12 +369,17 @@ private slots:
         QCOMPARE(integer({"EXISTS", "jobs:processing:gone"}), 1);
     }
 
+    // The question names the pane's group's consumers, and the other groups (not affected)
+    // without the pane's own (it was named among both).
     void switchingToStreamNamesTheGroupsConsumers()
     {
-        m_client->command({"XADD", "events", "1-0", "message", "a"});
-        m_client->command({"XGROUP", "CREATE", "events", "rqconsole", "0"});
-        m_client->command(
+        m_f.client->command({"XADD", "events", "1-0", "message", "a"});
+        m_f.client->command({"XGROUP", "CREATE", "events", "rqconsole", "0"});
+        m_f.client->command({"XGROUP", "CREATE", "events", "billing", "0"});
+        m_f.client->command(
             {"XREADGROUP", "GROUP", "rqconsole", "c1", "COUNT", "1", "STREAMS", "events", ">"});
+        m_f.client->command(
+            {"XREADGROUP", "GROUP", "billing", "b1", "COUNT", "1", "STREAMS", "events", ">"});
         auto window = makeWindow({str("--pane"), str("tail:events")});
         QVERIFY(window);
         QueuePane* p = pane(window.get(), "events");
@@ -397,8 +389,15 @@ private slots:
         QVERIFY(box);
         QVERIFY2(box->text().contains(str("consumer group rqconsole with XREADGROUP")),
                  qPrintable(box->text()));
-        QVERIFY2(box->informativeText().contains(str("c1 (1 pending")),
-                 qPrintable(box->informativeText()));
+        const QString info = box->informativeText();
+        const qsizetype others = info.indexOf(str("Other groups (not affected): "));
+        QVERIFY2(others > 0, qPrintable(info));
+        QVERIFY2(info.left(others).contains(str("group rqconsole: 1 consumer, 1 pending")) &&
+                     info.left(others).contains(str("c1 (1 pending")),
+                 qPrintable(info));
+        QVERIFY2(info.mid(others).contains(str("group billing: 1 consumer, 1 pending")),
+                 qPrintable(info));
+        QVERIFY2(!info.mid(others).contains(str("rqconsole")), qPrintable(info));
         child<QAbstractButton>(box, "cancelButton")->click();
         QTRY_VERIFY(!window->consumeGuard()->openQuestion());
         QCOMPARE(p->spec().mode, Mode::Tail);
@@ -407,7 +406,7 @@ private slots:
 
     void dontAskAgainIsRememberedForTheServer()
     {
-        const QString file = freshSettingsFile();
+        const QString file = m_f.freshSettings();
         {
             auto window = makeWindow({str("--pane"), str("peek:one")}, file);
             QVERIFY(window);
@@ -421,8 +420,8 @@ private slots:
         }
         // Stored under the server's identity, without any password.
         QSettings stored(file, QSettings::IniFormat);
-        const QString identity = ConsumeGuard::serverIdentity(m_server.settings());
-        QVERIFY(identity.contains(QString::number(m_server.port())));
+        const QString identity = ConsumeGuard::serverIdentity(m_f.server.settings());
+        QVERIFY(identity.contains(QString::number(m_f.server.port())));
         bool found = false;
         for (const QString& key : stored.allKeys())
             found = found || (key.endsWith(str("dontAsk")) && stored.value(key).toBool());
@@ -434,7 +433,7 @@ private slots:
         chooseMode(p, Mode::List);
         QCOMPARE(p->spec().mode, Mode::List);
         QVERIFY(!window->consumeGuard()->openQuestion());
-        m_client->command({"LPUSH", "two", "taken"});
+        m_f.client->command({"LPUSH", "two", "taken"});
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 1, kTimeoutMs);
         // A different settings file (another user, or another server's history) asks again.
         auto fresh = makeWindow({str("--pane"), str("peek:three")});
@@ -450,7 +449,7 @@ private slots:
         QueuePane* p = pane(window.get(), "q");
         QCOMPARE(p->spec().mode, Mode::List);
         QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
-        m_client->command({"LPUSH", "q", "mine"});
+        m_f.client->command({"LPUSH", "q", "mine"});
         QTRY_COMPARE_WITH_TIMEOUT(p->model()->rowCount(), 1, kTimeoutMs);
         QVERIFY(!window->consumeGuard()->openQuestion());
         QVERIFY(p->errorText().isEmpty());
@@ -458,7 +457,7 @@ private slots:
 
     void newPaneDialogAsksBeforeConsuming()
     {
-        m_client->command({"RPUSH", "fresh", "f1"});
+        m_f.client->command({"RPUSH", "fresh", "f1"});
         auto window = makeWindow({str("--pane"), str("pubsub:chan")});
         QVERIFY(window);
         QTimer::singleShot(0, this, [] {
@@ -492,14 +491,14 @@ private slots:
                 QCOMPARE(p->spec().mode, Mode::Peek);
                 QVERIFY(p->errorText().contains(str("not the console's sandbox")));
             }
-            m_client->command({"LPUSH", "queue1", "stays"});
+            m_f.client->command({"LPUSH", "queue1", "stays"});
             QTRY_VERIFY_WITH_TIMEOUT(
                 consumersText(pane(window.get(), "queue1")).contains(str("Consumers: no client")),
                 kTimeoutMs);
             QCOMPARE(integer({"LLEN", "queue1"}), 1);
         }
         auto window =
-            test::openMainWindow({str("--sandbox"), str("--settings"), freshSettingsFile()});
+            test::openMainWindow({str("--sandbox"), str("--settings"), m_f.freshSettings()});
         QVERIFY(window);
         QTRY_VERIFY_WITH_TIMEOUT(window->session()->isReady(), kTimeoutMs);
         QVERIFY(window->session()->usingSandbox());
@@ -516,7 +515,7 @@ private slots:
 
     void restoredLayoutConsumesOnlyWhereConfirmed()
     {
-        const QString file = freshSettingsFile();
+        const QString file = m_f.freshSettings();
         {
             auto window =
                 makeWindow({str("--pane"), str("peek:yes"), str("--pane"), str("peek:no")}, file);
@@ -539,8 +538,8 @@ private slots:
             stored.setValue(str("panes"),
                             QStringList{str("list:yes"), str("list:no"), str("stream:s,group=g")});
         }
-        m_client->command({"RPUSH", "no", "n1"});
-        m_client->command({"RPUSH", "yes", "y1"});
+        m_f.client->command({"RPUSH", "no", "n1"});
+        m_f.client->command({"RPUSH", "yes", "y1"});
         auto window = makeWindow({}, file);
         QVERIFY(window);
         QueuePane* yes = pane(window.get(), "yes");
@@ -564,10 +563,7 @@ private slots:
     }
 
 private:
-    SandboxServer m_server;
-    QTemporaryDir m_dir;
-    int m_settingsCount = 0;
-    std::unique_ptr<test::SyncClient> m_client;
+    test::WindowFixture m_f;
 };
 
 QTEST_MAIN(TestSafeBrowse)

@@ -1,12 +1,17 @@
 // What the screen claims is a fact just read, or unknown (–) with the reason (issue 9, defect 5):
 // the real MainWindow, offscreen, against real redis-servers.
 #include "ConsoleSession.h"
+#include "Consumer.h"
+#include "MessageFilterProxy.h"
+#include "MessageModel.h"
 #include "ServerSidebar.h"
 #include "ServerTreeModel.h"
 #include "TestSupport.h"
 #include "UiTestSupport.h"
 
+#include <QPlainTextEdit>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -62,6 +67,36 @@ private slots:
         window->session()->refreshNow();
         QTRY_VERIFY2_WITH_TIMEOUT(p->statusText().contains(str("length 1")),
                                   qPrintable(p->statusText()), kTimeoutMs);
+    }
+
+    // A stream entry without a "message" field (the pane's payload field) is shown by its fields,
+    // not as an empty "0 B" row with an empty payload (seen on a production-like server).
+    void streamEntryWithoutPayloadFieldShowsItsFields()
+    {
+        for (const char* spec : {"tail:orders", "stream:orders,group=g"}) {
+            m_client->command({"DEL", "orders"});
+            m_client->command({"XADD", "orders", "*", "message", "first"}); // the key exists
+            auto window = makeWindow(m_server, {str("--pane"), str(spec)});
+            QVERIFY(window);
+            QueuePane* p = pane(window.get(), "orders");
+            QTRY_COMPARE_WITH_TIMEOUT(p->consumerState(), ConsumerState::Listening, kTimeoutMs);
+            m_client->command({"XADD", "orders", "*", "order", "513", "currency", "EUR"});
+            QTRY_VERIFY_WITH_TIMEOUT(
+                p->model()->rowCount() >= 1 &&
+                    !p->model()->messageAt(p->model()->rowCount() - 1).fields.isEmpty(),
+                kTimeoutMs);
+            const int row = p->model()->rowCount() - 1;
+            const auto shown = [&](int column) {
+                return p->model()->index(row, column).data().toString();
+            };
+            QCOMPARE(shown(MessageModel::PreviewColumn), str("order=513 currency=EUR"));
+            QCOMPARE(shown(MessageModel::SizeColumn), str("19 B"));
+            auto* view = child<QTableView>(p, "messageView");
+            view->setCurrentIndex(p->proxy()->mapFromSource(p->model()->index(row, 0)));
+            const QString text = child<QPlainTextEdit>(p, "payloadText")->placeholderText();
+            QVERIFY2(text.contains(str("order = 513\ncurrency = EUR")), qPrintable(text));
+            QVERIFY2(!text.contains(str("empty payload")), qPrintable(text));
+        }
     }
 
     void peekOnStringKeyShowsNoDepth()

@@ -3,16 +3,13 @@
 // in memory only, finds the master through the Sentinels with it and connects. The settings file
 // never holds it. Real topology: tests/common/SentinelTopology (label topology).
 #include "ConnectionController.h"
-#include "ConnectionStore.h"
 #include "ConsoleSession.h"
+#include "NoKeychainSupport.h"
 #include "SentinelTopology.h"
 #include "TestSupport.h"
 #include "UiTestSupport.h"
 
-#include <QApplication>
-#include <QFile>
 #include <QInputDialog>
-#include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -37,30 +34,20 @@ private slots:
     void asksForTheSentinelPasswordToo()
     {
         const QString file = m_dir.filePath(QStringLiteral("rqconsole.ini"));
-        {
-            QSettings settings(file, QSettings::IniFormat);
-            ConnectionStore store(&settings);
-            ConnectionProfile p;
-            QString error;
-            QVERIFY2(ConnectionProfile::fromUrl(m_topo.url(), &p, nullptr, &error),
-                     qPrintable(error));
-            QVERIFY(p.server.isSentinel());
-            p.name = QStringLiteral("sentinels");
-            store.setLastUsed(store.save(p).id);
-        }
+        ConnectionProfile p;
+        QString error;
+        QVERIFY2(saveLastUsed(file, m_topo.url(), QStringLiteral("sentinels"), &p, &error),
+                 qPrintable(error));
+        QVERIFY(p.server.isSentinel());
         auto window = openMainWindow({QStringLiteral("--settings"), file});
         QVERIFY(window);
-        QInputDialog* prompt = nullptr;
-        QTRY_VERIFY_WITH_TIMEOUT(
-            (prompt = window->findChild<QInputDialog*>(QStringLiteral("passwordPrompt"))), 30000);
-        QTRY_VERIFY(prompt->isVisible());
+        QInputDialog* prompt = promptShown(window.get(), QStringLiteral("passwordPrompt"), 30000);
+        QVERIFY(prompt);
         prompt->setTextValue(QString()); // the master has no password
         prompt->accept();
-        QInputDialog* sentinel = nullptr;
-        QTRY_VERIFY_WITH_TIMEOUT(
-            (sentinel = window->findChild<QInputDialog*>(QStringLiteral("sentinelPasswordPrompt"))),
-            10000);
-        QTRY_VERIFY(sentinel->isVisible());
+        QInputDialog* sentinel =
+            promptShown(window.get(), QStringLiteral("sentinelPasswordPrompt"), 10000);
+        QVERIFY(sentinel);
         QVERIFY2(sentinel->labelText().contains(QLatin1String("memory only")),
                  qPrintable(sentinel->labelText()));
         sentinel->setTextValue(QString::fromLatin1(kSentinelPassword));
@@ -68,11 +55,9 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(window->session()->isReady(), 20000);
         QCOMPARE(window->session()->settings().sentinelPassword, kSentinelPassword);
         QVERIFY(window->session()->settings().isSentinel());
-        window->close();
-        window.reset();
-        QFile f(file);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        QVERIFY(!f.readAll().contains(kSentinelPassword));
+        bool readable = false;
+        QVERIFY(!settingsHoldAfterClose(window, file, kSentinelPassword, &readable));
+        QVERIFY(readable);
     }
 
 private:
@@ -80,12 +65,5 @@ private:
     QTemporaryDir m_dir;
 };
 
-int main(int argc, char** argv)
-{
-    // A bus address where nothing listens: no keychain, whatever the machine has.
-    qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/rqconsole-no-bus");
-    QApplication app(argc, argv);
-    TestSentinelNoKeychain test;
-    return QTest::qExec(&test, argc, argv);
-}
+RQ_NO_KEYCHAIN_TEST_MAIN(TestSentinelNoKeychain)
 #include "tst_sentinelnokeychain.moc"

@@ -8,7 +8,6 @@
 
 #include <QAction>
 #include <QScrollBar>
-#include <QTemporaryDir>
 
 using namespace rqc;
 
@@ -22,7 +21,7 @@ class TestSparklines : public QObject {
 private:
     bool chartsClient()
     {
-        test::SyncClient c(m_server.settings());
+        test::SyncClient c(m_f.server.settings());
         return c.command({"CLIENT", "LIST"}).str.contains("name=rqconsole:charts");
     }
 
@@ -45,8 +44,8 @@ private:
 private slots:
     void initTestCase()
     {
-        RQ_START_SERVER(m_server);
-        test::SyncClient c(m_server.settings());
+        RQ_START_WINDOW_FIXTURE(m_f);
+        test::SyncClient& c = *m_f.client;
         c.command({"FLUSHALL"});
         QList<QList<QByteArray>> fill;
         for (int i = 0; i < 300; ++i) {
@@ -61,8 +60,7 @@ private slots:
 
     void offByDefault()
     {
-        auto window = test::openMainWindow(
-            {str("--url"), m_server.url(), str("--settings"), m_dir.filePath(str("a.ini"))});
+        auto window = test::windowOn(m_f, {});
         QVERIFY(window);
         auto* bar = window->findChild<ServerSidebar*>();
         QVERIFY(bar);
@@ -78,8 +76,7 @@ private slots:
 
     void samplesOnlyRowsOnScreenAtMostFifty()
     {
-        auto window = test::openMainWindow(
-            {str("--url"), m_server.url(), str("--settings"), m_dir.filePath(str("b.ini"))});
+        auto window = test::windowOn(m_f, {});
         QVERIFY(window);
         auto* bar = window->findChild<ServerSidebar*>();
         QTRY_VERIFY_WITH_TIMEOUT(
@@ -122,8 +119,7 @@ private slots:
     }
 
 private:
-    SandboxServer m_server;
-    QTemporaryDir m_dir;
+    test::WindowFixture m_f;
 };
 
 QTEST_MAIN(TestSparklines)
