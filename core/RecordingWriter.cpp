@@ -57,11 +57,12 @@ void RecordingWriter::start(const QString& path, const RecordingHeader& header)
         QStringLiteral("record:%1").arg(QFileInfo(path).fileName()), sink);
     session->thread->quitWhen(sink, &RecordingSink::closed);
     Session* raw = session.get();
-    connect(sink, &RecordingSink::failed, this, [this, raw](const QString& sentence) {
-        if (m_active.get() == raw)
-            retire(); // nothing more is handed to a file that failed
-        emit failed(sentence);
-    });
+    // The sink's signals come from the writer thread, which deletes the sink (and with it these
+    // lambdas) once it has closed. Each lambda only reads its captures and calls a member: a
+    // capture read after onFailed()'s retire() would be ordered before that delete only through
+    // Qt's reference count on the connection, which ThreadSanitizer cannot see (tst_recording).
+    connect(sink, &RecordingSink::failed, this,
+            [this, raw](const QString& sentence) { onFailed(raw, sentence); });
     connect(sink, &RecordingSink::closed, this, [this, raw](quint64 rows) { onClosed(raw, rows); });
     session->thread->post([sink] { sink->open(); });
     session->thread->start();
@@ -105,6 +106,13 @@ void RecordingWriter::retire()
         session->thread->post([sink] { sink->close(); });
     }
     m_closing.push_back(std::move(m_active));
+}
+
+void RecordingWriter::onFailed(Session* session, const QString& sentence)
+{
+    if (m_active.get() == session)
+        retire(); // nothing more is handed to a file that failed
+    emit failed(sentence);
 }
 
 void RecordingWriter::onClosed(Session* session, quint64 rows)

@@ -54,6 +54,7 @@ signals:
 private:
     struct Session;
     void retire();
+    void onFailed(Session* session, const QString& sentence);
     void onClosed(Session* session, quint64 rows);
 
     std::unique_ptr<Session> m_active;

@@ -1,11 +1,16 @@
 #pragma once
 
+#include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QEvent>
 #include <QObject>
 #include <QPointer>
 #include <QString>
 #include <QThread>
 
+#include <deque>
+#include <functional>
+#include <mutex>
 #include <utility>
 
 namespace rqc {
@@ -15,11 +20,58 @@ namespace rqc {
 // ends the thread's event loop and waits for it — never terminate(). Asking the worker to stop in
 // its own way (drain, close) is the owner's job before the destructor runs.
 class WorkerThread {
+    // What post() hands over: the calls, in order, behind a std::mutex. Qt's own hand-over of a
+    // queued call (QMetaObject::invokeMethod with a functor) orders the poster's writes before
+    // the worker's reads through a futex inside libQt6Core, which ThreadSanitizer cannot see: it
+    // then reports every call posted to a running thread (RecordingWriter::append, found by
+    // tst_recording) as a race on the call's captures. Here the calls and everything they
+    // capture pass through this mutex, which TSan does see; Qt's event only says "one more".
+    struct Calls {
+        std::mutex mutex;
+        std::deque<std::function<void()>> queue;
+    };
+    // A child of the worker (so on its thread, deleted with it) that runs one call per event.
+    class Mailbox : public QObject {
+    public:
+        Mailbox(Calls* calls, QObject* parent)
+            : QObject(parent)
+            , m_calls(calls)
+        {
+        }
+        static QEvent::Type eventType()
+        {
+            static const auto type = QEvent::Type(QEvent::registerEventType());
+            return type;
+        }
+
+    protected:
+        bool event(QEvent* e) override
+        {
+            std::function<void()> call;
+            {
+                // Locked before the event is read: post() allocates it before it unlocks.
+                std::lock_guard<std::mutex> lock(m_calls->mutex);
+                if (e->type() != eventType())
+                    return QObject::event(e);
+                if (m_calls->queue.empty())
+                    return true;
+                call = std::move(m_calls->queue.front());
+                m_calls->queue.pop_front();
+            }
+            call();
+            return true;
+        }
+
+    private:
+        Calls* m_calls;
+    };
+
 public:
     // Takes ownership of worker, which must have no parent.
     WorkerThread(const QString& name, QObject* worker)
         : m_thread(new QThread)
         , m_worker(worker)
+        , m_mailbox(new Mailbox(&m_calls, worker))
     {
         m_thread->setObjectName(name);
         worker->moveToThread(m_thread);
@@ -35,6 +87,10 @@ public:
     {
         shutdown();
         delete m_thread;
+        // Calls the worker never ran (posted after it ended) are dropped here, under the lock
+        // the worker last took.
+        std::lock_guard<std::mutex> lock(m_calls.mutex);
+        m_calls.queue.clear();
     }
     WorkerThread(const WorkerThread&) = delete;
     WorkerThread& operator=(const WorkerThread&) = delete;
@@ -63,13 +119,20 @@ public:
         QObject::connect(sender, signal, m_thread, &QThread::quit, Qt::DirectConnection);
     }
 
-    // Runs fn on the worker's thread, after everything posted before it. Dropped if the worker is
-    // gone. Before start() the call waits in the queue until the thread runs.
+    // Runs fn on the worker's thread, after everything posted before it (and in its place among
+    // the worker's other queued events: one event per call). Dropped if the worker is gone.
+    // Before start() the call waits in the queue until the thread runs.
     template <typename Fn> bool post(Fn&& fn)
     {
         if (!m_worker)
             return false;
-        return QMetaObject::invokeMethod(m_worker, std::forward<Fn>(fn), Qt::QueuedConnection);
+        auto* event = new QEvent(Mailbox::eventType()); // before the unlock: see Mailbox::event
+        {
+            std::lock_guard<std::mutex> lock(m_calls.mutex);
+            m_calls.queue.emplace_back(std::forward<Fn>(fn));
+        }
+        QCoreApplication::postEvent(m_mailbox, event);
+        return true;
     }
 
     // Ends the thread for good and waits (never terminate()). A worker that never ran is deleted.
@@ -84,8 +147,10 @@ public:
     }
 
 private:
+    Calls m_calls;
     QThread* m_thread;
     QPointer<QObject> m_worker;
+    Mailbox* m_mailbox; // owned by the worker
     bool m_started = false;
 };
 
