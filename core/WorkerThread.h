@@ -48,17 +48,21 @@ class WorkerThread {
         bool event(QEvent* e) override
         {
             std::function<void()> call;
+            bool mine = false;
             {
                 // Locked before the event is read: post() allocates it before it unlocks.
                 std::lock_guard<std::mutex> lock(m_calls->mutex);
-                if (e->type() != eventType())
-                    return QObject::event(e);
-                if (m_calls->queue.empty())
-                    return true;
-                call = std::move(m_calls->queue.front());
-                m_calls->queue.pop_front();
+                mine = e->type() == eventType();
+                if (mine && !m_calls->queue.empty()) {
+                    call = std::move(m_calls->queue.front());
+                    m_calls->queue.pop_front();
+                }
             }
-            call();
+            // Everything else (and the call itself, which may post again) runs unlocked.
+            if (!mine)
+                return QObject::event(e);
+            if (call)
+                call();
             return true;
         }
 
