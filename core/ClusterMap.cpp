@@ -99,6 +99,11 @@ bool ClusterMap::parseRedirect(const QByteArray& error, ClusterRedirect* out)
     return true;
 }
 
+QString ClusterMap::notSampledText(const QString& address)
+{
+    return tr("not sampled: key on node %1").arg(address);
+}
+
 bool ClusterMap::fromShards(const RedisReply& reply, const QString& host, ClusterMap* out,
                             QString* error)
 {

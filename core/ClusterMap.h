@@ -49,6 +49,9 @@ public:
     static bool hasHashTag(const QByteArray& key);
     // "MOVED 3999 127.0.0.1:6381" / "ASK 3999 127.0.0.1:6381"; false for any other text.
     static bool parseRedirect(const QByteArray& error, ClusterRedirect* out);
+    // What a chart, sparkline or census shows instead of a figure for a key another node serves
+    // (address host:port): "not sampled: key on node 127.0.0.1:7001".
+    static QString notSampledText(const QString& address);
 
     // From a CLUSTER SHARDS reply (masters only) or a CLUSTER SLOTS reply. host is used for a
     // node that announces no address of its own.
