@@ -1,5 +1,6 @@
 #include "ConsumerWorker.h"
 
+#include "ClusterDetect.h"
 #include "ClusterMap.h"
 #include "RedisConnection.h"
 #include "ServerRole.h"
@@ -152,6 +153,13 @@ void ConsumerWorker::openConnection()
 
 void ConsumerWorker::onConnectionReady()
 {
+    // Given without cluster=1: ask once whether this is a cluster node (one INFO, pipelined
+    // nothing else) before any key is named or touched.
+    if (!m_clusterProbed && !routingKey().isEmpty() && ClusterDetect::undecided(m_settings)) {
+        m_clusterProbed = true;
+        ClusterDetect::probe(m_conn, [this](bool cluster) { clusterProbed(cluster); });
+        return;
+    }
     m_backoff.reset();
     if (m_lostAtMs) {
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -178,6 +186,31 @@ void ConsumerWorker::onConnectionReady()
             fail(role.consumeRefusal());
         }
     });
+}
+
+void ConsumerWorker::clusterProbed(bool cluster)
+{
+    if (m_stopping) {
+        finish();
+        return;
+    }
+    if (cluster) {
+        m_settings.cluster = true;
+        onClusterFound();
+        if (routedSettings().address() != m_conn->settings().address()) {
+            // The key lives on another master: go there at once. Queued: we are inside one of
+            // the connection's callbacks.
+            QMetaObject::invokeMethod(
+                this,
+                [this] {
+                    if (!m_stopping && !m_finished && m_state != ConsumerState::Failed)
+                        openConnection();
+                },
+                Qt::QueuedConnection);
+            return;
+        }
+    }
+    onConnectionReady();
 }
 
 QString ConsumerWorker::failoverNote()

@@ -73,12 +73,19 @@ private slots:
         QVERIFY2(m_cluster.migrateSlot(slot, 0, 2, &e), qPrintable(e));
     }
 
-    // Without cluster=1 the processing list lands in another slot: Redis refuses, and the pane
-    // says what to do.
+    // Without cluster=1, and for a user that may not ask INFO (so the consumer cannot find out
+    // that this is a cluster), the processing list lands in another slot: Redis refuses, and the
+    // pane says what to do.
     void reliableListWithoutClusterFlagSaysWhy()
     {
+        const RedisReply acl = m_cluster.command(
+            0, {"ACL", "SETUSER", "noinfo", "on", ">pw", "~*", "&*", "+@all", "-info"});
+        QVERIFY2(acl.isStatus("OK"), acl.toDebugString().constData());
+        ConnectionSettings s = m_cluster.settings(0);
+        s.user = "noinfo";
+        s.password = "pw";
         const QByteArray q = m_cluster.keyOnNode("untagged:", 0);
-        Consumer c(m_cluster.settings(0),
+        Consumer c(s,
                    parseSpec(QStringLiteral("reliable:%1,consumer=u").arg(QString::fromUtf8(q))));
         PreciseRecorder rec(&c);
         c.start();
