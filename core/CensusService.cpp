@@ -176,7 +176,7 @@ void CensusWorker::next()
     if (routed.address() != m_conn->settings().address()) {
         QueueSnapshot census;
         census.key = m_current;
-        census.elsewhere = tr("not sampled: key on node %1").arg(routed.address());
+        census.elsewhere = ClusterMap::notSampledText(routed.address());
         m_current.clear();
         emit censusReady(census);
         QMetaObject::invokeMethod(this, &CensusWorker::next, Qt::QueuedConnection);

@@ -155,7 +155,8 @@ void ChartSamplerWorker::onTick()
             byNode[c].insert({id, t});
         } else {
             ChartSample s;
-            s.error = notSampled(ClusterRouting::forKey(m_settings, t.key).address());
+            s.error =
+                ClusterMap::notSampledText(ClusterRouting::forKey(m_settings, t.key).address());
             round->out.insert(id, s);
         }
     }
@@ -238,12 +239,8 @@ void ChartSamplerWorker::routeAgain(RedisConnection* via, ChartSample& s) const
         return;
     ClusterRouting::noteMoved(via->settings(), redirect);
     s = ChartSample();
-    s.error = notSampled(redirect.host + QLatin1Char(':') + QString::number(redirect.port));
-}
-
-QString ChartSamplerWorker::notSampled(const QString& node) const
-{
-    return tr("not sampled: key on node %1").arg(node);
+    s.error = ClusterMap::notSampledText(redirect.host + QLatin1Char(':') +
+                                         QString::number(redirect.port));
 }
 
 void ChartSamplerWorker::closeNodes()

@@ -68,7 +68,6 @@ private:
     // target's key (m_conn for the given node and for the server's own figures).
     RedisConnection* connectionFor(const SampleTarget& t);
     void routeAgain(RedisConnection* via, ChartSample& s) const;
-    QString notSampled(const QString& node) const;
     void closeNodes();
     struct Round {
         QHash<int, ChartSample> out;

@@ -99,6 +99,11 @@ bool ClusterMap::parseRedirect(const QByteArray& error, ClusterRedirect* out)
     return true;
 }
 
+QString ClusterMap::notSampledText(const QString& address)
+{
+    return tr("not sampled: key on node %1").arg(address);
+}
+
 bool ClusterMap::fromShards(const RedisReply& reply, const QString& host, ClusterMap* out,
                             QString* error)
 {
@@ -115,11 +120,11 @@ bool ClusterMap::fromShards(const RedisReply& reply, const QString& host, Cluste
             *error = tr("CLUSTER SHARDS gave an unexpected reply.");
             return false;
         }
+        QList<ClusterNode> shardMasters;
+        QList<ClusterReplica> shardReplicas;
         for (const RedisReply& n : nodes->elements) {
             const RedisReply* role = field(n, "role");
-            if (!role || role->str != "master")
-                continue;
-            ClusterNode node;
+            ClusterReplica node; // the fields a master and a replica share
             if (const RedisReply* id = field(n, "id"))
                 node.id = id->str;
             const RedisReply* ip = field(n, "ip");
@@ -133,11 +138,25 @@ bool ClusterMap::fromShards(const RedisReply& reply, const QString& host, Cluste
             if (!port)
                 port = field(n, "tls-port");
             node.port = port ? quint16(port->integer) : 0;
+            if (const RedisReply* health = field(n, "health"))
+                node.health = QString::fromUtf8(health->str);
+            if (!node.port)
+                continue;
+            if (role && role->str == "replica") {
+                shardReplicas.append(node);
+                continue;
+            }
+            if (!role || role->str != "master")
+                continue;
+            ClusterNode master{node.id, node.host, node.port, {}, {}};
             for (qsizetype i = 0; i + 1 < slotList->elements.size(); i += 2)
-                node.ranges.append(
+                master.ranges.append(
                     {int(slotList->elements[i].integer), int(slotList->elements[i + 1].integer)});
-            if (node.port)
-                map.m_nodes.append(node);
+            shardMasters.append(master);
+        }
+        for (ClusterNode& master : shardMasters) {
+            master.replicas = shardReplicas;
+            map.m_nodes.append(master);
         }
     }
     map.rebuildOwners();
@@ -172,8 +191,21 @@ bool ClusterMap::fromSlots(const RedisReply& reply, const QString& host, Cluster
                 node = &n;
         }
         if (!node) {
-            map.m_nodes.append(ClusterNode{id, nodeHost, port, {}});
+            map.m_nodes.append(ClusterNode{id, nodeHost, port, {}, {}});
             node = &map.m_nodes.last();
+            // Its replicas follow the master in each range: host, port, id.
+            for (qsizetype i = 3; i < range.elements.size(); ++i) {
+                const RedisReply& r = range.elements[i];
+                if (!r.isArray() || r.elements.size() < 2)
+                    continue;
+                ClusterReplica replica;
+                replica.host = QString::fromUtf8(r.elements[0].str);
+                if (replica.host.isEmpty() || replica.host == QLatin1String("?"))
+                    replica.host = host;
+                replica.port = quint16(r.elements[1].integer);
+                replica.id = r.elements.size() > 2 ? r.elements[2].str : QByteArray();
+                node->replicas.append(replica);
+            }
         }
         node->ranges.append({int(range.elements[0].integer), int(range.elements[1].integer)});
     }
@@ -220,7 +252,7 @@ void ClusterMap::setOwner(int slot, const QString& host, quint16 port)
             index = i;
     }
     if (index < 0) {
-        m_nodes.append(ClusterNode{{}, host, port, {}});
+        m_nodes.append(ClusterNode{{}, host, port, {}, {}});
         index = m_nodes.size() - 1;
     }
     // Take the slot out of its old owner's ranges and give it to the new one.

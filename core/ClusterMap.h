@@ -15,12 +15,24 @@ class QObject;
 
 namespace rqc {
 
-// One master of a Redis Cluster and the slot ranges it serves.
+// A replica of a master, as CLUSTER SHARDS (or CLUSTER SLOTS, without its health) reports it.
+struct ClusterReplica {
+    QByteArray id;
+    QString host;
+    quint16 port = 0;
+    // CLUSTER SHARDS's health of the node: "online", "failed" (its link is down) or "loading";
+    // empty when not reported (CLUSTER SLOTS).
+    QString health;
+    QString address() const { return host + QLatin1Char(':') + QString::number(port); }
+};
+
+// One master of a Redis Cluster, the slot ranges it serves and its replicas.
 struct ClusterNode {
     QByteArray id;
     QString host;
     quint16 port = 0;
     QList<QPair<int, int>> ranges; // inclusive ranges
+    QList<ClusterReplica> replicas;
     QString address() const { return host + QLatin1Char(':') + QString::number(port); }
     // "0-5460, 10923-16383"
     QString slotsText() const;
@@ -49,9 +61,12 @@ public:
     static bool hasHashTag(const QByteArray& key);
     // "MOVED 3999 127.0.0.1:6381" / "ASK 3999 127.0.0.1:6381"; false for any other text.
     static bool parseRedirect(const QByteArray& error, ClusterRedirect* out);
+    // What a chart, sparkline or census shows instead of a figure for a key another node serves
+    // (address host:port): "not sampled: key on node 127.0.0.1:7001".
+    static QString notSampledText(const QString& address);
 
-    // From a CLUSTER SHARDS reply (masters only) or a CLUSTER SLOTS reply. host is used for a
-    // node that announces no address of its own.
+    // From a CLUSTER SHARDS reply or a CLUSTER SLOTS reply: the masters, each with its replicas.
+    // host is used for a node that announces no address of its own.
     static bool fromShards(const RedisReply& reply, const QString& host, ClusterMap* out,
                            QString* error);
     static bool fromSlots(const RedisReply& reply, const QString& host, ClusterMap* out,

@@ -1,5 +1,6 @@
 #include "ConsumerWorker.h"
 
+#include "ClusterDetect.h"
 #include "ClusterMap.h"
 #include "RedisConnection.h"
 #include "ServerRole.h"
@@ -152,6 +153,13 @@ void ConsumerWorker::openConnection()
 
 void ConsumerWorker::onConnectionReady()
 {
+    // Given without cluster=1: ask once whether this is a cluster node (one INFO, pipelined
+    // nothing else) before any key is named or touched.
+    if (!m_clusterProbed && !routingKey().isEmpty() && ClusterDetect::undecided(m_settings)) {
+        m_clusterProbed = true;
+        ClusterDetect::probe(m_conn, [this](bool cluster) { clusterProbed(cluster); });
+        return;
+    }
     m_backoff.reset();
     if (m_lostAtMs) {
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -178,6 +186,31 @@ void ConsumerWorker::onConnectionReady()
             fail(role.consumeRefusal());
         }
     });
+}
+
+void ConsumerWorker::clusterProbed(bool cluster)
+{
+    if (m_stopping) {
+        finish();
+        return;
+    }
+    if (cluster) {
+        m_settings.cluster = true;
+        onClusterFound();
+        if (routedSettings().address() != m_conn->settings().address()) {
+            // The key lives on another master: go there at once. Queued: we are inside one of
+            // the connection's callbacks.
+            QMetaObject::invokeMethod(
+                this,
+                [this] {
+                    if (!m_stopping && !m_finished && m_state != ConsumerState::Failed)
+                        openConnection();
+                },
+                Qt::QueuedConnection);
+            return;
+        }
+    }
+    onConnectionReady();
 }
 
 QString ConsumerWorker::failoverNote()
@@ -472,19 +505,23 @@ void ConsumerWorker::sendUnblock()
         return;
     if (m_conn->clientId() == 0)
         return; // an ACL user without +client: only the stop deadline can end the wait
-    const QByteArray id = QByteArray::number(m_conn->clientId());
+    // In a cluster, the blocked client is on the node that serves the key — or on the node an
+    // -ASK sent the command on to, over a side connection of m_conn (not ready yet: soon).
+    const RedisConnection::ServedAt at = m_conn->servedAt();
+    if (at.clientId == 0) {
+        QTimer::singleShot(5, this, &ConsumerWorker::sendUnblock);
+        return;
+    }
+    const QByteArray id = QByteArray::number(at.clientId);
     if (!m_control) {
-        m_control =
-            new RedisConnection(m_conn->settings(), QStringLiteral("control"), QString(), this);
+        m_control = new RedisConnection(at.settings, QStringLiteral("control"), QString(), this);
         connect(m_control, &RedisConnection::ready, this, &ConsumerWorker::sendUnblock);
         m_control->open();
         return;
     }
-    // In a cluster, the blocked client is on the node that serves the key.
-    if (m_control->settings().host != m_conn->settings().host ||
-        m_control->settings().port != m_conn->settings().port) {
+    if (m_control->settings().address() != at.settings.address()) {
         m_control->close();
-        m_control->setSettings(m_conn->settings());
+        m_control->setSettings(at.settings);
         m_control->open();
         return;
     }

@@ -79,6 +79,9 @@ protected:
     // The settings of the consuming connection: routed to the node serving routingKey()'s slot
     // when that is known, the given settings otherwise.
     ConnectionSettings routedSettings() const;
+    // The server given without cluster=1 turned out to be a Redis Cluster node, before anything
+    // was consumed (settings().cluster is now true): derive the key names that depend on it.
+    virtual void onClusterFound() {}
     // Whether anything taken is not settled yet (a read in flight, rows not handed on, messages
     // not acknowledged): a failover then may leave a gap (see failoverNote()).
     virtual bool hasUnsettledWork() const { return blockingInFlight() || queuedRows() > 0; }
@@ -127,6 +130,8 @@ protected:
 private:
     void openConnection();
     void onConnectionReady();
+    // ClusterDetect's answer at the first connect of a server given without cluster=1.
+    void clusterProbed(bool cluster);
     void startConsuming();
     QString failoverNote();
     void onConnectionDown(const QString& reason, bool wasReady);
@@ -153,7 +158,8 @@ private:
     bool m_stopping = false;
     bool m_finished = false;
     bool m_deadlinePassed = false;
-    int m_redirectDelayMs = -1; // >= 0: the next reconnect follows a redirect after this long
+    bool m_clusterProbed = false; // asked once whether the server is a cluster node
+    int m_redirectDelayMs = -1;   // >= 0: the next reconnect follows a redirect after this long
     qint64 m_lostAtMs = 0;
     QString m_addressAtLoss; // the master's host:port when the connection went away
     bool m_busyAtLoss = false;

@@ -47,6 +47,14 @@ public:
     qint64 clientId() const { return m_clientId; }
     // Commands sent whose replies have not come back yet (health probes not counted).
     int pendingReplies() const;
+    // Where a command sent on this connection is being served: this connection, or the side
+    // connection an -ASK sent it on to (a blocking command waits there, and CLIENT UNBLOCK must go
+    // there). clientId is 0 while that side connection is not ready yet.
+    struct ServedAt {
+        ConnectionSettings settings;
+        qint64 clientId = 0;
+    };
+    ServedAt servedAt() const;
 
     // Sends one command; cb (may be empty) receives its reply.
     void send(const QList<QByteArray>& argv, Callback cb = {});
@@ -135,6 +143,7 @@ private:
     void deliverHeld();
     void askNodeDown(const QString& address);
     void closeAsked();
+    void closeIdleAsked();
     int heldReplies() const;
     RedisConnection* askConnection(const QString& host, quint16 port);
 
@@ -168,7 +177,9 @@ private:
     bool m_keepForAsk = false; // keep what is sent (a cluster node): an -ASK can be followed
     std::deque<Held> m_held;
     quint64 m_heldSeq = 0;
-    QHash<QString, RedisConnection*> m_askConns;               // side connections by address
+    QHash<QString, RedisConnection*> m_askConns; // side connections by address
+    QHash<QString, qint64> m_askUsedMs; // side connection -> last sent or answered, on m_clock
+    QTimer* m_askIdleTimer = nullptr;   // closes side connections idle for a while
     QHash<QString, QList<std::function<void()>>> m_askWaiting; // sends waiting for one to be ready
 };
 

@@ -5,10 +5,15 @@
 #include "RedisConnection.h"
 
 #include <QPointer>
+#include <QTimer>
 
 namespace rqc {
 
 namespace {
+
+// A side connection with nothing sent and nothing owed for this long is closed (a migration is
+// over, or the key moved back); the next -ASK opens one again.
+constexpr qint64 kAskIdleMs = 5000;
 
 bool isAsk(const RedisReply& r) { return r.isError() && r.str.startsWith("ASK "); }
 
@@ -89,9 +94,10 @@ bool RedisConnection::holdForAsk(Pending& done)
         const QByteArray bytes = encodeCommand({"ASKING"}) + commands[i];
         QPointer<RedisConnection> self(this);
         const quint64 seq = held.seq, generation = m_generation;
-        auto answered = [self, seq, generation, i](QList<RedisReply>& replies) {
+        auto answered = [self, seq, generation, i, address](QList<RedisReply>& replies) {
             if (!self || self->m_generation != generation)
                 return;
+            self->m_askUsedMs.insert(address, self->m_clock.elapsed());
             for (Held& h : self->m_held) {
                 if (h.seq == seq && h.asked.remove(i) && replies.size() == 2)
                     h.p.replies[i] = std::move(replies[1]);
@@ -146,7 +152,36 @@ RedisConnection* RedisConnection::askConnection(const QString& host, quint16 por
     }
     if (!side->isOpen())
         side->open();
+    m_askUsedMs.insert(address, m_clock.elapsed());
+    if (!m_askIdleTimer) {
+        m_askIdleTimer = new QTimer(this);
+        m_askIdleTimer->setInterval(1000);
+        connect(m_askIdleTimer, &QTimer::timeout, this, &RedisConnection::closeIdleAsked);
+    }
+    if (!m_askIdleTimer->isActive())
+        m_askIdleTimer->start();
     return side;
+}
+
+void RedisConnection::closeIdleAsked()
+{
+    const qint64 now = m_clock.elapsed();
+    for (auto it = m_askConns.begin(); it != m_askConns.end();) {
+        RedisConnection* side = it.value();
+        const bool idle = !m_askWaiting.contains(it.key()) &&
+                          (!side->isOpen() || (side->pendingReplies() == 0 &&
+                                               now - m_askUsedMs.value(it.key()) >= kAskIdleMs));
+        if (!idle) {
+            ++it;
+            continue;
+        }
+        m_askUsedMs.remove(it.key());
+        side->close();
+        side->deleteLater();
+        it = m_askConns.erase(it);
+    }
+    if (m_askConns.isEmpty())
+        m_askIdleTimer->stop();
 }
 
 void RedisConnection::askNodeDown(const QString& address)
@@ -172,6 +207,20 @@ void RedisConnection::closeAsked()
     m_askWaiting.clear();
     for (RedisConnection* side : std::as_const(m_askConns))
         side->close();
+    if (m_askIdleTimer)
+        m_askIdleTimer->stop();
+}
+
+RedisConnection::ServedAt RedisConnection::servedAt() const
+{
+    for (const Held& h : m_held) {
+        for (const QString& address : h.asked) {
+            const RedisConnection* side = m_askConns.value(address);
+            if (side)
+                return {side->settings(), side->isReady() ? side->clientId() : 0};
+        }
+    }
+    return {m_settings, m_clientId};
 }
 
 int RedisConnection::heldReplies() const

@@ -93,11 +93,18 @@ ReliableListConsumer::ReliableListConsumer(const ConnectionSettings& settings,
                                            const ConsumerSpec& spec, QObject* parent)
     : AckingConsumer(settings, spec, parent)
 {
-    m_keys = ReliableListKeys::forQueue(spec.target, spec.option(QStringLiteral("dead")).toUtf8(),
-                                        settings.cluster);
-    m_keys.maxDeliveries = maxDeliveries();
+    nameKeys(settings.cluster);
     m_processingOption = spec.option(QStringLiteral("processing")).toUtf8();
 }
+
+void ReliableListConsumer::nameKeys(bool cluster)
+{
+    m_keys = ReliableListKeys::forQueue(spec().target,
+                                        spec().option(QStringLiteral("dead")).toUtf8(), cluster);
+    m_keys.maxDeliveries = maxDeliveries();
+}
+
+void ReliableListConsumer::onClusterFound() { nameKeys(true); }
 
 QString ReliableListConsumer::gapNote() const
 {

@@ -46,6 +46,7 @@ protected:
     bool blockingInFlight() const override { return m_blocking; }
     QString gapNote() const override;
     void onConnectionLost() override;
+    void onClusterFound() override;
     void onStarted() override;
     void onResumed() override;
     QByteArray heartbeatKeyFor(const QByteArray& consumer) const override;
@@ -56,6 +57,8 @@ protected:
     void doRecover(qint64 requestId) override;
 
 private:
+    // The queue's companion keys, hash-tagged on a cluster.
+    void nameKeys(bool cluster);
     QByteArray processingFor(const QByteArray& consumer) const;
     void rereadOwn();
     void takeBlocking();

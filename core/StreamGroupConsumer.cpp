@@ -100,7 +100,8 @@ StreamGroupConsumer::StreamGroupConsumer(const ConnectionSettings& settings,
     if (m_block.toLongLong() <= 0)
         m_block = settings.blockMillisArg();
     m_dead = optionBytes(spec, "dead", "");
-    if (m_dead.isEmpty()) // in a cluster, hash-tagged to share the stream's slot (one script)
+    m_deadGiven = !m_dead.isEmpty();
+    if (!m_deadGiven) // in a cluster, hash-tagged to share the stream's slot (one script)
         m_dead = ReliableListKeys::prefixFor(spec.target, settings.cluster) + ":dead";
     bool ok = false;
     const qint64 idle = spec.option(QStringLiteral("minidle")).toLongLong(&ok);
@@ -109,6 +110,12 @@ StreamGroupConsumer::StreamGroupConsumer(const ConnectionSettings& settings,
     const qint64 interval = spec.option(QStringLiteral("claiminterval")).toLongLong(&ok);
     if (ok && interval > 0)
         m_claimIntervalMs = interval;
+}
+
+void StreamGroupConsumer::onClusterFound()
+{
+    if (!m_deadGiven)
+        m_dead = ReliableListKeys::prefixFor(spec().target, true) + ":dead";
 }
 
 QByteArray StreamGroupConsumer::heartbeatKey(const QByteArray& stream, const QByteArray& group,

@@ -52,6 +52,7 @@ protected:
     bool blockingInFlight() const override { return m_blocking; }
     QString gapNote() const override;
     void onConnectionLost() override;
+    void onClusterFound() override;
     void onStarted() override;
     void onResumed() override;
     QByteArray heartbeatKeyFor(const QByteArray& consumer) const override;
@@ -81,6 +82,7 @@ private:
     QByteArray m_count;
     QByteArray m_block;
     QByteArray m_dead;
+    bool m_deadGiven = false; // dead= in the spec: kept as given on a cluster too
     qint64 m_minIdleMs = 60000;
     qint64 m_claimIntervalMs = 0;
     bool m_claimingOthers = false;

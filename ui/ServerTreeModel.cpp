@@ -232,6 +232,38 @@ QString ServerTreeModel::nodeText(const ClusterNode& node, bool self)
     return self ? text + QLatin1Char(' ') + tr("(the node given)") : text;
 }
 
+QString ServerTreeModel::replicaText(const ClusterReplica& replica)
+{
+    QString state = replica.health;
+    if (state == QLatin1String("online"))
+        state = tr("online", "a replica's link state");
+    else if (state == QLatin1String("failed") || state == QLatin1String("fail"))
+        state = tr("link down", "a replica's link state");
+    else if (state == QLatin1String("loading"))
+        state = tr("loading", "a replica's link state");
+    return state.isEmpty()
+               ? tr("%1 — replica", "address — role").arg(replica.address())
+               : tr("%1 — replica, %2", "address — role, link state").arg(replica.address(), state);
+}
+
+void ServerTreeModel::updateReplicas(QStandardItem* master, const QList<ClusterReplica>& replicas)
+{
+    while (master->rowCount() > replicas.size())
+        master->removeRow(master->rowCount() - 1);
+    for (int i = 0; i < replicas.size(); ++i) {
+        const ClusterReplica& r = replicas.at(i);
+        const QString line = replicaText(r);
+        if (i >= master->rowCount())
+            master->appendRow(makeRow(line, Kind::Node, r.address().toUtf8()));
+        QStandardItem* item = master->child(i, NameColumn);
+        if (item->text() != line) {
+            item->setText(line);
+            item->setData(r.address().toUtf8(), NameRole);
+        }
+        item->setToolTip(line + QLatin1Char('\n') + tr("node id %1").arg(QString::fromUtf8(r.id)));
+    }
+}
+
 void ServerTreeModel::updateCluster(const ServerSnapshot& snapshot)
 {
     if (snapshot.clusterMasters.isEmpty()) {
@@ -270,6 +302,7 @@ void ServerTreeModel::updateCluster(const ServerSnapshot& snapshot)
         }
         item->setToolTip(line + QLatin1Char('\n') +
                          tr("node id %1").arg(QString::fromUtf8(node.id)));
+        updateReplicas(item, node.replicas);
     }
 }
 

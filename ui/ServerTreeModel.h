@@ -40,6 +40,8 @@ public:
     static QString discoveryText(const ServerSnapshot& snapshot);
     static QString clusterText(const ServerSnapshot& snapshot);
     static QString nodeText(const ClusterNode& node, bool self);
+    // "127.0.0.1:7004 — replica, online": a replica's row, under its master's.
+    static QString replicaText(const ClusterReplica& replica);
 
 private:
     struct Entry {
@@ -48,6 +50,7 @@ private:
     };
     void updateGroup(Kind kind, const QList<Entry>& entries, bool exact, const QString& tip);
     void updateCluster(const ServerSnapshot& snapshot);
+    void updateReplicas(QStandardItem* master, const QList<ClusterReplica>& replicas);
 
     QStandardItem* m_server = nullptr;
     QStandardItem* m_status = nullptr;

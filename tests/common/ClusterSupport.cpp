@@ -24,11 +24,12 @@ quint16 freeBusPort()
 ClusterFixture::ClusterFixture() = default;
 ClusterFixture::~ClusterFixture() { stop(); }
 
-bool ClusterFixture::start(int masters, QString* error)
+bool ClusterFixture::start(int masters, QString* error, int replicasPerMaster)
 {
     QString e;
     QStringList addresses;
-    for (int i = 0; i < masters; ++i) {
+    m_masters = masters;
+    for (int i = 0; i < masters * (1 + replicasPerMaster); ++i) {
         SandboxServer::Options o;
         o.extraArgs = {QStringLiteral("--cluster-enabled"),      QStringLiteral("yes"),
                        QStringLiteral("--cluster-config-file"),  QStringLiteral("nodes.conf"),
@@ -53,7 +54,8 @@ bool ClusterFixture::start(int masters, QString* error)
     create.setProcessChannelMode(QProcess::MergedChannels);
     create.start(cli, QStringList{QStringLiteral("--cluster"), QStringLiteral("create")}
                           << addresses
-                          << QStringList{QStringLiteral("--cluster-replicas"), QStringLiteral("0"),
+                          << QStringList{QStringLiteral("--cluster-replicas"),
+                                         QString::number(replicasPerMaster),
                                          QStringLiteral("--cluster-yes")});
     if (!create.waitForFinished(scaled(30000)) || create.exitCode() != 0) {
         if (error)
@@ -67,6 +69,9 @@ bool ClusterFixture::start(int masters, QString* error)
             for (int i = 0; i < size(); ++i) {
                 const RedisReply r = command(i, {"CLUSTER", "INFO"});
                 if (!r.str.contains("cluster_state:ok"))
+                    return false;
+                if (i >= m_masters &&
+                    !command(i, {"INFO", "replication"}).str.contains("master_link_status:up"))
                     return false;
             }
             return true;
@@ -155,21 +160,72 @@ QByteArray ClusterFixture::keyOnNode(const QByteArray& prefix, int owner, int av
     return {};
 }
 
+namespace {
+bool checked(const RedisReply& r, const char* what, QString* error)
+{
+    if (r.isError()) {
+        *error = QStringLiteral("%1: %2").arg(QLatin1String(what), QString::fromUtf8(r.str));
+        return false;
+    }
+    return true;
+}
+} // namespace
+
+QList<QByteArray> numbered(const QByteArray& prefix, int from, int count)
+{
+    QList<QByteArray> out;
+    for (int i = from; i < from + count; ++i)
+        out << prefix + QByteArray::number(i);
+    return out;
+}
+
+RedisReply ClusterFixture::push(const QByteArray& key, const QList<QByteArray>& values)
+{
+    RedisReply r;
+    for (qsizetype i = 0; i < values.size(); i += 1000) {
+        QList<QByteArray> argv{"LPUSH", key};
+        argv += values.mid(i, 1000);
+        r = keyCommand(argv);
+        if (!r.isInteger())
+            break;
+    }
+    return r;
+}
+
+bool ClusterFixture::beginMigration(int slot, int from, int to, QString* error)
+{
+    const QByteArray s = QByteArray::number(slot);
+    return checked(command(to, {"CLUSTER", "SETSLOT", s, "IMPORTING", nodeId(from)}),
+                   "SETSLOT IMPORTING", error) &&
+           checked(command(from, {"CLUSTER", "SETSLOT", s, "MIGRATING", nodeId(to)}),
+                   "SETSLOT MIGRATING", error);
+}
+
+bool ClusterFixture::endMigration(int slot, int from, int to, QString* error)
+{
+    const QByteArray s = QByteArray::number(slot);
+    const QByteArray toId = nodeId(to);
+    // The target first, then the source, then the other masters (as redis-cli does).
+    QList<int> order{to, from};
+    for (int i = 0; i < masters(); ++i) {
+        if (!order.contains(i))
+            order << i;
+    }
+    for (int i : order) {
+        if (!checked(command(i, {"CLUSTER", "SETSLOT", s, "NODE", toId}), "SETSLOT NODE", error))
+            return false;
+    }
+    return true;
+}
+
 bool ClusterFixture::migrateSlot(int slot, int from, int to, QString* error,
                                  const std::function<void()>& midway, int batch)
 {
     const QByteArray s = QByteArray::number(slot);
-    const QByteArray fromId = nodeId(from);
-    const QByteArray toId = nodeId(to);
-    auto check = [error](const RedisReply& r, const char* what) {
-        if (r.isError()) {
-            *error = QStringLiteral("%1: %2").arg(QLatin1String(what), QString::fromUtf8(r.str));
-            return false;
-        }
-        return true;
+    const auto check = [error](const RedisReply& r, const char* what) {
+        return checked(r, what, error);
     };
-    if (!check(command(to, {"CLUSTER", "SETSLOT", s, "IMPORTING", fromId}), "SETSLOT IMPORTING") ||
-        !check(command(from, {"CLUSTER", "SETSLOT", s, "MIGRATING", toId}), "SETSLOT MIGRATING"))
+    if (!beginMigration(slot, from, to, error))
         return false;
     bool first = true;
     SyncClient source(settings(from));
@@ -193,17 +249,7 @@ bool ClusterFixture::migrateSlot(int slot, int from, int to, QString* error,
     }
     if (first && midway)
         midway();
-    // The target first, then the source, then the rest (as redis-cli does).
-    QList<int> order{to, from};
-    for (int i = 0; i < size(); ++i) {
-        if (!order.contains(i))
-            order << i;
-    }
-    for (int i : order) {
-        if (!check(command(i, {"CLUSTER", "SETSLOT", s, "NODE", toId}), "SETSLOT NODE"))
-            return false;
-    }
-    return true;
+    return endMigration(slot, from, to, error);
 }
 
 } // namespace rqc::test

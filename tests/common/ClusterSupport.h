@@ -23,10 +23,14 @@ public:
     ClusterFixture();
     ~ClusterFixture();
 
-    bool start(int masters = 3, QString* error = nullptr);
+    // replicasPerMaster > 0: as many more servers per master, made replicas by redis-cli
+    // (--cluster-replicas); nodes 0…masters-1 are the masters, the rest their replicas. start()
+    // then also waits until every replica's link to its master is up.
+    bool start(int masters = 3, QString* error = nullptr, int replicasPerMaster = 0);
     void stop();
 
     int size() const { return int(m_nodes.size()); }
+    int masters() const { return m_masters; }
     SandboxServer& node(int i) { return *m_nodes[size_t(i)]; }
     ConnectionSettings settings(int i) const { return m_nodes[size_t(i)]->settings(); }
     quint16 port(int i) const { return m_nodes[size_t(i)]->port(); }
@@ -41,6 +45,16 @@ public:
     // A key name (prefix + number) whose slot node `owner` serves, different from `avoidSlot`.
     QByteArray keyOnNode(const QByteArray& prefix, int owner, int avoidSlot = -1);
 
+    // LPUSHes values to key on the node that serves it, 1000 at a time: the first reply that is
+    // not an integer (an error), or the last one.
+    RedisReply push(const QByteArray& key, const QList<QByteArray>& values);
+
+    // The two halves of a slot migration: SETSLOT IMPORTING on the target and MIGRATING on the
+    // source (no key moved: keys absent from the source are then answered -ASK), and SETSLOT
+    // NODE on every master (the target, the source, the rest). false with *error on a refusal.
+    bool beginMigration(int slot, int from, int to, QString* error);
+    bool endMigration(int slot, int from, int to, QString* error);
+
     // Moves a slot with its keys from one master to another, as redis-cli --cluster reshard does:
     // SETSLOT IMPORTING on the target, MIGRATING on the source, MIGRATE of the keys in batches of
     // `batch` (midway() is called after the first batch, while the slot is half moved), then
@@ -50,7 +64,11 @@ public:
 
 private:
     std::vector<std::unique_ptr<SandboxServer>> m_nodes;
+    int m_masters = 0;
 };
+
+// prefix0, prefix1… : count names from `from` on.
+QList<QByteArray> numbered(const QByteArray& prefix, int from, int count);
 
 } // namespace rqc::test
 
@@ -60,4 +78,11 @@ private:
         QString rqClusterError;                                                                    \
         if (!(fixture).start(3, &rqClusterError))                                                  \
             QFAIL(qPrintable(rqClusterError));                                                     \
+    } while (0)
+
+// LPUSHes values to key on its node (ClusterFixture::push), failing the test on an error reply.
+#define RQ_CLUSTER_PUSH(fixture, key, values)                                                      \
+    do {                                                                                           \
+        const rqc::RedisReply rqPushed = (fixture).push(key, values);                              \
+        QVERIFY2(rqPushed.isInteger(), rqPushed.toDebugString().constData());                      \
     } while (0)

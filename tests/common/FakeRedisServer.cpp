@@ -17,6 +17,8 @@ FakeRedisServer::FakeRedisServer(QObject* parent)
     m_answers.insert("PING", reply("+PONG\r\n"));
     // Consumers ask ROLE before taking anything (never from a replica): a master.
     m_answers.insert("ROLE", reply("*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n"));
+    // Consumers given no cluster=1 ask INFO cluster once: a standalone server.
+    m_answers.insert("INFO", reply("$28\r\n# Cluster\r\ncluster_enabled:0\r\n"));
     connect(&m_server, &QTcpServer::newConnection, this, &FakeRedisServer::onNewConnection);
 }
 

@@ -17,16 +17,6 @@
 using namespace rqc;
 using namespace rqc::test;
 
-namespace {
-QList<QByteArray> numbered(const QByteArray& prefix, int from, int count)
-{
-    QList<QByteArray> out;
-    for (int i = from; i < from + count; ++i)
-        out << prefix + QByteArray::number(i);
-    return out;
-}
-} // namespace
-
 class TestClusterAsk : public QObject {
     Q_OBJECT
 private slots:
@@ -87,7 +77,7 @@ private slots:
         const int before = 3000, during = 1000, after = 1000;
         const QByteArray q = m_cluster.keyOnNode("ask-q:", 1);
         const int slot = ClusterMap::keySlot(q);
-        push(q, numbered("q", 0, before));
+        RQ_CLUSTER_PUSH(m_cluster, q, numbered("q", 0, before));
         ConnectionSettings seed = m_cluster.settings(0);
         seed.cluster = true;
         Consumer c(seed,
@@ -129,7 +119,7 @@ private slots:
         QVERIFY2(askingAfter > askingBefore,
                  qPrintable(QStringLiteral("%1 -> %2").arg(askingBefore).arg(askingAfter)));
         QCOMPARE(m_cluster.ownerOf(slot), 0);
-        push(q, numbered("q", before, after));
+        RQ_CLUSTER_PUSH(m_cluster, q, numbered("q", before, after));
         const int total = before + 1 + during + after;
         QTRY_COMPARE_WITH_TIMEOUT(rec.messages.size(), total, scaled(30000));
         QTRY_COMPARE_WITH_TIMEOUT(rec.counters.acked, quint64(total), scaled(30000));
@@ -211,15 +201,6 @@ private:
             return 0;
         const qsizetype from = at + qsizetype(qstrlen("cmdstat_asking:calls="));
         return r.str.mid(from, r.str.indexOf(',', from) - from).toLongLong();
-    }
-    void push(const QByteArray& key, const QList<QByteArray>& values)
-    {
-        for (qsizetype i = 0; i < values.size(); i += 1000) {
-            QList<QByteArray> argv{"LPUSH", key};
-            argv += values.mid(i, 1000);
-            const RedisReply r = m_cluster.keyCommand(argv);
-            QVERIFY2(r.isInteger(), r.toDebugString().constData());
-        }
     }
     // XADDs entries s<from>…, on the owner, or after ASKING on the importing node; returns how
     // many of them needed that ASKING.

@@ -6,11 +6,13 @@
 #include "ClusterMap.h"
 #include "ClusterSupport.h"
 #include "Consumer.h"
+#include "Publisher.h"
 #include "QueueInspector.h"
 #include "ServerMonitor.h"
 #include "TestSupport.h"
 #include "helpers/PreciseSupport.h"
 
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace rqc;
@@ -56,6 +58,42 @@ private slots:
                  qPrintable(notices));
         QVERIFY(c.stopAndWait());
         monitor.stop();
+    }
+
+    // A pane opened at once, before anything has read the slot map (no server monitor, no Test
+    // connection), on a plain URL to a node that does not serve the queue: the consumer asks INFO
+    // cluster, reads the map, goes to the queue's node and names its processing list with the
+    // queue's hash tag; the publisher, given the same node, reaches the queue. Without the
+    // consumer's own detection Redis refused its BLMOVE and scripts (CROSSSLOT).
+    void paneOpenedBeforeTheMapIsKnownFindsTheCluster()
+    {
+        const ConnectionSettings plain = m_cluster.settings(0);
+        QVERIFY(!plain.cluster);
+        QVERIFY(!ClusterRouting::knows(plain));
+        const QByteArray q = m_cluster.keyOnNode("early-q:", 1);
+        for (int i = 0; i < 10; ++i)
+            QVERIFY(m_cluster.keyCommand({"LPUSH", q, "m" + QByteArray::number(i)}).isInteger());
+        Consumer c(
+            plain,
+            parseSpec(
+                QStringLiteral("reliable:%1,ack=manual,consumer=e").arg(QString::fromUtf8(q))));
+        PreciseRecorder rec(&c);
+        c.start();
+        Publisher pub(plain);
+        QSignalSpy sent(&pub, &Publisher::sent);
+        pub.start();
+        pub.send(PublisherWorker::Command::LPush, q, "published", 5);
+        QTRY_COMPARE_WITH_TIMEOUT(rec.messages.size(), 15, scaled(20000));
+        QVERIFY2(rec.errors.isEmpty(), qPrintable(rec.errors.join(QLatin1Char('\n'))));
+        QCOMPARE(sent.size(), 1);
+        const QByteArray processing = '{' + q + "}:processing:e";
+        QCOMPARE(rec.pendingKey, processing);
+        QCOMPARE(m_cluster.command(1, {"LLEN", processing}).integer, qint64(15));
+        QTRY_COMPARE(m_cluster.command(1, {"EXISTS", processing + ":alive"}).integer, qint64(1));
+        QCOMPARE(m_cluster.command(1, {"LLEN", q}).integer, qint64(0));
+        QVERIFY(ClusterRouting::knows(plain)); // learnt by the consumer itself
+        QVERIFY(pub.stopAndWait());
+        QVERIFY(c.stopAndWait());
     }
 
     // The inspector and the chart sampler, given node 0, read a queue node 1 serves and its

@@ -16,16 +16,6 @@
 using namespace rqc;
 using namespace rqc::test;
 
-namespace {
-QList<QByteArray> numbered(const QByteArray& prefix, int from, int count)
-{
-    QList<QByteArray> out;
-    for (int i = from; i < from + count; ++i)
-        out << prefix + QByteArray::number(i);
-    return out;
-}
-} // namespace
-
 class TestClusterDrain : public QObject {
     Q_OBJECT
 private slots:
@@ -46,8 +36,8 @@ private slots:
         cb.start();
         QVERIFY(ra.waitForState(ConsumerState::Listening));
         QVERIFY(rb.waitForState(ConsumerState::Listening));
-        push(a, numbered("a", 0, 100));
-        push(b, numbered("b", 0, 100));
+        RQ_CLUSTER_PUSH(m_cluster, a, numbered("a", 0, 100));
+        RQ_CLUSTER_PUSH(m_cluster, b, numbered("b", 0, 100));
         QTRY_COMPARE(ra.messages.size(), 100);
         QTRY_COMPARE(rb.messages.size(), 100);
         QVERIFY(ra.errors.isEmpty() || !ra.errors.join(QString()).contains(QLatin1String("MOVED")));
@@ -63,7 +53,7 @@ private slots:
     void peekFollowsItsKey()
     {
         const QByteArray key = m_cluster.keyOnNode("peeked:", 2);
-        push(key, numbered("p", 0, 7));
+        RQ_CLUSTER_PUSH(m_cluster, key, numbered("p", 0, 7));
         PeekReader reader(m_cluster.settings(0), key, 10);
         QList<PeekSnapshot> snaps;
         QObject ctx;
@@ -74,7 +64,7 @@ private slots:
         QString e;
         const int slot = ClusterMap::keySlot(key);
         QVERIFY2(m_cluster.migrateSlot(slot, 2, 0, &e), qPrintable(e));
-        push(key, numbered("p", 7, 3));
+        RQ_CLUSTER_PUSH(m_cluster, key, numbered("p", 7, 3));
         reader.refresh();
         QTRY_VERIFY_WITH_TIMEOUT(snaps.last().error.isEmpty() && snaps.last().length == 10,
                                  scaled(10000));
@@ -83,12 +73,19 @@ private slots:
         QVERIFY2(m_cluster.migrateSlot(slot, 0, 2, &e), qPrintable(e));
     }
 
-    // Without cluster=1 the processing list lands in another slot: Redis refuses, and the pane
-    // says what to do.
+    // Without cluster=1, and for a user that may not ask INFO (so the consumer cannot find out
+    // that this is a cluster), the processing list lands in another slot: Redis refuses, and the
+    // pane says what to do.
     void reliableListWithoutClusterFlagSaysWhy()
     {
+        const RedisReply acl = m_cluster.command(
+            0, {"ACL", "SETUSER", "noinfo", "on", ">pw", "~*", "&*", "+@all", "-info"});
+        QVERIFY2(acl.isStatus("OK"), acl.toDebugString().constData());
+        ConnectionSettings s = m_cluster.settings(0);
+        s.user = "noinfo";
+        s.password = "pw";
         const QByteArray q = m_cluster.keyOnNode("untagged:", 0);
-        Consumer c(m_cluster.settings(0),
+        Consumer c(s,
                    parseSpec(QStringLiteral("reliable:%1,consumer=u").arg(QString::fromUtf8(q))));
         PreciseRecorder rec(&c);
         c.start();
@@ -109,7 +106,7 @@ private slots:
                 QStringLiteral("reliable:%1,ack=manual,consumer=w").arg(QString::fromUtf8(q))));
         PreciseRecorder rec(&c);
         c.start();
-        push(q, numbered("t", 0, 10));
+        RQ_CLUSTER_PUSH(m_cluster, q, numbered("t", 0, 10));
         QTRY_COMPARE(rec.messages.size(), 10);
         QCOMPARE(rec.pendingKey, '{' + q + "}:processing:w");
         QCOMPARE(ClusterMap::keySlot(rec.pendingKey), ClusterMap::keySlot(q));
@@ -142,8 +139,8 @@ private slots:
         const QByteArray q = m_cluster.keyOnNode("drain-q:", 1);
         const QByteArray other = m_cluster.keyOnNode("drain-o:", 2);
         const int slot = ClusterMap::keySlot(q);
-        pushMany(q, "q", 0, total - 2000);
-        pushMany(other, "o", 0, 5000);
+        RQ_CLUSTER_PUSH(m_cluster, q, numbered("q", 0, total - 2000));
+        RQ_CLUSTER_PUSH(m_cluster, other, numbered("o", 0, 5000));
         ConnectionSettings seed = m_cluster.settings(0);
         seed.cluster = true;
         Consumer cq(seed,
@@ -162,11 +159,12 @@ private slots:
                                        [&] {
                                            atMidway = cq.worker()->received();
                                            // Produced while half moved (redis-cli -c style: ASK).
-                                           push(q, numbered("q", total - 2000, 1000));
+                                           RQ_CLUSTER_PUSH(m_cluster, q,
+                                                           numbered("q", total - 2000, 1000));
                                        }),
                  qPrintable(e));
         QCOMPARE(m_cluster.ownerOf(slot), 0);
-        push(q, numbered("q", total - 1000, 1000)); // after the move
+        RQ_CLUSTER_PUSH(m_cluster, q, numbered("q", total - 1000, 1000)); // after the move
         qInfo("migration began after %llu of %d messages; keys moved at %llu", atStart, total,
               atMidway);
         QTRY_COMPARE_WITH_TIMEOUT(rq.messages.size(), total, scaled(60000));
@@ -223,18 +221,6 @@ private slots:
     }
 
 private:
-    void push(const QByteArray& key, const QList<QByteArray>& values)
-    {
-        QList<QByteArray> argv{"LPUSH", key};
-        argv += values;
-        const RedisReply r = m_cluster.keyCommand(argv);
-        QVERIFY2(r.isInteger(), r.toDebugString().constData());
-    }
-    void pushMany(const QByteArray& key, const QByteArray& prefix, int from, int count)
-    {
-        for (int i = from; i < from + count; i += 1000)
-            push(key, numbered(prefix, i, qMin(1000, from + count - i)));
-    }
     void xaddMany(const QByteArray& key, int from, int count)
     {
         const int owner = m_cluster.ownerOfKey(key);
