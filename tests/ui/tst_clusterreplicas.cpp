@@ -47,9 +47,9 @@ private slots:
         QVERIFY(waitUntil(
             [&] {
                 ClusterMap map;
-                QString e;
+                QString why;
                 if (!ClusterMap::fromShards(m_cluster.command(0, {"CLUSTER", "SHARDS"}),
-                                            str("127.0.0.1"), &map, &e))
+                                            str("127.0.0.1"), &map, &why))
                     return false;
                 int online = 0;
                 for (const ClusterNode& master : map.masters()) {
