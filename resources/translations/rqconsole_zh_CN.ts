@@ -340,14 +340,6 @@ Every connection to this server has stopped. Enter the password (and the ACL use
     </message>
 </context>
 <context>
-    <name>rqc::CensusWorker</name>
-    <message>
-        <location filename="../../core/CensusService.cpp" line="179" />
-        <source>not sampled: key on node %1</source>
-        <translation>未采样：键在节点 %1 上</translation>
-    </message>
-</context>
-<context>
     <name>rqc::ChartHistory</name>
     <message>
         <location filename="../../core/ChartHistory.cpp" line="144" />
@@ -416,24 +408,21 @@ Every connection to this server has stopped. Enter the password (and the ACL use
     </message>
 </context>
 <context>
-    <name>rqc::ChartSamplerWorker</name>
+    <name>rqc::ClusterMap</name>
     <message>
-        <location filename="../../core/ChartSampler.cpp" line="246" />
+        <location filename="../../core/ClusterMap.cpp" line="104" />
         <source>not sampled: key on node %1</source>
         <translation>未采样：键在节点 %1 上</translation>
     </message>
-</context>
-<context>
-    <name>rqc::ClusterMap</name>
     <message>
-        <location filename="../../core/ClusterMap.cpp" line="107" />
-        <location filename="../../core/ClusterMap.cpp" line="115" />
+        <location filename="../../core/ClusterMap.cpp" line="112" />
+        <location filename="../../core/ClusterMap.cpp" line="120" />
         <source>CLUSTER SHARDS gave an unexpected reply.</source>
         <translation>CLUSTER SHARDS 返回了意外的应答。</translation>
     </message>
     <message>
-        <location filename="../../core/ClusterMap.cpp" line="153" />
-        <location filename="../../core/ClusterMap.cpp" line="160" />
+        <location filename="../../core/ClusterMap.cpp" line="172" />
+        <location filename="../../core/ClusterMap.cpp" line="179" />
         <source>CLUSTER SLOTS gave an unexpected reply.</source>
         <translation>CLUSTER SLOTS 返回了意外的应答。</translation>
     </message>
@@ -1037,43 +1026,43 @@ Password (empty for none):</source>
         <translation>已有的消费者：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="107" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="109" />
         <source>Other groups (not affected): %1</source>
         <translation>其他消费组（不受影响）：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="113" />
         <location filename="../../ui/ConsumeGuard.cpp" line="115" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="117" />
         <source>Consumers already there: %1; %2</source>
         <translation>已有的消费者：%1；%2</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="178" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="180" />
         <source>not connected to the server yet</source>
         <translation>尚未连接到服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="201" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="203" />
         <source>the server did not answer in time</source>
         <translation>服务器未及时响应</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="223" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="225" />
         <source>The consumers already there could not be listed: %1.</source>
         <translation>无法列出已有的消费者：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="227" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="229" />
         <source>Consume from %1?</source>
         <translation>要从 %1 消费吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="234" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="236" />
         <source>Consume with %1</source>
         <translation>以 %1 模式消费</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="239" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="241" />
         <source>Don't ask again for this server</source>
         <translation>对此服务器不再询问</translation>
     </message>
@@ -1263,67 +1252,67 @@ Password (empty for none):</source>
 <context>
     <name>rqc::ConsumerWorker</name>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="63" />
+        <location filename="../../core/ConsumerWorker.cpp" line="64" />
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="65" />
+        <location filename="../../core/ConsumerWorker.cpp" line="66" />
         <source>connecting</source>
         <translation>正在连接</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="67" />
+        <location filename="../../core/ConsumerWorker.cpp" line="68" />
         <source>listening</source>
         <translation>监听中</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="69" />
+        <location filename="../../core/ConsumerWorker.cpp" line="70" />
         <source>reconnecting</source>
         <translation>正在重连</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="71" />
+        <location filename="../../core/ConsumerWorker.cpp" line="72" />
         <source>stopping</source>
         <translation>正在停止</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="73" />
+        <location filename="../../core/ConsumerWorker.cpp" line="74" />
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="75" />
+        <location filename="../../core/ConsumerWorker.cpp" line="76" />
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="193" />
+        <location filename="../../core/ConsumerWorker.cpp" line="226" />
         <source>failover: master moved from %1 to %2 at %3 while this pane had unacknowledged or in-flight work — possible gap: what the old master had not yet replicated (asynchronous replication) may be lost or delivered again. </source>
         <translation>故障转移：%3 时主节点从 %1 切换到 %2，而此窗格仍有未确认或处理中的工作——可能存在缺口：旧主节点尚未复制的内容（异步复制）可能丢失或被重复投递。 </translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="197" />
+        <location filename="../../core/ConsumerWorker.cpp" line="230" />
         <source>failover: master moved from %1 to %2 at %3; nothing was in flight. </source>
         <translation>故障转移：%3 时主节点从 %1 切换到 %2；当时没有处理中的工作。 </translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="251" />
+        <location filename="../../core/ConsumerWorker.cpp" line="284" />
         <source>%1 — retrying in %2 ms</source>
         <translation>%1——%2 毫秒后重试</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="371" />
+        <location filename="../../core/ConsumerWorker.cpp" line="404" />
         <source>Cluster slot %1 is migrating to %2; asking again</source>
         <translation>集群槽 %1 正在迁移到 %2；正在重新请求</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="372" />
+        <location filename="../../core/ConsumerWorker.cpp" line="405" />
         <source>Cluster slot %1 moved to %2; following it</source>
         <translation>集群槽 %1 已迁移到 %2；正在跟随</translation>
     </message>
     <message>
-        <location filename="../../core/ConsumerWorker.cpp" line="421" />
+        <location filename="../../core/ConsumerWorker.cpp" line="454" />
         <source>%1 — this is a Redis Cluster: add cluster=1 to the URL, and a reliable list names its processing list {queue}:processing:… so that it shares the queue's slot.</source>
         <translation>%1——这是 Redis 集群：请在 URL 中添加 cluster=1；可靠列表会将其处理列表命名为 {queue}:processing:…，使其与队列位于同一个槽。</translation>
     </message>
@@ -2195,179 +2184,179 @@ Password (empty for none):</source>
         <translation>它的消费者在处理完之前已停止；它仍在 Redis 中待确认，窗格重启时会再次投递。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="274" />
+        <location filename="../../ui/MessageModel.cpp" line="276" />
         <source>pending</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="276" />
+        <location filename="../../ui/MessageModel.cpp" line="278" />
         <source>acked</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="278" />
+        <location filename="../../ui/MessageModel.cpp" line="280" />
         <source>acked (auto)</source>
         <translation>已确认（自动）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="280" />
+        <location filename="../../ui/MessageModel.cpp" line="282" />
         <source>no ack</source>
         <translation>不确认</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="282" />
+        <location filename="../../ui/MessageModel.cpp" line="284" />
         <source>requeued</source>
         <translation>已重新入队</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="284" />
+        <location filename="../../ui/MessageModel.cpp" line="286" />
         <source>dead-lettered</source>
         <translation>已转入死信</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="286" />
+        <location filename="../../ui/MessageModel.cpp" line="288" />
         <source>gone</source>
         <translation>已不在</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="288" />
+        <location filename="../../ui/MessageModel.cpp" line="290" />
         <source>released</source>
         <translation>已释放</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="338" />
+        <location filename="../../ui/MessageModel.cpp" line="340" />
         <source>%1, message #%2</source>
         <translation>%1，第 %2 条消息</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/MessageModel.cpp" line="345" />
+        <location filename="../../ui/MessageModel.cpp" line="347" />
         <source>%n byte(s)</source>
         <translation>
             <numerusform>%n 字节</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="352" />
+        <location filename="../../ui/MessageModel.cpp" line="356" />
         <source>Redelivered: delivery %1 of this message</source>
         <translation>重新投递：此消息的第 %1 次投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="353" />
+        <location filename="../../ui/MessageModel.cpp" line="357" />
         <source>First delivery</source>
         <translation>首次投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="358" />
+        <location filename="../../ui/MessageModel.cpp" line="362" />
         <source>Client %1, %2 %3</source>
         <translation>客户端 %1，%2 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="431" />
+        <location filename="../../ui/MessageModel.cpp" line="435" />
         <source>%1 (event only)</source>
         <translation>%1（仅事件）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="440" />
+        <location filename="../../ui/MessageModel.cpp" line="444" />
         <source>(events name no client)</source>
         <translation>（事件不指明客户端）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="451" />
+        <location filename="../../ui/MessageModel.cpp" line="455" />
         <source>→ %1</source>
         <translation>→ %1</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="456" />
+        <location filename="../../ui/MessageModel.cpp" line="460" />
         <source>?</source>
         <translation>？</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="457" />
+        <location filename="../../ui/MessageModel.cpp" line="461" />
         <source>removed</source>
         <translation>已移除</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="458" />
+        <location filename="../../ui/MessageModel.cpp" line="462" />
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="461" />
+        <location filename="../../ui/MessageModel.cpp" line="465" />
         <source>, %1 ms</source>
         <translation>，%1 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="463" />
+        <location filename="../../ui/MessageModel.cpp" line="467" />
         <source>(inferred)</source>
         <translation>（推断）</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="473" />
+        <location filename="../../ui/MessageModel.cpp" line="477" />
         <source>A keyspace event: it names neither the message nor the client.</source>
         <translation>键空间事件：既不指明消息，也不指明客户端。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="476" />
+        <location filename="../../ui/MessageModel.cpp" line="480" />
         <source>Pushed by %1</source>
         <translation>由 %1 推入</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="478" />
+        <location filename="../../ui/MessageModel.cpp" line="482" />
         <source>Taken by %1</source>
         <translation>被 %1 取走</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="480" />
+        <location filename="../../ui/MessageModel.cpp" line="484" />
         <source>Certain: the server's own record names this message.</source>
         <translation>确定：服务器自己的记录指明了这条消息。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="481" />
+        <location filename="../../ui/MessageModel.cpp" line="485" />
         <source>Inferred: MONITOR does not show which blocked client a push served; this is worked out from the order they blocked in.</source>
         <translation>推断：MONITOR 不显示一次推入由哪个阻塞的客户端接收；这是根据它们进入阻塞的顺序推算出来的。</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="492" />
+        <location filename="../../ui/MessageModel.cpp" line="496" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="494" />
+        <location filename="../../ui/MessageModel.cpp" line="498" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="496" />
+        <location filename="../../ui/MessageModel.cpp" line="500" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="498" />
+        <location filename="../../ui/MessageModel.cpp" line="502" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="500" />
+        <location filename="../../ui/MessageModel.cpp" line="504" />
         <source>Delivery</source>
         <translation>投递</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="502" />
+        <location filename="../../ui/MessageModel.cpp" line="506" />
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="504" />
+        <location filename="../../ui/MessageModel.cpp" line="508" />
         <source>Client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="506" />
+        <location filename="../../ui/MessageModel.cpp" line="510" />
         <source>Producer → consumer</source>
         <translation>生产者 → 消费者</translation>
     </message>
     <message>
-        <location filename="../../ui/MessageModel.cpp" line="508" />
+        <location filename="../../ui/MessageModel.cpp" line="512" />
         <source>Preview</source>
         <translation>预览</translation>
     </message>
@@ -2840,76 +2829,76 @@ Password (empty for none):</source>
 <context>
     <name>rqc::PayloadDecoder::detail</name>
     <message>
-        <location filename="../../core/DecodeCompressed.cpp" line="32" />
+        <location filename="../../core/DecodeCompressed.cpp" line="44" />
         <source>too large to decompress</source>
         <translation>太大，无法解压缩</translation>
     </message>
     <message>
-        <location filename="../../core/DecodeCompressed.cpp" line="35" />
+        <location filename="../../core/DecodeCompressed.cpp" line="47" />
         <source>zlib could not start</source>
         <translation>zlib 无法初始化</translation>
     </message>
     <message>
-        <location filename="../../core/DecodeCompressed.cpp" line="60" />
+        <location filename="../../core/DecodeCompressed.cpp" line="73" />
         <source>%1 byte(s) after the end of the compressed data</source>
         <translation>压缩数据结束后还有 %1 字节</translation>
     </message>
     <message>
-        <location filename="../../core/DecodeCompressed.cpp" line="66" />
-        <location filename="../../core/DecodeCompressed.cpp" line="111" />
-        <location filename="../../core/DecodeCompressed.cpp" line="115" />
+        <location filename="../../core/DecodeCompressed.cpp" line="79" />
+        <location filename="../../core/DecodeCompressed.cpp" line="125" />
+        <location filename="../../core/DecodeCompressed.cpp" line="129" />
         <source>the compressed data is cut short</source>
         <translation>压缩数据被截断</translation>
     </message>
     <message>
-        <location filename="../../core/DecodeCompressed.cpp" line="69" />
+        <location filename="../../core/DecodeCompressed.cpp" line="82" />
         <source>needs a preset dictionary</source>
         <translation>需要预设字典</translation>
     </message>
     <message>
-        <location filename="../../core/DecodeCompressed.cpp" line="71" />
+        <location filename="../../core/DecodeCompressed.cpp" line="84" />
         <source>zlib error %1</source>
         <translation>zlib 错误 %1</translation>
     </message>
     <message>
-        <location filename="../../core/DecodeCompressed.cpp" line="86" />
+        <location filename="../../core/DecodeCompressed.cpp" line="99" />
         <source>zstd could not start</source>
         <translation>zstd 无法初始化</translation>
     </message>
     <message>
-        <location filename="../../core/DecodeCompressed.cpp" line="143" />
+        <location filename="../../core/DecodeCompressed.cpp" line="157" />
         <source>'%1' after the padding</source>
         <translation>填充之后出现 '%1'</translation>
     </message>
     <message>
-        <location filename="../../core/DecodeCompressed.cpp" line="151" />
+        <location filename="../../core/DecodeCompressed.cpp" line="165" />
         <source>'%1' is not a base64 character</source>
         <translation>'%1' 不是 base64 字符</translation>
     </message>
     <message>
-        <location filename="../../core/DecodeCompressed.cpp" line="152" />
+        <location filename="../../core/DecodeCompressed.cpp" line="166" />
         <source>byte 0x%1 is not a base64 character</source>
         <translation>字节 0x%1 不是 base64 字符</translation>
     </message>
     <message>
-        <location filename="../../core/DecodeCompressed.cpp" line="155" />
+        <location filename="../../core/DecodeCompressed.cpp" line="169" />
         <source>mixes the standard and the URL-safe alphabet</source>
         <translation>混用了标准字母表和 URL 安全字母表</translation>
     </message>
     <message>
-        <location filename="../../core/DecodeCompressed.cpp" line="159" />
+        <location filename="../../core/DecodeCompressed.cpp" line="173" />
         <location filename="../../core/DecodePickle.cpp" line="506" />
         <location filename="../../core/DecodeProtobuf.cpp" line="167" />
         <source>the payload is empty</source>
         <translation>消息体为空</translation>
     </message>
     <message>
-        <location filename="../../core/DecodeCompressed.cpp" line="163" />
+        <location filename="../../core/DecodeCompressed.cpp" line="177" />
         <source>%1 characters cannot be base64</source>
         <translation>长度为 %1 个字符，不可能是 base64</translation>
     </message>
     <message>
-        <location filename="../../core/DecodeCompressed.cpp" line="165" />
+        <location filename="../../core/DecodeCompressed.cpp" line="179" />
         <source>wrong padding</source>
         <translation>填充错误</translation>
     </message>
@@ -3162,99 +3151,104 @@ Password (empty for none):</source>
 <context>
     <name>rqc::PayloadView</name>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="48" />
+        <location filename="../../ui/PayloadView.cpp" line="49" />
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="49" />
+        <location filename="../../ui/PayloadView.cpp" line="50" />
         <source>JSON</source>
         <translation>JSON</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="50" />
+        <location filename="../../ui/PayloadView.cpp" line="51" />
         <source>Hex</source>
         <translation>十六进制</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="51" />
-        <location filename="../../ui/PayloadView.cpp" line="83" />
-        <location filename="../../ui/PayloadView.cpp" line="146" />
+        <location filename="../../ui/PayloadView.cpp" line="52" />
+        <location filename="../../ui/PayloadView.cpp" line="84" />
+        <location filename="../../ui/PayloadView.cpp" line="150" />
         <source>Decoded</source>
         <translation>已解码</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="89" />
+        <location filename="../../ui/PayloadView.cpp" line="90" />
         <source>Decoded (failed)</source>
         <translation>解码（失败）</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="112" />
+        <location filename="../../ui/PayloadView.cpp" line="113" />
         <source>(empty payload)</source>
         <translation>（空消息体）</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="134" />
+        <location filename="../../ui/PayloadView.cpp" line="120" />
+        <source>No payload field in this entry; its fields:</source>
+        <translation>此条目没有载荷字段；它的字段：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/PayloadView.cpp" line="138" />
         <source>Too large to parse as JSON</source>
         <translation>太大，无法按 JSON 解析</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="135" />
+        <location filename="../../ui/PayloadView.cpp" line="139" />
         <source>The payload is not valid JSON</source>
         <translation>消息体不是有效的 JSON</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="148" />
+        <location filename="../../ui/PayloadView.cpp" line="152" />
         <source>No message selected</source>
         <translation>未选择消息</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="172" />
+        <location filename="../../ui/PayloadView.cpp" line="176" />
         <source>… %1 more not shown (%2 in total); see Hex or export</source>
         <translation>… 还有 %1 未显示（共 %2）；请查看十六进制或导出</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="236" />
+        <location filename="../../ui/PayloadView.cpp" line="240" />
         <source>pushed by %1</source>
         <translation>由 %1 推入</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="238" />
+        <location filename="../../ui/PayloadView.cpp" line="242" />
         <source>taken by %1</source>
         <translation>被 %1 取走</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="240" />
+        <location filename="../../ui/PayloadView.cpp" line="244" />
         <source>(inferred)</source>
         <translation>（推断）</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="242" />
+        <location filename="../../ui/PayloadView.cpp" line="246" />
         <source>after %1 ms</source>
         <translation>%1 毫秒后</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="247" />
+        <location filename="../../ui/PayloadView.cpp" line="251" />
         <source>acked after %1 ms</source>
         <translation>%1 毫秒后确认</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="248" />
+        <location filename="../../ui/PayloadView.cpp" line="252" />
         <source>acked</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="265" />
+        <location filename="../../ui/PayloadView.cpp" line="270" />
         <source>#%1</source>
         <translation>#%1</translation>
     </message>
     <message>
-        <location filename="../../ui/PayloadView.cpp" line="267" />
+        <location filename="../../ui/PayloadView.cpp" line="272" />
         <source>id %1</source>
         <translation>ID %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/PayloadView.cpp" line="269" />
+        <location filename="../../ui/PayloadView.cpp" line="274" />
         <source>delivered %n time(s)</source>
         <translation>
             <numerusform>已投递 %n 次</numerusform>
@@ -3577,77 +3571,77 @@ Password (empty for none):</source>
         <translation>删除此流条目</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="221" />
+        <location filename="../../ui/PeekView.cpp" line="223" />
         <source>connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="308" />
+        <location filename="../../ui/PeekView.cpp" line="311" />
         <source>%1: empty / does not exist</source>
         <translation>%1：为空 / 不存在</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="311" />
+        <location filename="../../ui/PeekView.cpp" line="314" />
         <source>%1 is a %2, not a list or stream: nothing to show</source>
         <translation>%1 是 %2 类型，不是列表或流：没有可显示的内容</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="316" />
+        <location filename="../../ui/PeekView.cpp" line="319" />
         <source>Depth %1</source>
         <translation>深度 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="318" />
+        <location filename="../../ui/PeekView.cpp" line="321" />
         <source> · in %1/s · out %2/s (notification events: one per command, not per element)</source>
         <translation> · 入 %1/秒 · 出 %2/秒（通知事件：每条命令一个，而非每个元素一个）</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="322" />
+        <location filename="../../ui/PeekView.cpp" line="325" />
         <source> · net %1%2/s</source>
         <translation> · 净 %1%2/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="326" />
+        <location filename="../../ui/PeekView.cpp" line="329" />
         <source> (polling: only the net change of the length is known)</source>
         <translation>（轮询：只能得知长度的净变化）</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="333" />
+        <location filename="../../ui/PeekView.cpp" line="336" />
         <source>Top: head (producers LPUSH here). Bottom: tail ← next to be taken by BRPOP consumers. Reading only: nothing is taken.</source>
         <translation>顶部：头部（生产者在此 LPUSH）。底部：尾部 ← 下一个被 BRPOP 消费者取走。只读：不取走任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="336" />
+        <location filename="../../ui/PeekView.cpp" line="339" />
         <source>Newest entries first; the age comes from each entry's id. Reading only: nothing is acknowledged or deleted.</source>
         <translation>最新的条目在前；存在时长根据各条目的 ID 计算。只读：不确认也不删除任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="344" />
+        <location filename="../../ui/PeekView.cpp" line="347" />
         <source>WRONGTYPE: %1 holds a %2</source>
         <translation>WRONGTYPE：%1 是 %2 类型</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="356" />
+        <location filename="../../ui/PeekView.cpp" line="359" />
         <source>live: keyspace notifications</source>
         <translation>实时：键空间通知</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="359" />
+        <location filename="../../ui/PeekView.cpp" line="362" />
         <source>live: polling 4×/s</source>
         <translation>实时：每秒轮询 4 次</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="362" />
+        <location filename="../../ui/PeekView.cpp" line="365" />
         <source>not connected</source>
         <translation>未连接</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="454" />
+        <location filename="../../ui/PeekView.cpp" line="457" />
         <source>the element at index %1 (%2 to be taken), %3: “%4”</source>
         <translation>索引 %1 处的元素（%2将被取走），%3：“%4”</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="468" />
+        <location filename="../../ui/PeekView.cpp" line="471" />
         <source>Select an element first.</source>
         <translation>请先选择一个元素。</translation>
     </message>
@@ -3730,7 +3724,7 @@ Password (empty for none):</source>
         <translation>从流 %2 中删除条目 %1（XDEL）？尚未读取它的消费组将永远收不到它；对它的待确认引用仍保留在各自的 PEL 中。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="478" />
+        <location filename="../../ui/PeekView.cpp" line="481" />
         <source>Working…</source>
         <translation>正在处理…</translation>
     </message>
@@ -3754,22 +3748,22 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
         <translation>开启</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="504" />
+        <location filename="../../ui/PeekView.cpp" line="507" />
         <source>Copied %1.</source>
         <translation>已复制 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="513" />
+        <location filename="../../ui/PeekView.cpp" line="516" />
         <source>Save element</source>
         <translation>保存元素</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="519" />
+        <location filename="../../ui/PeekView.cpp" line="522" />
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/PeekView.cpp" line="522" />
+        <location filename="../../ui/PeekView.cpp" line="525" />
         <source>Saved %1 to %2.</source>
         <translation>已将 %1 保存到 %2。</translation>
     </message>
@@ -4291,24 +4285,24 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::ReliableListConsumer</name>
     <message>
-        <location filename="../../core/ReliableListConsumer.cpp" line="104" />
+        <location filename="../../core/ReliableListConsumer.cpp" line="111" />
         <source>Nothing was lost: messages taken before the gap are still in the processing list.</source>
         <translation>没有丢失任何消息：中断前取出的消息仍在处理列表中。</translation>
     </message>
     <message>
-        <location filename="../../core/ReliableListConsumer.cpp" line="122" />
+        <location filename="../../core/ReliableListConsumer.cpp" line="129" />
         <source>Redis Cluster: BLMOVE and the scripts need the queue and its processing list in one slot, so the processing list is %1 and the other companion keys start with %2 too (the hash tag makes them hash like the queue, slot %3).</source>
         <translation>Redis 集群：BLMOVE 和脚本要求队列及其处理列表位于同一个槽中，因此处理列表为 %1，其他配套键也都以 %2 开头（hash tag 使它们与队列散列到同一个槽，即槽 %3）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../core/ReliableListConsumer.cpp" line="154" />
+        <location filename="../../core/ReliableListConsumer.cpp" line="161" />
         <source>%n message(s) in the processing list reached %1 deliveries and went to %2.</source>
         <translation>
             <numerusform>处理列表中有 %n 条消息已投递 %1 次，已转入 %2。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../core/ReliableListConsumer.cpp" line="408" />
+        <location filename="../../core/ReliableListConsumer.cpp" line="415" />
         <source>Recovered %1 message(s) from %2 orphaned processing list(s); %3 went to the dead list.</source>
         <translation>已从 %2 个无主的处理列表中恢复 %1 条消息；其中 %3 条转入死信列表。</translation>
     </message>
@@ -5291,7 +5285,38 @@ Passphrase:</source>
         <translation>（所给节点）</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="272" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="239" />
+        <source>online</source>
+        <comment>a replica's link state</comment>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="241" />
+        <source>link down</source>
+        <comment>a replica's link state</comment>
+        <translation>链路断开</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="243" />
+        <source>loading</source>
+        <comment>a replica's link state</comment>
+        <translation>加载中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="245" />
+        <source>%1 — replica</source>
+        <comment>address — role</comment>
+        <translation>%1 — 副本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="246" />
+        <source>%1 — replica, %2</source>
+        <comment>address — role, link state</comment>
+        <translation>%1 — 副本，%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="263" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="304" />
         <source>node id %1</source>
         <translation>节点 id %1</translation>
     </message>
@@ -5404,39 +5429,39 @@ Passphrase:</source>
 <context>
     <name>rqc::StreamGroupConsumer</name>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="130" />
+        <location filename="../../core/StreamGroupConsumer.cpp" line="137" />
         <source>Nothing was lost: entries added during the gap are read now; entries read before it stay pending until acked.</source>
         <translation>没有丢失任何条目：中断期间新增的条目现在开始读取；中断前已读取的条目在确认前保持待确认状态。</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="245" />
+        <location filename="../../core/StreamGroupConsumer.cpp" line="252" />
         <source>%1 entr(ies) passed %2 deliveries and went to %3.</source>
         <translation>%1 个条目投递已超过 %2 次，已转入 %3。</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="251" />
+        <location filename="../../core/StreamGroupConsumer.cpp" line="258" />
         <source>Deleted or trimmed while pending (acked away): %1</source>
         <translation>待确认期间被删除或裁剪（已确认移除）：%1</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="309" />
+        <location filename="../../core/StreamGroupConsumer.cpp" line="316" />
         <source>Group %1 was missing; created it again.</source>
         <translation>消费组 %1 不存在，已重新创建。</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="497" />
+        <location filename="../../core/StreamGroupConsumer.cpp" line="504" />
         <source>Claiming with ack=none</source>
         <translation>以 ack=none 方式认领</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../core/StreamGroupConsumer.cpp" line="536" />
+        <location filename="../../core/StreamGroupConsumer.cpp" line="543" />
         <source>Claimed %n idle entr(ies) from other consumers of the group.</source>
         <translation>
             <numerusform>已从消费组的其他消费者处认领 %n 个空闲条目。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="561" />
+        <location filename="../../core/StreamGroupConsumer.cpp" line="568" />
         <source>Deleted or trimmed while pending: %1</source>
         <translation>待确认期间被删除或裁剪：%1</translation>
     </message>
