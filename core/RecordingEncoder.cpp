@@ -136,7 +136,14 @@ struct Cursor {
     {
         if (pairs.isEmpty())
             return;
-        lit(",\"fields\":[");
+        lit(",\"fields\":");
+        fieldsArray(pairs);
+    }
+
+    // [[name,value],…]
+    void fieldsArray(const QList<QPair<QByteArray, QByteArray>>& pairs)
+    {
+        ch('[');
         bool first = true;
         for (const auto& field : pairs) {
             if (!first)
@@ -170,6 +177,21 @@ qsizetype fieldsBound(const QList<QPair<QByteArray, QByteArray>>& fields)
         n += bound(field.first) + bound(field.second) + 8;
     return n;
 }
+
+} // namespace
+
+QByteArray RecordingEncoder::fieldsJson(const QList<QPair<QByteArray, QByteArray>>& fields)
+{
+    if (fields.isEmpty())
+        return {};
+    QByteArray out(fieldsBound(fields) + 2, Qt::Uninitialized);
+    Cursor c{out.data()};
+    c.fieldsArray(fields);
+    out.truncate(c.p - out.constData());
+    return out;
+}
+
+namespace {
 
 qsizetype rowBound(const Message& m, const QByteArray& mode, const QByteArray& target)
 {

@@ -3,6 +3,8 @@
 #include "RecordingFormat.h"
 
 #include <QByteArray>
+#include <QList>
+#include <QPair>
 
 namespace rqc {
 
@@ -27,6 +29,9 @@ public:
     // surrogates, nothing above U+10FFFF) and no NUL byte.
     static bool isText(const char* data, qsizetype size);
     static bool isText(const QByteArray& bytes) { return isText(bytes.constData(), bytes.size()); }
+    // A stream entry's fields as in a row's "fields": [[name,value],…], each a JSON string or
+    // {"b64":"…"}; empty for none.
+    static QByteArray fieldsJson(const QList<QPair<QByteArray, QByteArray>>& fields);
     // "2026-12-01T15:58:33.123Z" for ms since the epoch.
     static QByteArray isoTime(qint64 ms);
 

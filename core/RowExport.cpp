@@ -140,7 +140,7 @@ QByteArray RowExport::redisPyLine(const QList<QByteArray>& argv)
 
 QByteArray RowExport::csvHeader()
 {
-    return "time,source,pattern,id,delivery_count,payload_encoding,payload\r\n";
+    return "time,source,pattern,id,delivery_count,payload_encoding,payload,fields\r\n";
 }
 
 QByteArray RowExport::csvRow(const Message& m)
@@ -149,7 +149,8 @@ QByteArray RowExport::csvRow(const Message& m)
     QByteArray row = RecordingEncoder::isoTime(m.receivedMs);
     row += ',' + csvField(m.source) + ',' + csvField(m.pattern) + ',' + csvField(m.id) + ',' +
            QByteArray::number(m.deliveryCount) + ',' + (text ? "text" : "base64") + ',' +
-           csvField(text ? m.payload : m.payload.toBase64()) + "\r\n";
+           csvField(text ? m.payload : m.payload.toBase64()) + ',' +
+           csvField(RecordingEncoder::fieldsJson(m.fields)) + "\r\n";
     return row;
 }
 

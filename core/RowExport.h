@@ -9,7 +9,8 @@
 namespace rqc {
 
 // Rows of a pane written out: as a recording (JSON Lines, RecordingEncoder: a header line, then
-// one row a line), as CSV (RFC 4180; a payload that is not text goes as base64 and says so), or
+// one row a line), as CSV (RFC 4180; a payload that is not text goes as base64 and says so; a
+// stream entry's fields go in the last column as the recording writes them), or
 // one row as the command that sends it again, typed at the redis-cli prompt (or piped into
 // redis-cli) or as a redis-py call, quoted so that any byte comes back exactly.
 class RowExport {

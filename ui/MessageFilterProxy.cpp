@@ -134,15 +134,16 @@ bool MessageFilterProxy::acceptsRow(int sourceRow) const
     if (!m_messages || sourceRow < 0 || sourceRow >= m_messages->rowCount())
         return false;
     const Message& m = m_messages->messageAt(sourceRow);
-    if (m_asciiNeedle) {
-        if (containsFolded(m.source, m_needle) || containsFolded(m.pattern, m_needle) ||
-            containsFolded(m.payload, m_needle))
+    const auto found = [this](const QByteArray& bytes) {
+        return m_asciiNeedle ? containsFolded(bytes, m_needle)
+                             : QString::fromUtf8(bytes).contains(m_text, Qt::CaseInsensitive);
+    };
+    if (found(m.source) || found(m.pattern) || found(m.payload))
+        return true;
+    // A stream entry: every field's name and value (an entry need not have a payload field).
+    for (const auto& [name, value] : m.fields) {
+        if (found(name) || found(value))
             return true;
-    } else {
-        for (const QByteArray* bytes : {&m.source, &m.pattern, &m.payload}) {
-            if (QString::fromUtf8(*bytes).contains(m_text, Qt::CaseInsensitive))
-                return true;
-        }
     }
     if (m_decoder == PayloadDecoder::Kind::Text)
         return false;

@@ -1,5 +1,6 @@
 #include "PayloadFile.h"
 #include "Publisher.h"
+#include "RecordingEncoder.h"
 #include "RecordingReader.h"
 #include "RowExport.h"
 #include "SendHistory.h"
@@ -107,10 +108,30 @@ private slots:
         const QByteArray csv = RowExport::csv({text, binary});
         QVERIFY(csv.startsWith(RowExport::csvHeader()));
         QVERIFY2(csv.contains("1970-01-01T00:00:00.000Z,q,,,1,text,\"say \"\"hi\"\", twice\nthen "
-                              "stop\"\r\n"),
+                              "stop\",\r\n"),
                  csv.constData());
         QVERIFY(csv.contains("1970-01-01T00:00:01.000Z,q,,,1,base64," + allBytes().toBase64() +
-                             "\r\n"));
+                             ",\r\n"));
+    }
+
+    // A stream entry's fields go in the last column, as the recording writes them: also an entry
+    // without a payload field (seen in a user's walk: its export was an empty payload).
+    void csvCarriesStreamEntryFields()
+    {
+        Message entry;
+        entry.receivedMs = 0;
+        entry.source = "orders";
+        entry.id = "1-0";
+        entry.fields = {
+            {"order_id", "A-1"}, {"note", "say \"hi\""}, {"blob", QByteArray("\xff\x00", 2)}};
+        const QByteArray row = RowExport::csvRow(entry);
+        // [["order_id","A-1"],["note","say \"hi\""],["blob",{"b64":"/wA="}]]
+        QByteArray json = "[[\"order_id\",\"A-1\"],[\"note\",\"say \\\"hi\\\"\"],"
+                          "[\"blob\",{\"b64\":\"/wA=\"}]]";
+        QCOMPARE(RecordingEncoder::fieldsJson(entry.fields), json);
+        QCOMPARE(row, "1970-01-01T00:00:00.000Z,orders,,1-0,1,text,,\"" +
+                          json.replace('"', "\"\"") + "\"\r\n");
+        QCOMPARE(RecordingEncoder::fieldsJson({}), QByteArray());
     }
 
     void jsonLinesIsARecordingReadBackExactly()

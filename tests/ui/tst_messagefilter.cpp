@@ -136,6 +136,30 @@ private slots:
         QCOMPARE(shown(proxy), QList<quint64>({2}));
     }
 
+    // A stream entry is found by any field's name or value, also when it has no payload field
+    // (seen in a user's walk: the filter only searched the empty payload).
+    void matchesStreamEntryFields()
+    {
+        Message noPayload = makeMessage(1, "");
+        noPayload.fields = {{"order_id", "A-4711"}, {"state", "Shipped"}};
+        Message withPayload = makeMessage(2, "hello");
+        withPayload.fields = {{"message", "hello"}, {"tenant", "\xff" "acme"}};
+        MessageModel model;
+        MessageFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        model.appendBatch({noPayload, withPayload, makeMessage(3, "order_id in text")});
+        proxy.setFilterText(QStringLiteral("a-4711"));
+        QCOMPARE(shown(proxy), QList<quint64>({1}));
+        proxy.setFilterText(QStringLiteral("SHIPPED"));
+        QCOMPARE(shown(proxy), QList<quint64>({1}));
+        proxy.setFilterText(QStringLiteral("order_id"));
+        QCOMPARE(shown(proxy), QList<quint64>({1, 3}));
+        proxy.setFilterText(QStringLiteral("acme"));
+        QCOMPARE(shown(proxy), QList<quint64>({2}));
+        proxy.setFilterText(QStringLiteral("tenant"));
+        QCOMPARE(shown(proxy), QList<quint64>({2}));
+    }
+
     // A new text over a full ring is applied a slice at a time while batches keep arriving and
     // the ring trims its front: every step is a valid model, and the end result is exact.
     void appliesIncrementallyWhileRowsArriveAndTrim()

@@ -209,7 +209,7 @@ private slots:
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QByteArray data = f.readAll();
         QVERIFY(data.startsWith(RowExport::csvHeader()));
-        QVERIFY2(data.contains(",exp,,,1,text,\"two, \"\"quoted\"\"\"\r\n"), data.constData());
+        QVERIFY2(data.contains(",exp,,,1,text,\"two, \"\"quoted\"\"\",\r\n"), data.constData());
         QCOMPARE(data.count('\n'), 2); // the header and the one selected row
     }
 
