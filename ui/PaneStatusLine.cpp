@@ -45,8 +45,8 @@ void PaneStatusLine::showFigures(const Figures& f)
     }
     if (f.depthStale)
         tip += QLatin1Char('\n') +
-               tr("Stale depth: it was read before the latest messages were consumed; it is read "
-                  "again as soon as the consumer is idle.");
+               tr("The depth was read before the latest messages were consumed, so it may be "
+                  "lower now; it is read again as soon as the consumer is idle.");
     setToolTip(tip);
 }
 
@@ -74,7 +74,8 @@ QString PaneStatusLine::textFor(const Figures& f, double rate)
         depth += tr(" (%1)").arg(f.depthWhy);
     const ModeFamily family = modeFamily(f.mode);
     if (family == ModeFamily::List && f.depthStale && f.depth >= 0)
-        parts << tr("depth %1 (stale)").arg(depth);
+        parts << tr("depth %1 (read %2 s ago)")
+                     .arg(depth, locale.toString(qMax<qint64>(0, f.depthAgeMs) / 1000));
     else if (family == ModeFamily::List)
         parts << tr("depth %1").arg(depth);
     else if (family == ModeFamily::Stream)

@@ -22,8 +22,10 @@ public:
         quint64 received = 0;
         qint64 depth = -1; // LLEN / XLEN, or subscribers of a channel; -1 unknown
         QString depthWhy;  // why the depth is unknown (DepthFact::whyUnknown)
-        // The depth was read before the latest messages were consumed: shown, marked stale.
+        // The depth was read before the latest messages were consumed: shown with its age (a
+        // drain under steady load is never idle long enough for a fresh read).
         bool depthStale = false;
+        qint64 depthAgeMs = 0;
         qint64 lastReach = -1; // receivers of the last PUBLISH
         quint64 dropped = 0;
         QString sendText; // "sending…" / "sent N"

@@ -497,6 +497,7 @@ void QueuePane::updateStatus()
     f.depth = m_depth.value();
     f.depthWhy = m_depth.whyUnknown();
     f.depthStale = stale;
+    f.depthAgeMs = QDateTime::currentMSecsSinceEpoch() - m_depth.readAtMs();
     f.lastReach = m_sendBox->lastReach();
     f.dropped = m_model->dropped() + m_heldDropped + m_backlogDropped;
     f.sendText = m_sendBox->sendText();
