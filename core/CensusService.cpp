@@ -1,5 +1,6 @@
 #include "CensusService.h"
 
+#include "ClusterDetect.h"
 #include "ClusterMap.h"
 #include "RedisConnection.h"
 #include "WorkerThread.h"
@@ -10,18 +11,37 @@
 
 namespace rqc {
 
+namespace {
+// The server-wide part of a census: the clients blocked in list pops.
+QueueSnapshot clientsFrom(const RedisReply& r)
+{
+    QueueSnapshot clients;
+    if (r.isError()) { // e.g. denied by ACL: the rest is still worth having
+        clients.clientsError = QString::fromUtf8(r.str);
+    } else {
+        clients.clientsListed = true;
+        clients.blockedListPops = blockedListPops(r.str);
+    }
+    return clients;
+}
+} // namespace
+
 CensusWorker::CensusWorker(const ConnectionSettings& settings, bool walkKeyspace, QObject* parent)
     : QObject(parent)
     , m_settings(settings)
     , m_walkKeyspace(walkKeyspace)
 {
+    m_clock.start();
 }
 
 CensusWorker::~CensusWorker()
 {
-    // The connection first: the inspectors' callbacks on it must never run without them.
+    // The connections first: the inspectors' callbacks on them must never run without them.
     delete m_conn;
     m_conn = nullptr;
+    for (const Node& node : std::as_const(m_nodes))
+        delete node.conn;
+    m_nodes.clear();
 }
 
 void CensusWorker::start()
@@ -50,11 +70,18 @@ void CensusWorker::stop()
     m_stopping = true;
     if (m_conn)
         m_conn->close();
+    closeNodes(false);
     emit stopped();
 }
 
 void CensusWorker::onReady()
 {
+    // Given without cluster=1: a cluster node? Then keys other masters serve are read there.
+    if (ClusterDetect::probeOnce(m_conn, m_settings, &m_clusterProbed, this, [this](bool) {
+            if (!m_stopping)
+                onReady();
+        }))
+        return;
     m_backoff.reset();
     m_lastError.clear();
     startRound();
@@ -74,7 +101,9 @@ void CensusWorker::onDown(const QString& reason)
     m_queue = again;
     m_round.clear();
     m_current.clear();
+    m_currentNode.clear();
     m_inRound = false;
+    closeNodes(false);           // a census in flight there must not finish into the next round
     if (reason != m_lastError) { // a server that stays down is reported once
         m_lastError = reason;
         emit errorOccurred(reason);
@@ -96,6 +125,7 @@ void CensusWorker::resume(const ConnectionSettings& settings)
         return;
     m_settings = settings;
     m_conn->setSettings(settings);
+    closeNodes(false); // opened again with the new settings when needed
     if (!m_refused)
         return;
     m_refused = false;
@@ -130,8 +160,18 @@ QueueInspectorWorker* CensusWorker::inspectorFor(const QByteArray& key)
     options.intervalMs = 0; // the service decides when
     inspector = new QueueInspectorWorker(m_settings, key, options, this);
     connect(inspector, &QueueInspectorWorker::snapshotReady, this,
-            [this](const QueueSnapshot& census) {
+            [this](const QueueSnapshot& answer) {
+                QueueSnapshot census = answer;
+                ClusterRedirect moved;
+                if (ClusterMap::parseRedirect(census.error.toUtf8(), &moved) && !moved.ask) {
+                    // A stale slot map: corrected, and the next census of the key asks there.
+                    ClusterRouting::noteMoved(m_conn->settings(), moved);
+                    census.error.clear();
+                    census.elsewhere = ClusterMap::notSampledText(moved.host + QLatin1Char(':') +
+                                                                  QString::number(moved.port));
+                }
                 m_current.clear();
+                m_currentNode.clear();
                 emit censusReady(census);
                 next();
             });
@@ -143,26 +183,24 @@ void CensusWorker::startRound()
 {
     if (m_inRound || m_stopping || !m_conn || !m_conn->isReady() || m_queue.isEmpty())
         return;
+    if (!m_clusterProbed && ClusterDetect::undecided(m_settings))
+        return; // onReady() starts it once the server is known to be a cluster node or not
     m_inRound = true;
+    ++m_roundNo;
+    closeNodes(true);
     m_round = std::exchange(m_queue, {});
     emit roundStarted(int(m_round.size()));
     // CLIENT LIST is server-wide (Redis does not say which key a client waits on): one read
-    // serves every key of the round.
+    // serves every key of the round (on a cluster, one more per other master censused).
     m_conn->send({"CLIENT", "LIST", "TYPE", "normal"}, [this](const RedisReply& r) {
-        m_clients = QueueSnapshot();
-        if (r.isError()) { // e.g. denied by ACL: the rest is still worth having
-            m_clients.clientsError = QString::fromUtf8(r.str);
-        } else {
-            m_clients.clientsListed = true;
-            m_clients.blockedListPops = blockedListPops(r.str);
-        }
+        m_clients = clientsFrom(r);
         next();
     });
 }
 
 void CensusWorker::next()
 {
-    if (!m_inRound)
+    if (!m_inRound || m_stopping)
         return;
     if (m_round.isEmpty()) {
         m_inRound = false;
@@ -170,19 +208,94 @@ void CensusWorker::next()
         return;
     }
     m_current = m_round.takeFirst();
-    // A cluster: the census reads the node given; a key another master serves is not counted
-    // there (no figure rather than a wrong one).
+    // A cluster: a key another master serves is censused on that master.
     const ConnectionSettings routed = ClusterRouting::forKey(m_settings, m_current);
     if (routed.address() != m_conn->settings().address()) {
-        QueueSnapshot census;
-        census.key = m_current;
-        census.elsewhere = ClusterMap::notSampledText(routed.address());
-        m_current.clear();
-        emit censusReady(census);
-        QMetaObject::invokeMethod(this, &CensusWorker::next, Qt::QueuedConnection);
+        censusOnNode(routed);
         return;
     }
     inspectorFor(m_current)->censusOn(m_conn, m_clients);
+}
+
+void CensusWorker::censusOnNode(const ConnectionSettings& routed)
+{
+    const QString address = routed.address();
+    m_currentNode = address;
+    Node& node = m_nodes[address];
+    node.usedAtMs = m_clock.elapsed();
+    if (!node.conn) {
+        node.conn =
+            new RedisConnection(routed, QStringLiteral("inspect"), QStringLiteral("census"), this);
+        connect(node.conn, &RedisConnection::ready, this, [this, address] {
+            if (m_currentNode == address && !m_current.isEmpty())
+                continueOnNode(address);
+        });
+        const auto down = [this, address](const QString& reason) {
+            nodeDown(address, reason);
+        };
+        connect(node.conn, &RedisConnection::failed, this, down);
+        connect(node.conn, &RedisConnection::disconnected, this, down);
+    }
+    if (node.conn->isReady())
+        continueOnNode(address);
+    else if (!node.conn->isOpen())
+        node.conn->open(); // its ready() goes on
+}
+
+void CensusWorker::continueOnNode(const QString& address)
+{
+    const auto it = m_nodes.constFind(address);
+    if (it == m_nodes.constEnd() || !it->conn->isReady())
+        return;
+    if (it->listedInRound == m_roundNo) {
+        inspectorFor(m_current)->censusOn(it->conn, it->clients);
+        return;
+    }
+    const QByteArray key = m_current;
+    it->conn->send({"CLIENT", "LIST", "TYPE", "normal"}, [this, address, key](const RedisReply& r) {
+        const auto at = m_nodes.find(address);
+        if (at == m_nodes.end() || m_current != key || m_currentNode != address)
+            return;
+        at->clients = clientsFrom(r);
+        at->listedInRound = m_roundNo;
+        inspectorFor(key)->censusOn(at->conn, at->clients);
+    });
+}
+
+void CensusWorker::nodeDown(const QString& address, const QString& reason)
+{
+    const auto it = m_nodes.find(address);
+    if (it != m_nodes.end())
+        it->listedInRound = 0;
+    if (m_currentNode != address || m_current.isEmpty())
+        return; // opened again when a key needs it
+    // The census in flight there is lost: answered with the reason, and the round goes on.
+    QueueSnapshot census;
+    census.key = std::exchange(m_current, QByteArray());
+    census.error = reason;
+    m_currentNode.clear();
+    emit censusReady(census);
+    QMetaObject::invokeMethod(this, &CensusWorker::next, Qt::QueuedConnection);
+}
+
+void CensusWorker::closeNodes(bool idleOnly)
+{
+    if (!idleOnly && !m_currentNode.isEmpty() && !m_current.isEmpty()) {
+        // The census in flight there is asked again, on a new connection.
+        m_round.prepend(std::exchange(m_current, QByteArray()));
+        m_currentNode.clear();
+        QMetaObject::invokeMethod(this, &CensusWorker::next, Qt::QueuedConnection);
+    }
+    for (auto it = m_nodes.begin(); it != m_nodes.end();) {
+        if (idleOnly &&
+            (it.key() == m_currentNode || m_clock.elapsed() - it->usedAtMs < kNodeIdleMs)) {
+            ++it;
+            continue;
+        }
+        it->conn->close();
+        it->conn->deleteLater();
+        it = m_nodes.erase(it);
+    }
 }
 
 CensusService::CensusService(const ConnectionSettings& settings, bool walkKeyspace, QObject* parent)

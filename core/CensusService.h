@@ -5,6 +5,7 @@
 #include "QueueInspector.h"
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QList>
 #include <QObject>
@@ -23,6 +24,10 @@ class WorkerThread;
 // census-mode QueueInspectorWorker per key, each borrowing that connection. Keys asked for wait in
 // one queue, each at most once; a round takes every key queued, reads CLIENT LIST once for all of
 // them, then censuses them one after the other (one census in flight for the whole service).
+// On a Redis Cluster the census of a key another master serves runs on that master, on one more
+// connection of the same name, opened when first needed and closed when no key was censused there
+// for kNodeIdleMs; its CLIENT LIST is read once per round too. A server given without cluster=1
+// is asked once whether it is a cluster node (ClusterDetect) before the first round.
 class CensusWorker : public QObject {
     Q_OBJECT
 public:
@@ -36,6 +41,8 @@ public:
     void setKnownLists(const QByteArray& key, const QList<QByteArray>& lists, bool complete);
     // Connects again with new settings after accessRefused().
     void resume(const rqc::ConnectionSettings& settings);
+    // Another master's connection is closed after this long without a key to census there.
+    static constexpr qint64 kNodeIdleMs = 30000;
 
 signals:
     void censusReady(const rqc::QueueSnapshot& census);
@@ -54,6 +61,18 @@ private:
     void startRound();
     void next();
     QueueInspectorWorker* inspectorFor(const QByteArray& key);
+    // A cluster: the census of m_current on the master routed points at.
+    void censusOnNode(const ConnectionSettings& routed);
+    void continueOnNode(const QString& address);
+    void nodeDown(const QString& address, const QString& reason);
+    void closeNodes(bool idleOnly);
+
+    struct Node {
+        RedisConnection* conn = nullptr;
+        QueueSnapshot clients;     // its CLIENT LIST part
+        quint64 listedInRound = 0; // the round clients was read in
+        qint64 usedAtMs = 0;       // m_clock at its last census
+    };
 
     ConnectionSettings m_settings;
     bool m_walkKeyspace = true;
@@ -69,6 +88,11 @@ private:
     QueueSnapshot m_clients; // this round's CLIENT LIST part
     QHash<QByteArray, QueueInspectorWorker*> m_inspectors;
     QString m_lastError;
+    bool m_clusterProbed = false; // ClusterDetect's answer at the first connect
+    QHash<QString, Node> m_nodes; // other masters, by address
+    QString m_currentNode;        // where the census in flight runs; empty: the node given
+    quint64 m_roundNo = 0;
+    QElapsedTimer m_clock;
 };
 
 // The census of one server, shared by every pane's ConsumersLine and by the ConsumeGuard (the

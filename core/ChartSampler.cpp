@@ -5,6 +5,7 @@
 #include "WorkerThread.h"
 
 #include <QDateTime>
+#include <QSet>
 #include <QTimer>
 
 #include <map>
@@ -89,6 +90,7 @@ void ChartSamplerWorker::setTargets(const QHash<int, SampleTarget>& targets)
         return;
     }
     ensureOpen();
+    closeUnwatchedNodes();
 }
 
 void ChartSamplerWorker::ensureOpen()
@@ -144,6 +146,7 @@ void ChartSamplerWorker::onTick()
 {
     if (m_targets.isEmpty() || !m_conn || !m_conn->isReady() || m_inFlight)
         return;
+    closeUnwatchedNodes(); // a -MOVED may have sent a chart's key elsewhere
     // Sorted by id, so replies are read back in the order they were asked for.
     const std::map<int, SampleTarget> targets(m_targets.keyValueBegin(), m_targets.keyValueEnd());
     // One pipeline per node: on a cluster, a key is sampled on the master serving its slot.
@@ -241,6 +244,29 @@ void ChartSamplerWorker::routeAgain(RedisConnection* via, ChartSample& s) const
     s = ChartSample();
     s.error = ClusterMap::notSampledText(redirect.host + QLatin1Char(':') +
                                          QString::number(redirect.port));
+}
+
+void ChartSamplerWorker::closeUnwatchedNodes()
+{
+    QSet<QString> watched;
+    for (const SampleTarget& t : std::as_const(m_targets)) {
+        if (t.kind != SampleTarget::Kind::Server)
+            watched.insert(ClusterRouting::forKey(m_settings, t.key).address());
+    }
+    for (auto it = m_nodes.begin(); it != m_nodes.end();) {
+        if (watched.contains(it.key())) {
+            ++it;
+            continue;
+        }
+        if (m_inFlight && it.value()->isOpen()) {
+            // Its share of the round trip will not come back: give the round up.
+            ++m_round;
+            m_inFlight = false;
+        }
+        it.value()->close();
+        it.value()->deleteLater();
+        it = m_nodes.erase(it);
+    }
 }
 
 void ChartSamplerWorker::closeNodes()

@@ -69,6 +69,8 @@ private:
     RedisConnection* connectionFor(const SampleTarget& t);
     void routeAgain(RedisConnection* via, ChartSample& s) const;
     void closeNodes();
+    // Closes the connections to nodes that no watched chart's key is served by any more.
+    void closeUnwatchedNodes();
     struct Round {
         QHash<int, ChartSample> out;
         int left = 0;
@@ -81,8 +83,9 @@ private:
     QTimer* m_timer = nullptr;
     QTimer* m_reconnect = nullptr;
     Backoff m_backoff;
-    QHash<QString, RedisConnection*> m_nodes; // other masters of a cluster, by address
-    quint64 m_round = 0;                      // the round trip out; bumped to give it up
+    // Other masters of a cluster, by address: open while a watched chart's key is served there.
+    QHash<QString, RedisConnection*> m_nodes;
+    quint64 m_round = 0; // the round trip out; bumped to give it up
     bool m_inFlight = false;
     bool m_wasDown = false; // a drop was reported; restored() follows the next ready()
     bool m_stopping = false;

@@ -2,6 +2,10 @@
 
 #include "RedisConnection.h"
 
+#include <QMetaObject>
+#include <QObject>
+#include <QPointer>
+
 namespace rqc {
 
 namespace ClusterDetect {
@@ -52,6 +56,31 @@ void probe(RedisConnection* conn, std::function<void(bool)> done)
         }
         readMap(conn, [done = std::move(done)](const ClusterMap&, const QString&) { done(true); });
     });
+}
+
+bool probeOnce(RedisConnection* conn, const ConnectionSettings& settings, bool* probed,
+               QObject* context, std::function<void(bool)> then)
+{
+    if (*probed || !undecided(settings))
+        return false;
+    probe(conn, [conn = QPointer<RedisConnection>(conn), probed, context,
+                 then = std::move(then)](bool cluster) mutable {
+        *probed = true;
+        QMetaObject::invokeMethod(
+            context,
+            [conn, then = std::move(then), cluster] {
+                if (conn && conn->isReady()) // else its next ready goes on, already decided
+                    then(cluster);
+            },
+            Qt::QueuedConnection);
+    });
+    return true;
+}
+
+bool onKeysNode(const RedisConnection* conn, const ConnectionSettings& settings,
+                const QByteArray& key)
+{
+    return ClusterRouting::forKey(settings, key).address() == conn->settings().address();
 }
 
 } // namespace ClusterDetect

@@ -5,6 +5,8 @@
 
 #include <functional>
 
+class QObject;
+
 namespace rqc {
 
 class RedisConnection;
@@ -26,6 +28,19 @@ void readMap(RedisConnection* conn,
 // At once, without a command, when the node's map is already known. conn must be ready; done is
 // not called if conn is closed first.
 void probe(RedisConnection* conn, std::function<void(bool cluster)> done);
+// For the owner of a connection to one key's node, or to the keys of its requests (a peek, the
+// queue inspector, the publisher), at the connection's ready: when settings leave it undecided and
+// *probed is still false, asks probe() and returns true; once answered, sets *probed and calls
+// then(cluster) queued on context's thread, outside the connection's callbacks, so that it may
+// close the connection and open it on the key's master; not called when the connection is no
+// longer ready by then (its next ready goes on, decided). A connection closed before the answer
+// leaves *probed false: its next ready asks again. false: nothing to ask, go on at once.
+bool probeOnce(RedisConnection* conn, const ConnectionSettings& settings, bool* probed,
+               QObject* context, std::function<void(bool cluster)> then);
+// Whether conn is open on the node that serves key's slot as far as the routing table knows
+// (ClusterRouting::forKey of settings, the owner's unrouted settings).
+bool onKeysNode(const RedisConnection* conn, const ConnectionSettings& settings,
+                const QByteArray& key);
 } // namespace ClusterDetect
 
 } // namespace rqc

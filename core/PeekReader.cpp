@@ -1,6 +1,7 @@
 #include "PeekReader.h"
 
 #include "AccessRefusal.h"
+#include "ClusterDetect.h"
 #include "ClusterMap.h"
 #include "RedisConnection.h"
 #include "WorkerThread.h"
@@ -125,6 +126,16 @@ void PeekReaderWorker::openConnection()
 
 void PeekReaderWorker::onReady()
 {
+    // Given without cluster=1: a cluster node? Then read the key on its master (ClusterDetect).
+    if (ClusterDetect::probeOnce(m_conn, m_settings, &m_clusterProbed, this, [this](bool) {
+            if (m_stopping)
+                return;
+            if (ClusterDetect::onKeysNode(m_conn, m_settings, m_key))
+                return onReady();
+            m_conn->close();
+            openConnection();
+        }))
+        return;
     m_backoff.reset();
     m_lastError.clear();
     m_inFlight = false;

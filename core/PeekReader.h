@@ -163,7 +163,8 @@ private:
     bool m_stopping = false;
     bool m_inFlight = false;
     bool m_again = false;
-    QElapsedTimer m_sinceStart; // of the last refresh
+    bool m_clusterProbed = false; // ClusterDetect's answer at the first connect
+    QElapsedTimer m_sinceStart;   // of the last refresh
     PeekSnapshot::Kind m_kind = PeekSnapshot::Kind::List;
     QByteArray m_flags; // notify-keyspace-events as read
     PeekLive m_live = PeekLive::Unknown;

@@ -1,5 +1,6 @@
 #include "Publisher.h"
 
+#include "ClusterDetect.h"
 #include "ClusterMap.h"
 #include "LoadJob.h"
 #include "RedisConnection.h"
@@ -80,6 +81,13 @@ void PublisherWorker::openConnection()
 
 void PublisherWorker::onReady()
 {
+    // Given without cluster=1: a cluster node? Then each request goes to its key's master
+    // (routeCurrent) from the first, rather than after a -MOVED (ClusterDetect).
+    if (ClusterDetect::probeOnce(m_conn, m_settings, &m_clusterProbed, this, [this](bool) {
+            if (!m_stopping)
+                onReady();
+        }))
+        return;
     // Never write to a replica (READONLY, or a write the master never sees): ROLE first.
     m_conn->send({"ROLE"}, [this](const RedisReply& reply) {
         const ServerRole role = ServerRole::fromRoleReply(reply);

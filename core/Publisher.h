@@ -144,6 +144,7 @@ private:
     Backoff m_backoff;
     State m_state = State::Idle;
     bool m_stopping = false;
+    bool m_clusterProbed = false; // ClusterDetect's answer at the first connect
     qint64 m_lastId = 0;
     QString m_lastError;
     QString m_refusal; // why the server refused us (State::Refused)

@@ -1,6 +1,7 @@
 #include "QueueInspector.h"
 
 #include "ClientListFields.h"
+#include "ClusterDetect.h"
 #include "ClusterMap.h"
 #include "LuaScript.h"
 #include "RedisConnection.h"
@@ -109,6 +110,18 @@ void QueueInspectorWorker::openConnection()
 
 void QueueInspectorWorker::onReady()
 {
+    // Given without cluster=1: a cluster node? Then the key's master, and tagged names.
+    if (ClusterDetect::probeOnce(m_conn, m_settings, &m_clusterProbed, this, [this](bool cluster) {
+            m_settings.cluster = cluster;
+            updateNaming();
+            if (m_stopping)
+                return;
+            if (ClusterDetect::onKeysNode(m_conn, m_settings, m_key))
+                return onReady();
+            m_conn->close();
+            openConnection();
+        }))
+        return;
     m_backoff.reset();
     m_lastError.clear();
     m_gathering = false;
@@ -189,6 +202,7 @@ void QueueInspectorWorker::refresh()
 void QueueInspectorWorker::censusOn(RedisConnection* conn, const QueueSnapshot& clients)
 {
     m_conn = conn;
+    updateNaming(); // a cluster found since: the companion keys carry the queue's hash tag
     m_gathering = true;
     m_again = false;
     auto snap = std::make_shared<QueueSnapshot>();
@@ -477,8 +491,9 @@ void QueueInspectorWorker::finishSnapshot(std::shared_ptr<QueueSnapshot> snap, c
     snap->error = error;
     snap->takenAtMs = QDateTime::currentMSecsSinceEpoch();
     m_gathering = false;
-    // The key's slot moved: the map is corrected, and the next connection goes to its node.
-    if (m_conn &&
+    // The key's slot moved: the map is corrected, and the next connection goes to its node (a
+    // connection lent by censusOn() is left to its owner: this worker was not started).
+    if (m_conn && m_reconnect &&
         ClusterRouting::followMovedLater(m_conn->settings(), RedisReply::error(error.toUtf8()),
                                          this, [this](const QString&) {
                                              if (m_stopping)

@@ -174,6 +174,7 @@ private:
     InspectorOptions m_options;
     bool m_deadGiven = false;
     bool m_cluster = false;
+    bool m_clusterProbed = false; // ClusterDetect's answer at the first connect
     RedisConnection* m_conn = nullptr;
     QTimer* m_timer = nullptr;
     QTimer* m_reconnect = nullptr;
