@@ -307,7 +307,7 @@ private slots:
         QList<QByteArray> lines;
         QString error;
         QVERIFY2(runHelperUntilAckedThenKill(
-                     m_server.url(),
+                     *m_client, m_server.url(),
                      QStringLiteral("reliable:q5,ack=manual,consumer=k1,heartbeat=600"), 500,
                      &lines, &error),
                  qPrintable(error));

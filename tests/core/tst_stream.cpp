@@ -371,7 +371,7 @@ private slots:
         QList<QByteArray> lines;
         QString error;
         QVERIFY2(runHelperUntilAckedThenKill(
-                     m_server.url(),
+                     *m_client, m_server.url(),
                      QStringLiteral("stream:s8,group=g,consumer=k1,ack=manual,from=0"), 500, &lines,
                      &error),
                  qPrintable(error));

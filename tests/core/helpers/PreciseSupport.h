@@ -256,12 +256,27 @@ inline QList<QByteArray> helperLines(QProcess& p, QByteArray& buffer)
     return lines;
 }
 
+// The ids of the server's client connections (CLIENT LIST).
+inline QSet<QByteArray> clientIds(SyncClient& c)
+{
+    QSet<QByteArray> ids;
+    for (const QByteArray& line : c.command({"CLIENT", "LIST"}).str.split('\n')) {
+        if (line.startsWith("id="))
+            ids.insert(line.mid(3, line.indexOf(' ') - 3));
+    }
+    return ids;
+}
+
 // Runs the consumer helper process on `spec`, acking the first `ackCount` messages by hand; once
 // it says it has acked them, kills it with SIGKILL (no clean stop: its heartbeat is left to expire)
 // and returns every line it printed. Returns false, with *error, if it never got that far.
-inline bool runHelperUntilAckedThenKill(const QString& url, const QString& spec, int ackCount,
-                                        QList<QByteArray>* lines, QString* error)
+// Returns once the server has closed every connection the helper opened: a command the helper
+// wrote before it died (a read of the next batch) may still be in the server's input when the
+// process is gone, and a ledger read before it is executed would miss what it takes.
+inline bool runHelperUntilAckedThenKill(SyncClient& server, const QString& url, const QString& spec,
+                                        int ackCount, QList<QByteArray>* lines, QString* error)
 {
+    const QSet<QByteArray> before = clientIds(server);
     QProcess helper;
     helper.start(helperPath(), {url, spec, QString::number(ackCount)});
     if (!helper.waitForStarted(5000)) {
@@ -282,9 +297,15 @@ inline bool runHelperUntilAckedThenKill(const QString& url, const QString& spec,
     helper.kill();
     helper.waitForFinished(5000);
     *lines = helperLines(helper, buffer);
-    if (!acked)
+    if (!acked) {
         *error = QStringLiteral("the helper never acked its first %1 messages").arg(ackCount);
-    return acked;
+        return false;
+    }
+    if (!QTest::qWaitFor([&] { return (clientIds(server) - before).isEmpty(); }, 10000)) {
+        *error = QStringLiteral("the server kept the killed helper's connections for 10 s");
+        return false;
+    }
+    return true;
 }
 
 } // namespace rqc::test
