@@ -109,7 +109,8 @@ private slots:
         QTRY_VERIFY(c.command({"CLIENT", "LIST"}).str.contains("name=first "));
         QTRY_VERIFY(c.command({"CLIENT", "LIST"}).str.contains("flags=b"));
         auto second = startWorker(m_server, "second", QStringLiteral("brpop"), "fcfs");
-        QTRY_COMPARE(c.command({"CLIENT", "LIST"}).str.count("flags=b"), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(c.command({"CLIENT", "LIST"}).str.count("flags=b"), 2,
+                                  test::scaled(5000));
         c.command({"LPUSH", "fcfs", "A", "B"});
         QTRY_VERIFY((first->read(), second->read(), first->took.size() + second->took.size()) == 2);
         QCOMPARE(first->took, QList<QByteArray>{"A"});
@@ -230,7 +231,9 @@ private slots:
         console.start(QDir(QCoreApplication::applicationDirPath())
                           .filePath(QStringLiteral("rq_consume_helper")),
                       {m_server.url(), QStringLiteral("reliable:jobs2,consumer=c9")});
-        QTRY_COMPARE(c.command({"CLIENT", "LIST"}).str.count("flags=b"), 2);
+        QVERIFY2(console.waitForStarted(), qPrintable(console.errorString()));
+        QTRY_COMPARE_WITH_TIMEOUT(c.command({"CLIENT", "LIST"}).str.count("flags=b"), 2,
+                                  test::scaled(5000));
         QElapsedTimer clock;
         clock.start();
         for (int i = 0; i < total; i += 10) {
@@ -303,7 +306,8 @@ private slots:
         std::vector<std::unique_ptr<Worker>> workers;
         workers.push_back(startWorker(m_server, "s1", QStringLiteral("stream"), stream));
         workers.push_back(startWorker(m_server, "s2", QStringLiteral("stream"), stream));
-        QTRY_COMPARE(c.command({"CLIENT", "LIST"}).str.count("flags=b"), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(c.command({"CLIENT", "LIST"}).str.count("flags=b"), 2,
+                                  test::scaled(5000));
         QElapsedTimer clock;
         clock.start();
         for (int i = 0; i < total; i += 5) {
