@@ -158,7 +158,7 @@ private slots:
             for (int j = i; j < i + 5; ++j)
                 cmds << QList<QByteArray>{"LPUSH", queue, "job-" + QByteArray::number(j)};
             c.pipeline(cmds);
-            while (clock.elapsed() < i) // pacing the load, not waiting for a result
+            while (clock.elapsed() < test::scaled(i)) // pacing, slower in sanitizer builds
                 QTest::qWait(1);
         }
         const auto takenByWorkers = [&] {
@@ -241,7 +241,7 @@ private slots:
             for (int j = i; j < i + 10; ++j)
                 cmds << QList<QByteArray>{"LPUSH", queue, "r-" + QByteArray::number(j)};
             c.pipeline(cmds);
-            while (clock.elapsed() < i) // pacing the load, not waiting for a result
+            while (clock.elapsed() < test::scaled(i)) // pacing, slower in sanitizer builds
                 QTest::qWait(1);
         }
         QHash<QByteArray, QByteArray> truth;
@@ -316,7 +316,7 @@ private slots:
                 cmds << QList<QByteArray>{"XADD", stream, "*", "message",
                                           "e-" + QByteArray::number(j)};
             c.pipeline(cmds);
-            while (clock.elapsed() < i) // pacing the load, not waiting for a result
+            while (clock.elapsed() < test::scaled(i)) // pacing, slower in sanitizer builds
                 QTest::qWait(1);
         }
         QHash<QByteArray, QByteArray> truth; // payload -> worker
@@ -329,7 +329,7 @@ private slots:
             }
             return truth.size();
         };
-        QTRY_COMPARE_WITH_TIMEOUT(taken(), qsizetype(total), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(taken(), qsizetype(total), test::scaled(30000));
         QHash<QByteArray, const Message*> acks;
         const auto observed = [&] {
             acks.clear();
@@ -339,7 +339,7 @@ private slots:
             }
             return acks.size();
         };
-        QTRY_COMPARE_WITH_TIMEOUT(observed(), qsizetype(total), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(observed(), qsizetype(total), test::scaled(20000));
         for (auto it = truth.cbegin(); it != truth.cend(); ++it) {
             const Message& m = *acks.value(it.key());
             QVERIFY2(names(m.observed->consumer, it.value()), m.observed->consumer.constData());
