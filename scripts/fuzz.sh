@@ -52,20 +52,21 @@ sources_of()
     case "$1" in
     resp) echo RedisReply.cpp ;;
     url) echo ConnectionSettings.cpp ;;
-    spec) echo ConsumerSpec.cpp ;;
+    # ConsumerSpec checks a pane's decoder= option against PayloadDecoder's names.
+    spec) echo ConsumerSpec.cpp "$DECODERS" ;;
     payload) echo PayloadFormat.cpp ;;
-    recording) echo RecordingReader.cpp ConsumerSpec.cpp ;;
+    recording) echo RecordingReader.cpp ConsumerSpec.cpp "$DECODERS" ;;
     monitor) echo MonitorParser.cpp ;;
-    msgpack | protobuf | pickle | compressed | decode)
-        echo PayloadDecoder.cpp DecodeMsgpack.cpp DecodeProtobuf.cpp DecodePickle.cpp PickleTree.cpp \
-            DecodeCompressed.cpp PayloadFormat.cpp ;;
+    msgpack | protobuf | pickle | compressed | decode) echo "$DECODERS" ;;
     esac
 }
+DECODERS="PayloadDecoder.cpp DecodeMsgpack.cpp DecodeProtobuf.cpp DecodePickle.cpp PickleTree.cpp \
+DecodeCompressed.cpp PayloadFormat.cpp"
 libs_of()
 {
     case "$1" in
     resp) echo -lhiredis ;;
-    msgpack | protobuf | pickle | compressed | decode) echo -lz -lzstd ;;
+    spec | recording | msgpack | protobuf | pickle | compressed | decode) echo -lz -lzstd ;;
     esac
 }
 

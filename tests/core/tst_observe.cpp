@@ -109,7 +109,8 @@ private slots:
         QTRY_VERIFY(c.command({"CLIENT", "LIST"}).str.contains("name=first "));
         QTRY_VERIFY(c.command({"CLIENT", "LIST"}).str.contains("flags=b"));
         auto second = startWorker(m_server, "second", QStringLiteral("brpop"), "fcfs");
-        QTRY_COMPARE(c.command({"CLIENT", "LIST"}).str.count("flags=b"), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(c.command({"CLIENT", "LIST"}).str.count("flags=b"), 2,
+                                  test::scaled(5000));
         c.command({"LPUSH", "fcfs", "A", "B"});
         QTRY_VERIFY((first->read(), second->read(), first->took.size() + second->took.size()) == 2);
         QCOMPARE(first->took, QList<QByteArray>{"A"});
@@ -157,7 +158,7 @@ private slots:
             for (int j = i; j < i + 5; ++j)
                 cmds << QList<QByteArray>{"LPUSH", queue, "job-" + QByteArray::number(j)};
             c.pipeline(cmds);
-            while (clock.elapsed() < i) // pacing the load, not waiting for a result
+            while (clock.elapsed() < test::scaled(i)) // pacing, slower in sanitizer builds
                 QTest::qWait(1);
         }
         const auto takenByWorkers = [&] {
@@ -230,7 +231,9 @@ private slots:
         console.start(QDir(QCoreApplication::applicationDirPath())
                           .filePath(QStringLiteral("rq_consume_helper")),
                       {m_server.url(), QStringLiteral("reliable:jobs2,consumer=c9")});
-        QTRY_COMPARE(c.command({"CLIENT", "LIST"}).str.count("flags=b"), 2);
+        QVERIFY2(console.waitForStarted(), qPrintable(console.errorString()));
+        QTRY_COMPARE_WITH_TIMEOUT(c.command({"CLIENT", "LIST"}).str.count("flags=b"), 2,
+                                  test::scaled(5000));
         QElapsedTimer clock;
         clock.start();
         for (int i = 0; i < total; i += 10) {
@@ -238,7 +241,7 @@ private slots:
             for (int j = i; j < i + 10; ++j)
                 cmds << QList<QByteArray>{"LPUSH", queue, "r-" + QByteArray::number(j)};
             c.pipeline(cmds);
-            while (clock.elapsed() < i) // pacing the load, not waiting for a result
+            while (clock.elapsed() < test::scaled(i)) // pacing, slower in sanitizer builds
                 QTest::qWait(1);
         }
         QHash<QByteArray, QByteArray> truth;
@@ -303,7 +306,8 @@ private slots:
         std::vector<std::unique_ptr<Worker>> workers;
         workers.push_back(startWorker(m_server, "s1", QStringLiteral("stream"), stream));
         workers.push_back(startWorker(m_server, "s2", QStringLiteral("stream"), stream));
-        QTRY_COMPARE(c.command({"CLIENT", "LIST"}).str.count("flags=b"), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(c.command({"CLIENT", "LIST"}).str.count("flags=b"), 2,
+                                  test::scaled(5000));
         QElapsedTimer clock;
         clock.start();
         for (int i = 0; i < total; i += 5) {
@@ -312,7 +316,7 @@ private slots:
                 cmds << QList<QByteArray>{"XADD", stream, "*", "message",
                                           "e-" + QByteArray::number(j)};
             c.pipeline(cmds);
-            while (clock.elapsed() < i) // pacing the load, not waiting for a result
+            while (clock.elapsed() < test::scaled(i)) // pacing, slower in sanitizer builds
                 QTest::qWait(1);
         }
         QHash<QByteArray, QByteArray> truth; // payload -> worker
@@ -325,7 +329,7 @@ private slots:
             }
             return truth.size();
         };
-        QTRY_COMPARE_WITH_TIMEOUT(taken(), qsizetype(total), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(taken(), qsizetype(total), test::scaled(30000));
         QHash<QByteArray, const Message*> acks;
         const auto observed = [&] {
             acks.clear();
@@ -335,7 +339,7 @@ private slots:
             }
             return acks.size();
         };
-        QTRY_COMPARE_WITH_TIMEOUT(observed(), qsizetype(total), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(observed(), qsizetype(total), test::scaled(20000));
         for (auto it = truth.cbegin(); it != truth.cend(); ++it) {
             const Message& m = *acks.value(it.key());
             QVERIFY2(names(m.observed->consumer, it.value()), m.observed->consumer.constData());
