@@ -4,6 +4,7 @@
 #include "ConnectionList.h"
 #include "ConsoleSession.h"
 #include "ConsumeGuard.h"
+#include "GroupCleanupFlow.h"
 #include "ModeFamily.h"
 #include "NewPaneDialog.h"
 #include "QueuePane.h"
@@ -79,6 +80,8 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
 
     m_connections = new ConnectionController(m_settings.get(), this);
     connect(m_connections, &ConnectionController::message, this, &MainWindow::showError);
+    m_groupCleanup = new GroupCleanupFlow(this);
+    connect(m_groupCleanup, &GroupCleanupFlow::message, this, &MainWindow::showError);
     QDockWidget* dock = buildDock();
 
     m_refreshTimer = new QTimer(this);
@@ -286,6 +289,15 @@ void MainWindow::saveSettings()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    QList<QueuePane*> leaving; // a private sandbox goes away with the console: nothing to clean
+    for (QueuePane* pane : panes()) {
+        if (ServerView* server = serverOf(pane); server && !server->guard()->isSandbox())
+            leaving << pane;
+    }
+    if (m_groupCleanup->holdQuit(leaving, [this] { close(); })) {
+        event->ignore(); // closes again once the consumer groups it left are settled
+        return;
+    }
     saveSettings();
     for (QueuePane* pane : panes())
         pane->stopConsumer();
@@ -364,9 +376,12 @@ void MainWindow::closePane(QueuePane* pane)
     if (!pane || !m_panes.contains(pane))
         return;
     m_panes.removeAll(pane);
-    if (ServerView* server = serverOf(pane))
+    ServerView* server = serverOf(pane);
+    if (server)
         server->removePane(pane);
     pane->stopConsumer();
+    if (server && !server->guard()->isSandbox())
+        m_groupCleanup->paneClosing(pane, panes());
     pane->hide();
     // The stop is prompt (CLIENT UNBLOCK), so the pane's destructor waits only briefly.
     pane->deleteLater();
