@@ -289,6 +289,7 @@ void MainWindow::saveSettings()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    saveSettings(); // the layout as the user left it, before anything stops
     QList<QueuePane*> leaving; // a private sandbox goes away with the console: nothing to clean
     for (QueuePane* pane : panes()) {
         if (ServerView* server = serverOf(pane); server && !server->guard()->isSandbox())
@@ -298,7 +299,6 @@ void MainWindow::closeEvent(QCloseEvent* event)
         event->ignore(); // closes again once the consumer groups it left are settled
         return;
     }
-    saveSettings();
     for (QueuePane* pane : panes())
         pane->stopConsumer();
     event->accept();
