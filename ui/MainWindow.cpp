@@ -191,7 +191,10 @@ void MainWindow::buildActions()
     m_refreshAction = new QAction(tr("&Refresh server"), this);
     m_refreshAction->setObjectName(QStringLiteral("refreshAction"));
     m_refreshAction->setShortcut(QKeySequence::Refresh);
-    connect(m_refreshAction, &QAction::triggered, this, [this] { session()->refreshNow(); });
+    m_refreshAction->setToolTip(tr("Read the server again, and walk its keyspace again from the "
+                                   "start at the first walk's rate"));
+    connect(m_refreshAction, &QAction::triggered, this,
+            [this] { session()->refreshAndWalkAgain(); });
     m_limitAction = new QAction(tr("Message &limit per pane…"), this);
     connect(m_limitAction, &QAction::triggered, this, &MainWindow::chooseMessageLimit);
     m_aboutAction = new QAction(tr("&About rqconsole"), this);
@@ -289,7 +292,7 @@ void MainWindow::saveSettings()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    saveSettings(); // the layout as the user left it, before anything stops
+    saveSettings();            // the layout as the user left it, before anything stops
     QList<QueuePane*> leaving; // a private sandbox goes away with the console: nothing to clean
     for (QueuePane* pane : panes()) {
         if (ServerView* server = serverOf(pane); server && !server->guard()->isSandbox())
