@@ -353,7 +353,8 @@ void QueuePane::setSpec(const ConsumerSpec& requested)
     if (!sameQueue) {
         m_observedConsumers->clear();
         m_depth.reset();
-        startAfresh(before);
+        if (before != m_spec.mode) // a new target in the same mode keeps counting
+            startAfresh(before);
         if (m_inspector)
             m_inspector->close(); // it inspected the old queue
     }
