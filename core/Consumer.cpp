@@ -91,6 +91,8 @@ Consumer::Consumer(const ConnectionSettings& settings, const ConsumerSpec& spec,
         connect(acking, &AckingConsumer::identityChosen, this, &Consumer::identityChosen);
         connect(acking, &AckingConsumer::notice, this, &Consumer::notice);
     }
+    if (auto* group = qobject_cast<StreamGroupConsumer*>(m_worker.data()))
+        connect(group, &StreamGroupConsumer::groupCreated, this, &Consumer::groupCreated);
     if (auto* pubsub = qobject_cast<PubSubConsumer*>(m_worker.data())) {
         connect(pubsub, &PubSubConsumer::outputBufferReported, this,
                 &Consumer::outputBufferReported);

@@ -82,6 +82,8 @@ signals:
     void recoveryFinished(const rqc::RecoveryReport& report);
     void identityChosen(const QByteArray& consumer, const QByteArray& pendingKey);
     void notice(const QString& text);
+    // Stream group only: this consumer created the group (see StreamGroupConsumer).
+    void groupCreated(const QByteArray& group);
     // Pub/sub only (see PubSubConsumer).
     void outputBufferReported(const rqc::OutputBufferReport& report);
     void subscriptionDropped(const QString& text);

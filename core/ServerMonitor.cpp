@@ -126,6 +126,7 @@ void ServerMonitorWorker::onConnectionDown(const QString& reason, bool wasReady)
     // is not whole until it has finished.
     m_cursor = "0";
     m_discovery.complete = false;
+    m_discovery.rewalking = false;
     m_discovery.progress = 0;
     if (m_stopping)
         return;
@@ -499,6 +500,15 @@ void ServerMonitor::refreshNow()
     ServerMonitorWorker* w = m_worker;
     if (m_thread && w)
         m_thread->post([w] { w->refresh(); });
+}
+
+void ServerMonitor::restartWalk()
+{
+    ServerMonitorWorker* w = m_worker;
+    if (m_thread && w)
+        m_thread->post([w] { w->restartWalk(); });
+    for (auto& node : m_nodes)
+        node.second->restartWalk();
 }
 
 void ServerMonitor::resume(const ConnectionSettings& settings)

@@ -39,6 +39,12 @@ struct DiscoveryState {
     int count = 0;              // COUNT of the last SCAN
     double lastCallMs = 0;      // latency of the last SCAN step, as the monitor saw it
     bool notifications = false; // new keys are learnt at once from keyspace notifications
+    // A walk from the start asked for by Refresh (restartWalk) is in progress, at the first
+    // walk's rate; the keys found before stay listed meanwhile.
+    bool rewalking = false;
+    // When the last whole walk ended (epoch ms; 0: none yet) and how long it took (0: unknown).
+    qint64 lastPassEndedMs = 0;
+    qint64 lastPassMs = 0;
     // Only keys and channels matching one of these globs are discovered (empty: all).
     QList<QByteArray> patterns;
     // Keys of every type the walk has covered in this pass (progress × dbSize): an estimate.
@@ -130,6 +136,9 @@ public:
     // Refreshes now; if a refresh is running, another follows it (so the result reflects
     // everything that happened before the call).
     void refresh();
+    // Refresh: walks the keyspace again from the start at the first walk's rate (still within
+    // its budget), then refreshes. A walk asked for before and not finished goes on instead.
+    void restartWalk();
     void stop();
     // Connects again with new settings after accessRefused() (a connection that is up, or
     // waiting out a backoff, takes them at its next open).
@@ -201,6 +210,8 @@ private:
     // The walk: its cursor survives refreshes; COUNT adapts to SCAN's measured speed.
     QByteArray m_cursor = "0";
     bool m_scanInFlight = false;
+    bool m_restartAsked = false; // restartWalk() while a step was in flight
+    qint64 m_passStartedMs = 0;
     int m_count = 100;
     double m_keysPerMs = 0; // measured, smoothed
     double m_tokensMs = 0;  // budget not yet spent
@@ -251,6 +262,8 @@ public:
     static bool globMatches(const QByteArray& pattern, const QByteArray& text);
     void start();
     void refreshNow();
+    // Refresh asked for by the user: see ServerMonitorWorker::restartWalk (every master's).
+    void restartWalk();
     // Closes the admin connection and ends the thread (waits briefly).
     void stop();
     // After accessRefused(): connects again with these settings.

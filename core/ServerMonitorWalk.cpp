@@ -2,6 +2,7 @@
 
 #include "RedisConnection.h"
 
+#include <QDateTime>
 #include <QTimer>
 
 #include <utility>
@@ -229,6 +230,8 @@ void ServerMonitorWorker::scanStep(const QByteArray& cursor, int count,
     appendCommand(encoded, argv + QList<QByteArray>{"TYPE", "list"});
     appendCommand(encoded, argv + QList<QByteArray>{"TYPE", "stream"});
     m_scanInFlight = true;
+    if (m_passStartedMs == 0)
+        m_passStartedMs = QDateTime::currentMSecsSinceEpoch();
     const qint64 sentNs = m_clock.nsecsElapsed();
     m_discovery.scanCalls += 2;
     m_discovery.count = count;
@@ -259,12 +262,42 @@ void ServerMonitorWorker::scanStep(const QByteArray& cursor, int count,
         m_discovery.progress = progressOf(m_cursor);
         if (m_cursor == "0")
             passFinished();
+        if (std::exchange(m_restartAsked, false)) { // asked while this step was under way
+            m_cursor = "0";
+            m_discovery.progress = 0;
+            m_discovery.rewalking = true;
+            m_passStartedMs = QDateTime::currentMSecsSinceEpoch();
+        }
         then(true);
     });
 }
 
+void ServerMonitorWorker::restartWalk()
+{
+    // Bounded: the first walk's rate (ScanBudget::firstPassMsPerSec), and a Refresh pressed
+    // again while the walk it asked for runs does not start it over. Before the first walk
+    // has ended, that walk goes on as it is.
+    if (m_discovery.complete && !m_discovery.rewalking &&
+        m_discovery.dbSize > m_budget.smallKeyspace) {
+        if (m_scanInFlight) {
+            m_restartAsked = true;
+        } else {
+            m_cursor = "0";
+            m_discovery.progress = 0;
+            m_discovery.rewalking = true;
+            m_passStartedMs = QDateTime::currentMSecsSinceEpoch();
+        }
+    }
+    refresh();
+}
+
 void ServerMonitorWorker::passFinished()
 {
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    m_discovery.lastPassMs = m_passStartedMs > 0 ? now - m_passStartedMs : 0;
+    m_discovery.lastPassEndedMs = now;
+    m_passStartedMs = now;
+    m_discovery.rewalking = false;
     ++m_discovery.passes;
     m_discovery.complete = true;
     m_tokensMs = qMin(m_tokensMs, 0.0); // the first walk's budget is not carried over
@@ -278,8 +311,8 @@ void ServerMonitorWorker::passFinished()
 void ServerMonitorWorker::onScanTick()
 {
     const qint64 now = m_clock.nsecsElapsed();
-    const double budget =
-        m_discovery.complete ? m_budget.steadyMsPerSec : m_budget.firstPassMsPerSec;
+    const bool fast = !m_discovery.complete || m_discovery.rewalking; // first walk, or Refresh
+    const double budget = fast ? m_budget.firstPassMsPerSec : m_budget.steadyMsPerSec;
     m_tokensMs += budget * double(now - m_lastTickNs) / 1e9;
     m_lastTickNs = now;
     // Unspent budget does not pile up into a burst.
@@ -297,7 +330,7 @@ void ServerMonitorWorker::onScanTick()
         m_count = qBound(m_budget.minCount, qMin(wanted, 2 * m_count), m_budget.maxCount);
     }
     const int count = m_count;
-    const bool firstPass = !m_discovery.complete;
+    const bool firstPass = fast;
     scanStep(m_cursor, count, [this, count, target, firstPass](bool ok) {
         const double ms = qMax(0.01, m_discovery.lastCallMs);
         m_tokensMs -= ms;
@@ -315,7 +348,8 @@ void ServerMonitorWorker::onScanTick()
         readNewLengths([this, learnt, firstPass] {
             if (learnt || firstPass)
                 scheduleEmit(); // the first walk's progress is shown as it goes
-            if (m_tokensMs >= qMin<double>(m_budget.targetCallMs, 1.0) && !m_discovery.complete)
+            if (m_tokensMs >= qMin<double>(m_budget.targetCallMs, 1.0) &&
+                (!m_discovery.complete || m_discovery.rewalking))
                 onScanTick(); // more of this tick's budget left
         });
     });

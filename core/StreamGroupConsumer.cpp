@@ -185,6 +185,8 @@ void StreamGroupConsumer::createGroup(std::function<void()> then)
                                fail(QString::fromUtf8(r.str));
                                return;
                            }
+                           if (!r.isError()) // OK, not BUSYGROUP: the group is this console's
+                               emit groupCreated(m_group);
                            then();
                        });
 }

@@ -48,6 +48,11 @@ public:
     static Message entryToMessage(const RedisReply& entry, const QByteArray& stream,
                                   const QByteArray& payloadField);
 
+signals:
+    // XGROUP CREATE made the group (it did not exist): the console created it, at start or after
+    // it went missing, and may offer to remove it when done (StreamGroupCleanup).
+    void groupCreated(const QByteArray& group);
+
 protected:
     bool blockingInFlight() const override { return m_blocking; }
     QString gapNote() const override;

@@ -154,6 +154,12 @@ void ConsoleSession::refreshNow()
         m_monitor->refreshNow();
 }
 
+void ConsoleSession::refreshAndWalkAgain()
+{
+    if (m_monitor)
+        m_monitor->restartWalk();
+}
+
 void ConsoleSession::setNotice(const QString& notice)
 {
     m_notice = notice;

@@ -46,6 +46,9 @@ public:
     QString notice() const { return m_notice; }
     QString serverVersion() const { return m_serverVersion; }
     void refreshNow();
+    // View › Refresh: refreshes and walks the keyspace again from the start (bounded by the
+    // first walk's budget; see ServerMonitor::restartWalk).
+    void refreshAndWalkAgain();
     // The server refused this window's credentials or TLS its certificate (accessRefused()):
     // every connection of the session waits for resumeWith().
     bool isRefused() const { return m_refusal != AccessRefusal::None; }

@@ -11,6 +11,7 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <algorithm>
 #include <memory>
 
 namespace rqc {
@@ -86,8 +87,9 @@ QString ConsumeGuard::whatHappens(const ConsumerSpec& spec)
             .arg(target);
     case Mode::Stream:
         return tr("This pane will read the entries of stream %1 in consumer group %2 with "
-                  "XREADGROUP (creating the group if it does not exist); the entries it reads "
-                  "are not delivered to the group's other consumers.")
+                  "XREADGROUP; the entries it reads are not delivered to the group's other "
+                  "consumers. A group the console creates stays on the server unless you remove "
+                  "it when you close the pane or quit.")
             .arg(target, spec.option(QStringLiteral("group"), QStringLiteral("rqconsole")));
     default:
         return tr("This pane takes nothing from %1.").arg(target);
@@ -100,6 +102,14 @@ QStringList ConsumeGuard::consumersThere(const ConsumerSpec& spec, const QueueSn
     if (spec.mode == Mode::Stream) {
         const QByteArray group =
             spec.option(QStringLiteral("group"), QStringLiteral("rqconsole")).toUtf8();
+        const bool exists = std::any_of(census.groups.cbegin(), census.groups.cend(),
+                                        [&group](const auto& g) { return g.name == group; });
+        lines << (exists ? tr("Group %1 exists already: the console will not remove it, only its "
+                              "own consumer once nothing is pending for it.")
+                         : tr("Group %1 does not exist yet: the console will create it (XGROUP "
+                              "CREATE), and it stays on the server unless you remove it when "
+                              "you close the pane or quit."))
+                     .arg(QString::fromUtf8(group));
         lines
             << tr("Consumers already there: %1").arg(ConsumersLine::groupsText(census, group, 10));
         // The pane's own group is the one affected: the others are named without it.

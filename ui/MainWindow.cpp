@@ -4,6 +4,7 @@
 #include "ConnectionList.h"
 #include "ConsoleSession.h"
 #include "ConsumeGuard.h"
+#include "GroupCleanupFlow.h"
 #include "ModeFamily.h"
 #include "NewPaneDialog.h"
 #include "QueuePane.h"
@@ -79,6 +80,8 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
 
     m_connections = new ConnectionController(m_settings.get(), this);
     connect(m_connections, &ConnectionController::message, this, &MainWindow::showError);
+    m_groupCleanup = new GroupCleanupFlow(this);
+    connect(m_groupCleanup, &GroupCleanupFlow::message, this, &MainWindow::showError);
     QDockWidget* dock = buildDock();
 
     m_refreshTimer = new QTimer(this);
@@ -188,7 +191,10 @@ void MainWindow::buildActions()
     m_refreshAction = new QAction(tr("&Refresh server"), this);
     m_refreshAction->setObjectName(QStringLiteral("refreshAction"));
     m_refreshAction->setShortcut(QKeySequence::Refresh);
-    connect(m_refreshAction, &QAction::triggered, this, [this] { session()->refreshNow(); });
+    m_refreshAction->setToolTip(tr("Read the server again, and walk its keyspace again from the "
+                                   "start at the first walk's rate"));
+    connect(m_refreshAction, &QAction::triggered, this,
+            [this] { session()->refreshAndWalkAgain(); });
     m_limitAction = new QAction(tr("Message &limit per pane…"), this);
     connect(m_limitAction, &QAction::triggered, this, &MainWindow::chooseMessageLimit);
     m_aboutAction = new QAction(tr("&About rqconsole"), this);
@@ -286,7 +292,16 @@ void MainWindow::saveSettings()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    saveSettings();
+    saveSettings();            // the layout as the user left it, before anything stops
+    QList<QueuePane*> leaving; // a private sandbox goes away with the console: nothing to clean
+    for (QueuePane* pane : panes()) {
+        if (ServerView* server = serverOf(pane); server && !server->guard()->isSandbox())
+            leaving << pane;
+    }
+    if (m_groupCleanup->holdQuit(leaving, [this] { close(); })) {
+        event->ignore(); // closes again once the consumer groups it left are settled
+        return;
+    }
     for (QueuePane* pane : panes())
         pane->stopConsumer();
     event->accept();
@@ -364,9 +379,12 @@ void MainWindow::closePane(QueuePane* pane)
     if (!pane || !m_panes.contains(pane))
         return;
     m_panes.removeAll(pane);
-    if (ServerView* server = serverOf(pane))
+    ServerView* server = serverOf(pane);
+    if (server)
         server->removePane(pane);
     pane->stopConsumer();
+    if (server && !server->guard()->isSandbox())
+        m_groupCleanup->paneClosing(pane, panes());
     pane->hide();
     // The stop is prompt (CLIENT UNBLOCK), so the pane's destructor waits only briefly.
     pane->deleteLater();

@@ -23,6 +23,7 @@ namespace rqc {
 class ConnectionController;
 class ConsoleSession;
 class ConsumeGuard;
+class GroupCleanupFlow;
 class ServerRoleLabel;
 class QueuePane;
 class ServerAuthPrompt;
@@ -68,6 +69,8 @@ public:
     QSettings* settings() const { return m_settings.get(); }
     ConsumeGuard* consumeGuard() const;
     ConnectionController* connections() const { return m_connections; }
+    // Offers to remove the consumer groups the console created, when a pane closes or at quit.
+    GroupCleanupFlow* groupCleanup() const { return m_groupCleanup; }
     // Asks for a password or a TLS choice when the server refuses this window's connections.
     ServerAuthPrompt* authPrompt() const;
 
@@ -95,6 +98,7 @@ private:
     std::unique_ptr<QSettings> m_settings;
     ConnectionController* m_connections = nullptr;
     ServerHub* m_hub = nullptr;
+    GroupCleanupFlow* m_groupCleanup = nullptr;
     QSplitter* m_trees = nullptr; // one ServerSidebar per open server
     QScrollArea* m_paneArea = nullptr;
     QSplitter* m_splitter = nullptr;

@@ -344,6 +344,7 @@ void QueuePane::setSpec(const ConsumerSpec& requested)
     if (spec == m_spec)
         return;
     const bool sameQueue = spec.target == m_spec.target && spec.mode == m_spec.mode;
+    const Mode before = m_spec.mode;
     m_spec = spec;
     setObjectName(objectNameFor(spec.target));
     updateModeUi();
@@ -352,6 +353,8 @@ void QueuePane::setSpec(const ConsumerSpec& requested)
     if (!sameQueue) {
         m_observedConsumers->clear();
         m_depth.reset();
+        if (before != m_spec.mode) // a new target in the same mode keeps counting
+            startAfresh(before);
         if (m_inspector)
             m_inspector->close(); // it inspected the old queue
     }

@@ -169,6 +169,9 @@ private:
     void updatePendingSelection();
     QList<int> selectedRows() const;
     void clearView();
+    // After a switch of mode: counts and the detail start again; rows still readable
+    // in Redis (from tail, peek, stream group) go, rows that exist nowhere else stay.
+    void startAfresh(Mode before);
     void showError(const QString& text, bool fromConsumer);
     void clearError();
     void updateStatus();

@@ -4,6 +4,7 @@
 
 #include "Consumer.h"
 #include "InspectorDialog.h"
+#include "PaneGroups.h"
 #include "PeekView.h"
 #include "SettleTracker.h"
 #include "SubscriberBufferLine.h"
@@ -38,6 +39,7 @@ void QueuePane::startConsumer()
     }
     auto* consumer = new Consumer(m_settings, m_spec, this);
     m_consumer = consumer;
+    PaneGroups::of(this)->watch(consumer, m_settings); // groups it creates, names it reads with
     m_tracker->setConsumer(consumer);
     m_bufferLine->setConsumer(consumer,
                               m_spec.mode == Mode::PubSub || m_spec.mode == Mode::Pattern);

@@ -240,6 +240,26 @@ void QueuePane::updatePendingSelection()
 
 void QueuePane::settleSelected(SettleAction action) { m_tracker->settle(action, selectedRows()); }
 
+void QueuePane::startAfresh(Mode before)
+{
+    // The figures were the previous consumer's, and the detail showed one of its messages.
+    m_received = 0;
+    m_heldDropped = 0;
+    m_backlogDropped = 0;
+    m_view->selectionModel()->clear();
+    m_payloadView->clear();
+    m_followTail = true;
+    // Entries a tail, a peek or a stream group showed are still in Redis: they go. What a list
+    // consumer took, pub/sub messages and observed commands exist nowhere else: they stay.
+    if (before != Mode::Tail && before != Mode::Stream && before != Mode::Peek)
+        return;
+    appendBacklog(m_backlogRows);
+    m_model->clear();
+    m_held.clear();
+    m_heldStates.clear();
+    m_heldDropped = 0;
+}
+
 void QueuePane::clearView()
 {
     // Messages waiting for the user's ack stay: the view is the only place to settle them.

@@ -84,6 +84,20 @@ QString ServerTreeModel::groupCountText(qint64 found, bool exact)
                  : tr("≥ %1", "at least this many: discovery has not seen every key yet").arg(n);
 }
 
+bool ServerTreeModel::countsCurrent(const ServerSnapshot& snapshot)
+{
+    // Whole now: keyspace notifications tell of every new key, or the walk ended moments ago (a
+    // small keyspace is walked whole at every refresh). 0: the snapshot does not say.
+    const DiscoveryState& d = snapshot.discovery;
+    if (!d.complete || d.rewalking)
+        return false;
+    if (d.notifications || d.lastPassEndedMs <= 0)
+        return true;
+    const qint64 at =
+        snapshot.takenAtMs > 0 ? snapshot.takenAtMs : QDateTime::currentMSecsSinceEpoch();
+    return at - d.lastPassEndedMs <= kCurrentPassMs;
+}
+
 QString ServerTreeModel::discoveryText(const ServerSnapshot& snapshot)
 {
     const DiscoveryState& d = snapshot.discovery;
@@ -91,6 +105,22 @@ QString ServerTreeModel::discoveryText(const ServerSnapshot& snapshot)
     QString text;
     if (d.dbSize < 0) {
         text = tr("Discovering…");
+    } else if (d.rewalking) {
+        text = tr("Walking ~%1 keys again (Refresh): %2 % done; the lists and streams found "
+                  "before stay listed")
+                   .arg(locale.toString(d.dbSize))
+                   .arg(int(d.progress * 100));
+    } else if (d.complete && !d.notifications && !countsCurrent(snapshot)) {
+        const QString ended =
+            QDateTime::fromMSecsSinceEpoch(d.lastPassEndedMs).toString(QStringLiteral("HH:mm"));
+        text = d.lastPassMs >= 60000
+                   ? tr("Walked all %1 keys at %2 (a walk takes %3 min); keys created since "
+                        "appear when the walk passes them again, or after Refresh")
+                         .arg(locale.toString(d.dbSize), ended)
+                         .arg(d.lastPassMs / 60000)
+                   : tr("Walked all %1 keys at %2; keys created since appear when the walk "
+                        "passes them again, or after Refresh")
+                         .arg(locale.toString(d.dbSize), ended);
     } else if (!d.complete) {
         text = tr("Scanned %1 % of ~%2 keys (estimate); the lists and streams found so far are "
                   "shown")
@@ -154,13 +184,22 @@ void ServerTreeModel::applySnapshot(const ServerSnapshot& snapshot)
         m_status->setText(status);
         m_status->setToolTip(status);
     }
-    const QString partial = snapshot.discovery.complete
-                                ? tr("At most %1 names are kept; the rest are not shown.")
-                                      .arg(QLocale().toString(snapshot.keyLimit))
-                                : tr("Found so far: the walk of the keyspace has not finished.");
+    const bool current = countsCurrent(snapshot);
+    const QString partial =
+        snapshot.discovery.rewalking ? tr("Walking the keyspace again: keys created since the "
+                                          "last walk may be missing until it ends.")
+        : snapshot.discovery.complete && !current
+            ? tr("From the walk that ended at %1: keys created since may be missing. Refresh "
+                 "walks the keyspace again.")
+                  .arg(QDateTime::fromMSecsSinceEpoch(snapshot.discovery.lastPassEndedMs)
+                           .toString(QStringLiteral("HH:mm")))
+        : snapshot.discovery.complete
+            ? tr("At most %1 names are kept; the rest are not shown.")
+                  .arg(QLocale().toString(snapshot.keyLimit))
+            : tr("Found so far: the walk of the keyspace has not finished.");
     updateCluster(snapshot);
-    updateGroup(Kind::List, lists, snapshot.listsExact(), partial);
-    updateGroup(Kind::Stream, streams, snapshot.streamsExact(), partial);
+    updateGroup(Kind::List, lists, snapshot.listsExact() && current, partial);
+    updateGroup(Kind::Stream, streams, snapshot.streamsExact() && current, partial);
     updateGroup(Kind::Channel, channels, snapshot.channelsExact(),
                 tr("At most %1 channels are kept; the rest are not shown.")
                     .arg(QLocale().toString(snapshot.keyLimit)));

@@ -38,6 +38,10 @@ public:
     // The texts the sidebar shows for a snapshot (public for tests).
     static QString groupCountText(qint64 found, bool exact);
     static QString discoveryText(const ServerSnapshot& snapshot);
+    // Whether a whole walk's counts are whole now (notifications, or a walk that just ended);
+    // counts of an older walk are shown as "≥ N", and say why.
+    static bool countsCurrent(const ServerSnapshot& snapshot);
+    static constexpr qint64 kCurrentPassMs = 10000;
     static QString clusterText(const ServerSnapshot& snapshot);
     static QString nodeText(const ClusterNode& node, bool self);
     // "127.0.0.1:7004 — replica, online": a replica's row, under its master's.
