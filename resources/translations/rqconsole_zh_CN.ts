@@ -1001,68 +1001,78 @@ Password (empty for none):</source>
 <context>
     <name>rqc::ConsumeGuard</name>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="78" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="79" />
         <source>This pane will take messages from list %1 with %2; your workers will not get them, and a message it takes is lost if the console dies before showing it.</source>
         <translation>此窗格将用 %2 从列表 %1 中取走消息；你的工作进程将收不到这些消息，而且如果控制台在显示某条已取走的消息之前崩溃，这条消息就会丢失。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="84" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="85" />
         <source>This pane will move messages from list %1 into its own processing list with BLMOVE; your workers will not get them.</source>
         <translation>此窗格将用 BLMOVE 把列表 %1 中的消息移到它自己的处理列表中；你的工作进程将收不到这些消息。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="88" />
-        <source>This pane will read the entries of stream %1 in consumer group %2 with XREADGROUP (creating the group if it does not exist); the entries it reads are not delivered to the group's other consumers.</source>
-        <translation>此窗格将以消费组 %2 的身份用 XREADGROUP 读取流 %1 的条目（消费组不存在时会创建）；它读到的条目不会再投递给该消费组的其他消费者。</translation>
+        <location filename="../../ui/ConsumeGuard.cpp" line="89" />
+        <source>This pane will read the entries of stream %1 in consumer group %2 with XREADGROUP; the entries it reads are not delivered to the group's other consumers. A group the console creates stays on the server unless you remove it when you close the pane or quit.</source>
+        <translation>此窗格将使用 XREADGROUP 在消费者组 %2 中读取流 %1 的条目；它读取的条目不会再投递给该组的其他消费者。控制台创建的组会留在服务器上，除非你在关闭窗格或退出时将其删除。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="93" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="95" />
         <source>This pane takes nothing from %1.</source>
         <translation>此窗格不会从 %1 取走任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="104" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="107" />
+        <source>Group %1 exists already: the console will not remove it, only its own consumer once nothing is pending for it.</source>
+        <translation>组 %1 已存在：控制台不会删除它，只会在其自己的消费者没有待处理条目时删除该消费者。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumeGuard.cpp" line="109" />
+        <source>Group %1 does not exist yet: the console will create it (XGROUP CREATE), and it stays on the server unless you remove it when you close the pane or quit.</source>
+        <translation>组 %1 尚不存在：控制台将创建它（XGROUP CREATE），它会留在服务器上，除非你在关闭窗格或退出时将其删除。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ConsumeGuard.cpp" line="114" />
         <source>Consumers already there: %1</source>
         <translation>已有的消费者：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="109" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="119" />
         <source>Other groups (not affected): %1</source>
         <translation>其他消费组（不受影响）：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="115" />
-        <location filename="../../ui/ConsumeGuard.cpp" line="117" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="125" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="127" />
         <source>Consumers already there: %1; %2</source>
         <translation>已有的消费者：%1；%2</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="180" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="190" />
         <source>not connected to the server yet</source>
         <translation>尚未连接到服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="203" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="213" />
         <source>the server did not answer in time</source>
         <translation>服务器未及时响应</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="225" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="235" />
         <source>The consumers already there could not be listed: %1.</source>
         <translation>无法列出已有的消费者：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="229" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="239" />
         <source>Consume from %1?</source>
         <translation>要从 %1 消费吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="236" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="246" />
         <source>Consume with %1</source>
         <translation>以 %1 模式消费</translation>
     </message>
     <message>
-        <location filename="../../ui/ConsumeGuard.cpp" line="241" />
+        <location filename="../../ui/ConsumeGuard.cpp" line="251" />
         <source>Don't ask again for this server</source>
         <translation>对此服务器不再询问</translation>
     </message>
@@ -1070,18 +1080,18 @@ Password (empty for none):</source>
 <context>
     <name>rqc::Consumer</name>
     <message>
-        <location filename="../../core/Consumer.cpp" line="172" />
-        <location filename="../../core/Consumer.cpp" line="205" />
+        <location filename="../../core/Consumer.cpp" line="174" />
+        <location filename="../../core/Consumer.cpp" line="207" />
         <source>The consumer is not running.</source>
         <translation>消费者未在运行。</translation>
     </message>
     <message>
-        <location filename="../../core/Consumer.cpp" line="173" />
+        <location filename="../../core/Consumer.cpp" line="175" />
         <source>Mode %1 does not settle messages.</source>
         <translation>%1 模式不需要确认或退回消息。</translation>
     </message>
     <message>
-        <location filename="../../core/Consumer.cpp" line="206" />
+        <location filename="../../core/Consumer.cpp" line="208" />
         <source>Mode %1 has nothing to recover.</source>
         <translation>%1 模式没有可恢复的内容。</translation>
     </message>
@@ -1536,6 +1546,109 @@ Password (empty for none):</source>
     </message>
 </context>
 <context>
+    <name>rqc::GroupCleanupFlow</name>
+    <message>
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="18" />
+        <source>consumer group %1 on stream %2</source>
+        <translation>流 %2 上的消费者组 %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="26" />
+        <source>%1 (%n pending)</source>
+        <translation>
+            <numerusform>%1（%n 条待处理）</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="195" />
+        <source> — %n entries still pending for this console</source>
+        <translation>
+            <numerusform> — 本控制台仍有 %n 条待处理条目</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="200" />
+        <source>Remove consumer group?</source>
+        <translation>删除消费者组？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="200" />
+        <source>Remove consumer groups?</source>
+        <translation>删除消费者组？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="201" />
+        <source>This console created %1, and nobody else uses it now. Remove it?</source>
+        <translation>%1 由本控制台创建，目前没有其他人使用。要删除它吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="203" />
+        <source>This console created these consumer groups, and nobody else uses them now. Remove them?</source>
+        <translation>这些消费者组由本控制台创建，目前没有其他人使用。要删除它们吗？</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="213" />
+        <source>%n entries are still pending for this console in it.</source>
+        <translation>
+            <numerusform>其中仍有 %n 条条目待本控制台处理。</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="217" />
+        <source>Removing runs XGROUP DESTROY: the group and its pending entries are forgotten; the stream's entries stay. A group left behind shows a growing lag, which monitoring may report.</source>
+        <translation>删除会执行 XGROUP DESTROY：该组及其待处理条目将被遗忘；流中的条目保留。遗留的组会显示不断增长的滞后，监控可能会因此告警。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="220" />
+        <source>Remove group</source>
+        <translation>删除组</translation>
+    </message>
+    <message>
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="220" />
+        <source>Remove groups</source>
+        <translation>删除这些组</translation>
+    </message>
+    <message>
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="223" />
+        <source>Keep</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="297" />
+        <source>%1 was not cleaned up (%2); it stays.</source>
+        <translation>%1 未被清理（%2）；它会保留。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="301" />
+        <source>Removed %1, which this console had created (XGROUP DESTROY).</source>
+        <translation>已删除 %1，它由本控制台创建（XGROUP DESTROY）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="307" />
+        <source>%1, created by this console, stays: other consumers use it now (%2).</source>
+        <translation>%1 由本控制台创建，但会保留：目前有其他消费者在使用它（%2）。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="310" />
+        <source>%1, created by this console, stays: %n entries are pending for other consumers.</source>
+        <translation>
+            <numerusform>%1 由本控制台创建，但会保留：有 %n 条条目待其他消费者处理。</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="315" />
+        <source>%1 stays, as you chose.</source>
+        <translation>%1 已按你的选择保留。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="318" />
+        <source>Removed consumer %1 from group %2 (XGROUP DELCONSUMER).</source>
+        <translation>已从组 %2 中删除消费者 %1（XGROUP DELCONSUMER）。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="321" />
+        <source>Consumer %1 stays in group %2: %n entries are pending for it.</source>
+        <translation>
+            <numerusform>消费者 %1 保留在组 %2 中：它有 %n 条待处理条目。</numerusform></translation>
+    </message>
+</context>
+<context>
     <name>rqc::HistoryChartView</name>
     <message>
         <location filename="../../ui/HistoryChartView.cpp" line="76" />
@@ -1981,154 +2094,159 @@ Password (empty for none):</source>
 <context>
     <name>rqc::MainWindow</name>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="58" />
+        <location filename="../../ui/MainWindow.cpp" line="59" />
         <source>rqconsole</source>
         <translation>rqconsole</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="157" />
+        <location filename="../../ui/MainWindow.cpp" line="160" />
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="96" />
+        <location filename="../../ui/MainWindow.cpp" line="99" />
         <source>Show &amp;sidebar</source>
         <translation>显示侧边栏(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="120" />
+        <location filename="../../ui/MainWindow.cpp" line="123" />
         <source>Starting a private sandbox server…</source>
         <translation>正在启动私有沙箱服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="122" />
+        <location filename="../../ui/MainWindow.cpp" line="125" />
         <source>Connecting to %1…</source>
         <translation>正在连接 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="124" />
+        <location filename="../../ui/MainWindow.cpp" line="127" />
         <source>Looking for Redis at %1…</source>
         <translation>正在 %1 查找 Redis…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="167" />
+        <location filename="../../ui/MainWindow.cpp" line="170" />
         <source>&amp;New pane…</source>
         <translation>新建窗格(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="170" />
+        <location filename="../../ui/MainWindow.cpp" line="173" />
         <source>Open a pane for a queue or channel (it need not exist yet)</source>
         <translation>为队列或频道打开一个窗格（它可以尚不存在）</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="172" />
+        <location filename="../../ui/MainWindow.cpp" line="175" />
         <source>&amp;Close pane</source>
         <translation>关闭窗格(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="178" />
-        <location filename="../../ui/MainWindow.cpp" line="461" />
+        <location filename="../../ui/MainWindow.cpp" line="181" />
+        <location filename="../../ui/MainWindow.cpp" line="479" />
         <source>&amp;Record pane…</source>
         <translation>录制窗格(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="180" />
+        <location filename="../../ui/MainWindow.cpp" line="183" />
         <source>Record every row the focused pane receives to a JSON Lines file</source>
         <translation>将焦点所在窗格收到的每一行录制到 JSON Lines 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="183" />
+        <location filename="../../ui/MainWindow.cpp" line="186" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="188" />
+        <location filename="../../ui/MainWindow.cpp" line="191" />
         <source>&amp;Refresh server</source>
         <translation>刷新服务器(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="192" />
+        <location filename="../../ui/MainWindow.cpp" line="194" />
+        <source>Read the server again, and walk its keyspace again from the start at the first walk's rate</source>
+        <translation>重新读取服务器，并按首次遍历的速率从头重新遍历其键空间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/MainWindow.cpp" line="198" />
         <source>Message &amp;limit per pane…</source>
         <translation>每个窗格的消息上限(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="194" />
+        <location filename="../../ui/MainWindow.cpp" line="200" />
         <source>&amp;About rqconsole</source>
         <translation>关于 rqconsole(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="197" />
+        <location filename="../../ui/MainWindow.cpp" line="203" />
         <source>About &amp;Qt</source>
         <translation>关于 &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="200" />
+        <location filename="../../ui/MainWindow.cpp" line="206" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="210" />
+        <location filename="../../ui/MainWindow.cpp" line="216" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="214" />
+        <location filename="../../ui/MainWindow.cpp" line="220" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="218" />
+        <location filename="../../ui/MainWindow.cpp" line="224" />
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="321" />
-        <location filename="../../ui/MainWindow.cpp" line="382" />
+        <location filename="../../ui/MainWindow.cpp" line="336" />
+        <location filename="../../ui/MainWindow.cpp" line="400" />
         <source>No server is open: File › Connect… opens one.</source>
         <translation>没有打开的服务器：可通过“文件 › 连接…”打开一个。</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="434" />
+        <location filename="../../ui/MainWindow.cpp" line="452" />
         <source>Click into a pane first: Record pane… records the pane that has the focus.</source>
         <translation>请先点击一个窗格：“录制窗格…”录制的是焦点所在的窗格。</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="442" />
+        <location filename="../../ui/MainWindow.cpp" line="460" />
         <source>Record %1 to</source>
         <translation>将 %1 录制到</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="445" />
+        <location filename="../../ui/MainWindow.cpp" line="463" />
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="445" />
+        <location filename="../../ui/MainWindow.cpp" line="463" />
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="460" />
+        <location filename="../../ui/MainWindow.cpp" line="478" />
         <source>Stop &amp;recording</source>
         <translation>停止录制(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="479" />
+        <location filename="../../ui/MainWindow.cpp" line="497" />
         <source>Message limit</source>
         <translation>消息上限</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="480" />
+        <location filename="../../ui/MainWindow.cpp" line="498" />
         <source>Messages kept in each pane's view (older ones are dropped from the view, the totals stay true):</source>
         <translation>每个窗格视图中保留的消息数（更早的消息会从视图中移除，统计总数保持准确）：</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="493" />
+        <location filename="../../ui/MainWindow.cpp" line="511" />
         <source>About rqconsole</source>
         <translation>关于 rqconsole</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="494" />
+        <location filename="../../ui/MainWindow.cpp" line="512" />
         <source>&lt;h3&gt;rqconsole %1&lt;/h3&gt;&lt;p&gt;A desktop console for Redis message queues: publish test messages and watch them consumed live, with each mode's delivery guarantee stated plainly.&lt;/p&gt;&lt;p&gt;Built with Qt %2 and hiredis.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;rqconsole %1&lt;/h3&gt;&lt;p&gt;Redis 消息队列桌面控制台：发布测试消息，实时观察它们被消费，并明确说明每种模式的投递保证。&lt;/p&gt;&lt;p&gt;基于 Qt %2 和 hiredis 构建。&lt;/p&gt;</translation>
     </message>
@@ -2665,8 +2783,8 @@ Password (empty for none):</source>
     </message>
     <message>
         <location filename="../../ui/PaneStatusLine.cpp" line="48" />
-        <source>Stale depth: it was read before the latest messages were consumed; it is read again as soon as the consumer is idle.</source>
-        <translation>深度已过时：它是在最近的消息被消费之前读取的；消费者一空闲就会重新读取。</translation>
+        <source>The depth was read before the latest messages were consumed, so it may be lower now; it is read again as soon as the consumer is idle.</source>
+        <translation>深度是在最近的消息被消费之前读取的，因此现在可能更低；消费者空闲时会立即重新读取。</translation>
     </message>
     <message>
         <location filename="../../ui/PaneStatusLine.cpp" line="62" />
@@ -2705,45 +2823,45 @@ Password (empty for none):</source>
     </message>
     <message>
         <location filename="../../ui/PaneStatusLine.cpp" line="77" />
-        <source>depth %1 (stale)</source>
-        <translation>深度 %1（已过时）</translation>
+        <source>depth %1 (read %2 s ago)</source>
+        <translation>深度 %1（%2 秒前读取）</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="79" />
+        <location filename="../../ui/PaneStatusLine.cpp" line="80" />
         <source>depth %1</source>
         <translation>深度 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="81" />
+        <location filename="../../ui/PaneStatusLine.cpp" line="82" />
         <source>length %1</source>
         <translation>长度 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/PaneStatusLine.cpp" line="83" />
+        <location filename="../../ui/PaneStatusLine.cpp" line="84" />
         <source>%n subscriber(s)</source>
         <translation>
             <numerusform>%n 个订阅者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="85" />
+        <location filename="../../ui/PaneStatusLine.cpp" line="86" />
         <source>subscribers %1</source>
         <translation>订阅者 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/PaneStatusLine.cpp" line="87" />
+        <location filename="../../ui/PaneStatusLine.cpp" line="88" />
         <source>last publish reached %n subscriber(s)</source>
         <translation>
             <numerusform>上次发布送达了 %n 个订阅者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="88" />
+        <location filename="../../ui/PaneStatusLine.cpp" line="89" />
         <source>dropped %1</source>
         <translation>已丢弃 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/PaneStatusLine.cpp" line="92" />
+        <location filename="../../ui/PaneStatusLine.cpp" line="93" />
         <source>paused, %1 held back</source>
         <translation>已暂停，暂存 %1 条</translation>
     </message>
@@ -3376,22 +3494,22 @@ Password (empty for none):</source>
 <context>
     <name>rqc::PeekReaderWorker</name>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="189" />
+        <location filename="../../core/PeekReader.cpp" line="200" />
         <source>Keyspace notifications are off on this server (notify-keyspace-events "%1").</source>
         <translation>此服务器关闭了键空间通知（notify-keyspace-events 为 "%1"）。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="191" />
+        <location filename="../../core/PeekReader.cpp" line="202" />
         <source>Could not read notify-keyspace-events: %1</source>
         <translation>无法读取 notify-keyspace-events：%1</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="217" />
+        <location filename="../../core/PeekReader.cpp" line="228" />
         <source>Refreshed on keyspace notifications (notify-keyspace-events "%1").</source>
         <translation>根据键空间通知刷新（notify-keyspace-events 为 "%1"）。</translation>
     </message>
     <message>
-        <location filename="../../core/PeekReader.cpp" line="226" />
+        <location filename="../../core/PeekReader.cpp" line="237" />
         <source>Notifications connection lost: %1</source>
         <translation>通知连接已断开：%1</translation>
     </message>
@@ -3794,13 +3912,13 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::Publisher</name>
     <message>
-        <location filename="../../core/Publisher.cpp" line="475" />
+        <location filename="../../core/Publisher.cpp" line="483" />
         <source>A stream entry needs at least one field.</source>
         <translation>Stream 条目至少需要一个字段。</translation>
     </message>
     <message>
-        <location filename="../../core/Publisher.cpp" line="476" />
-        <location filename="../../core/Publisher.cpp" line="490" />
+        <location filename="../../core/Publisher.cpp" line="484" />
+        <location filename="../../core/Publisher.cpp" line="498" />
         <location filename="../../core/PublisherLoad.cpp" line="133" />
         <source>The publisher is stopped; nothing was sent.</source>
         <translation>发布器已停止，没有发送任何消息。</translation>
@@ -3809,28 +3927,28 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::PublisherWorker</name>
     <message>
-        <location filename="../../core/Publisher.cpp" line="86" />
+        <location filename="../../core/Publisher.cpp" line="94" />
         <source>Not sent: %1</source>
         <translation>未发送：%1</translation>
     </message>
     <message>
-        <location filename="../../core/Publisher.cpp" line="135" />
+        <location filename="../../core/Publisher.cpp" line="143" />
         <source>Connection lost while sending to %1: %2 of %3 acknowledged; %4 sent without an answer (they may or may not have reached Redis) and %5 not sent. Nothing was retried.</source>
         <translation>向 %1 发送时连接断开：%3 条中已确认 %2 条；%4 条已发出但未收到应答（可能已到达 Redis，也可能没有），%5 条未发送。没有进行任何重试。</translation>
     </message>
     <message>
-        <location filename="../../core/Publisher.cpp" line="188" />
+        <location filename="../../core/Publisher.cpp" line="196" />
         <location filename="../../core/PublisherLoad.cpp" line="31" />
         <source>The publisher is stopped; nothing was sent.</source>
         <translation>发布器已停止，没有发送任何消息。</translation>
     </message>
     <message>
-        <location filename="../../core/Publisher.cpp" line="342" />
+        <location filename="../../core/Publisher.cpp" line="350" />
         <source>Part of the burst to %1 was answered MOVED: the key's slot moved while sending; %2 of %3 acknowledged, nothing was retried.</source>
         <translation>发往 %1 的这批消息中有一部分收到了 MOVED 应答：发送期间该键的槽发生了迁移；%3 条中有 %2 条得到确认，未重试任何消息。</translation>
     </message>
     <message>
-        <location filename="../../core/Publisher.cpp" line="414" />
+        <location filename="../../core/Publisher.cpp" line="422" />
         <source>Stopped with %1 messages to %2 sent but not yet acknowledged.</source>
         <translation>停止时，发往 %2 的 %1 条消息已发出但尚未确认。</translation>
     </message>
@@ -3843,7 +3961,7 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::QueueInspector</name>
     <message>
-        <location filename="../../core/QueueInspector.cpp" line="558" />
+        <location filename="../../core/QueueInspector.cpp" line="573" />
         <source>The inspector is not running.</source>
         <translation>检查器未在运行。</translation>
     </message>
@@ -3851,12 +3969,12 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
 <context>
     <name>rqc::QueueInspectorWorker</name>
     <message>
-        <location filename="../../core/QueueInspector.cpp" line="135" />
+        <location filename="../../core/QueueInspector.cpp" line="148" />
         <source>Connection lost before Redis answered (%1); the outcome is unknown.</source>
         <translation>在 Redis 应答之前连接已断开（%1）；结果未知。</translation>
     </message>
     <message>
-        <location filename="../../core/QueueInspector.cpp" line="156" />
+        <location filename="../../core/QueueInspector.cpp" line="169" />
         <location filename="../../core/QueueInspectorActions.cpp" line="48" />
         <source>The inspector stopped.</source>
         <translation>检查器已停止。</translation>
@@ -3906,22 +4024,22 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
         <translation>从视图中移除消息（统计总数保留）。等待你确认的消息也会保留。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePaneConsumer.cpp" line="35" />
+        <location filename="../../ui/QueuePaneConsumer.cpp" line="36" />
         <source>Peeking</source>
         <translation>只读查看中</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePaneConsumer.cpp" line="36" />
+        <location filename="../../ui/QueuePaneConsumer.cpp" line="37" />
         <source>Reading only: nothing is taken from the list.</source>
         <translation>只读：不会从列表中取走任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePaneConsumer.cpp" line="72" />
+        <location filename="../../ui/QueuePaneConsumer.cpp" line="74" />
         <source>Connection lost at %1: %2 — reconnecting…</source>
         <translation>%1 连接断开：%2——正在重连…</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePaneConsumer.cpp" line="80" />
+        <location filename="../../ui/QueuePaneConsumer.cpp" line="82" />
         <source>The connection was down from %1 to %2.</source>
         <translation>连接在 %1 至 %2 期间中断。</translation>
     </message>
@@ -3931,19 +4049,19 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="412" />
+        <location filename="../../ui/QueuePane.cpp" line="415" />
         <source>Not connected to a server yet.</source>
         <translation>尚未连接到服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePane.cpp" line="431" />
+        <location filename="../../ui/QueuePane.cpp" line="434" />
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
         <location filename="../../ui/QueuePane.cpp" line="67" />
         <location filename="../../ui/QueuePane.cpp" line="198" />
-        <location filename="../../ui/QueuePane.cpp" line="433" />
+        <location filename="../../ui/QueuePane.cpp" line="436" />
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
@@ -5097,7 +5215,7 @@ Passphrase:</source>
 <context>
     <name>rqc::ServerMonitorWorker</name>
     <message>
-        <location filename="../../core/ServerMonitor.cpp" line="174" />
+        <location filename="../../core/ServerMonitor.cpp" line="175" />
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
@@ -5183,7 +5301,7 @@ Passphrase:</source>
     </message>
     <message>
         <location filename="../../ui/ServerTreeModel.cpp" line="37" />
-        <location filename="../../ui/ServerTreeModel.cpp" line="93" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="107" />
         <source>Discovering…</source>
         <translation>正在发现…</translation>
     </message>
@@ -5209,114 +5327,139 @@ Passphrase:</source>
         <translation>≥ %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="95" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="109" />
+        <source>Walking ~%1 keys again (Refresh): %2 % done; the lists and streams found before stay listed</source>
+        <translation>正在重新遍历约 %1 个键（刷新）：已完成 %2 %；之前找到的列表和流仍会列出</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="117" />
+        <source>Walked all %1 keys at %2 (a walk takes %3 min); keys created since appear when the walk passes them again, or after Refresh</source>
+        <translation>已于 %2 遍历全部 %1 个键（一次遍历需 %3 分钟）；之后创建的键会在遍历再次经过时或刷新后出现</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="121" />
+        <source>Walked all %1 keys at %2; keys created since appear when the walk passes them again, or after Refresh</source>
+        <translation>已于 %2 遍历全部 %1 个键；之后创建的键会在遍历再次经过时或刷新后出现</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="125" />
         <source>Scanned %1 % of ~%2 keys (estimate); the lists and streams found so far are shown</source>
         <translation>已扫描 %1 %（共约 %2 个键，估算）；显示目前已找到的列表和流</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="100" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="130" />
         <source>Walked all %1 keys; new keys appear at once (keyspace notifications)</source>
         <translation>已遍历全部 %1 个键；新键会立即出现（键空间通知）</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="103" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="133" />
         <source>Walked all %1 keys; new keys appear when the walk passes them again</source>
         <translation>已遍历全部 %1 个键；新键会在遍历再次经过时出现</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="111" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="141" />
         <source>(only keys and channels matching %1)</source>
         <translation>（仅匹配 %1 的键和频道）</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="114" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="144" />
         <source>(truncated: at most %1 names per kind are kept)</source>
         <translation>（已截断：每类最多保留 %1 个名称）</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="122" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="152" />
         <source>Server unreachable: nothing read from it yet</source>
         <translation>服务器不可达：尚未从中读取到任何内容</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="123" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="153" />
         <source>Sidebar last refreshed %1 — server unreachable</source>
         <translation>侧边栏最后刷新于 %1——服务器不可达</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="158" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="189" />
+        <source>Walking the keyspace again: keys created since the last walk may be missing until it ends.</source>
+        <translation>正在重新遍历键空间：在遍历结束前，上次遍历之后创建的键可能缺失。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="192" />
+        <source>From the walk that ended at %1: keys created since may be missing. Refresh walks the keyspace again.</source>
+        <translation>来自于 %1 结束的遍历：之后创建的键可能缺失。刷新会重新遍历键空间。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ServerTreeModel.cpp" line="197" />
         <source>At most %1 names are kept; the rest are not shown.</source>
         <translation>最多保留 %1 个名称；其余的不显示。</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="160" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="199" />
         <source>Found so far: the walk of the keyspace has not finished.</source>
         <translation>这是目前已找到的数量：对键空间的遍历尚未完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="165" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="204" />
         <source>At most %1 channels are kept; the rest are not shown.</source>
         <translation>最多保留 %1 个频道；其余的不显示。</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="221" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="260" />
         <source>Cluster: 1 master</source>
         <translation>集群：1 个主节点</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="221" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="260" />
         <source>Cluster: %1 masters</source>
         <translation>集群：%1 个主节点</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="224" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="263" />
         <source>(keys read from %1 of them so far)</source>
         <translation>（目前已读取其中 %1 个的键）</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="230" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="269" />
         <source>%1 — master, slots %2</source>
         <comment>address — role, slot ranges</comment>
         <translation>%1 — 主节点，槽 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="232" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="271" />
         <source>(the node given)</source>
         <translation>（所给节点）</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="239" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="278" />
         <source>online</source>
         <comment>a replica's link state</comment>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="241" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="280" />
         <source>link down</source>
         <comment>a replica's link state</comment>
         <translation>链路断开</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="243" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="282" />
         <source>loading</source>
         <comment>a replica's link state</comment>
         <translation>加载中</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="245" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="284" />
         <source>%1 — replica</source>
         <comment>address — role</comment>
         <translation>%1 — 副本</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="246" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="285" />
         <source>%1 — replica, %2</source>
         <comment>address — role, link state</comment>
         <translation>%1 — 副本，%2</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerTreeModel.cpp" line="263" />
-        <location filename="../../ui/ServerTreeModel.cpp" line="304" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="302" />
+        <location filename="../../ui/ServerTreeModel.cpp" line="343" />
         <source>node id %1</source>
         <translation>节点 id %1</translation>
     </message>
@@ -5427,6 +5570,19 @@ Passphrase:</source>
     </message>
 </context>
 <context>
+    <name>rqc::StreamGroupCleanup</name>
+    <message>
+        <location filename="../../core/StreamGroupCleanup.cpp" line="88" />
+        <source>the server did not answer in time</source>
+        <translation>服务器未及时应答</translation>
+    </message>
+    <message>
+        <location filename="../../core/StreamGroupCleanup.cpp" line="125" />
+        <source>unexpected reply from the clean-up script</source>
+        <translation>清理脚本返回了意外的应答</translation>
+    </message>
+</context>
+<context>
     <name>rqc::StreamGroupConsumer</name>
     <message>
         <location filename="../../core/StreamGroupConsumer.cpp" line="137" />
@@ -5434,34 +5590,34 @@ Passphrase:</source>
         <translation>没有丢失任何条目：中断期间新增的条目现在开始读取；中断前已读取的条目在确认前保持待确认状态。</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="252" />
+        <location filename="../../core/StreamGroupConsumer.cpp" line="254" />
         <source>%1 entr(ies) passed %2 deliveries and went to %3.</source>
         <translation>%1 个条目投递已超过 %2 次，已转入 %3。</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="258" />
+        <location filename="../../core/StreamGroupConsumer.cpp" line="260" />
         <source>Deleted or trimmed while pending (acked away): %1</source>
         <translation>待确认期间被删除或裁剪（已确认移除）：%1</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="316" />
+        <location filename="../../core/StreamGroupConsumer.cpp" line="318" />
         <source>Group %1 was missing; created it again.</source>
         <translation>消费组 %1 不存在，已重新创建。</translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="504" />
+        <location filename="../../core/StreamGroupConsumer.cpp" line="506" />
         <source>Claiming with ack=none</source>
         <translation>以 ack=none 方式认领</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../core/StreamGroupConsumer.cpp" line="543" />
+        <location filename="../../core/StreamGroupConsumer.cpp" line="545" />
         <source>Claimed %n idle entr(ies) from other consumers of the group.</source>
         <translation>
             <numerusform>已从消费组的其他消费者处认领 %n 个空闲条目。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../core/StreamGroupConsumer.cpp" line="568" />
+        <location filename="../../core/StreamGroupConsumer.cpp" line="570" />
         <source>Deleted or trimmed while pending: %1</source>
         <translation>待确认期间被删除或裁剪：%1</translation>
     </message>
