@@ -382,7 +382,12 @@ void ObserveWorker::onMonitorLine(RedisReply& reply)
         while (t.nsecsElapsed() < qint64(cost) * 1000) {
         }
     }
-    if (!line.isLua() && !m_clients.contains(line.addr) && !m_unnamed.contains(line.addr)) {
+    // A client naming itself after CLIENT LIST saw it (a worker connects, then sets its name)
+    // would otherwise keep showing as its address: read the names again.
+    const bool setsName =
+        line.argv.size() >= 3 && line.command() == "CLIENT" && line.argv[1].toUpper() == "SETNAME";
+    if (!line.isLua() &&
+        (setsName || (!m_clients.contains(line.addr) && !m_unnamed.contains(line.addr)))) {
         m_unnamed.insert(line.addr);
         refreshClients();
     }

@@ -131,6 +131,35 @@ private slots:
         }
     }
 
+    // A client that names itself after the observer has read the client list is named, not
+    // shown by its address (seen under ASan: a worker connects, then sends CLIENT SETNAME).
+    void aClientNamedLateIsNamed()
+    {
+        test::SyncClient c(m_server.settings());
+        Consumer observer(m_server.settings(), test::makeSpec(Mode::Observe, "late"));
+        test::ConsumerRecorder rec(&observer);
+        observer.start();
+        QVERIFY(rec.waitForState(ConsumerState::Listening));
+        test::SyncClient w(m_server.settings());
+        const QByteArray id = QByteArray::number(w.command({"CLIENT", "ID"}).integer);
+        // The observer sees w's address (its LPUSH) and reads the client list: no name yet.
+        w.command({"LPUSH", "late", "first"});
+        QTRY_VERIFY_WITH_TIMEOUT(rec.messages.size() >= 1, test::scaled(5000));
+        QTest::qWait(300); // past the observer's shortest pause between two CLIENT LISTs
+        QVERIFY(w.command({"CLIENT", "SETNAME", "late-worker"}).isStatus("OK"));
+        QVERIFY(c.command({"CLIENT", "LIST", "ID", id}).str.contains("name=late-worker "));
+        QCOMPARE(w.command({"RPOP", "late"}).str, QByteArray("first"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::any_of(rec.messages.cbegin(), rec.messages.cend(),
+                        [](const Message& m) { return isObserve(m, Observation::Kind::Consume); }),
+            test::scaled(5000));
+        for (const Message& m : std::as_const(rec.messages)) {
+            if (isObserve(m, Observation::Kind::Consume))
+                QVERIFY2(names(m.observed->consumer, "late-worker"),
+                         m.observed->consumer.constData());
+        }
+    }
+
     // The headline: three BRPOP workers and one reliable-list worker at about 1 000 msgs/s;
     // >= 99 % of observed takes name the worker that really took the message (from the workers'
     // own logs), and every one that does not says it is uncertain.
