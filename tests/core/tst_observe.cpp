@@ -82,6 +82,17 @@ bool names(const QByteArray& consumer, const QByteArray& name)
 {
     return consumer == name || consumer.startsWith(name + " (");
 }
+
+// The observer said it skipped MONITOR lines to catch up (more than 2 s behind: by design, and
+// seen only on a loaded sanitizer build): then not every row can be there.
+bool fellBehind(const QStringList& notices)
+{
+    for (const QString& n : notices) {
+        if (n.contains(QStringLiteral("fell more than")))
+            return true;
+    }
+    return false;
+}
 } // namespace
 
 class TestObserve : public QObject {
@@ -168,8 +179,10 @@ private slots:
         const QByteArray queue = "jobs";
         const int total = 3000;
         test::SyncClient c(m_server.settings());
+        QStringList notices; // before the observer, which may emit while it stops
         Consumer observer(m_server.settings(), test::makeSpec(Mode::Observe, queue));
         test::ConsumerRecorder rec(&observer);
+        connect(&observer, &Consumer::notice, this, [&](const QString& t) { notices << t; });
         observer.start();
         QVERIFY(rec.waitForState(ConsumerState::Listening));
         std::vector<std::unique_ptr<Worker>> workers;
@@ -215,7 +228,10 @@ private slots:
             }
             return seen.size();
         };
-        QTRY_COMPARE_WITH_TIMEOUT(observedTakes(), qsizetype(total), 20000);
+        if (!QTest::qWaitFor([&] { return observedTakes() == total; }, 20000) &&
+            fellBehind(notices))
+            QSKIP(qPrintable(notices.join(QLatin1Char('|'))));
+        QCOMPARE(observedTakes(), qsizetype(total));
         int right = 0;
         int certain = 0;
         int wrongButUncertain = 0;
@@ -328,8 +344,10 @@ private slots:
         const QByteArray stream = "events";
         const int total = 1000;
         test::SyncClient c(m_server.settings());
+        QStringList notices; // before the observer, which may emit while it stops
         Consumer observer(m_server.settings(), test::makeSpec(Mode::Observe, stream));
         test::ConsumerRecorder rec(&observer);
+        connect(&observer, &Consumer::notice, this, [&](const QString& t) { notices << t; });
         observer.start();
         QVERIFY(rec.waitForState(ConsumerState::Listening));
         std::vector<std::unique_ptr<Worker>> workers;
@@ -368,7 +386,10 @@ private slots:
             }
             return acks.size();
         };
-        QTRY_COMPARE_WITH_TIMEOUT(observed(), qsizetype(total), test::scaled(20000));
+        if (!QTest::qWaitFor([&] { return observed() == total; }, test::scaled(20000)) &&
+            fellBehind(notices))
+            QSKIP(qPrintable(notices.join(QLatin1Char('|'))));
+        QCOMPARE(observed(), qsizetype(total));
         for (auto it = truth.cbegin(); it != truth.cend(); ++it) {
             const Message& m = *acks.value(it.key());
             QVERIFY2(names(m.observed->consumer, it.value()), m.observed->consumer.constData());
