@@ -86,18 +86,23 @@ GroupCleanupFlow::GroupCleanupFlow(QWidget* dialogParent)
     setObjectName(QStringLiteral("groupCleanup"));
 }
 
-void GroupCleanupFlow::paneClosing(QueuePane* pane, const QList<QueuePane*>& stillOpen)
+void GroupCleanupFlow::panesClosing(const QList<QueuePane*>& panes,
+                                    const QList<QueuePane*>& stillOpen)
 {
     QList<GroupFootprint> left;
-    for (const GroupFootprint& f : PaneGroups::footprintsOf(pane)) {
-        bool inUse = false;
-        for (const QueuePane* other : stillOpen)
-            inUse = inUse || (other != pane && reads(other, f));
-        if (!inUse)
-            merge(left, f);
+    QList<QPointer<QueuePane>> stopping;
+    for (QueuePane* pane : panes) {
+        stopping << pane;
+        for (const GroupFootprint& f : PaneGroups::footprintsOf(pane)) {
+            bool inUse = false;
+            for (const QueuePane* other : stillOpen)
+                inUse = inUse || (!panes.contains(other) && reads(other, f));
+            if (!inUse)
+                merge(left, f);
+        }
     }
     if (!left.isEmpty())
-        start(left, {pane}, {});
+        start(left, stopping, {});
 }
 
 bool GroupCleanupFlow::holdQuit(const QList<QueuePane*>& panes, std::function<void()> reclose)

@@ -28,9 +28,9 @@ class GroupCleanupFlow : public QObject {
 public:
     explicit GroupCleanupFlow(QWidget* dialogParent);
 
-    // pane is closing (its consumers are stopping): cleans up what it left, except the groups
-    // that one of stillOpen still reads.
-    void paneClosing(QueuePane* pane, const QList<QueuePane*>& stillOpen);
+    // panes are closing (their consumers are stopping, or will be as they are deleted): cleans up
+    // what they left, except the groups that one of stillOpen (not one of panes) still reads.
+    void panesClosing(const QList<QueuePane*>& panes, const QList<QueuePane*>& stillOpen);
     // The window is closing: true when the close must wait (the panes' consumers are stopped
     // now; then reclose() runs once everything is settled), false when nothing is left or it
     // was settled already.

@@ -94,6 +94,17 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
         m_settings.get(), m_connections, m_trees, viewMenu, this,
         [this](const ConsumerSpec& spec, ServerView* server) { return openPane(spec, server); });
     connect(m_hub, &ServerHub::message, this, &MainWindow::showError);
+    // Closing a server (File › Close server, its tree's or the connection list's menu) leaves
+    // what its panes created as closing each pane would: the consumer groups are offered for
+    // removal once its consumers have stopped.
+    connect(m_hub, &ServerHub::closing, this, [this](ServerView* server) {
+        if (server->guard()->isSandbox())
+            return;
+        QList<QueuePane*> closing, staying;
+        for (QueuePane* pane : panes())
+            (serverOf(pane) == server ? closing : staying) << pane;
+        m_groupCleanup->panesClosing(closing, staying);
+    });
     connect(m_refreshTimer, &QTimer::timeout, m_hub, &ServerHub::refreshAll);
     QAction* sidebarAction = dock->toggleViewAction();
     sidebarAction->setText(tr("Show &sidebar"));
@@ -384,7 +395,7 @@ void MainWindow::closePane(QueuePane* pane)
         server->removePane(pane);
     pane->stopConsumer();
     if (server && !server->guard()->isSandbox())
-        m_groupCleanup->paneClosing(pane, panes());
+        m_groupCleanup->panesClosing({pane}, panes());
     pane->hide();
     // The stop is prompt (CLIENT UNBLOCK), so the pane's destructor waits only briefly.
     pane->deleteLater();

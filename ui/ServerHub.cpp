@@ -170,6 +170,7 @@ void ServerHub::close(ServerView* server)
 {
     if (!m_servers.contains(server))
         return;
+    emit closing(server);
     if (!server->profile().id.isEmpty()) // reopened with these panes
         m_settings->setValue(ServerView::panesKey(server->profile().id), server->paneSpecs());
     m_servers.removeAll(server);

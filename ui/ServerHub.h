@@ -71,6 +71,9 @@ public:
 
 signals:
     void message(const QString& text);
+    // server is about to close (its panes and consumers still exist): the last moment to note
+    // what they leave on the server (MainWindow: consumer groups).
+    void closing(rqc::ServerView* server);
 
 private:
     void updateOpenConnections();

@@ -3,7 +3,10 @@
 #include "RedisConnection.h"
 
 #include <QDeadlineTimer>
+#include <QDir>
 #include <QEventLoop>
+#include <QFile>
+#include <QProcess>
 #include <QTest>
 #include <QTimer>
 
@@ -195,6 +198,52 @@ bool SyncClient::pipeline(quint64 count, const std::function<void(quint64, QByte
         loop.exec();
     QObject::disconnect(conn, &RedisConnection::disconnected, &loop, nullptr);
     return !failed && answered == count;
+}
+
+QString makeEncryptedClientCert(const QString& dir, const QByteArray& phrase)
+{
+    const auto openssl = [&dir](const QList<QByteArray>& argv) -> QString {
+        QStringList args;
+        for (const QByteArray& a : argv)
+            args << QString::fromUtf8(a);
+        QProcess p;
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        p.setWorkingDirectory(dir);
+        p.start(QStringLiteral("openssl"), args);
+        if (!p.waitForFinished(60000) || p.exitCode() != 0)
+            return QStringLiteral("openssl %1: %2")
+                .arg(args.join(QLatin1Char(' ')), QString::fromLocal8Bit(p.readAll()));
+        return {};
+    };
+    const QByteArray pass = "pass:" + phrase;
+    const QList<QList<QByteArray>> steps = {
+        {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+         "-days", "2", "-subj", "/CN=rq-test-client-ca"},
+        {"genrsa", "-aes256", "-passout", pass, "-out", "client.key", "2048"},
+        {"req", "-new", "-key", "client.key", "-passin", pass, "-out", "client.csr", "-subj",
+         "/CN=rq-client"},
+        {"x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+         "-CAcreateserial", "-out", "client.pem", "-days", "2"},
+    };
+    for (const QList<QByteArray>& step : steps) {
+        const QString error = openssl(step);
+        if (!error.isEmpty())
+            return error;
+    }
+    QFile key(QDir(dir).filePath(QStringLiteral("client.key")));
+    if (!key.open(QIODevice::ReadOnly) || !key.readAll().contains("ENCRYPTED"))
+        return QStringLiteral("the client key %1 is not encrypted").arg(key.fileName());
+    return {};
+}
+
+SandboxServer::Options clientCertServerOptions(const QString& caFile)
+{
+    SandboxServer::Options opts;
+    opts.tls = true;
+    // Later arguments win: client certificates required, signed by caFile.
+    opts.extraArgs = {QStringLiteral("--tls-auth-clients"), QStringLiteral("yes"),
+                      QStringLiteral("--tls-ca-cert-file"), caFile};
+    return opts;
 }
 
 } // namespace rqc::test

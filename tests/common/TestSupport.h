@@ -85,6 +85,13 @@ int scaled(int timeoutMs);
 // Waits (running the event loop) until pred() holds; false on timeout (scaled by timeScale()).
 bool waitUntil(const std::function<bool()>& pred, int timeoutMs = 10000);
 
+// Makes, with openssl in dir: a CA (ca.pem, ca.key) and a client certificate (client.pem) signed by
+// it, whose key (client.key) is encrypted with aes256 under phrase. Returns what failed (openssl's
+// own words, or a key that came out unencrypted); empty on success.
+QString makeEncryptedClientCert(const QString& dir, const QByteArray& phrase);
+// A TLS sandbox server that requires client certificates signed by caFile (tls-auth-clients yes).
+SandboxServer::Options clientCertServerOptions(const QString& caFile);
+
 } // namespace rqc::test
 
 // Starts the server or fails the test with the server's own words.

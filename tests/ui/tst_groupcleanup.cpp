@@ -8,6 +8,7 @@
 #include "MainWindow.h"
 #include "ModalWatch.h"
 #include "QueuePane.h"
+#include "ServerView.h"
 #include "TestSupport.h"
 #include "UiTestSupport.h"
 
@@ -205,6 +206,23 @@ private slots:
         child<QAbstractButton>(box, "removeGroupsButton")->click();
         QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), kTimeoutMs);
         QVERIFY(groups("orders").isEmpty());
+    }
+
+    void closingTheServerOffersToRemoveTheGroup()
+    {
+        auto window = consuming("orders", str("stream:orders"), 2);
+        QVERIFY(window);
+        QueuePane* p = pane(window.get(), "orders");
+        ServerView* server = window->serverOf(p);
+        QVERIFY(server);
+        window->closeServer(server); // File › Close server
+        QMessageBox* box = cleanupQuestion(window.get());
+        QVERIFY2(box, "closing the server left the group without asking");
+        QVERIFY2(box->text().contains(str("orders")), qPrintable(box->text()));
+        child<QAbstractButton>(box, "removeGroupsButton")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(groups("orders").isEmpty(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!window->groupCleanup()->isRunning(), kTimeoutMs);
+        QCOMPARE(m_f.client->command({"XLEN", "orders"}).integer, 2);
     }
 
     void switchingToGroupModeSaysTheGroupIsCreatedAndStays()

@@ -10,10 +10,8 @@
 #include "TestSupport.h"
 #include "UiTestSupport.h"
 
-#include <QFile>
 #include <QInputDialog>
 #include <QLabel>
-#include <QProcess>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
@@ -32,23 +30,9 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        const QByteArray pass = "pass:" + kPhrase;
-        QVERIFY(openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key",
-                         "-out", "ca.pem", "-days", "2", "-subj", "/CN=rq-test-client-ca"}));
-        QVERIFY(openssl({"genrsa", "-aes256", "-passout", pass, "-out", "client.key", "2048"}));
-        QVERIFY(openssl({"req", "-new", "-key", "client.key", "-passin", pass, "-out", "client.csr",
-                         "-subj", "/CN=rq-client"}));
-        QVERIFY(openssl({"x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                         "-CAcreateserial", "-out", "client.pem", "-days", "2"}));
-        QFile key(file("client.key"));
-        QVERIFY(key.open(QIODevice::ReadOnly));
-        QVERIFY2(key.readAll().contains("ENCRYPTED"), "the client key is not encrypted");
-        SandboxServer::Options opts;
-        opts.tls = true;
-        // Later arguments win: client certificates required, signed by our CA.
-        opts.extraArgs = {QStringLiteral("--tls-auth-clients"), QStringLiteral("yes"),
-                          QStringLiteral("--tls-ca-cert-file"), file("ca.pem")};
-        RQ_START_SERVER_WITH(m_server, opts);
+        const QString made = makeEncryptedClientCert(m_dir.path(), kPhrase);
+        QVERIFY2(made.isEmpty(), qPrintable(made));
+        RQ_START_SERVER_WITH(m_server, clientCertServerOptions(file("ca.pem")));
     }
 
     void asksForThePassphraseAndConnectsWithIt()
@@ -145,22 +129,6 @@ private:
         s.clientKeyFile = file("client.key");
         s.clientKeyPassphrase = kPhrase;
         return s;
-    }
-    bool openssl(const QList<QByteArray>& argv)
-    {
-        QStringList args;
-        for (const QByteArray& a : argv)
-            args << QString::fromUtf8(a);
-        QProcess p;
-        p.setProcessChannelMode(QProcess::MergedChannels);
-        p.setWorkingDirectory(m_dir.path());
-        p.start(QStringLiteral("openssl"), args);
-        if (!p.waitForFinished(60000) || p.exitCode() != 0) {
-            qWarning("openssl %s: %s", qPrintable(args.join(QLatin1Char(' '))),
-                     p.readAll().constData());
-            return false;
-        }
-        return true;
     }
     QString file(const char* name) const { return m_dir.filePath(QLatin1String(name)); }
 
