@@ -56,6 +56,12 @@ void CensusWorker::start()
     m_reconnect = new QTimer(this);
     m_reconnect->setSingleShot(true);
     connect(m_reconnect, &QTimer::timeout, this, &CensusWorker::openConnection);
+    m_idleTimer = new QTimer(this);
+    m_idleTimer->setSingleShot(true);
+    connect(m_idleTimer, &QTimer::timeout, this, [this] {
+        closeNodes(true);
+        scheduleIdleClose();
+    });
     openConnection();
 }
 
@@ -223,10 +229,17 @@ void CensusWorker::censusOnNode(const ConnectionSettings& routed)
     m_currentNode = address;
     Node& node = m_nodes[address];
     node.usedAtMs = m_clock.elapsed();
+    scheduleIdleClose();
     if (!node.conn) {
         node.conn =
             new RedisConnection(routed, QStringLiteral("inspect"), QStringLiteral("census"), this);
         connect(node.conn, &RedisConnection::ready, this, [this, address] {
+            const auto it = m_nodes.find(address);
+            if (it != m_nodes.end()) {
+                it->backoff.reset();
+                it->retryAtMs = 0;
+                it->downReason.clear();
+            }
             if (m_currentNode == address && !m_current.isEmpty())
                 continueOnNode(address);
         });
@@ -238,7 +251,11 @@ void CensusWorker::censusOnNode(const ConnectionSettings& routed)
     }
     if (node.conn->isReady())
         continueOnNode(address);
-    else if (!node.conn->isOpen())
+    else if (node.conn->isOpen())
+        return; // connecting: its ready() or failed() goes on
+    else if (node.retryAtMs > m_clock.elapsed())
+        answerUnreachable(address, node.downReason); // down a moment ago: not tried again yet
+    else
         node.conn->open(); // its ready() goes on
 }
 
@@ -265,14 +282,25 @@ void CensusWorker::continueOnNode(const QString& address)
 void CensusWorker::nodeDown(const QString& address, const QString& reason)
 {
     const auto it = m_nodes.find(address);
-    if (it != m_nodes.end())
+    if (it != m_nodes.end()) {
         it->listedInRound = 0;
+        // Opened again when a key needs it, but not before the backoff has passed: a master
+        // that is down is not asked once per key of every round.
+        it->retryAtMs = m_clock.elapsed() + it->backoff.next();
+        it->downReason = reason;
+    }
     if (m_currentNode != address || m_current.isEmpty())
-        return; // opened again when a key needs it
-    // The census in flight there is lost: answered with the reason, and the round goes on.
+        return;
+    answerUnreachable(address, reason); // the census in flight there is lost
+}
+
+void CensusWorker::answerUnreachable(const QString& address, const QString& reason)
+{
+    // Nothing of the key was read: no figure, only why; the round goes on with the other keys.
     QueueSnapshot census;
     census.key = std::exchange(m_current, QByteArray());
     census.error = reason;
+    census.elsewhere = tr("not read: its master %1 cannot be reached (%2)").arg(address, reason);
     m_currentNode.clear();
     emit censusReady(census);
     QMetaObject::invokeMethod(this, &CensusWorker::next, Qt::QueuedConnection);
@@ -288,7 +316,7 @@ void CensusWorker::closeNodes(bool idleOnly)
     }
     for (auto it = m_nodes.begin(); it != m_nodes.end();) {
         if (idleOnly &&
-            (it.key() == m_currentNode || m_clock.elapsed() - it->usedAtMs < kNodeIdleMs)) {
+            (it.key() == m_currentNode || m_clock.elapsed() - it->usedAtMs < m_nodeIdleMs)) {
             ++it;
             continue;
         }
@@ -296,6 +324,18 @@ void CensusWorker::closeNodes(bool idleOnly)
         it->conn->deleteLater();
         it = m_nodes.erase(it);
     }
+}
+
+void CensusWorker::scheduleIdleClose()
+{
+    if (!m_idleTimer || m_nodes.isEmpty())
+        return;
+    qint64 due = -1;
+    for (const Node& node : std::as_const(m_nodes))
+        due = due < 0 ? node.usedAtMs : qMin(due, node.usedAtMs);
+    // The node of the census in flight is not closed: looked at again a moment later.
+    const qint64 wait = qMax<qint64>(due + m_nodeIdleMs - m_clock.elapsed(), 100);
+    m_idleTimer->start(int(qMin<qint64>(wait, m_nodeIdleMs)));
 }
 
 CensusService::CensusService(const ConnectionSettings& settings, bool walkKeyspace, QObject* parent)
@@ -323,6 +363,7 @@ void CensusService::start()
     if (m_thread)
         return;
     auto* worker = new CensusWorker(m_settings, m_walkKeyspace);
+    worker->setNodeIdleMs(m_nodeIdleMs);
     m_worker = worker;
     m_thread = std::make_unique<WorkerThread>(QStringLiteral("rq-census"), worker);
     m_thread->quitWhen(worker, &CensusWorker::stopped);

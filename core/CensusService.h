@@ -26,8 +26,11 @@ class WorkerThread;
 // them, then censuses them one after the other (one census in flight for the whole service).
 // On a Redis Cluster the census of a key another master serves runs on that master, on one more
 // connection of the same name, opened when first needed and closed when no key was censused there
-// for kNodeIdleMs; its CLIENT LIST is read once per round too. A server given without cluster=1
-// is asked once whether it is a cluster node (ClusterDetect) before the first round.
+// for kNodeIdleMs (by a timer: also when no round follows); its CLIENT LIST is read once per round
+// too. A master that cannot be reached is tried again only after a backoff (as the node given
+// is); meanwhile its keys are answered at once with why they were not read. A server given
+// without cluster=1 is asked once whether it is a cluster node (ClusterDetect) before the first
+// round.
 class CensusWorker : public QObject {
     Q_OBJECT
 public:
@@ -43,6 +46,8 @@ public:
     void resume(const rqc::ConnectionSettings& settings);
     // Another master's connection is closed after this long without a key to census there.
     static constexpr qint64 kNodeIdleMs = 30000;
+    // Before start(): another idle time (tests).
+    void setNodeIdleMs(qint64 ms) { m_nodeIdleMs = ms; }
 
 signals:
     void censusReady(const rqc::QueueSnapshot& census);
@@ -65,13 +70,19 @@ private:
     void censusOnNode(const ConnectionSettings& routed);
     void continueOnNode(const QString& address);
     void nodeDown(const QString& address, const QString& reason);
+    // The census of m_current, not read: its master is down (reason), tried again later.
+    void answerUnreachable(const QString& address, const QString& reason);
     void closeNodes(bool idleOnly);
+    void scheduleIdleClose();
 
     struct Node {
         RedisConnection* conn = nullptr;
         QueueSnapshot clients;     // its CLIENT LIST part
         quint64 listedInRound = 0; // the round clients was read in
         qint64 usedAtMs = 0;       // m_clock at its last census
+        Backoff backoff;           // after it failed: not opened again before retryAtMs
+        qint64 retryAtMs = 0;      // m_clock
+        QString downReason;
     };
 
     ConnectionSettings m_settings;
@@ -93,6 +104,8 @@ private:
     QString m_currentNode;        // where the census in flight runs; empty: the node given
     quint64 m_roundNo = 0;
     QElapsedTimer m_clock;
+    qint64 m_nodeIdleMs = kNodeIdleMs;
+    QTimer* m_idleTimer = nullptr;
 };
 
 // The census of one server, shared by every pane's ConsumersLine and by the ConsumeGuard (the
@@ -122,6 +135,9 @@ public:
     void setKnownLists(const QByteArray& key, const QList<QByteArray>& lists, bool complete);
     // After accessRefused(): connects again with these settings.
     void resume(const ConnectionSettings& settings);
+    // Before start(): how long another master's census connection stays open unused
+    // (CensusWorker::kNodeIdleMs; tests shorten it).
+    void setNodeIdleMs(qint64 ms) { m_nodeIdleMs = ms; }
 
 signals:
     void censusReady(const rqc::QueueSnapshot& census);
@@ -133,6 +149,7 @@ signals:
 private:
     ConnectionSettings m_settings;
     bool m_walkKeyspace = true;
+    qint64 m_nodeIdleMs = CensusWorker::kNodeIdleMs;
     std::unique_ptr<WorkerThread> m_thread;
     QPointer<CensusWorker> m_worker;
 };

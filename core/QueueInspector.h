@@ -93,7 +93,8 @@ struct QueueSnapshot {
 
     qint64 takenAtMs = 0;
     QString error; // Redis's own text when a read failed
-    // Not read at all: the key is on another node of a cluster ("not sampled: key on node X").
+    // Not read at all: the key is on another node of a cluster ("not sampled: key on node X"),
+    // or the census could not reach the master that serves it (CensusWorker).
     QString elsewhere;
 };
 

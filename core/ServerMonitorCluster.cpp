@@ -145,6 +145,23 @@ void ServerMonitor::emitMerged()
     bool sized = false;
     d.scanCalls = 0;
     d.lastCallMs = 0;
+    // The walk is the whole cluster's: walking again while any master is, and its age that of
+    // the oldest master's last walk (keys created on that master since may be missing), known
+    // only once every master has finished one.
+    d.rewalking = false;
+    d.lastPassMs = 0;
+    bool everyPassEnded = everyNodeRead;
+    qint64 oldestPassEnded = 0;
+    for (const auto& part : std::as_const(parts)) {
+        const DiscoveryState& pd = part.second->discovery;
+        d.rewalking = d.rewalking || pd.rewalking;
+        d.lastPassMs = qMax(d.lastPassMs, pd.lastPassMs);
+        everyPassEnded = everyPassEnded && pd.lastPassEndedMs > 0;
+        if (pd.lastPassEndedMs > 0)
+            oldestPassEnded = oldestPassEnded > 0 ? qMin(oldestPassEnded, pd.lastPassEndedMs)
+                                                  : pd.lastPassEndedMs;
+    }
+    d.lastPassEndedMs = everyPassEnded ? oldestPassEnded : 0;
     merged.patternSubscriptions = 0;
     merged.errors.clear();
     for (const auto& [prefix, part] : std::as_const(parts)) {

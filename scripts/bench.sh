@@ -34,6 +34,11 @@
 #                         with --enable-debug-command yes) + 50 lists + 5 streams, against the same
 #                         server without it in the same run (measured after the console stopped); PING p99 (redis-benchmark -t ping -c 1,
 #                         best of 3 runs) with and without; first discovery's CPU share and duration. Runs once.
+#   idle-cost-cluster     issue 8: the same on a three-master Redis Cluster (own nodes, started with
+#                         --enable-debug-command), 1M keys per master (DEBUG POPULATE in a slot the
+#                         master serves) + 50 lists + 5 streams; the console given node 0: each
+#                         master's server CPU over the window with and without it (measured after),
+#                         and the time until every master's first walk is complete. Runs once.
 #   idle-pubsub           issue 9: an idle console with 10 pub/sub panes (Consumers, no window), each
 #                         with its subscribed connection (idle PING) and its output-buffer watch
 #                         (CLIENT LIST ID once a second, CONFIG GET once a minute): server CPU and
@@ -78,7 +83,7 @@ REPEAT=3
 QUICK=0
 BUILD=1
 ONLY=""
-ALL="publish-list publish-pubsub publish-template drain-list pubsub-receive drain-reliable drain-stream window-flood latency peek-10m panes-30 filter-flood decoders observe idle-cost idle-pubsub discovery charts"
+ALL="publish-list publish-pubsub publish-template drain-list pubsub-receive drain-reliable drain-stream window-flood latency peek-10m panes-30 filter-flood decoders observe idle-cost idle-cost-cluster idle-pubsub discovery charts"
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -88,7 +93,7 @@ while [ $# -gt 0 ]; do
     --repeat) REPEAT="$2"; shift ;;
     --no-build) BUILD=0 ;;
     --build-dir) BUILD_DIR="$2"; shift ;;
-    -h | --help) sed -n '2,69p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,74p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 1 ;;
     esac
     shift
@@ -211,6 +216,7 @@ for s in $SCENARIOS; do
     # Issue 10's scenarios start their own server (DEBUG POPULATE needs --enable-debug-command).
     [ "$s" = idle-cost-1m ] && args=(--scenario idle-cost --messages 1000000 --window "$IDLE_WINDOW")
     [ "$s" = idle-cost-5m ] && args=(--scenario idle-cost --messages 5000000 --window "$IDLE_WINDOW")
+    [ "$s" = idle-cost-cluster ] && args=(--scenario idle-cost-cluster --messages 1000000 --window "$IDLE_WINDOW")
     [ "$s" = discovery ] && args=(--scenario discovery --messages "$DISCOVERY_KEYS")
     [ "$s" = idle-pubsub ] && args=(--scenario idle-pubsub --messages 10 --window "$IDLE_WINDOW")
     [ "$s" = charts ] && args=(--scenario charts --window "$IDLE_WINDOW")
@@ -476,7 +482,20 @@ for name in scenarios.split():
         if entry["rate"] and entry["reference_rate"]:
             entry["ratio"] = round(entry["rate"] / entry["reference_rate"], 3)
         entry["target"] = "none (a before/after figure)"
-    if name.startswith("idle-cost"):
+    if name == "idle-cost-cluster":
+        entry["reference"] = "same masters, no console"
+        entry["rate"] = None
+        for k in ("masters", "dbsize", "dbsize_per_master", "window_s", "server_cpu_pct",
+                  "ref_server_cpu_pct", "console_cpu_pct", "console_cpu_pct_max",
+                  "first_discovery_s", "all_found_s", "first_discovery_cpu_pct",
+                  "steady_scan_calls", "nodes_read"):
+            entry[k] = r.get(k)
+        entry["target"] = "console_cpu_pct < 1 on every master; first discovery <= 10 % on each"
+        if entry["console_cpu_pct_max"] is None or entry["console_cpu_pct_max"] >= 1:
+            misses.append("console %s %% of a core on a master" % entry["console_cpu_pct_max"])
+        if max(entry["first_discovery_cpu_pct"] or [100]) > 10:
+            misses.append("first discovery %s %%" % entry["first_discovery_cpu_pct"])
+    elif name.startswith("idle-cost"):
         entry["reference"] = "same server, no console"
         entry["rate"] = None
         for k in ("dbsize", "window_s", "server_cpu_pct", "ref_server_cpu_pct", "console_cpu_pct",
@@ -600,7 +619,17 @@ for name in scenarios.split():
                         entry["console_cpu_pct"], entry["commands_per_s"],
                         entry["ref_commands_per_s"],
                         ", ".join("%s %s/s" % kv for kv in sorted((entry["commands"] or {}).items()))))
-    if name.startswith("idle-cost"):
+    if name == "idle-cost-cluster":
+        extra.append("%s masters, %s keys (%s): per master, server %s %% of a core (without "
+                     "console %s %%, console %s %%) over %s s; first discovery of every master "
+                     "%s s (server %s %% of a core each), all 55 found in %s s; %s SCANs in the "
+                     "window"
+                     % (entry["masters"], entry["dbsize"], entry["dbsize_per_master"],
+                        entry["server_cpu_pct"], entry["ref_server_cpu_pct"],
+                        entry["console_cpu_pct"], entry["window_s"], entry["first_discovery_s"],
+                        entry["first_discovery_cpu_pct"], entry["all_found_s"],
+                        entry["steady_scan_calls"]))
+    elif name.startswith("idle-cost"):
         extra.append("%s keys, %s s: server %s %% of a core (without console %s %%, console %s %%); "
                      "PING p99 %s ms (without %s ms); first discovery %s s at %s %% of a core, all "
                      "55 found in %s s; %s SCANs in the window; slowest admin command %s us (%s), "

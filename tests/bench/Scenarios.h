@@ -45,6 +45,9 @@ bool runDecoders(const Options& o, Result* r);
 // the time until every list and stream is found (plus 20 000 lists in the sidebar's tree).
 bool runIdleCost(const Options& o, Result* r);
 bool runDiscovery(const Options& o, Result* r);
+// The same idle cost on a three-master cluster (N keys per master), per master, with the time
+// until discovery of every master is complete (ClusterIdleScenario.cpp).
+bool runIdleCostCluster(const Options& o, Result* r);
 // Issue 9: an idle console with N (--messages) pub/sub panes: server CPU and commands per second.
 bool runIdlePubSub(const Options& o, Result* r);
 // Issue 11: server CPU of 50 visible chart series beside the idle console's, same run.

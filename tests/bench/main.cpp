@@ -45,6 +45,7 @@ constexpr Entry kScenarios[] = {
     {"decoders", runDecoders},
     {"idle-cost", runIdleCost},
     {"discovery", runDiscovery},
+    {"idle-cost-cluster", runIdleCostCluster},
     {"idle-pubsub", runIdlePubSub},
     {"charts", runCharts},
     {"fill-list", runFillList},
@@ -120,7 +121,8 @@ int main(int argc, char** argv)
         QStringLiteral("key=value"));
     const QCommandLineOption windowOpt(
         QStringLiteral("window"),
-        QStringLiteral("idle-cost, idle-pubsub, charts: seconds of each measuring window (default 60)."),
+        QStringLiteral("idle-cost(-cluster), idle-pubsub, charts: seconds of each measuring window "
+                       "(default 60)."),
         QStringLiteral("s"), QStringLiteral("60"));
     const QCommandLineOption versionsOpt(QStringLiteral("qt-version"),
                                          QStringLiteral("Print the Qt version and exit."));

@@ -35,6 +35,7 @@ bool ClusterFixture::start(int masters, QString* error, int replicasPerMaster)
                        QStringLiteral("--cluster-config-file"),  QStringLiteral("nodes.conf"),
                        QStringLiteral("--cluster-port"),         QString::number(freeBusPort()),
                        QStringLiteral("--cluster-node-timeout"), QStringLiteral("5000")};
+        o.extraArgs += extraArgs;
         auto server = std::make_unique<SandboxServer>();
         if (!server->start(o, &e)) {
             if (error)

@@ -7,6 +7,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <memory>
@@ -28,6 +29,8 @@ public:
     // then also waits until every replica's link to its master is up.
     bool start(int masters = 3, QString* error = nullptr, int replicasPerMaster = 0);
     void stop();
+    // Before start(): more redis-server arguments for every node (e.g. --enable-debug-command).
+    QStringList extraArgs;
 
     int size() const { return int(m_nodes.size()); }
     int masters() const { return m_masters; }

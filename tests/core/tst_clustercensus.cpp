@@ -9,8 +9,13 @@
 #include "ClusterSupport.h"
 #include "TestSupport.h"
 
+#include <QElapsedTimer>
 #include <QHash>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
+
+#include <csignal>
 
 using namespace rqc;
 using namespace rqc::test;
@@ -146,6 +151,122 @@ private slots:
                        0;
             },
             scaled(10000)));
+    }
+
+    // The census's connection to another master is closed once no key was censused there for
+    // the idle time, even when no round follows (a timer, not the next round, closes it); asked
+    // again, it opens again. CLIENT LIST on that master says whether it is there. The idle time
+    // is shortened to 2 s (scaled for sanitizer builds).
+    void censusClosesAnotherMastersIdleConnection()
+    {
+        const QByteArray far = m_cluster.keyOnNode("idle-far:", 1);
+        RQ_CLUSTER_PUSH(m_cluster, far, numbered("i", 0, 3));
+        CensusService service(m_cluster.settings(0));
+        const int idleMs = scaled(2000);
+        service.setNodeIdleMs(idleMs);
+        QList<QueueSnapshot> got;
+        connect(&service, &CensusService::censusReady, this,
+                [&](const QueueSnapshot& s) { got << s; });
+        QElapsedTimer sinceAsked;
+        sinceAsked.start();
+        service.request(far);
+        QTRY_COMPARE_WITH_TIMEOUT(got.size(), 1, scaled(15000));
+        QCOMPARE(got.last().length, qint64(3));
+        QCOMPARE(named(1, "rqconsole:inspect:census"), 1);
+        QTest::qWait(300);
+        // Not closed before its idle time (unless the census itself took nearly that long).
+        if (sinceAsked.elapsed() < idleMs - 500)
+            QCOMPARE(named(1, "rqconsole:inspect:census"), 1);
+        QVERIFY(
+            waitUntil([&] { return named(1, "rqconsole:inspect:census") == 0; }, scaled(10000)));
+        QCOMPARE(named(0, "rqconsole:inspect:census"), 1); // the node given stays
+
+        service.request(far);
+        QTRY_COMPARE_WITH_TIMEOUT(got.size(), 2, scaled(15000));
+        QVERIFY2(got.last().error.isEmpty(), qPrintable(got.last().error));
+        QCOMPARE(got.last().length, qint64(3));
+        QCOMPARE(named(1, "rqconsole:inspect:census"), 1);
+    }
+
+    // Last (it kills node 2): a master that dies. Its keys are answered with why they were not
+    // read (no figure), at once and for as long as it is down, while the other masters' keys
+    // are still read; and the census tries that master again no more often than the backoff
+    // says (100 ms doubling to 5 s), however often its keys are asked for. Something listens on
+    // the dead master's port after the kill, only to count the census's attempts to reach it.
+    void aDeadMasterIsSaidSoAndTheOthersStillAnswer()
+    {
+        for (int node = 0; node < 3; ++node) // the live masters serve their slots meanwhile
+            QVERIFY(
+                !m_cluster.command(node, {"CONFIG", "SET", "cluster-require-full-coverage", "no"})
+                     .isError());
+        QList<QByteArray> keys;
+        for (int node = 0; node < 3; ++node) {
+            keys << m_cluster.keyOnNode("dead-" + QByteArray::number(node) + ':', node);
+            RQ_CLUSTER_PUSH(m_cluster, keys.last(), numbered("d", 0, node + 2));
+        }
+        CensusService service(m_cluster.settings(0));
+        QHash<QByteArray, QList<QueueSnapshot>> got;
+        bool again = false; // each answer asks for its key again at once
+        connect(&service, &CensusService::censusReady, this, [&](const QueueSnapshot& s) {
+            got[s.key] << s;
+            if (again)
+                service.request(s.key);
+        });
+        for (const QByteArray& key : std::as_const(keys))
+            service.request(key);
+        QTRY_VERIFY_WITH_TIMEOUT(got.size() == 3, scaled(15000));
+        for (int node = 0; node < 3; ++node)
+            QCOMPARE(got.value(keys[node]).last().length, qint64(node + 2));
+
+        const quint16 deadPort = m_cluster.port(2);
+        QVERIFY(::kill(pid_t(m_cluster.node(2).pid()), SIGKILL) == 0);
+        QVERIFY(waitUntil([&] { return !SyncClient(m_cluster.settings(2)).isConnected(); },
+                          scaled(5000)));
+        int attempts = 0;
+        QTcpServer listener;
+        QVERIFY2(listener.listen(QHostAddress::LocalHost, deadPort),
+                 qPrintable(listener.errorString()));
+        connect(&listener, &QTcpServer::newConnection, this, [&] {
+            while (QTcpSocket* s = listener.nextPendingConnection()) {
+                ++attempts;
+                s->abort();
+                s->deleteLater();
+            }
+        });
+
+        got.clear();
+        again = true;
+        for (const QByteArray& key : std::as_const(keys))
+            service.request(key);
+        QTest::qWait(3000);
+        again = false;
+        const QList<QueueSnapshot> dead = got.value(keys[2]);
+        QVERIFY2(dead.size() >= 10, qPrintable(QString::number(dead.size()))); // no hang
+        for (const QueueSnapshot& s : dead) {
+            QVERIFY2(s.elsewhere.contains(QString::number(deadPort)), qPrintable(s.elsewhere));
+            QVERIFY(!s.error.isEmpty());
+            QCOMPARE(s.length, qint64(0));
+            QVERIFY(!s.clientsListed);
+        }
+        for (int node = 0; node < 2; ++node) {
+            const QList<QueueSnapshot> live = got.value(keys[node]);
+            QVERIFY2(live.size() >= 10, qPrintable(QString::number(live.size())));
+            for (const QueueSnapshot& s : live) {
+                QVERIFY2(s.error.isEmpty() && s.elsewhere.isEmpty(),
+                         qPrintable(s.error + s.elsewhere));
+                QCOMPARE(s.length, qint64(node + 2));
+            }
+        }
+        // 3 s of backoff from 100 ms: at most 6 attempts (at 0, 0.1, 0.3, 0.7, 1.5 and 3.1 s
+        // after the first failure); one per census asked would be hundreds.
+        QVERIFY2(attempts >= 1 && attempts <= 6,
+                 qPrintable(QStringLiteral("%1 attempts, %2 answers for the dead master's key")
+                                .arg(attempts)
+                                .arg(dead.size())));
+        qInfo("dead master: %d connection attempts in 3 s, %d answers for its key, %d and %d for "
+              "the live masters' keys",
+              attempts, int(dead.size()), int(got.value(keys[0]).size()),
+              int(got.value(keys[1]).size()));
     }
 
 private:

@@ -7,6 +7,7 @@
 #include "ServerMonitor.h"
 #include "TestSupport.h"
 
+#include <QDateTime>
 #include <QTest>
 
 using namespace rqc;
@@ -114,7 +115,99 @@ private slots:
         monitor.stop();
     }
 
+    // The merged walk is the cluster's (issue 8): it is walking again while any master is, its
+    // age is known only once every master has ended a walk, and View › Refresh (restartWalk)
+    // walks every master again. Node 0 holds 200 keys, nodes 1 and 2 4 000 each, so node 0's
+    // walks end long before theirs: before the merge carried these fields, the cluster's walk
+    // was node 0's (it said it had ended while nodes 1 and 2 still walked).
+    void refreshWalksEveryMasterAgain()
+    {
+        QList<QByteArray> tags, late;
+        for (int node = 0; node < 3; ++node) {
+            tags << '{' + m_cluster.keyOnNode("rewalk-tag:", node) + '}';
+            late << tags.last() + ":late";
+            fillNode(node, tags.last(), node == 0 ? 200 : 4000);
+        }
+        ScanBudget budget;
+        budget.smallKeyspace = 0; // always the budgeted walk
+        budget.minCount = 10;
+        budget.maxCount = 40;
+        budget.firstPassMsPerSec = 20; // a walk of nodes 1 and 2 takes a second or more
+        budget.steadyMsPerSec = 0;     // and none follows it: keys made later need Refresh
+        budget.tickMs = 20;
+        ServerMonitor monitor(m_cluster.settings(0), 200);
+        monitor.setScanBudget(budget);
+        QList<ServerSnapshot> snaps;
+        connect(&monitor, &ServerMonitor::snapshotReady, this,
+                [&snaps](const ServerSnapshot& s) { snaps << s; });
+        monitor.start();
+        QVERIFY(waitUntil(
+            [&] {
+                return !snaps.isEmpty() && snaps.last().clusterNodesRead == 3 &&
+                       snaps.last().discovery.complete;
+            },
+            scaled(kTimeoutMs)));
+        for (const ServerSnapshot& s : std::as_const(snaps)) {
+            if (!s.discovery.complete)
+                QCOMPARE(s.discovery.lastPassEndedMs, qint64(0)); // no age for a partial walk
+        }
+        const DiscoveryState first = snaps.last().discovery;
+        QVERIFY(first.lastPassEndedMs > 0);
+        QVERIFY(first.lastPassMs > 0);
+        QVERIFY(!first.rewalking);
+
+        // Keys made after the walk: a plain refresh does not find them (no walk follows).
+        for (int node = 0; node < 3; ++node)
+            QVERIFY(!m_cluster.command(node, {"RPUSH", late[node], "x"}).isError());
+        monitor.refreshNow();
+        QTest::qWait(1000);
+        for (const QByteArray& key : std::as_const(late))
+            QVERIFY(!hasKey(snaps.last().lists, key, 1));
+
+        const qsizetype before = snaps.size();
+        const qint64 refreshedAt = QDateTime::currentMSecsSinceEpoch();
+        monitor.restartWalk();
+        QVERIFY(waitUntil(
+            [&] {
+                for (qsizetype i = before; i < snaps.size(); ++i) {
+                    if (snaps[i].discovery.rewalking && i + 1 < snaps.size() &&
+                        !snaps.last().discovery.rewalking)
+                        return true;
+                }
+                return false;
+            },
+            scaled(kTimeoutMs)));
+        // The first snapshot that says the walk is over lists every master's late key.
+        qsizetype over = before;
+        while (!snaps[over].discovery.rewalking)
+            ++over;
+        while (snaps[over].discovery.rewalking)
+            ++over;
+        const ServerSnapshot& done = snaps[over];
+        for (int node = 0; node < 3; ++node)
+            QVERIFY2(hasKey(done.lists, late[node], 1),
+                     qPrintable(QStringLiteral("node %1's late key not listed when the walk "
+                                               "said it was over")
+                                    .arg(node)));
+        QVERIFY(done.discovery.complete && done.listsExact());
+        QVERIFY(done.discovery.lastPassEndedMs >= refreshedAt);
+        QVERIFY(done.discovery.lastPassMs > 0);
+        monitor.stop();
+    }
+
 private:
+    // count string keys in one slot (tag) of node, one MSET per 1 000.
+    void fillNode(int node, const QByteArray& tag, int count)
+    {
+        for (int from = 0; from < count; from += 1000) {
+            QList<QByteArray> argv{"MSET"};
+            for (int i = from; i < qMin(count, from + 1000); ++i)
+                argv << tag + ':' + QByteArray::number(i) << "v";
+            const RedisReply r = m_cluster.command(node, argv);
+            QVERIFY2(!r.isError(), r.str.constData());
+        }
+    }
+
     int indexOf(quint16 port)
     {
         for (int i = 0; i < m_cluster.size(); ++i) {
