@@ -4,6 +4,7 @@
 #include "MainWindow.h"
 #include "MessageFilterProxy.h"
 #include "MessageModel.h"
+#include "ModalWatch.h"
 #include "QueuePane.h"
 #include "TestSupport.h"
 
@@ -32,6 +33,9 @@ inline std::unique_ptr<MainWindow> openMainWindow(const QStringList& arguments,
         return {};
     }
     auto window = std::make_unique<MainWindow>(options);
+    // A modal nobody answers fails the test after a minute instead of hanging it to ctest's
+    // timeout (ui.tst_readingorder once hung 300 s without a word of why).
+    rejectForgottenModals(window.get());
     window->resize(1280, 800);
     window->show();
     if (waitActive) {
