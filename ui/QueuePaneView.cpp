@@ -38,6 +38,8 @@ QWidget* QueuePane::buildView()
     m_filterEdit->setObjectName(QStringLiteral("filterEdit"));
     m_filterEdit->setPlaceholderText(tr("Filter by source or content…"));
     m_filterEdit->setClearButtonEnabled(true);
+    // Never squeezed to "Fi…" by the buttons beside it in a narrow pane.
+    m_filterEdit->setMinimumWidth(m_filterEdit->fontMetrics().averageCharWidth() * 16);
     connect(m_filterEdit, &QLineEdit::textChanged, m_proxy, &MessageFilterProxy::setFilterText);
     m_pauseButton = new QPushButton(tr("Pause"), viewBox);
     m_pauseButton->setObjectName(QStringLiteral("pauseButton"));

@@ -33,6 +33,12 @@ ReadingAids::ReadingAids(MessageModel* model, MessageFilterProxy* proxy, Payload
         tr("How payloads are read in the list, the payload view and the filter: Auto recognises "
            "JSON, MessagePack, gzip/zlib/zstd, base64, protobuf and pickles by their bytes; a "
            "fixed decoder says where and why a payload does not decode"));
+    // As wide as a short decoder name, not the longest ("Pickle (disassembled)"): in a narrow
+    // pane the filter beside it keeps room to show what it filters by. The list shows every name
+    // whole.
+    m_combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_combo->setMinimumContentsLength(12);
+    m_combo->view()->setMinimumWidth(m_combo->view()->sizeHintForColumn(0) + 24);
     connect(m_combo, &QComboBox::currentIndexChanged, this, &ReadingAids::apply);
     if (m_view)
         connect(m_view, &QAbstractItemView::doubleClicked, this, &ReadingAids::onDoubleClicked);
