@@ -7,6 +7,8 @@
 #include <QPushButton>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace rqc {
 
 namespace {
@@ -86,6 +88,8 @@ GroupCleanupFlow::GroupCleanupFlow(QWidget* dialogParent)
     setObjectName(QStringLiteral("groupCleanup"));
 }
 
+GroupCleanupFlow::~GroupCleanupFlow() = default;
+
 void GroupCleanupFlow::panesClosing(const QList<QueuePane*>& panes,
                                     const QList<QueuePane*>& stillOpen)
 {
@@ -136,7 +140,7 @@ bool GroupCleanupFlow::holdQuit(const QList<QueuePane*>& panes, std::function<vo
 void GroupCleanupFlow::start(const QList<GroupFootprint>& footprints,
                              const QList<QPointer<QueuePane>>& stopping, std::function<void()> done)
 {
-    auto* run = new Run;
+    auto* run = m_runs.emplace_back(std::make_unique<Run>()).get();
     run->footprints = footprints;
     run->stopping = stopping;
     run->done = std::move(done);
@@ -283,7 +287,8 @@ void GroupCleanupFlow::finish(Run* run)
     if (!texts.isEmpty())
         emit message(texts.join(QLatin1Char(' ')));
     std::function<void()> done = std::move(run->done);
-    delete run;
+    m_runs.erase(std::find_if(m_runs.begin(), m_runs.end(),
+                              [run](const std::unique_ptr<Run>& r) { return r.get() == run; }));
     --m_running;
     if (done)
         done();

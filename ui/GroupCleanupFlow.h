@@ -8,6 +8,8 @@
 #include <QPointer>
 
 #include <functional>
+#include <memory>
+#include <vector>
 
 class QWidget;
 
@@ -27,6 +29,7 @@ class GroupCleanupFlow : public QObject {
     Q_OBJECT
 public:
     explicit GroupCleanupFlow(QWidget* dialogParent);
+    ~GroupCleanupFlow() override; // drops the runs not finished (the window went first)
 
     // panes are closing (their consumers are stopping, or will be as they are deleted): cleans up
     // what they left, except the groups that one of stillOpen (not one of panes) still reads.
@@ -58,6 +61,7 @@ private:
     void finish(Run* run);
 
     QWidget* m_dialogParent;
+    std::vector<std::unique_ptr<Run>> m_runs; // started, not finished
     QPointer<QMessageBox> m_box;
     int m_running = 0;
     bool m_quitSettled = false;
