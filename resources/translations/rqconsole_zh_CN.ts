@@ -340,6 +340,14 @@ Every connection to this server has stopped. Enter the password (and the ACL use
     </message>
 </context>
 <context>
+    <name>rqc::CensusWorker</name>
+    <message>
+        <location filename="../../core/CensusService.cpp" line="303" />
+        <source>not read: its master %1 cannot be reached (%2)</source>
+        <translation>未读取：无法连接到它所在的主节点 %1（%2）</translation>
+    </message>
+</context>
+<context>
     <name>rqc::ChartHistory</name>
     <message>
         <location filename="../../core/ChartHistory.cpp" line="144" />
@@ -1548,104 +1556,109 @@ Password (empty for none):</source>
 <context>
     <name>rqc::GroupCleanupFlow</name>
     <message>
-        <location filename="../../ui/GroupCleanupFlow.cpp" line="18" />
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="20" />
         <source>consumer group %1 on stream %2</source>
         <translation>流 %2 上的消费者组 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/GroupCleanupFlow.cpp" line="26" />
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="28" />
         <source>%1 (%n pending)</source>
         <translation>
-            <numerusform>%1（%n 条待处理）</numerusform></translation>
+            <numerusform>%1（%n 条待处理）</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/GroupCleanupFlow.cpp" line="195" />
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="204" />
         <source> — %n entries still pending for this console</source>
         <translation>
-            <numerusform> — 本控制台仍有 %n 条待处理条目</numerusform></translation>
+            <numerusform> — 本控制台仍有 %n 条待处理条目</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../ui/GroupCleanupFlow.cpp" line="200" />
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="209" />
         <source>Remove consumer group?</source>
         <translation>删除消费者组？</translation>
     </message>
     <message>
-        <location filename="../../ui/GroupCleanupFlow.cpp" line="200" />
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="209" />
         <source>Remove consumer groups?</source>
         <translation>删除消费者组？</translation>
     </message>
     <message>
-        <location filename="../../ui/GroupCleanupFlow.cpp" line="201" />
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="210" />
         <source>This console created %1, and nobody else uses it now. Remove it?</source>
         <translation>%1 由本控制台创建，目前没有其他人使用。要删除它吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/GroupCleanupFlow.cpp" line="203" />
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="212" />
         <source>This console created these consumer groups, and nobody else uses them now. Remove them?</source>
         <translation>这些消费者组由本控制台创建，目前没有其他人使用。要删除它们吗？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/GroupCleanupFlow.cpp" line="213" />
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="222" />
         <source>%n entries are still pending for this console in it.</source>
         <translation>
-            <numerusform>其中仍有 %n 条条目待本控制台处理。</numerusform></translation>
+            <numerusform>其中仍有 %n 条条目待本控制台处理。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../ui/GroupCleanupFlow.cpp" line="217" />
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="226" />
         <source>Removing runs XGROUP DESTROY: the group and its pending entries are forgotten; the stream's entries stay. A group left behind shows a growing lag, which monitoring may report.</source>
         <translation>删除会执行 XGROUP DESTROY：该组及其待处理条目将被遗忘；流中的条目保留。遗留的组会显示不断增长的滞后，监控可能会因此告警。</translation>
     </message>
     <message>
-        <location filename="../../ui/GroupCleanupFlow.cpp" line="220" />
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="229" />
         <source>Remove group</source>
         <translation>删除组</translation>
     </message>
     <message>
-        <location filename="../../ui/GroupCleanupFlow.cpp" line="220" />
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="229" />
         <source>Remove groups</source>
         <translation>删除这些组</translation>
     </message>
     <message>
-        <location filename="../../ui/GroupCleanupFlow.cpp" line="223" />
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="232" />
         <source>Keep</source>
         <translation>保留</translation>
     </message>
     <message>
-        <location filename="../../ui/GroupCleanupFlow.cpp" line="297" />
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="307" />
         <source>%1 was not cleaned up (%2); it stays.</source>
         <translation>%1 未被清理（%2）；它会保留。</translation>
     </message>
     <message>
-        <location filename="../../ui/GroupCleanupFlow.cpp" line="301" />
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="311" />
         <source>Removed %1, which this console had created (XGROUP DESTROY).</source>
         <translation>已删除 %1，它由本控制台创建（XGROUP DESTROY）。</translation>
     </message>
     <message>
-        <location filename="../../ui/GroupCleanupFlow.cpp" line="307" />
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="317" />
         <source>%1, created by this console, stays: other consumers use it now (%2).</source>
         <translation>%1 由本控制台创建，但会保留：目前有其他消费者在使用它（%2）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/GroupCleanupFlow.cpp" line="310" />
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="320" />
         <source>%1, created by this console, stays: %n entries are pending for other consumers.</source>
         <translation>
-            <numerusform>%1 由本控制台创建，但会保留：有 %n 条条目待其他消费者处理。</numerusform></translation>
+            <numerusform>%1 由本控制台创建，但会保留：有 %n 条条目待其他消费者处理。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../ui/GroupCleanupFlow.cpp" line="315" />
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="325" />
         <source>%1 stays, as you chose.</source>
         <translation>%1 已按你的选择保留。</translation>
     </message>
     <message>
-        <location filename="../../ui/GroupCleanupFlow.cpp" line="318" />
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="328" />
         <source>Removed consumer %1 from group %2 (XGROUP DELCONSUMER).</source>
         <translation>已从组 %2 中删除消费者 %1（XGROUP DELCONSUMER）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/GroupCleanupFlow.cpp" line="321" />
+        <location filename="../../ui/GroupCleanupFlow.cpp" line="331" />
         <source>Consumer %1 stays in group %2: %n entries are pending for it.</source>
         <translation>
-            <numerusform>消费者 %1 保留在组 %2 中：它有 %n 条待处理条目。</numerusform></translation>
+            <numerusform>消费者 %1 保留在组 %2 中：它有 %n 条待处理条目。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2099,154 +2112,154 @@ Password (empty for none):</source>
         <translation>rqconsole</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="160" />
+        <location filename="../../ui/MainWindow.cpp" line="171" />
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="99" />
+        <location filename="../../ui/MainWindow.cpp" line="110" />
         <source>Show &amp;sidebar</source>
         <translation>显示侧边栏(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="123" />
+        <location filename="../../ui/MainWindow.cpp" line="134" />
         <source>Starting a private sandbox server…</source>
         <translation>正在启动私有沙箱服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="125" />
+        <location filename="../../ui/MainWindow.cpp" line="136" />
         <source>Connecting to %1…</source>
         <translation>正在连接 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="127" />
+        <location filename="../../ui/MainWindow.cpp" line="138" />
         <source>Looking for Redis at %1…</source>
         <translation>正在 %1 查找 Redis…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="170" />
+        <location filename="../../ui/MainWindow.cpp" line="181" />
         <source>&amp;New pane…</source>
         <translation>新建窗格(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="173" />
+        <location filename="../../ui/MainWindow.cpp" line="184" />
         <source>Open a pane for a queue or channel (it need not exist yet)</source>
         <translation>为队列或频道打开一个窗格（它可以尚不存在）</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="175" />
+        <location filename="../../ui/MainWindow.cpp" line="186" />
         <source>&amp;Close pane</source>
         <translation>关闭窗格(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="181" />
-        <location filename="../../ui/MainWindow.cpp" line="479" />
+        <location filename="../../ui/MainWindow.cpp" line="192" />
+        <location filename="../../ui/MainWindow.cpp" line="490" />
         <source>&amp;Record pane…</source>
         <translation>录制窗格(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="183" />
+        <location filename="../../ui/MainWindow.cpp" line="194" />
         <source>Record every row the focused pane receives to a JSON Lines file</source>
         <translation>将焦点所在窗格收到的每一行录制到 JSON Lines 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="186" />
+        <location filename="../../ui/MainWindow.cpp" line="197" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="191" />
+        <location filename="../../ui/MainWindow.cpp" line="202" />
         <source>&amp;Refresh server</source>
         <translation>刷新服务器(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="194" />
+        <location filename="../../ui/MainWindow.cpp" line="205" />
         <source>Read the server again, and walk its keyspace again from the start at the first walk's rate</source>
         <translation>重新读取服务器，并按首次遍历的速率从头重新遍历其键空间</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="198" />
+        <location filename="../../ui/MainWindow.cpp" line="209" />
         <source>Message &amp;limit per pane…</source>
         <translation>每个窗格的消息上限(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="200" />
+        <location filename="../../ui/MainWindow.cpp" line="211" />
         <source>&amp;About rqconsole</source>
         <translation>关于 rqconsole(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="203" />
+        <location filename="../../ui/MainWindow.cpp" line="214" />
         <source>About &amp;Qt</source>
         <translation>关于 &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="206" />
+        <location filename="../../ui/MainWindow.cpp" line="217" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="216" />
+        <location filename="../../ui/MainWindow.cpp" line="227" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="220" />
+        <location filename="../../ui/MainWindow.cpp" line="231" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="224" />
+        <location filename="../../ui/MainWindow.cpp" line="235" />
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="336" />
-        <location filename="../../ui/MainWindow.cpp" line="400" />
+        <location filename="../../ui/MainWindow.cpp" line="347" />
+        <location filename="../../ui/MainWindow.cpp" line="411" />
         <source>No server is open: File › Connect… opens one.</source>
         <translation>没有打开的服务器：可通过“文件 › 连接…”打开一个。</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="452" />
+        <location filename="../../ui/MainWindow.cpp" line="463" />
         <source>Click into a pane first: Record pane… records the pane that has the focus.</source>
         <translation>请先点击一个窗格：“录制窗格…”录制的是焦点所在的窗格。</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="460" />
+        <location filename="../../ui/MainWindow.cpp" line="471" />
         <source>Record %1 to</source>
         <translation>将 %1 录制到</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="463" />
+        <location filename="../../ui/MainWindow.cpp" line="474" />
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="463" />
+        <location filename="../../ui/MainWindow.cpp" line="474" />
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="478" />
+        <location filename="../../ui/MainWindow.cpp" line="489" />
         <source>Stop &amp;recording</source>
         <translation>停止录制(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="497" />
+        <location filename="../../ui/MainWindow.cpp" line="508" />
         <source>Message limit</source>
         <translation>消息上限</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="498" />
+        <location filename="../../ui/MainWindow.cpp" line="509" />
         <source>Messages kept in each pane's view (older ones are dropped from the view, the totals stay true):</source>
         <translation>每个窗格视图中保留的消息数（更早的消息会从视图中移除，统计总数保持准确）：</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="511" />
+        <location filename="../../ui/MainWindow.cpp" line="522" />
         <source>About rqconsole</source>
         <translation>关于 rqconsole</translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="512" />
+        <location filename="../../ui/MainWindow.cpp" line="523" />
         <source>&lt;h3&gt;rqconsole %1&lt;/h3&gt;&lt;p&gt;A desktop console for Redis message queues: publish test messages and watch them consumed live, with each mode's delivery guarantee stated plainly.&lt;/p&gt;&lt;p&gt;Built with Qt %2 and hiredis.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;rqconsole %1&lt;/h3&gt;&lt;p&gt;Redis 消息队列桌面控制台：发布测试消息，实时观察它们被消费，并明确说明每种模式的投递保证。&lt;/p&gt;&lt;p&gt;基于 Qt %2 和 hiredis 构建。&lt;/p&gt;</translation>
     </message>
@@ -2600,12 +2613,12 @@ Password (empty for none):</source>
         </translation>
     </message>
     <message>
-        <location filename="../../core/ObserveWorker.cpp" line="510" />
+        <location filename="../../core/ObserveWorker.cpp" line="515" />
         <source>The server holds %1 MiB of MONITOR output for this observer (omem); Redis disconnects it when that reaches client-output-buffer-limit for normal clients.</source>
         <translation>服务器为此观察器积压了 %1 MiB 的 MONITOR 输出（omem）；当它达到普通客户端的 client-output-buffer-limit 时，Redis 会断开其连接。</translation>
     </message>
     <message>
-        <location filename="../../core/ObserveWorker.cpp" line="516" />
+        <location filename="../../core/ObserveWorker.cpp" line="521" />
         <source>The observer caught up: the server's output buffer for it is back under 1 MiB.</source>
         <translation>观察器已追上：服务器为它保留的输出缓冲区已回落到 1 MiB 以下。</translation>
     </message>
@@ -4003,23 +4016,23 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
         <translation>按来源或内容过滤…</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePaneView.cpp" line="42" />
-        <location filename="../../ui/QueuePaneView.cpp" line="201" />
+        <location filename="../../ui/QueuePaneView.cpp" line="44" />
+        <location filename="../../ui/QueuePaneView.cpp" line="203" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePaneView.cpp" line="45" />
+        <location filename="../../ui/QueuePaneView.cpp" line="47" />
         <source>Freeze the view. Messages are still consumed and counted; those arriving meanwhile are held back and shown on resume.</source>
         <translation>冻结视图。消息仍会被消费和计数；期间到达的消息会先暂存，恢复后再显示。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePaneView.cpp" line="48" />
+        <location filename="../../ui/QueuePaneView.cpp" line="50" />
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePaneView.cpp" line="50" />
+        <location filename="../../ui/QueuePaneView.cpp" line="52" />
         <source>Remove the messages from the view (totals stay). Messages waiting for your ack stay too.</source>
         <translation>从视图中移除消息（统计总数保留）。等待你确认的消息也会保留。</translation>
     </message>
@@ -4044,7 +4057,7 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
         <translation>连接在 %1 至 %2 期间中断。</translation>
     </message>
     <message>
-        <location filename="../../ui/QueuePaneView.cpp" line="201" />
+        <location filename="../../ui/QueuePaneView.cpp" line="203" />
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
@@ -4074,22 +4087,22 @@ This runs CONFIG SET notify-keyspace-events, adding K (keyspace channel) and l (
         <translation>列表、消息体视图和过滤器中消息体的解读方式：“自动”会根据字节识别 JSON、MessagePack、gzip/zlib/zstd、base64、protobuf 和 pickle；固定的解码器则会指出消息体在哪里、为什么无法解码</translation>
     </message>
     <message>
-        <location filename="../../ui/ReadingAids.cpp" line="47" />
+        <location filename="../../ui/ReadingAids.cpp" line="53" />
         <source>Newest first</source>
         <translation>最新在前</translation>
     </message>
     <message>
-        <location filename="../../ui/ReadingAids.cpp" line="50" />
+        <location filename="../../ui/ReadingAids.cpp" line="56" />
         <source>Show the newest message at the top of the list (new rows come in above). Scrolled down, the rows you read stay in sight while more arrive.</source>
         <translation>在列表顶部显示最新消息（新行从上方进入）。向下滚动时，你正在阅读的行在更多消息到达时仍保持可见。</translation>
     </message>
     <message>
-        <location filename="../../ui/ReadingAids.cpp" line="55" />
+        <location filename="../../ui/ReadingAids.cpp" line="61" />
         <source>Wrap</source>
         <translation>换行</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/ReadingAids.cpp" line="57" />
+        <location filename="../../ui/ReadingAids.cpp" line="63" />
         <source>Wrap long previews onto up to %n lines instead of cutting them at one line</source>
         <translation>
             <numerusform>将长预览换行显示为最多 %n 行，而不是截断为一行</numerusform>
@@ -5158,46 +5171,46 @@ Passphrase:</source>
         <translation>%1 已经打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerHub.cpp" line="183" />
+        <location filename="../../ui/ServerHub.cpp" line="184" />
         <source>rqconsole</source>
         <translation>rqconsole</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerHub.cpp" line="250" />
+        <location filename="../../ui/ServerHub.cpp" line="251" />
         <source>No server open: File › Connect… opens one</source>
         <translation>没有打开的服务器：可通过“文件 › 连接…”打开一个</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerHub.cpp" line="270" />
+        <location filename="../../ui/ServerHub.cpp" line="271" />
         <source>Reach the sandbox from a terminal:
 %1</source>
         <translation>从终端访问沙箱：
 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerHub.cpp" line="302" />
+        <location filename="../../ui/ServerHub.cpp" line="303" />
         <source>Copied: %1</source>
         <translation>已复制：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/ServerHub.cpp" line="312" />
+        <location filename="../../ui/ServerHub.cpp" line="313" />
         <source>rqconsole — %1 (and %n more)</source>
         <translation>
             <numerusform>rqconsole — %1（另有 %n 个）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/ServerHub.cpp" line="314" />
+        <location filename="../../ui/ServerHub.cpp" line="315" />
         <source>rqconsole — %1</source>
         <translation>rqconsole — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerHub.cpp" line="324" />
+        <location filename="../../ui/ServerHub.cpp" line="325" />
         <source>⚠ TLS not verified: the server's identity is not checked</source>
         <translation>⚠ TLS 未验证：不核实服务器的身份</translation>
     </message>
     <message>
-        <location filename="../../ui/ServerHub.cpp" line="327" />
+        <location filename="../../ui/ServerHub.cpp" line="328" />
         <source>The connection is encrypted, but anyone between you and %1 could pose as it (insecure=1, or chosen after a refused certificate). Give the CA with cacert=/path/to/ca.pem instead.</source>
         <translation>连接已加密，但你与 %1 之间的任何人都可以冒充它（insecure=1，或在证书被拒后选择了跳过验证）。请改用 cacert=/path/to/ca.pem 指定 CA。</translation>
     </message>
@@ -5206,8 +5219,8 @@ Passphrase:</source>
     <name>rqc::ServerMonitor</name>
     <message>
         <location filename="../../core/ServerMonitorCluster.cpp" line="118" />
-        <location filename="../../core/ServerMonitorCluster.cpp" line="175" />
-        <location filename="../../core/ServerMonitorCluster.cpp" line="195" />
+        <location filename="../../core/ServerMonitorCluster.cpp" line="192" />
+        <location filename="../../core/ServerMonitorCluster.cpp" line="212" />
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
