@@ -160,6 +160,17 @@ void spin(int ms)
     loop.exec();
 }
 
+bool listsEvery(const ServerSnapshot& snapshot, const QSet<QByteArray>& lists,
+                const QSet<QByteArray>& streams)
+{
+    qsizetype have = 0;
+    for (const auto& k : snapshot.lists)
+        have += lists.contains(k.name);
+    for (const auto& k : snapshot.streams)
+        have += streams.contains(k.name);
+    return have == lists.size() + streams.size();
+}
+
 double peakRssMb()
 {
     QFile f(QStringLiteral("/proc/self/status"));

@@ -2,6 +2,7 @@
 
 #include "ConnectionSettings.h"
 #include "RedisReply.h"
+#include "ServerMonitor.h"
 #include "TestSupport.h"
 
 #include <QByteArray>
@@ -10,6 +11,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QString>
 #include <QTimer>
 
@@ -84,6 +86,10 @@ void spin(int ms);
 
 // Peak resident set size of this process (VmHWM), in MB.
 double peakRssMb();
+
+// Whether snapshot lists every one of lists (as lists) and streams (as streams).
+bool listsEvery(const ServerSnapshot& snapshot, const QSet<QByteArray>& lists,
+                const QSet<QByteArray>& streams);
 
 // A 5 ms timer on the GUI thread that measures its own lateness: the longest gap between two
 // timeouts, minus the interval, is the longest time the event loop could not run a timer.

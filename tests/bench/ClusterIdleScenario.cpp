@@ -142,15 +142,8 @@ bool runIdleCostCluster(const Options& o, Result* r)
     QObject::connect(
         &monitor, &ServerMonitor::snapshotReady, &context, [&](const ServerSnapshot& s) {
             last = s;
-            if (allFoundMs < 0) {
-                int have = 0;
-                for (const auto& k : s.lists)
-                    have += lists.contains(k.name);
-                for (const auto& k : s.streams)
-                    have += streams.contains(k.name);
-                if (have == lists.size() + streams.size())
-                    allFoundMs = clock.elapsed();
-            }
+            if (allFoundMs < 0 && listsEvery(s, lists, streams))
+                allFoundMs = clock.elapsed();
             if (completeMs < 0 && s.discovery.complete && s.clusterNodesRead == masters)
                 completeMs = clock.elapsed();
         });

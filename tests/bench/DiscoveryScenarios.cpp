@@ -127,15 +127,8 @@ bool discover(ServerMonitor& monitor, const QSet<QByteArray>& lists,
                          found->last = s;
                          if (!s.discovery.complete && s.discovery.progress > 0 && progressShown)
                              *progressShown = true;
-                         if (found->allFoundMs < 0) {
-                             int have = 0;
-                             for (const auto& k : s.lists)
-                                 have += lists.contains(k.name);
-                             for (const auto& k : s.streams)
-                                 have += streams.contains(k.name);
-                             if (have == lists.size() + streams.size())
-                                 found->allFoundMs = clock->elapsed();
-                         }
+                         if (found->allFoundMs < 0 && listsEvery(s, lists, streams))
+                             found->allFoundMs = clock->elapsed();
                          if (found->completeMs < 0 && s.discovery.complete)
                              found->completeMs = clock->elapsed();
                      });
