@@ -98,6 +98,10 @@ QString ConsumeGuard::whatHappens(const ConsumerSpec& spec)
 
 QStringList ConsumeGuard::consumersThere(const ConsumerSpec& spec, const QueueSnapshot& census)
 {
+    // Not read at all (its master is down, or on a stale cluster map): no "nobody there" from an
+    // empty census, only why it could not be listed.
+    if (!census.elsewhere.isEmpty())
+        return {tr("The consumers already there could not be listed: %1.").arg(census.elsewhere)};
     QStringList lines;
     if (spec.mode == Mode::Stream) {
         const QByteArray group =

@@ -344,6 +344,23 @@ private slots:
         QVERIFY(!a.answered() && !b.answered());
     }
 
+    void aCensusNotReadSaysSoInsteadOfNobody()
+    {
+        // The census of a key whose cluster master is down reads nothing: the question must not
+        // say "no processing lists" or "no clients blocked" from that empty census.
+        QueueSnapshot census;
+        census.key = "q";
+        census.elsewhere = str("not read: its master 127.0.0.1:7002 cannot be reached (refused)");
+        for (const Mode mode : {Mode::List, Mode::Reliable, Mode::Stream}) {
+            const QStringList lines =
+                ConsumeGuard::consumersThere(test::makeSpec(mode, "q"), census);
+            QCOMPARE(lines.size(), 1);
+            QVERIFY2(lines.first().contains(str("could not be listed")) &&
+                         lines.first().contains(str("127.0.0.1:7002")),
+                     qPrintable(lines.first()));
+        }
+    }
+
     void switchingToReliableNamesTheLiveProcessingLists()
     {
         m_f.client->command({"RPUSH", "jobs:processing:rw1", "in-flight"});
